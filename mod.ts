@@ -1,0 +1,41 @@
+/**
+ * clusterjob: write an HPC job script once, run it on SLURM, PBS/Torque, PBS Pro, LSF or SGE —
+ * on this machine, on a cluster's login node over SSH, or on the embedded simulator — and track
+ * it as a cached, pollable run.
+ *
+ * @example Render a job script for SLURM
+ * ```ts
+ * import { JobScript } from "@clusterjob/clusterjob";
+ *
+ * const job = new JobScript({
+ *   name: "hello",
+ *   body: "echo Hello from $CLUSTERJOB_ID",
+ *   resources: { queue: "debug", time: "00:05:00", nodes: 1, ppn: 1, mem: "100M" },
+ * });
+ * console.log(job.render());
+ * ```
+ *
+ * @module
+ */
+
+export * from "./src/errors.ts";
+export * from "./src/status.ts";
+export * from "./src/clock.ts";
+export * from "./src/transport.ts";
+export * from "./src/resources.ts";
+export * from "./src/time.ts";
+export * from "./src/memory.ts";
+export * from "./src/template.ts";
+export * from "./src/job_script.ts";
+export * from "./src/settings.ts";
+export * from "./src/local_transport.ts";
+export * from "./src/ssh_transport.ts";
+export * from "./src/async_result.ts";
+export * from "./src/cache.ts";
+export * from "./backends/backend.ts";
+export * from "./backends/slurm.ts";
+export * from "./backends/pbs.ts";
+export * from "./backends/pbspro.ts";
+export * from "./backends/lsf.ts";
+export * from "./backends/sge.ts";
+export * from "./backends/registry.ts";

@@ -1,0 +1,55 @@
+/**
+ * Time source used by runs for polling. The simulator provides a virtual clock through its
+ * transport, so a client that polls every 900 s finishes in milliseconds of real time.
+ *
+ * @module
+ */
+
+/**
+ * A source of time that can also sleep.
+ *
+ * @example Usage
+ * ```ts
+ * import { type Clock, realClock } from "@clusterjob/clusterjob";
+ * const clock: Clock = realClock;
+ * const before = clock.now();
+ * await clock.sleep(1);
+ * console.assert(clock.now() >= before);
+ * ```
+ */
+export interface Clock {
+  /** Milliseconds since the Unix epoch, in this clock's time. */
+  now(): number;
+  /**
+   * Resolves after `ms` milliseconds of this clock's time; rejects with the signal's reason
+   * when the signal aborts first.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * The wall clock: `Date.now()` and `setTimeout`.
+ *
+ * @example Usage
+ * ```ts
+ * import { realClock } from "@clusterjob/clusterjob";
+ * console.assert(Math.abs(realClock.now() - Date.now()) < 1000);
+ * ```
+ */
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  },
+};

@@ -1,0 +1,144 @@
+/**
+ * Error classes thrown by clusterjob. Every error extends {@linkcode ClusterjobError}, so a
+ * caller can catch everything of ours with one `instanceof` check.
+ *
+ * @module
+ */
+
+/**
+ * Base class of every error thrown by clusterjob.
+ *
+ * @example Usage
+ * ```ts
+ * import { ClusterjobError } from "@clusterjob/clusterjob";
+ * const error = new ClusterjobError("Cannot do it");
+ * console.assert(error instanceof Error && error.name === "ClusterjobError");
+ * ```
+ */
+export class ClusterjobError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message What went wrong, sentence case, no trailing period.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A value given by the user is not acceptable. Names the field, the value and the accepted forms.
+ *
+ * @example Usage
+ * ```ts
+ * import { InvalidValueError } from "@clusterjob/clusterjob";
+ * const error = new InvalidValueError("time", "1.5", "M, M:S, H:M:S, D-H, D-H:M, D-H:M:S or D:H:M:S");
+ * console.assert(error.field === "time" && error.message.includes('"1.5"'));
+ * ```
+ */
+export class InvalidValueError extends ClusterjobError {
+  /** The name of the field (resource key, option, attribute) that holds the bad value. */
+  readonly field: string;
+  /** The offending value, as given. */
+  readonly value: unknown;
+  /** A human readable description of what would have been accepted. */
+  readonly accepted: string;
+
+  /**
+   * Creates the error; the message names the field, the value and the accepted forms.
+   *
+   * @param field The field that holds the bad value.
+   * @param value The bad value.
+   * @param accepted What would have been accepted.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(field: string, value: unknown, accepted: string, options?: ErrorOptions) {
+    super(
+      `Invalid value for "${field}": ${describeValue(value)}; expected ${accepted}`,
+      options,
+    );
+    this.field = field;
+    this.value = value;
+    this.accepted = accepted;
+  }
+}
+
+/** Renders a value for an error message: strings are quoted, others shown as JSON. */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === undefined) return "undefined";
+  if (typeof value === "bigint") return `${value}n`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * The scheduler refused a submission, or its answer carried no job id. Carries the scheduler's
+ * own words.
+ *
+ * @example Usage
+ * ```ts
+ * import { SubmitError } from "@clusterjob/clusterjob";
+ * const error = new SubmitError(["sbatch", "job.slr"], { code: 1, stdout: "", stderr: "sbatch: error: invalid partition specified: nosuch\n" });
+ * console.assert(error.message.includes("invalid partition"));
+ * ```
+ */
+export class SubmitError extends ClusterjobError {
+  /** The submit command. */
+  readonly argv: readonly string[];
+  /** The scheduler's answer. */
+  readonly output: { code: number; stdout: string; stderr: string };
+  /**
+   * Creates the error; the message quotes the scheduler's own text.
+   *
+   * @param argv The submit command.
+   * @param output Its exit code and output.
+   * @param reason Optional explanation added before the scheduler's text.
+   */
+  constructor(
+    argv: readonly string[],
+    output: { code: number; stdout: string; stderr: string },
+    reason?: string,
+  ) {
+    const said = output.stderr.trim() || output.stdout.trim() || "(no output)";
+    super(
+      `Cannot submit job with "${argv.join(" ")}" (exit ${output.code})${
+        reason ? `: ${reason}` : ""
+      }: ${said}`,
+    );
+    this.argv = argv;
+    this.output = output;
+  }
+}
+
+/**
+ * A status, accounting or cancel query failed or answered with text that cannot be parsed.
+ * This is an error of the query, never a state of the job.
+ *
+ * @example Usage
+ * ```ts
+ * import { QueryError } from "@clusterjob/clusterjob";
+ * const error = new QueryError(["squeue", "-h"], "Cannot parse squeue line \"garbage\"");
+ * console.assert(error.argv[0] === "squeue");
+ * ```
+ */
+export class QueryError extends ClusterjobError {
+  /** The command whose answer was unusable. */
+  readonly argv: readonly string[];
+  /**
+   * Creates the error.
+   *
+   * @param argv The command.
+   * @param message What was wrong with the answer.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(argv: readonly string[], message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.argv = argv;
+  }
+}

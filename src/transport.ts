@@ -1,0 +1,152 @@
+/**
+ * The Transport interface: the one door through which clusterjob reaches a scheduler host.
+ * Backends are pure (they build argv and parse text); only transports do I/O.
+ *
+ * Implementations: `LocalTransport` (this machine), `SshTransport` (a login node over OpenSSH)
+ * and the simulator's transport (`SimCluster.transport()` in `@clusterjob/clusterjob/sim`).
+ *
+ * @module
+ */
+
+import type { Clock } from "./clock.ts";
+import { ClusterjobError } from "./errors.ts";
+
+/**
+ * Options for {@linkcode Transport.run}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { RunOptions } from "@clusterjob/clusterjob";
+ * const options: RunOptions = { cwd: "/tmp", timeout: 30_000 };
+ * console.assert(options.timeout === 30_000);
+ * ```
+ */
+export interface RunOptions {
+  /** Working directory on the scheduler host (`~` is expanded). Default: the home directory for remote transports, the current directory locally. */
+  cwd?: string;
+  /** Text or bytes fed to the command's standard input; without it stdin is empty. */
+  stdin?: string | Uint8Array;
+  /** Extra environment variables for the command. */
+  env?: Record<string, string>;
+  /** Time limit in milliseconds; on expiry the command is killed and {@linkcode CommandTimeoutError} is thrown. */
+  timeout?: number;
+  /** Aborts the command; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What a command printed and how it ended.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CommandOutput } from "@clusterjob/clusterjob";
+ * const output: CommandOutput = { code: 0, stdout: "Submitted batch job 7\n", stderr: "" };
+ * console.assert(output.code === 0);
+ * ```
+ */
+export interface CommandOutput {
+  /** Exit code; 127 when the command does not exist, 128+N when killed by signal N. */
+  code: number;
+  /** Standard output, decoded as UTF-8. */
+  stdout: string;
+  /** Standard error, decoded as UTF-8. */
+  stderr: string;
+}
+
+/**
+ * The one door to a scheduler host: run an argv, and read, write and create files there.
+ * Implementations never pass an argv through a shell unquoted.
+ *
+ * @example A transport that records what it was asked to run
+ * ```ts
+ * import { type CommandOutput, realClock, type Transport } from "@clusterjob/clusterjob";
+ * const calls: string[][] = [];
+ * const transport: Transport = {
+ *   name: "recorder",
+ *   clock: realClock,
+ *   run(argv): Promise<CommandOutput> {
+ *     calls.push(argv);
+ *     return Promise.resolve({ code: 0, stdout: "", stderr: "" });
+ *   },
+ *   writeFile: () => Promise.resolve(),
+ *   readFile: () => Promise.resolve(""),
+ *   mkdir: () => Promise.resolve(),
+ *   remove: () => Promise.resolve(),
+ * };
+ * await transport.run(["squeue", "-h"]);
+ * console.assert(calls.length === 1);
+ * ```
+ */
+export interface Transport {
+  /** A short description of where commands run (`"local"`, `"ssh:login.cluster.edu"`, `"sim:slurm"`); used in messages and cache files. */
+  readonly name: string;
+  /** The clock runs use to sleep between polls: real time, or the simulator's virtual time. */
+  readonly clock: Clock;
+  /** Runs `argv` (no shell) and resolves with its exit code and output; a non-zero exit is not an error. */
+  run(argv: readonly string[], options?: RunOptions): Promise<CommandOutput>;
+  /** Writes a text file atomically (temporary file, then rename); `mode` defaults to 0o644. */
+  writeFile(path: string, text: string, options?: { mode?: number }): Promise<void>;
+  /** Reads a text file; rejects with {@linkcode TransportError} when it does not exist. */
+  readFile(path: string): Promise<string>;
+  /** Creates a directory and its parents (like `mkdir -p`). */
+  mkdir(path: string, options?: { mode?: number }): Promise<void>;
+  /** Removes a file; a missing file is not an error. */
+  remove(path: string): Promise<void>;
+  /** Releases connections and other resources. Optional. */
+  close?(): Promise<void>;
+}
+
+/**
+ * A transport could not do what was asked (connection lost, file missing, permission denied).
+ *
+ * @example Usage
+ * ```ts
+ * import { TransportError } from "@clusterjob/clusterjob";
+ * const error = new TransportError("ssh:login", "Cannot read file \"/x\": not found");
+ * console.assert(error.transport === "ssh:login");
+ * ```
+ */
+export class TransportError extends ClusterjobError {
+  /** The {@linkcode Transport.name} of the transport that failed. */
+  readonly transport: string;
+  /**
+   * Creates the error.
+   *
+   * @param transport The transport's name.
+   * @param message What failed.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(transport: string, message: string, options?: ErrorOptions) {
+    super(`${transport}: ${message}`, options);
+    this.transport = transport;
+  }
+}
+
+/**
+ * A command ran longer than its `timeout` and was killed.
+ *
+ * @example Usage
+ * ```ts
+ * import { CommandTimeoutError } from "@clusterjob/clusterjob";
+ * const error = new CommandTimeoutError("local", ["squeue"], 5000);
+ * console.assert(error.timeout === 5000 && error.argv[0] === "squeue");
+ * ```
+ */
+export class CommandTimeoutError extends TransportError {
+  /** The command that timed out. */
+  readonly argv: readonly string[];
+  /** The limit in milliseconds. */
+  readonly timeout: number;
+  /**
+   * Creates the error.
+   *
+   * @param transport The transport's name.
+   * @param argv The command.
+   * @param timeout The limit in milliseconds.
+   */
+  constructor(transport: string, argv: readonly string[], timeout: number) {
+    super(transport, `Command "${argv.join(" ")}" timed out after ${timeout} ms`);
+    this.argv = argv;
+    this.timeout = timeout;
+  }
+}
