@@ -30,6 +30,7 @@ export * from "./src/job_script.ts";
 export * from "./src/settings.ts";
 export * from "./src/local_transport.ts";
 export * from "./src/ssh_transport.ts";
+export * from "./src/submit.ts";
 export * from "./src/async_result.ts";
 export * from "./src/cache.ts";
 export * from "./backends/backend.ts";

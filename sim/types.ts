@@ -207,3 +207,147 @@ export interface SimJob {
   /** See {@linkcode SimJob.stdoutPath}. */
   stderrPath?: string | null;
 }
+
+/**
+ * What the engine offers the command-line emulators. Implemented by `SimEngine` (`engine.ts`).
+ * The engine keeps every job ever submitted; each emulator decides what its live view shows
+ * (SLURM keeps finished jobs for MinJobAge, SGE drops them at once, ...).
+ *
+ * @example Usage
+ * ```ts
+ * import type { SimEngineApi } from "@clusterjob/clusterjob/sim";
+ * const running = (engine: SimEngineApi): number => engine.jobs().filter((j) => j.state === "RUNNING").length;
+ * console.assert(typeof running === "function");
+ * ```
+ */
+export interface SimEngineApi {
+  /** The scheduler this cluster emulates. */
+  readonly kind: SchedulerKind;
+  /** Name of the login (submit) host. */
+  readonly loginHost: string;
+  /** Compute nodes. */
+  readonly nodes: readonly SimNodeSpec[];
+  /** Queues. */
+  readonly queues: readonly SimQueueSpec[];
+  /** The cluster clock's time, ms since the epoch. */
+  now(): number;
+  /**
+   * Validates and queues a job (or a job array). Returns the id the tool prints and the created
+   * jobs (one per array task). Throws `SimSubmitRejection` with a reason code when the request
+   * cannot be accepted (unknown queue, time over the limit, ...); the emulator words the message.
+   */
+  submit(request: SimSubmitRequest): { jobId: number; jobs: SimJob[] };
+  /** Cancels a job, all tasks of an array (by array id), or one task; returns the jobs it changed. */
+  cancel(jobId: number, options?: { taskId?: number; uid?: number }): SimJob[];
+  /** Holds pending jobs; returns the jobs it changed. */
+  hold(jobId: number, by?: "user" | "admin"): SimJob[];
+  /** Releases held jobs; returns the jobs it changed. */
+  release(jobId: number): SimJob[];
+  /** Every job ever submitted (array tasks individually), in submission order. */
+  jobs(): readonly SimJob[];
+  /** Jobs by id: the job with that raw id, or all tasks of the array with that id. */
+  find(jobId: number): SimJob[];
+  /** Finished jobs that accounting knows by now (honours accounting lag and outages). */
+  accounting(): readonly SimJob[];
+  /** Reads a file of the simulator's file system (job output, scripts); `undefined` when missing. */
+  readFile(path: string): string | undefined;
+}
+
+/**
+ * Why the engine refused a submission; the emulator turns it into the tool's own message.
+ *
+ * @example Usage
+ * ```ts
+ * import { SimSubmitRejection } from "@clusterjob/clusterjob/sim";
+ * const rejection = new SimSubmitRejection("invalid-queue", "nosuch");
+ * console.assert(rejection.code === "invalid-queue");
+ * ```
+ */
+export class SimSubmitRejection extends Error {
+  /** What is wrong. */
+  readonly code:
+    | "invalid-queue"
+    | "time-limit"
+    | "too-much-memory"
+    | "too-many-nodes"
+    | "too-many-cpus"
+    | "invalid-dependency"
+    | "invalid-array";
+  /** The offending value, for the message. */
+  readonly detail: string;
+  /**
+   * Creates the rejection.
+   *
+   * @param code What is wrong.
+   * @param detail The offending value.
+   */
+  constructor(code: SimSubmitRejection["code"], detail: string) {
+    super(`Submission rejected (${code}): ${detail}`);
+    this.name = "SimSubmitRejection";
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/**
+ * The context one emulated command runs in.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SimCommandContext } from "@clusterjob/clusterjob/sim";
+ * const who = (ctx: SimCommandContext): string => ctx.user;
+ * console.assert(typeof who === "function");
+ * ```
+ */
+export interface SimCommandContext {
+  /** The engine of the cluster the command talks to. */
+  engine: SimEngineApi;
+  /** Arguments after the command name. */
+  args: string[];
+  /** Standard input text. */
+  stdin: string;
+  /** Working directory (absolute, in the simulator's file system). */
+  cwd: string;
+  /** Environment of the calling process. */
+  env: Record<string, string>;
+  /** Calling user. */
+  user: string;
+  /** Reads a file relative to `cwd` or absolute; `undefined` when missing. */
+  readFile(path: string): string | undefined;
+}
+
+/**
+ * One emulated command: parses its argv like the real tool and answers with the real tool's text
+ * and exit code.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SimCommand } from "@clusterjob/clusterjob/sim";
+ * const hostname: SimCommand = (ctx) => ({ code: 0, stdout: ctx.engine.loginHost + "\n", stderr: "" });
+ * console.assert(typeof hostname === "function");
+ * ```
+ */
+export type SimCommand = (
+  ctx: SimCommandContext,
+) => { code: number; stdout: string; stderr: string };
+
+/**
+ * A scheduler's command-line tools as the simulator emulates them.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SimEmulator } from "@clusterjob/clusterjob/sim";
+ * const names = (emulator: SimEmulator): string[] => Object.keys(emulator.commands);
+ * console.assert(typeof names === "function");
+ * ```
+ */
+export interface SimEmulator {
+  /** The scheduler kind. */
+  readonly kind: SchedulerKind;
+  /** Command name → handler (`sbatch`, `squeue`, ...). */
+  readonly commands: Readonly<Record<string, SimCommand>>;
+  /** What a command prints, and its exit code, when the controller cannot be reached. */
+  unreachable(command: string): { code: number; stdout: string; stderr: string };
+  /** What the submit command prints for a transient failure (job not created). */
+  transientSubmitFailure(command: string): { code: number; stdout: string; stderr: string };
+}

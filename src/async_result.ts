@@ -1,2 +1,3 @@
-// Placeholder: filled in by its owner.
-export {};
+// Placeholder; implemented by the runs work (issue 4).
+/** A run: the result of submitting a job script. */
+export class AsyncResult {}
