@@ -1,2 +1,3 @@
-// Placeholder: filled in by its owner.
-export {};
+// Placeholder; implemented by the model work (issue 2).
+/** A job script. */
+export class JobScript {}
