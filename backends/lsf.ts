@@ -1,2 +1,227 @@
-// Placeholder: filled in by its owner.
-export {};
+/**
+ * The LSF backend: `#BSUB` headers, `bsub < script`, batched `bjobs -o`, `bjobs -a` for
+ * finished jobs and `bkill`.
+ *
+ * @module
+ */
+
+import { QueryError } from "../src/errors.ts";
+import type { Resources } from "../src/resources.ts";
+import { Status, type StatusCode } from "../src/status.ts";
+import type { CommandOutput } from "../src/transport.ts";
+import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "./backend.ts";
+import {
+  addInfo,
+  chunkedQueries,
+  directiveValue,
+  formatMemory,
+  jobInfo,
+  layoutOf,
+  lsfExtraLines,
+  minutesRoundedUp,
+  noJobId,
+  nonEmptyLines,
+  parseInteger,
+  queryFailed,
+  requireSubmitSuccess,
+} from "./_common.ts";
+
+const PREFIX = "#BSUB";
+
+/** Explicit units (LSF ≥ 10.1.0.2) make the site's LSF_UNIT_FOR_LIMITS irrelevant. */
+const LSF_MEMORY_UNITS: readonly [string, string, string] = ["MB", "GB", "TB"];
+
+function renderHeaders(resources: Resources): string[] {
+  const lines = [`${PREFIX} -J ${directiveValue("name", resources.name)}`];
+  if (resources.queue !== undefined) {
+    lines.push(`${PREFIX} -q ${directiveValue("queue", resources.queue)}`);
+  }
+  if (resources.account !== undefined) {
+    lines.push(`${PREFIX} -P ${directiveValue("account", resources.account)}`);
+  }
+  if (resources.timeSeconds !== undefined) {
+    lines.push(`${PREFIX} -W ${minutesRoundedUp(resources.timeSeconds)}`);
+  }
+  const layout = layoutOf(resources);
+  const requirements: string[] = [];
+  if (resources.memMB !== undefined) {
+    const memory = formatMemory(resources.memMB, LSF_MEMORY_UNITS);
+    lines.push(`${PREFIX} -M ${memory}`);
+    requirements.push(`rusage[mem=${memory}]`);
+  }
+  if (layout.given) {
+    lines.push(`${PREFIX} -n ${layout.nodes * layout.coresPerNode}`);
+    // ptile = slots per host, so -n / ptile hosts: exactly `nodes` of them.
+    requirements.push(`span[ptile=${layout.coresPerNode}]`);
+  }
+  // One -R with all sections: several -R options are not merged for every section.
+  if (requirements.length > 0) lines.push(`${PREFIX} -R "${requirements.join(" ")}"`);
+  if (resources.gpus !== undefined) lines.push(`${PREFIX} -gpu "num=${resources.gpus}"`);
+  if (resources.stdout !== undefined) {
+    lines.push(`${PREFIX} -o ${directiveValue("stdout", resources.stdout)}`);
+  }
+  if (resources.stderr !== undefined) {
+    lines.push(`${PREFIX} -e ${directiveValue("stderr", resources.stderr)}`);
+  }
+  return [...lines, ...lsfExtraLines(PREFIX, resources.extra)];
+}
+
+/** `bsub` reads `#BSUB` lines only from a script on its standard input. */
+function submitCommand(_filename: string): SubmitCommand {
+  return { argv: ["bsub"], stdinScript: true };
+}
+
+/** `Job <123> is submitted to queue <normal>.` (or `default queue`), possibly after noise lines. */
+function parseJobId(output: CommandOutput, argv: readonly string[]): string {
+  requireSubmitSuccess(output, argv);
+  const id = /^Job <(\d+(?:\[\d+\])?)> is submitted to\b/m.exec(output.stdout)?.[1];
+  return id ?? noJobId(output, argv);
+}
+
+const FORMAT = "jobid stat exit_code exit_reason delimiter='|'";
+
+function statusArgv(ids: readonly string[]): string[] {
+  return ["bjobs", "-o", FORMAT, "-noheader", ...ids];
+}
+
+function accountingArgv(ids: readonly string[]): string[] {
+  return ["bjobs", "-a", "-o", FORMAT, "-noheader", ...ids];
+}
+
+/** LSF job states (bjobs(1) "JOB STATUS"); DONE and EXIT are decided in `finishedInfo`. */
+const ACTIVE_STATES: Readonly<Record<string, StatusCode>> = {
+  PEND: Status.PENDING,
+  PROV: Status.PENDING,
+  WAIT: Status.PENDING,
+  PSUSP: Status.PENDING,
+  USUSP: Status.PENDING,
+  SSUSP: Status.PENDING,
+  RUN: Status.RUNNING,
+  // mbatchd lost contact with the execution host; the job was running there.
+  UNKWN: Status.RUNNING,
+};
+
+/**
+ * DONE → COMPLETED. EXIT → CANCELLED when killed by its owner or an administrator (exit
+ * reason `TERM_OWNER`/`TERM_ADMIN`/`TERM_FORCE_*`, or exit code 130 = SIGINT, the first signal
+ * of `bkill`, when LSF gives no reason); FAILED with a `timeout` reason for `TERM_RUNLIMIT`;
+ * otherwise FAILED. ZOMBI (killed while its host was unreachable) → FAILED.
+ */
+function finishedInfo(state: string, exitCode: number | undefined, reason: string): JobInfo {
+  if (state === "DONE") return jobInfo(Status.COMPLETED, state, exitCode ?? 0, reason);
+  if (state === "ZOMBI") return jobInfo(Status.FAILED, state, exitCode, reason || "zombie job");
+  if (/TERM_RUNLIMIT|run ?time limit/i.test(reason)) {
+    return jobInfo(Status.FAILED, state, exitCode, `timeout: ${reason}`);
+  }
+  const killed = /TERM_(?:FORCE_)?(?:OWNER|ADMIN)|killed by (?:owner|LSF administrator)/i.test(
+    reason,
+  );
+  if (killed || (reason === "" && exitCode === 130)) {
+    return jobInfo(Status.CANCELLED, state, exitCode, reason || "killed by bkill (exit 130)");
+  }
+  return jobInfo(Status.FAILED, state, exitCode, reason);
+}
+
+/** stderr lines that only say an id is unknown. */
+const NOT_KNOWN = [/^Job <[^>]+> is not found/, /^No (?:unfinished |matching )?job found/];
+
+/**
+ * Parses `bjobs -o "jobid stat exit_code exit_reason delimiter='|'" -noheader`: one
+ * `ID|STAT|CODE|REASON` line per job (array elements share the id and are merged), `-` for an
+ * empty field; `Job <ID> is not found` on stderr for unknown ids.
+ */
+function parseBjobs(
+  output: CommandOutput,
+  ids: readonly string[],
+  argv: readonly string[],
+): Map<string, JobInfo> {
+  const complaints = nonEmptyLines(output.stderr).filter(
+    (line) => !NOT_KNOWN.some((pattern) => pattern.test(line)),
+  );
+  const lines = nonEmptyLines(output.stdout).filter(
+    (line) => !NOT_KNOWN.some((pattern) => pattern.test(line)),
+  );
+  if (complaints.length > 0 || (output.code !== 0 && output.stderr.trim() === "")) {
+    throw queryFailed(argv, output, "Status query failed");
+  }
+  if (output.code === 0 && lines.length === 0 && ids.length > 0) {
+    throw new QueryError(argv, `Status query "${argv.join(" ")}" printed no job and no error`);
+  }
+  const wanted = new Set(ids);
+  const result = new Map<string, JobInfo>();
+  for (const line of lines) {
+    const [id, state, code, ...reasonParts] = line.split("|").map((field) => field.trim());
+    const exitCode = code === "-" ? undefined : parseInteger(code);
+    if (
+      id === undefined || state === undefined || !/^\d+$/.test(id) ||
+      (code !== "-" && exitCode === undefined) || reasonParts.length === 0
+    ) {
+      throw new QueryError(
+        argv,
+        `Cannot parse bjobs line "${line}": expected "id|STAT|code|reason"`,
+      );
+    }
+    if (!wanted.has(id)) continue;
+    const reason = reasonParts.join("|") === "-" ? "" : reasonParts.join("|");
+    const active = ACTIVE_STATES[state];
+    let info: JobInfo;
+    if (active !== undefined) info = jobInfo(active, state, undefined, reason);
+    else if (state === "DONE" || state === "EXIT" || state === "ZOMBI") {
+      info = finishedInfo(state, exitCode, reason);
+    } else throw new QueryError(argv, `Cannot parse LSF job state "${state}" in line "${line}"`);
+    addInfo(result, id, info);
+  }
+  return result;
+}
+
+/**
+ * The LSF backend.
+ *
+ * - Headers: `-J`, `-q`, `-P` (account/project), `-W` minutes (rounded up), `-n N·P·T` with
+ *   `-R "span[ptile=P·T]"` (always, so the job spans exactly N hosts), memory per node as
+ *   `-M <mem>MB` (limit) and `rusage[mem=<mem>MB]` (reservation; per host with LSF's default
+ *   RESOURCE_RESERVE_PER_TASK=N) with explicit units (LSF ≥ 10.1.0.2), `-gpu "num=G"` (GPUs
+ *   per host), `-o`, `-e`; other keys become options with a dash added when missing
+ *   (`P: "proj"` → `-P proj`, `x: true` → `-x`).
+ * - Variables: `$LSB_JOBID`, `$LS_SUBCWD`, `$LSB_SUB_HOST` (the submission host, set by LSF),
+ *   `$LSB_JOBNAME`, `$LSB_HOSTS`, `$LSB_JOBINDEX` (0 for a non-array job).
+ * - Commands: `bsub` with the script on standard input; `bjobs -o "jobid stat exit_code
+ *   exit_reason delimiter='|'" -noheader ID …`; `bjobs -a …` (the same, including finished
+ *   jobs LSF still remembers, CLEAN_PERIOD) for accounting; `bkill ID …`.
+ *
+ * @example Render headers and read bjobs output
+ * ```ts
+ * import { lsf, Status } from "@clusterjob/clusterjob";
+ *
+ * const headers = lsf.renderHeaders({ name: "omp", timeSeconds: 5430, nodes: 1, ppn: 1, threads: 32, extra: [["P", "proj"]] });
+ * console.assert(headers.includes("#BSUB -W 91") && headers.includes("#BSUB -n 32"));
+ * console.assert(headers.includes('#BSUB -R "span[ptile=32]"') && headers.includes("#BSUB -P proj"));
+ *
+ * const info = lsf.parseStatus({ code: 0, stdout: "42|EXIT|130|TERM_OWNER: job killed by owner\n", stderr: "" }, ["42"]).get("42");
+ * console.assert(info?.status === Status.CANCELLED);
+ * ```
+ */
+export const lsf: Backend = Object.freeze({
+  name: "lsf",
+  extension: "lsf",
+  prefix: PREFIX,
+  envVars: Object.freeze({
+    CLUSTERJOB_ID: "LSB_JOBID",
+    CLUSTERJOB_WORKDIR: "LS_SUBCWD",
+    CLUSTERJOB_SUBMIT_HOST: "LSB_SUB_HOST",
+    CLUSTERJOB_NAME: "LSB_JOBNAME",
+    CLUSTERJOB_NODELIST: "LSB_HOSTS",
+    CLUSTERJOB_ARRAY_INDEX: "LSB_JOBINDEX",
+  }),
+  renderHeaders,
+  submitCommand,
+  parseJobId,
+  statusCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, statusArgv),
+  parseStatus: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
+    parseBjobs(output, ids, statusArgv(ids)),
+  accountingCommands: (ids: readonly string[]): QueryCommand[] =>
+    chunkedQueries(ids, accountingArgv),
+  parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
+    parseBjobs(output, ids, accountingArgv(ids)),
+  cancelCommand: (ids: readonly string[]): string[] => ["bkill", ...ids],
+});

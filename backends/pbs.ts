@@ -1,2 +1,154 @@
-// Placeholder: filled in by its owner.
-export {};
+/**
+ * The PBS/Torque backend: `#PBS` headers with `-l nodes=N:ppn=C`, `qsub`, batched
+ * `qstat -f`, `tracejob` accounting and `qdel`.
+ *
+ * @module
+ */
+
+import type { Resources } from "../src/resources.ts";
+import type { CommandOutput } from "../src/transport.ts";
+import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "./backend.ts";
+import {
+  chunkedQueries,
+  formatMemory,
+  jobInfo,
+  layoutOf,
+  perIdQueries,
+  queryFailed,
+  scriptArgument,
+} from "./_common.ts";
+import {
+  finishedPbsInfo,
+  parsePbsJobId,
+  parseQstatStatus,
+  PBS_MEMORY_UNITS,
+  PBS_PREFIX,
+  pbsEnvVars,
+  pbsHeaders,
+  qdelCommand,
+} from "./_pbs_family.ts";
+import { Status } from "../src/status.ts";
+
+function renderHeaders(resources: Resources): string[] {
+  const layout = layoutOf(resources);
+  const lines: string[] = [];
+  if (layout.given || resources.gpus !== undefined) {
+    const gpus = resources.gpus !== undefined ? `:gpus=${resources.gpus}` : "";
+    lines.push(`${PBS_PREFIX} -l nodes=${layout.nodes}:ppn=${layout.coresPerNode}${gpus}`);
+  }
+  if (resources.memMB !== undefined) {
+    // Torque's `mem` limits the whole job, so the per-node amount is multiplied by the nodes.
+    const total = resources.memMB * layout.nodes;
+    lines.push(`${PBS_PREFIX} -l mem=${formatMemory(total, PBS_MEMORY_UNITS)}`);
+  }
+  return pbsHeaders(resources, lines);
+}
+
+function submitCommand(filename: string): SubmitCommand {
+  return { argv: ["qsub", scriptArgument(filename)] };
+}
+
+function statusArgv(ids: readonly string[]): string[] {
+  return ["qstat", "-f", ...ids];
+}
+
+function statusCommands(ids: readonly string[]): QueryCommand[] {
+  return chunkedQueries(ids, statusArgv);
+}
+
+function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> {
+  return parseQstatStatus(output, ids, statusArgv(ids));
+}
+
+/** How many days of server logs `tracejob` searches. */
+const TRACEJOB_DAYS = "7";
+
+function accountingArgv(id: string): string[] {
+  return ["tracejob", "-q", "-n", TRACEJOB_DAYS, id];
+}
+
+function accountingCommands(ids: readonly string[]): QueryCommand[] {
+  return perIdQueries(ids, accountingArgv);
+}
+
+/** A tracejob record: `MM/DD/YYYY HH:MM:SS[.mmm]  S|A|M|L  message`. */
+const RECORD = /^\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d(?:\.\d+)?\s+([SAML])\s+(.*)$/;
+
+/**
+ * Parses `tracejob` output for one id. The server's end record carries
+ * `Exit_status=N resources_used.walltime=… Resource_List.walltime=…`, read with the same
+ * rules as `qstat -f` (see `finishedPbsInfo`); a job deleted before it ran has only a
+ * `Job deleted at request of …` line (or an accounting `D` record) → CANCELLED. No record at
+ * all → absent.
+ */
+function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> {
+  const id = ids[0];
+  const result = new Map<string, JobInfo>();
+  if (id === undefined) return result;
+  const attributes = new Map<string, string>();
+  let records = 0;
+  let deleted = false;
+  for (const line of output.stdout.split(/\r?\n/)) {
+    const record = RECORD.exec(line.trim());
+    if (record === null) continue;
+    records++;
+    const message = record[2]!;
+    if (/\bJob deleted\b/i.test(message) || message.startsWith("requestor=")) deleted = true;
+    for (const [, key, value] of message.matchAll(/([\w.]+)=(\S+)/g)) {
+      attributes.set(key!, value!);
+    }
+  }
+  if (records === 0) {
+    if (output.code !== 0 && output.stderr.trim() !== "") {
+      throw queryFailed(accountingArgv(id), output, "Accounting query failed");
+    }
+    return result;
+  }
+  if (attributes.has("Exit_status")) result.set(id, finishedPbsInfo("C", attributes));
+  else if (deleted) {
+    result.set(id, jobInfo(Status.CANCELLED, "C", undefined, "deleted before it ran"));
+  }
+  return result;
+}
+
+/**
+ * The PBS/Torque backend.
+ *
+ * - Headers: `-N`, `-q`, `-A`, `-l walltime=HH:MM:SS` (hours may exceed 24),
+ *   `-l nodes=N:ppn=P·T[:gpus=G]` (Torque's ppn counts cores per node), `-l mem=` with a unit
+ *   (`100mb`, `4gb`) for the WHOLE job (Torque's `mem` is job-wide, so it is the per-node
+ *   amount × nodes), `-o`, `-e`; other keys follow the PBS rules (`pmem: "2gb"` →
+ *   `-l pmem=2gb`, `"-W": "x"` → `-W x`, `V: true` → `-V`).
+ * - Variables: `$PBS_JOBID`, `$PBS_O_WORKDIR`, `$PBS_O_HOST`, `$PBS_JOBNAME`,
+ *   `` `cat $PBS_NODEFILE` `` (one line per core), `$PBS_ARRAYID`.
+ * - Commands: `qsub FILE` (the full id `123.server` is kept); `qstat -f ID …` (Torque keeps
+ *   finished jobs as `C` with `exit_status` for `keep_completed` seconds); `tracejob -q -n 7 ID`
+ *   for older jobs (needs read access to the server logs); `qdel ID …`.
+ *
+ * @example Render headers and parse qstat output
+ * ```ts
+ * import { pbs, Status } from "@clusterjob/clusterjob";
+ *
+ * const headers = pbs.renderHeaders({ name: "mpi", timeSeconds: 93600, nodes: 2, ppn: 16, threads: 2, extra: [] });
+ * console.assert(headers.includes("#PBS -l walltime=26:00:00"));
+ * console.assert(headers.includes("#PBS -l nodes=2:ppn=32"));
+ *
+ * const stdout = "Job Id: 7.server\n    job_state = C\n    exit_status = 3\n";
+ * const info = pbs.parseStatus({ code: 0, stdout, stderr: "" }, ["7.server"]).get("7.server");
+ * console.assert(info?.status === Status.FAILED && info.exitCode === 3);
+ * ```
+ */
+export const pbs: Backend = Object.freeze({
+  name: "pbs",
+  extension: "pbs",
+  prefix: PBS_PREFIX,
+  envVars: pbsEnvVars("PBS_ARRAYID"),
+  renderHeaders,
+  submitCommand,
+  parseJobId: parsePbsJobId,
+  statusCommands,
+  parseStatus,
+  accountingCommands,
+  parseAccounting,
+  cancelCommand: qdelCommand,
+});

@@ -1,2 +1,353 @@
-// Placeholder: filled in by its owner.
-export {};
+/**
+ * The Sun/Son of Grid Engine backend: `#$` headers with a parallel environment, `qsub -terse`,
+ * one `qstat` for all jobs, `qacct -j` accounting and `qdel`.
+ *
+ * @module
+ */
+
+import { InvalidValueError, QueryError } from "../src/errors.ts";
+import type { Resources } from "../src/resources.ts";
+import { Status, type StatusCode } from "../src/status.ts";
+import type { CommandOutput } from "../src/transport.ts";
+import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "./backend.ts";
+import {
+  addInfo,
+  directiveValue,
+  formatHms,
+  formatMemory,
+  jobInfo,
+  layoutOf,
+  noJobId,
+  nonEmptyLines,
+  parseInteger,
+  pbsExtraLines,
+  perIdQueries,
+  queryFailed,
+  requireSubmitSuccess,
+  scriptArgument,
+} from "./_common.ts";
+
+const PREFIX = "#$";
+
+/**
+ * Options of {@linkcode createSgeBackend}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SgeBackendOptions } from "@clusterjob/clusterjob";
+ * const options: SgeBackendOptions = { parallelEnvironment: "omp", mpiEnvironment: "mpi" };
+ * console.assert(options.mpiEnvironment === "mpi");
+ * ```
+ */
+export interface SgeBackendOptions {
+  /** Parallel environment for single-node jobs (a `$pe_slots` PE); default `"smp"`. */
+  parallelEnvironment?: string;
+  /** Parallel environment for multi-node jobs; without it `nodes > 1` is refused. */
+  mpiEnvironment?: string;
+  /** Consumable complex that counts GPUs (`-l gpu=N`); default `"gpu"`. */
+  gpuResource?: string;
+}
+
+/** Characters sge_types(1) forbids in a job name; SGE itself answers with an unhelpful error. */
+const BAD_NAME = /[\s/:@\\*?]/;
+
+function checkName(value: string, field: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(value)) {
+    throw new InvalidValueError(field, value, 'letters, digits, "_", "." or "-"');
+  }
+  return value;
+}
+
+function renderHeaders(
+  resources: Resources,
+  options:
+    & Required<
+      Pick<SgeBackendOptions, "parallelEnvironment" | "gpuResource">
+    >
+    & { mpiEnvironment: string | undefined },
+): string[] {
+  if (BAD_NAME.test(resources.name) || resources.name === "") {
+    throw new InvalidValueError(
+      "name",
+      resources.name,
+      'a name without whitespace, "/", ":", "@", "\\", "*" or "?" (SGE rejects them)',
+    );
+  }
+  const lines = [`${PREFIX} -N ${directiveValue("name", resources.name)}`];
+  if (resources.queue !== undefined) {
+    lines.push(`${PREFIX} -q ${directiveValue("queue", resources.queue)}`);
+  }
+  if (resources.account !== undefined) {
+    lines.push(`${PREFIX} -A ${directiveValue("account", resources.account)}`);
+  }
+  if (resources.timeSeconds !== undefined) {
+    lines.push(`${PREFIX} -l h_rt=${formatHms(resources.timeSeconds)}`);
+  }
+  const layout = layoutOf(resources);
+  let slotsPerNode = 1;
+  if (layout.nodes > 1) {
+    if (options.mpiEnvironment === undefined) {
+      throw new InvalidValueError(
+        "nodes",
+        layout.nodes,
+        "1 on SGE, unless the backend names a multi-node parallel environment: " +
+          'createSgeBackend({ mpiEnvironment: "<pe>" })',
+      );
+    }
+    slotsPerNode = layout.coresPerNode;
+    lines.push(`${PREFIX} -pe ${options.mpiEnvironment} ${layout.nodes * slotsPerNode}`);
+  } else if (layout.coresPerNode > 1) {
+    slotsPerNode = layout.coresPerNode;
+    lines.push(`${PREFIX} -pe ${options.parallelEnvironment} ${slotsPerNode}`);
+  }
+  if (resources.memMB !== undefined) {
+    // h_vmem is a limit per slot: the node's memory is shared out among its slots.
+    const perSlot = Math.ceil(resources.memMB / slotsPerNode);
+    lines.push(`${PREFIX} -l h_vmem=${formatMemory(perSlot, ["M", "G", "T"])}`);
+  }
+  if (resources.gpus !== undefined) {
+    lines.push(`${PREFIX} -l ${options.gpuResource}=${resources.gpus}`);
+  }
+  if (resources.stdout !== undefined) {
+    lines.push(`${PREFIX} -o ${directiveValue("stdout", resources.stdout)}`);
+  }
+  if (resources.stderr !== undefined) {
+    lines.push(`${PREFIX} -e ${directiveValue("stderr", resources.stderr)}`);
+  }
+  lines.push(...pbsExtraLines(PREFIX, resources.extra, ["cwd", "-cwd"]));
+  // Run in the submit directory (clusterjob's workdir), and write output files there.
+  lines.push(`${PREFIX} -cwd`);
+  return lines;
+}
+
+function submitCommand(filename: string): SubmitCommand {
+  return { argv: ["qsub", "-terse", scriptArgument(filename)] };
+}
+
+/** `-terse` prints `7` (arrays `7.1-3:1`); plain qsub `Your job 7 ("x") has been submitted`. */
+function parseJobId(output: CommandOutput, argv: readonly string[]): string {
+  requireSubmitSuccess(output, argv);
+  for (const line of nonEmptyLines(output.stdout).reverse()) {
+    const id = /^(\d+)(?:\.\d+-\d+:\d+)?$/.exec(line)?.[1] ??
+      /^Your job(?:-array)? (\d+)\b.* has been submitted$/.exec(line)?.[1];
+    if (id !== undefined) return id;
+  }
+  return noJobId(output, argv);
+}
+
+const STATUS_ARGV = ["qstat"];
+
+/** `qstat` takes no id list: one command lists all of the user's jobs, filtered here. */
+function statusCommands(ids: readonly string[]): QueryCommand[] {
+  return ids.length === 0 ? [] : [{ argv: [...STATUS_ARGV], ids: [...ids] }];
+}
+
+/**
+ * The status of a `qstat` state word, letter by letter (qstat(1)): `E` error (`Eqw`: the job
+ * cannot run until an administrator clears it — reported FAILED so waiting ends), `d` being
+ * deleted (`dr`, `dqw` → CANCELLED: deletion cannot be undone and a job deleted while pending
+ * leaves no accounting record), `s`/`S`/`T` suspended → PENDING, `r`/`t` → RUNNING,
+ * `q`/`w`/`h`/`R` → PENDING.
+ */
+function statusOfState(state: string): StatusCode | undefined {
+  if (!/^[a-zA-Z]+$/.test(state)) return undefined;
+  if (state.includes("E")) return Status.FAILED;
+  if (state.includes("d")) return Status.CANCELLED;
+  if (/[sST]/.test(state)) return Status.PENDING;
+  if (/[rt]/.test(state)) return Status.RUNNING;
+  if (/[qwhR]/.test(state)) return Status.PENDING;
+  return undefined;
+}
+
+/**
+ * Parses plain `qstat`: a header, a dashed line, then `job-ID prior name user state date time
+ * [queue] slots [task]` per job (array tasks share the id and are merged). No jobs at all
+ * prints nothing — an empty map.
+ */
+function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> {
+  if (output.code !== 0) throw queryFailed(STATUS_ARGV, output, "Status query failed");
+  const wanted = new Set(ids);
+  const result = new Map<string, JobInfo>();
+  for (const line of nonEmptyLines(output.stdout)) {
+    if (/^job-ID\s/.test(line) || /^-+$/.test(line)) continue;
+    const [id, , , , state] = line.split(/\s+/);
+    const status = state === undefined ? undefined : statusOfState(state);
+    if (id === undefined || !/^\d+$/.test(id) || status === undefined) {
+      throw new QueryError(STATUS_ARGV, `Cannot parse qstat line "${line}"`);
+    }
+    if (!wanted.has(id)) continue;
+    const reason = status === Status.FAILED
+      ? "error state: the job cannot run (see qstat -j)"
+      : status === Status.CANCELLED
+      ? "being deleted"
+      : undefined;
+    addInfo(result, id, jobInfo(status, state!, undefined, reason));
+  }
+  return result;
+}
+
+function accountingArgv(id: string): string[] {
+  return ["qacct", "-j", id];
+}
+
+/** `H:M:S` or seconds (SGE time values) in seconds. */
+function sgeSeconds(text: string): number | undefined {
+  const parts = text.split(":").map((part) => parseInteger(part));
+  if (parts.length > 3 || parts.some((part) => part === undefined)) return undefined;
+  return (parts as number[]).reduce((total, part) => total * 60 + part, 0);
+}
+
+/** Whether the job ran into its `h_rt`/`s_rt` (from the `category` line vs `ru_wallclock`). */
+function hitRuntimeLimit(record: Map<string, string>): boolean {
+  const wallclock = parseInteger(record.get("ru_wallclock")?.replace(/s$/, ""));
+  if (wallclock === undefined) return false;
+  const category = record.get("category") ?? "";
+  return [...category.matchAll(/\b[hs]_rt=([\d:]+)/g)].some((match) => {
+    const limit = sgeSeconds(match[1]!);
+    return limit !== undefined && wallclock >= limit;
+  });
+}
+
+/**
+ * One `qacct` record → JobInfo. `failed 0`: exit_status 0 → COMPLETED, else FAILED. `failed
+ * 37` (qmaster enforced h_rt/h_cpu/h_vmem) and `failed 100` after `s_rt` → FAILED with a
+ * `timeout` reason when the wallclock reached the run-time limit; `failed 100 : assumedly after
+ * job` with exit 137 (SIGKILL, what `qdel` sends) → CANCELLED; any other failure → FAILED.
+ */
+function accountingInfo(record: Map<string, string>, argv: readonly string[]): JobInfo {
+  const failedField = record.get("failed");
+  const failed = parseInteger(failedField?.split(":")[0]);
+  const exitCode = parseInteger(record.get("exit_status")?.split(/\s+/)[0]);
+  if (failed === undefined || exitCode === undefined) {
+    throw new QueryError(argv, "Cannot parse qacct output: a record lacks failed or exit_status");
+  }
+  const failedText = `failed ${failedField!.replace(/\s+:\s+/, ": ")}`;
+  if (failed === 0) {
+    return jobInfo(exitCode === 0 ? Status.COMPLETED : Status.FAILED, "failed 0", exitCode);
+  }
+  const state = `failed ${failed}`;
+  if ((failed === 37 || failed === 100) && hitRuntimeLimit(record)) {
+    return jobInfo(Status.FAILED, state, exitCode, `timeout: ${failedText}`);
+  }
+  if (failed === 100 && exitCode === 137) {
+    return jobInfo(Status.CANCELLED, state, exitCode, `killed (qdel): ${failedText}`);
+  }
+  return jobInfo(Status.FAILED, state, exitCode, failedText);
+}
+
+/**
+ * Parses `qacct -j ID`: records separated by `=====` lines, `key value` per line (array tasks
+ * have one record each, merged). `error: job id N not found` (exit 1) → absent: the job never
+ * ran (deleted while pending) or its record is not flushed yet.
+ */
+function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> {
+  const id = ids[0];
+  const result = new Map<string, JobInfo>();
+  if (id === undefined) return result;
+  const argv = accountingArgv(id);
+  if (output.code !== 0) {
+    if (/^error: job id \S+ not found\s*$/m.test(output.stderr)) return result;
+    throw queryFailed(argv, output, "Accounting query failed");
+  }
+  const records: Map<string, string>[] = [];
+  for (const line of nonEmptyLines(output.stdout)) {
+    if (/^=+$/.test(line)) {
+      records.push(new Map());
+      continue;
+    }
+    const match = /^(\w+)\s+(.*)$/.exec(line);
+    const record = records.at(-1);
+    if (match === null || record === undefined) {
+      throw new QueryError(argv, `Cannot parse qacct line "${line}"`);
+    }
+    record.set(match[1]!, match[2]!.trim());
+  }
+  if (records.length === 0) {
+    throw new QueryError(argv, `Accounting query "${argv.join(" ")}" printed no record`);
+  }
+  for (const record of records) {
+    if (record.get("jobnumber") !== id) continue;
+    addInfo(result, id, accountingInfo(record, argv));
+  }
+  return result;
+}
+
+/**
+ * Creates an SGE backend for a site's parallel environments.
+ *
+ * - Headers: `-N` (checked: SGE refuses whitespace and `/:@\*?`), `-q`, `-A`,
+ *   `-l h_rt=HH:MM:SS`, `-pe <parallelEnvironment> <P·T>` for a multi-core single-node job,
+ *   `-pe <mpiEnvironment> <N·P·T>` for several nodes (an `InvalidValueError` without one; how
+ *   slots spread over hosts is the PE's allocation_rule), `-l h_vmem=` PER SLOT (the node's
+ *   memory divided by its slots, rounded up, with a unit `M`/`G`), `-l <gpuResource>=G` (a
+ *   site-defined consumable), `-o`, `-e`, pass-through keys by the PBS rules, and always `-cwd`
+ *   last: the job runs in the directory it was submitted from, clusterjob's workdir.
+ * - Variables: `$JOB_ID`, `$SGE_O_WORKDIR`, `$SGE_O_HOST`, `$JOB_NAME`, the hosts of the PE
+ *   host file (or `$HOSTNAME` without a PE), `$SGE_TASK_ID` (the word `undefined` for a
+ *   non-array job) — checked against a real SGE 8.1.9 job's environment. Note that SGE queues
+ *   often start scripts with `/bin/sh` whatever the `#!` line says; add `"-S": "/bin/bash"` to
+ *   the resources where that matters.
+ * - Commands: `qsub -terse FILE`; `qstat` (one call for all ids); `qacct -j ID` per id;
+ *   `qdel ID …`.
+ *
+ * @example A site with an OpenMP and an MPI parallel environment
+ * ```ts
+ * import { createSgeBackend } from "@clusterjob/clusterjob";
+ *
+ * const site = createSgeBackend({ parallelEnvironment: "omp", mpiEnvironment: "mpi" });
+ * const headers = site.renderHeaders({ name: "mpi", nodes: 2, ppn: 4, memMB: 8192, extra: [] });
+ * console.assert(headers.includes("#$ -pe mpi 8") && headers.includes("#$ -l h_vmem=2G"));
+ * ```
+ *
+ * @param options Parallel environment names and the GPU complex.
+ * @returns A backend named `sge`.
+ */
+export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
+  const settings = {
+    parallelEnvironment: checkName(options.parallelEnvironment ?? "smp", "parallelEnvironment"),
+    mpiEnvironment: options.mpiEnvironment === undefined
+      ? undefined
+      : checkName(options.mpiEnvironment, "mpiEnvironment"),
+    gpuResource: checkName(options.gpuResource ?? "gpu", "gpuResource"),
+  };
+  return Object.freeze({
+    name: "sge",
+    extension: "sge",
+    prefix: PREFIX,
+    envVars: Object.freeze({
+      CLUSTERJOB_ID: "JOB_ID",
+      CLUSTERJOB_WORKDIR: "SGE_O_WORKDIR",
+      CLUSTERJOB_SUBMIT_HOST: "SGE_O_HOST",
+      CLUSTERJOB_NAME: "JOB_NAME",
+      CLUSTERJOB_NODELIST:
+        '`test -n "$PE_HOSTFILE" && cut -d" " -f1 "$PE_HOSTFILE" || echo "$HOSTNAME"`',
+      CLUSTERJOB_ARRAY_INDEX: "SGE_TASK_ID",
+    }),
+    renderHeaders: (resources: Resources): string[] => renderHeaders(resources, settings),
+    submitCommand,
+    parseJobId,
+    statusCommands,
+    parseStatus,
+    accountingCommands: (ids: readonly string[]): QueryCommand[] =>
+      perIdQueries(ids, accountingArgv),
+    parseAccounting,
+    cancelCommand: (ids: readonly string[]): string[] => ["qdel", ...ids],
+  });
+}
+
+/**
+ * The SGE backend with the default parallel environment `smp` and no multi-node environment
+ * (see {@linkcode createSgeBackend}).
+ *
+ * @example Parse real qstat output
+ * ```ts
+ * import { sge, Status } from "@clusterjob/clusterjob";
+ *
+ * const stdout = "job-ID  prior   name  user  state submit/start at     queue  slots ja-task-ID\n" +
+ *   "-----------------------------------\n" +
+ *   "     11 0.25000 pend1 root  qw    11/25/2026 08:52:59        1\n";
+ * console.assert(sge.parseStatus({ code: 0, stdout, stderr: "" }, ["11"]).get("11")?.status === Status.PENDING);
+ * console.assert(sge.renderHeaders({ name: "x", threads: 4, extra: [] }).includes("#$ -pe smp 4"));
+ * ```
+ */
+export const sge: Backend = createSgeBackend();

@@ -1,2 +1,274 @@
-// Placeholder: filled in by its owner.
-export {};
+/**
+ * The SLURM backend: `#SBATCH` headers, `sbatch --parsable`, batched `squeue`, `sacct`
+ * accounting and `scancel`.
+ *
+ * @module
+ */
+
+import { QueryError } from "../src/errors.ts";
+import type { Resources } from "../src/resources.ts";
+import { Status, type StatusCode } from "../src/status.ts";
+import type { CommandOutput } from "../src/transport.ts";
+import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "./backend.ts";
+import {
+  addInfo,
+  chunkedQueries,
+  directiveValue,
+  formatMemory,
+  formatSlurmTime,
+  jobInfo,
+  noJobId,
+  nonEmptyLines,
+  parseInteger,
+  queryFailed,
+  requireSubmitSuccess,
+  scriptArgument,
+  slurmExtraLines,
+} from "./_common.ts";
+
+const PREFIX = "#SBATCH";
+
+/**
+ * Every job state SLURM 22–24 documents (squeue(1) "JOB STATE CODES", sacct(1) "JOB STATE
+ * CODES"). Suspended, stopped and requeued jobs count as PENDING (waiting to run again), as in
+ * the original; REVOKED (a federation sibling withdrawn because another cluster runs the job)
+ * counts as CANCELLED here, since this cluster will never run it.
+ */
+const STATES: Readonly<Record<string, StatusCode>> = {
+  PENDING: Status.PENDING,
+  CONFIGURING: Status.PENDING,
+  REQUEUED: Status.PENDING,
+  REQUEUE_FED: Status.PENDING,
+  REQUEUE_HOLD: Status.PENDING,
+  RESV_DEL_HOLD: Status.PENDING,
+  SPECIAL_EXIT: Status.PENDING,
+  SUSPENDED: Status.PENDING,
+  STOPPED: Status.PENDING,
+  RUNNING: Status.RUNNING,
+  COMPLETING: Status.RUNNING,
+  RESIZING: Status.RUNNING,
+  SIGNALING: Status.RUNNING,
+  STAGE_OUT: Status.RUNNING,
+  COMPLETED: Status.COMPLETED,
+  CANCELLED: Status.CANCELLED,
+  REVOKED: Status.CANCELLED,
+  FAILED: Status.FAILED,
+  BOOT_FAIL: Status.FAILED,
+  DEADLINE: Status.FAILED,
+  NODE_FAIL: Status.FAILED,
+  OUT_OF_MEMORY: Status.FAILED,
+  PREEMPTED: Status.FAILED,
+  TIMEOUT: Status.FAILED,
+};
+
+/** The status of a SLURM state word; `CANCELLED by 0` and the truncated `CANCELLED+` work. */
+function statusOf(state: string, argv: readonly string[], line: string): StatusCode {
+  const word = (state.trim().split(/\s+/)[0] ?? "").replace(/\+$/, "");
+  const status = STATES[word];
+  if (status === undefined) {
+    throw new QueryError(argv, `Cannot parse SLURM job state "${state}" in line "${line}"`);
+  }
+  return status;
+}
+
+/** `21`, `21_3`, `21_[1-3%1]`, `21+0` → `21` (the id sbatch printed). */
+function baseJobId(field: string): string | undefined {
+  return /^(\d+)(?:[_+].*)?$/.exec(field.trim())?.[1];
+}
+
+function renderHeaders(resources: Resources): string[] {
+  const lines = [`${PREFIX} --job-name=${directiveValue("name", resources.name)}`];
+  if (resources.queue !== undefined) {
+    lines.push(`${PREFIX} --partition=${directiveValue("queue", resources.queue)}`);
+  }
+  if (resources.account !== undefined) {
+    lines.push(`${PREFIX} --account=${directiveValue("account", resources.account)}`);
+  }
+  if (resources.timeSeconds !== undefined) {
+    lines.push(`${PREFIX} --time=${formatSlurmTime(resources.timeSeconds)}`);
+  }
+  if (resources.nodes !== undefined) lines.push(`${PREFIX} --nodes=${resources.nodes}`);
+  if (resources.ppn !== undefined) lines.push(`${PREFIX} --ntasks-per-node=${resources.ppn}`);
+  if (resources.threads !== undefined) {
+    lines.push(`${PREFIX} --cpus-per-task=${resources.threads}`);
+  }
+  if (resources.memMB !== undefined) {
+    lines.push(`${PREFIX} --mem=${formatMemory(resources.memMB, ["M", "G", "T"])}`);
+  }
+  if (resources.gpus !== undefined) lines.push(`${PREFIX} --gres=gpu:${resources.gpus}`);
+  if (resources.stdout !== undefined) {
+    lines.push(`${PREFIX} --output=${directiveValue("stdout", resources.stdout)}`);
+  }
+  if (resources.stderr !== undefined) {
+    lines.push(`${PREFIX} --error=${directiveValue("stderr", resources.stderr)}`);
+  }
+  return [...lines, ...slurmExtraLines(PREFIX, resources.extra)];
+}
+
+function submitCommand(filename: string): SubmitCommand {
+  return { argv: ["sbatch", "--parsable", scriptArgument(filename)] };
+}
+
+/** `--parsable` prints `7` or `7;cluster`; plain sbatch prints `Submitted batch job 7`. */
+function parseJobId(output: CommandOutput, argv: readonly string[]): string {
+  requireSubmitSuccess(output, argv);
+  for (const line of nonEmptyLines(output.stdout).reverse()) {
+    const id = /^(\d+)(?:;\S+)?$/.exec(line)?.[1] ?? /^Submitted batch job (\d+)\b/.exec(line)?.[1];
+    if (id !== undefined) return id;
+  }
+  return noJobId(output, argv);
+}
+
+function statusCommands(ids: readonly string[]): QueryCommand[] {
+  return chunkedQueries(ids, statusArgv);
+}
+
+/**
+ * Parses `squeue -h -o "%i|%T|%r"`. squeue shows only active jobs; it exits 1 with
+ * `Invalid job id specified` when none of the ids is known any more (and 0 when some are),
+ * which means "none known" — an empty map, not a failed query.
+ */
+function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> {
+  const argv = statusArgv(ids);
+  const result = new Map<string, JobInfo>();
+  if (output.code !== 0) {
+    if (/^slurm_load_jobs error: Invalid job id specified\s*$/m.test(output.stderr)) return result;
+    throw queryFailed(argv, output, "Status query failed");
+  }
+  const wanted = new Set(ids);
+  for (const line of nonEmptyLines(output.stdout)) {
+    const fields = line.split("|");
+    const id = fields.length === 3 ? baseJobId(fields[0]!) : undefined;
+    if (id === undefined) {
+      throw new QueryError(argv, `Cannot parse squeue line "${line}": expected "id|STATE|reason"`);
+    }
+    if (!wanted.has(id)) continue;
+    const state = fields[1]!;
+    const reason = fields[2]!;
+    addInfo(
+      result,
+      id,
+      jobInfo(statusOf(state, argv, line), state, undefined, reason === "None" ? "" : reason),
+    );
+  }
+  return result;
+}
+
+function statusArgv(ids: readonly string[]): string[] {
+  return ["squeue", "-h", "-o", "%i|%T|%r", "-j", ids.join(",")];
+}
+
+/**
+ * sacct fields, the same as in the real transcripts the parser is tested on. `JobName` is the
+ * only one that may contain `|`, so fields are read from both ends.
+ */
+const SACCT_FIELDS = "JobID,JobName,Partition,State,ExitCode,Start,End,Elapsed";
+
+function accountingArgv(group: readonly string[]): string[] {
+  return ["sacct", "-X", "-P", "-n", "-o", SACCT_FIELDS, "-j", group.join(",")];
+}
+
+function accountingCommands(ids: readonly string[]): QueryCommand[] {
+  return chunkedQueries(ids, accountingArgv);
+}
+
+/**
+ * Parses `sacct -X -P -n -o JobID,JobName,Partition,State,ExitCode,Start,End,Elapsed`.
+ * `ExitCode` is `code:signal`: the code becomes `exitCode`, a non-zero signal goes into
+ * `reason`. Step lines (`5.batch`, printed without `-X`) are skipped; array tasks (`21_3`) are
+ * merged into their array's id. Unknown ids print nothing (exit 0): they are absent. Records
+ * may lag: slurmctld sends them to slurmdbd asynchronously.
+ */
+function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> {
+  const argv = accountingArgv(ids);
+  if (output.code !== 0) throw queryFailed(argv, output, "Accounting query failed");
+  const result = new Map<string, JobInfo>();
+  const wanted = new Set(ids);
+  for (const line of nonEmptyLines(output.stdout)) {
+    const fields = line.split("|");
+    const tail = fields.slice(-5); // State, ExitCode, Start, End, Elapsed
+    const jobId = fields[0] ?? "";
+    const state = tail[0] ?? "";
+    const exit = /^(\d+):(\d+)$/.exec(tail[1] ?? "");
+    if (/^\d+(?:_\S+)?\.\S+$/.test(jobId) && fields.length >= 8) continue; // a job step
+    const id = fields.length >= 8 ? baseJobId(jobId) : undefined;
+    if (id === undefined || exit === null) {
+      throw new QueryError(
+        argv,
+        `Cannot parse sacct line "${line}": expected "${SACCT_FIELDS.replaceAll(",", "|")}"`,
+      );
+    }
+    if (!wanted.has(id)) continue;
+    const signal = parseInteger(exit[2])!;
+    const reasons = [
+      state === "TIMEOUT" ? "timeout: time limit reached" : "",
+      signal ? `signal ${signal}` : "",
+    ];
+    addInfo(
+      result,
+      id,
+      jobInfo(
+        statusOf(state, argv, line),
+        state,
+        parseInteger(exit[1]),
+        reasons.filter((part) => part !== "").join(", "),
+      ),
+    );
+  }
+  return result;
+}
+
+function cancelCommand(ids: readonly string[]): string[] {
+  return ["scancel", ...ids];
+}
+
+/**
+ * The SLURM backend.
+ *
+ * - Headers: `--job-name`, `--partition`, `--account`, `--time=D-HH:MM:SS` (or `HH:MM:SS`),
+ *   `--nodes`, `--ntasks-per-node` (ppn), `--cpus-per-task` (threads), `--mem` per node with a
+ *   unit (`100M`, `4G`), `--gres=gpu:N`, `--output`, `--error`; other keys pass through (`-K v`
+ *   for one letter, `--key=v` for longer keys, `true` → bare flag, `false`/`null` → nothing).
+ * - Variables: `$SLURM_JOB_ID` (the documented name; `$SLURM_JOBID` is its legacy alias, both
+ *   are set), `$SLURM_SUBMIT_DIR`, `$SLURM_SUBMIT_HOST`, `$SLURM_JOB_NAME`,
+ *   `$SLURM_JOB_NODELIST`, `$SLURM_ARRAY_TASK_ID` (checked against a real SLURM 22.05 job's
+ *   environment).
+ * - Commands: `sbatch --parsable FILE`; `squeue -h -o "%i|%T|%r" -j ID,ID,…` (active jobs only);
+ *   `sacct -X -P -n -o JobID,JobName,Partition,State,ExitCode,Start,End,Elapsed -j ID,…` for
+ *   jobs that left the queue;
+ *   `scancel ID …` (silent and exit 0 even for finished jobs).
+ *
+ * @example Render headers and parse real output
+ * ```ts
+ * import { slurm, Status } from "@clusterjob/clusterjob";
+ *
+ * const headers = slurm.renderHeaders({ name: "hello", timeSeconds: 90000, memMB: 4096, nodes: 2, extra: [["exclusive", true]] });
+ * console.assert(headers.includes("#SBATCH --time=1-01:00:00"));
+ * console.assert(headers.includes("#SBATCH --mem=4G") && headers.includes("#SBATCH --exclusive"));
+ *
+ * const stdout = "5|fail|debug|FAILED|3:0|2026-11-25T08:46:01|2026-11-25T08:46:01|00:00:00\n";
+ * const info = slurm.parseAccounting({ code: 0, stdout, stderr: "" }, ["5"]).get("5");
+ * console.assert(info?.status === Status.FAILED && info.exitCode === 3);
+ * ```
+ */
+export const slurm: Backend = Object.freeze({
+  name: "slurm",
+  extension: "slr",
+  prefix: PREFIX,
+  envVars: Object.freeze({
+    CLUSTERJOB_ID: "SLURM_JOB_ID",
+    CLUSTERJOB_WORKDIR: "SLURM_SUBMIT_DIR",
+    CLUSTERJOB_SUBMIT_HOST: "SLURM_SUBMIT_HOST",
+    CLUSTERJOB_NAME: "SLURM_JOB_NAME",
+    CLUSTERJOB_NODELIST: "SLURM_JOB_NODELIST",
+    CLUSTERJOB_ARRAY_INDEX: "SLURM_ARRAY_TASK_ID",
+  }),
+  renderHeaders,
+  submitCommand,
+  parseJobId,
+  statusCommands,
+  parseStatus,
+  accountingCommands,
+  parseAccounting,
+  cancelCommand,
+});

@@ -1,2 +1,335 @@
-// Placeholder: filled in by its owner.
-export {};
+/**
+ * The simulator's façade: {@linkcode SimCluster} builds a simulated SLURM, PBS (Torque or PBS
+ * Pro), LSF or SGE cluster — engine, emulated command-line tools, file system, clock and faults
+ * — and hands out a {@linkcode Transport} that clusterjob (or any code that runs scheduler
+ * commands) can use instead of a real login node.
+ *
+ * @module
+ */
+
+import type { CommandOutput, RunOptions, Transport } from "../src/transport.ts";
+import { SimEngine, type SimEngineOptions, type SimJobModel } from "./engine.ts";
+import { SimFaultOptions, SimFaults } from "./faults.ts";
+import { SimFileSystem } from "./filesystem.ts";
+import * as lsfModule from "./lsf.ts";
+import * as pbsModule from "./pbs.ts";
+import { sgeEmulator } from "./sge.ts";
+import { slurmEmulator } from "./slurm.ts";
+import { type SimCommandRecord, SimTransport, type SimTransportContext } from "./transport.ts";
+import type {
+  SchedulerKind,
+  SimCommand,
+  SimEmulator,
+  SimJob,
+  SimNodeSpec,
+  SimQueueSpec,
+} from "./types.ts";
+import { realTimeline, type SimTimeline, VirtualClock } from "./virtual_clock.ts";
+
+/**
+ * Options of {@linkcode SimCluster}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SimClusterOptions } from "@clusterjob/clusterjob/sim";
+ * const options: SimClusterOptions = {
+ *   scheduler: "slurm",
+ *   nodes: [{ name: "vm", cpus: 2, memoryMB: 24105 }],
+ *   queues: [{ name: "debug", default: true }],
+ *   execution: "model",
+ *   model: () => ({ runtimeSeconds: 30, exitCode: 0 }),
+ * };
+ * console.assert(options.scheduler === "slurm");
+ * ```
+ */
+export interface SimClusterOptions {
+  /** Which scheduler's tools to emulate. */
+  scheduler: SchedulerKind;
+  /** Compute nodes (default two nodes `node1`, `node2`: 4 cores, 16000 MB each). */
+  nodes?: SimNodeSpec[];
+  /** Queues (default one, named as the scheduler's stock queue: `debug`, `batch`, `workq`, `normal`, `all.q`). */
+  queues?: SimQueueSpec[];
+  /** `shell`: run each job script with bash in the simulator's directory; `model`: no process, runtime and exit code from `model`. Default: `model` when a model is given, else `shell`. */
+  execution?: "shell" | "model";
+  /** Runtime and exit code of each job in `model` mode (default 1 s, exit 0). */
+  model?: SimJobModel;
+  /** `virtual` (default): simulated time that jumps when every waiter sleeps; `real`: the wall clock. */
+  clock?: "virtual" | "real";
+  /** Start of virtual time (default 2026-01-01T00:00:00Z). */
+  startTime?: number | Date;
+  /** The user commands run as (default `user`, home `/home/user`). */
+  user?: string;
+  /** Login host name (default `login1`). */
+  loginHost?: string;
+  /** First job id (default 1). */
+  firstJobId?: number;
+  /** Seed of the fault generator (shortcut for `faults.seed`). */
+  seed?: number;
+  /** Initial fault settings. */
+  faults?: SimFaultOptions;
+  /** Extra commands served besides the scheduler's tools (name → handler). */
+  commands?: Record<string, SimCommand>;
+  /** Engine tuning (accounting lag, backfill depth, memory default, limit policies). */
+  engine?: Pick<
+    SimEngineOptions,
+    | "defaultMemoryMBPerCpu"
+    | "limits"
+    | "backfillDepth"
+    | "schedulerDelayMs"
+    | "accountingLagMs"
+    | "killSignal"
+  >;
+}
+
+/** Per scheduler: its stock queue name and how its engine behaves. */
+const KIND_DEFAULTS: Record<
+  SchedulerKind,
+  { queue: string } & Pick<SimEngineOptions, "arrayTaskIds" | "killSignal" | "limits">
+> = {
+  // EnforcePartLimits=NO: impossible cpus/nodes/time pend forever; --mem beyond every node is refused but uses an id.
+  slurm: {
+    queue: "debug",
+    arrayTaskIds: "split",
+    killSignal: 15,
+    limits: { cpus: "pend", nodes: "pend", time: "pend", memory: "reject-recorded", gpus: "reject" },
+  },
+  // qsub accepts `-pe smp 64` and waits forever; h_rt beyond the queue is refused ("no suitable queues").
+  sge: {
+    queue: "all.q",
+    arrayTaskIds: "shared",
+    killSignal: 9,
+    limits: { cpus: "pend", nodes: "pend", memory: "pend", gpus: "pend", time: "reject" },
+  },
+  // qsub refuses jobs beyond the queue's limits ("Job exceeds queue resource limits").
+  pbs: { queue: "batch", arrayTaskIds: "shared", killSignal: 15, limits: {} },
+  pbspro: { queue: "workq", arrayTaskIds: "shared", killSignal: 15, limits: {} },
+  // LSF accepts and leaves the job pending with a reason.
+  lsf: {
+    queue: "normal",
+    arrayTaskIds: "shared",
+    killSignal: 15,
+    limits: { cpus: "pend", nodes: "pend", memory: "pend", gpus: "pend", time: "reject" },
+  },
+};
+
+/**
+ * Looks up an emulator exported by a module, as a ready object or a factory.
+ *
+ * @throws {Error} When the module does not provide it (yet).
+ */
+function emulatorFrom(module: unknown, exportName: string, kind: SchedulerKind): SimEmulator {
+  const value = (module as Record<string, unknown>)[exportName];
+  const emulator = typeof value === "function" ? (value as () => SimEmulator)() : value;
+  if (emulator === undefined || emulator === null || typeof emulator !== "object") {
+    throw new Error(`The simulator has no emulator for "${kind}" yet`);
+  }
+  return emulator as SimEmulator;
+}
+
+function emulatorFor(kind: SchedulerKind): SimEmulator {
+  switch (kind) {
+    case "slurm":
+      return slurmEmulator;
+    case "sge":
+      return sgeEmulator;
+    case "pbs":
+      return emulatorFrom(pbsModule, "pbsEmulator", kind);
+    case "pbspro":
+      return emulatorFrom(pbsModule, "pbsproEmulator", kind);
+    case "lsf":
+      return emulatorFrom(lsfModule, "lsfEmulator", kind);
+  }
+}
+
+/** Commands every simulated login node has besides the scheduler's. */
+function baseCommands(loginHost: string): Record<string, SimCommand> {
+  const ok = (stdout: string): CommandOutput => ({ code: 0, stdout, stderr: "" });
+  return {
+    hostname: () => ok(`${loginHost}\n`),
+    whoami: (ctx) => ok(`${ctx.user}\n`),
+    true: () => ok(""),
+    false: () => ({ code: 1, stdout: "", stderr: "" }),
+    echo: (ctx) => ok(`${ctx.args.join(" ")}\n`),
+    cat: (ctx) => {
+      let stdout = "";
+      let stderr = "";
+      for (const path of ctx.args) {
+        const text = ctx.readFile(path);
+        if (text === undefined) stderr += `cat: ${path}: No such file or directory\n`;
+        else stdout += text;
+      }
+      return { code: stderr === "" ? 0 : 1, stdout, stderr };
+    },
+  };
+}
+
+/**
+ * A simulated cluster: the scheduler's command-line tools over one job-queue engine, a private
+ * file system, a clock (virtual by default) and fault controls. Close it (or use `await using`)
+ * to stop job processes and remove its directory.
+ *
+ * @example Test your pipeline against a simulated SLURM
+ * ```ts
+ * import { SimCluster } from "@clusterjob/clusterjob/sim";
+ * await using cluster = new SimCluster({ scheduler: "slurm" });
+ * const transport = cluster.transport();
+ * await transport.writeFile("~/hello.sh", "#!/bin/bash\necho hello from $SLURM_JOB_ID\n");
+ * const submitted = await transport.run(["sbatch", "--parsable", "hello.sh"]);
+ * const id = submitted.stdout.trim();
+ * await cluster.runUntilIdle();
+ * console.assert(cluster.job(Number(id))?.state === "COMPLETED");
+ * console.assert((await transport.readFile(`~/slurm-${id}.out`)) === `hello from ${id}\n`);
+ * ```
+ */
+export class SimCluster implements AsyncDisposable {
+  /** The emulated scheduler. */
+  readonly kind: SchedulerKind;
+  /** The job-queue engine. */
+  readonly engine: SimEngine;
+  /** The cluster's clock. */
+  readonly clock: SimTimeline;
+  /** The simulator's file system. */
+  readonly fs: SimFileSystem;
+  /** Fault controls. */
+  readonly faults: SimFaults;
+  /** The emulated tools. */
+  readonly emulator: SimEmulator;
+  /** The default user. */
+  readonly user: string;
+  /** The default user's home directory (simulated path). */
+  readonly home: string;
+  readonly #log: SimCommandRecord[] = [];
+  readonly #commands: Record<string, SimCommand>;
+  #closed = false;
+
+  /**
+   * Builds the cluster.
+   *
+   * @param options Scheduler, nodes, queues, execution mode, clock, user, faults.
+   * @throws {Error} When the options are inconsistent.
+   */
+  constructor(options: SimClusterOptions) {
+    this.kind = options.scheduler;
+    const defaults = KIND_DEFAULTS[this.kind];
+    this.emulator = emulatorFor(this.kind);
+    this.user = options.user ?? "user";
+    this.home = `/home/${this.user}`;
+    this.clock = options.clock === "real"
+      ? realTimeline()
+      : new VirtualClock(options.startTime === undefined ? {} : { start: options.startTime });
+    this.fs = new SimFileSystem();
+    this.fs.mkdir(this.home, 0o755);
+    const execution = options.execution ?? (options.model === undefined ? "shell" : "model");
+    const tuning = options.engine ?? {};
+    this.engine = new SimEngine({
+      kind: this.kind,
+      clock: this.clock,
+      loginHost: options.loginHost ?? "login1",
+      ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
+      queues: options.queues ?? [{ name: defaults.queue, default: true }],
+      execution,
+      ...(options.model === undefined ? {} : { model: options.model }),
+      fs: this.fs,
+      ...(options.firstJobId === undefined ? {} : { firstJobId: options.firstJobId }),
+      ...(defaults.arrayTaskIds === undefined ? {} : { arrayTaskIds: defaults.arrayTaskIds }),
+      ...(defaults.killSignal === undefined ? {} : { killSignal: defaults.killSignal }),
+      ...tuning,
+      limits: { ...defaults.limits, ...tuning.limits },
+    });
+    const faultOptions = { ...options.faults };
+    if (options.seed !== undefined && faultOptions.seed === undefined) faultOptions.seed = options.seed;
+    this.faults = new SimFaults(this.engine, faultOptions);
+    this.#commands = { ...baseCommands(this.engine.loginHost), ...options.commands };
+  }
+
+  /** Every command served so far (argv, time, exit code, output), in order. */
+  get commandLog(): readonly SimCommandRecord[] {
+    return this.#log;
+  }
+
+  /**
+   * The parts a {@linkcode SimTransport} needs, for building one by hand (another user, say).
+   *
+   * @returns The transport context of this cluster.
+   */
+  transportContext(): SimTransportContext {
+    return {
+      engine: this.engine,
+      emulator: this.emulator,
+      fs: this.fs,
+      clock: this.clock,
+      faults: this.faults,
+      log: this.#log,
+      user: this.user,
+      home: this.home,
+      extraCommands: this.#commands,
+    };
+  }
+
+  /**
+   * A transport whose commands this cluster serves.
+   *
+   * @returns The transport (cheap; every call gives a new one on the same cluster).
+   */
+  transport(): Transport {
+    return new SimTransport(this.transportContext());
+  }
+
+  /**
+   * Runs one command as the default user (shortcut for `transport().run`).
+   *
+   * @param argv Command and arguments.
+   * @param options Working directory, stdin, timeout, ...
+   * @returns Exit code and output.
+   */
+  run(argv: readonly string[], options?: RunOptions): Promise<CommandOutput> {
+    return this.transport().run(argv, options);
+  }
+
+  /** Every job ever submitted (array tasks individually), in submission order. */
+  jobs(): readonly SimJob[] {
+    return this.engine.jobs();
+  }
+
+  /**
+   * A job by raw id (for an array's id: its first task).
+   *
+   * @param id Job id.
+   * @returns The job, or `undefined`.
+   */
+  job(id: number): SimJob | undefined {
+    const found = this.engine.find(id);
+    return found.find((job) => job.id === id && job.arrayJobId === undefined) ?? found[0];
+  }
+
+  /**
+   * Lets simulated time run until no engine event is left: every job that can finish has
+   * finished (jobs waiting forever, e.g. on a never satisfiable dependency, stay pending).
+   * With a real clock it waits in real time.
+   */
+  runUntilIdle(): Promise<void> {
+    return this.clock.runUntilIdle();
+  }
+
+  /**
+   * Moves time forward (virtual clock: at once; real clock: waits).
+   *
+   * @param ms Milliseconds.
+   */
+  advance(ms: number): Promise<void> {
+    return this.clock.sleep(ms);
+  }
+
+  /** Stops running job processes and removes the simulator's directory. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.engine.shutdown();
+    await this.fs.close();
+  }
+
+  /** Same as {@linkcode SimCluster.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,2 +1,296 @@
-// Placeholder: filled in by its owner.
-export {};
+/**
+ * The simulator's {@linkcode Transport}: commands are served by the cluster's emulated
+ * scheduler tools, files live in the simulator's file system, and the clock is the cluster's,
+ * so a client polling through it sleeps in simulated time.
+ *
+ * @module
+ */
+
+import { basename, isAbsolute, join, normalize } from "node:path/posix";
+import type { Clock } from "../src/clock.ts";
+import {
+  type CommandOutput,
+  CommandTimeoutError,
+  type RunOptions,
+  type Transport,
+  TransportError,
+} from "../src/transport.ts";
+import type { SimFaultDecision, SimFaults } from "./faults.ts";
+import type { SimFileSystem } from "./filesystem.ts";
+import type { SimCommand, SimEmulator, SimEngineApi } from "./types.ts";
+
+/**
+ * One command served by the simulator, as recorded in the cluster's command log.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SimCommandRecord } from "@clusterjob/clusterjob/sim";
+ * const count = (log: readonly SimCommandRecord[]) => log.filter((c) => c.argv[0] === "squeue").length;
+ * console.assert(count([]) === 0);
+ * ```
+ */
+export interface SimCommandRecord {
+  /** The command as given. */
+  argv: readonly string[];
+  /** Working directory (simulated path). */
+  cwd: string;
+  /** User who ran it. */
+  user: string;
+  /** Cluster time when it was served, ms since the epoch. */
+  time: number;
+  /** Exit code; `undefined` when the call timed out or was aborted. */
+  code?: number;
+  /** Standard output. */
+  stdout: string;
+  /** Standard error. */
+  stderr: string;
+  /** The fault injected into this call, if any. */
+  fault?: SimFaultDecision["kind"];
+}
+
+/**
+ * What a {@linkcode SimTransport} needs from its cluster.
+ *
+ * @example Usage
+ * ```ts
+ * import { SimCluster, SimTransport } from "@clusterjob/clusterjob/sim";
+ * await using cluster = new SimCluster({ scheduler: "slurm" });
+ * const transport = new SimTransport({ ...cluster.transportContext(), user: "alice" });
+ * console.assert(transport.name === "sim:slurm");
+ * ```
+ */
+export interface SimTransportContext {
+  /** The engine the commands act on. */
+  engine: SimEngineApi;
+  /** The emulated scheduler's tools. */
+  emulator: SimEmulator;
+  /** Files. */
+  fs: SimFileSystem;
+  /** The cluster's clock. */
+  clock: Clock;
+  /** Fault controls consulted before each command. */
+  faults: SimFaults;
+  /** Where each served command is appended. */
+  log: SimCommandRecord[];
+  /** The calling user (default `user`). */
+  user?: string;
+  /** The user's home directory (default `/home/<user>`). */
+  home?: string;
+  /** Extra commands (e.g. `hostname`), by name. */
+  extraCommands?: Readonly<Record<string, SimCommand>>;
+}
+
+/**
+ * The transport of a simulated cluster (see `SimCluster.transport()`): argv[0] is dispatched to
+ * the emulated tool of that name; an unknown command gives exit 127 and
+ * `bash: <cmd>: command not found`, as a login shell would.
+ *
+ * @example Usage
+ * ```ts
+ * import { SimCluster } from "@clusterjob/clusterjob/sim";
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
+ * const transport = cluster.transport();
+ * const out = await transport.run(["nosuchtool"]);
+ * console.assert(out.code === 127 && out.stderr === "bash: nosuchtool: command not found\n");
+ * ```
+ */
+export class SimTransport implements Transport {
+  /** `sim:<scheduler>`. */
+  readonly name: string;
+  /** The cluster's clock. */
+  readonly clock: Clock;
+  /** The calling user. */
+  readonly user: string;
+  /** The calling user's home directory (simulated path). */
+  readonly home: string;
+  readonly #context: SimTransportContext;
+
+  /**
+   * Creates a transport on a cluster.
+   *
+   * @param context The cluster's parts.
+   */
+  constructor(context: SimTransportContext) {
+    this.#context = context;
+    this.name = `sim:${context.engine.kind}`;
+    this.clock = context.clock;
+    this.user = context.user ?? "user";
+    this.home = context.home ?? `/home/${this.user}`;
+  }
+
+  /**
+   * Runs an emulated command.
+   *
+   * @param argv Command and arguments (argv[0] may be a path: its base name is looked up).
+   * @param options Working directory, stdin, environment, timeout, abort signal.
+   * @returns Exit code and output.
+   * @throws {CommandTimeoutError} When an injected hang outlasts `options.timeout`.
+   */
+  async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandOutput> {
+    options.signal?.throwIfAborted();
+    const context = this.#context;
+    const name = basename(argv[0] ?? "");
+    const cwd = this.#resolve(options.cwd ?? "~");
+    const record: SimCommandRecord = {
+      argv: [...argv],
+      cwd,
+      user: this.user,
+      time: context.engine.now(),
+      stdout: "",
+      stderr: "",
+    };
+    context.log.push(record);
+    const command = context.emulator.commands[name] ?? context.extraCommands?.[name];
+    if (command === undefined) {
+      return this.#finish(record, {
+        code: 127,
+        stdout: "",
+        stderr: `bash: ${argv[0] ?? ""}: command not found\n`,
+      });
+    }
+    const stdin = typeof options.stdin === "string"
+      ? options.stdin
+      : options.stdin === undefined
+      ? ""
+      : new TextDecoder().decode(options.stdin);
+    const invoke = (): CommandOutput =>
+      command({
+        engine: context.engine,
+        args: argv.slice(1),
+        stdin,
+        cwd,
+        env: { HOME: this.home, USER: this.user, LOGNAME: this.user, ...options.env },
+        user: this.user,
+        readFile: (path) => context.fs.readText(this.#resolve(path, cwd)),
+      });
+
+    const emulator = context.emulator;
+    const role = (emulator.submitCommands ?? [Object.keys(emulator.commands)[0]]).includes(name)
+      ? "submit"
+      : emulator.accountingCommands?.includes(name)
+      ? "accounting"
+      : "status";
+    const fault = context.emulator.commands[name] === undefined
+      ? undefined
+      : context.faults.decide(name, role);
+    if (fault !== undefined) record.fault = fault.kind;
+    switch (fault?.kind) {
+      case undefined:
+        return this.#finish(record, invoke());
+      case "unreachable":
+        return this.#finish(record, emulator.unreachable(name));
+      case "accounting":
+        return this.#finish(record, emulator.accountingFailure?.(name, fault.state) ?? invoke());
+      case "submit-failure":
+        if (fault.created) invoke();
+        return this.#finish(record, emulator.transientSubmitFailure(name));
+      case "query-failure":
+        return this.#finish(
+          record,
+          emulator.transientQueryFailure?.(name) ?? emulator.unreachable(name),
+        );
+      case "hang": {
+        await this.#hang(argv, fault.ms, options);
+        return this.#finish(record, invoke());
+      }
+    }
+  }
+
+  /** Waits in cluster time until the hang ends, the timeout expires or the signal aborts. */
+  async #hang(argv: readonly string[], hangMs: number, options: RunOptions): Promise<void> {
+    const timeout = options.timeout ?? Infinity;
+    const wait = Math.min(hangMs, timeout);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      if (wait === Infinity) {
+        // Nothing ends this call but the caller's abort signal, as with a real hung ssh.
+        await new Promise<void>((_, reject) => {
+          if (controller.signal.aborted) reject(controller.signal.reason);
+          controller.signal.addEventListener("abort", () => reject(controller.signal.reason));
+        });
+      }
+      await this.clock.sleep(wait, controller.signal);
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+    if (wait === timeout && timeout < hangMs) {
+      throw new CommandTimeoutError(this.name, argv, timeout);
+    }
+  }
+
+  #finish(record: SimCommandRecord, output: CommandOutput): CommandOutput {
+    record.code = output.code;
+    record.stdout = output.stdout;
+    record.stderr = output.stderr;
+    return { code: output.code, stdout: output.stdout, stderr: output.stderr };
+  }
+
+  /** `~` and relative paths → absolute simulated path. */
+  #resolve(path: string, cwd = this.home): string {
+    if (path === "~") return this.home;
+    if (path.startsWith("~/")) return normalize(join(this.home, path.slice(2)));
+    return normalize(isAbsolute(path) ? path : join(cwd, path));
+  }
+
+  /**
+   * Writes a text file atomically in the simulator's file system.
+   *
+   * @param path Absolute, `~`-relative or home-relative path.
+   * @param text Content.
+   * @param options File mode (default 0o644).
+   */
+  writeFile(path: string, text: string, options: { mode?: number } = {}): Promise<void> {
+    return this.#fileOp(path, "write", (p) => this.#context.fs.writeText(p, text, options.mode));
+  }
+
+  /**
+   * Reads a text file of the simulator's file system.
+   *
+   * @param path Absolute, `~`-relative or home-relative path.
+   * @returns The text.
+   * @throws {TransportError} When the file does not exist.
+   */
+  readFile(path: string): Promise<string> {
+    return this.#fileOp(path, "read", (p) => {
+      const text = this.#context.fs.readText(p);
+      if (text === undefined) throw new TransportError(this.name, `Cannot read file "${p}": not found`);
+      return text;
+    });
+  }
+
+  /**
+   * Creates a directory and its parents.
+   *
+   * @param path Absolute, `~`-relative or home-relative path.
+   * @param options Directory mode (default 0o755).
+   */
+  mkdir(path: string, options: { mode?: number } = {}): Promise<void> {
+    return this.#fileOp(path, "create directory", (p) => this.#context.fs.mkdir(p, options.mode));
+  }
+
+  /**
+   * Removes a file; a missing file is not an error.
+   *
+   * @param path Absolute, `~`-relative or home-relative path.
+   */
+  remove(path: string): Promise<void> {
+    return this.#fileOp(path, "remove", (p) => this.#context.fs.remove(p));
+  }
+
+  #fileOp<T>(path: string, action: string, op: (path: string) => T): Promise<T> {
+    const resolved = this.#resolve(path);
+    try {
+      return Promise.resolve(op(resolved));
+    } catch (error) {
+      if (error instanceof TransportError) return Promise.reject(error);
+      const reason = error instanceof Error ? error.message : String(error);
+      return Promise.reject(
+        new TransportError(this.name, `Cannot ${action} "${resolved}": ${reason}`, {
+          cause: error,
+        }),
+      );
+    }
+  }
+}

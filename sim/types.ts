@@ -156,6 +156,20 @@ export interface SimSubmitRequest {
   outputPaths?: (job: SimJob) => { stdout: string; stderr: string | null };
   /** The environment the job sees, as the real scheduler sets it. */
   environment?: (job: SimJob) => Record<string, string>;
+  /**
+   * Program that runs the script in `shell` mode (SGE's `-S`, or `/bin/sh` for its
+   * posix_compliant queues); `undefined` = execute the script itself (its `#!` line), as SLURM
+   * does, or `/bin/sh` when it has none. (Added by the engine work.)
+   */
+  interpreter?: string;
+  /** Scheduling priority; higher starts first, equal priorities go in submission order (default 0). (Added by the engine work.) */
+  priority?: number;
+  /**
+   * Files the scheduler creates for the job when it starts, path → text (PBS's
+   * `$PBS_NODEFILE`, LSF's `$LSB_DJOB_HOSTFILE`); the engine writes them into the simulator's
+   * file system before the script runs. (Added by the PBS/LSF emulator work.)
+   */
+  jobFiles?: (job: SimJob) => Record<string, string>;
 }
 
 /**
@@ -200,6 +214,8 @@ export interface SimJob {
   signal?: number;
   /** Nodes the job runs or ran on. */
   nodeList: string[];
+  /** Ordinal (1-based) of the submission that created the job; array tasks share it. SLURM's default priority derives from it. (Added by the engine work.) */
+  submitSeq?: number;
   /** Who cancelled it (uid), for `CANCELLED by 0`. */
   cancelledBy?: number;
   /** Paths of the job's stdout and stderr files (stderr `null` = merged). */
@@ -271,21 +287,29 @@ export class SimSubmitRejection extends Error {
     | "too-much-memory"
     | "too-many-nodes"
     | "too-many-cpus"
+    | "too-many-gpus"
     | "invalid-dependency"
     | "invalid-array";
   /** The offending value, for the message. */
   readonly detail: string;
   /**
+   * The id the refused job consumed anyway (SLURM records `--mem=100T` as a failed job with
+   * reason `BadConstraints`); `undefined` when no id was used. (Added by the engine work.)
+   */
+  readonly jobId?: number;
+  /**
    * Creates the rejection.
    *
    * @param code What is wrong.
    * @param detail The offending value.
+   * @param jobId The id the refused job consumed, if any.
    */
-  constructor(code: SimSubmitRejection["code"], detail: string) {
+  constructor(code: SimSubmitRejection["code"], detail: string, jobId?: number) {
     super(`Submission rejected (${code}): ${detail}`);
     this.name = "SimSubmitRejection";
     this.code = code;
     this.detail = detail;
+    if (jobId !== undefined) this.jobId = jobId;
   }
 }
 
@@ -350,4 +374,26 @@ export interface SimEmulator {
   unreachable(command: string): { code: number; stdout: string; stderr: string };
   /** What the submit command prints for a transient failure (job not created). */
   transientSubmitFailure(command: string): { code: number; stdout: string; stderr: string };
+  /**
+   * Commands answered by the accounting service rather than the controller (`sacct`, `qacct`):
+   * they keep working while the controller is unreachable and fail while accounting is down.
+   * (Added by the engine work; optional.)
+   */
+  readonly accountingCommands?: readonly string[];
+  /**
+   * What an accounting command prints while accounting is down (`"down"`) or not configured
+   * (`"disabled"`); without it such commands answer as if no job were known. (Added by the
+   * engine work; optional.)
+   */
+  accountingFailure?(
+    command: string,
+    state: "down" | "disabled",
+  ): { code: number; stdout: string; stderr: string };
+  /**
+   * What a status command prints when it fails transiently (a socket timeout, a busy daemon);
+   * defaults to {@linkcode SimEmulator.unreachable}. (Added by the engine work; optional.)
+   */
+  transientQueryFailure?(command: string): { code: number; stdout: string; stderr: string };
+  /** Commands that submit jobs (default: the first command), for submit faults. (Added by the engine work; optional.) */
+  readonly submitCommands?: readonly string[];
 }

@@ -25,6 +25,12 @@ export interface Clock {
    * when the signal aborts first.
    */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional, for simulated clocks: stops time from jumping ahead while the caller does real
+   * work (a local file write, an epilogue) that should take no simulated time. Returns the
+   * release function. Real clocks leave it out.
+   */
+  hold?(): () => void;
 }
 
 /**

@@ -142,3 +142,48 @@ export class QueryError extends ClusterjobError {
     this.argv = argv;
   }
 }
+
+/**
+ * A prologue or epilogue script, run on this machine, exited with a non-zero code (or could not
+ * be started). Carries the script's exit code and its captured output.
+ *
+ * @example Usage
+ * ```ts
+ * import { LocalScriptError } from "@clusterjob/clusterjob";
+ * const error = new LocalScriptError("prologue", 2, "rsync: connection refused\n");
+ * console.assert(error.script === "prologue" && error.code === 2);
+ * ```
+ */
+export class LocalScriptError extends ClusterjobError {
+  /** Which script failed. */
+  readonly script: "prologue" | "epilogue";
+  /** Its exit code (`-1` when it could not be started). */
+  readonly code: number;
+  /** Its standard output followed by its standard error. */
+  readonly output: string;
+  /**
+   * Creates the error; the message quotes the end of the script's output.
+   *
+   * @param script Which script failed.
+   * @param code Its exit code, or -1 when it could not be started.
+   * @param output What it printed.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(
+    script: "prologue" | "epilogue",
+    code: number,
+    output: string,
+    options?: ErrorOptions,
+  ) {
+    const tail = output.trim().split("\n").slice(-5).join("\n");
+    super(
+      `The ${script} script ${code === -1 ? "could not be started" : `exited with code ${code}`}${
+        tail ? `: ${tail}` : ""
+      }`,
+      options,
+    );
+    this.script = script;
+    this.code = code;
+    this.output = output;
+  }
+}

@@ -5,6 +5,10 @@
  * @module
  */
 
+import { InvalidValueError } from "./errors.ts";
+import { parseMemory } from "./memory.ts";
+import { parseTime } from "./time.ts";
+
 /**
  * A value of a scheduler-specific (pass-through) resource: `true` gives a bare flag,
  * `false`/`null` gives nothing, anything else gives the option with its value.
@@ -89,4 +93,140 @@ export interface Resources {
   gpus?: number;
   /** Pass-through resources in the order the user gave them. */
   extra: Array<[key: string, value: ExtraValue]>;
+}
+
+/** Keys with a portable meaning; every other key of {@linkcode ResourcesInput} passes through. */
+const CORE_KEYS: ReadonlySet<string> = new Set([
+  "queue",
+  "time",
+  "nodes",
+  "ppn",
+  "threads",
+  "mem",
+  "stdout",
+  "stderr",
+  "account",
+  "gpus",
+]);
+
+const TEXT = "a non-empty string without newlines or NUL characters";
+
+/**
+ * Validates and normalises resources: the job name and core keys are type-checked
+ * (`time` → seconds via {@linkcode parseTime}, `mem` → megabytes via {@linkcode parseMemory},
+ * `nodes`/`ppn`/`threads` positive integers, `gpus` a non-negative integer, strings non-empty),
+ * and every other key passes through as `extra`, in the order given.
+ *
+ * A core key whose value is `undefined` or `null` is left unset; an extra key whose value is
+ * `undefined` is skipped, `null` is kept (the backend renders nothing for it). Because every
+ * value ends up in a header line, no name, key or value may contain a newline, carriage return
+ * or NUL character (backends check further what their directives can hold).
+ *
+ * @param name The job name.
+ * @param input The resources as the user wrote them.
+ * @returns The validated resources.
+ * @throws {InvalidValueError} Naming the key, the value and the accepted forms, for a value of
+ * the wrong type or form (`time: "1.5"`, `mem: "4Q"`, `nodes: 0`, an object or array value, a
+ * header value with a newline).
+ *
+ * @example Usage
+ * ```ts
+ * import { resolveResources } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const resources = resolveResources("hello", {
+ *   queue: "debug",
+ *   time: "1:00:00",
+ *   nodes: 2,
+ *   mem: "4G",
+ *   exclusive: true,
+ *   "-A": "proj",
+ * });
+ * assert.equal(resources.timeSeconds, 3600);
+ * assert.equal(resources.memMB, 4096);
+ * assert.deepEqual(resources.extra, [["exclusive", true], ["-A", "proj"]]);
+ * assert.throws(() => resolveResources("hello", { nodes: 0 }), /Invalid value for "nodes": 0/);
+ * ```
+ */
+export function resolveResources(name: string, input: ResourcesInput): Resources {
+  const resources: Resources = { name: headerText("name", name), extra: [] };
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new InvalidValueError("resources", input, "an object of resource keys and values");
+  }
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (!CORE_KEYS.has(key)) {
+      resources.extra.push([extraKey(key), extraValue(key, value)]);
+      continue;
+    }
+    if (value === null) continue;
+    switch (key) {
+      case "time": {
+        // parseTime and parseMemory reject values of other types themselves.
+        const seconds = parseTime(value as string | number, key);
+        if (seconds === 0) throw new InvalidValueError(key, value, "a walltime above zero");
+        resources.timeSeconds = seconds;
+        break;
+      }
+      case "mem":
+        resources.memMB = parseMemory(value as string | number, key);
+        break;
+      case "nodes":
+      case "ppn":
+      case "threads":
+        resources[key] = wholeNumber(key, value, 1);
+        break;
+      case "gpus":
+        resources.gpus = wholeNumber(key, value, 0);
+        break;
+      default: // queue, stdout, stderr, account
+        resources[key as "queue" | "stdout" | "stderr" | "account"] = headerText(key, value);
+    }
+  }
+  return resources;
+}
+
+function headerText(key: string, value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "" || /[\n\r\0]/.test(value)) {
+    throw new InvalidValueError(key, value, TEXT);
+  }
+  return value;
+}
+
+function wholeNumber(key: string, value: unknown, minimum: number): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum) {
+    throw new InvalidValueError(key, value, `a whole number of ${minimum} or more`);
+  }
+  return value;
+}
+
+function extraKey(key: string): string {
+  if (key === "" || /[\n\r\0]/.test(key)) {
+    throw new InvalidValueError(
+      "resources",
+      key,
+      "non-empty keys without newlines or NUL characters",
+    );
+  }
+  return key;
+}
+
+function extraValue(key: string, value: unknown): ExtraValue {
+  switch (typeof value) {
+    case "boolean":
+      return value;
+    case "number":
+      if (Number.isFinite(value)) return value;
+      break;
+    case "string":
+      if (!/[\n\r\0]/.test(value)) return value;
+      break;
+    case "object":
+      if (value === null) return null;
+  }
+  throw new InvalidValueError(
+    key,
+    value,
+    "a string without newlines or NUL characters, a finite number, true, false or null",
+  );
 }

@@ -1,0 +1,237 @@
+/**
+ * Private parts shared by the Torque (`pbs`) and PBS Professional (`pbspro`) backends: the
+ * common header lines, `qsub` id parsing, `qstat -f` parsing and exit-status rules.
+ *
+ * @module
+ */
+
+import { QueryError } from "../src/errors.ts";
+import type { Resources } from "../src/resources.ts";
+import { Status, type StatusCode } from "../src/status.ts";
+import type { CommandOutput } from "../src/transport.ts";
+import type { CoreVariable, JobInfo } from "./backend.ts";
+import {
+  addInfo,
+  directiveValue,
+  formatHms,
+  jobInfo,
+  noJobId,
+  nonEmptyLines,
+  parseInteger,
+  pbsExtraLines,
+  queryFailed,
+  requireSubmitSuccess,
+} from "./_common.ts";
+
+/** Header prefix of both PBS flavours. */
+export const PBS_PREFIX = "#PBS";
+
+/** Memory units as PBS spells them (`mem=100mb`, `mem=4gb`). */
+export const PBS_MEMORY_UNITS: readonly [string, string, string] = ["mb", "gb", "tb"];
+
+/** Core variables common to Torque and PBS Pro; the array index differs and is passed in. */
+export function pbsEnvVars(arrayIndex: string): Readonly<Record<CoreVariable, string>> {
+  return Object.freeze({
+    CLUSTERJOB_ID: "PBS_JOBID",
+    CLUSTERJOB_WORKDIR: "PBS_O_WORKDIR",
+    CLUSTERJOB_SUBMIT_HOST: "PBS_O_HOST",
+    CLUSTERJOB_NAME: "PBS_JOBNAME",
+    CLUSTERJOB_NODELIST: "`cat $PBS_NODEFILE`",
+    CLUSTERJOB_ARRAY_INDEX: arrayIndex,
+  });
+}
+
+/**
+ * Header lines of both flavours around the flavour's own resource lines: name, queue,
+ * account, walltime, then `resourceLines`, then output files and pass-through keys.
+ */
+export function pbsHeaders(resources: Resources, resourceLines: string[]): string[] {
+  const lines = [`${PBS_PREFIX} -N ${directiveValue("name", resources.name)}`];
+  if (resources.queue !== undefined) {
+    lines.push(`${PBS_PREFIX} -q ${directiveValue("queue", resources.queue)}`);
+  }
+  if (resources.account !== undefined) {
+    lines.push(`${PBS_PREFIX} -A ${directiveValue("account", resources.account)}`);
+  }
+  if (resources.timeSeconds !== undefined) {
+    lines.push(`${PBS_PREFIX} -l walltime=${formatHms(resources.timeSeconds)}`);
+  }
+  lines.push(...resourceLines);
+  if (resources.stdout !== undefined) {
+    lines.push(`${PBS_PREFIX} -o ${directiveValue("stdout", resources.stdout)}`);
+  }
+  if (resources.stderr !== undefined) {
+    lines.push(`${PBS_PREFIX} -e ${directiveValue("stderr", resources.stderr)}`);
+  }
+  return [...lines, ...pbsExtraLines(PBS_PREFIX, resources.extra)];
+}
+
+/**
+ * `qsub` prints the full job id (`123.server`, arrays `123[].server`) as its last line. The
+ * FULL id is kept: PBS tools want it (`qstat 123.server` works across servers; a bare `123`
+ * only on the default server).
+ */
+export function parsePbsJobId(output: CommandOutput, argv: readonly string[]): string {
+  requireSubmitSuccess(output, argv);
+  const last = nonEmptyLines(output.stdout).at(-1);
+  if (last !== undefined && /^\d+(?:\[\d*\])?(?:\.[\w.-]+)?$/.test(last)) return last;
+  return noJobId(output, argv);
+}
+
+/** One job of `qstat -f` output: its id and `name = value` attributes. */
+export interface QstatJob {
+  /** The id after `Job Id:`. */
+  id: string;
+  /** Attributes, continuation lines joined. */
+  attributes: Map<string, string>;
+}
+
+/**
+ * Parses `qstat -f` text: `Job Id: ID` blocks of indented `name = value` lines; a value that
+ * does not fit on one line continues on following lines indented by a tab (both flavours
+ * wrap long values).
+ */
+export function parseQstatFull(text: string, argv: readonly string[]): QstatJob[] {
+  const jobs: QstatJob[] = [];
+  let current: QstatJob | undefined;
+  let lastKey: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === "") continue;
+    const header = /^Job Id:\s*(\S+)\s*$/.exec(line);
+    if (header !== null) {
+      current = { id: header[1]!, attributes: new Map() };
+      jobs.push(current);
+      lastKey = undefined;
+      continue;
+    }
+    const attribute = /^\s+([\w.]+) = ?(.*)$/.exec(line);
+    if (current !== undefined && attribute !== null) {
+      lastKey = attribute[1]!;
+      current.attributes.set(lastKey, attribute[2]!.trim());
+    } else if (current !== undefined && lastKey !== undefined && /^\s/.test(line)) {
+      current.attributes.set(lastKey, current.attributes.get(lastKey)! + line.trim());
+    } else {
+      throw new QueryError(argv, `Cannot parse qstat -f line "${line}"`);
+    }
+  }
+  return jobs;
+}
+
+/** `123.server` and `123` both identify job 123 (and `123[]` the array). */
+export function sequenceNumber(id: string): string {
+  return /^(\d+(?:\[\d*\])?)/.exec(id)?.[1] ?? id;
+}
+
+/** Walltime `HH:MM:SS` (or seconds) in seconds; `undefined` when absent or malformed. */
+function walltimeSeconds(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(":").map((part) => parseInteger(part));
+  if (parts.some((part) => part === undefined) || parts.length > 3) return undefined;
+  return (parts as number[]).reduce((total, part) => total * 60 + part, 0);
+}
+
+/**
+ * Job states of Torque and PBS Pro (qstat(1B)): active ones; C (Torque completed), F (PBS Pro
+ * finished) and X (PBS Pro finished subjob) are final and decided by the exit status.
+ */
+const ACTIVE_STATES: Readonly<Record<string, StatusCode>> = {
+  B: Status.RUNNING,
+  E: Status.RUNNING,
+  R: Status.RUNNING,
+  H: Status.PENDING,
+  M: Status.PENDING,
+  Q: Status.PENDING,
+  S: Status.PENDING,
+  T: Status.PENDING,
+  U: Status.PENDING,
+  W: Status.PENDING,
+};
+const FINAL_STATES = new Set(["C", "F", "X"]);
+
+/**
+ * The outcome of a finished PBS job from its exit status (`exit_status` in Torque,
+ * `Exit_status` in PBS Pro):
+ * - missing: the job never ran (deleted while queued) → CANCELLED;
+ * - 0 → COMPLETED; 1–255 (the script's own code; 128+N when its shell saw signal N) → FAILED;
+ * - 256+N: PBS killed the job with signal N (271 = SIGTERM from `qdel`) → CANCELLED, unless
+ *   the job used its whole walltime, which means the walltime limit killed it → FAILED with a
+ *   `timeout` reason (PBS has no separate state for that);
+ * - negative: PBS could not start or keep the job (JOB_EXEC_* codes, resource-limit kills) →
+ *   FAILED, with the walltime check as above.
+ */
+export function finishedPbsInfo(state: string, attributes: Map<string, string>): JobInfo {
+  const raw = attributes.get("Exit_status") ?? attributes.get("exit_status");
+  const exitStatus = parseInteger(raw);
+  if (exitStatus === undefined) {
+    return jobInfo(Status.CANCELLED, state, undefined, "finished without running (no exit status)");
+  }
+  if (exitStatus >= 0 && exitStatus < 256) {
+    return jobInfo(exitStatus === 0 ? Status.COMPLETED : Status.FAILED, state, exitStatus);
+  }
+  const used = walltimeSeconds(attributes.get("resources_used.walltime"));
+  const limit = walltimeSeconds(attributes.get("Resource_List.walltime"));
+  const timedOut = used !== undefined && limit !== undefined && used >= limit;
+  const what = exitStatus > 256
+    ? `killed by signal ${exitStatus - 256} (exit status ${exitStatus})`
+    : `PBS could not run the job (exit status ${exitStatus})`;
+  const exitCode = exitStatus > 256 ? 128 + exitStatus - 256 : undefined;
+  if (timedOut) {
+    return jobInfo(Status.FAILED, state, exitCode, `timeout: walltime limit reached, ${what}`);
+  }
+  return jobInfo(exitStatus > 256 ? Status.CANCELLED : Status.FAILED, state, exitCode, what);
+}
+
+/** The JobInfo of one `qstat -f` job. */
+function pbsJobInfo(job: QstatJob, argv: readonly string[]): JobInfo {
+  const state = job.attributes.get("job_state");
+  if (state === undefined) {
+    throw new QueryError(argv, `Cannot parse qstat -f output: job "${job.id}" has no job_state`);
+  }
+  if (FINAL_STATES.has(state)) return finishedPbsInfo(state, job.attributes);
+  const status = ACTIVE_STATES[state];
+  if (status === undefined) {
+    throw new QueryError(argv, `Cannot parse PBS job state "${state}" of job "${job.id}"`);
+  }
+  return jobInfo(status, state, undefined, job.attributes.get("comment"));
+}
+
+/**
+ * stderr lines that only say an id is not (or no longer) in the live queue: Torque's
+ * `qstat: Unknown Job Id 123.server` (also `Unknown Job Id Error`) and PBS Pro's
+ * `qstat: 123.server Job has finished, use -x or -H to obtain historical job information`.
+ */
+const NOT_KNOWN = [/^qstat: Unknown Job Id\b/, /Job has finished, use -x or -H\b/];
+
+/**
+ * Parses `qstat -f` (or `qstat -x -f`) output for `ids`. `qstat` prints the jobs it knows on
+ * stdout and one line per unknown id on stderr, exiting non-zero if any is unknown; only other
+ * complaints (server down, bad option) make the query fail.
+ */
+export function parseQstatStatus(
+  output: CommandOutput,
+  ids: readonly string[],
+  argv: readonly string[],
+): Map<string, JobInfo> {
+  const complaints = nonEmptyLines(output.stderr).filter(
+    (line) => !NOT_KNOWN.some((pattern) => pattern.test(line)),
+  );
+  if (complaints.length > 0 || (output.code !== 0 && output.stderr.trim() === "")) {
+    throw queryFailed(argv, output, "Status query failed");
+  }
+  const jobs = parseQstatFull(output.stdout, argv);
+  if (output.code === 0 && jobs.length === 0 && ids.length > 0) {
+    throw new QueryError(argv, `Status query "${argv.join(" ")}" printed no job and no error`);
+  }
+  const bySequence = new Map(ids.map((id) => [sequenceNumber(id), id]));
+  const result = new Map<string, JobInfo>();
+  for (const job of jobs) {
+    const id = ids.includes(job.id) ? job.id : bySequence.get(sequenceNumber(job.id));
+    if (id !== undefined) addInfo(result, id, pbsJobInfo(job, argv));
+  }
+  return result;
+}
+
+/** The common command for both flavours' cancel: `qdel ID …`. */
+export function qdelCommand(ids: readonly string[]): string[] {
+  return ["qdel", ...ids];
+}

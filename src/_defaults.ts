@@ -1,0 +1,30 @@
+/**
+ * Defaults shared by submission and loading: the transport for a job's `remote` and the built-in
+ * backend of a saved name. One place, so `submit` and `AsyncResult.load` agree.
+ *
+ * @module
+ */
+
+import type { Backend } from "../backends/backend.ts";
+import { builtinBackends } from "../backends/registry.ts";
+import { CacheFormatError } from "./cache.ts";
+import { LocalTransport } from "./local_transport.ts";
+import { SshTransport } from "./ssh_transport.ts";
+import type { Transport } from "./transport.ts";
+
+/**
+ * SSH to `remote` when it is set, else this machine. Each call makes a new transport, so runs
+ * created with the default are polled separately: pass one transport to batch many runs.
+ */
+export function defaultTransport(remote: string | undefined): Transport {
+  return remote ? new SshTransport({ host: remote }) : new LocalTransport();
+}
+
+/** The built-in backend called `name`; a cache file naming an unknown one is a format error. */
+export function builtinBackend(name: string, path: string): Backend {
+  try {
+    return builtinBackends.get(name);
+  } catch (error) {
+    throw new CacheFormatError(path, `unknown backend "${name}"`, { cause: error });
+  }
+}
