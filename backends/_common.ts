@@ -7,7 +7,7 @@
  */
 
 import { InvalidValueError, QueryError, SubmitError } from "../src/errors.ts";
-import { Status, type StatusCode } from "../src/status.ts";
+import type { StatusCode } from "../src/status.ts";
 import type { CommandOutput } from "../src/transport.ts";
 import type { Resources } from "../src/resources.ts";
 import type { CoreVariable, JobInfo, QueryCommand } from "./backend.ts";
@@ -278,11 +278,6 @@ export function jobInfo(
   if (exitCode !== undefined) info.exitCode = exitCode;
   if (reason !== undefined && reason !== "") info.reason = reason;
   return info;
-}
-
-/** The status of a finished job from its exit code: 0 → COMPLETED, anything else → FAILED. */
-export function statusFromExit(exitCode: number): StatusCode {
-  return exitCode === 0 ? Status.COMPLETED : Status.FAILED;
 }
 
 /** Parses a decimal integer (optionally negative); `undefined` when `text` is not one. */

@@ -115,6 +115,12 @@ function renderHeaders(
     lines.push(`${PREFIX} -e ${directiveValue("stderr", resources.stderr)}`);
   }
   lines.push(...pbsExtraLines(PREFIX, resources.extra, ["cwd", "-cwd"]));
+  // SGE queues usually ignore the #! line (shell_start_mode posix_compliant runs /bin/sh), so
+  // name the interpreter unless the user did.
+  const userShell = resources.extra.some(([key]) => key === "-S" || key === "S");
+  if (resources.interpreter !== undefined && !userShell) {
+    lines.push(`${PREFIX} -S ${directiveValue("interpreter", resources.interpreter)}`);
+  }
   // Run in the submit directory (clusterjob's workdir), and write output files there.
   lines.push(`${PREFIX} -cwd`);
   return lines;

@@ -90,7 +90,9 @@ export function allEntries(engine: SimEngineApi, expand: boolean): PbsEntry[] {
   }
   entries.sort((a, b) => a.seq - b.seq);
   if (!expand) return entries;
-  return entries.flatMap((entry) => entry.kind === "array" ? [entry, ...subjobsOf(entry)] : [entry]);
+  return entries.flatMap((entry) =>
+    entry.kind === "array" ? [entry, ...subjobsOf(entry)] : [entry]
+  );
 }
 
 /** The subjob rows of an array row, by index. */
@@ -132,7 +134,9 @@ function waitsOnDependency(job: SimJob): boolean {
 }
 
 function jobState(job: SimJob, dialect: PbsDialect, subjob: boolean): string {
-  if (job.endTime !== undefined) return subjob && dialect.kind === "pbspro" ? "X" : dialect.finishedState;
+  if (job.endTime !== undefined) {
+    return subjob && dialect.kind === "pbspro" ? "X" : dialect.finishedState;
+  }
   if (job.state === "RUNNING") return "R";
   // A job waiting for a dependency carries a system hold in PBS (Hold_Types = s): state H.
   if (job.held !== undefined || waitsOnDependency(job)) return "H";
@@ -145,12 +149,18 @@ function jobState(job: SimJob, dialect: PbsDialect, subjob: boolean): string {
  */
 export function stateOf(entry: PbsEntry, dialect: PbsDialect): string {
   const first = entry.jobs[0];
-  if (entry.kind !== "array" || !first) return first ? jobState(first, dialect, entry.kind === "subjob") : "Q";
+  if (entry.kind !== "array" || !first) {
+    return first ? jobState(first, dialect, entry.kind === "subjob") : "Q";
+  }
   if (isFinished(entry)) return dialect.finishedState;
   const begun = entry.jobs.some((job) => job.startTime !== undefined);
   if (dialect.kind === "pbspro" && begun) return "B";
   if (entry.jobs.some((job) => job.state === "RUNNING")) return "R";
-  if (entry.jobs.every((job) => job.endTime !== undefined || job.held !== undefined || waitsOnDependency(job))) {
+  if (
+    entry.jobs.every((job) =>
+      job.endTime !== undefined || job.held !== undefined || waitsOnDependency(job)
+    )
+  ) {
     return "H";
   }
   return "Q";

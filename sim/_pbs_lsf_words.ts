@@ -77,7 +77,10 @@ export function directiveWords(script: string, prefix: string): string[] {
     if (index === 0 && line.startsWith("#!")) continue;
     if (line === "") continue;
     if (!line.startsWith("#")) break;
-    if (line.startsWith(prefix) && (line.length === prefix.length || /\s/.test(line[prefix.length] as string))) {
+    if (
+      line.startsWith(prefix) &&
+      (line.length === prefix.length || /\s/.test(line[prefix.length] as string))
+    ) {
       words.push(...splitWords(line.slice(prefix.length)));
     }
   }
@@ -113,7 +116,9 @@ export function ctime(ms: number): string {
   const clock = `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${
     two(date.getUTCSeconds())
   }`;
-  return `${DAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${day} ${clock} ${date.getUTCFullYear()}`;
+  return `${DAYS[date.getUTCDay()]} ${
+    MONTHS[date.getUTCMonth()]
+  } ${day} ${clock} ${date.getUTCFullYear()}`;
 }
 
 /** PBS Pro's comment date: `Wed Nov 25 at 08:49`. */

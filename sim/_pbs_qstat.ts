@@ -14,7 +14,7 @@
  */
 
 import type { SimCommandContext, SimEngineApi, SimJob } from "./types.ts";
-import { exitFor, PBSE, type PbsDialect } from "./_pbs_dialect.ts";
+import { exitFor, type PbsDialect, PBSE } from "./_pbs_dialect.ts";
 import { getopt } from "./_pbs_options.ts";
 import {
   allEntries,
@@ -31,14 +31,7 @@ import {
   serverOf,
   stateOf,
 } from "./_pbs_jobs.ts";
-import {
-  type CommandResult,
-  ctime,
-  ctimeShort,
-  hms,
-  padEnd,
-  padStart,
-} from "./_pbs_lsf_words.ts";
+import { type CommandResult, ctime, ctimeShort, hms, padEnd, padStart } from "./_pbs_lsf_words.ts";
 
 /** One attribute of `qstat -f`: name, optional resource, value; times are epoch seconds. */
 interface Attribute {
@@ -51,7 +44,8 @@ interface Attribute {
 const SPEC = { pbs: "fxtu:", pbspro: "fxHtJu:" } as const;
 const USAGE = {
   pbs: "usage: qstat [-f] [-t] [-x] [-u user_list] [job_identifier... | destination...]\n",
-  pbspro: "usage: qstat [-f] [-t] [-x] [-H] [-J] [-u user_list] [job_identifier... | destination...]\n" +
+  pbspro:
+    "usage: qstat [-f] [-t] [-x] [-H] [-J] [-u user_list] [job_identifier... | destination...]\n" +
     "       qstat --version\n",
 } as const;
 
@@ -59,7 +53,12 @@ const USAGE = {
  * `prt_attr()`: `    name[.resource] = value`, the value broken at commas when a piece would
  * pass `limit` columns, continuation lines starting with a tab.
  */
-export function printAttribute(name: string, resource: string | undefined, value: string, limit: number): string {
+export function printAttribute(
+  name: string,
+  resource: string | undefined,
+  value: string,
+  limit: number,
+): string {
   let out = `    ${name}${resource === undefined ? "" : `.${resource}`} = `;
   let start = name.length + 7 + (resource === undefined ? 0 : resource.length + 1);
   const pieces = value.split(",").filter((piece) => piece !== "");
@@ -126,7 +125,9 @@ function arrayCounts(entry: PbsEntry): string {
 }
 
 function remainingIndices(entry: PbsEntry): string {
-  const waiting = entry.jobs.filter((job) => job.state === "PENDING").map((job) => job.arrayTaskId ?? 0);
+  const waiting = entry.jobs.filter((job) => job.state === "PENDING").map((job) =>
+    job.arrayTaskId ?? 0
+  );
   if (waiting.length === 0) return "-";
   const ranges: string[] = [];
   let from = waiting[0]!;
@@ -150,7 +151,9 @@ function attributesOf(entry: PbsEntry, dialect: PbsDialect, engine: SimEngineApi
   const server = serverOf(first, engine);
   const submitHost = request.submitHost ?? engine.loginHost;
   const started = entry.jobs.filter((job) => job.startTime !== undefined);
-  const start = started.length === 0 ? undefined : Math.min(...started.map((job) => job.startTime!));
+  const start = started.length === 0
+    ? undefined
+    : Math.min(...started.map((job) => job.startTime!));
   const end = finishedAt(entry);
   const single = entry.kind === "array" ? undefined : first;
   const now = engine.now();
@@ -168,7 +171,8 @@ function attributesOf(entry: PbsEntry, dialect: PbsDialect, engine: SimEngineApi
     attributes.push({ name: "resources_used", resource: "cput", value: "00:00:00" });
     attributes.push({ name: "resources_used", resource: "mem", value: "0kb" });
     if (pro) {
-      const ncpus = (request.tasksPerNode ?? 1) * (request.cpusPerTask ?? 1) * single.nodeList.length;
+      const ncpus = (request.tasksPerNode ?? 1) * (request.cpusPerTask ?? 1) *
+        single.nodeList.length;
       attributes.push({ name: "resources_used", resource: "ncpus", value: String(ncpus) });
     }
     attributes.push({ name: "resources_used", resource: "vmem", value: "0kb" });
@@ -227,14 +231,19 @@ function attributesOf(entry: PbsEntry, dialect: PbsDialect, engine: SimEngineApi
       attributes.push(
         { name: "array", value: "True" },
         { name: "array_state_count", value: arrayCounts(entry) },
-        { name: "array_indices_submitted", value: (notes[NOTE.arraySpec] ?? "").replace(/%.*$/, "") },
+        {
+          name: "array_indices_submitted",
+          value: (notes[NOTE.arraySpec] ?? "").replace(/%.*$/, ""),
+        },
         { name: "array_indices_remaining", value: remainingIndices(entry) },
       );
     }
     const exit = entry.kind === "array"
       ? (isFinished(entry) ? arrayExitStatus(entry, dialect) : undefined)
       : exitStatusOf(first, dialect);
-    if (exit !== undefined) attributes.push({ name: dialect.exitStatusAttribute, value: String(exit) });
+    if (exit !== undefined) {
+      attributes.push({ name: dialect.exitStatusAttribute, value: String(exit) });
+    }
     attributes.push({ name: "Submit_arguments", value: notes[NOTE.submitArgs] ?? "" });
     if (end !== undefined) attributes.push({ name: "history_timestamp", value: seconds(end) });
     attributes.push({ name: "project", value: notes[NOTE.project] ?? "_pbs_project_default" });
@@ -258,12 +267,16 @@ function attributesOf(entry: PbsEntry, dialect: PbsDialect, engine: SimEngineApi
     { name: "etime", value: seconds(first.submitTime), time: true },
   );
   const exit = single === undefined ? undefined : exitStatusOf(single, dialect);
-  if (exit !== undefined) attributes.push({ name: dialect.exitStatusAttribute, value: String(exit) });
+  if (exit !== undefined) {
+    attributes.push({ name: dialect.exitStatusAttribute, value: String(exit) });
+  }
   attributes.push({ name: "submit_args", value: notes[NOTE.submitArgs] ?? "" });
   if (entry.kind === "array") {
     attributes.push({ name: "job_array_request", value: notes[NOTE.arraySpec] ?? "" });
   }
-  if (entry.kind === "subjob") attributes.push({ name: "job_array_id", value: String(entry.index) });
+  if (entry.kind === "subjob") {
+    attributes.push({ name: "job_array_id", value: String(entry.index) });
+  }
   if (single?.startTime !== undefined) {
     attributes.push(
       { name: "start_time", value: seconds(single.startTime), time: true },
@@ -304,7 +317,11 @@ function escapeXml(text: string): string {
 }
 
 /** Torque `qstat -x`: `<?xml version="1.0"?>` and one line `<Data><Job>...</Job></Data>` (times raw). */
-function xmlDocument(entries: readonly PbsEntry[], dialect: PbsDialect, engine: SimEngineApi): string {
+function xmlDocument(
+  entries: readonly PbsEntry[],
+  dialect: PbsDialect,
+  engine: SimEngineApi,
+): string {
   let body = "";
   for (const entry of entries) {
     const server = serverOf(entry.jobs[0]!, engine);
@@ -339,14 +356,24 @@ function tableRow(entry: PbsEntry, dialect: PbsDialect, engine: SimEngineApi): s
   const queue = layout.shorten("queue", first.queue);
   const begun = entry.jobs.some((job) => job.startTime !== undefined) && entry.kind !== "array";
   const timeUse = begun ? "00:00:00" : "0";
-  return `${padEnd(id, layout.idWidth)} ${padEnd(name, layout.nameWidth)} ${padEnd(user, layout.userWidth)}` +
-    `${layout.beforeTime}${padStart(timeUse, 8)} ${stateOf(entry, dialect)} ${padEnd(queue, layout.queueWidth)}\n`;
+  return `${padEnd(id, layout.idWidth)} ${padEnd(name, layout.nameWidth)} ${
+    padEnd(user, layout.userWidth)
+  }` +
+    `${layout.beforeTime}${padStart(timeUse, 8)} ${stateOf(entry, dialect)} ${
+      padEnd(queue, layout.queueWidth)
+    }\n`;
 }
 
 /** How rows are printed: table, `-f` or Torque's XML. */
 type Format = "table" | "full" | "xml";
 
-function render(entries: readonly PbsEntry[], format: Format, dialect: PbsDialect, engine: SimEngineApi, header: boolean): string {
+function render(
+  entries: readonly PbsEntry[],
+  format: Format,
+  dialect: PbsDialect,
+  engine: SimEngineApi,
+  header: boolean,
+): string {
   if (entries.length === 0) return "";
   if (format === "xml") return xmlDocument(entries, dialect, engine);
   if (format === "full") return entries.map((entry) => fullBlock(entry, dialect, engine)).join("");
@@ -375,7 +402,9 @@ export function qualifiedId(text: string, server: string): string {
 /** Runs `qstat`. */
 export function qstat(ctx: SimCommandContext, dialect: PbsDialect): CommandResult {
   const parsed = getopt(ctx.args, SPEC[dialect.kind]);
-  if ("error" in parsed) return { code: 2, stdout: "", stderr: `qstat: ${parsed.error}\n${USAGE[dialect.kind]}` };
+  if ("error" in parsed) {
+    return { code: 2, stdout: "", stderr: `qstat: ${parsed.error}\n${USAGE[dialect.kind]}` };
+  }
   const flags = new Map(parsed.options);
   const engine = ctx.engine;
   deleteBrokenDependents(engine);
@@ -416,7 +445,9 @@ export function qstat(ctx: SimCommandContext, dialect: PbsDialect): CommandResul
       code = 1;
       continue;
     }
-    const entries = listed(entriesFor(engine, ref, expand)).filter((entry) => isKept(entry, dialect, now));
+    const entries = listed(entriesFor(engine, ref, expand)).filter((entry) =>
+      isKept(entry, dialect, now)
+    );
     if (entries.length === 0) {
       stderr += `qstat: ${dialect.unknownJobText} ${qualifiedId(operand, server)}\n`;
       code = exitFor(PBSE.UNKJOBID);
@@ -424,7 +455,9 @@ export function qstat(ctx: SimCommandContext, dialect: PbsDialect): CommandResul
     }
     const shown = entries.filter(mayShow);
     if (shown.length === 0) {
-      stderr += `qstat: ${qualifiedId(operand, server)} Job has finished, use -x or -H to obtain historical job information\n`;
+      stderr += `qstat: ${
+        qualifiedId(operand, server)
+      } Job has finished, use -x or -H to obtain historical job information\n`;
       code = exitFor(PBSE.HISTJOBID);
       continue;
     }

@@ -19,10 +19,15 @@ import {
   SimSubmitRejection,
   type SimSubmitRequest,
 } from "./types.ts";
-import { exitFor, PBSE, type PbsDialect } from "./_pbs_dialect.ts";
+import { exitFor, type PbsDialect, PBSE } from "./_pbs_dialect.ts";
 import { getopt } from "./_pbs_options.ts";
 import { jobIdOf, NOTE, parseJobRef } from "./_pbs_jobs.ts";
-import { layoutOf, parseResourceLists, type PbsLayout, PbsResourceError } from "./_pbs_resources.ts";
+import {
+  layoutOf,
+  parseResourceLists,
+  type PbsLayout,
+  PbsResourceError,
+} from "./_pbs_resources.ts";
 import {
   baseName,
   type CommandResult,
@@ -63,7 +68,12 @@ function usageError(dialect: PbsDialect, message: string): CommandResult {
 }
 
 function mergeOptions(groups: Array<Array<[string, string]>>): QsubOptions {
-  const merged: QsubOptions = { single: new Map(), resourceLists: [], variableLists: [], attributeLists: [] };
+  const merged: QsubOptions = {
+    single: new Map(),
+    resourceLists: [],
+    variableLists: [],
+    attributeLists: [],
+  };
   for (const options of groups) {
     for (const [letter, value] of options) {
       if (letter === "l") merged.resourceLists.push(value);
@@ -103,7 +113,9 @@ const DEPENDENCY_TYPES: Record<string, SimDependency["type"]> = {
 };
 
 /** `-W depend=afterok:12.server:13,afterany:14[]` into dependencies; `undefined` when malformed. */
-function parseDepend(value: string): Array<{ type: SimDependency["type"]; refs: string[] }> | undefined {
+function parseDepend(
+  value: string,
+): Array<{ type: SimDependency["type"]; refs: string[] }> | undefined {
   const result: Array<{ type: SimDependency["type"]; refs: string[] }> = [];
   for (const clause of value.split(",")) {
     const [typeName = "", ...refs] = clause.split(":");
@@ -117,7 +129,10 @@ function parseDepend(value: string): Array<{ type: SimDependency["type"]; refs: 
 }
 
 /** `-v A=1,B` with B taken from the submitter's environment. */
-function parseVariables(lists: readonly string[], env: Record<string, string>): Record<string, string> {
+function parseVariables(
+  lists: readonly string[],
+  env: Record<string, string>,
+): Record<string, string> {
   const variables: Record<string, string> = {};
   for (const list of lists) {
     for (const item of list.split(",")) {
@@ -344,7 +359,9 @@ function plan(ctx: SimCommandContext, dialect: PbsDialect): QsubPlan | CommandRe
     exportedEnv: exported,
     outputPaths,
     environment,
-    jobFiles: (job: SimJob) => ({ [`${dialect.auxDirectory}/${jobIdOf(job, server)}`]: nodeFile(job) }),
+    jobFiles: (job: SimJob) => ({
+      [`${dialect.auxDirectory}/${jobIdOf(job, server)}`]: nodeFile(job),
+    }),
     annotations: {
       [NOTE.resources]: JSON.stringify(resourceList(dialect, resources, layout)),
       [NOTE.submitArgs]: ctx.args.join(" "),
@@ -368,7 +385,9 @@ function plan(ctx: SimCommandContext, dialect: PbsDialect): QsubPlan | CommandRe
 /** `$PBS_NODEFILE`: one line per MPI process slot (Torque: ppn, Pro: mpiprocs) per node. */
 export function nodeFile(job: SimJob): string {
   const perNode = job.request.tasksPerNode ?? 1;
-  return job.nodeList.flatMap((node) => Array<string>(perNode).fill(node)).map((line) => line + "\n")
+  return job.nodeList.flatMap((node) => Array<string>(perNode).fill(node)).map((line) =>
+    line + "\n"
+  )
     .join("");
 }
 
@@ -385,7 +404,10 @@ export function qsub(ctx: SimCommandContext, dialect: PbsDialect): CommandResult
       const ref = parseJobRef(text)!;
       const known = ctx.engine.find(ref.seq);
       if (known.length === 0) {
-        return unknownDependency(dialect, `${ref.seq}${ref.index === undefined ? "" : "[]"}.${server}`);
+        return unknownDependency(
+          dialect,
+          `${ref.seq}${ref.index === undefined ? "" : "[]"}.${server}`,
+        );
       }
       const task = typeof ref.index === "number"
         ? known.find((job) => job.arrayTaskId === ref.index)
@@ -429,7 +451,10 @@ function rejection(dialect: PbsDialect, error: SimSubmitRejection): CommandResul
         exitFor(PBSE.EXCQRESC),
         (dialect.kind === "pbspro"
           ? "qsub: Job violates queue and/or server resource limits"
-          : dialect.submitError("Job exceeds queue resource limits", "cannot satisfy queue max requirement")) +
+          : dialect.submitError(
+            "Job exceeds queue resource limits",
+            "cannot satisfy queue max requirement",
+          )) +
           "\n",
       );
   }

@@ -66,13 +66,14 @@ export function startJobProcess(
     // The job cannot even change into its directory: it fails at once, as on a real system.
     return { done: Promise.resolve({ code: 1, timedOut: false }), kill() {} };
   }
-  const stdout = job.stdoutPath === undefined ? "/dev/null" : fs.hostPath(job.stdoutPath);
+  const host = (path: string) => path === "/dev/null" ? path : fs.hostPath(path);
+  const stdout = job.stdoutPath === undefined ? "/dev/null" : host(job.stdoutPath);
   const merged = job.stderrPath === null || job.stderrPath === job.stdoutPath;
   const stderr = merged || job.stderrPath === null
     ? undefined
     : job.stderrPath === undefined
     ? "/dev/null"
-    : fs.hostPath(job.stderrPath);
+    : host(job.stderrPath);
   // Redirections are done by bash from positional parameters: no path is ever parsed by a shell.
   const wrapper = stderr === undefined
     ? ["-c", 'exec >"$1" 2>&1 || exit 1; shift; exec "$@"', "sim-job", stdout, ...argv]

@@ -1021,7 +1021,10 @@ export class SimEngine implements SimEngineApi {
     for (const timer of job.timers) timer.cancel();
     job.timers = [];
     if (wasRunning) {
-      job.process?.kill();
+      if (job.process !== undefined) {
+        job.process.kill();
+        this.#writeKillMessage(job, state);
+      }
       for (const a of job.allocation ?? []) {
         const node = this.#nodeStates[a.node]!;
         node.freeCpus += a.cpus;
@@ -1056,6 +1059,22 @@ export class SimEngine implements SimEngineApi {
     this.#emit(job);
     this.#notifyDependents(job);
     if (wasRunning) this.#requestPass();
+  }
+
+  /** Appends the scheduler's kill notice to the job's error file, as slurmstepd does. */
+  #writeKillMessage(job: JobRecord, state: SimJobState): void {
+    if (state !== "TIMEOUT" && state !== "CANCELLED" && state !== "PREEMPTED") return;
+    const path = job.stderrPath ?? job.stdoutPath;
+    if (path === undefined || path === "/dev/null" || this.#fs === undefined) return;
+    const savedState = job.state;
+    job.state = state;
+    job.endTime = this.now();
+    const message = job.request.killMessage?.(job);
+    job.state = savedState;
+    if (message === undefined) return;
+    try {
+      Deno.writeTextFileSync(this.#fs.hostPath(path), message, { append: true });
+    } catch { /* the job's directory is gone: nothing to tell */ }
   }
 
   #emit(job: JobRecord): void {

@@ -1,7 +1,8 @@
 /**
  * The PBS command-line tools as the simulator emulates them, in two dialects that print
  * different tables, ids and messages: Torque ({@linkcode pbsEmulator}) and PBS Professional /
- * OpenPBS ({@linkcode pbsproEmulator}). Commands: `qsub`, `qstat`, `qdel`, `qhold`, `qrls`.
+ * OpenPBS ({@linkcode pbsproEmulator}). Commands: `qsub`, `qstat`, `qdel`, `qhold`, `qrls`,
+ * `tracejob`.
  *
  * Formats follow the products' sources and documentation (cited in `_pbs_dialect.ts`,
  * `_pbs_qsub.ts`, `_pbs_qstat.ts`); the dialect differences are data in `_pbs_dialect.ts`.
@@ -10,10 +11,11 @@
  */
 
 import type { SimCommand, SimCommandContext, SimEmulator } from "./types.ts";
-import { exitFor, PBSE, PBSPRO, type PbsDialect, TORQUE } from "./_pbs_dialect.ts";
+import { exitFor, type PbsDialect, PBSE, PBSPRO, TORQUE } from "./_pbs_dialect.ts";
 import { entriesFor, isFinished, isKept, parseJobRef } from "./_pbs_jobs.ts";
 import { qsub } from "./_pbs_qsub.ts";
 import { deleteBrokenDependents, qstat, qualifiedId } from "./_pbs_qstat.ts";
+import { tracejob } from "./_pbs_tracejob.ts";
 import { type CommandResult, fail } from "./_pbs_lsf_words.ts";
 
 type JobAction = "qdel" | "qhold" | "qrls";
@@ -90,6 +92,7 @@ function commandsOf(dialect: PbsDialect): Readonly<Record<string, SimCommand>> {
     qdel: (ctx) => jobAction(ctx, dialect, "qdel"),
     qhold: (ctx) => jobAction(ctx, dialect, "qhold"),
     qrls: (ctx) => jobAction(ctx, dialect, "qrls"),
+    tracejob: (ctx) => tracejob(ctx, dialect),
   };
 }
 
@@ -120,7 +123,8 @@ function makeEmulator(dialect: PbsDialect): SimEmulator {
         return {
           code: exitFor(15033),
           stdout: "",
-          stderr: `${command}: submit error (Pbs Server is currently too busy to process this request. ` +
+          stderr:
+            `${command}: submit error (Pbs Server is currently too busy to process this request. ` +
             "Please retry this operation.)\n",
         };
       }

@@ -162,6 +162,12 @@ export interface SimSubmitRequest {
    * does, or `/bin/sh` when it has none. (Added by the engine work.)
    */
   interpreter?: string;
+  /**
+   * Text the scheduler writes into the job's stderr file (stdout when merged) when it kills a
+   * running job, e.g. SLURM's `*** JOB 30 ON vm CANCELLED AT ... DUE TO TIME LIMIT ***`
+   * (`shell` mode). (Added by the engine work.)
+   */
+  killMessage?: (job: SimJob) => string | undefined;
   /** Scheduling priority; higher starts first, equal priorities go in submission order (default 0). (Added by the engine work.) */
   priority?: number;
   /**
@@ -370,8 +376,11 @@ export interface SimEmulator {
   readonly kind: SchedulerKind;
   /** Command name → handler (`sbatch`, `squeue`, ...). */
   readonly commands: Readonly<Record<string, SimCommand>>;
-  /** What a command prints, and its exit code, when the controller cannot be reached. */
-  unreachable(command: string): { code: number; stdout: string; stderr: string };
+  /** What a command prints, and its exit code, when the controller cannot be reached (`args`: its arguments; added by the engine work). */
+  unreachable(
+    command: string,
+    args?: readonly string[],
+  ): { code: number; stdout: string; stderr: string };
   /** What the submit command prints for a transient failure (job not created). */
   transientSubmitFailure(command: string): { code: number; stdout: string; stderr: string };
   /**

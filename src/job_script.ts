@@ -171,8 +171,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  *
  * Scripts are rendered with the rules of `renderTemplate`: core variables such as
  * `$CLUSTERJOB_ID` become the scheduler's own, and `{placeholder}` takes its value from the
- * resources as given (`{queue}`, `{time}`, `{-A}` is not an identifier), then the job's
- * attributes (`{name}`, `{backend}`, `{shell}`, `{remote}`, `{rootdir}`, `{workdir}`,
+ * resources as the user gave them (`{queue}`, `{time}` → `"1:00:00"`, `{threads}`), then the
+ * job's attributes (`{name}`, `{backend}`, `{shell}`, `{remote}`, `{rootdir}`, `{workdir}`,
  * `{filename}`, `{maxSleepInterval}`, `{cacheFolder}`, `{cachePrefix}`), then `vars`.
  *
  * @example Render a job script
@@ -276,7 +276,12 @@ export class JobScript {
     this.resourcesInput = Object.freeze(
       merged("resources", defaults.resources, options.resources) as ResourcesInput,
     );
-    this.resources = resolveResources(this.name, this.resourcesInput);
+    const resources = resolveResources(this.name, this.resourcesInput);
+    const interpreter = interpreterOf(this.body, this.shell);
+    if (interpreter !== undefined) resources.interpreter = interpreter;
+    resources.extra.forEach((entry) => Object.freeze(entry));
+    Object.freeze(resources.extra);
+    this.resources = Object.freeze(resources);
     this.vars = userVars(merged("vars", attributes.vars, options.vars));
     const cacheFolder = singleLine("cacheFolder", pick("cacheFolder", ""));
     this.cacheFolder = cacheFolder === "" ? undefined : cacheFolder;
@@ -638,4 +643,11 @@ function joinPaths(...parts: string[]): string {
     if (part.startsWith("/") || part === "~" || part.startsWith("~/")) start = index;
   });
   return join(...parts.slice(start));
+}
+
+/** The job script's `#!` program when it is a single path (no arguments), else `undefined`. */
+function interpreterOf(body: string, shell: string): string | undefined {
+  const first = body.split("\n", 1)[0] ?? "";
+  const program = first.startsWith("#!") ? first.slice(2).trim() : shell.trim();
+  return /^\/[^\s]*$/.test(program) ? program : undefined;
 }

@@ -93,6 +93,11 @@ export interface Resources {
   gpus?: number;
   /** Pass-through resources in the order the user gave them. */
   extra: Array<[key: string, value: ExtraValue]>;
+  /**
+   * The program that runs the job script (its `#!` interpreter), when it is a plain path. Set by
+   * `JobScript`; backends whose scheduler ignores the `#!` line (SGE) pass it on (`-S`).
+   */
+  interpreter?: string;
 }
 
 /** Keys with a portable meaning; every other key of {@linkcode ResourcesInput} passes through. */

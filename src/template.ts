@@ -17,7 +17,7 @@ import { ClusterjobError } from "./errors.ts";
  * import { renderTemplate, slurm, TemplateError } from "@clusterjob/clusterjob";
  * import assert from "node:assert/strict";
  *
- * const error = assert.throws(
+ * assert.throws(
  *   () => renderTemplate("echo hi\necho {nosuch}", { envVars: slurm.envVars, lookup: () => undefined }),
  *   (error) => error instanceof TemplateError && error.placeholder === "nosuch" && error.line === 2,
  * );

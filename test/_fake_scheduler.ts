@@ -124,7 +124,9 @@ export class FakeCluster implements Transport {
     { at: 30, where: "accounting", word: "COMPLETED", exit: 0 },
   ];
   /** Decides whether a query command fails: return an error to throw, an output to answer, or nothing. */
-  failQuery?: ((argv: readonly string[], at: number) => CommandOutput | Error | undefined) | undefined;
+  failQuery?:
+    | ((argv: readonly string[], at: number) => CommandOutput | Error | undefined)
+    | undefined;
   #jobs = new Map<string, FakeJob>();
   #nextId = 100;
 

@@ -68,10 +68,19 @@ Deno.test("sge headers: multi-node needs an MPI environment", () => {
 Deno.test("sge headers: PBS pass-through rules without the original's bugs", () => {
   const lines = sge.renderHeaders({
     ...base,
-    extra: [["-S", "/bin/bash"], ["V", true], ["cwd", true], ["-cwd", true], ["h_stack", "8M"], [
-      "-j",
-      "y",
-    ], ["x", false], ["y", null]],
+    extra: [
+      ["-S", "/bin/bash"],
+      ["V", true],
+      ["cwd", true],
+      ["-cwd", true],
+      ["h_stack", "8M"],
+      [
+        "-j",
+        "y",
+      ],
+      ["x", false],
+      ["y", null],
+    ],
   });
   assert.deepEqual(lines, [
     "#$ -N job",
@@ -114,7 +123,10 @@ Deno.test("sge nodelist expression runs in sh: PE host file, else $HOSTNAME", as
   const directory = await Deno.makeTempDir();
   try {
     const hostfile = `${directory}/pe_hostfile`;
-    await Deno.writeTextFile(hostfile, "node1 2 all.q@node1 UNDEFINED\nnode2 2 all.q@node2 UNDEFINED\n");
+    await Deno.writeTextFile(
+      hostfile,
+      "node1 2 all.q@node1 UNDEFINED\nnode2 2 all.q@node2 UNDEFINED\n",
+    );
     const run = async (env: Record<string, string>) => {
       const output = await new Deno.Command("sh", {
         args: ["-c", `echo ${expression}`],
@@ -287,4 +299,16 @@ Deno.test("sge accounting: array records merge; the truncated or missing are han
 
 Deno.test("sge cancel: qdel with every id", () => {
   assert.deepEqual(sge.cancelCommand(["4", "5"]), ["qdel", "4", "5"]);
+});
+
+Deno.test("sge.renderHeaders() names the interpreter with -S unless the user gave -S", () => {
+  const withShell = sge.renderHeaders({ name: "x", extra: [], interpreter: "/bin/bash" });
+  assert.ok(withShell.includes("#$ -S /bin/bash"));
+  const userShell = sge.renderHeaders({
+    name: "x",
+    extra: [["-S", "/bin/zsh"]],
+    interpreter: "/bin/bash",
+  });
+  assert.ok(userShell.includes("#$ -S /bin/zsh"));
+  assert.equal(userShell.filter((line) => line.startsWith("#$ -S")).length, 1);
 });

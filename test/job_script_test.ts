@@ -51,7 +51,7 @@ Deno.test("JobScript has the original's defaults", () => {
   assert.equal(job.epilogue, "");
   assert.deepEqual(job.auxScripts, {});
   assert.equal(job.maxSleepInterval, 900);
-  assert.deepEqual(job.resources, { name: "hello", extra: [] });
+  assert.deepEqual(job.resources, { name: "hello", extra: [], interpreter: "/bin/bash" });
   assert.deepEqual(job.vars, {});
   assert.equal(job.cacheFolder, undefined);
   assert.equal(job.cachePrefix, "clusterjob");
@@ -263,6 +263,12 @@ Deno.test("JobScript is immutable", () => {
   }, TypeError);
   assert.throws(() => {
     (job.vars as Record<string, unknown>).v = 2;
+  }, TypeError);
+  assert.throws(() => {
+    job.resources.queue = "other";
+  }, TypeError);
+  assert.throws(() => {
+    job.resources.extra.push(["x", 1]);
   }, TypeError);
   assert.throws(() => {
     (job.auxScripts as Record<string, unknown>)["y.sh"] = "";

@@ -12,13 +12,16 @@ CJ_APT_LOCK=/run/lock/clusterjob-ci-apt.lock
 DAEMON_ENV=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 
-# cj_init STACK : sets STATE and the log prefix, checks root, starts the clock
+# cj_init STACK [--no-create] : sets STATE and the log prefix, checks root, starts the clock;
+# the up scripts create the state directory, the down scripts only use it if it exists
 cj_init() {
   CJ_STACK=$1
   STATE=$CJ_CI_ROOT/$1
   [ "$(id -u)" = 0 ] || die "must run as root (it installs packages and starts daemons)"
-  install -d -m 0755 "$CJ_CI_ROOT"
-  install -d -m 0700 "$STATE" "$STATE/pids"
+  if [ "${2:-}" != --no-create ]; then
+    install -d -m 0755 "$CJ_CI_ROOT"
+    install -d -m 0700 "$STATE" "$STATE/pids"
+  fi
   CJ_T0=$(date +%s.%N)
   cd /  # daemons inherit the cwd; never pin the caller's directory
 }

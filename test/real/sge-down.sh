@@ -10,7 +10,7 @@ set -uo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 parse_mode "$@"
-cj_init sge
+cj_init sge --no-create
 export SGE_ROOT=/var/lib/gridengine SGE_CELL=default
 SPOOL=/var/spool/gridengine
 

@@ -10,7 +10,7 @@ set -uo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 parse_mode "$@"
-cj_init slurm
+cj_init slurm --no-create
 
 if recorded_pid slurmctld /usr/sbin/slurmctld >/dev/null; then
   jobs=$(squeue -h -o %A 2>/dev/null | sort -u | tr '\n' ' ')

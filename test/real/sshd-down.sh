@@ -11,7 +11,7 @@ set -uo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 parse_mode "$@"
-cj_init sshd
+cj_init sshd --no-create
 TEST_USER=${SSHD_CI_USER:-cjtest}
 CLIENT=$CJ_CI_ROOT/sshd-client
 

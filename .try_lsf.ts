@@ -1,0 +1,23 @@
+import { lsfEmulator } from "./sim/lsf.ts";
+import { SimEngine } from "./sim/engine.ts";
+const engine = new SimEngine({ kind: "lsf", loginHost: "login1", queues: [{ name: "normal", default: true }, {name:"debug", maxTimeSeconds: 3600}], model: (j) => ({ runtimeSeconds: 30, exitCode: j.request.name === "bad" ? 3 : 0 }) });
+const run = (command: string, args: string[], stdin = "") => {
+  const r = lsfEmulator.commands[command]!({ engine, args, stdin, cwd: "/home/alice", env: {HOME:"/home/alice"}, user: "alice", readFile: () => undefined });
+  console.log(`$ ${command} ${args.join(" ")}  -> ${r.code}\n${r.stdout}${r.stderr ? "ERR: " + r.stderr : ""}`);
+};
+run("bsub", [], "#!/bin/bash\n#BSUB -J averyveryverylongname\n#BSUB -n 4\necho hi\n");
+run("bsub", ["-J", "bad", "-q", "debug"], "#!/bin/bash\nexit 3\n");
+run("bsub", ["-J", "arr[1-3]%1"], "#!/bin/bash\ntrue\n");
+run("bsub", ["-w", "done(2)", "-H", "sleep", "10"]);
+run("bsub", ["-q", "nosuch", "true"]);
+run("bsub", ["-w", "done(999)", "true"]);
+run("bjobs", []);
+await (engine.clock as any).advance(5000);
+run("bjobs", []);
+run("bjobs", ["-w"]);
+await (engine.clock as any).advance(120000);
+run("bjobs", []);
+run("bjobs", ["-a", "-o", "jobid: stat: exit_code:-4 job_name:8 delimiter='|'"]);
+run("bjobs", ["-a", "-json", "-o", "jobid stat exit_code"]);
+run("bjobs", ["99", "1"]);
+run("bkill", ["4", "1", "77"]);

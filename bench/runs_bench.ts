@@ -1,0 +1,95 @@
+// Benchmark: 10,000 runs waiting together on the simulator (model execution, virtual clock).
+// Prints the scheduler commands per poll round (goal ≤ 3; a loop of one query per job needs
+// 10,000) and the peak memory of the process.
+//
+//   deno run -A bench/runs_bench.ts [scheduler ...] [--jobs N]     (default: slurm, 10000 jobs)
+
+import { AsyncResult } from "../src/async_result.ts";
+import { JobScript } from "../src/job_script.ts";
+import { Status } from "../src/status.ts";
+import { pollerFor } from "../src/_poller.ts";
+import { SimCluster } from "../sim/cluster.ts";
+import type { SchedulerKind } from "../sim/types.ts";
+
+const args = [...Deno.args];
+const jobsFlag = args.indexOf("--jobs");
+const jobs = jobsFlag >= 0 ? Number(args.splice(jobsFlag, 2)[1]) : 10_000;
+const schedulers = (args.length > 0 ? args : ["slurm"]) as SchedulerKind[];
+
+const MB = 1024 * 1024;
+
+for (const scheduler of schedulers) {
+  let peakRss = Deno.memoryUsage().rss;
+  let peakHeap = Deno.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const usage = Deno.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+  }, 20);
+
+  // Enough cores for every job at once: the point is polling, not queueing.
+  const cluster = new SimCluster({
+    scheduler,
+    execution: "model",
+    clock: "virtual",
+    nodes: Array.from(
+      { length: 50 },
+      (_, i) => ({ name: `node${i + 1}`, cpus: 256, memoryMB: 1_000_000 }),
+    ),
+    // Runtimes spread over 5 to 55 minutes; one job in 50 fails.
+    model: (job) => {
+      const index = Number(job.request.name.slice(4));
+      return { runtimeSeconds: 300 + (index % 11) * 300, exitCode: index % 50 === 7 ? 1 : 0 };
+    },
+  });
+  const transport = cluster.transport();
+  const began = performance.now();
+  const runs: AsyncResult[] = [];
+  for (let i = 0; i < jobs; i++) {
+    const job = new JobScript({
+      name: `job-${i}`,
+      body: "echo working",
+      backend: scheduler,
+      resources: { time: "02:00:00", mem: 100 },
+    });
+    runs.push(await job.submit({ transport }));
+  }
+  const submitted = performance.now();
+  const logStart = cluster.commandLog.length;
+  const waitStart = cluster.clock.now();
+  let finished = 0;
+  const statuses = await AsyncResult.waitAll(runs, { onProgress: (p) => (finished = p.done) });
+  const simulatedMinutes = (cluster.clock.now() - waitStart) / 60_000;
+  const waited = performance.now();
+  clearInterval(sampler);
+
+  const { rounds, commands } = pollerFor(transport, runs[0]!.backend).stats;
+  // Commands served at the same simulated instant belong to one round.
+  const perInstant = new Map<number, number>();
+  for (const record of cluster.commandLog.slice(logStart)) {
+    perInstant.set(record.time, (perInstant.get(record.time) ?? 0) + 1);
+  }
+  const maxPerRound = Math.max(...perInstant.values());
+  const completed = statuses.filter((s) => s === Status.COMPLETED).length;
+  const failed = statuses.filter((s) => s === Status.FAILED).length;
+  console.log(
+    `runs_bench ${scheduler}: ${jobs} runs waiting together (model execution, virtual clock)`,
+  );
+  console.log(
+    `  finished: ${finished} (${completed} COMPLETED, ${failed} FAILED) ` +
+      `after ${simulatedMinutes.toFixed(0)} simulated minutes`,
+  );
+  console.log(
+    `  poll rounds: ${rounds}; scheduler commands: ${commands}; ` +
+      `per round: ${(commands / rounds).toFixed(2)} on average, ${maxPerRound} at most ` +
+      `(goal <= 3; one query per job would need ${jobs})`,
+  );
+  console.log(
+    `  wall time: submit ${((submitted - began) / 1000).toFixed(2)} s, ` +
+      `wait ${((waited - submitted) / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `  peak memory: rss ${(peakRss / MB).toFixed(0)} MB, heap ${(peakHeap / MB).toFixed(0)} MB`,
+  );
+  await cluster.close();
+}
