@@ -340,8 +340,9 @@ export function bsub(ctx: SimCommandContext): CommandResult {
   const jobName = get("J") ?? defaultName;
 
   const outputPaths = (job: SimJob): { stdout: string; stderr: string | null } => {
-    // Without -o, LSF mails the output; the simulator keeps that mail where LSF spools it.
-    const mail = `${home}/.lsbatch/${job.arrayJobId ?? job.id}${
+    // Without -o, LSF mails the output (stdout, stderr and the job report); the simulator
+    // keeps that mail as a file in the home directory, which always exists.
+    const mail = `${home}/.lsbatch-${job.arrayJobId ?? job.id}${
       job.arrayTaskId === undefined ? "" : `.${job.arrayTaskId}`
     }.mail`;
     const stdout = outSpec === undefined ? mail : outputPath(outSpec, job, workdir, "out");

@@ -213,7 +213,7 @@ export class SimCluster implements AsyncDisposable {
     const defaults = KIND_DEFAULTS[this.kind];
     this.emulator = emulatorFor(this.kind);
     this.user = options.user ?? "user";
-    this.home = `/home/${this.user}`;
+    this.home = this.user === "root" ? "/root" : `/home/${this.user}`;
     this.clock = options.clock === "real"
       ? realTimeline()
       : new VirtualClock(options.startTime === undefined ? {} : { start: options.startTime });

@@ -557,6 +557,15 @@ export class SimEngine implements SimEngineApi {
   }
 
   /**
+   * Uses up the next job id without creating a job.
+   *
+   * @returns The id consumed.
+   */
+  reserveJobId(): number {
+    return this.#nextId++;
+  }
+
+  /**
    * Takes a node down: its running jobs end as `NODE_FAIL` and nothing starts there until
    * {@linkcode SimEngine.resumeNode}.
    *

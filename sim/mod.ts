@@ -12,3 +12,7 @@ export * from "./virtual_clock.ts";
 export * from "./filesystem.ts";
 export * from "./transport.ts";
 export * from "./faults.ts";
+export * from "./slurm.ts";
+export * from "./sge.ts";
+export * from "./pbs.ts";
+export * from "./lsf.ts";

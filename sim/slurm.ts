@@ -107,9 +107,24 @@ function annotation(job: SimJob, key: string): string | undefined {
   return job.request.annotations?.[key];
 }
 
+/**
+ * SLURM's priority/basic: each job gets one less than the lowest priority given so far, at
+ * submission or at release (held jobs show priority 0).
+ */
 function priorityOf(job: SimJob): number {
   if (job.held !== undefined) return 0;
-  return BASE_PRIORITY - (job.submitSeq ?? 0) + (job.request.priority ?? 0);
+  const assigned = annotation(job, "priority");
+  return assigned === undefined ? BASE_PRIORITY - (job.submitSeq ?? 0) : Number(assigned);
+}
+
+/** slurmctld's lowest priority so far, per simulated cluster (the engine is the cluster's identity). */
+const lowestPriorities = new WeakMap<SimEngineApi, number>();
+
+/** Hands out the next priority: one below the lowest so far. */
+function nextPriority(engine: SimEngineApi): number {
+  const next = (lowestPriorities.get(engine) ?? BASE_PRIORITY) - 1;
+  lowestPriorities.set(engine, next);
+  return next;
 }
 
 function jobIdText(job: SimJob): string {
@@ -148,7 +163,7 @@ function nodeListText(job: SimJob): string {
 }
 
 /** `node1,node2,node3` → `node[1-3]`; single names unchanged. */
-export function compressHosts(hosts: readonly string[]): string {
+function compressHosts(hosts: readonly string[]): string {
   const groups = new Map<string, { width: number; numbers: number[] }>();
   const plain: string[] = [];
   for (const host of hosts) {
@@ -201,7 +216,7 @@ function dependencyText(engine: SimEngineApi, job: SimJob): string {
 // Parsing helpers shared by the commands
 
 /** Parses a SLURM time limit; `null` = invalid, `undefined` seconds = unlimited. Rounds up to minutes. */
-export function parseSlurmTime(text: string): { seconds: number | undefined } | null {
+function parseSlurmTime(text: string): { seconds: number | undefined } | null {
   const value = text.trim();
   if (/^(unlimited|infinite|-1)$/i.test(value)) return { seconds: undefined };
   let days = 0;
@@ -229,7 +244,7 @@ export function parseSlurmTime(text: string): { seconds: number | undefined } | 
 }
 
 /** Parses a SLURM memory size (default unit MB); `undefined` when invalid. */
-export function parseSlurmMemory(text: string): number | undefined {
+function parseSlurmMemory(text: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)([KMGT]?)B?$/i.exec(text.trim());
   if (match === null) return undefined;
   const value = Number(match[1]);
@@ -239,7 +254,7 @@ export function parseSlurmMemory(text: string): number | undefined {
 }
 
 /** Parses `--array`: indices and `%` limit; `undefined` when invalid. */
-export function parseSlurmArray(text: string): { indices: number[]; maxConcurrent?: number } | undefined {
+function parseSlurmArray(text: string): { indices: number[]; maxConcurrent?: number } | undefined {
   const [spec = "", limit] = text.split("%");
   if (limit !== undefined && !/^\d+$/.test(limit)) return undefined;
   const indices = new Set<number>();
@@ -261,7 +276,7 @@ export function parseSlurmArray(text: string): { indices: number[]; maxConcurren
 }
 
 /** Parses `--dependency`; `undefined` when malformed. */
-export function parseSlurmDependency(text: string): SimDependency[] | undefined {
+function parseSlurmDependency(text: string): SimDependency[] | undefined {
   const deps: SimDependency[] = [];
   for (const part of text.split(/[,?]/)) {
     if (part === "singleton") continue;
@@ -500,6 +515,8 @@ const sbatch: SimCommand = (ctx) => {
   if (dependency !== undefined) {
     const deps = parseSlurmDependency(dependency);
     if (deps === undefined) {
+      // slurmctld numbers the job before it checks the dependency.
+      ctx.engine.reserveJobId?.();
       return fail(1, "sbatch: error: Batch job submission failed: Job dependency problem\n");
     }
     request.dependencies = deps;
@@ -536,6 +553,7 @@ const sbatch: SimCommand = (ctx) => {
       ? `slurmstepd-${node}: error: *** JOB ${job.id} ON ${node} CANCELLED AT ${when} DUE TO TIME LIMIT ***\n`
       : `slurmstepd-${node}: error: *** JOB ${job.id} ON ${node} CANCELLED AT ${when} ***\n`;
   };
+  if (!has("hold")) annotations.priority = String(nextPriority(engine));
   request.annotations = annotations;
 
   let jobId: number;
@@ -705,7 +723,11 @@ const SQUEUE_FIELDS: Record<string, { header: string; value: (r: QueueRecord, e:
   C: { header: "CPUS", value: (r) => String(cpusOf(r.job)) },
   R: {
     header: "NODELIST(REASON)",
-    value: (r) => r.state === "PENDING" || r.job.nodeList.length === 0 ? `(${r.job.reason})` : nodeListText(r.job),
+    value: (r) =>
+      r.state === "PENDING" || r.job.nodeList.length === 0 ||
+        (r.state !== "RUNNING" && r.job.reason !== "None")
+        ? `(${r.job.reason})`
+        : nodeListText(r.job),
   },
   r: { header: "REASON", value: (r) => r.job.reason },
   N: { header: "NODELIST", value: (r) => nodeListText(r.job) },
@@ -905,7 +927,7 @@ const squeue: SimCommand = (ctx) => {
         if (state === undefined) {
           return fail(
             1,
-            `squeue: error: Invalid job state specified: ${word}\nsqueue: error: Valid job states include: ${VALID_STATES}\n`,
+            `squeue: error: Invalid job state specified: ${word}\nsqueue: error: Valid job states include: ${VALID_STATES}\n\n`,
           );
         }
         states.add(state);
@@ -920,7 +942,7 @@ const squeue: SimCommand = (ctx) => {
     const known = new Set(["root", ctx.user, ...engine.jobs().map((j) => j.request.user)]);
     for (const user of userText.split(",")) {
       if (known.has(user) || /^\d+$/.test(user)) users.add(user);
-      else stderr += `squeue: error: Invalid user: ${user}\n`;
+      else stderr += `squeue: error: Invalid user: ${user}\n\n`;
     }
   }
   const partitions = get("partition")?.split(",");
@@ -1004,7 +1026,7 @@ function queueRecords(jobs: readonly SimJob[], perTask: boolean): QueueRecord[] 
     const first = tasks[0]!;
     const limit = first.request.array?.maxConcurrent;
     const indices = tasks.map((t) => t.arrayTaskId ?? 0).sort((a, b) => a - b);
-    const idText = tasks.length === 1 && limit === undefined
+    const idText = tasks.length === 1
       ? `${arrayId}_${indices[0]}`
       : `${arrayId}_[${ranges(indices)}${limit === undefined ? "" : `%${limit}`}]`;
     records.push({ job: first, idText, rawId: arrayId, state: "PENDING" });
@@ -1083,7 +1105,7 @@ function scontrolRecord(engine: SimEngineApi, job: SimJob, taskText?: string): s
     `   StartTime=${start} EndTime=${end} Deadline=N/A`,
     `   SuspendTime=None SecsPreSuspend=0 LastSchedEval=${
       isoSeconds(job.startTime ?? job.submitTime)
-    } Scheduler=Main`,
+    } Scheduler=${cancelledPending ? "Backfill" : "Main"}`,
     `   Partition=${job.queue} AllocNode:Sid=${r.submitHost ?? engine.loginHost}:2231`,
     `   ReqNodeList=(null) ExcNodeList=(null)`,
     `   NodeList=${nodeListText(job)}`,
@@ -1298,7 +1320,11 @@ function scontrolHoldRelease(engine: SimEngineApi, verb: string, args: string[])
       code = 1;
       continue;
     }
-    if (verb === "release") engine.release(id!.id);
+    if (verb === "release") {
+      const released = engine.release(id!.id);
+      const annotations = released[0]?.request.annotations;
+      if (annotations !== undefined) annotations.priority = String(nextPriority(engine));
+    }
     // `scontrol hold` by root (an operator) is an admin hold; `uhold` and users hold as user.
     else engine.hold(id!.id, verb === "hold" && jobs[0]!.request.user === "root" ? "admin" : "user");
   }
@@ -1613,8 +1639,11 @@ const sacct: SimCommand = (ctx) => {
     if (since === undefined) return fail(1, `sacct: error: Invalid time specification (pos=0): ${startText}\n`);
     const user = get("user");
     const everyone = has("allusers") || ctx.user === "root";
+    // A time window selects by eligibility: jobs held since submission have none.
     jobs = engine.jobs().filter((job) =>
       (job.endTime ?? now) >= since &&
+      !(job.request.hold === true && job.startTime === undefined &&
+        (job.held !== undefined || job.state !== "PENDING")) &&
       (user !== undefined ? user.split(",").includes(job.request.user) : everyone || job.request.user === ctx.user)
     );
   }
@@ -1767,7 +1796,7 @@ function hmsDays(seconds: number): string {
 // -----------------------------------------------------------------------------------------------
 // The emulator
 
-function unreachable(command: string, args: readonly string[] = []): Output {
+function unreachable(command: string, args: readonly string[] = [], engine?: SimEngineApi): Output {
   switch (command) {
     case "sbatch":
       return fail(1, `sbatch: error: Batch job submission failed: ${UNREACHABLE}\n`);
@@ -1782,7 +1811,8 @@ function unreachable(command: string, args: readonly string[] = []): Output {
         return fail(
           1,
           "",
-          "Slurmctld(primary) at controller is DOWN\n*****************************************\n** RESTORE SLURMCTLD DAEMON TO SERVICE **\n*****************************************\n",
+          `Slurmctld(primary) at ${engine?.loginHost ?? "controller"} is DOWN\n` +
+            "*****************************************\n** RESTORE SLURMCTLD DAEMON TO SERVICE **\n*****************************************\n",
         );
       }
       if (args.some((a) => /^(u?hold|release)$/i.test(a))) {

@@ -178,7 +178,7 @@ export class SimTransport implements Transport {
       case undefined:
         return this.#finish(record, invoke());
       case "unreachable":
-        return this.#finish(record, emulator.unreachable(name, argv.slice(1)));
+        return this.#finish(record, emulator.unreachable(name, argv.slice(1), context.engine));
       case "accounting":
         return this.#finish(record, emulator.accountingFailure?.(name, fault.state) ?? invoke());
       case "submit-failure":
@@ -187,7 +187,7 @@ export class SimTransport implements Transport {
       case "query-failure":
         return this.#finish(
           record,
-          emulator.transientQueryFailure?.(name) ?? emulator.unreachable(name, argv.slice(1)),
+          emulator.transientQueryFailure?.(name) ?? emulator.unreachable(name, argv.slice(1), context.engine),
         );
       case "hang": {
         await this.#hang(argv, fault.ms, options);

@@ -273,6 +273,11 @@ export interface SimEngineApi {
   accounting(): readonly SimJob[];
   /** Reads a file of the simulator's file system (job output, scripts); `undefined` when missing. */
   readFile(path: string): string | undefined;
+  /**
+   * Uses up the next job id without creating a job, for submissions a controller refuses after
+   * numbering them (SLURM's "Job dependency problem"). (Added by the engine work; optional.)
+   */
+  reserveJobId?(): number;
 }
 
 /**
@@ -376,10 +381,11 @@ export interface SimEmulator {
   readonly kind: SchedulerKind;
   /** Command name → handler (`sbatch`, `squeue`, ...). */
   readonly commands: Readonly<Record<string, SimCommand>>;
-  /** What a command prints, and its exit code, when the controller cannot be reached (`args`: its arguments; added by the engine work). */
+  /** What a command prints, and its exit code, when the controller cannot be reached (`args`, `engine`: added by the engine work). */
   unreachable(
     command: string,
     args?: readonly string[],
+    engine?: SimEngineApi,
   ): { code: number; stdout: string; stderr: string };
   /** What the submit command prints for a transient failure (job not created). */
   transientSubmitFailure(command: string): { code: number; stdout: string; stderr: string };
