@@ -1,5 +1,5 @@
 /**
- * The LSF backend: `#BSUB` headers, `bsub < script`, batched `bjobs -o`, `bjobs -a` for
+ * The LSF backend: `#BSUB` headers, `bsub < script`, batched `bjobs -o`, `bhist -l -n 0` for
  * finished jobs and `bkill`.
  *
  * @module
@@ -7,7 +7,6 @@
 
 import { QueryError } from "../src/errors.ts";
 import type { Resources } from "../src/resources.ts";
-import { Status, type StatusCode } from "../src/status.ts";
 import type { CommandOutput } from "../src/transport.ts";
 import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "./backend.ts";
 import {
@@ -25,6 +24,8 @@ import {
   queryFailed,
   requireSubmitSuccess,
 } from "./_common.ts";
+import { finishedInfo, LSF_ACTIVE_STATES, saysNotKnown } from "./_lsf_common.ts";
+import { bhistArgv, parseBhist } from "./_lsf_bhist.ts";
 
 const PREFIX = "#BSUB";
 
@@ -84,47 +85,6 @@ function statusArgv(ids: readonly string[]): string[] {
   return ["bjobs", "-o", FORMAT, "-noheader", ...ids];
 }
 
-function accountingArgv(ids: readonly string[]): string[] {
-  return ["bjobs", "-a", "-o", FORMAT, "-noheader", ...ids];
-}
-
-/** LSF job states (bjobs(1) "JOB STATUS"); DONE and EXIT are decided in `finishedInfo`. */
-const ACTIVE_STATES: Readonly<Record<string, StatusCode>> = {
-  PEND: Status.PENDING,
-  PROV: Status.PENDING,
-  WAIT: Status.PENDING,
-  PSUSP: Status.PENDING,
-  USUSP: Status.PENDING,
-  SSUSP: Status.PENDING,
-  RUN: Status.RUNNING,
-  // mbatchd lost contact with the execution host; the job was running there.
-  UNKWN: Status.RUNNING,
-};
-
-/**
- * DONE → COMPLETED. EXIT → CANCELLED when killed by its owner or an administrator (exit
- * reason `TERM_OWNER`/`TERM_ADMIN`/`TERM_FORCE_*`, or exit code 130 = SIGINT, the first signal
- * of `bkill`, when LSF gives no reason); FAILED with a `timeout` reason for `TERM_RUNLIMIT`;
- * otherwise FAILED. ZOMBI (killed while its host was unreachable) → FAILED.
- */
-function finishedInfo(state: string, exitCode: number | undefined, reason: string): JobInfo {
-  if (state === "DONE") return jobInfo(Status.COMPLETED, state, exitCode ?? 0, reason);
-  if (state === "ZOMBI") return jobInfo(Status.FAILED, state, exitCode, reason || "zombie job");
-  if (/TERM_RUNLIMIT|run ?time limit/i.test(reason)) {
-    return jobInfo(Status.FAILED, state, exitCode, `timeout: ${reason}`);
-  }
-  const killed = /TERM_(?:FORCE_)?(?:OWNER|ADMIN)|killed by (?:owner|LSF administrator)/i.test(
-    reason,
-  );
-  if (killed || (reason === "" && exitCode === 130)) {
-    return jobInfo(Status.CANCELLED, state, exitCode, reason || "killed by bkill (exit 130)");
-  }
-  return jobInfo(Status.FAILED, state, exitCode, reason);
-}
-
-/** stderr lines that only say an id is unknown. */
-const NOT_KNOWN = [/^Job <[^>]+> is not found/, /^No (?:unfinished |matching )?job found/];
-
 /**
  * Parses `bjobs -o "jobid stat exit_code exit_reason delimiter='|'" -noheader`: one
  * `ID|STAT|CODE|REASON` line per job (array elements share the id and are merged), `-` for an
@@ -135,12 +95,8 @@ function parseBjobs(
   ids: readonly string[],
   argv: readonly string[],
 ): Map<string, JobInfo> {
-  const complaints = nonEmptyLines(output.stderr).filter(
-    (line) => !NOT_KNOWN.some((pattern) => pattern.test(line)),
-  );
-  const lines = nonEmptyLines(output.stdout).filter(
-    (line) => !NOT_KNOWN.some((pattern) => pattern.test(line)),
-  );
+  const complaints = nonEmptyLines(output.stderr).filter((line) => !saysNotKnown(line));
+  const lines = nonEmptyLines(output.stdout).filter((line) => !saysNotKnown(line));
   if (complaints.length > 0 || (output.code !== 0 && output.stderr.trim() === "")) {
     throw queryFailed(argv, output, "Status query failed");
   }
@@ -163,11 +119,11 @@ function parseBjobs(
     }
     if (!wanted.has(id)) continue;
     const reason = reasonParts.join("|") === "-" ? "" : reasonParts.join("|");
-    const active = ACTIVE_STATES[state];
+    const active = LSF_ACTIVE_STATES[state];
     let info: JobInfo;
     if (active !== undefined) info = jobInfo(active, state, undefined, reason);
     else if (state === "DONE" || state === "EXIT" || state === "ZOMBI") {
-      info = finishedInfo(state, exitCode, reason);
+      info = finishedInfo(state, exitCode, reason, true);
     } else throw new QueryError(argv, `Cannot parse LSF job state "${state}" in line "${line}"`);
     addInfo(result, id, info);
   }
@@ -186,8 +142,11 @@ function parseBjobs(
  * - Variables: `$LSB_JOBID`, `$LS_SUBCWD`, `$LSB_SUB_HOST` (the submission host, set by LSF),
  *   `$LSB_JOBNAME`, `$LSB_HOSTS`, `$LSB_JOBINDEX` (0 for a non-array job).
  * - Commands: `bsub` with the script on standard input; `bjobs -o "jobid stat exit_code
- *   exit_reason delimiter='|'" -noheader ID …`; `bjobs -a …` (the same, including finished
- *   jobs LSF still remembers, CLEAN_PERIOD) for accounting; `bkill ID …`.
+ *   exit_reason delimiter='|'" -noheader ID …` (bjobs forgets finished jobs after
+ *   CLEAN_PERIOD, one hour by default); for jobs bjobs no longer knows, `bhist -l -n 0 ID …`
+ *   (the event log history of every log file: `Done successfully`, `Exited with exit code N`,
+ *   a `Signal <KILL> requested` or `TERM_OWNER` kill → CANCELLED, `TERM_RUNLIMIT` → FAILED
+ *   with a `timeout` reason); `bkill ID …`.
  *
  * @example Render headers and read bjobs output
  * ```ts
@@ -220,8 +179,8 @@ export const lsf: Backend = Object.freeze({
   parseStatus: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBjobs(output, ids, statusArgv(ids)),
   accountingCommands: (ids: readonly string[]): QueryCommand[] =>
-    chunkedQueries(ids, accountingArgv),
+    chunkedQueries(ids, bhistArgv),
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
-    parseBjobs(output, ids, accountingArgv(ids)),
+    parseBhist(output, ids, bhistArgv(ids)),
   cancelCommand: (ids: readonly string[]): string[] => ["bkill", ...ids],
 });

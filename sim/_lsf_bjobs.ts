@@ -50,7 +50,8 @@ export function lsfExitCode(job: SimJob): number | undefined {
   return 128 + (job.signal ?? 9);
 }
 
-function exitReason(job: SimJob): string {
+/** LSF's termination reason of a finished job (`TERM_OWNER: job killed by owner`), `-` when none. */
+export function lsfExitReason(job: SimJob): string {
   switch (job.state) {
     case "CANCELLED":
       return "TERM_OWNER: job killed by owner";
@@ -74,8 +75,36 @@ function hostGroups(job: SimJob): string[] {
   return hosts.map(([host, n]) => total > 1 ? `${n}*${host}` : host);
 }
 
+/** The id LSF prints for a job: `12`, or `12[3]` for an array element. */
+export function lsfJobLabel(job: SimJob): string {
+  const id = job.arrayJobId ?? job.id;
+  return job.arrayTaskId === undefined ? String(id) : `${id}[${job.arrayTaskId}]`;
+}
+
+/**
+ * The jobs a job id operand (`12` = the job or every element of array 12, `12[3]` = one
+ * element) names among `jobs`; `undefined` when the operand is not a job id.
+ */
+export function jobsOfOperand(jobs: readonly SimJob[], operand: string): SimJob[] | undefined {
+  const match = /^(\d+)(?:\[(\d+)\])?$/.exec(operand);
+  if (match === null) return undefined;
+  return jobs.filter((job) =>
+    (job.arrayJobId ?? job.id) === Number(match[1]) &&
+    (match[2] === undefined || job.arrayTaskId === Number(match[2]))
+  );
+}
+
+/** Whether a job's name (`arr[2]` or `arr`) matches a `-J` name with `*` wildcards. */
+export function nameMatches(job: SimJob, spec: string): boolean {
+  const pattern = new RegExp(
+    `^${spec.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`,
+  );
+  return pattern.test(elementName(job)) ||
+    pattern.test(job.request.annotations?.[LSF_NOTE.baseName] ?? "");
+}
+
 /** TRUNC_STR: a value longer than `width` becomes `*` and its last `width - 1` characters. */
-function truncateLeft(text: string, width: number): string {
+export function truncateLeft(text: string, width: number): string {
   return text.length > width ? "*" + text.slice(text.length - width + 1) : text;
 }
 
@@ -118,7 +147,7 @@ const FIELDS: Record<string, Field> = {
     value: (job) => job.request.annotations?.[LSF_NOTE.command] ?? job.request.name,
   },
   exit_code: { header: "EXIT_CODE", width: 10, value: (job) => String(lsfExitCode(job) ?? "-") },
-  exit_reason: { header: "EXIT_REASON", width: 50, value: (job) => exitReason(job) },
+  exit_reason: { header: "EXIT_REASON", width: 50, value: (job) => lsfExitReason(job) },
   from_host: { header: "FROM_HOST", width: 11, value: (job) => job.request.submitHost ?? "-" },
   first_host: { header: "FIRST_HOST", width: 11, value: (job) => job.nodeList[0] ?? "-" },
   exec_host: {
@@ -351,13 +380,7 @@ export function bjobs(ctx: SimCommandContext): CommandResult {
   if (operands.length > 0) {
     // Explicit ids list finished jobs too (bjobs sets ALL_JOB for job ids).
     for (const operand of operands) {
-      const match = /^(\d+)(?:\[(\d+)\])?$/.exec(operand);
-      const found = match === null
-        ? []
-        : all.filter((job) =>
-          (job.arrayJobId ?? job.id) === Number(match[1]) &&
-          (match[2] === undefined || job.arrayTaskId === Number(match[2]))
-        );
+      const found = jobsOfOperand(all, operand) ?? [];
       if (found.length === 0) {
         stderr += `Job <${operand}> is not found\n`;
         missing = true;
@@ -370,17 +393,7 @@ export function bjobs(ctx: SimCommandContext): CommandResult {
     selected = all.filter((job) => {
       if (user !== "all" && job.request.user !== user) return false;
       if (values.has("q") && job.queue !== values.get("q")) return false;
-      if (values.has("J")) {
-        const pattern = new RegExp(
-          `^${values.get("J")!.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`,
-        );
-        if (
-          !pattern.test(elementName(job)) &&
-          !pattern.test(job.request.annotations?.[LSF_NOTE.baseName] ?? "")
-        ) {
-          return false;
-        }
-      }
+      if (values.has("J") && !nameMatches(job, values.get("J")!)) return false;
       const status = lsfStatus(job);
       if (flags.has("a")) return true;
       if (states.length === 0) return status !== "DONE" && status !== "EXIT";

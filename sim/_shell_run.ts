@@ -52,7 +52,8 @@ export function startJobProcess(
 ): RunningProcess {
   const request = job.request;
   const task = job.arrayTaskId === undefined ? "" : `.${job.arrayTaskId}`;
-  const scriptPath = `${SPOOL_DIR}/job${job.arrayJobId ?? job.id}${task}-${job.id}.sh`;
+  const scriptPath = request.spoolPath?.(job) ??
+    `${SPOOL_DIR}/job${job.arrayJobId ?? job.id}${task}-${job.id}.sh`;
   fs.writeText(scriptPath, request.script, 0o700);
   const scriptHost = fs.hostPath(scriptPath);
   const program = request.interpreter !== undefined
@@ -75,11 +76,21 @@ export function startJobProcess(
     ? "/dev/null"
     : host(job.stderrPath);
   // Redirections are done by bash from positional parameters: no path is ever parsed by a shell.
+  // Variables named in __SIM_PID_VARS get the job process's pid (exec keeps it).
+  const pidSetup = 'for v in $__SIM_PID_VARS; do export "$v=$$"; done; unset __SIM_PID_VARS; ';
   const wrapper = stderr === undefined
-    ? ["-c", 'exec >"$1" 2>&1 || exit 1; shift; exec "$@"', "sim-job", stdout, ...argv]
-    : ["-c", 'exec >"$1" 2>"$2" || exit 1; shift 2; exec "$@"', "sim-job", stdout, stderr, ...argv];
+    ? ["-c", pidSetup + 'exec >"$1" 2>&1 || exit 1; shift; exec "$@"', "sim-job", stdout, ...argv]
+    : [
+      "-c",
+      pidSetup + 'exec >"$1" 2>"$2" || exit 1; shift 2; exec "$@"',
+      "sim-job",
+      stdout,
+      stderr,
+      ...argv,
+    ];
 
   const env = translateEnvironment(fs, request.environment?.(job) ?? defaultEnvironment(job));
+  env.__SIM_PID_VARS = (request.pidVariables ?? []).filter((name) => /^\w+$/.test(name)).join(" ");
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command("bash", {

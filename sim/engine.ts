@@ -142,6 +142,7 @@ class JobRecord implements SimJob {
   nodeList: string[] = [];
   submitSeq?: number;
   cancelledBy?: number;
+  terminating?: boolean;
   stdoutPath?: string;
   stderrPath?: string | null;
 
@@ -461,7 +462,7 @@ export class SimEngine implements SimEngineApi {
    * @param options `taskId`: only that task; `uid`: who cancels (recorded as `cancelledBy`).
    * @returns The jobs that changed.
    */
-  cancel(jobId: number, options: { taskId?: number; uid?: number } = {}): SimJob[] {
+  cancel(jobId: number, options: { taskId?: number; uid?: number; graceMs?: number } = {}): SimJob[] {
     let targets = this.#findRecords(jobId);
     if (options.taskId !== undefined) {
       targets = targets.filter((job) => job.arrayTaskId === options.taskId);
@@ -470,7 +471,13 @@ export class SimEngine implements SimEngineApi {
     for (const job of targets) {
       if (isFinishedState(job.state)) continue;
       if (options.uid !== undefined) job.cancelledBy = options.uid;
-      if (job.state === "RUNNING") {
+      if (job.state === "RUNNING" && (options.graceMs ?? 0) > 0) {
+        if (job.terminating) continue;
+        job.terminating = true;
+        job.timers.push(this.clock.schedule(this.now() + options.graceMs!, () => {
+          this.#finish(job, "CANCELLED", { exitCode: 0, signal: this.#killSignal, reason: "None" });
+        }));
+      } else if (job.state === "RUNNING") {
         this.#finish(job, "CANCELLED", { exitCode: 0, signal: this.#killSignal, reason: "None" });
       } else {
         this.#finish(job, "CANCELLED", { reason: job.reason });
@@ -1044,6 +1051,7 @@ export class SimEngine implements SimEngineApi {
       this.#running.delete(job);
     }
     job.state = state;
+    delete job.terminating;
     job.storedReason = end.reason;
     job.endTime = this.now();
     if (end.exitCode !== undefined) job.exitCode = end.exitCode;

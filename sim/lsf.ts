@@ -1,9 +1,9 @@
 /**
  * IBM Spectrum LSF's command-line tools as the simulator emulates them: `bsub` (script on
- * stdin with `#BSUB` lines, or a command), `bjobs`, `bkill`, `bstop` and `bresume`.
+ * stdin with `#BSUB` lines, or a command), `bjobs`, `bhist`, `bkill`, `bstop` and `bresume`.
  *
  * Formats follow LSF 10.1's documentation and OpenLava's sources (cited in `_lsf_bsub.ts`,
- * `_lsf_bjobs.ts` and below).
+ * `_lsf_bjobs.ts`, `_lsf_bhist.ts` and below).
  *
  * @module
  */
@@ -11,6 +11,7 @@
 import type { SimCommandContext, SimEmulator, SimJob } from "./types.ts";
 import { bsub } from "./_lsf_bsub.ts";
 import { bjobs, CLEAN_PERIOD_MS } from "./_lsf_bjobs.ts";
+import { bhist, EVENT_LOG } from "./_lsf_bhist.ts";
 import { type CommandResult, fail } from "./_pbs_lsf_words.ts";
 
 type Signal = "kill" | "stop" | "resume";
@@ -112,10 +113,16 @@ function signalJobs(ctx: SimCommandContext, signal: Signal): CommandResult {
 const NOT_RESPONDING = "batch system daemon not responding ... still trying\n";
 
 /**
- * LSF's `bsub`, `bjobs`, `bkill`, `bstop`, `bresume`. `bsub < job.lsf` reads the script and its
- * `#BSUB` lines from stdin and prints `Job <1> is submitted to default queue <normal>.`;
+ * LSF's `bsub`, `bjobs`, `bhist`, `bkill`, `bstop`, `bresume`. `bsub < job.lsf` reads the script
+ * and its `#BSUB` lines from stdin and prints `Job <1> is submitted to default queue <normal>.`;
  * `bjobs` shows unfinished jobs (finished ones with `-a` or by id, for CLEAN_PERIOD = 3600 s);
- * unknown ids give `Job <N> is not found` and exit 255.
+ * unknown ids give `Job <N> is not found` and exit 255. `bhist [-l] [-a|-d] [-n N] ID …` reads the
+ * event log, which keeps every job (`No matching job found`, exit 255, when none matches).
+ *
+ * `bhist` reads the event log files itself, so it keeps working while mbatchd is down; it is the
+ * emulator's accounting command: with accounting down or disabled (the shared log directory
+ * unreadable) it prints `<LSB_SHAREDIR>/cluster1/logdir/lsb.events: No such file or directory`
+ * and exits 255 (OpenLava `bhist.c` `perror`).
  *
  * Controller unreachable (mbatchd down, as with `LSB_NTRIES=1`): `batch system daemon not
  * responding ... still trying` and then the library's `Timeout on connect call to server`
@@ -138,6 +145,8 @@ const NOT_RESPONDING = "batch system daemon not responding ... still trying\n";
  * const listed = run("bjobs", ["-o", "jobid stat job_name", "-noheader"]);
  * assert.equal(listed.stdout, "1 PEND hello\n");
  * assert.equal(run("bjobs", ["99"]).stderr, "Job <99> is not found\n");
+ * assert.match(run("bhist", ["-l", "1"]).stdout, /^\nJob <1>, Job Name <hello>, User <alice>/);
+ * assert.equal(run("bhist", ["-l", "99"]).stdout, "No matching job found\n");
  * assert.equal(run("bkill", ["1"]).stdout, "Job <1> is being terminated\n");
  * ```
  */
@@ -146,6 +155,7 @@ export const lsfEmulator: SimEmulator = {
   commands: {
     bsub,
     bjobs,
+    bhist,
     bkill: (ctx) => signalJobs(ctx, "kill"),
     bstop: (ctx) => signalJobs(ctx, "stop"),
     bresume: (ctx) => signalJobs(ctx, "resume"),
@@ -155,6 +165,10 @@ export const lsfEmulator: SimEmulator = {
       ? "Timeout on connect call to server. Job not submitted.\n"
       : "Timeout on connect call to server\n";
     return { code: 255, stdout: "", stderr: NOT_RESPONDING + last };
+  },
+  accountingCommands: ["bhist"],
+  accountingFailure(_command: string, _state: "down" | "disabled") {
+    return { code: 255, stdout: "", stderr: `${EVENT_LOG}: No such file or directory\n` };
   },
   transientSubmitFailure(_command: string) {
     return {

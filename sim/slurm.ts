@@ -546,6 +546,8 @@ const sbatch: SimCommand = (ctx) => {
   request.exportedEnv = submitEnv;
   const engine = ctx.engine;
   request.environment = (job) => slurmEnvironment(engine, job, submitEnv, annotations);
+  request.pidVariables = ["SLURM_TASK_PID"];
+  request.spoolPath = (job) => `/var/spool/slurmd/job${String(job.id).padStart(5, "0")}/slurm_script`;
   request.killMessage = (job) => {
     const node = job.nodeList[0] ?? "";
     const when = isoSeconds(job.endTime ?? engine.now());

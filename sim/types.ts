@@ -168,6 +168,13 @@ export interface SimSubmitRequest {
    * (`shell` mode). (Added by the engine work.)
    */
   killMessage?: (job: SimJob) => string | undefined;
+  /**
+   * Where the scheduler keeps its copy of the script, which the job sees as `$0` (SGE's
+   * `.../job_scripts/<id>`); default a spool path of the simulator. (Added by the engine work.)
+   */
+  spoolPath?: (job: SimJob) => string;
+  /** Environment variables whose value is the job process's own pid (SLURM_TASK_PID). (Added by the engine work.) */
+  pidVariables?: string[];
   /** Scheduling priority; higher starts first, equal priorities go in submission order (default 0). (Added by the engine work.) */
   priority?: number;
   /**
@@ -222,6 +229,8 @@ export interface SimJob {
   nodeList: string[];
   /** Ordinal (1-based) of the submission that created the job; array tasks share it. SLURM's default priority derives from it. (Added by the engine work.) */
   submitSeq?: number;
+  /** A cancel is in progress: the job still runs until its kill completes (SGE's `dr`). (Added by the engine work.) */
+  terminating?: boolean;
   /** Who cancelled it (uid), for `CANCELLED by 0`. */
   cancelledBy?: number;
   /** Paths of the job's stdout and stderr files (stderr `null` = merged). */
@@ -259,8 +268,12 @@ export interface SimEngineApi {
    * cannot be accepted (unknown queue, time over the limit, ...); the emulator words the message.
    */
   submit(request: SimSubmitRequest): { jobId: number; jobs: SimJob[] };
-  /** Cancels a job, all tasks of an array (by array id), or one task; returns the jobs it changed. */
-  cancel(jobId: number, options?: { taskId?: number; uid?: number }): SimJob[];
+  /**
+   * Cancels a job, all tasks of an array (by array id), or one task; returns the jobs it changed.
+   * `graceMs` (added by the engine work): running jobs keep running, marked `terminating`, for
+   * that long before they end (the time a real execd takes to kill them).
+   */
+  cancel(jobId: number, options?: { taskId?: number; uid?: number; graceMs?: number }): SimJob[];
   /** Holds pending jobs; returns the jobs it changed. */
   hold(jobId: number, by?: "user" | "admin"): SimJob[];
   /** Releases held jobs; returns the jobs it changed. */

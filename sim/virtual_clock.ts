@@ -259,17 +259,22 @@ export class VirtualClock implements SimTimeline {
 
   /** Schedules one advance step after the microtask queue has drained. */
   #kick(): void {
-    if (this.#kickScheduled || this.#sleepers === 0 || this.#holds > 0) return;
+    if (this.#kickScheduled || this.#sleepers === 0) return;
     this.#kickScheduled = true;
     setImmediate(() => this.#step());
   }
 
-  /** Fires due events up to the earliest sleeper, then wakes that one sleeper. */
+  /**
+   * Fires due events up to the earliest sleeper, then wakes that one sleeper. While the clock
+   * is held, only what is due now fires: holds stop time from moving, not the present.
+   */
   #step(): void {
     this.#kickScheduled = false;
-    while (this.#holds === 0 && this.#sleepers > 0) {
-      const entry = this.#heap.pop();
-      if (entry === undefined) return;
+    while (this.#sleepers > 0) {
+      const top = this.#heap.peek();
+      if (top === undefined) return;
+      if (this.#holds > 0 && !top.cancelled && top.at > this.#now) return;
+      const entry = this.#heap.pop()!;
       if (entry.cancelled) continue;
       if (entry.at > this.#now) this.#now = entry.at;
       if (entry.sleeper) {

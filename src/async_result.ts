@@ -501,7 +501,11 @@ export class AsyncResult {
    * ```ts
    * import { JobScript, Status } from "@clusterjob/clusterjob";
    * import { SimCluster } from "@clusterjob/clusterjob/sim";
-   * const cluster = new SimCluster({ scheduler: "pbs", execution: "model", clock: "virtual" });
+   * const cluster = new SimCluster({
+   *   scheduler: "pbs",
+   *   clock: "virtual",
+   *   model: () => ({ runtimeSeconds: 600, exitCode: 0 }),
+   * });
    * const run = await new JobScript({ name: "a", body: "sleep 600", backend: "pbs" })
    *   .submit({ transport: cluster.transport() });
    * await run.cancel();
