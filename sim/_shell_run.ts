@@ -77,7 +77,9 @@ export function startJobProcess(
     : host(job.stderrPath);
   // Redirections are done by bash from positional parameters: no path is ever parsed by a shell.
   // Variables named in __SIM_PID_VARS get the job process's pid (exec keeps it).
-  const pidSetup = 'for v in $__SIM_PID_VARS; do export "$v=$$"; done; unset __SIM_PID_VARS; ';
+  // SHLVL is the wrapper's own, not the job's: the job's shell starts it afresh.
+  const pidSetup =
+    'for v in $__SIM_PID_VARS; do export "$v=$$"; done; unset __SIM_PID_VARS SHLVL; ';
   const wrapper = stderr === undefined
     ? ["-c", pidSetup + 'exec >"$1" 2>&1 || exit 1; shift; exec "$@"', "sim-job", stdout, ...argv]
     : [
