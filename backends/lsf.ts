@@ -178,8 +178,7 @@ export const lsf: Backend = Object.freeze({
   statusCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, statusArgv),
   parseStatus: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBjobs(output, ids, statusArgv(ids)),
-  accountingCommands: (ids: readonly string[]): QueryCommand[] =>
-    chunkedQueries(ids, bhistArgv),
+  accountingCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, bhistArgv),
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBhist(output, ids, bhistArgv(ids)),
   cancelCommand: (ids: readonly string[]): string[] => ["bkill", ...ids],

@@ -19,10 +19,11 @@
  * used is X seconds`, `Exited with exit code N`, `Exited by signal N`, `Signal <KILL> requested
  * by user or administrator <u>`, `Post job process done successfully`) and
  * `lsbatch/cmd/cmd.job.c` (`Submitted from host <h> with hold, to Queue <q>`, `CWD <$HOME/x>`,
- * `Output File`, `Error File`, `Dependency Condition`, the ` RUNLIMIT` block); LSF 10.1 output
- * as printed on real clusters (IBM's "Spectrum LSF GPU" blog transcripts): `Dispatched N
- * Task(s) on Host(s) <h>, Allocated N Slot(s) on Host(s) <h>, Effective RES_REQ <...>`, lines
- * wrapped at 79 columns and continued after a 21-column indent, the space at a cut kept.
+ * `Output File`, `Error File`, `Dependency Condition`, the ` RUNLIMIT` block); LSF 10.1
+ * `bhist -l`/`bjobs -l` transcripts published from real clusters (G. Samu's Spectrum LSF GPU blog
+ * posts, site user guides): `Dispatched N Task(s) on Host(s) <h>, Allocated N Slot(s) on
+ * Host(s) <h>, Effective RES_REQ <...>`, `N Task(s)` in the submission line, `<2*host>`, lines
+ * cut at 79 columns and continued after a 21-column indent, the space at a cut kept.
  *
  * @module
  */
@@ -118,9 +119,9 @@ function longLines(history: History, now: number): string[] {
   ];
   const slots = slotsPerHost(job).reduce((sum, [, n]) => sum + n, 0) ||
     Number(notes[LSF_NOTE.slots] ?? 1);
-  let submitted = `${stamp(job.submitTime)}: Submitted from host <${
-    request.submitHost ?? "-"
-  }>${request.hold ? " with hold" : ""}, to Queue <${job.queue}>, CWD <${
+  let submitted = `${stamp(job.submitTime)}: Submitted from host <${request.submitHost ?? "-"}>${
+    request.hold ? " with hold" : ""
+  }, to Queue <${job.queue}>, CWD <${
     displayCwd(notes[LSF_NOTE.submitCwd] ?? request.workdir, home)
   }>`;
   if (notes[LSF_NOTE.outputFile] !== undefined) {
@@ -210,7 +211,11 @@ function summaryTable(histories: readonly History[], now: number, wide: boolean)
 }
 
 const OPTIONS: OptionSpec[] = [
-  ..."ladeprsw".split("").map((letter): OptionSpec => ({ key: letter, short: letter, arg: "none" })),
+  ..."ladeprsw".split("").map((letter): OptionSpec => ({
+    key: letter,
+    short: letter,
+    arg: "none",
+  })),
   ..."nuqJP".split("").map((letter): OptionSpec => ({
     key: letter,
     short: letter,

@@ -77,14 +77,14 @@ export function startJobProcess(
     : host(job.stderrPath);
   // Redirections are done by bash from positional parameters: no path is ever parsed by a shell.
   // Variables named in __SIM_PID_VARS get the job process's pid (exec keeps it).
-  // SHLVL is the wrapper's own, not the job's: the job's shell starts it afresh.
-  const pidSetup =
-    'for v in $__SIM_PID_VARS; do export "$v=$$"; done; unset __SIM_PID_VARS SHLVL; ';
+  // SHLVL and _ are the wrapper's own, not the job's: `env -u` drops them (bash's exec would not).
+  const pidSetup = 'for v in $__SIM_PID_VARS; do export "$v=$$"; done; unset __SIM_PID_VARS; ';
+  const run = 'exec env -u SHLVL -u _ "$@"';
   const wrapper = stderr === undefined
-    ? ["-c", pidSetup + 'exec >"$1" 2>&1 || exit 1; shift; exec "$@"', "sim-job", stdout, ...argv]
+    ? ["-c", `${pidSetup}exec >"$1" 2>&1 || exit 1; shift; ${run}`, "sim-job", stdout, ...argv]
     : [
       "-c",
-      pidSetup + 'exec >"$1" 2>"$2" || exit 1; shift 2; exec "$@"',
+      `${pidSetup}exec >"$1" 2>"$2" || exit 1; shift 2; ${run}`,
       "sim-job",
       stdout,
       stderr,

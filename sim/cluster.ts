@@ -75,6 +75,7 @@ export interface SimClusterOptions {
     | "defaultMemoryMBPerCpu"
     | "limits"
     | "backfillDepth"
+    | "backfillIntervalMs"
     | "schedulerDelayMs"
     | "accountingLagMs"
     | "killSignal"
@@ -248,11 +249,14 @@ export class SimCluster implements AsyncDisposable {
   }
 
   /**
-   * The parts a {@linkcode SimTransport} needs, for building one by hand (another user, say).
+   * The parts a {@linkcode SimTransport} needs, for building one by hand.
    *
+   * @param user The calling user (default: the cluster's user); the home directory follows.
    * @returns The transport context of this cluster.
    */
-  transportContext(): SimTransportContext {
+  transportContext(user: string = this.user): SimTransportContext {
+    const home = user === "root" ? "/root" : `/home/${user}`;
+    this.fs.mkdir(home);
     return {
       engine: this.engine,
       emulator: this.emulator,
@@ -260,8 +264,8 @@ export class SimCluster implements AsyncDisposable {
       clock: this.clock,
       faults: this.faults,
       log: this.#log,
-      user: this.user,
-      home: this.home,
+      user,
+      home,
       extraCommands: this.#commands,
     };
   }
@@ -269,10 +273,11 @@ export class SimCluster implements AsyncDisposable {
   /**
    * A transport whose commands this cluster serves.
    *
+   * @param options `user`: run commands as this user (default: the cluster's user).
    * @returns The transport (cheap; every call gives a new one on the same cluster).
    */
-  transport(): Transport {
-    return new SimTransport(this.transportContext());
+  transport(options: { user?: string } = {}): Transport {
+    return new SimTransport(this.transportContext(options.user));
   }
 
   /**

@@ -89,6 +89,8 @@ export interface SimEngineOptions {
   limits?: Partial<Record<"cpus" | "memory" | "nodes" | "time" | "gpus", SimLimitPolicy>>;
   /** How many jobs behind a blocked one the backfill pass looks at (default 100). */
   backfillDepth?: number;
+  /** Least time between two backfill passes, ms (default 30 s, SLURM's bf_interval). */
+  backfillIntervalMs?: number;
   /** Delay between a change and the scheduling pass it triggers, ms (default 0: next advance of the clock). */
   schedulerDelayMs?: number;
   /** How long a finished job takes to reach accounting, ms (default 0). */
@@ -300,6 +302,9 @@ export class SimEngine implements SimEngineApi {
   #submissions = 0;
   #freeCpus = 0;
   #passScheduled = false;
+  #backfillScheduled = false;
+  #lastBackfill = -Infinity;
+  readonly #backfillIntervalMs: number;
   readonly #jobs: JobRecord[] = [];
   readonly #byId = new Map<number, JobRecord>();
   readonly #arrays = new Map<number, ArrayGroup>();
@@ -335,6 +340,7 @@ export class SimEngine implements SimEngineApi {
     this.#killSignal = options.killSignal ?? 15;
     this.#limits = options.limits ?? {};
     this.#backfillDepth = options.backfillDepth ?? 100;
+    this.#backfillIntervalMs = options.backfillIntervalMs ?? 30_000;
     this.#schedulerDelayMs = options.schedulerDelayMs ?? 0;
     this.accountingLagMs = options.accountingLagMs ?? 0;
     this.#nextId = options.firstJobId ?? 1;
@@ -821,12 +827,31 @@ export class SimEngine implements SimEngineApi {
   #requestPass(): void {
     if (this.#passScheduled) return;
     this.#passScheduled = true;
-    this.clock.schedule(this.now() + this.#schedulerDelayMs, () => this.#pass());
+    this.clock.schedule(this.now() + this.#schedulerDelayMs, () => this.#pass(false));
   }
 
-  /** One scheduling pass: start jobs in priority order while they fit, backfill behind a blocked one. */
-  #pass(): void {
-    this.#passScheduled = false;
+  /**
+   * Schedules a backfill pass, at most one per interval (SLURM's bf_interval): the main pass,
+   * run on every change, stops at the first job that does not fit.
+   */
+  #requestBackfill(): void {
+    if (this.#backfillScheduled) return;
+    this.#backfillScheduled = true;
+    const at = Math.max(this.now(), this.#lastBackfill + this.#backfillIntervalMs);
+    this.clock.schedule(at, () => {
+      this.#backfillScheduled = false;
+      this.#lastBackfill = this.now();
+      this.#pass(true);
+    });
+  }
+
+  /**
+   * One scheduling pass: start jobs in priority order while they fit. The main pass stops once
+   * every queue has a blocked job; the backfill pass goes on behind them, starting jobs whose
+   * time limit ends before the blocked job could start.
+   */
+  #pass(backfill: boolean): void {
+    if (!backfill) this.#passScheduled = false;
     this.passes++;
     const blocked = new Map<string, number>();
     const deferred: JobRecord[] = [];
@@ -862,13 +887,15 @@ export class SimEngine implements SimEngineApi {
       deferred.push(job);
       if (shadow === undefined) {
         job.storedReason = "Resources";
-        blocked.set(job.queue, this.#shadowTime(job));
+        blocked.set(job.queue, backfill ? this.#shadowTime(job) : -Infinity);
       } else {
         job.storedReason = "Priority";
       }
+      if (!backfill && blocked.size === this.queues.length) break;
       if (++examinedBehindBlock > this.#backfillDepth) break;
     }
     for (const job of deferred) this.#pushEligible(job);
+    if (!backfill && blocked.size > 0 && this.#freeCpus > 0) this.#requestBackfill();
   }
 
   #markTopAsWaitingForResources(blocked: Map<string, number>): void {

@@ -55,7 +55,7 @@ export interface SimCommandRecord {
  * ```ts
  * import { SimCluster, SimTransport } from "@clusterjob/clusterjob/sim";
  * await using cluster = new SimCluster({ scheduler: "slurm" });
- * const transport = new SimTransport({ ...cluster.transportContext(), user: "alice" });
+ * const transport = new SimTransport(cluster.transportContext("alice"));
  * console.assert(transport.name === "sim:slurm");
  * ```
  */

@@ -124,6 +124,8 @@ function normalizeOptions(world: World): NormalizeOptions {
       // SLURM's priority/basic counts down with every job the controller has seen since it
       // started (0xFFFF0000 - n): history, not behaviour; 0 (held) stays visible
       [/\bPriority=\d{6,}\b/g, "Priority=<PRIO>"],
+      // which of SLURM's two schedulers starts a job that waited is a race between them
+      [/\bScheduler=(?:Main|Backfill)\b/g, "Scheduler=<SCHED>"],
       // SGE's `prior` column is recomputed on every scheduling run (0.75000/0.25000 just after
       // submission, 0.50000 once tickets are spread over identical jobs): timing, not behaviour
       [/^(\s+<JOB\d+> )\d\.\d{5}/gm, "$1<PRIO>"],
@@ -144,14 +146,34 @@ function normalizeFor(observation: Observation, world: World): string {
   return normalizeOutput(text, { ...options, shortDurations: squeueTable });
 }
 
-function lineDiff(real: string, sim: string, limit = 8): string[] {
+/** The lines only one side has (a longest-common-subsequence diff; outputs are short). */
+function lineDiff(real: string, sim: string, limit = 10): string[] {
   const a = real.split("\n");
   const b = sim.split("\n");
+  // common[i][j]: length of the LCS of a[i..] and b[j..]
+  const common = Array.from(
+    { length: a.length + 1 },
+    () => new Array<number>(b.length + 1).fill(0),
+  );
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      common[i]![j] = a[i] === b[j]
+        ? common[i + 1]![j + 1]! + 1
+        : Math.max(common[i + 1]![j]!, common[i]![j + 1]!);
+    }
+  }
   const out: string[] = [];
-  for (let i = 0; i < Math.max(a.length, b.length) && out.length < limit; i++) {
-    if (a[i] === b[i]) continue;
-    out.push(`    real ${JSON.stringify(a[i] ?? "<no line>")}`);
-    out.push(`    sim  ${JSON.stringify(b[i] ?? "<no line>")}`);
+  let i = 0;
+  let j = 0;
+  while ((i < a.length || j < b.length) && out.length < limit) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      i++;
+      j++;
+    } else if (j >= b.length || (i < a.length && common[i + 1]![j]! >= common[i]![j + 1]!)) {
+      out.push(`    real ${JSON.stringify(a[i++])}`);
+    } else {
+      out.push(`    sim  ${JSON.stringify(b[j++])}`);
+    }
   }
   return out;
 }

@@ -3,8 +3,14 @@
 // "... delimiter='|'" -noheader` (one delimited line per job, `-` for empty fields), the job
 // states of bjobs(1), the termination reasons (TERM_OWNER, TERM_RUNLIMIT) and the messages
 // `Job <ID> is not found` and `LSF is down. Please wait ...`.
+// The `bhist-*` fixtures follow `bhist -l` as IBM Spectrum LSF 10.1 prints it (see
+// backends/_lsf_bhist.ts for the sources): a blank line and `Job <ID>, ...` per record, records
+// separated by 78 dashes, event lines `Www Mmm dd hh:mm:ss: text`, lines cut at 79 columns and
+// continued after a 21-column indent (26 when the time stamps carry the year), `No matching job
+// found` on stdout with exit 255, and the event log path in a `perror` message.
 import assert from "node:assert/strict";
 import { lsf } from "../backends/lsf.ts";
+import { unwrapLines } from "../backends/_lsf_bhist.ts";
 import { InvalidValueError, QueryError, SubmitError } from "../src/errors.ts";
 import type { Resources } from "../src/resources.ts";
 import { Status } from "../src/status.ts";
@@ -124,7 +130,6 @@ Deno.test("lsf status: one bjobs -o for many ids", () => {
     argv: ["bjobs", "-o", "jobid stat exit_code exit_reason delimiter='|'", "-noheader", "1", "2"],
     ids: ["1", "2"],
   }]);
-  assert.deepEqual(lsf.accountingCommands(["1"])[0]?.argv.slice(0, 2), ["bjobs", "-a"]);
 });
 
 Deno.test("lsf status: every documented state", async () => {
@@ -178,11 +183,120 @@ Deno.test("lsf status: unknown ids absent; a down LSF or garbage is a query erro
   );
 });
 
-Deno.test("lsf accounting: same format, array elements merged", () => {
-  const stdout = "7|DONE|-|-\n7|EXIT|2|-\n8|DONE|0|-\n";
-  const result = lsf.parseAccounting({ code: 0, stdout, stderr: "" }, ["7", "8"]);
-  assert.equal(result.get("7")?.status, Status.FAILED);
-  assert.equal(result.get("8")?.status, Status.COMPLETED);
+Deno.test("lsf accounting: bhist -l -n 0 searches every event log file, chunked", () => {
+  assert.deepEqual(lsf.accountingCommands(["1", "2"]), [{
+    argv: ["bhist", "-l", "-n", "0", "1", "2"],
+    ids: ["1", "2"],
+  }]);
+  const many = Array.from({ length: 20_000 }, (_, index) => String(100_000 + index));
+  const chunks = lsf.accountingCommands(many);
+  assert.ok(chunks.length > 1);
+  assert.deepEqual(chunks.flatMap((chunk) => chunk.ids), many);
+  for (const chunk of chunks) {
+    assert.deepEqual(chunk.argv, ["bhist", "-l", "-n", "0", ...chunk.ids]);
+    assert.ok(chunk.argv.join(" ").length <= 100_000);
+  }
+});
+
+Deno.test("lsf accounting: every documented end in bhist -l, wrapped lines joined", async () => {
+  const stdout = await documentedOutput("lsf", "bhist-l.out");
+  const ids = Array.from({ length: 13 }, (_, index) => String(1234 + index));
+  const result = lsf.parseAccounting({ code: 0, stdout, stderr: "" }, [...ids, "999"]);
+  assert.deepEqual(result.get("1234"), { status: Status.COMPLETED, state: "DONE", exitCode: 0 });
+  // The command echoes an event-like text; only real event lines count.
+  assert.deepEqual(result.get("1235"), { status: Status.FAILED, state: "EXIT", exitCode: 3 });
+  assert.deepEqual(result.get("1236"), {
+    status: Status.CANCELLED,
+    state: "EXIT",
+    exitCode: 130,
+    reason: "TERM_OWNER: job killed by owner",
+  });
+  // The TERM_RUNLIMIT line is cut in two ("...reaching" / " LSF run time limit.").
+  assert.deepEqual(result.get("1237"), {
+    status: Status.FAILED,
+    state: "EXIT",
+    exitCode: 140,
+    reason: "timeout: TERM_RUNLIMIT: job killed after reaching LSF run time limit",
+  });
+  assert.deepEqual(result.get("1238"), {
+    status: Status.FAILED,
+    state: "EXIT",
+    exitCode: 137,
+    reason: "TERM_MEMLIMIT: job killed after reaching LSF memory usage limit",
+  });
+  assert.deepEqual(result.get("1239"), { status: Status.RUNNING, state: "RUN" });
+  assert.deepEqual(result.get("1240"), { status: Status.PENDING, state: "PEND" });
+  assert.deepEqual(result.get("1241"), {
+    status: Status.CANCELLED,
+    state: "EXIT",
+    reason: "TERM_ADMIN: job killed by root or LSF administrator",
+  });
+  // Array elements 1242[1] (done) and 1242[2] (exit 2) merge into the worst end.
+  assert.deepEqual(result.get("1242"), { status: Status.FAILED, state: "EXIT", exitCode: 2 });
+  // A signal that does not kill (USR1) is not a cancellation.
+  assert.equal(result.get("1243")?.status, Status.COMPLETED);
+  // Requeued after exit 1, then done: the last run counts.
+  assert.deepEqual(result.get("1244"), { status: Status.COMPLETED, state: "DONE", exitCode: 0 });
+  // bhist logs every kill request: a bare exit 130 is the script's own code.
+  assert.deepEqual(result.get("1245"), { status: Status.FAILED, state: "EXIT", exitCode: 130 });
+  assert.equal(result.has("999"), false);
+  assert.equal(result.size, 12);
+  // One element asked for by its own id.
+  const element = lsf.parseAccounting({ code: 0, stdout, stderr: "" }, ["1242[1]"]);
+  assert.deepEqual([...element.keys()], ["1242[1]"]);
+  assert.equal(element.get("1242[1]")?.status, Status.COMPLETED);
+});
+
+Deno.test("lsf accounting: time stamps with the year and their 26-column indent", async () => {
+  const stdout = await documentedOutput("lsf", "bhist-l-year.out");
+  const result = lsf.parseAccounting({ code: 0, stdout, stderr: "" }, ["1131"]);
+  assert.deepEqual(result.get("1131"), { status: Status.FAILED, state: "EXIT", exitCode: 1 });
+});
+
+Deno.test("lsf accounting: an unwrapped line is the text LSF cut", () => {
+  const cut =
+    "Job <5>, User <alice>, Project <default>, Command <#!/bin/bash;echo a very long l\n" +
+    "                     ine>\n" +
+    "Mon Nov 25 10:00:00: Submitted from host <login1>, to Queue <normal>, CWD <$HOM\n" +
+    "                     E>;\n";
+  assert.deepEqual(unwrapLines(cut).slice(0, 2), [
+    "Job <5>, User <alice>, Project <default>, Command <#!/bin/bash;echo a very long line>",
+    "Mon Nov 25 10:00:00: Submitted from host <login1>, to Queue <normal>, CWD <$HOME>;",
+  ]);
+});
+
+Deno.test("lsf accounting: unknown ids absent; a broken log, a failure or garbage is a query error", async () => {
+  const notFound = await documentedOutput("lsf", "bhist-not-found.out");
+  assert.equal(lsf.parseAccounting({ code: 255, stdout: notFound, stderr: "" }, ["999"]).size, 0);
+  const noLog = await documentedOutput("lsf", "bhist-no-eventlog.err");
+  assert.throws(
+    () => lsf.parseAccounting({ code: 255, stdout: "", stderr: noLog }, ["1"]),
+    (error) => error instanceof QueryError && error.message.includes("lsb.events"),
+  );
+  assert.throws(
+    () => lsf.parseAccounting({ code: 255, stdout: "", stderr: "" }, ["1"]),
+    QueryError,
+  );
+  assert.throws(
+    () => lsf.parseAccounting({ code: 0, stdout: "", stderr: "" }, ["1"]),
+    /printed no job and no error/,
+  );
+  assert.throws(
+    () => lsf.parseAccounting({ code: 0, stdout: "1|DONE|0|-\n", stderr: "" }, ["1"]),
+    /printed no job and no error/,
+  );
+  assert.throws(
+    () =>
+      lsf.parseAccounting(
+        {
+          code: 0,
+          stdout: "\nJob <1>, User <alice>, Project <default>, Command <x>\n",
+          stderr: "",
+        },
+        ["1"],
+      ),
+    /Cannot parse bhist record of job <1>/,
+  );
 });
 
 Deno.test("lsf cancel: bkill", () => {

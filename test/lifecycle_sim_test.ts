@@ -28,7 +28,7 @@ for (const scheduler of SCHEDULERS) {
       // In shell mode a running script holds the virtual clock: only short jobs make sense.
       longJobs: execution === "model",
       queryFailures: true,
-      accountingOutlivesQueue: scheduler !== "lsf",
+      accountingOutlivesQueue: true,
     };
     defineLifecycleSuite({
       label: `sim ${scheduler} (${execution})`,

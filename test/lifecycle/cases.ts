@@ -21,10 +21,7 @@ export interface LifecycleCapabilities {
   longJobs: boolean;
   /** The target can make the next status queries fail ({@linkcode LifecycleTarget.injectQueryFailures}). */
   queryFailures: boolean;
-  /**
-   * Accounting still knows a job after the live queue forgot it (false for LSF, whose accounting
-   * query `bjobs -a` forgets at the same CLEAN_PERIOD as the queue).
-   */
+  /** Accounting still knows a job after the live queue forgot it (a site without accounting would not). */
   accountingOutlivesQueue: boolean;
 }
 

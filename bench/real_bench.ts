@@ -1,0 +1,243 @@
+// Benchmark on the real targets (test/real/*-up.sh; enabled like the real tests, with
+// CLUSTERJOB_REAL=slurm,sge,ssh). Prints:
+//  1. library submit (`JobScript.submit`: folder, script file, submit command, id) vs the raw
+//     submit command alone (`sbatch --parsable`, `qsub -terse`), median of interleaved runs,
+//     and their ratio (goal <= 1.05);
+//  2. one status poll of 100 live (held) jobs through the library's batched query vs 100 raw
+//     per-job queries (`squeue -h -j ID`, `qstat -j ID`), as the peers do;
+//  3. the cost of one command over SSH on the multiplexed connection vs a fresh `ssh` each time.
+// Skips with one line when the real targets are not enabled. Jobs it submits are held and
+// cancelled at the end.
+//
+//   deno run -A bench/real_bench.ts [--rounds N]      (default 15 submit rounds)
+
+import { AsyncResult } from "../src/async_result.ts";
+import { JobScript } from "../src/job_script.ts";
+import { LocalTransport } from "../src/local_transport.ts";
+import { SshTransport } from "../src/ssh_transport.ts";
+import { pollerFor } from "../src/_poller.ts";
+import type { Backend } from "../backends/backend.ts";
+import { sge } from "../backends/sge.ts";
+import { slurm } from "../backends/slurm.ts";
+import { realEnabled, realTargets, sshTarget } from "../test/real/_targets.ts";
+
+const args = [...Deno.args];
+const roundsFlag = args.indexOf("--rounds");
+const ROUNDS = roundsFlag >= 0 ? Number(args[roundsFlag + 1]) : 15;
+const POLLED_JOBS = 100;
+
+const local = new LocalTransport();
+
+/** Runs a command directly (no transport): the "raw" baseline. */
+async function raw(argv: string[], cwd?: string): Promise<string> {
+  const output = await new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    ...(cwd ? { cwd } : {}),
+  }).output();
+  const text = new TextDecoder().decode(output.stdout);
+  if (!output.success) {
+    throw new Error(`${argv.join(" ")}: ${new TextDecoder().decode(output.stderr)}`);
+  }
+  return text;
+}
+
+async function timed(action: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await action();
+  return performance.now() - start;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
+
+interface Scheduler {
+  name: "slurm" | "sge";
+  backend: Backend;
+  /** A raw submit of `file` (in the current folder), held; prints the job id. */
+  rawSubmit(file: string): string[];
+  /** Parses the id of a raw submit. */
+  id(stdout: string): string;
+  /** A raw per-job status query, as a per-job polling loop would run it. */
+  rawStatus(id: string): string[];
+  /** Resources that hold a job. */
+  hold: Record<string, boolean>;
+}
+
+const SCHEDULERS: Scheduler[] = [
+  {
+    name: "slurm",
+    backend: slurm,
+    rawSubmit: (file) => ["sbatch", "--parsable", "--hold", file],
+    id: (stdout) => stdout.trim().split(";")[0]!,
+    rawStatus: (id) => ["squeue", "-h", "-j", id],
+    hold: { hold: true },
+  },
+  {
+    name: "sge",
+    backend: sge,
+    rawSubmit: (file) => ["qsub", "-terse", "-h", file],
+    id: (stdout) => stdout.trim(),
+    rawStatus: (id) => ["qstat", "-j", id],
+    hold: { h: true },
+  },
+];
+
+async function benchScheduler(scheduler: Scheduler, root: string): Promise<void> {
+  const ids: string[] = [];
+  try {
+    // 1. submit: the raw command on a script already written vs the whole library submit
+    const rawDir = `${root}/${scheduler.name}-raw`;
+    await Deno.mkdir(rawDir);
+    const probe = new JobScript({
+      name: "bench",
+      body: "sleep 60",
+      backend: scheduler.backend,
+      rootdir: rawDir,
+      workdir: ".",
+      resources: { time: 5, ...scheduler.hold },
+    });
+    await Deno.writeTextFile(`${rawDir}/job.sh`, probe.render());
+    const rawTimes: number[] = [];
+    const libraryTimes: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      rawTimes.push(
+        await timed(async () => {
+          ids.push(scheduler.id(await raw(scheduler.rawSubmit("job.sh"), rawDir)));
+        }),
+      );
+      const job = new JobScript({
+        name: `bench-${round}`,
+        body: "sleep 60",
+        backend: scheduler.backend,
+        rootdir: root,
+        workdir: `${scheduler.name}-lib-${round}`,
+        resources: { time: 5, ...scheduler.hold },
+      });
+      libraryTimes.push(
+        await timed(async () => {
+          const run = await job.submit({ transport: local, cacheFolder: "" });
+          ids.push(run.jobId);
+        }),
+      );
+    }
+    const rawMedian = median(rawTimes);
+    const libraryMedian = median(libraryTimes);
+    console.log(
+      `${scheduler.name} submit (median of ${ROUNDS}, interleaved): library ${ms(libraryMedian)}` +
+        ` vs raw ${scheduler.rawSubmit("FILE").join(" ")} ${ms(rawMedian)}` +
+        ` -> ratio ${(libraryMedian / rawMedian).toFixed(3)} (goal <= 1.05)`,
+    );
+
+    // 2. one poll of 100 held jobs: one batched library round vs 100 per-job commands
+    const polled: string[] = [];
+    for (let i = 0; i < POLLED_JOBS; i++) {
+      polled.push(scheduler.id(await raw(scheduler.rawSubmit("job.sh"), rawDir)));
+    }
+    ids.push(...polled);
+    const transport = new LocalTransport();
+    const poller = pollerFor(transport, scheduler.backend);
+    const libraryPolls: number[] = [];
+    const rawPolls: number[] = [];
+    let commandsPerRound = 0;
+    for (let round = 0; round < 3; round++) {
+      const runs = polled.map((jobId) =>
+        new AsyncResult({ jobId, backend: scheduler.backend, transport })
+      );
+      const before = poller.stats.commands;
+      libraryPolls.push(await timed(() => Promise.all(runs.map((run) => run.refresh()))));
+      commandsPerRound = poller.stats.commands - before;
+      const pending = runs.filter((run) => run.status < 0).length;
+      if (pending !== POLLED_JOBS) throw new Error(`${pending} of ${POLLED_JOBS} jobs seen live`);
+      // the per-job loop is slow (qstat -j: ~150 ms a job): once is enough
+      if (round === 0) {
+        rawPolls.push(
+          await timed(async () => {
+            for (const id of polled) await raw(scheduler.rawStatus(id));
+          }),
+        );
+      }
+    }
+    console.log(
+      `${scheduler.name} status of ${POLLED_JOBS} held jobs: library batched poll ` +
+        `${ms(median(libraryPolls))} (median of 3; ${commandsPerRound} command) vs ` +
+        `${POLLED_JOBS} x ` +
+        `${scheduler.rawStatus("ID").join(" ")} ${ms(median(rawPolls))} -> ` +
+        `${(median(rawPolls) / median(libraryPolls)).toFixed(0)}x faster`,
+    );
+  } finally {
+    if (ids.length > 0) await local.run(scheduler.backend.cancelCommand(ids), { timeout: 60_000 });
+  }
+}
+
+async function benchSsh(): Promise<void> {
+  const commands: string[][] = [["true"], ["squeue", "-h", "-j", "1"]];
+  const ssh = new SshTransport({ host: sshTarget.host, configFile: sshTarget.configFile });
+  try {
+    const first = await timed(() => ssh.run(["true"]));
+    for (const argv of commands) {
+      if (argv[0] === "squeue" && !realEnabled("slurm")) continue;
+      const mux: number[] = [];
+      const fresh: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        mux.push(await timed(() => ssh.run(argv)));
+        // a plain ssh, not sharing any connection
+        fresh.push(
+          await timed(() =>
+            new Deno.Command("ssh", {
+              args: [
+                "-F",
+                sshTarget.configFile,
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "ControlMaster=no",
+                "-o",
+                "ControlPath=none",
+                sshTarget.host,
+                ...argv,
+              ],
+              stdin: "null",
+              stdout: "null",
+              stderr: "null",
+            }).output()
+          ),
+        );
+      }
+      console.log(
+        `ssh per command \`${argv.join(" ")}\` (median of 10): multiplexed SshTransport ` +
+          `${ms(median(mux))} vs fresh ssh ${ms(median(fresh))} -> ` +
+          `${(median(fresh) / median(mux)).toFixed(1)}x (first command, opening the master: ${
+            ms(first)
+          })`,
+      );
+    }
+  } finally {
+    await ssh.close();
+  }
+}
+
+const enabled = SCHEDULERS.filter((scheduler) => realEnabled(scheduler.name));
+if (enabled.length === 0 && !realEnabled("ssh")) {
+  const asked = Object.values(realTargets).filter((target) => target.wanted);
+  console.log(
+    `real_bench skipped: no real target enabled${
+      asked.length > 0 ? ` (${asked.map((t) => `${t.name}: ${t.problem}`).join("; ")})` : ""
+    }; to run it: sudo test/real/{slurm,sge,sshd}-up.sh, then CLUSTERJOB_REAL=slurm,sge,ssh deno task bench`,
+  );
+} else {
+  const root = await Deno.makeTempDir({ prefix: "clusterjob-real-bench-" });
+  try {
+    for (const scheduler of enabled) await benchScheduler(scheduler, root);
+    if (realEnabled("ssh")) await benchSsh();
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
