@@ -222,10 +222,11 @@ export function parseQstatStatus(
   if (output.code === 0 && jobs.length === 0 && ids.length > 0) {
     throw new QueryError(argv, `Status query "${argv.join(" ")}" printed no job and no error`);
   }
+  const asked = new Set(ids);
   const bySequence = new Map(ids.map((id) => [sequenceNumber(id), id]));
   const result = new Map<string, JobInfo>();
   for (const job of jobs) {
-    const id = ids.includes(job.id) ? job.id : bySequence.get(sequenceNumber(job.id));
+    const id = asked.has(job.id) ? job.id : bySequence.get(sequenceNumber(job.id));
     if (id !== undefined) addInfo(result, id, pbsJobInfo(job, argv));
   }
   return result;

@@ -1,6 +1,6 @@
 /**
  * The Sun/Son of Grid Engine backend: `#$` headers with a parallel environment, `qsub -terse`,
- * one `qstat` for all jobs, `qacct -j` accounting and `qdel`.
+ * one `qstat` for all jobs, batched `qacct` accounting and `qdel`.
  *
  * @module
  */
@@ -19,13 +19,12 @@ import {
   layoutOf,
   noJobId,
   nonEmptyLines,
-  parseInteger,
   pbsExtraLines,
-  perIdQueries,
   queryFailed,
   requireSubmitSuccess,
   scriptArgument,
 } from "./_common.ts";
+import { parseQacct, qacctCommands } from "./_sge_qacct.ts";
 
 const PREFIX = "#$";
 
@@ -46,6 +45,13 @@ export interface SgeBackendOptions {
   mpiEnvironment?: string;
   /** Consumable complex that counts GPUs (`-l gpu=N`); default `"gpu"`. */
   gpuResource?: string;
+  /**
+   * The user whose jobs clusterjob runs. When set, the bulk accounting query (used when more
+   * than two jobs leave the queue at once) is `qacct -o <user> -j`, which lists only that user's
+   * records instead of every record of the accounting file: set it on clusters with a large,
+   * shared accounting file. Default: no owner filter (every record is listed).
+   */
+  accountingOwner?: string;
 }
 
 /** Characters sge_types(1) forbids in a job name; SGE itself answers with an unhelpful error. */
@@ -192,92 +198,6 @@ function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string,
   return result;
 }
 
-function accountingArgv(id: string): string[] {
-  return ["qacct", "-j", id];
-}
-
-/** `H:M:S` or seconds (SGE time values) in seconds. */
-function sgeSeconds(text: string): number | undefined {
-  const parts = text.split(":").map((part) => parseInteger(part));
-  if (parts.length > 3 || parts.some((part) => part === undefined)) return undefined;
-  return (parts as number[]).reduce((total, part) => total * 60 + part, 0);
-}
-
-/** Whether the job ran into its `h_rt`/`s_rt` (from the `category` line vs `ru_wallclock`). */
-function hitRuntimeLimit(record: Map<string, string>): boolean {
-  const wallclock = parseInteger(record.get("ru_wallclock")?.replace(/s$/, ""));
-  if (wallclock === undefined) return false;
-  const category = record.get("category") ?? "";
-  return [...category.matchAll(/\b[hs]_rt=([\d:]+)/g)].some((match) => {
-    const limit = sgeSeconds(match[1]!);
-    return limit !== undefined && wallclock >= limit;
-  });
-}
-
-/**
- * One `qacct` record → JobInfo. `failed 0`: exit_status 0 → COMPLETED, else FAILED. `failed
- * 37` (qmaster enforced h_rt/h_cpu/h_vmem) and `failed 100` after `s_rt` → FAILED with a
- * `timeout` reason when the wallclock reached the run-time limit; `failed 100 : assumedly after
- * job` with exit 137 (SIGKILL, what `qdel` sends) → CANCELLED; any other failure → FAILED.
- */
-function accountingInfo(record: Map<string, string>, argv: readonly string[]): JobInfo {
-  const failedField = record.get("failed");
-  const failed = parseInteger(failedField?.split(":")[0]);
-  const exitCode = parseInteger(record.get("exit_status")?.split(/\s+/)[0]);
-  if (failed === undefined || exitCode === undefined) {
-    throw new QueryError(argv, "Cannot parse qacct output: a record lacks failed or exit_status");
-  }
-  const failedText = `failed ${failedField!.replace(/\s+:\s+/, ": ")}`;
-  if (failed === 0) {
-    return jobInfo(exitCode === 0 ? Status.COMPLETED : Status.FAILED, "failed 0", exitCode);
-  }
-  const state = `failed ${failed}`;
-  if ((failed === 37 || failed === 100) && hitRuntimeLimit(record)) {
-    return jobInfo(Status.FAILED, state, exitCode, `timeout: ${failedText}`);
-  }
-  if (failed === 100 && exitCode === 137) {
-    return jobInfo(Status.CANCELLED, state, exitCode, `killed (qdel): ${failedText}`);
-  }
-  return jobInfo(Status.FAILED, state, exitCode, failedText);
-}
-
-/**
- * Parses `qacct -j ID`: records separated by `=====` lines, `key value` per line (array tasks
- * have one record each, merged). `error: job id N not found` (exit 1) → absent: the job never
- * ran (deleted while pending) or its record is not flushed yet.
- */
-function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> {
-  const id = ids[0];
-  const result = new Map<string, JobInfo>();
-  if (id === undefined) return result;
-  const argv = accountingArgv(id);
-  if (output.code !== 0) {
-    if (/^error: job id \S+ not found\s*$/m.test(output.stderr)) return result;
-    throw queryFailed(argv, output, "Accounting query failed");
-  }
-  const records: Map<string, string>[] = [];
-  for (const line of nonEmptyLines(output.stdout)) {
-    if (/^=+$/.test(line)) {
-      records.push(new Map());
-      continue;
-    }
-    const match = /^(\w+)\s+(.*)$/.exec(line);
-    const record = records.at(-1);
-    if (match === null || record === undefined) {
-      throw new QueryError(argv, `Cannot parse qacct line "${line}"`);
-    }
-    record.set(match[1]!, match[2]!.trim());
-  }
-  if (records.length === 0) {
-    throw new QueryError(argv, `Accounting query "${argv.join(" ")}" printed no record`);
-  }
-  for (const record of records) {
-    if (record.get("jobnumber") !== id) continue;
-    addInfo(result, id, accountingInfo(record, argv));
-  }
-  return result;
-}
-
 /**
  * Creates an SGE backend for a site's parallel environments.
  *
@@ -293,8 +213,9 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
  *   non-array job) — checked against a real SGE 8.1.9 job's environment. Note that SGE queues
  *   often start scripts with `/bin/sh` whatever the `#!` line says; add `"-S": "/bin/bash"` to
  *   the resources where that matters.
- * - Commands: `qsub -terse FILE`; `qstat` (one call for all ids); `qacct -j ID` per id;
- *   `qdel ID …`.
+ * - Commands: `qsub -terse FILE`; `qstat` (one call for all ids); accounting `qacct -j ID` for
+ *   one or two ids, else ONE `qacct -j` listing the whole accounting file (`qacct -o <owner> -j`
+ *   with `accountingOwner`), since every qacct call reads the whole file anyway; `qdel ID …`.
  *
  * @example A site with an OpenMP and an MPI parallel environment
  * ```ts
@@ -305,7 +226,17 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
  * console.assert(headers.includes("#$ -pe mpi 8") && headers.includes("#$ -l h_vmem=2G"));
  * ```
  *
- * @param options Parallel environment names and the GPU complex.
+ * @example Accounting: per id for one or two jobs, one listing of the owner's records for more
+ * ```ts
+ * import { createSgeBackend } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const site = createSgeBackend({ accountingOwner: "alice" });
+ * assert.deepEqual(site.accountingCommands(["7"]), [{ argv: ["qacct", "-j", "7"], ids: ["7"] }]);
+ * assert.deepEqual(site.accountingCommands(["7", "8", "9"])[0]?.argv, ["qacct", "-o", "alice", "-j"]);
+ * ```
+ *
+ * @param options Parallel environment names, the GPU complex and the accounting owner.
  * @returns A backend named `sge`.
  */
 export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
@@ -316,6 +247,9 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
       : checkName(options.mpiEnvironment, "mpiEnvironment"),
     gpuResource: checkName(options.gpuResource ?? "gpu", "gpuResource"),
   };
+  const owner = options.accountingOwner === undefined
+    ? undefined
+    : checkName(options.accountingOwner, "accountingOwner");
   return Object.freeze({
     name: "sge",
     extension: "sge",
@@ -334,9 +268,9 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
     parseJobId,
     statusCommands,
     parseStatus,
-    accountingCommands: (ids: readonly string[]): QueryCommand[] =>
-      perIdQueries(ids, accountingArgv),
-    parseAccounting,
+    accountingCommands: (ids: readonly string[]): QueryCommand[] => qacctCommands(ids, owner),
+    parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
+      parseQacct(output, ids, owner),
     cancelCommand: (ids: readonly string[]): string[] => ["qdel", ...ids],
   });
 }

@@ -19,7 +19,10 @@ sample();
 const began = performance.now();
 await using cluster = new SimCluster({
   scheduler: "slurm",
-  nodes: Array.from({ length: 16 }, (_, i) => ({ name: `node${i + 1}`, cpus: 8, memoryMB: 64_000 })),
+  nodes: Array.from(
+    { length: 16 },
+    (_, i) => ({ name: `node${i + 1}`, cpus: 8, memoryMB: 64_000 }),
+  ),
   queues: [{ name: "batch", default: true, maxTimeSeconds: 86_400 }],
   // Runtimes of 1–30 minutes, one in twenty jobs failing, deterministic per job.
   model: (job) => ({
@@ -49,7 +52,9 @@ const simulated = (cluster.clock.now() - Date.UTC(2026, 0, 1)) / 3_600_000;
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 console.log(`jobs:            ${jobs} (${[...states].map(([s, n]) => `${n} ${s}`).join(", ")})`);
 console.log(`submit (sbatch): ${(submitted - began).toFixed(0)} ms`);
-console.log(`run to the end:  ${(finished - submitted).toFixed(0)} ms (${simulated.toFixed(1)} h simulated)`);
+console.log(
+  `run to the end:  ${(finished - submitted).toFixed(0)} ms (${simulated.toFixed(1)} h simulated)`,
+);
 console.log(`wall time:       ${(finished - began).toFixed(0)} ms`);
 console.log(`peak memory:     rss ${mb(peakRss)} MB, heap ${mb(peakHeap)} MB`);
 if (states.get("COMPLETED")! + (states.get("FAILED") ?? 0) !== jobs) {

@@ -25,7 +25,9 @@ export function ctime(ms: number): string {
   const d = new Date(ms);
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${
     String(d.getUTCDate()).padStart(2, " ")
-  } ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+  } ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${
+    two(d.getUTCSeconds())
+  } ${d.getUTCFullYear()}`;
 }
 
 /** `11/25/2026 08:46:01` (SGE's qstat submit/start time, UTC). */

@@ -64,10 +64,18 @@ export function getopt(
       const prefixed = exact ? [exact] : specs.filter((s) => s.long?.startsWith(name));
       const distinct = new Set(prefixed.map((s) => s.key));
       if (prefixed.length === 0) {
-        return { options, positionals, error: { kind: "unrecognized", message: `unrecognized option '${arg}'` } };
+        return {
+          options,
+          positionals,
+          error: { kind: "unrecognized", message: `unrecognized option '${arg}'` },
+        };
       }
       if (distinct.size > 1) {
-        return { options, positionals, error: { kind: "ambiguous", message: `option '${arg}' is ambiguous` } };
+        return {
+          options,
+          positionals,
+          error: { kind: "ambiguous", message: `option '${arg}' is ambiguous` },
+        };
       }
       const spec = prefixed[0]!;
       if (spec.arg === "none") {
@@ -75,7 +83,10 @@ export function getopt(
           return {
             options,
             positionals,
-            error: { kind: "invalid", message: `option '--${spec.long}' doesn't allow an argument` },
+            error: {
+              kind: "invalid",
+              message: `option '--${spec.long}' doesn't allow an argument`,
+            },
           };
         }
         options.push({ key: spec.key, value: "" });
@@ -99,7 +110,11 @@ export function getopt(
         const letter = arg[j]!;
         const spec = specs.find((s) => s.short === letter);
         if (spec === undefined) {
-          return { options, positionals, error: { kind: "invalid", message: `invalid option -- '${letter}'` } };
+          return {
+            options,
+            positionals,
+            error: { kind: "invalid", message: `invalid option -- '${letter}'` },
+          };
         }
         if (spec.arg === "none") {
           options.push({ key: spec.key, value: "" });
@@ -176,7 +191,9 @@ export function directiveWords(script: string, prefix: string): string[] {
     if (i === 0 && line.startsWith("#!")) continue;
     if (line === "") continue;
     if (!line.startsWith("#")) break;
-    if (line.startsWith(prefix) && (line.length === prefix.length || /\s/.test(line[prefix.length]!))) {
+    if (
+      line.startsWith(prefix) && (line.length === prefix.length || /\s/.test(line[prefix.length]!))
+    ) {
       words.push(...splitWords(line.slice(prefix.length)));
     }
   }

@@ -102,9 +102,22 @@ export function subjobsOf(array: PbsEntry): PbsEntry[] {
     .map((job) => ({ kind: "subjob", seq: array.seq, index: job.arrayTaskId ?? 0, jobs: [job] }));
 }
 
+/**
+ * The row of sequence number `seq` (a plain job or an array summary), through the engine's id
+ * index: a query naming 10,000 ids must not list every job per id.
+ */
+function entryOf(engine: SimEngineApi, seq: number): PbsEntry | undefined {
+  const jobs = engine.find(seq).filter((job) => (job.arrayJobId ?? job.id) === seq);
+  const first = jobs[0];
+  if (first === undefined) return undefined;
+  return first.arrayJobId === undefined
+    ? { kind: "job", seq, jobs: [first] }
+    : { kind: "array", seq, jobs };
+}
+
 /** The rows a job identifier names (empty when unknown). */
 export function entriesFor(engine: SimEngineApi, ref: PbsJobRef, expand: boolean): PbsEntry[] {
-  const array = allEntries(engine, false).find((entry) => entry.seq === ref.seq);
+  const array = entryOf(engine, ref.seq);
   if (!array) return [];
   if (array.kind === "job") return ref.index === undefined ? [array] : [];
   if (ref.index === undefined) return [];

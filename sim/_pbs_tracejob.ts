@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { SimCommandContext, SimJob } from "./types.ts";
+import type { SimCommandContext, SimEngineApi, SimJob } from "./types.ts";
 import type { PbsDialect } from "./_pbs_dialect.ts";
 import { entriesFor, exitStatusOf, parseJobRef, serverOf } from "./_pbs_jobs.ts";
 import { type CommandResult, hms } from "./_pbs_lsf_words.ts";
@@ -75,6 +75,17 @@ function recordsOf(job: SimJob, dialect: PbsDialect, accounted: boolean): string
   return out;
 }
 
+/**
+ * Whether accounting knows a job yet. `SimEngine.isAccounted` answers per job; another
+ * `SimEngineApi` is asked for its whole accounting list (one pass, not one per job).
+ */
+function accountedTest(engine: SimEngineApi): (job: SimJob) => boolean {
+  const perJob = (engine as { isAccounted?: (job: SimJob) => boolean }).isAccounted;
+  if (typeof perJob === "function") return (job) => perJob.call(engine, job);
+  const known = new Set(engine.accounting());
+  return (job) => known.has(job);
+}
+
 /** Runs `tracejob [-q] [-n days] <job>` (other options are accepted and ignored). */
 export function tracejob(ctx: SimCommandContext, dialect: PbsDialect): CommandResult {
   const operands: string[] = [];
@@ -97,10 +108,10 @@ export function tracejob(ctx: SimCommandContext, dialect: PbsDialect): CommandRe
   let out = `\nJob: ${id}\n\n`;
   const ref = parseJobRef(operand);
   if (ref) {
-    const accounted = new Set(engine.accounting());
+    const accounted = accountedTest(engine);
     for (const entry of entriesFor(engine, ref, true)) {
       if (entry.kind === "array") continue;
-      for (const job of entry.jobs) out += recordsOf(job, dialect, accounted.has(job));
+      for (const job of entry.jobs) out += recordsOf(job, dialect, accounted(job));
     }
     const first = engine.find(ref.seq)[0];
     if (first) {

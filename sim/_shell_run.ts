@@ -27,7 +27,13 @@ export interface RunningProcess {
   kill(): void;
 }
 
-const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGUSR1: 10, SIGTERM: 15 };
+const SIGNALS: Record<string, number> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGTERM: 15,
+};
 
 /** Grace between SIGTERM and SIGKILL, as slurmstepd's KillWait (shortened). */
 const KILL_GRACE_MS = 1000;

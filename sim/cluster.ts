@@ -9,7 +9,7 @@
 
 import type { CommandOutput, RunOptions, Transport } from "../src/transport.ts";
 import { SimEngine, type SimEngineOptions, type SimJobModel } from "./engine.ts";
-import { SimFaultOptions, SimFaults } from "./faults.ts";
+import { type SimFaultOptions, SimFaults } from "./faults.ts";
 import { SimFileSystem } from "./filesystem.ts";
 import * as lsfModule from "./lsf.ts";
 import * as pbsModule from "./pbs.ts";
@@ -92,7 +92,13 @@ const KIND_DEFAULTS: Record<
     queue: "debug",
     arrayTaskIds: "split",
     killSignal: 15,
-    limits: { cpus: "pend", nodes: "pend", time: "pend", memory: "reject-recorded", gpus: "reject" },
+    limits: {
+      cpus: "pend",
+      nodes: "pend",
+      time: "pend",
+      memory: "reject-recorded",
+      gpus: "reject",
+    },
   },
   // qsub accepts `-pe smp 64` and waits forever; h_rt beyond the queue is refused ("no suitable queues").
   sge: {
@@ -238,7 +244,9 @@ export class SimCluster implements AsyncDisposable {
       limits: { ...defaults.limits, ...tuning.limits },
     });
     const faultOptions = { ...options.faults };
-    if (options.seed !== undefined && faultOptions.seed === undefined) faultOptions.seed = options.seed;
+    if (options.seed !== undefined && faultOptions.seed === undefined) {
+      faultOptions.seed = options.seed;
+    }
     this.faults = new SimFaults(this.engine, faultOptions);
     this.#commands = { ...baseCommands(this.engine.loginHost), ...options.commands };
   }

@@ -18,8 +18,8 @@ import {
   type SimJobState,
   type SimNodeSpec,
   type SimQueueSpec,
-  type SimSubmitRequest,
   SimSubmitRejection,
+  type SimSubmitRequest,
 } from "./types.ts";
 import { type SimTimeline, type SimTimer, VirtualClock } from "./virtual_clock.ts";
 
@@ -468,7 +468,10 @@ export class SimEngine implements SimEngineApi {
    * @param options `taskId`: only that task; `uid`: who cancels (recorded as `cancelledBy`).
    * @returns The jobs that changed.
    */
-  cancel(jobId: number, options: { taskId?: number; uid?: number; graceMs?: number } = {}): SimJob[] {
+  cancel(
+    jobId: number,
+    options: { taskId?: number; uid?: number; graceMs?: number } = {},
+  ): SimJob[] {
     let targets = this.#findRecords(jobId);
     if (options.taskId !== undefined) {
       targets = targets.filter((job) => job.arrayTaskId === options.taskId);
@@ -705,16 +708,22 @@ export class SimEngine implements SimEngineApi {
     if (byGpus < wanted) {
       return check("gpus", "PartitionConfig", "too-many-gpus", String(request.gpus));
     }
-    const all = nodes.filter((n) =>
-      n.memoryMB >= request.memoryMB! && n.cpus >= cpus && (n.gpus ?? 0) >= request.gpus!
-    ).length;
+    const all =
+      nodes.filter((n) =>
+        n.memoryMB >= request.memoryMB! && n.cpus >= cpus && (n.gpus ?? 0) >= request.gpus!
+      ).length;
     if (all < wanted) return check("cpus", "PartitionConfig", "too-many-cpus", String(cpus));
     return undefined;
   }
 
   #applyBlocker(
     job: JobRecord,
-    blocker: { reason: string; policy: SimLimitPolicy; code: SimSubmitRejection["code"]; detail: string },
+    blocker: {
+      reason: string;
+      policy: SimLimitPolicy;
+      code: SimSubmitRejection["code"];
+      detail: string;
+    },
   ): void {
     if (blocker.policy === "reject") {
       this.#nextId--;
@@ -877,10 +886,10 @@ export class SimEngine implements SimEngineApi {
         continue;
       }
       const shadow = blocked.get(job.queue);
-      const allocation = this.#allocate(job);
       const backfills = shadow === undefined ||
         (job.timeLimitSeconds !== undefined && this.now() + job.timeLimitSeconds * 1000 <= shadow);
-      if (allocation !== undefined && backfills) {
+      const allocation = backfills ? this.#allocate(job) : undefined;
+      if (allocation !== undefined) {
         this.#start(job, allocation);
         continue;
       }

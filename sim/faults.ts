@@ -96,8 +96,18 @@ export type SimFaultDecision =
   | { kind: "hang"; ms: number }
   | { kind: "accounting"; state: "down" | "disabled" };
 
-/** What a command is to the fault rules. */
-type CommandRole = "submit" | "status" | "accounting";
+/**
+ * What a command is to the fault rules: it submits, it reads accounting, or it queries or acts
+ * on the controller (`status`).
+ *
+ * @example Usage
+ * ```ts
+ * import type { SimCommandRole } from "@clusterjob/clusterjob/sim";
+ * const role: SimCommandRole = "accounting";
+ * console.assert(role === "accounting");
+ * ```
+ */
+export type SimCommandRole = "submit" | "status" | "accounting";
 
 interface ActiveRule<T> {
   rule: T;
@@ -167,7 +177,9 @@ export class SimFaults {
   }
 
   /** Every fault injected so far: when, into which command, what kind. */
-  get injected(): ReadonlyArray<{ time: number; command: string; fault: SimFaultDecision["kind"] }> {
+  get injected(): ReadonlyArray<
+    { time: number; command: string; fault: SimFaultDecision["kind"] }
+  > {
     return this.#injected;
   }
 
@@ -293,7 +305,7 @@ export class SimFaults {
    * @param role `submit`, `accounting` or `status` (anything else).
    * @returns The fault to inject, if any.
    */
-  decide(command: string, role: CommandRole): SimFaultDecision | undefined {
+  decide(command: string, role: SimCommandRole): SimFaultDecision | undefined {
     const decision = this.#decide(command, role);
     if (decision !== undefined) {
       this.#injected.push({ time: this.#engine.now(), command, fault: decision.kind });
@@ -301,7 +313,7 @@ export class SimFaults {
     return decision;
   }
 
-  #decide(command: string, role: CommandRole): SimFaultDecision | undefined {
+  #decide(command: string, role: SimCommandRole): SimFaultDecision | undefined {
     if (role === "accounting") {
       if (this.#accounting !== "up") return { kind: "accounting", state: this.#accounting };
     } else if (!this.controllerReachable) {

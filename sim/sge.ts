@@ -81,7 +81,13 @@ function parseSgeMemory(text: string): number | undefined {
   if (match === null) return undefined;
   const value = Number(match[1]);
   const unit = (match[2] ?? "").toLowerCase();
-  const mb = unit === "k" ? value / 1024 : unit === "m" ? value : unit === "g" ? value * 1024 : unit === "t"
+  const mb = unit === "k"
+    ? value / 1024
+    : unit === "m"
+    ? value
+    : unit === "g"
+    ? value * 1024
+    : unit === "t"
     ? value * 1024 * 1024
     : value / 1024 / 1024;
   return Math.ceil(mb);
@@ -104,9 +110,7 @@ function taskRangeText(indices: readonly number[]): string {
   if (indices.length === 2) return `${indices[0]},${indices[1]}`;
   const step = indices[1]! - indices[0]!;
   const regular = indices.every((v, i) => i === 0 || v - indices[i - 1]! === step);
-  return regular
-    ? `${indices[0]}-${indices[indices.length - 1]}:${step}`
-    : indices.join(",");
+  return regular ? `${indices[0]}-${indices[indices.length - 1]}:${step}` : indices.join(",");
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -164,7 +168,11 @@ function parseQsubArgs(args: readonly string[]): QsubArgs {
     }
     const count = QSUB_OPTIONS[arg];
     if (count === undefined) {
-      return { options, positionals: [], error: fail(2, `qsub: invalid option argument "${arg}"\n`) };
+      return {
+        options,
+        positionals: [],
+        error: fail(2, `qsub: invalid option argument "${arg}"\n`),
+      };
     }
     const values = args.slice(i + 1, i + 1 + count);
     if (values.length < count) {
@@ -255,7 +263,9 @@ const qsub: SimCommand = (ctx) => {
   const values = (name: string) => all.filter((o) => o.name === name).map((o) => o.values[0]!);
 
   const name = last("-N")?.[0] ?? defaultName;
-  if (/\s/.test(name)) return rejectedByQmaster(ctx.engine, "Error reading answer list from qmaster");
+  if (/\s/.test(name)) {
+    return rejectedByQmaster(ctx.engine, "Error reading answer list from qmaster");
+  }
   const wd = last("-wd")?.[0];
   const workdir = wd !== undefined ? resolvePath(wd, ctx.cwd) : has("-cwd") ? ctx.cwd : home;
   const request: SimSubmitRequest = { name, script, workdir, user: ctx.user };
@@ -295,7 +305,9 @@ const qsub: SimCommand = (ctx) => {
       if (key === "h_rt") request.timeLimitSeconds = seconds;
       else annotations.softLimit = String(seconds);
       category.push(`${key}=${seconds}`);
-    } else if (key === "h_vmem" || key === "mem_free" || key === "s_vmem" || key === "virtual_free") {
+    } else if (
+      key === "h_vmem" || key === "mem_free" || key === "s_vmem" || key === "virtual_free"
+    ) {
       const mb = parseSgeMemory(value);
       if (mb === undefined) {
         return rejectedByQmaster(ctx.engine, `attribute "${key}" is not a memory value`);
@@ -329,7 +341,10 @@ const qsub: SimCommand = (ctx) => {
   if (categoryText !== "") annotations.category = categoryText;
 
   const soft = annotations.softLimit === undefined ? undefined : Number(annotations.softLimit);
-  if (soft !== undefined && (request.timeLimitSeconds === undefined || soft < request.timeLimitSeconds)) {
+  if (
+    soft !== undefined &&
+    (request.timeLimitSeconds === undefined || soft < request.timeLimitSeconds)
+  ) {
     // s_rt sends SIGUSR1, whose default action ends the job before h_rt is reached.
     request.timeLimitSeconds = soft;
     annotations.softLimitKills = "1";
@@ -383,7 +398,9 @@ const qsub: SimCommand = (ctx) => {
     }`;
     if (pattern === undefined) return join(workdir, suffix);
     const path = resolvePath(expandSgePath(pattern, job, home), workdir);
-    return ctx.engine.readFile(path) === undefined && isDirectoryLike(pattern) ? join(path, suffix) : path;
+    return ctx.engine.readFile(path) === undefined && isDirectoryLike(pattern)
+      ? join(path, suffix)
+      : path;
   };
   request.outputPaths = (job) => ({
     stdout: fileFor(job, outPattern, "o"),
@@ -431,7 +448,11 @@ const qsub: SimCommand = (ctx) => {
   const terse = has("-terse");
   const range = annotations.taskRange;
   if (range !== undefined) {
-    return ok(terse ? `${jobId}.${range}\n` : `Your job-array ${jobId}.${range} ("${name}") has been submitted\n`);
+    return ok(
+      terse
+        ? `${jobId}.${range}\n`
+        : `Your job-array ${jobId}.${range} ("${name}") has been submitted\n`,
+    );
   }
   return ok(terse ? `${jobId}\n` : `Your job ${jobId} ("${name}") has been submitted\n`);
 };
@@ -530,7 +551,11 @@ function prior(engine: SimEngineApi, job: SimJob): string {
   const letters = stateLetters(engine, job);
   if (letters === "hqw") return "0.00000";
   if (job.reason === "JobArrayTaskLimit") return "0.00000";
-  return letters === "r" || letters === "dr" ? "0.75000" : letters === "Eqw" ? "0.50000" : "0.25000";
+  return letters === "r" || letters === "dr"
+    ? "0.75000"
+    : letters === "Eqw"
+    ? "0.50000"
+    : "0.25000";
 }
 
 interface QstatLine {
@@ -575,7 +600,11 @@ function qstatRow(engine: SimEngineApi, line: QstatLine, queueColumn: boolean): 
   const head = `${String(job.arrayJobId ?? job.id).padStart(7)} ${prior(engine, job)} ${
     column(job.request.name, 10, false)
   } ${column(job.request.user, 12, false)} ${column(stateLetters(engine, job), 5, false)} ${when} `;
-  if (!queueColumn) return `${head}${String(slots).padStart(5)} ${line.tasks === undefined ? "       " : line.tasks}`;
+  if (!queueColumn) {
+    return `${head}${String(slots).padStart(5)} ${
+      line.tasks === undefined ? "       " : line.tasks
+    }`;
+  }
   return `${head}${column(queue, 30, false)} ${String(slots).padStart(5)} ${
     line.tasks === undefined ? "       " : line.tasks
   }`;
@@ -638,7 +667,13 @@ const qstat: SimCommand = (ctx) => {
     jobs = jobs.filter((job) => {
       const letters = stateLetters(engine, job);
       return [...states!].some((s) =>
-        s === "p" ? letters.includes("qw") : s === "r" ? letters === "r" : s === "h" ? letters.startsWith("h") : s === "a"
+        s === "p"
+          ? letters.includes("qw")
+          : s === "r"
+          ? letters === "r"
+          : s === "h"
+          ? letters.startsWith("h")
+          : s === "a"
       );
     });
   }
@@ -647,10 +682,14 @@ const qstat: SimCommand = (ctx) => {
     const ra = a.state === "RUNNING" ? 0 : 1;
     const rb = b.state === "RUNNING" ? 0 : 1;
     return ra - rb || Number(prior(engine, b)) - Number(prior(engine, a)) ||
-      (a.arrayJobId ?? a.id) - (b.arrayJobId ?? b.id) || (a.arrayTaskId ?? 0) - (b.arrayTaskId ?? 0);
+      (a.arrayJobId ?? a.id) - (b.arrayJobId ?? b.id) ||
+      (a.arrayTaskId ?? 0) - (b.arrayTaskId ?? 0);
   });
   const lines = perTask
-    ? jobs.map((job) => ({ job, ...(job.arrayTaskId === undefined ? {} : { tasks: String(job.arrayTaskId) }) }))
+    ? jobs.map((job) => ({
+      job,
+      ...(job.arrayTaskId === undefined ? {} : { tasks: String(job.arrayTaskId) }),
+    }))
     : qstatLines(engine, jobs);
   if (full) return ok(qstatFull(engine, lines));
   if (lines.length === 0) return ok("");
@@ -682,10 +721,17 @@ function resourceLines(engine: SimEngineApi, job: SimJob): string {
 }
 
 function qstatFull(engine: SimEngineApi, lines: QstatLine[]): string {
-  let stdout = "queuename                      qtype resv/used/tot. load_avg arch          states\n";
+  let stdout =
+    "queuename                      qtype resv/used/tot. load_avg arch          states\n";
   for (const queue of engine.queues) {
-    for (const node of engine.nodes.filter((n) => queue.nodes === undefined || queue.nodes.includes(n.name))) {
-      const running = lines.filter((l) => l.job.state === "RUNNING" && l.job.nodeList[0] === node.name);
+    for (
+      const node of engine.nodes.filter((n) =>
+        queue.nodes === undefined || queue.nodes.includes(n.name)
+      )
+    ) {
+      const running = lines.filter((l) =>
+        l.job.state === "RUNNING" && l.job.nodeList[0] === node.name
+      );
       const used = running.reduce((s, l) => s + (l.job.request.cpusPerTask ?? 1), 0);
       stdout += "-".repeat(81) + "\n";
       stdout += `${column(`${queue.name}@${node.name}`, 30, false)} BIP   ${
@@ -696,7 +742,8 @@ function qstatFull(engine: SimEngineApi, lines: QstatLine[]): string {
   }
   const pending = lines.filter((l) => l.job.state !== "RUNNING");
   if (pending.length > 0) {
-    stdout += "\n" + "#".repeat(76) + "\n - PENDING JOBS - PENDING JOBS - PENDING JOBS - PENDING JOBS - PENDING JOBS\n" +
+    stdout += "\n" + "#".repeat(76) +
+      "\n - PENDING JOBS - PENDING JOBS - PENDING JOBS - PENDING JOBS - PENDING JOBS\n" +
       "#".repeat(76) + "\n";
     for (const line of pending) stdout += qstatRow(engine, line, false) + "\n";
   }
@@ -705,14 +752,17 @@ function qstatFull(engine: SimEngineApi, lines: QstatLine[]): string {
 
 function qstatFinished(engine: SimEngineApi, users: string[] | "all"): Output {
   const finished = engine.jobs().filter((job) =>
-    !listed(job) && job.startTime !== undefined && (users === "all" || users.includes(job.request.user))
+    !listed(job) && job.startTime !== undefined &&
+    (users === "all" || users.includes(job.request.user))
   ).slice(-100);
   if (finished.length === 0) return ok("");
   let stdout = QSTAT_HEADER;
   for (const job of finished) {
-    stdout += `${String(job.arrayJobId ?? job.id).padStart(7)} 0.00000 ${column(job.request.name, 10, false)} ${
-      column(job.request.user, 12, false)
-    } z     ${usDateTime(job.submitTime)} ${" ".repeat(30)} ${String(job.request.cpusPerTask ?? 1).padStart(5)} ${
+    stdout += `${String(job.arrayJobId ?? job.id).padStart(7)} 0.00000 ${
+      column(job.request.name, 10, false)
+    } ${column(job.request.user, 12, false)} z     ${usDateTime(job.submitTime)} ${
+      " ".repeat(30)
+    } ${String(job.request.cpusPerTask ?? 1).padStart(5)} ${
       job.arrayTaskId === undefined ? "       " : String(job.arrayTaskId)
     }\n`;
   }
@@ -746,7 +796,9 @@ function schedulingInfo(engine: SimEngineApi, job: SimJob): string[] {
       }
     }
   }
-  if (full.length === engine.nodes.length) info.push("All queues dropped because of overload or full");
+  if (full.length === engine.nodes.length) {
+    info.push("All queues dropped because of overload or full");
+  }
   if (job.state === "PENDING" && job.held !== undefined) info.push("Job is in hold state");
   if (job.state === "PENDING" && job.reason === "Dependency") {
     info.push("job dropped because of job dependencies");
@@ -787,7 +839,9 @@ function qstatDetailRecord(engine: SimEngineApi, tasks: SimJob[]): string {
   if (args !== undefined) out += field("job_args:", args);
   out += field("script_file:", annotation(job, "scriptFile") ?? "STDIN");
   const pe = annotation(job, "pe");
-  if (pe !== undefined) out += `parallel environment:  ${pe} range: ${annotation(job, "peSlots")}\n`;
+  if (pe !== undefined) {
+    out += `parallel environment:  ${pe} range: ${annotation(job, "peSlots")}\n`;
+  }
   const range = annotation(job, "taskRange");
   if (range !== undefined) out += field("job-array tasks:", range);
   const holdRequest = annotation(job, "holdRequest");
@@ -799,18 +853,25 @@ function qstatDetailRecord(engine: SimEngineApi, tasks: SimJob[]): string {
   const successors = engine.jobs().filter((other) =>
     isActive(other) && (other.request.dependencies ?? []).some((d) => d.jobIds.includes(id))
   ).map((other) => other.arrayJobId ?? other.id);
-  if (successors.length > 0) out += field("jid_successor_list:", [...new Set(successors)].join(","));
+  if (successors.length > 0) {
+    out += field("jid_successor_list:", [...new Set(successors)].join(","));
+  }
   out += field("binding:", "NONE");
   out += field("job_type:", "NONE");
   const running = tasks.filter((t) => t.state === "RUNNING");
   for (const task of running) {
-    out += field(`usage ${String(task.arrayTaskId ?? 1).padStart(9)}:`, "cpu=00:00:00, mem=0.00000 GB s, io=0.00000 GB, vmem=N/A, maxvmem=N/A");
+    out += field(
+      `usage ${String(task.arrayTaskId ?? 1).padStart(9)}:`,
+      "cpu=00:00:00, mem=0.00000 GB s, io=0.00000 GB, vmem=N/A, maxvmem=N/A",
+    );
   }
-  for (const task of running) out += field(`binding ${String(task.arrayTaskId ?? 1).padStart(7)}:`, "NONE");
+  for (const task of running) {
+    out += field(`binding ${String(task.arrayTaskId ?? 1).padStart(7)}:`, "NONE");
+  }
   if (inErrorState(job)) {
-    out += `error reason ${String(job.arrayTaskId ?? 1).padStart(10)}:      ${usDateTime(job.endTime ?? job.submitTime)} [${
-      uidOf(r.user)
-    }:${job.id}]: exit_status of job start = ${ERROR_STATE_EXIT}\n`;
+    out += `error reason ${String(job.arrayTaskId ?? 1).padStart(10)}:      ${
+      usDateTime(job.endTime ?? job.submitTime)
+    } [${uidOf(r.user)}:${job.id}]: exit_status of job start = ${ERROR_STATE_EXIT}\n`;
   }
   const info = schedulingInfo(engine, job);
   info.forEach((line, i) => {
@@ -875,10 +936,14 @@ const qdel: SimCommand = (ctx) => {
   }
   if (users !== undefined) {
     for (const job of engine.jobs()) {
-      if (listed(job) && users.includes(job.request.user)) targets.push(String(job.arrayJobId ?? job.id));
+      if (listed(job) && users.includes(job.request.user)) {
+        targets.push(String(job.arrayJobId ?? job.id));
+      }
     }
   }
-  if (targets.length === 0 && users === undefined) return fail(1, QDEL_USAGE, "ERROR! no option argument\n");
+  if (targets.length === 0 && users === undefined) {
+    return fail(1, QDEL_USAGE, "ERROR! no option argument\n");
+  }
   let stdout = "";
   let code = 0;
   const uid = uidOf(ctx.user);
@@ -893,7 +958,9 @@ const qdel: SimCommand = (ctx) => {
         code = 1;
         continue;
       }
-      for (const id of new Set(named.map((j) => j.arrayJobId ?? j.id))) stdout += deleteJob(engine, id, undefined, ctx.user, uid);
+      for (const id of new Set(named.map((j) => j.arrayJobId ?? j.id))) {
+        stdout += deleteJob(engine, id, undefined, ctx.user, uid);
+      }
       continue;
     }
     const id = Number(idText);
@@ -918,7 +985,8 @@ function deleteJob(
   const jobs = engine.find(id).filter(listed);
   const inRange = (task: number | undefined) =>
     range === undefined ||
-    (task !== undefined && task >= range.first && task <= range.last && (task - range.first) % range.step === 0);
+    (task !== undefined && task >= range.first && task <= range.last &&
+      (task - range.first) % range.step === 0);
   const selected = jobs.filter((j) => inRange(j.arrayTaskId));
   const isArray = selected.some((j) => j.arrayTaskId !== undefined);
   let out = "";
@@ -932,7 +1000,9 @@ function deleteJob(
     if (job === undefined) return "";
     const wasRunning = job.state === "RUNNING";
     engine.cancel(id, { uid, graceMs: KILL_DELAY_MS });
-    return wasRunning ? `${user} has registered the job ${id} for deletion\n` : `${user} has deleted job ${id}\n`;
+    return wasRunning
+      ? `${user} has registered the job ${id} for deletion\n`
+      : `${user} has deleted job ${id}\n`;
   }
   const running = selected.filter((j) => j.state === "RUNNING");
   const pending = selected.filter((j) => j.state !== "RUNNING");
@@ -1001,7 +1071,11 @@ function qacctRecord(engine: SimEngineApi, job: SimJob): string {
     : exitStatus === ERROR_STATE_EXIT
     ? "30  : application error returned"
     : "0    ";
-  const signalName = exitStatus === 137 ? " (Killed)" : exitStatus === 138 ? " (User defined signal 1)" : "";
+  const signalName = exitStatus === 137
+    ? " (Killed)"
+    : exitStatus === 138
+    ? " (User defined signal 1)"
+    : "";
   const pe = annotation(job, "pe");
   let out = SEPARATOR + "\n";
   out += padded("qname", job.queue);
@@ -1012,7 +1086,9 @@ function qacctRecord(engine: SimEngineApi, job: SimJob): string {
   out += padded("department", "defaultdepartment");
   out += padded("jobname", r.name);
   out += padded("jobnumber", String(job.arrayJobId ?? job.id));
-  out += job.arrayTaskId === undefined ? plain("taskid", "undefined") : padded("taskid", String(job.arrayTaskId));
+  out += job.arrayTaskId === undefined
+    ? plain("taskid", "undefined")
+    : padded("taskid", String(job.arrayTaskId));
   out += padded("account", "sge");
   out += padded("priority", "0");
   out += plain("qsub_time", ctime(job.submitTime));
@@ -1057,7 +1133,9 @@ const qacct: SimCommand = (ctx) => {
   const engine = ctx.engine;
   const index = ctx.args.indexOf("-j");
   const target = index >= 0 ? ctx.args[index + 1] : undefined;
-  const known = engine.accounting().filter((job) => job.startTime !== undefined || inErrorState(job));
+  const known = engine.accounting().filter((job) =>
+    job.startTime !== undefined || inErrorState(job)
+  );
   if (target === undefined) {
     return ok(known.map((job) => qacctRecord(engine, job)).join(""));
   }
@@ -1066,7 +1144,10 @@ const qacct: SimCommand = (ctx) => {
     numeric ? (job.arrayJobId ?? job.id) === Number(target) : job.request.name === target
   );
   if (jobs.length === 0) {
-    return fail(1, numeric ? `error: job id ${target} not found\n` : `error: job name ${target} not found\n`);
+    return fail(
+      1,
+      numeric ? `error: job id ${target} not found\n` : `error: job name ${target} not found\n`,
+    );
   }
   return ok(jobs.map((job) => qacctRecord(engine, job)).join(""));
 };
@@ -1078,12 +1159,15 @@ const COMMLIB = "error: commlib error: got select error (Connection refused)\n";
 
 function unreachable(command: string, args: readonly string[] = [], engine?: SimEngineApi): Output {
   const host = engine?.loginHost ?? "qmaster";
-  const send = `unable to send message to qmaster using port 6444 on host "${host}": got send error\n`;
+  const send =
+    `unable to send message to qmaster using port 6444 on host "${host}": got send error\n`;
   switch (command) {
     case "qsub":
       return fail(1, `${COMMLIB}Unable to run job: ${send}Exiting.\n`);
     case "qstat":
-      return args.includes("-j") ? fail(1, `${COMMLIB}${send}${send}`) : fail(1, `${COMMLIB}error: ${send}`);
+      return args.includes("-j")
+        ? fail(1, `${COMMLIB}${send}${send}`)
+        : fail(1, `${COMMLIB}error: ${send}`);
     default:
       return fail(1, COMMLIB, send);
   }
@@ -1109,11 +1193,19 @@ export const sgeEmulator: SimEmulator = {
   accountingCommands: ["qacct"],
   unreachable,
   transientSubmitFailure: () =>
-    rejected("failed receiving gdi request response for mid=1 (got syncron message receive timeout error)."),
+    rejected(
+      "failed receiving gdi request response for mid=1 (got syncron message receive timeout error).",
+    ),
   transientQueryFailure: () =>
-    fail(1, "error: failed receiving gdi request response for mid=1 (got syncron message receive timeout error).\n"),
+    fail(
+      1,
+      "error: failed receiving gdi request response for mid=1 (got syncron message receive timeout error).\n",
+    ),
   accountingFailure: (_command, state) =>
     state === "disabled"
-      ? fail(1, "error: reporting file /var/lib/gridengine/default/common/accounting does not exist\n")
+      ? fail(
+        1,
+        "error: reporting file /var/lib/gridengine/default/common/accounting does not exist\n",
+      )
       : fail(1, "/var/lib/gridengine/default/common/accounting: No such file or directory\n"),
 };

@@ -8,14 +8,7 @@
  */
 
 import { basename, isAbsolute, join, normalize } from "node:path/posix";
-import {
-  column,
-  ctime,
-  hms,
-  isoSeconds,
-  ranges,
-  shortDuration,
-} from "./_format.ts";
+import { column, ctime, hms, isoSeconds, ranges, shortDuration } from "./_format.ts";
 import { directiveWords, getopt, type OptionSpec, type ParsedOption } from "./_getopt.ts";
 import type {
   SimCommand,
@@ -153,11 +146,6 @@ function runSeconds(engine: SimEngineApi, job: SimJob): number {
   return Math.floor(((job.endTime ?? engine.now()) - job.startTime) / 1000);
 }
 
-function elapsedSeconds(job: SimJob, now: number): number {
-  if (job.startTime === undefined) return 0;
-  return Math.floor((job.endTime ?? now) / 1000) - Math.floor(job.startTime / 1000);
-}
-
 function nodeListText(job: SimJob): string {
   return compressHosts(job.nodeList);
 }
@@ -186,7 +174,9 @@ function compressHosts(hosts: readonly string[]): string {
       parts.push(prefix + pad(sorted[0]!));
       continue;
     }
-    const text = ranges(sorted).split(",").map((r) => r.split("-").map((n) => pad(Number(n))).join("-"))
+    const text = ranges(sorted).split(",").map((r) =>
+      r.split("-").map((n) => pad(Number(n))).join("-")
+    )
       .join(",");
     parts.push(`${prefix}[${text}]`);
   }
@@ -204,7 +194,11 @@ function dependencyText(engine: SimEngineApi, job: SimJob): string {
       if (targets.length === 0) continue;
       const failed = targets.some((t) =>
         isFinished(t) &&
-        (dep.type === "afterok" ? t.state !== "COMPLETED" : dep.type === "afternotok" ? t.state === "COMPLETED" : false)
+        (dep.type === "afterok"
+          ? t.state !== "COMPLETED"
+          : dep.type === "afternotok"
+          ? t.state === "COMPLETED"
+          : false)
       );
       parts.push(`${dep.type}:${id}(${failed ? "failed" : "unfulfilled"})`);
     }
@@ -444,9 +438,7 @@ const sbatch: SimCommand = (ctx) => {
     user: ctx.user,
   };
   const annotations: Record<string, string> = {
-    command: scriptPath === undefined
-      ? "(null)"
-      : [scriptPath, ...scriptArgs].join(" "),
+    command: scriptPath === undefined ? "(null)" : [scriptPath, ...scriptArgs].join(" "),
     account: value("account") ?? ctx.user,
   };
   if (scriptArgs.length > 0) request.scriptArgs = scriptArgs;
@@ -507,7 +499,10 @@ const sbatch: SimCommand = (ctx) => {
   if (array !== undefined) {
     const parsedArray = parseSlurmArray(array);
     if (parsedArray === undefined) {
-      return fail(1, "sbatch: error: Batch job submission failed: Invalid job array specification\n");
+      return fail(
+        1,
+        "sbatch: error: Batch job submission failed: Invalid job array specification\n",
+      );
     }
     request.array = parsedArray;
   }
@@ -547,7 +542,8 @@ const sbatch: SimCommand = (ctx) => {
   const engine = ctx.engine;
   request.environment = (job) => slurmEnvironment(engine, job, submitEnv, annotations);
   request.pidVariables = ["SLURM_TASK_PID"];
-  request.spoolPath = (job) => `/var/spool/slurmd/job${String(job.id).padStart(5, "0")}/slurm_script`;
+  request.spoolPath = (job) =>
+    `/var/spool/slurmd/job${String(job.id).padStart(5, "0")}/slurm_script`;
   request.killMessage = (job) => {
     const node = job.nodeList[0] ?? "";
     const when = isoSeconds(job.endTime ?? engine.now());
@@ -570,7 +566,9 @@ const sbatch: SimCommand = (ctx) => {
 };
 
 function lastValue(options: readonly ParsedOption[], key: string): string | undefined {
-  for (let i = options.length - 1; i >= 0; i--) if (options[i]!.key === key) return options[i]!.value;
+  for (let i = options.length - 1; i >= 0; i--) {
+    if (options[i]!.key === key) return options[i]!.value;
+  }
   return undefined;
 }
 
@@ -660,8 +658,11 @@ function slurmEnvironment(
     TMPDIR: "/tmp",
   };
   if (annotations.memPerNode !== undefined) env.SLURM_MEM_PER_NODE = annotations.memPerNode;
-  else env.SLURM_MEM_PER_CPU = annotations.memPerCpu ?? String(Math.round((r.memoryMB ?? 0) / cpusPerNode));
-  if (annotations.cpusPerTaskSet !== undefined) env.SLURM_CPUS_PER_TASK = String(r.cpusPerTask ?? 1);
+  else {env.SLURM_MEM_PER_CPU = annotations.memPerCpu ??
+      String(Math.round((r.memoryMB ?? 0) / cpusPerNode));}
+  if (annotations.cpusPerTaskSet !== undefined) {
+    env.SLURM_CPUS_PER_TASK = String(r.cpusPerTask ?? 1);
+  }
   if (annotations.ntasks !== undefined) {
     env.SLURM_NTASKS = annotations.ntasks;
     env.SLURM_NPROCS = annotations.ntasks;
@@ -697,7 +698,10 @@ interface QueueRecord {
   state: SimJobState;
 }
 
-const SQUEUE_FIELDS: Record<string, { header: string; value: (r: QueueRecord, e: SimEngineApi) => string }> = {
+const SQUEUE_FIELDS: Record<
+  string,
+  { header: string; value: (r: QueueRecord, e: SimEngineApi) => string }
+> = {
   i: { header: "JOBID", value: (r) => r.idText },
   A: { header: "JOBID", value: (r) => String(r.rawId) },
   a: { header: "ACCOUNT", value: (r) => annotation(r.job, "account") ?? r.job.request.user },
@@ -757,9 +761,15 @@ const SQUEUE_FIELDS: Record<string, { header: string; value: (r: QueueRecord, e:
   E: { header: "DEPENDENCY", value: (r, e) => dependencyText(e, r.job) },
   y: { header: "NICE", value: () => "0" },
   h: { header: "OVER_SUBSCRIBE", value: () => "OK" },
-  b: { header: "TRES_PER_NODE", value: (r) => (r.job.request.gpus ? `gres:gpu:${r.job.request.gpus}` : "N/A") },
+  b: {
+    header: "TRES_PER_NODE",
+    value: (r) => (r.job.request.gpus ? `gres:gpu:${r.job.request.gpus}` : "N/A"),
+  },
   m: { header: "MIN_MEMORY", value: (r) => memText(r.job.request.memoryMB ?? 0) },
-  c: { header: "MIN_CPUS", value: (r) => String((r.job.request.tasksPerNode ?? 1) * (r.job.request.cpusPerTask ?? 1)) },
+  c: {
+    header: "MIN_CPUS",
+    value: (r) => String((r.job.request.tasksPerNode ?? 1) * (r.job.request.cpusPerTask ?? 1)),
+  },
   v: { header: "RESERVATION", value: () => "(null)" },
   x: { header: "EXC_NODES", value: () => "" },
   w: { header: "WCKEY", value: () => "(null)" },
@@ -972,7 +982,9 @@ const squeue: SimCommand = (ctx) => {
     candidates = engine.jobs().filter((job) => inController(engine, job));
   }
   const selected = candidates.filter((job) => {
-    if (states === undefined ? !ACTIVE.has(job.state) : states !== "all" && !states.has(job.state)) {
+    if (
+      states === undefined ? !ACTIVE.has(job.state) : states !== "all" && !states.has(job.state)
+    ) {
       return false;
     }
     if (users !== undefined && !users.has(job.request.user)) return false;
@@ -999,7 +1011,8 @@ const squeue: SimCommand = (ctx) => {
     stdout += renderLine(layout, (letter) => headerOf(layout, letter), separator) + "\n";
   }
   for (const record of records) {
-    stdout += renderLine(layout, (letter) => SQUEUE_FIELDS[letter]!.value(record, engine), separator) +
+    stdout += renderLine(layout, (letter) =>
+      SQUEUE_FIELDS[letter]!.value(record, engine), separator) +
       "\n";
   }
   return { code: 0, stdout, stderr };
@@ -1098,8 +1111,12 @@ function scontrolRecord(engine: SimEngineApi, job: SimJob, taskText?: string): s
   const lines = [
     idLine,
     `   UserId=${user}(${uid}) GroupId=${user}(${uid}) MCS_label=N/A`,
-    `   Priority=${priorityOf(job)} Nice=0 Account=${annotation(job, "account") ?? user} QOS=normal`,
-    `   JobState=${LONG_STATE[job.state]} Reason=${job.reason} Dependency=${dependencyText(engine, job)}`,
+    `   Priority=${priorityOf(job)} Nice=0 Account=${
+      annotation(job, "account") ?? user
+    } QOS=normal`,
+    `   JobState=${LONG_STATE[job.state]} Reason=${job.reason} Dependency=${
+      dependencyText(engine, job)
+    }`,
     `   Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=${exitCode}`,
     `   RunTime=${hms(runSeconds(engine, job))} TimeLimit=${limitLong(job)} TimeMin=N/A`,
     `   SubmitTime=${submit} EligibleTime=${eligible}`,
@@ -1114,9 +1131,9 @@ function scontrolRecord(engine: SimEngineApi, job: SimJob, taskText?: string): s
   ];
   if (job.nodeList.length > 0) lines.push(`   BatchHost=${job.nodeList[0]}`);
   lines.push(
-    `   NumNodes=${r.nodes ?? 1} NumCPUs=${cpus} NumTasks=${cancelledPending ? "N/A" : tasks} CPUs/Task=${
-      r.cpusPerTask ?? 1
-    } ReqB:S:C:T=0:0:*:*`,
+    `   NumNodes=${r.nodes ?? 1} NumCPUs=${cpus} NumTasks=${
+      cancelledPending ? "N/A" : tasks
+    } CPUs/Task=${r.cpusPerTask ?? 1} ReqB:S:C:T=0:0:*:*`,
     `   TRES=${tres}`,
     `   Socks/Node=* NtasksPerN:B:S:C=0:0:*:* CoreSpec=*`,
     `   MinCPUsNode=${perNodeCpus} ${minMemory} MinTmpDiskNode=0`,
@@ -1141,7 +1158,10 @@ function outputPathPreview(job: SimJob, key: "outputPattern" | "errorPattern"): 
 }
 
 /** Records scontrol prints for an id: the pending array remainder first, then started tasks, newest first. */
-function scontrolJobs(engine: SimEngineApi, jobs: SimJob[]): Array<{ job: SimJob; taskText?: string }> {
+function scontrolJobs(
+  engine: SimEngineApi,
+  jobs: SimJob[],
+): Array<{ job: SimJob; taskText?: string }> {
   const out: Array<{ job: SimJob; taskText?: string }> = [];
   const remainders = new Map<number, SimJob[]>();
   const others: SimJob[] = [];
@@ -1171,7 +1191,10 @@ const scontrol: SimCommand = (ctx) => {
     if (flag === "-o" || flag === "--oneliner") oneLiner = true;
     else if (flag === "-V" || flag === "--version") return ok(`${VERSION}\n`);
     else if (flag === "-d" || flag === "--details" || flag === "-a" || flag === "--all") continue;
-    else return fail(1, `scontrol: unrecognized option '${flag}'\nTry "scontrol --help" for more information\n`);
+    else {return fail(
+        1,
+        `scontrol: unrecognized option '${flag}'\nTry "scontrol --help" for more information\n`,
+      );}
   }
   const [verb = "", ...rest] = args;
   switch (verb.toLowerCase()) {
@@ -1209,25 +1232,35 @@ function scontrolShow(ctx: SimCommandContext, args: string[], oneLiner: boolean)
         // `24_3` of a pending remainder shows just that task.
         if (parsed.task !== undefined && jobs.length > 0) {
           const job = jobs[0]!;
-          if (!inController(engine, job)) return fail(1, "slurm_load_jobs error: Invalid job id specified\n");
+          if (!inController(engine, job)) {
+            return fail(1, "slurm_load_jobs error: Invalid job id specified\n");
+          }
           const record = scontrolRecord(engine, job, String(parsed.task));
           return ok(formatRecord(record, oneLiner));
         }
       }
       const records = scontrolJobs(engine, jobs);
       if (records.length === 0) return fail(1, "slurm_load_jobs error: Invalid job id specified\n");
-      return ok(records.map((r) => formatRecord(scontrolRecord(engine, r.job, r.taskText), oneLiner)).join(""));
+      return ok(
+        records.map((r) => formatRecord(scontrolRecord(engine, r.job, r.taskText), oneLiner)).join(
+          "",
+        ),
+      );
     }
     case "partition":
     case "partitions":
-      return ok(engine.queues.filter((q) => id === undefined || q.name === id).map((q) =>
-        partitionRecord(engine, q.name, oneLiner)
-      ).join("") || `Partition ${id} not found\n`);
+      return ok(
+        engine.queues.filter((q) => id === undefined || q.name === id).map((q) =>
+          partitionRecord(engine, q.name, oneLiner)
+        ).join("") || `Partition ${id} not found\n`,
+      );
     case "node":
     case "nodes":
-      return ok(engine.nodes.filter((n) => id === undefined || n.name === id).map((n) =>
-        nodeRecord(engine, n.name, oneLiner)
-      ).join("") || `Node ${id} not found\n`);
+      return ok(
+        engine.nodes.filter((n) => id === undefined || n.name === id).map((n) =>
+          nodeRecord(engine, n.name, oneLiner)
+        ).join("") || `Node ${id} not found\n`,
+      );
     default:
       return fail(1, `invalid entity:${entity} for keyword:show \n`);
   }
@@ -1288,7 +1321,9 @@ function nodeRecord(engine: SimEngineApi, name: string, oneLiner: boolean): stri
     `   Gres=${node.gpus ? `gpu:${node.gpus}` : "(null)"}`,
     `   NodeAddr=${name} NodeHostName=${name} Version=22.05.8`,
     `   OS=Linux 6.1.0 #1 SMP PREEMPT_DYNAMIC @0 `,
-    `   RealMemory=${node.memoryMB} AllocMem=${used.memoryMB} FreeMem=${node.memoryMB - used.memoryMB} Sockets=1 Boards=1`,
+    `   RealMemory=${node.memoryMB} AllocMem=${used.memoryMB} FreeMem=${
+      node.memoryMB - used.memoryMB
+    } Sockets=1 Boards=1`,
     `   State=${state} ThreadsPerCore=1 TmpDisk=0 Weight=1 Owner=N/A MCS_label=N/A`,
     `   Partitions=${partitions} `,
     `   CfgTRES=cpu=${node.cpus},mem=${node.memoryMB}M,billing=${node.cpus}`,
@@ -1302,7 +1337,6 @@ function nodeRecord(engine: SimEngineApi, name: string, oneLiner: boolean): stri
 
 function scontrolHoldRelease(engine: SimEngineApi, verb: string, args: string[]): Output {
   const text = args.join(",");
-  let stdout = "";
   let stderr = "";
   let code = 0;
   for (const part of text.split(",").filter((p) => p !== "")) {
@@ -1326,12 +1360,13 @@ function scontrolHoldRelease(engine: SimEngineApi, verb: string, args: string[])
       const released = engine.release(id!.id);
       const annotations = released[0]?.request.annotations;
       if (annotations !== undefined) annotations.priority = String(nextPriority(engine));
-    }
-    // `scontrol hold` by root (an operator) is an admin hold; `uhold` and users hold as user.
-    else engine.hold(id!.id, verb === "hold" && jobs[0]!.request.user === "root" ? "admin" : "user");
+    } // `scontrol hold` by root (an operator) is an admin hold; `uhold` and users hold as user.
+    else {engine.hold(
+        id!.id,
+        verb === "hold" && jobs[0]!.request.user === "root" ? "admin" : "user",
+      );}
   }
   if (code !== 0) stderr += `slurm_suspend error: Invalid job id specified\n`;
-  void stdout;
   return { code, stdout: "", stderr };
 }
 
@@ -1377,7 +1412,9 @@ const scancel: SimCommand = (ctx) => {
   if (ids.length === 0) {
     const user = has("me") ? ctx.user : get("user");
     const name = get("name");
-    const state = get("state") === undefined ? undefined : ALL_STATE_WORDS.get(get("state")!.toUpperCase());
+    const state = get("state") === undefined
+      ? undefined
+      : ALL_STATE_WORDS.get(get("state")!.toUpperCase());
     for (const job of engine.jobs()) {
       if (!ACTIVE.has(job.state)) continue;
       if (user !== undefined && job.request.user !== user) continue;
@@ -1418,16 +1455,32 @@ interface AcctRow {
   end: number | undefined;
 }
 
-const SACCT_FIELDS: Record<string, { width: number; right: boolean; value: (row: AcctRow, now: number) => string }> = {
-  jobid: { width: 12, right: false, value: (row) => jobIdText(row.job) + (row.step ? ".batch" : "") },
-  jobidraw: { width: 12, right: false, value: (row) => String(row.job.id) + (row.step ? ".batch" : "") },
+const SACCT_FIELDS: Record<
+  string,
+  { width: number; right: boolean; value: (row: AcctRow, now: number) => string }
+> = {
+  jobid: {
+    width: 12,
+    right: false,
+    value: (row) => jobIdText(row.job) + (row.step ? ".batch" : ""),
+  },
+  jobidraw: {
+    width: 12,
+    right: false,
+    value: (row) => String(row.job.id) + (row.step ? ".batch" : ""),
+  },
   jobname: { width: 10, right: true, value: (row) => row.step ? "batch" : row.job.request.name },
   partition: { width: 10, right: true, value: (row) => row.step ? "" : row.job.queue },
-  account: { width: 10, right: true, value: (row) => annotation(row.job, "account") ?? row.job.request.user },
+  account: {
+    width: 10,
+    right: true,
+    value: (row) => annotation(row.job, "account") ?? row.job.request.user,
+  },
   alloccpus: {
     width: 10,
     right: true,
-    value: (row) => String(row.job.startTime === undefined && row.state === "PENDING" ? 0 : cpusOf(row.job)),
+    value: (row) =>
+      String(row.job.startTime === undefined && row.state === "PENDING" ? 0 : cpusOf(row.job)),
   },
   ncpus: { width: 10, right: true, value: (row) => String(cpusOf(row.job)) },
   reqcpus: { width: 8, right: true, value: (row) => String(cpusOf(row.job)) },
@@ -1470,7 +1523,10 @@ const SACCT_FIELDS: Record<string, { width: number; right: boolean; value: (row:
   nodelist: {
     width: 15,
     right: true,
-    value: (row) => row.job.nodeList.length === 0 || row.state === "PENDING" ? "None assigned" : nodeListText(row.job),
+    value: (row) =>
+      row.job.nodeList.length === 0 || row.state === "PENDING"
+        ? "None assigned"
+        : nodeListText(row.job),
   },
   nnodes: { width: 8, right: true, value: (row) => String(row.job.request.nodes ?? 1) },
   allocnodes: { width: 10, right: true, value: (row) => String(row.job.nodeList.length) },
@@ -1478,7 +1534,11 @@ const SACCT_FIELDS: Record<string, { width: number; right: boolean; value: (row:
   maxrss: { width: 10, right: true, value: () => "" },
   workdir: { width: 10, right: true, value: (row) => row.step ? "" : row.job.request.workdir },
   user: { width: 9, right: true, value: (row) => row.step ? "" : row.job.request.user },
-  uid: { width: 6, right: true, value: (row) => row.step ? "" : String(uidOf(row.job.request.user)) },
+  uid: {
+    width: 6,
+    right: true,
+    value: (row) => row.step ? "" : String(uidOf(row.job.request.user)),
+  },
   group: { width: 9, right: true, value: (row) => row.step ? "" : row.job.request.user },
   cluster: { width: 10, right: true, value: () => CLUSTER_NAME },
   qos: { width: 10, right: true, value: (row) => row.step ? "" : "normal" },
@@ -1600,7 +1660,11 @@ const sacct: SimCommand = (ctx) => {
   const now = engine.now();
   const completion = has("completion");
   const fieldNames = (get("format") ??
-    (has("brief") ? "JobID,State,ExitCode" : completion ? "JobID,JobName,State,ExitCode,Start,End" : DEFAULT_SACCT_FORMAT))
+    (has("brief")
+      ? "JobID,State,ExitCode"
+      : completion
+      ? "JobID,JobName,State,ExitCode,Start,End"
+      : DEFAULT_SACCT_FORMAT))
     .split(",").filter((f) => f !== "");
   const fields: Array<{ key: string; header: string; width: number; right: boolean }> = [];
   for (const name of fieldNames) {
@@ -1638,7 +1702,9 @@ const sacct: SimCommand = (ctx) => {
     const since = startText === undefined
       ? Math.floor(now / 86_400_000) * 86_400_000
       : parseSacctTime(startText, now);
-    if (since === undefined) return fail(1, `sacct: error: Invalid time specification (pos=0): ${startText}\n`);
+    if (since === undefined) {
+      return fail(1, `sacct: error: Invalid time specification (pos=0): ${startText}\n`);
+    }
     const user = get("user");
     const everyone = has("allusers") || ctx.user === "root";
     // A time window selects by eligibility: jobs held since submission have none.
@@ -1646,13 +1712,17 @@ const sacct: SimCommand = (ctx) => {
       (job.endTime ?? now) >= since &&
       !(job.request.hold === true && job.startTime === undefined &&
         (job.held !== undefined || job.state !== "PENDING")) &&
-      (user !== undefined ? user.split(",").includes(job.request.user) : everyone || job.request.user === ctx.user)
+      (user !== undefined
+        ? user.split(",").includes(job.request.user)
+        : everyone || job.request.user === ctx.user)
     );
   }
   const lag = engineLag(engine);
   const horizon = now - lag;
   let rows: AcctRow[] = [];
-  const stateFilter = get("state")?.split(",").map((s) => ALL_STATE_WORDS.get(s.toUpperCase()) ?? s.toUpperCase());
+  const stateFilter = get("state")?.split(",").map((s) =>
+    ALL_STATE_WORDS.get(s.toUpperCase()) ?? s.toUpperCase()
+  );
   for (const job of [...jobs].sort(acctOrder)) {
     // Accounting sees each job as it was `lag` ago.
     if (job.submitTime > horizon) continue;
@@ -1770,15 +1840,20 @@ const sinfo: SimCommand = (ctx) => {
     l: { header: "TIMELIMIT", value: (g) => g.limit },
     D: { header: "NODES", value: (g) => String(g.nodes.length) },
     t: { header: "STATE", value: (g) => g.state },
-    T: { header: "STATE", value: (g) => g.state === "alloc" ? "allocated" : g.state === "mix" ? "mixed" : g.state },
+    T: {
+      header: "STATE",
+      value: (g) => g.state === "alloc" ? "allocated" : g.state === "mix" ? "mixed" : g.state,
+    },
     N: { header: "NODELIST", value: (g) => compressHosts(g.nodes) },
     c: { header: "CPUS", value: (g) => String(g.cpus) },
     m: { header: "MEMORY", value: (g) => String(g.memory) },
   };
   let stdout = "";
   const render = (value: (letter: string) => string) =>
-    format.replace(/%(\.?)(\d*)([A-Za-z])/g, (_, dot: string, width: string, letter: string) =>
-      column(value(letter), width === "" ? undefined : Number(width), dot === ".")
+    format.replace(
+      /%(\.?)(\d*)([A-Za-z])/g,
+      (_, dot: string, width: string, letter: string) =>
+        column(value(letter), width === "" ? undefined : Number(width), dot === "."),
     );
   if (!has("noheader")) stdout += render((l) => letters[l]?.header ?? "") + "\n";
   for (const group of groups) stdout += render((l) => letters[l]?.value(group) ?? "") + "\n";
@@ -1846,18 +1921,19 @@ export const slurmEmulator: SimEmulator = {
   accountingCommands: ["sacct"],
   unreachable,
   transientSubmitFailure: () =>
-    fail(1, "sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n"),
+    fail(
+      1,
+      "sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n",
+    ),
   transientQueryFailure: (command) =>
     command === "scancel"
       ? fail(1, "scancel: error: Kill job error: Socket timed out on send/recv operation\n")
       : fail(1, "slurm_load_jobs error: Socket timed out on send/recv operation\n"),
   accountingFailure: (_command, state) =>
-    state === "disabled"
-      ? fail(1, "Slurm accounting storage is disabled\n")
-      : fail(
-        1,
-        "sacct: error: slurm_persist_conn_open_without_init: failed to open persistent connection to host:127.0.0.1:6819: Connection refused\n" +
-          "sacct: error: Sending PersistInit msg: Connection refused\n" +
-          "sacct: error: Problem talking to the database: Connection refused\n",
-      ),
+    state === "disabled" ? fail(1, "Slurm accounting storage is disabled\n") : fail(
+      1,
+      "sacct: error: slurm_persist_conn_open_without_init: failed to open persistent connection to host:127.0.0.1:6819: Connection refused\n" +
+        "sacct: error: Sending PersistInit msg: Connection refused\n" +
+        "sacct: error: Problem talking to the database: Connection refused\n",
+    ),
 };

@@ -187,7 +187,8 @@ export class SimTransport implements Transport {
       case "query-failure":
         return this.#finish(
           record,
-          emulator.transientQueryFailure?.(name) ?? emulator.unreachable(name, argv.slice(1), context.engine),
+          emulator.transientQueryFailure?.(name) ??
+            emulator.unreachable(name, argv.slice(1), context.engine),
         );
       case "hang": {
         await this.#hang(argv, fault.ms, options);
@@ -255,7 +256,9 @@ export class SimTransport implements Transport {
   readFile(path: string): Promise<string> {
     return this.#fileOp(path, "read", (p) => {
       const text = this.#context.fs.readText(p);
-      if (text === undefined) throw new TransportError(this.name, `Cannot read file "${p}": not found`);
+      if (text === undefined) {
+        throw new TransportError(this.name, `Cannot read file "${p}": not found`);
+      }
       return text;
     });
   }

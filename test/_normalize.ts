@@ -51,7 +51,10 @@ export function normalizeOutput(text: string, options: NormalizeOptions = {}): s
   if (options.times ?? true) {
     out = out
       .replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\b/g, "<DATETIME>")
-      .replace(/\b(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d \d{4}\b/g, "<DATE>")
+      .replace(
+        /\b(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d \d{4}\b/g,
+        "<DATE>",
+      )
       .replace(/\b\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d(\.\d+)?\b/g, "<DATETIME>");
   }
   if (options.durations ?? true) {
@@ -70,7 +73,9 @@ export function normalizeOutput(text: string, options: NormalizeOptions = {}): s
     out = out.replace(new RegExp(`(?<![\\w.:-])${id}(?![\\d:])`, "g"), `<JOB${index + 1}>`);
   });
   for (const [pattern, replacement] of options.replace ?? []) {
-    out = typeof pattern === "string" ? out.split(pattern).join(replacement) : out.replace(pattern, replacement);
+    out = typeof pattern === "string"
+      ? out.split(pattern).join(replacement)
+      : out.replace(pattern, replacement);
   }
   return out;
 }
@@ -122,7 +127,11 @@ export function recordedTimes(): Map<string, string> {
     new URL("./fixtures/real-outputs/TRANSCRIPTS.md", import.meta.url).pathname,
   );
   const times = new Map<string, string>();
-  for (const match of text.matchAll(/raw: `raw\/(\w+)\/([^.`]+)\.\{cmd,out,err,rc\}` · (\d\d:\d\d:\d\d)Z/g)) {
+  for (
+    const match of text.matchAll(
+      /raw: `raw\/(\w+)\/([^.`]+)\.\{cmd,out,err,rc\}` · (\d\d:\d\d:\d\d)Z/g,
+    )
+  ) {
     times.set(`${match[1]}/${match[2]}`, match[3]!);
   }
   return times;

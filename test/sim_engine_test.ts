@@ -2,11 +2,11 @@
 
 import assert from "node:assert/strict";
 import {
+  SimEngine,
   type SimEngineOptions,
   type SimJob,
-  type SimSubmitRequest,
-  SimEngine,
   SimSubmitRejection,
+  type SimSubmitRequest,
   VirtualClock,
 } from "../sim/mod.ts";
 
@@ -16,7 +16,9 @@ function byName(job: SimJob): { runtimeSeconds: number; exitCode: number } {
   return { runtimeSeconds: Number(match?.[1] ?? 1), exitCode: Number(match?.[2] ?? 0) };
 }
 
-function setup(options: Partial<SimEngineOptions> = {}): { engine: SimEngine; clock: VirtualClock } {
+function setup(
+  options: Partial<SimEngineOptions> = {},
+): { engine: SimEngine; clock: VirtualClock } {
   const clock = new VirtualClock();
   const engine = new SimEngine({
     kind: "slurm",
@@ -119,7 +121,11 @@ Deno.test("cancel: pending jobs never start, running ones are killed; finished o
   const pending = engine.submit(request("100s")).jobs[0]!;
   await clock.sleep(5000);
   assert.deepEqual(engine.cancel(pending.id, { uid: 0 }).map((j) => j.id), [pending.id]);
-  assert.deepEqual([pending.state, pending.startTime, pending.cancelledBy], ["CANCELLED", undefined, 0]);
+  assert.deepEqual([pending.state, pending.startTime, pending.cancelledBy], [
+    "CANCELLED",
+    undefined,
+    0,
+  ]);
   engine.cancel(running.id);
   assert.deepEqual([running.state, running.signal, at(running, "endTime")], ["CANCELLED", 15, 5]);
   assert.deepEqual(engine.cancel(running.id), []);
@@ -185,7 +191,9 @@ Deno.test("dependencies: after, afterok, afternotok, afterany; afterok on a fail
 Deno.test("a dependency on an array waits for all its tasks", async () => {
   const { engine, clock } = setup({ nodes: [{ name: "n1", cpus: 1, memoryMB: 8000 }] });
   const array = engine.submit(request("10s", { array: { indices: [1, 2, 3] } })).jobId;
-  const after = engine.submit(request("1s", { dependencies: [{ type: "afterok", jobIds: [array] }] }))
+  const after = engine.submit(
+    request("1s", { dependencies: [{ type: "afterok", jobIds: [array] }] }),
+  )
     .jobs[0]!;
   await clock.runUntilIdle();
   assert.equal(at(after, "startTime"), 30);
@@ -194,7 +202,11 @@ Deno.test("a dependency on an array waits for all its tasks", async () => {
 Deno.test("arrays: tasks share the array id, or (split) get their own as they start, the last keeps it", async () => {
   const shared = setup({ arrayTaskIds: "shared" });
   const a = shared.engine.submit(request("5s", { array: { indices: [1, 2, 3] } }));
-  assert.deepEqual(a.jobs.map((j) => [j.id, j.arrayJobId, j.arrayTaskId]), [[1, 1, 1], [1, 1, 2], [1, 1, 3]]);
+  assert.deepEqual(a.jobs.map((j) => [j.id, j.arrayJobId, j.arrayTaskId]), [[1, 1, 1], [1, 1, 2], [
+    1,
+    1,
+    3,
+  ]]);
   assert.equal(shared.engine.submit(request("5s")).jobId, 2);
 
   const split = setup({ arrayTaskIds: "split" });
@@ -209,7 +221,9 @@ Deno.test("arrays: tasks share the array id, or (split) get their own as they st
 
 Deno.test("arrays: the % limit caps running tasks and shows JobArrayTaskLimit", async () => {
   const { engine, clock } = setup({ nodes: [{ name: "n1", cpus: 8, memoryMB: 8000 }] });
-  const { jobs } = engine.submit(request("10s", { array: { indices: [0, 4, 8, 12], maxConcurrent: 2 } }));
+  const { jobs } = engine.submit(
+    request("10s", { array: { indices: [0, 4, 8, 12], maxConcurrent: 2 } }),
+  );
   let peak = 0;
   engine.onChange(() => peak = Math.max(peak, jobs.filter((j) => j.state === "RUNNING").length));
   await clock.sleep(0);
@@ -223,10 +237,16 @@ Deno.test("arrays: the % limit caps running tasks and shows JobArrayTaskLimit", 
 
 Deno.test("submission checks: unknown queue and bad arrays are refused", () => {
   const { engine } = setup();
-  assert.throws(() => engine.submit(request("x", { queue: "nosuch" })), (e: unknown) =>
-    e instanceof SimSubmitRejection && e.code === "invalid-queue" && e.detail === "nosuch");
+  assert.throws(
+    () => engine.submit(request("x", { queue: "nosuch" })),
+    (e: unknown) =>
+      e instanceof SimSubmitRejection && e.code === "invalid-queue" && e.detail === "nosuch",
+  );
   assert.throws(() => engine.submit(request("x", { array: { indices: [] } })), SimSubmitRejection);
-  assert.throws(() => engine.submit(request("x", { array: { indices: [1], maxConcurrent: 0 } })), SimSubmitRejection);
+  assert.throws(
+    () => engine.submit(request("x", { array: { indices: [1], maxConcurrent: 0 } })),
+    SimSubmitRejection,
+  );
   assert.equal(engine.submit(request("x")).jobId, 1, "refusals use no id");
 });
 
@@ -238,10 +258,16 @@ Deno.test("limit policies: pend with a reason, reject, or reject but record unde
   const wide = engine.submit(request("x", { cpusPerTask: 64, memoryMB: 100 })).jobs[0]!;
   assert.equal(wide.reason, "PartitionConfig");
   assert.equal(engine.submit(request("x", { nodes: 2 })).jobs[0]!.reason, "PartitionNodeLimit");
-  assert.throws(() => engine.submit(request("x", { timeLimitSeconds: 7200 })), (e: unknown) =>
-    e instanceof SimSubmitRejection && e.code === "time-limit" && e.jobId === undefined);
-  assert.throws(() => engine.submit(request("x", { memoryMB: 100_000 })), (e: unknown) =>
-    e instanceof SimSubmitRejection && e.code === "too-much-memory" && e.jobId === 3);
+  assert.throws(
+    () => engine.submit(request("x", { timeLimitSeconds: 7200 })),
+    (e: unknown) =>
+      e instanceof SimSubmitRejection && e.code === "time-limit" && e.jobId === undefined,
+  );
+  assert.throws(
+    () => engine.submit(request("x", { memoryMB: 100_000 })),
+    (e: unknown) =>
+      e instanceof SimSubmitRejection && e.code === "too-much-memory" && e.jobId === 3,
+  );
   const recorded = engine.find(3)[0]!;
   assert.deepEqual([recorded.state, recorded.reason], ["FAILED", "BadConstraints"]);
   assert.equal(engine.submit(request("x")).jobId, 4);

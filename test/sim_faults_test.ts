@@ -21,8 +21,15 @@ Deno.test("a failed submit prints the tool's transient error; with created: true
   assert.equal(ghost.code, 1);
   assert.equal(cluster.jobs().length, 1, "the job was created although sbatch said it failed");
   assert.equal((await cluster.run(["sbatch", "--parsable", "--wrap", "true"])).stdout, "2\n");
-  assert.deepEqual(cluster.faults.injected.map((f) => f.fault), ["submit-failure", "submit-failure"]);
-  assert.deepEqual(cluster.commandLog.map((c) => c.fault), ["submit-failure", "submit-failure", undefined]);
+  assert.deepEqual(cluster.faults.injected.map((f) => f.fault), [
+    "submit-failure",
+    "submit-failure",
+  ]);
+  assert.deepEqual(cluster.commandLog.map((c) => c.fault), [
+    "submit-failure",
+    "submit-failure",
+    undefined,
+  ]);
 });
 
 Deno.test("SGE's transient submit failure", async () => {
@@ -73,7 +80,8 @@ Deno.test("a hung status command times out in cluster time, as CommandTimeoutErr
   const start = cluster.clock.now();
   await assert.rejects(
     cluster.run(["squeue", "-h"], { timeout: 120_000 }),
-    (e: unknown) => e instanceof CommandTimeoutError && e.timeout === 120_000 && e.argv[0] === "squeue",
+    (e: unknown) =>
+      e instanceof CommandTimeoutError && e.timeout === 120_000 && e.argv[0] === "squeue",
   );
   assert.equal(cluster.clock.now() - start, 120_000);
   assert.ok(Date.now() - began < 1000);
@@ -111,7 +119,10 @@ Deno.test("controller down for a window: commands fail as the real tools do, sac
     "scancel: error: Kill job error on job id 1: Unable to contact slurm controller (connect failure)\n",
   ]);
   assert.equal((await cluster.run(["squeue"])).code, 1);
-  assert.equal((await cluster.run(["sacct", "-j", "1", "-n", "-X", "-P", "-o", "JobID"])).stdout, "1\n");
+  assert.equal(
+    (await cluster.run(["sacct", "-j", "1", "-n", "-X", "-P", "-o", "JobID"])).stdout,
+    "1\n",
+  );
   await cluster.advance(600_000);
   assert.equal(cluster.faults.controllerReachable, true);
   assert.equal((await cluster.run(["squeue", "-h"])).code, 0);
@@ -134,12 +145,20 @@ Deno.test("SGE with qmaster down: qsub, qstat, qdel fail at once; qacct reads it
 });
 
 Deno.test("accounting lag, outage and absence", async () => {
-  await using cluster = new SimCluster({ scheduler: "slurm", model, faults: { accountingLagMs: 30_000 } });
+  await using cluster = new SimCluster({
+    scheduler: "slurm",
+    model,
+    faults: { accountingLagMs: 30_000 },
+  });
   await cluster.run(["sbatch", "--wrap", "true"]);
   await cluster.advance(61_000);
   const query = ["sacct", "-j", "1", "-X", "-n", "-P", "-o", "JobID,State"];
   assert.equal(cluster.job(1)?.state, "COMPLETED");
-  assert.equal((await cluster.run(query)).stdout, "1|RUNNING\n", "accounting still has the old record");
+  assert.equal(
+    (await cluster.run(query)).stdout,
+    "1|RUNNING\n",
+    "accounting still has the old record",
+  );
   await cluster.advance(30_000);
   assert.equal((await cluster.run(query)).stdout, "1|COMPLETED\n");
   cluster.faults.setAccounting("down");

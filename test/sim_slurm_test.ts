@@ -21,9 +21,11 @@ const SCRIPTS: Record<string, string> = {
   "array.sh":
     '#!/bin/bash\n#SBATCH --job-name=arr\necho "task $SLURM_ARRAY_TASK_ID of array $SLURM_ARRAY_JOB_ID (job $SLURM_JOB_ID)"\nsleep 3\n',
   "env.sh": "#!/bin/bash\n#SBATCH --job-name=envdump\n#SBATCH --output=env-%j.out\nenv | sort\n",
-  "fail.sh": '#!/bin/bash\n#SBATCH --job-name=fail\necho "about to fail"\necho "error text" >&2\nexit 3\n',
+  "fail.sh":
+    '#!/bin/bash\n#SBATCH --job-name=fail\necho "about to fail"\necho "error text" >&2\nexit 3\n',
   "noshebang.sh": "echo no shebang here\n",
-  "ok.sh": '#!/bin/bash\n#SBATCH --job-name=ok\necho "hello from job $SLURM_JOB_ID on $(hostname)"\nsleep 2\n',
+  "ok.sh":
+    '#!/bin/bash\n#SBATCH --job-name=ok\necho "hello from job $SLURM_JOB_ID on $(hostname)"\nsleep 2\n',
   "sleep.sh": '#!/bin/bash\n#SBATCH --job-name=sleeper\nsleep "${1:-600}"\n',
 };
 
@@ -55,7 +57,6 @@ function recordingCluster(): SimCluster {
 
 /** Invocations the replay does not reproduce, and why (listed in the report). */
 const NOT_REPRODUCED: Record<string, string> = {
-  "002-sinfo-default-format": "the node is busy with the smoke jobs' successors in the sim",
   "006-scontrol-show-node": "OS, load, boot times and free memory of the real VM",
   "014-sbatch-wait-job-exits-3": "sbatch --wait blocks; emulated commands answer at once",
   "068-squeue-right-after-cancel-dependency-never-satisfi":
@@ -143,7 +144,10 @@ const STEPS: Record<string, Step> = {
   "128-sacct-X-for-them": {
     run: async (cluster) => {
       await cluster.advance(5000);
-      const out = await run(cluster, shellWords("sacct -X -n -P -o JobID,JobName,State,Reason -S now-10minutes"));
+      const out = await run(
+        cluster,
+        shellWords("sacct -X -n -P -o JobID,JobName,State,Reason -S now-10minutes"),
+      );
       return { ...out, stdout: out.stdout.trimEnd().split("\n").slice(-8).join("\n") + "\n" };
     },
   },
@@ -257,7 +261,10 @@ async function shellCase(
   recordingName: string,
 ): Promise<void> {
   await using cluster = shellCluster(firstJobId);
-  const out = await cluster.run(submit.argv, { cwd: DIR, ...(submit.env ? { env: submit.env } : {}) });
+  const out = await cluster.run(submit.argv, {
+    cwd: DIR,
+    ...(submit.env ? { env: submit.env } : {}),
+  });
   assert.equal(out.code, 0, out.stderr);
   const id = out.stdout.trim().replace(/^Submitted batch job /, "");
   await cluster.runUntilIdle();
@@ -276,7 +283,12 @@ const ENV_I = {
 };
 
 Deno.test("slurm shell mode: slurm-<id>.out of a job (026)", () =>
-  shellCase(4, { argv: ["sbatch", "ok.sh"] }, (id) => `slurm-${id}.out`, "026-job-stdout-file-slurm-ID-out"));
+  shellCase(
+    4,
+    { argv: ["sbatch", "ok.sh"] },
+    (id) => `slurm-${id}.out`,
+    "026-job-stdout-file-slurm-ID-out",
+  ));
 
 Deno.test("slurm shell mode: stdout and stderr merged by default (030)", () =>
   shellCase(
@@ -306,7 +318,9 @@ Deno.test("slurm shell mode: the environment with -c 2 --mem=200M -t 10 -n 1 (10
   shellCase(
     29,
     {
-      argv: shellWords("sbatch --parsable -c 2 --mem=200M -t 10 -n 1 -J envopts -o envopts-%j.out env.sh"),
+      argv: shellWords(
+        "sbatch --parsable -c 2 --mem=200M -t 10 -n 1 -J envopts -o envopts-%j.out env.sh",
+      ),
       env: ENV_I,
     },
     (id) => `envopts-${id}.out`,
@@ -315,13 +329,20 @@ Deno.test("slurm shell mode: the environment with -c 2 --mem=200M -t 10 -n 1 (10
 
 Deno.test("slurm shell mode: scancel kills the script's process group and notes it in the output", async () => {
   await using cluster = shellCluster(11);
-  cluster.fs.writeText(`${DIR}/bg.sh`, "#!/bin/bash\nsleep 30 &\necho started\nwait\necho not reached\n");
+  cluster.fs.writeText(
+    `${DIR}/bg.sh`,
+    "#!/bin/bash\nsleep 30 &\necho started\nwait\necho not reached\n",
+  );
   const submitted = await cluster.run(["sbatch", "--parsable", "bg.sh"], { cwd: DIR });
   const id = submitted.stdout.trim();
   // Let the scheduling pass start it (time cannot move while the script runs for real).
   await cluster.advance(0);
   const began = Date.now();
-  for (let i = 0; i < 50 && !(cluster.fs.readText(`${DIR}/slurm-${id}.out`) ?? "").includes("started"); i++) {
+  for (
+    let i = 0;
+    i < 50 && !(cluster.fs.readText(`${DIR}/slurm-${id}.out`) ?? "").includes("started");
+    i++
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   assert.equal(cluster.job(Number(id))?.state, "RUNNING");
@@ -331,7 +352,12 @@ Deno.test("slurm shell mode: scancel kills the script's process group and notes 
   assert.ok(Date.now() - began < 10_000, "the background sleep died with the job");
   assert.equal(cluster.job(Number(id))?.state, "CANCELLED");
   const text = cluster.fs.readText(`${DIR}/slurm-${id}.out`) ?? "";
-  assert.match(text, /^started\nslurmstepd-vm: error: \*\*\* JOB 11 ON vm CANCELLED AT \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d \*\*\*\n$/);
-  const sacct = await cluster.run(["sacct", "-j", id, "-P", "-n", "-o", "JobID,State,ExitCode"], { cwd: DIR });
+  assert.match(
+    text,
+    /^started\nslurmstepd-vm: error: \*\*\* JOB 11 ON vm CANCELLED AT \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d \*\*\*\n$/,
+  );
+  const sacct = await cluster.run(["sacct", "-j", id, "-P", "-n", "-o", "JobID,State,ExitCode"], {
+    cwd: DIR,
+  });
   assert.equal(sacct.stdout, `${id}|CANCELLED by 0|0:0\n${id}.batch|CANCELLED|0:15\n`);
 });

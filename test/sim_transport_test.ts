@@ -19,7 +19,9 @@ Deno.test("argv[0] may be a full path; the log records argv, cwd, user, time and
   const transport = cluster.transport();
   assert.equal(transport.name, "sim:slurm");
   await cluster.advance(60_000);
-  const out = await transport.run(["/usr/bin/sbatch", "--parsable", "--wrap", "true"], { cwd: "/tmp" });
+  const out = await transport.run(["/usr/bin/sbatch", "--parsable", "--wrap", "true"], {
+    cwd: "/tmp",
+  });
   assert.equal(out.stdout, "1\n");
   const record = cluster.commandLog.at(-1)!;
   assert.deepEqual(
@@ -40,9 +42,12 @@ Deno.test("files: ~ and relative paths are the home directory; writes are atomic
   const stat = Deno.statSync(cluster.fs.hostPath("/home/user/runs/a/job.sh"));
   assert.equal(stat.mode! & 0o777, 0o700);
   assert.equal(Deno.statSync(cluster.fs.root).mode! & 0o777, 0o700);
-  assert.deepEqual([...Deno.readDirSync(cluster.fs.hostPath("/home/user/runs/a"))].map((e) => e.name), [
-    "job.sh",
-  ]);
+  assert.deepEqual(
+    [...Deno.readDirSync(cluster.fs.hostPath("/home/user/runs/a"))].map((e) => e.name),
+    [
+      "job.sh",
+    ],
+  );
   await transport.remove("~/runs/a/job.sh");
   await transport.remove("~/runs/a/job.sh");
   await assert.rejects(transport.readFile("~/runs/a/job.sh"), TransportError);
@@ -67,7 +72,10 @@ Deno.test("stdin may be text or bytes; the emulators read scripts relative to cw
   assert.equal((await transport.run(["sbatch", "--parsable"], { stdin: bytes })).stdout, "1\n");
   assert.equal(cluster.job(1)?.request.name, "fromstdin");
   await transport.writeFile("~/sub/x.sh", "#!/bin/bash\ntrue\n");
-  assert.equal((await transport.run(["sbatch", "--parsable", "x.sh"], { cwd: "~/sub" })).stdout, "2\n");
+  assert.equal(
+    (await transport.run(["sbatch", "--parsable", "x.sh"], { cwd: "~/sub" })).stdout,
+    "2\n",
+  );
   assert.equal(cluster.job(2)?.request.name, "x.sh");
 });
 
