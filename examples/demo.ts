@@ -5,6 +5,8 @@
  * @module
  */
 
+import { statusName } from "../mod.ts";
+import { type SchedulerKind, SimCluster } from "../sim/mod.ts";
 import { tutorialJob } from "./tutorial.ts";
 
 /** The built-in backends, in the order the demo shows them. */
@@ -48,9 +50,46 @@ export function renderTutorialForEveryBackend(log: (text: string) => void = cons
   }
 }
 
-/** Runs every step of the demo. */
-export function main(): void {
-  renderTutorialForEveryBackend();
+/**
+ * Step 2: submits the tutorial job to a simulated cluster of every scheduler (scripts really run,
+ * with bash, in a directory the simulator owns), waits for it, and prints its output file.
+ *
+ * @param log Where to print (default `console.log`).
+ * @returns The final status name of each scheduler's run.
+ *
+ * @example Usage
+ * ```ts
+ * import { runTutorialOnEverySimulatedScheduler } from "./demo.ts";
+ * const statuses = await runTutorialOnEverySimulatedScheduler(() => {});
+ * console.assert(Object.values(statuses).every((status) => status === "COMPLETED"));
+ * ```
+ */
+export async function runTutorialOnEverySimulatedScheduler(
+  log: (text: string) => void = console.log,
+): Promise<Record<string, string>> {
+  const statuses: Record<string, string> = {};
+  for (const backend of DEMO_BACKENDS) {
+    // A small cluster whose only queue is the tutorial's "test" queue.
+    await using cluster = new SimCluster({
+      scheduler: backend as SchedulerKind,
+      queues: [{ name: "test", default: true, maxTimeSeconds: 3600 }],
+    });
+    const transport = cluster.transport();
+    const job = tutorialJob(backend).with({ rootdir: "~/tutorial", workdir: backend });
+    const run = await job.submit({ transport, cacheFolder: "" });
+    const status = statusName(await run.wait());
+    statuses[backend] = status;
+    log(sectionTitle(`The tutorial job on a simulated ${backend}: job ${run.jobId} ${status}`));
+    const stdout = job.resources.stdout ?? "";
+    log(await transport.readFile(`${cluster.home}/tutorial/${backend}/${stdout}`));
+  }
+  return statuses;
 }
 
-if (import.meta.main) main();
+/** Runs every step of the demo. */
+export async function main(): Promise<void> {
+  renderTutorialForEveryBackend();
+  await runTutorialOnEverySimulatedScheduler();
+}
+
+if (import.meta.main) await main();

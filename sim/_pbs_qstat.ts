@@ -450,14 +450,14 @@ export function qstat(ctx: SimCommandContext, dialect: PbsDialect): CommandResul
   }
 
   const parts: string[] = [];
-  let stderr = "";
+  const errors: string[] = [];
   let code = 0;
   let header = true;
   const server = engine.loginHost;
   for (const operand of parsed.operands) {
     const ref = parseJobRef(operand);
     if (!ref) {
-      stderr += `qstat: illegally formed job identifier: ${operand}\n`;
+      errors.push(`qstat: illegally formed job identifier: ${operand}\n`);
       code = 1;
       continue;
     }
@@ -465,20 +465,22 @@ export function qstat(ctx: SimCommandContext, dialect: PbsDialect): CommandResul
       isKept(entry, dialect, now)
     );
     if (entries.length === 0) {
-      stderr += `qstat: ${dialect.unknownJobText} ${qualifiedId(operand, server)}\n`;
+      errors.push(`qstat: ${dialect.unknownJobText} ${qualifiedId(operand, server)}\n`);
       code = exitFor(PBSE.UNKJOBID);
       continue;
     }
     const shown = entries.filter(mayShow);
     if (shown.length === 0) {
-      stderr += `qstat: ${
-        qualifiedId(operand, server)
-      } Job has finished, use -x or -H to obtain historical job information\n`;
+      errors.push(
+        `qstat: ${
+          qualifiedId(operand, server)
+        } Job has finished, use -x or -H to obtain historical job information\n`,
+      );
       code = exitFor(PBSE.HISTJOBID);
       continue;
     }
     render(shown, format, dialect, engine, header, parts);
     if (format === "table") header = false;
   }
-  return { code, stdout: parts.join(""), stderr };
+  return { code, stdout: parts.join(""), stderr: errors.join("") };
 }

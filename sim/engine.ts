@@ -1014,6 +1014,10 @@ export class SimEngine implements SimEngineApi {
       job.stdoutPath = paths.stdout;
       job.stderrPath = paths.stderr;
     }
+    // Files the scheduler creates at job start ($PBS_NODEFILE, $LSB_DJOB_HOSTFILE).
+    for (const [path, text] of Object.entries(job.request.jobFiles?.(job) ?? {})) {
+      this.#fs?.writeText(path, text);
+    }
     this.#emit(job);
     this.#notifyDependents(job);
     const limitMs = job.timeLimitSeconds === undefined ? undefined : job.timeLimitSeconds * 1000;

@@ -245,9 +245,18 @@ function registerCases(suites: RealSuite[]): void {
     });
   }
   Deno.test({
-    name: "real: remove the local lifecycle folder",
+    name: "real: remove the lifecycle folders",
     async fn() {
       await Deno.remove(await localHome(), { recursive: true }).catch(() => {});
+      if (suites.some((suite) => suite.home === sshHome)) {
+        const ssh = sshTransport();
+        try {
+          // each case removed its own folder: only the (empty) parent is left
+          await ssh.run(["rmdir", "--", await sshHome()], { timeout: 30_000 });
+        } finally {
+          await ssh.close();
+        }
+      }
     },
   });
 }
