@@ -60,7 +60,7 @@ export interface CommandOutput {
  * @example A transport that records what it was asked to run
  * ```ts
  * import { type CommandOutput, realClock, type Transport } from "@clusterjob/clusterjob";
- * const calls: string[][] = [];
+ * const calls: (readonly string[])[] = [];
  * const transport: Transport = {
  *   name: "recorder",
  *   clock: realClock,

@@ -266,17 +266,11 @@ const anyWanted = (["slurm", "sge", "ssh"] as const).some((name) => realTargets[
 if (!anyWanted) {
   realTests(["slurm", "sge", "ssh"], () => {});
 } else {
-  const enabled: RealSuite[] = [];
-  const reported = new Set<string>();
-  for (const suite of SUITES) {
-    if (realEnabled(...suite.needs)) {
-      enabled.push(suite);
-      continue;
-    }
-    // one skip (or "required but unavailable") line per missing combination
-    const missing = suite.needs.filter((name) => !realTargets[name].available);
-    if (!reported.has(missing.join())) realTests(missing, () => {});
-    reported.add(missing.join());
-  }
+  const enabled = SUITES.filter((suite) => realEnabled(...suite.needs));
+  // one line (skipped, or required but unavailable) for all the targets that are missing
+  const missing = new Set(
+    SUITES.flatMap((suite) => suite.needs).filter((name) => !realTargets[name].available),
+  );
+  if (missing.size > 0) realTests([...missing], () => {});
   if (enabled.length > 0) registerCases(enabled);
 }

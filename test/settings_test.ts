@@ -93,7 +93,7 @@ Deno.test("Settings serve as defaults of many job scripts without global state",
   const plain = new JobScript({ name: "y", body: "true" });
   assert.equal(plain.backend.name, "slurm");
   assert.equal(plain.remote, undefined);
-  assert.deepEqual(plain.resources, { name: "y", extra: [] });
+  assert.deepEqual(plain.resources, { name: "y", extra: [], interpreter: "/bin/bash" });
 });
 
 Deno.test("an empty remote in settings means local (the original treated it as a host)", async () => {
