@@ -834,6 +834,8 @@ function qstatDetailRecord(engine: SimEngineApi, tasks: SimJob[]): string {
   out += field("notify:", "FALSE");
   out += field("job_name:", r.name);
   out += field("jobshare:", "0");
+  const shell = annotation(job, "shell");
+  if (shell !== undefined) out += field("shell_list:", `NONE:${shell}`);
   out += field("env_list:", "TERM=NONE");
   const args = annotation(job, "args");
   if (args !== undefined) out += field("job_args:", args);

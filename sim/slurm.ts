@@ -1501,7 +1501,9 @@ const SACCT_FIELDS: Record<
       row.job.startTime !== undefined && row.state !== "PENDING"
         ? isoSeconds(row.job.startTime)
         : row.state === "CANCELLED"
-        ? "None"
+        // Real 22.05: a held job cancelled while pending gets its cancel time as Start; any other
+        // job cancelled while pending has none.
+        ? (heldWhenCancelled(row.job) && row.end !== undefined ? isoSeconds(row.end) : "None")
         : "Unknown",
   },
   end: {
@@ -1937,3 +1939,8 @@ export const slurmEmulator: SimEmulator = {
         "sacct: error: Problem talking to the database: Connection refused\n",
     ),
 };
+
+/** Whether a job that never started was held (by `--hold` or `scontrol hold`) when it ended. */
+function heldWhenCancelled(job: SimJob): boolean {
+  return job.startTime === undefined && (job.held !== undefined || job.request.hold === true);
+}
