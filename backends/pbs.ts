@@ -67,6 +67,20 @@ function accountingArgv(id: string): string[] {
   return ["tracejob", "-q", "-n", TRACEJOB_DAYS, id];
 }
 
+/**
+ * Accounting for the ids `qstat -f` no longer knows: one `tracejob` per id. Why, for Torque:
+ * - The bulk query for finished jobs IS the status query: Torque's `qstat -f ID …` shows a
+ *   finished job as `job_state = C` with `exit_status` while `keep_completed` lasts, and the
+ *   poller already asks it about every id each round. A second `qstat -f` (Torque has no
+ *   `qstat -x` history: its `-x` means XML) would only repeat that answer.
+ * - An id missing from it has been purged; only the server's logs still know it, and
+ *   `tracejob` reads them for ONE job id per call. Asking only some ids, or none, would leave
+ *   the others unknown until they are declared vanished (FAILED): wrong, so every id is asked.
+ * So a round costs one command plus one per job that finished more than `keep_completed` ago
+ * (typically 300 s): sites that want batched rounds set `keep_completed` above the longest poll
+ * interval (`maxSleepInterval`, at most 900 s). `tracejob` also needs read access to the server
+ * logs, which login nodes often lack; then such jobs end FAILED as vanished, with a reason.
+ */
 function accountingCommands(ids: readonly string[]): QueryCommand[] {
   return perIdQueries(ids, accountingArgv);
 }
@@ -122,8 +136,10 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
  * - Variables: `$PBS_JOBID`, `$PBS_O_WORKDIR`, `$PBS_O_HOST`, `$PBS_JOBNAME`,
  *   `` `cat $PBS_NODEFILE` `` (one line per core), `$PBS_ARRAYID`.
  * - Commands: `qsub FILE` (the full id `123.server` is kept); `qstat -f ID …` (Torque keeps
- *   finished jobs as `C` with `exit_status` for `keep_completed` seconds); `tracejob -q -n 7 ID`
- *   for older jobs (needs read access to the server logs); `qdel ID …`.
+ *   finished jobs as `C` with `exit_status` for `keep_completed` seconds, so this one command
+ *   is also the batched accounting query); `tracejob -q -n 7 ID`, one per id, only for jobs
+ *   purged before a poll saw them finish (needs read access to the server logs; set
+ *   `keep_completed` ≥ 900 s to make it rare); `qdel ID …`.
  *
  * @example Render headers and parse qstat output
  * ```ts

@@ -1,8 +1,10 @@
 // Benchmark on the real targets (test/real/*-up.sh; enabled like the real tests, with
 // CLUSTERJOB_REAL=slurm,sge,ssh). Prints:
-//  1. library submit (`JobScript.submit`: folder, script file, submit command, id) vs the raw
-//     submit command alone (`sbatch --parsable`, `qsub -terse`), median of interleaved runs,
-//     and their ratio (goal <= 1.05);
+//  1. library submit (`JobScript.submit`: new folder, script file written atomically, submit
+//     command, id; without and with the run cache) against two raw baselines, median of
+//     interleaved rounds and ratios (goal <= 1.05): the raw submit command alone on a script
+//     written beforehand (`sbatch --parsable`, `qsub -terse`), and what a user does without the
+//     library for each job: create its folder, write the script, run the submit command;
 //  2. one status poll of 100 live (held) jobs through the library's batched query vs 100 raw
 //     per-job queries (`squeue -h -j ID`, `qstat -j ID`), as the peers do;
 //  3. the cost of one command over SSH on the multiplexed connection vs a fresh `ssh` each time.
@@ -93,47 +95,69 @@ const SCHEDULERS: Scheduler[] = [
 async function benchScheduler(scheduler: Scheduler, root: string): Promise<void> {
   const ids: string[] = [];
   try {
-    // 1. submit: the raw command on a script already written vs the whole library submit
+    // 1. submit. Each round runs, in turn: the raw command on a script written once; the raw
+    // command after creating a new folder and writing the script there (plainly, as a user
+    // would); the library without and with the run cache (each in a new folder).
     const rawDir = `${root}/${scheduler.name}-raw`;
     await Deno.mkdir(rawDir);
-    const probe = new JobScript({
-      name: "bench",
-      body: "sleep 60",
-      backend: scheduler.backend,
-      rootdir: rawDir,
-      workdir: ".",
-      resources: { time: 5, ...scheduler.hold },
-    });
+    const jobAt = (name: string, workdir: string): JobScript =>
+      new JobScript({
+        name,
+        body: "sleep 60",
+        backend: scheduler.backend,
+        rootdir: root,
+        workdir,
+        resources: { time: 5, ...scheduler.hold },
+      });
+    const probe = jobAt("bench", rawDir);
     await Deno.writeTextFile(`${rawDir}/job.sh`, probe.render());
-    const rawTimes: number[] = [];
-    const libraryTimes: number[] = [];
+    const times = {
+      raw: [] as number[],
+      rawWrite: [] as number[],
+      lib: [] as number[],
+      libCache: [] as number[],
+    };
+    const cacheFolder = `${root}/${scheduler.name}-cache`;
     for (let round = 0; round < ROUNDS; round++) {
-      rawTimes.push(
+      times.raw.push(
         await timed(async () => {
           ids.push(scheduler.id(await raw(scheduler.rawSubmit("job.sh"), rawDir)));
         }),
       );
-      const job = new JobScript({
-        name: `bench-${round}`,
-        body: "sleep 60",
-        backend: scheduler.backend,
-        rootdir: root,
-        workdir: `${scheduler.name}-lib-${round}`,
-        resources: { time: 5, ...scheduler.hold },
-      });
-      libraryTimes.push(
+      const userDir = `${root}/${scheduler.name}-user-${round}`;
+      const userScript = jobAt(`bench-user-${round}`, userDir).render();
+      times.rawWrite.push(
         await timed(async () => {
-          const run = await job.submit({ transport: local, cacheFolder: "" });
-          ids.push(run.jobId);
+          await Deno.mkdir(userDir);
+          await Deno.writeTextFile(`${userDir}/job.sh`, userScript, { mode: 0o755 });
+          ids.push(scheduler.id(await raw(scheduler.rawSubmit("job.sh"), userDir)));
+        }),
+      );
+      const job = jobAt(`bench-${round}`, `${scheduler.name}-lib-${round}`);
+      times.lib.push(
+        await timed(async () => {
+          ids.push((await job.submit({ transport: local, cacheFolder: "" })).jobId);
+        }),
+      );
+      const cached = jobAt(`bench-cached-${round}`, `${scheduler.name}-libcache-${round}`);
+      times.libCache.push(
+        await timed(async () => {
+          ids.push((await cached.submit({ transport: local, cacheFolder })).jobId);
         }),
       );
     }
-    const rawMedian = median(rawTimes);
-    const libraryMedian = median(libraryTimes);
+    const [raw1, rawWrite, lib, libCache] = [times.raw, times.rawWrite, times.lib, times.libCache]
+      .map(median) as [number, number, number, number];
+    const rawCommand = scheduler.rawSubmit("FILE").join(" ");
+    const ratio = (a: number, b: number): string => (a / b).toFixed(3);
     console.log(
-      `${scheduler.name} submit (median of ${ROUNDS}, interleaved): library ${ms(libraryMedian)}` +
-        ` vs raw ${scheduler.rawSubmit("FILE").join(" ")} ${ms(rawMedian)}` +
-        ` -> ratio ${(libraryMedian / rawMedian).toFixed(3)} (goal <= 1.05)`,
+      `${scheduler.name} submit (median of ${ROUNDS}, interleaved; goal ratio <= 1.05):\n` +
+        `  raw ${rawCommand} alone (script written once):  ${ms(raw1)}\n` +
+        `  raw mkdir + write script + ${rawCommand}:        ${ms(rawWrite)}\n` +
+        `  library, no cache:   ${ms(lib)} -> ratio ${ratio(lib, raw1)} vs raw alone, ` +
+        `${ratio(lib, rawWrite)} vs raw with the script write\n` +
+        `  library, run cache:  ${ms(libCache)} -> ratio ${ratio(libCache, raw1)} vs raw alone, ` +
+        `${ratio(libCache, rawWrite)} vs raw with the script write`,
     );
 
     // 2. one poll of 100 held jobs: one batched library round vs 100 per-job commands

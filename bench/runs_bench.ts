@@ -2,7 +2,10 @@
 // Prints the scheduler commands per poll round (goal ≤ 3; a loop of one query per job needs
 // 10,000) and the peak memory of the process.
 //
-//   deno run -A bench/runs_bench.ts [scheduler ...] [--jobs N]     (default: slurm, 10000 jobs)
+//   deno run -A bench/runs_bench.ts [scheduler ... | all] [--jobs N]   (default: slurm, 10000 jobs)
+//
+// With several schedulers (or `all`), each one runs in its own process, so that one's memory
+// and garbage do not count against the next.
 
 import { AsyncResult } from "../src/async_result.ts";
 import { JobScript } from "../src/job_script.ts";
@@ -14,9 +17,28 @@ import type { SchedulerKind } from "../sim/types.ts";
 const args = [...Deno.args];
 const jobsFlag = args.indexOf("--jobs");
 const jobs = jobsFlag >= 0 ? Number(args.splice(jobsFlag, 2)[1]) : 10_000;
-const schedulers = (args.length > 0 ? args : ["slurm"]) as SchedulerKind[];
+const ALL: SchedulerKind[] = ["slurm", "pbs", "pbspro", "lsf", "sge"];
+const schedulers =
+  (args.includes("all") ? ALL : args.length > 0 ? args : ["slurm"]) as SchedulerKind[];
+const unknown = schedulers.filter((name) => !ALL.includes(name));
+if (unknown.length > 0) {
+  console.error(`Unknown scheduler "${unknown[0]}": expected ${ALL.join(", ")} or all`);
+  Deno.exit(2);
+}
 
 const MB = 1024 * 1024;
+
+if (schedulers.length > 1) {
+  for (const scheduler of schedulers) {
+    const { code } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", import.meta.filename!, scheduler, "--jobs", String(jobs)],
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (code !== 0) Deno.exit(code);
+  }
+  Deno.exit(0);
+}
 
 for (const scheduler of schedulers) {
   let peakRss = Deno.memoryUsage().rss;

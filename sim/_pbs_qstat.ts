@@ -61,6 +61,8 @@ export function printAttribute(
 ): string {
   let out = `    ${name}${resource === undefined ? "" : `.${resource}`} = `;
   let start = name.length + 7 + (resource === undefined ? 0 : resource.length + 1);
+  // Most values are one short piece: the same text without splitting (qstat -f of 10,000 jobs).
+  if (value.length + start < limit && !value.includes(",")) return `${out}${value}\n`;
   const pieces = value.split(",").filter((piece) => piece !== "");
   pieces.forEach((piece, index) => {
     if (piece.length + start < limit) {
@@ -300,21 +302,33 @@ function attributesOf(entry: PbsEntry, dialect: PbsDialect, engine: SimEngineApi
   return attributes;
 }
 
-/** Appends one `qstat -f` block to `parts`: `Job Id: <id>`, the attributes, a blank line. */
+/**
+ * Appends one `qstat -f` block to `parts`: `Job Id: <id>`, the attributes, a blank line.
+ * `dates` keeps the dates already formatted by this listing: jobs share submit and start
+ * seconds, and a job's ctime, qtime and etime are the same second.
+ */
 function fullBlock(
   entry: PbsEntry,
   dialect: PbsDialect,
   engine: SimEngineApi,
   parts: string[],
+  dates: Map<string, string>,
 ): void {
   const server = serverOf(entry.jobs[0]!, engine);
   const limit = dialect.kind === "pbspro" ? 78 : 77;
-  parts.push(`Job Id: ${entryId(entry, server)}\n`);
+  // The block is joined at once, so its pieces die young instead of living in `parts`.
+  const lines = [`Job Id: ${entryId(entry, server)}\n`];
   for (const attribute of attributesOf(entry, dialect, engine)) {
-    const value = attribute.time ? ctime(Number(attribute.value) * 1000) : attribute.value;
-    parts.push(printAttribute(attribute.name, attribute.resource, value, limit));
+    let value = attribute.value;
+    if (attribute.time) {
+      const date = dates.get(value) ?? ctime(Number(value) * 1000);
+      dates.set(value, date);
+      value = date;
+    }
+    lines.push(printAttribute(attribute.name, attribute.resource, value, limit));
   }
-  parts.push("\n");
+  lines.push("\n");
+  parts.push(lines.join(""));
 }
 
 function escapeXml(text: string): string {
@@ -373,7 +387,7 @@ function tableRow(entry: PbsEntry, dialect: PbsDialect, engine: SimEngineApi): s
 type Format = "table" | "full" | "xml";
 
 /**
- * Appends the rows to `parts`. Output is assembled as parts joined once, not by `+=`: a listing
+ * Appends the rows to `parts` (`dates`: see `fullBlock`). Output is assembled as parts joined once, not by `+=`: a listing
  * of 10,000 jobs would otherwise be a rope of a million pieces, slow to split and, kept in the
  * command log, ten times its flat size in memory.
  */
@@ -384,11 +398,12 @@ function render(
   engine: SimEngineApi,
   header: boolean,
   parts: string[],
+  dates: Map<string, string>,
 ): void {
   if (entries.length === 0) return;
   if (format === "xml") parts.push(xmlDocument(entries, dialect, engine));
   else if (format === "full") {
-    for (const entry of entries) fullBlock(entry, dialect, engine, parts);
+    for (const entry of entries) fullBlock(entry, dialect, engine, parts, dates);
   } else {
     if (header) parts.push(`${dialect.table.header[0]}\n${dialect.table.header[1]}\n`);
     for (const entry of entries) parts.push(tableRow(entry, dialect, engine));
@@ -445,11 +460,12 @@ export function qstat(ctx: SimCommandContext, dialect: PbsDialect): CommandResul
     const entries = listed(allEntries(engine, expand))
       .filter((entry) => mayShow(entry) && ownedByListedUser(entry));
     const parts: string[] = [];
-    render(entries, format, dialect, engine, true, parts);
+    render(entries, format, dialect, engine, true, parts, new Map());
     return { code: 0, stdout: parts.join(""), stderr: "" };
   }
 
   const parts: string[] = [];
+  const dates = new Map<string, string>();
   const errors: string[] = [];
   let code = 0;
   let header = true;
@@ -479,7 +495,7 @@ export function qstat(ctx: SimCommandContext, dialect: PbsDialect): CommandResul
       code = exitFor(PBSE.HISTJOBID);
       continue;
     }
-    render(shown, format, dialect, engine, header, parts);
+    render(shown, format, dialect, engine, header, parts, dates);
     if (format === "table") header = false;
   }
   return { code, stdout: parts.join(""), stderr: errors.join("") };

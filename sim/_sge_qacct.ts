@@ -9,8 +9,10 @@
  * the records whose job name matches NAME as an `fnmatch` pattern, without a summary, and
  * `error: job id N not found` / `error: job name NAME not found` (exit 1) when none match.
  * `-o OWNER` keeps that owner's records and heads the summary with an `OWNER` column; `-o`
- * alone groups the summary by owner. `-d DAYS` keeps jobs STARTED in the last DAYS days (a job
- * that never started has start time 0 and is dropped). Without `-j` only the summary is printed.
+ * alone groups the summary by owner (`-u` is the same as `-o`). `-d DAYS` keeps jobs STARTED in
+ * the last DAYS days (a job that never started has start time 0 and is dropped), or ENDED with
+ * `-E`. Without `-j` only the summary is printed. Checked against SGE 8.1.9 (`qacct -help`,
+ * `qacct -j`, `qacct -o USER -j`, `qacct -o`).
  * The summary's numbers row is printed only when the total wallclock is not 0.
  *
  * @module
@@ -36,10 +38,39 @@ export function qacctWallclock(job: SimJob): number {
   return Math.round(((job.endTime ?? job.startTime) - job.startTime) / 1000);
 }
 
+/** qacct's usage text after the version line, as SGE 8.1.9 prints it (`qacct -help`). */
+const USAGE = [
+  "usage: qacct [options]",
+  " [-ar [ar_id]]                     list [matching] advance reservations",
+  " [-A [account_string]]             list [matching] account",
+  " [-b begin_time]                   jobs started after",
+  " [-d days]                         jobs started during the last d days",
+  " [-D [department]]                 list [matching] department",
+  " [-e end_time]                     jobs started before",
+  " [-E]                              select job end time, not start",
+  " [[-f] acctfile]                   use alternate accounting file",
+  " [-g [groupid|groupname]]          list [matching] group",
+  " [-h [host]]                       list [matching] host",
+  " [-help]                           display this message",
+  " [-j [job_id|job_name|pattern]]    list all [matching] jobs",
+  " [-l attr=val,...]                 request given complex attributes",
+  " [-m]                              list only master tasks",
+  " [-o [owner]]                      list [matching] owner",
+  " [-u [owner]]                      list [matching] owner",
+  " [-pe [pe_name]]                   list [matching] parallel environment",
+  " [-P [project]]                    list [matching] project",
+  " [-q [queue]]                      list [matching] queue",
+  " [-slots [slots]]                  list [matching] job slots",
+  " [-t taskid[-taskid[:step]]]       list all [matching] tasks (requires -j option)",
+  "",
+  " begin_time, end_time              [[CC]YYMMDDhhmm[.SS]",
+  " queue                             [cluster_queue|queue_instance|queue_domain|pattern]",
+].join("\n") + "\n";
+
 /** Options of qacct.c that the emulator does not model (they are valid, so no usage error). */
 const UNMODELLED = new Set([
-  ...["-ar", "-A", "-b", "-D", "-e", "-E", "-f", "-g", "-h", "-l", "-m", "-P", "-pe", "-q"],
-  ...["-slots", "-t", "-u"],
+  ...["-ar", "-A", "-b", "-D", "-e", "-f", "-g", "-h", "-l", "-m", "-P", "-pe", "-q"],
+  ...["-slots", "-t"],
 ]);
 
 interface Selection {
@@ -49,6 +80,8 @@ interface Selection {
   owner?: string;
   byOwner: boolean;
   days?: number;
+  /** `-E`: `-d` selects by end time instead of start time. */
+  byEndTime: boolean;
 }
 
 /** C `fnmatch(pattern, name, 0)` for `*`, `?`, `[...]` (with `!`/`^` negation) and `\` escapes. */
@@ -80,12 +113,8 @@ function escapeRegExp(text: string): string {
 }
 
 function parseOptions(args: readonly string[], version: string): Selection | Output {
-  const usage = (): Output => ({
-    code: 1,
-    stdout: "",
-    stderr: `${version}\nusage: qacct [options]\n`,
-  });
-  const selection: Selection = { listAll: false, byOwner: false };
+  const usage = (): Output => ({ code: 1, stdout: "", stderr: `${version}\n${USAGE}` });
+  const selection: Selection = { listAll: false, byOwner: false, byEndTime: false };
   const takesValue = (i: number) => args[i + 1] !== undefined && !args[i + 1]!.startsWith("-");
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -98,7 +127,7 @@ function parseOptions(args: readonly string[], version: string): Selection | Out
         if (number !== null) selection.jobNumber = Number(number[1]);
         else selection.jobName = value;
       }
-    } else if (arg === "-o") {
+    } else if (arg === "-o" || arg === "-u") {
       if (takesValue(i)) selection.owner = args[++i]!;
       else selection.byOwner = true;
     } else if (arg === "-d") {
@@ -106,10 +135,16 @@ function parseOptions(args: readonly string[], version: string): Selection | Out
       if (days === null) return usage();
       selection.days = Number(days[1]);
       i++;
+    } else if (arg === "-E") {
+      selection.byEndTime = true;
     } else if (arg === "-help") {
-      return { code: 0, stdout: `${version}\nusage: qacct [options]\n`, stderr: "" };
+      return { code: 0, stdout: `${version}\n${USAGE}`, stderr: "" };
     } else if (UNMODELLED.has(arg)) {
-      return { code: 2, stdout: "", stderr: `qacct: option "${arg}" is not modelled by the simulator\n` };
+      return {
+        code: 2,
+        stdout: "",
+        stderr: `qacct: option "${arg}" is not modelled by the simulator\n`,
+      };
     } else return usage();
   }
   return selection;
@@ -186,7 +221,8 @@ export function runQacct(ctx: SimCommandContext, hooks: QacctHooks): Output {
         return false;
       }
     }
-    return since === undefined || (job.startTime ?? 0) >= since;
+    const time = selection.byEndTime ? job.endTime : job.startTime;
+    return since === undefined || (time ?? 0) >= since;
   });
   const oneJob = !selection.listAll &&
     (selection.jobNumber !== undefined || pattern !== undefined);

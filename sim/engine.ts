@@ -1015,8 +1015,11 @@ export class SimEngine implements SimEngineApi {
       job.stderrPath = paths.stderr;
     }
     // Files the scheduler creates at job start ($PBS_NODEFILE, $LSB_DJOB_HOSTFILE).
-    for (const [path, text] of Object.entries(job.request.jobFiles?.(job) ?? {})) {
-      this.#fs?.writeText(path, text);
+    // Only scripts that really run read them, so model mode skips the disk writes.
+    if (this.#execution === "shell") {
+      for (const [path, text] of Object.entries(job.request.jobFiles?.(job) ?? {})) {
+        this.#fs?.writeText(path, text);
+      }
     }
     this.#emit(job);
     this.#notifyDependents(job);

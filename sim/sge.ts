@@ -9,6 +9,7 @@
 import { basename, isAbsolute, join, normalize } from "node:path/posix";
 import { column, ctime, usDateTime } from "./_format.ts";
 import { splitWords } from "./_getopt.ts";
+import { qacctWallclock, runQacct } from "./_sge_qacct.ts";
 import type {
   SimCommand,
   SimCommandContext,
@@ -1053,10 +1054,10 @@ function plain(key: string, value: string): string {
   return `${key.padEnd(13)}${value}\n`;
 }
 
-function qacctRecord(engine: SimEngineApi, job: SimJob): string {
+function qacctRecord(job: SimJob): string {
   const r = job.request;
   const ranJob = job.startTime !== undefined;
-  const wallclock = ranJob ? Math.round(((job.endTime ?? 0) - job.startTime!) / 1000) : 0;
+  const wallclock = qacctWallclock(job);
   const bySoftLimit = job.state === "TIMEOUT" && annotation(job, "softLimitKills") !== undefined;
   const killedByLimit = job.state === "TIMEOUT" && !bySoftLimit;
   const killed = bySoftLimit || job.state === "CANCELLED" || job.state === "PREEMPTED" ||
@@ -1127,32 +1128,15 @@ function qacctRecord(engine: SimEngineApi, job: SimJob): string {
   out += plain("arid", "undefined");
   out += plain("ar_sub_time", "undefined");
   out += plain("category", annotation(job, "category") ?? "NONE");
-  void engine;
   return out;
 }
 
-const qacct: SimCommand = (ctx) => {
-  const engine = ctx.engine;
-  const index = ctx.args.indexOf("-j");
-  const target = index >= 0 ? ctx.args[index + 1] : undefined;
-  const known = engine.accounting().filter((job) =>
-    job.startTime !== undefined || inErrorState(job)
-  );
-  if (target === undefined) {
-    return ok(known.map((job) => qacctRecord(engine, job)).join(""));
-  }
-  const numeric = /^\d+$/.test(target);
-  const jobs = known.filter((job) =>
-    numeric ? (job.arrayJobId ?? job.id) === Number(target) : job.request.name === target
-  );
-  if (jobs.length === 0) {
-    return fail(
-      1,
-      numeric ? `error: job id ${target} not found\n` : `error: job name ${target} not found\n`,
-    );
-  }
-  return ok(jobs.map((job) => qacctRecord(engine, job)).join(""));
-};
+const qacct: SimCommand = (ctx) =>
+  runQacct(ctx, {
+    version: VERSION,
+    hasRecord: (job) => job.startTime !== undefined || inErrorState(job),
+    record: qacctRecord,
+  });
 
 // -----------------------------------------------------------------------------------------------
 // The emulator

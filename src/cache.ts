@@ -12,9 +12,10 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { ClusterjobError, InvalidValueError } from "./errors.ts";
 import type { StatusCode } from "./status.ts";
+import { prepareCacheWrite } from "./_cache_write.ts";
 
 /**
  * The version of the cache file format this library writes and reads.
@@ -267,20 +268,7 @@ export async function readCacheFile(path: string): Promise<CacheRecord | undefin
  * @param record What to store.
  */
 export async function writeCacheFile(path: string, record: CacheRecord): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${crypto.randomUUID()}.tmp`;
-  try {
-    await Deno.writeTextFile(temporary, JSON.stringify(record, null, 2) + "\n", {
-      mode: 0o600,
-      createNew: true,
-    });
-    // The mode given at creation is reduced by the umask; 0600 must hold whatever the umask is.
-    await Deno.chmod(temporary, 0o600);
-    await Deno.rename(temporary, path);
-  } catch (error) {
-    await Deno.remove(temporary).catch(() => {});
-    throw error;
-  }
+  await prepareCacheWrite(path).commit(record);
 }
 
 /**

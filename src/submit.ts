@@ -24,15 +24,15 @@ import {
   InterruptedSubmissionError,
   readCacheFile,
   removeCacheFile,
-  writeCacheFile,
 } from "./cache.ts";
 import { defaultCacheId } from "./_cache_id.ts";
+import { prepareCacheWrite } from "./_cache_write.ts";
 import { defaultTransport } from "./_defaults.ts";
 import { SubmitError } from "./errors.ts";
 import { isEmptyScript, runLocalScript } from "./_local_script.ts";
 import { maxSleepSeconds } from "./_poller.ts";
 import { Status } from "./status.ts";
-import type { Transport } from "./transport.ts";
+import type { CommandOutput, Transport } from "./transport.ts";
 
 /**
  * Options of {@linkcode submitJob} / `JobScript.submit`.
@@ -109,9 +109,12 @@ export async function submitJob(job: JobScript, options: SubmitOptions = {}): Pr
 
   const transport = options.transport ?? defaultTransport(job.remote);
   const cacheFolder = options.cacheFolder ?? job.cacheFolder;
-  const cacheId = options.cacheId ?? await defaultCacheId(job, script, auxScripts);
   const cacheFile = cacheFolder
-    ? cacheFilePath(cacheFolder, options.cachePrefix ?? job.cachePrefix, cacheId)
+    ? cacheFilePath(
+      cacheFolder,
+      options.cachePrefix ?? job.cachePrefix,
+      options.cacheId ?? await defaultCacheId(job, script, auxScripts),
+    )
     : undefined;
   const polling = options.polling ? { polling: options.polling } : {};
 
@@ -132,19 +135,21 @@ export async function submitJob(job: JobScript, options: SubmitOptions = {}): Pr
   }
 
   const directory = job.workingDirectory();
-  await transport.mkdir(directory);
-  for (const [name, text] of Object.entries(auxScripts)) {
-    await writeScript(transport, join(directory, name), text, directory);
-  }
-  await writeScript(transport, job.scriptPath(), script, directory);
-  signal?.throwIfAborted();
-  if (prologue !== undefined && !isEmptyScript(prologue)) {
-    await runLocalScript("prologue", prologue, signal ? { signal } : {});
-  }
-  signal?.throwIfAborted();
-
-  if (cacheFile !== undefined) {
-    await writeCacheFile(cacheFile, {
+  // Creating a file costs more than filling and renaming it, so both cache writes create their
+  // temporary file ahead, where it overlaps other work: the marker's while the scripts are
+  // written, the run record's while the submit command runs. Each is settled on every path.
+  const marker = cacheFile !== undefined ? prepareCacheWrite(cacheFile) : undefined;
+  try {
+    await writeScripts(transport, directory, [
+      ...Object.entries(auxScripts).map(([name, text]) => [join(directory, name), text] as const),
+      [job.scriptPath(), script],
+    ]);
+    signal?.throwIfAborted();
+    if (prologue !== undefined && !isEmptyScript(prologue)) {
+      await runLocalScript("prologue", prologue, signal ? { signal } : {});
+    }
+    signal?.throwIfAborted();
+    await marker?.commit({
       format: "clusterjob-run",
       version: 1,
       phase: "submitting",
@@ -153,18 +158,30 @@ export async function submitJob(job: JobScript, options: SubmitOptions = {}): Pr
       transport: transport.name,
       updatedAt: new Date(transport.clock.now()).toISOString(),
     });
+  } catch (error) {
+    await marker?.discard();
+    throw error;
   }
   const command = job.backend.submitCommand(job.filename);
-  // If this throws (connection lost, timeout, abort) the job may exist: the marker stays.
-  const output = await transport.run(command.argv, {
+  const submitting = transport.run(command.argv, {
     cwd: directory,
     ...(command.stdinScript ? { stdin: script } : {}),
     ...(signal ? { signal } : {}),
   });
+  const record = cacheFile !== undefined ? prepareCacheWrite(cacheFile) : undefined;
+  let output: CommandOutput;
+  try {
+    // If this throws (connection lost, timeout, abort) the job may exist: the marker stays.
+    output = await submitting;
+  } catch (error) {
+    await record?.discard();
+    throw error;
+  }
   let jobId: string;
   try {
     jobId = job.backend.parseJobId(output, command.argv);
   } catch (error) {
+    await record?.discard();
     // A refusal (non-zero exit) created no job; an unreadable success may have: keep the marker.
     if (cacheFile !== undefined && output.code !== 0) await removeCacheFile(cacheFile);
     if (error instanceof SubmitError) throw error;
@@ -182,7 +199,7 @@ export async function submitJob(job: JobScript, options: SubmitOptions = {}): Pr
     ...(cacheFile !== undefined ? { cacheFile } : {}),
     ...polling,
   });
-  await run.dump();
+  await record?.commit(run.toRecord());
   return run;
 }
 
@@ -190,14 +207,30 @@ function join(directory: string, name: string): string {
   return name.startsWith("/") ? name : `${directory.replace(/\/+$/, "")}/${name}`;
 }
 
-/** Writes an executable script, creating its folder when it lies below the working directory. */
-async function writeScript(
+/**
+ * Creates the working directory, then the folders of scripts that lie below it, then writes the
+ * executable scripts, each step's independent parts at once. Every write is waited for before an
+ * error is thrown, so nothing is still being written once submission has failed.
+ */
+async function writeScripts(
   transport: Transport,
-  path: string,
-  text: string,
   directory: string,
+  scripts: ReadonlyArray<readonly [path: string, text: string]>,
 ): Promise<void> {
-  const folder = dirname(path);
-  if (folder !== directory && folder !== ".") await transport.mkdir(folder);
-  await transport.writeFile(path, text, { mode: 0o755 });
+  await transport.mkdir(directory);
+  const folders = new Set(
+    scripts.map(([path]) => dirname(path)).filter((folder) =>
+      folder !== directory && folder !== "."
+    ),
+  );
+  await settleAll([...folders].map((folder) => transport.mkdir(folder)));
+  await settleAll(scripts.map(([path, text]) => transport.writeFile(path, text, { mode: 0o755 })));
+}
+
+/** Waits for every promise, then rejects with the first failure, if any. */
+async function settleAll(promises: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((result) =>
+    result.status === "rejected"
+  );
+  if (failed) throw failed.reason;
 }

@@ -297,6 +297,103 @@ Deno.test("sge accounting: array records merge; the truncated or missing are han
   );
 });
 
+/** A verbatim capture from a real SGE 8.1.9 (see test/fixtures/sge/README.md). */
+async function bulkCapture(
+  name: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const read = (extension: string) =>
+    Deno.readTextFile(new URL(`./fixtures/sge/${name}.${extension}`, import.meta.url));
+  return {
+    code: Number((await read("rc")).trim()),
+    stdout: await read("out"),
+    stderr: await read("err"),
+  };
+}
+
+Deno.test("sge accounting: one or two ids per id, more in one qacct -j listing", () => {
+  assert.deepEqual(sge.accountingCommands([]), []);
+  assert.deepEqual(sge.accountingCommands(["7"]), [{ argv: ["qacct", "-j", "7"], ids: ["7"] }]);
+  assert.deepEqual(sge.accountingCommands(["7", "8", "9"]), [
+    { argv: ["qacct", "-j"], ids: ["7", "8", "9"] },
+  ]);
+  const ids = Array.from({ length: 10_000 }, (_, i) => String(i + 1));
+  const [bulk, ...rest] = sge.accountingCommands(ids);
+  assert.deepEqual(rest, []);
+  assert.deepEqual(bulk?.argv, ["qacct", "-j"]);
+  assert.equal(bulk?.ids.length, 10_000);
+  const owned = createSgeBackend({ accountingOwner: "cjtest" });
+  assert.deepEqual(owned.accountingCommands(["7", "8", "9"])[0]?.argv, [
+    "qacct",
+    "-o",
+    "cjtest",
+    "-j",
+  ]);
+  assert.deepEqual(owned.accountingCommands(["7"])[0]?.argv, ["qacct", "-j", "7"]);
+  assert.throws(
+    () => createSgeBackend({ accountingOwner: "a b" }),
+    (error) => error instanceof InvalidValueError && error.field === "accountingOwner",
+  );
+});
+
+Deno.test("sge accounting: the real bulk listing gives each asked id its record", async () => {
+  const output = await bulkCapture("qacct-o-owner-j");
+  const backend = createSgeBackend({ accountingOwner: "cjtest" });
+  const infos = backend.parseAccounting(output, ["12", "14", "16", "20", "184", "999"]);
+  assert.deepEqual([...infos.keys()].sort(), ["12", "14", "16", "184", "20"]);
+  assert.deepEqual(infos.get("12"), { status: Status.COMPLETED, state: "failed 0", exitCode: 0 });
+  assert.deepEqual(infos.get("14"), { status: Status.FAILED, state: "failed 0", exitCode: 3 });
+  assert.equal(infos.get("16")?.status, Status.FAILED);
+  assert.match(infos.get("16")?.reason ?? "", /^timeout: failed 37: qmaster enforced h_rt/);
+  assert.deepEqual(infos.get("20"), {
+    status: Status.CANCELLED,
+    state: "failed 100",
+    exitCode: 137,
+    reason: "killed (qdel): failed 100: assumedly after job",
+  });
+  // The same records read one id at a time give the same answers.
+  for (const id of ["12", "14", "16", "20"]) {
+    const start = output.stdout.indexOf(`jobnumber    ${id} `);
+    const from = output.stdout.lastIndexOf("=".repeat(62), start);
+    const to = output.stdout.indexOf("\n=", start);
+    const single = { code: 0, stdout: output.stdout.slice(from, to + 1), stderr: "" };
+    assert.deepEqual(sge.parseAccounting(single, [id]).get(id), infos.get(id), id);
+  }
+});
+
+Deno.test("sge accounting: a bulk listing without records, cut short or failing", async () => {
+  const none = await bulkCapture("qacct-o-owner-j-none");
+  assert.equal(sge.parseAccounting(none, ["1", "2", "3"]).size, 0);
+  const full = await bulkCapture("qacct-o-owner-j");
+  const cut = { ...full, stdout: full.stdout.slice(0, full.stdout.indexOf("OWNER")) };
+  assert.throws(
+    () => sge.parseAccounting(cut, ["12", "14", "16"]),
+    (error) => error instanceof QueryError && error.message.includes("Total System Usage"),
+  );
+  assert.throws(
+    () => sge.parseAccounting({ code: 0, stdout: "", stderr: "" }, ["1", "2", "3"]),
+    QueryError,
+  );
+  assert.throws(
+    () =>
+      sge.parseAccounting({
+        code: 0,
+        stdout: `${"=".repeat(62)}\njobnumber 1\n!!! garbage\nTotal System Usage\n`,
+        stderr: "",
+      }, ["1", "2", "3"]),
+    /Cannot parse qacct line "!!! garbage"/,
+  );
+  // "job id N not found" only means "absent" for a per-id query; a listing that fails failed.
+  assert.throws(
+    () =>
+      sge.parseAccounting({
+        code: 1,
+        stdout: "no jobs running since startup\n",
+        stderr: "/var/lib/gridengine/default/common/accounting: No such file or directory\n",
+      }, ["1", "2", "3"]),
+    (error) => error instanceof QueryError && error.message.includes("No such file"),
+  );
+});
+
 Deno.test("sge cancel: qdel with every id", () => {
   assert.deepEqual(sge.cancelCommand(["4", "5"]), ["qdel", "4", "5"]);
 });

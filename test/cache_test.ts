@@ -12,6 +12,8 @@ import {
   writeCacheFile,
 } from "../src/cache.ts";
 import { InvalidValueError } from "../src/errors.ts";
+import { realClock } from "../src/clock.ts";
+import { prepareCacheWrite } from "../src/_cache_write.ts";
 
 const run: RunRecord = {
   format: "clusterjob-run",
@@ -167,5 +169,43 @@ Deno.test("clearCache removes only our prefix's run records and stale temporary 
     assert.deepEqual(left, ["clusterjob.settings.json", "notes.txt", "other.a.json"]);
     assert.equal(await clearCache(folder, "other"), 1);
     assert.equal(await clearCache(`${folder}/missing`), 0);
+  });
+});
+
+Deno.test("a prepared write stays invisible until commit, is 0600 whatever the umask, and discard leaves nothing", async () => {
+  await withFolder(async (root) => {
+    const folder = `${root}/new`;
+    const path = `${folder}/clusterjob.x.json`;
+    const names = async () => (await Array.fromAsync(Deno.readDir(folder))).map((e) => e.name);
+    await writeCacheFile(path, marker);
+    const previous = Deno.umask(0o277); // would leave the owner read-only
+    let committed: ReturnType<typeof prepareCacheWrite>;
+    try {
+      committed = prepareCacheWrite(path);
+      const discarded = prepareCacheWrite(path);
+      for (let i = 0; i < 250 && (await names()).length < 3; i++) await realClock.sleep(20);
+      assert.equal((await names()).length, 3, "both temporary files are created");
+      assert.deepEqual(await readCacheFile(path), marker, "the cache file is untouched");
+      await discarded.discard();
+      await committed.commit(run);
+    } finally {
+      Deno.umask(previous);
+    }
+    assert.deepEqual(await names(), ["clusterjob.x.json"]);
+    assert.deepEqual(await readCacheFile(path), run);
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    await committed.discard(); // after a commit: nothing to do
+    assert.deepEqual(await readCacheFile(path), run);
+  });
+});
+
+Deno.test("a prepared write that cannot create its file fails at commit; discard is quiet", async () => {
+  await withFolder(async (root) => {
+    await Deno.writeTextFile(`${root}/file`, "not a folder");
+    const path = `${root}/file/clusterjob.x.json`;
+    await assert.rejects(prepareCacheWrite(path).commit(run));
+    await prepareCacheWrite(path).discard();
+    await assert.rejects(writeCacheFile(path, run));
+    assert.deepEqual((await Array.fromAsync(Deno.readDir(root))).map((e) => e.name), ["file"]);
   });
 });

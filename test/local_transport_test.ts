@@ -134,6 +134,56 @@ Deno.test("LocalTransport.run() rejects with the abort reason and kills the comm
   await assert.rejects(local.run(["true"], { timeout: -1 }), InvalidValueError);
 });
 
+Deno.test("LocalTransport.run() abort kills the whole process group, grandchildren included", async () => {
+  await withTempDir(async (dir) => {
+    const pidFile = join(dir, "grandchild.pid");
+    const controller = new AbortController();
+    const running = local.run(["sh", "-c", `sleep 30 & echo $! > "${pidFile}"; wait`], {
+      signal: controller.signal,
+    });
+    for (let i = 0; i < 100 && !(await Deno.stat(pidFile).then(() => true, () => false)); i++) {
+      await realClock.sleep(20);
+    }
+    const started = performance.now();
+    controller.abort(new Error("stop"));
+    await assert.rejects(running, /stop/);
+    assert.ok(performance.now() - started < 5_000, "returned promptly");
+    const grandchild = Number(await Deno.readTextFile(pidFile));
+    for (let i = 0; i < 50 && alive(grandchild); i++) await realClock.sleep(50);
+    assert.equal(alive(grandchild), false, `grandchild ${grandchild} still alive`);
+  });
+});
+
+/** The process group of process `pid` (`self` for this one), from `/proc/<pid>/stat`. */
+function processGroup(pid: string): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+}
+
+Deno.test({
+  name: "LocalTransport.run() gives a command its own process group only when it may be killed",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    // A group of its own needs fork() of this whole process (~2.5 ms a command); a command
+    // that nothing can kill (no timeout, no signal) is spawned plainly, in our group.
+    const groupOf = async (options: { timeout?: number; signal?: AbortSignal }) => {
+      const output = await local.run(["sh", "-c", 'echo "$$"; cat "/proc/$$/stat"'], options);
+      const [pid, stat = ""] = output.stdout.split("\n");
+      return {
+        pid: Number(pid),
+        group: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]),
+      };
+    };
+    const ours = processGroup("self");
+    assert.equal((await groupOf({})).group, ours);
+    for (const options of [{ timeout: 10_000 }, { signal: new AbortController().signal }]) {
+      const { pid, group } = await groupOf(options);
+      assert.notEqual(group, ours);
+      assert.equal(group, pid, "the command leads its own group");
+    }
+  },
+});
+
 Deno.test("LocalTransport.writeFile() replaces atomically with the requested mode", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "job 'script'.sh");

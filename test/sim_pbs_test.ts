@@ -336,6 +336,37 @@ Deno.test("Torque tracejob reports Exit_status once the job left qstat", async (
   );
 });
 
+Deno.test("Torque tracejob shows the end record only once accounting has it", async () => {
+  await using cluster = new SimCluster({
+    scheduler: "pbs",
+    execution: "model",
+    engine: { accountingLagMs: 60_000 },
+    model: () => ({ runtimeSeconds: 60, exitCode: 3 }),
+  });
+  const transport = cluster.transport();
+  await transport.run(["qsub"], { stdin: "#!/bin/bash\n" });
+  await cluster.advance(90_000);
+  const early = await transport.run(["tracejob", "1"]);
+  assert.match(early.stdout, /Job Run at request/);
+  assert.doesNotMatch(early.stdout, /Exit_status=/);
+  await cluster.advance(60_000);
+  assert.match((await transport.run(["tracejob", "1"])).stdout, /S {4}Exit_status=3 /);
+});
+
+Deno.test("Torque qstat -f with many ids answers each in operand order, arrays and unknown ids too", async () => {
+  await using cluster = torque();
+  const transport = cluster.transport();
+  for (let i = 0; i < 300; i++) await transport.run(["qsub", "-N", `job${i}`], { stdin: SCRIPT });
+  await transport.run(["qsub", "-t", "1-2"], { stdin: SCRIPT });
+  const ids = ["301[]", "999", ...Array.from({ length: 300 }, (_, i) => `${300 - i}.login1`)];
+  const out = await transport.run(["qstat", "-f", ...ids]);
+  assert.equal(out.code, 153);
+  assert.equal(out.stderr, "qstat: Unknown Job Id Error 999.login1\n");
+  const listed = [...out.stdout.matchAll(/^Job Id: (\S+)$/gm)].map((match) => match[1]);
+  assert.deepEqual(listed, ["301[].login1", ...ids.slice(2)]);
+  assert.match(out.stdout, /^Job Id: 1\.login1\n {4}Job_Name = job0\n/m);
+});
+
 Deno.test("Torque in shell mode: the job runs in $HOME with PBS variables, name.o<seq>/.e<seq>, -j oe, -d", async () => {
   await using cluster = new SimCluster({ scheduler: "pbs", execution: "shell" });
   const transport = cluster.transport();

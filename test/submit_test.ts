@@ -2,6 +2,7 @@
 // submit command, refusals, and the cache semantics (cached, retry, force, interrupted submits).
 
 import assert from "node:assert/strict";
+import { dirname } from "node:path/posix";
 import { AsyncResult } from "../src/async_result.ts";
 import { InterruptedSubmissionError, readCacheFile } from "../src/cache.ts";
 import { LocalScriptError, SubmitError } from "../src/errors.ts";
@@ -215,4 +216,69 @@ Deno.test("an aborted submission submits nothing", async () => {
   controller.abort(new Error("stop"));
   await assert.rejects(submitJob(job(), { transport: cluster, signal: controller.signal }), /stop/);
   assert.equal(cluster.calls.length, 0);
+});
+
+/** A fake cluster whose files need their folder first, and whose writes can be made to fail. */
+class StrictFakeCluster extends FakeCluster {
+  failWrite: string | undefined;
+  override mkdir(path: string): Promise<void> {
+    for (let dir = path; dir !== "/" && dir !== "."; dir = dirname(dir)) this.dirs.add(dir);
+    return Promise.resolve();
+  }
+  override writeFile(path: string, text: string, options: { mode?: number } = {}): Promise<void> {
+    if (!this.dirs.has(dirname(path))) {
+      return Promise.reject(new TransportError(this.name, `Cannot write "${path}": no folder`));
+    }
+    if (path === this.failWrite) {
+      return Promise.reject(new TransportError(this.name, `Cannot write "${path}": disk full`));
+    }
+    return super.writeFile(path, text, options);
+  }
+}
+
+Deno.test("a job script in a sub-folder gets its folder before any script is written", async () => {
+  const cluster = new StrictFakeCluster();
+  const script = job({ filename: "sub/dir/job.sh", auxScripts: { "x.sh": "echo x", "y.sh": "" } });
+  await submitJob(script, { transport: cluster });
+  const directory = script.workingDirectory();
+  assert.equal(script.scriptPath(), `${directory}/sub/dir/job.sh`);
+  assert.equal(cluster.files.get(script.scriptPath())?.text, script.render());
+  for (const name of ["x.sh", "y.sh"]) {
+    assert.equal(cluster.files.get(`${directory}/${name}`)?.mode, 0o755, name);
+  }
+  assert.deepEqual(cluster.callsOf("fakesub")[0]?.argv, ["fakesub", "sub/dir/job.sh"]);
+});
+
+Deno.test("a failed submission leaves no temporary file in the cache folder", async () => {
+  await withFolder(async (folder) => {
+    const names = async () => (await Array.fromAsync(Deno.readDir(folder))).map((e) => e.name);
+    // a script that cannot be written: nothing submitted, nothing cached
+    const cluster = new StrictFakeCluster();
+    const script = job({ cacheFolder: folder, auxScripts: { "helper.sh": "true" } });
+    cluster.failWrite = `${script.workingDirectory()}/helper.sh`;
+    await assert.rejects(submitJob(script, { transport: cluster }), /disk full/);
+    assert.equal(cluster.callsOf("fakesub").length, 0);
+    assert.deepEqual(await names(), []);
+    // the connection drops during the submit command: the marker alone stays
+    cluster.failWrite = undefined;
+    cluster.submitAnswers.push(new TransportError("fake", "ssh: connection lost"));
+    await assert.rejects(submitJob(script, { transport: cluster }), /connection lost/);
+    const [markerFile, ...others] = await names();
+    assert.deepEqual(others, []);
+    assert.equal((await readCacheFile(`${folder}/${markerFile}`))?.phase, "submitting");
+    // an aborted submission before the command: the marker was never written
+    const aborting = new StrictFakeCluster();
+    const controller = new AbortController();
+    const other = job({ name: "other", cacheFolder: folder });
+    const original = aborting.writeFile.bind(aborting);
+    aborting.writeFile = (path, text, options) => {
+      controller.abort(new Error("stop"));
+      return original(path, text, options);
+    };
+    await assert.rejects(
+      submitJob(other, { transport: aborting, signal: controller.signal }),
+      /stop/,
+    );
+    assert.deepEqual(await names(), [markerFile]);
+  });
 });

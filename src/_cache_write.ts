@@ -1,0 +1,89 @@
+/**
+ * The one atomic write of a cache file, split in two so that its costly half can run early:
+ * {@linkcode prepareCacheWrite} creates the private temporary file (creating a file costs as much
+ * as the rest of the write together), {@linkcode PreparedCacheWrite.commit} fills it and renames
+ * it over the cache file. Submission prepares the run record's file while the submit command
+ * runs, so saving the job id costs a write and a rename. Internal module.
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+import type { CacheRecord } from "./cache.ts";
+
+/** A cache file write whose temporary file is being created; settle it with one of the two. */
+export interface PreparedCacheWrite {
+  /**
+   * Writes `record` to the temporary file and renames it over the cache file, so a reader sees
+   * the old record or the new one, never a part. Rejects with the file-system error (the
+   * temporary file is then removed).
+   */
+  commit(record: CacheRecord): Promise<void>;
+  /** Removes the temporary file; the cache file is left as it was. Safe after `commit`. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Starts creating the temporary file `<path>.<uuid>.tmp` (mode 0600 whatever the umask, in a
+ * folder created 0700 when it is missing). Never rejects by itself: a failure to create the file
+ * is reported by `commit`.
+ */
+export function prepareCacheWrite(path: string): PreparedCacheWrite {
+  const temporary = `${path}.${crypto.randomUUID()}.tmp`;
+  const created = createPrivateFile(temporary, dirname(path));
+  created.catch(() => {}); // reported by commit; discard has nothing to remove
+  let settled = false;
+  return {
+    async commit(record: CacheRecord): Promise<void> {
+      settled = true;
+      const file = await created;
+      try {
+        try {
+          await writeAll(file, new TextEncoder().encode(JSON.stringify(record, null, 2) + "\n"));
+        } finally {
+          file.close();
+        }
+        await Deno.rename(temporary, path);
+      } catch (error) {
+        await Deno.remove(temporary).catch(() => {});
+        throw error;
+      }
+    },
+    async discard(): Promise<void> {
+      if (settled) return;
+      settled = true;
+      const file = await created.catch(() => undefined);
+      if (file === undefined) return;
+      file.close();
+      await Deno.remove(temporary).catch(() => {});
+    },
+  };
+}
+
+/** Creates `path` new, open for writing, mode 0600; creates `folder` (0700) only when missing. */
+async function createPrivateFile(path: string, folder: string): Promise<Deno.FsFile> {
+  const create = () => Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+  let file: Deno.FsFile;
+  try {
+    file = await create();
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    await Deno.mkdir(folder, { recursive: true, mode: 0o700 });
+    file = await create();
+  }
+  try {
+    // The mode given at creation is reduced by the umask; 0600 must hold whatever the umask is.
+    await Deno.chmod(path, 0o600);
+    return file;
+  } catch (error) {
+    file.close();
+    await Deno.remove(path).catch(() => {});
+    throw error;
+  }
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let written = 0; written < bytes.length;) {
+    written += await file.write(bytes.subarray(written));
+  }
+}
