@@ -126,4 +126,11 @@ export interface Backend {
   parseAccounting(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo>;
   /** The command that cancels `ids`. */
   cancelCommand(ids: readonly string[]): string[];
+  /**
+   * Longest sensible sleep between polls, in seconds, when the scheduler forgets finished jobs
+   * quickly and its accounting can only be asked one job at a time (Torque: `qstat` shows a
+   * finished job for `keep_completed`, after that only `tracejob <id>` knows it). Polling at
+   * least this often finds finished jobs in the one batched status query. Optional.
+   */
+  readonly maxPollInterval?: number;
 }

@@ -167,4 +167,7 @@ export const pbs: Backend = Object.freeze({
   accountingCommands,
   parseAccounting,
   cancelCommand: qdelCommand,
+  // keep_completed is 300 s by default: poll within it, so finished jobs are read from the one
+  // batched `qstat -f` (state C, exit_status) rather than from one `tracejob` per job.
+  maxPollInterval: 240,
 });

@@ -94,6 +94,10 @@ export function validateBackend(value: unknown): Backend {
   if (typeof candidate.prefix !== "string" || !/^#\S*$/.test(candidate.prefix)) {
     problems.push('prefix must be a string starting with "#" without spaces (e.g. "#SBATCH")');
   }
+  const poll = candidate.maxPollInterval;
+  if (poll !== undefined && (typeof poll !== "number" || !Number.isFinite(poll) || poll <= 0)) {
+    problems.push("maxPollInterval must be a positive number of seconds when given");
+  }
   const envVars = candidate.envVars;
   if (typeof envVars !== "object" || envVars === null) {
     problems.push(`envVars must be an object with ${CORE_VARIABLES.join(", ")}`);

@@ -343,7 +343,7 @@ export class AsyncResult {
     const tracking: Tracking = { nextDue: 0, failures: 0 };
     this.#client = {
       jobId: this.jobId,
-      maxSleepMs: this.maxSleepInterval * 1000,
+      maxSleepMs: Math.min(this.maxSleepInterval, this.backend.maxPollInterval ?? Infinity) * 1000,
       vanishGraceMs: polling.vanishGraceMs,
       maxQueryFailures: polling.maxQueryFailures,
       queryTimeoutMs: polling.queryTimeoutMs,

@@ -76,3 +76,13 @@ Deno.test("validateBackend: names every missing or malformed member", () => {
     /cancelCommand must be a function/,
   );
 });
+
+Deno.test("validateBackend() accepts a positive maxPollInterval and rejects anything else", () => {
+  assert.equal(validateBackend({ ...slurm, maxPollInterval: 240 }).maxPollInterval, 240);
+  for (const bad of [0, -5, Number.NaN, "240"]) {
+    assert.throws(
+      () => validateBackend({ ...slurm, maxPollInterval: bad }),
+      (error) => error instanceof BackendError && error.message.includes("maxPollInterval"),
+    );
+  }
+});

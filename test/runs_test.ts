@@ -76,6 +76,22 @@ Deno.test("wait polls on the back-off schedule in virtual time and resets it on 
   assert.ok(run.successful());
 });
 
+Deno.test("a backend's maxPollInterval caps the back-off below the job's own cap", async () => {
+  const cluster = new FakeCluster();
+  const jobId = cluster.addJob(pendingRunningDone(100, 400));
+  const run = new AsyncResult({
+    jobId,
+    backend: { ...fakeBackend, maxPollInterval: 20 },
+    transport: cluster,
+    maxSleepInterval: 60,
+  });
+  assert.equal(await run.wait(), Status.COMPLETED);
+  const times = cluster.callsOf("fakestat").map((call) => call.at);
+  const gaps = times.slice(1).map((at, i) => at - times[i]!);
+  assert.equal(Math.max(...gaps), 20);
+  assert.ok(times.at(-1)! >= 400 && times.at(-1)! <= 420);
+});
+
 Deno.test("runs waiting together share one status command per round", async () => {
   const cluster = new FakeCluster();
   const runs = Array.from(
