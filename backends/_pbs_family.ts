@@ -9,9 +9,10 @@ import { QueryError } from "../src/errors.ts";
 import type { Resources } from "../src/resources.ts";
 import { Status, type StatusCode } from "../src/status.ts";
 import type { CommandOutput } from "../src/transport.ts";
-import type { CoreVariable, JobInfo } from "./backend.ts";
+import type { CoreVariable, JobInfo, QueryCommand, SubmitCommand } from "./backend.ts";
 import {
   addInfo,
+  chunkedQueries,
   directiveValue,
   formatHms,
   jobInfo,
@@ -21,6 +22,7 @@ import {
   pbsExtraLines,
   queryFailed,
   requireSubmitSuccess,
+  scriptArgument,
 } from "./_common.ts";
 
 /** Header prefix of both PBS flavours. */
@@ -252,6 +254,29 @@ export function parseQstatStatus(
     if (id !== undefined) addInfo(result, id, pbsJobInfo(job, argv));
   }
   return result;
+}
+
+/** Both flavours submit with `qsub FILE`. */
+export function qsubCommand(filename: string): SubmitCommand {
+  return { argv: ["qsub", scriptArgument(filename)] };
+}
+
+/** Both flavours' live status query: `qstat -f ID …`. */
+function qstatFullArgv(ids: readonly string[]): string[] {
+  return ["qstat", "-f", ...ids];
+}
+
+/** The status commands of both flavours: `qstat -f ID …`, in chunks. */
+export function qstatStatusCommands(ids: readonly string[]): QueryCommand[] {
+  return chunkedQueries(ids, qstatFullArgv);
+}
+
+/** Parses the output of one of {@linkcode qstatStatusCommands}. */
+export function parseQstatFullStatus(
+  output: CommandOutput,
+  ids: readonly string[],
+): Map<string, JobInfo> {
+  return parseQstatStatus(output, ids, qstatFullArgv(ids));
 }
 
 /** The common command for both flavours' cancel: `qdel ID …`. */

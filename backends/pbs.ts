@@ -7,25 +7,19 @@
 
 import type { Resources } from "../src/resources.ts";
 import type { CommandOutput } from "../src/transport.ts";
-import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "./backend.ts";
-import {
-  chunkedQueries,
-  formatMemory,
-  jobInfo,
-  layoutOf,
-  perIdQueries,
-  queryFailed,
-  scriptArgument,
-} from "./_common.ts";
+import type { Backend, JobInfo, QueryCommand } from "./backend.ts";
+import { formatMemory, jobInfo, layoutOf, perIdQueries, queryFailed } from "./_common.ts";
 import {
   finishedPbsInfo,
   parsePbsJobId,
-  parseQstatStatus,
+  parseQstatFullStatus,
   PBS_MEMORY_UNITS,
   PBS_PREFIX,
   pbsEnvVars,
   pbsHeaders,
   qdelCommand,
+  qstatStatusCommands,
+  qsubCommand,
 } from "./_pbs_family.ts";
 import { Status } from "../src/status.ts";
 
@@ -42,22 +36,6 @@ function renderHeaders(resources: Resources): string[] {
     lines.push(`${PBS_PREFIX} -l mem=${formatMemory(total, PBS_MEMORY_UNITS)}`);
   }
   return pbsHeaders(resources, lines);
-}
-
-function submitCommand(filename: string): SubmitCommand {
-  return { argv: ["qsub", scriptArgument(filename)] };
-}
-
-function statusArgv(ids: readonly string[]): string[] {
-  return ["qstat", "-f", ...ids];
-}
-
-function statusCommands(ids: readonly string[]): QueryCommand[] {
-  return chunkedQueries(ids, statusArgv);
-}
-
-function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> {
-  return parseQstatStatus(output, ids, statusArgv(ids));
 }
 
 /** How many days of server logs `tracejob` searches. */
@@ -160,10 +138,10 @@ export const pbs: Backend = Object.freeze({
   prefix: PBS_PREFIX,
   envVars: pbsEnvVars("PBS_ARRAYID"),
   renderHeaders,
-  submitCommand,
+  submitCommand: qsubCommand,
   parseJobId: parsePbsJobId,
-  statusCommands,
-  parseStatus,
+  statusCommands: qstatStatusCommands,
+  parseStatus: parseQstatFullStatus,
   accountingCommands,
   parseAccounting,
   cancelCommand: qdelCommand,

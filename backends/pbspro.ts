@@ -7,16 +7,19 @@
 
 import type { Resources } from "../src/resources.ts";
 import type { CommandOutput } from "../src/transport.ts";
-import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "./backend.ts";
-import { chunkedQueries, formatMemory, layoutOf, scriptArgument } from "./_common.ts";
+import type { Backend, JobInfo, QueryCommand } from "./backend.ts";
+import { chunkedQueries, formatMemory, layoutOf } from "./_common.ts";
 import {
   parsePbsJobId,
+  parseQstatFullStatus,
   parseQstatStatus,
   PBS_MEMORY_UNITS,
   PBS_PREFIX,
   pbsEnvVars,
   pbsHeaders,
   qdelCommand,
+  qstatStatusCommands,
+  qsubCommand,
 } from "./_pbs_family.ts";
 
 function renderHeaders(resources: Resources): string[] {
@@ -37,14 +40,6 @@ function renderHeaders(resources: Resources): string[] {
   // Without `place=scatter` PBS Pro may put several chunks on one big host; nodes means hosts.
   if (layout.nodes > 1) lines.push(`${PBS_PREFIX} -l place=scatter`);
   return pbsHeaders(resources, lines);
-}
-
-function submitCommand(filename: string): SubmitCommand {
-  return { argv: ["qsub", scriptArgument(filename)] };
-}
-
-function statusArgv(ids: readonly string[]): string[] {
-  return ["qstat", "-f", ...ids];
 }
 
 function accountingArgv(ids: readonly string[]): string[] {
@@ -80,11 +75,10 @@ export const pbspro: Backend = Object.freeze({
   prefix: PBS_PREFIX,
   envVars: pbsEnvVars("PBS_ARRAY_INDEX"),
   renderHeaders,
-  submitCommand,
+  submitCommand: qsubCommand,
   parseJobId: parsePbsJobId,
-  statusCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, statusArgv),
-  parseStatus: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
-    parseQstatStatus(output, ids, statusArgv(ids)),
+  statusCommands: qstatStatusCommands,
+  parseStatus: parseQstatFullStatus,
   accountingCommands: (ids: readonly string[]): QueryCommand[] =>
     chunkedQueries(ids, accountingArgv),
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>

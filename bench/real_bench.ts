@@ -11,7 +11,7 @@
 // Skips with one line when the real targets are not enabled. Jobs it submits are held and
 // cancelled at the end.
 //
-//   deno run -A bench/real_bench.ts [--rounds N]      (default 15 submit rounds)
+//   deno run -A bench/real_bench.ts [--rounds N]      (default 25 submit rounds)
 
 import { AsyncResult } from "../src/async_result.ts";
 import { JobScript } from "../src/job_script.ts";
@@ -25,7 +25,7 @@ import { realEnabled, realTargets, sshTarget } from "../test/real/_targets.ts";
 
 const args = [...Deno.args];
 const roundsFlag = args.indexOf("--rounds");
-const ROUNDS = roundsFlag >= 0 ? Number(args[roundsFlag + 1]) : 15;
+const ROUNDS = roundsFlag >= 0 ? Number(args[roundsFlag + 1]) : 25;
 const POLLED_JOBS = 100;
 
 const local = new LocalTransport();
@@ -95,9 +95,9 @@ const SCHEDULERS: Scheduler[] = [
 async function benchScheduler(scheduler: Scheduler, root: string): Promise<void> {
   const ids: string[] = [];
   try {
-    // 1. submit. Each round runs, in turn: the raw command on a script written once; the raw
-    // command after creating a new folder and writing the script there (plainly, as a user
-    // would); the library without and with the run cache (each in a new folder).
+    // 1. submit. Each round runs, in rotating order: the raw command on a script written once;
+    // the raw command after creating a new folder and writing the script there (plainly, as a
+    // user would); the library without and with the run cache (each in a new folder).
     const rawDir = `${root}/${scheduler.name}-raw`;
     await Deno.mkdir(rawDir);
     const jobAt = (name: string, workdir: string): JobScript =>
@@ -111,40 +111,42 @@ async function benchScheduler(scheduler: Scheduler, root: string): Promise<void>
       });
     const probe = jobAt("bench", rawDir);
     await Deno.writeTextFile(`${rawDir}/job.sh`, probe.render());
-    const times = {
-      raw: [] as number[],
-      rawWrite: [] as number[],
-      lib: [] as number[],
-      libCache: [] as number[],
+    const times: Record<"raw" | "rawWrite" | "lib" | "libCache", number[]> = {
+      raw: [],
+      rawWrite: [],
+      lib: [],
+      libCache: [],
     };
     const cacheFolder = `${root}/${scheduler.name}-cache`;
     for (let round = 0; round < ROUNDS; round++) {
-      times.raw.push(
-        await timed(async () => {
-          ids.push(scheduler.id(await raw(scheduler.rawSubmit("job.sh"), rawDir)));
-        }),
-      );
       const userDir = `${root}/${scheduler.name}-user-${round}`;
       const userScript = jobAt(`bench-user-${round}`, userDir).render();
-      times.rawWrite.push(
-        await timed(async () => {
+      const job = jobAt(`bench-${round}`, `${scheduler.name}-lib-${round}`);
+      const cached = jobAt(`bench-cached-${round}`, `${scheduler.name}-libcache-${round}`);
+      const variants: [number[], () => Promise<unknown>][] = [
+        [
+          times.raw,
+          async () => ids.push(scheduler.id(await raw(scheduler.rawSubmit("job.sh"), rawDir))),
+        ],
+        [times.rawWrite, async () => {
           await Deno.mkdir(userDir);
           await Deno.writeTextFile(`${userDir}/job.sh`, userScript, { mode: 0o755 });
           ids.push(scheduler.id(await raw(scheduler.rawSubmit("job.sh"), userDir)));
-        }),
-      );
-      const job = jobAt(`bench-${round}`, `${scheduler.name}-lib-${round}`);
-      times.lib.push(
-        await timed(async () => {
-          ids.push((await job.submit({ transport: local, cacheFolder: "" })).jobId);
-        }),
-      );
-      const cached = jobAt(`bench-cached-${round}`, `${scheduler.name}-libcache-${round}`);
-      times.libCache.push(
-        await timed(async () => {
-          ids.push((await cached.submit({ transport: local, cacheFolder })).jobId);
-        }),
-      );
+        }],
+        [
+          times.lib,
+          async () => ids.push((await job.submit({ transport: local, cacheFolder: "" })).jobId),
+        ],
+        [
+          times.libCache,
+          async () => ids.push((await cached.submit({ transport: local, cacheFolder })).jobId),
+        ],
+      ];
+      // a different variant goes first each round, so none always follows the same one
+      for (let i = 0; i < variants.length; i++) {
+        const [into, action] = variants[(round + i) % variants.length]!;
+        into.push(await timed(action));
+      }
     }
     const [raw1, rawWrite, lib, libCache] = [times.raw, times.rawWrite, times.lib, times.libCache]
       .map(median) as [number, number, number, number];

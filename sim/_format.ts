@@ -30,6 +30,22 @@ export function ctime(ms: number): string {
   } ${d.getUTCFullYear()}`;
 }
 
+/** PBS Pro's comment date: `Wed Nov 25 at 08:49`. */
+export function ctimeShort(ms: number): string {
+  const date = new Date(ms);
+  return `${DAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()} at ${
+    two(date.getUTCHours())
+  }:${two(date.getUTCMinutes())}`;
+}
+
+/** LSF's `%b %d %H:%M` (bjobs SUBMIT_TIME): `Nov 25 08:49`. */
+export function monthDayTime(ms: number): string {
+  const date = new Date(ms);
+  return `${MONTHS[date.getUTCMonth()]} ${two(date.getUTCDate())} ${two(date.getUTCHours())}:${
+    two(date.getUTCMinutes())
+  }`;
+}
+
 /** `11/25/2026 08:46:01` (SGE's qstat submit/start time, UTC). */
 export function usDateTime(ms: number): string {
   const d = new Date(ms);

@@ -40,7 +40,8 @@ import {
   nameMatches,
   truncateLeft,
 } from "./_lsf_bjobs.ts";
-import { type CommandResult, ctime, fail, fixed, padEnd } from "./_pbs_lsf_words.ts";
+import { ctime } from "./_format.ts";
+import { type CommandResult, fail, fixed, padEnd } from "./_pbs_lsf_words.ts";
 
 /** Where the simulated cluster keeps its event log (LSB_SHAREDIR/cluster_name/logdir). */
 export const EVENT_LOG = "/usr/share/lsf/work/cluster1/logdir/lsb.events";

@@ -17,14 +17,8 @@
 
 import type { SimCommandContext, SimJob } from "./types.ts";
 import { elementName, LSF_NOTE, slotsPerHost } from "./_lsf_bsub.ts";
-import {
-  type CommandResult,
-  fail,
-  fixed,
-  monthDayTime,
-  padEnd,
-  padStart,
-} from "./_pbs_lsf_words.ts";
+import { type CommandResult, fail, fixed, padEnd, padStart } from "./_pbs_lsf_words.ts";
+import { monthDayTime } from "./_format.ts";
 
 /** How long LSF keeps finished jobs (lsb.params CLEAN_PERIOD default), ms. */
 export const CLEAN_PERIOD_MS = 3600 * 1000;

@@ -22,14 +22,8 @@ import {
   SimSubmitRejection,
   type SimSubmitRequest,
 } from "./types.ts";
-import {
-  type CommandResult,
-  directiveWords,
-  fail,
-  ok,
-  parseIndexList,
-  resolvePath,
-} from "./_pbs_lsf_words.ts";
+import { type CommandResult, fail, ok, parseIndexList, resolvePath } from "./_pbs_lsf_words.ts";
+import { directiveWords } from "./_directive_words.ts";
 
 /** Annotation keys bsub stores for bjobs. */
 export const LSF_NOTE = {

@@ -31,7 +31,8 @@ import {
   serverOf,
   stateOf,
 } from "./_pbs_jobs.ts";
-import { type CommandResult, ctime, ctimeShort, hms, padEnd, padStart } from "./_pbs_lsf_words.ts";
+import { ctime, ctimeShort } from "./_format.ts";
+import { type CommandResult, hms, padEnd, padStart } from "./_pbs_lsf_words.ts";
 
 /** One attribute of `qstat -f`: name, optional resource, value; times are epoch seconds. */
 interface Attribute {

@@ -31,12 +31,12 @@ import {
 import {
   baseName,
   type CommandResult,
-  directiveWords,
   fail,
   ok,
   parseIndexList,
   resolvePath,
 } from "./_pbs_lsf_words.ts";
+import { directiveWords } from "./_directive_words.ts";
 
 const COMMON_SPEC = "a:A:c:C:e:hIj:k:l:m:M:N:o:p:q:r:S:u:v:VW:z";
 const SPEC = { pbs: COMMON_SPEC + "t:d:w:F:D:nx", pbspro: COMMON_SPEC + "J:P:R:XfG" } as const;

@@ -18,6 +18,7 @@
  * @module
  */
 
+import type { CommandResult } from "./_command_result.ts";
 import type { SimCommandContext, SimJob } from "./types.ts";
 
 /** What the emulator supplies. */
@@ -29,8 +30,6 @@ export interface QacctHooks {
   /** The job's record as `showjob()` prints it, separator line first. */
   record(job: SimJob): string;
 }
-
-type Output = { code: number; stdout: string; stderr: string };
 
 /** `ru_wallclock` of a job's record, in whole seconds (0 when it never started). */
 export function qacctWallclock(job: SimJob): number {
@@ -112,8 +111,8 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 }
 
-function parseOptions(args: readonly string[], version: string): Selection | Output {
-  const usage = (): Output => ({ code: 1, stdout: "", stderr: `${version}\n${USAGE}` });
+function parseOptions(args: readonly string[], version: string): Selection | CommandResult {
+  const usage = (): CommandResult => ({ code: 1, stdout: "", stderr: `${version}\n${USAGE}` });
   const selection: Selection = { listAll: false, byOwner: false, byEndTime: false };
   const takesValue = (i: number) => args[i + 1] !== undefined && !args[i + 1]!.startsWith("-");
   for (let i = 0; i < args.length; i++) {
@@ -204,7 +203,7 @@ function summary(jobs: readonly SimJob[], selection: Selection): string {
  * @param hooks The emulator's record format and which jobs have a record.
  * @returns The command's output and exit code.
  */
-export function runQacct(ctx: SimCommandContext, hooks: QacctHooks): Output {
+export function runQacct(ctx: SimCommandContext, hooks: QacctHooks): CommandResult {
   const selection = parseOptions(ctx.args, hooks.version);
   if (!("listAll" in selection)) return selection;
   const engine = ctx.engine;

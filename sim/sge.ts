@@ -7,8 +7,9 @@
  */
 
 import { basename, isAbsolute, join, normalize } from "node:path/posix";
+import { type CommandResult, fail, ok, uidOf } from "./_command_result.ts";
 import { column, ctime, usDateTime } from "./_format.ts";
-import { splitWords } from "./_getopt.ts";
+import { splitWords } from "./_directive_words.ts";
 import { qacctWallclock, runQacct } from "./_sge_qacct.ts";
 import type {
   SimCommand,
@@ -21,11 +22,6 @@ import type {
 } from "./types.ts";
 import { SimSubmitRejection } from "./types.ts";
 
-type Output = { code: number; stdout: string; stderr: string };
-
-const ok = (stdout: string, stderr = ""): Output => ({ code: 0, stdout, stderr });
-const fail = (code: number, stderr: string, stdout = ""): Output => ({ code, stdout, stderr });
-
 const VERSION = "SGE 8.1.9";
 /** PATH of sge_execd, which jobs inherit (not the submitter's). */
 const EXECD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -35,10 +31,6 @@ const KILL_DELAY_MS = 2000;
 /** Exit status that puts a job into the error state (Eqw) instead of ending it. */
 const ERROR_STATE_EXIT = 100;
 const SEPARATOR = "==============================================================";
-
-function uidOf(user: string): number {
-  return user === "root" ? 0 : 1000;
-}
 
 function annotation(job: SimJob, key: string): string | undefined {
   return job.request.annotations?.[key];
@@ -157,7 +149,7 @@ const QSUB_OPTIONS: Record<string, number> = {
 interface QsubArgs {
   options: Array<{ name: string; values: string[] }>;
   positionals: string[];
-  error?: Output;
+  error?: CommandResult;
 }
 
 function parseQsubArgs(args: readonly string[]): QsubArgs {
@@ -189,12 +181,12 @@ function parseQsubArgs(args: readonly string[]): QsubArgs {
   return { options, positionals: [] };
 }
 
-function rejected(message: string): Output {
+function rejected(message: string): CommandResult {
   return fail(1, `Unable to run job: ${message}\nExiting.\n`);
 }
 
 /** A rejection by qmaster, which numbers every job it receives before validating it. */
-function rejectedByQmaster(engine: SimEngineApi, message: string): Output {
+function rejectedByQmaster(engine: SimEngineApi, message: string): CommandResult {
   engine.reserveJobId?.();
   return rejected(message);
 }
@@ -389,7 +381,7 @@ const qsub: SimCommand = (ctx) => {
     annotations.holdIds = known.join(",");
   }
 
-  // Output files: <name>.o<id>[.<task>] in the working directory, unless -o/-e.
+  // CommandResult files: <name>.o<id>[.<task>] in the working directory, unless -o/-e.
   const merge = last("-j")?.[0] === "y";
   const outPattern = last("-o")?.[0];
   const errPattern = last("-e")?.[0];
@@ -751,7 +743,7 @@ function qstatFull(engine: SimEngineApi, lines: QstatLine[]): string {
   return stdout;
 }
 
-function qstatFinished(engine: SimEngineApi, users: string[] | "all"): Output {
+function qstatFinished(engine: SimEngineApi, users: string[] | "all"): CommandResult {
   const finished = engine.jobs().filter((job) =>
     !listed(job) && job.startTime !== undefined &&
     (users === "all" || users.includes(job.request.user))
@@ -883,7 +875,7 @@ function qstatDetailRecord(engine: SimEngineApi, tasks: SimJob[]): string {
   return out;
 }
 
-function qstatDetail(ctx: SimCommandContext, ids: string[]): Output {
+function qstatDetail(ctx: SimCommandContext, ids: string[]): CommandResult {
   const engine = ctx.engine;
   let stdout = "";
   const missing: string[] = [];
@@ -1143,7 +1135,11 @@ const qacct: SimCommand = (ctx) =>
 
 const COMMLIB = "error: commlib error: got select error (Connection refused)\n";
 
-function unreachable(command: string, args: readonly string[] = [], engine?: SimEngineApi): Output {
+function unreachable(
+  command: string,
+  args: readonly string[] = [],
+  engine?: SimEngineApi,
+): CommandResult {
   const host = engine?.loginHost ?? "qmaster";
   const send =
     `unable to send message to qmaster using port 6444 on host "${host}": got send error\n`;

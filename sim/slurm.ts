@@ -8,8 +8,10 @@
  */
 
 import { basename, isAbsolute, join, normalize } from "node:path/posix";
+import { type CommandResult, fail, ok, uidOf } from "./_command_result.ts";
 import { column, ctime, hms, isoSeconds, ranges, shortDuration } from "./_format.ts";
-import { directiveWords, getopt, type OptionSpec, type ParsedOption } from "./_getopt.ts";
+import { directiveWords } from "./_directive_words.ts";
+import { getopt, type OptionSpec, type ParsedOption } from "./_getopt.ts";
 import type {
   SimCommand,
   SimCommandContext,
@@ -22,11 +24,6 @@ import type {
 } from "./types.ts";
 import { SimSubmitRejection } from "./types.ts";
 
-type Output = { code: number; stdout: string; stderr: string };
-
-const ok = (stdout: string, stderr = ""): Output => ({ code: 0, stdout, stderr });
-const fail = (code: number, stderr: string, stdout = ""): Output => ({ code, stdout, stderr });
-
 /** How long slurmctld remembers a finished job (MinJobAge). */
 const MIN_JOB_AGE_MS = 300_000;
 /** SLURM's priority of the first job under the recorded configuration; each submission lowers it by one. */
@@ -34,10 +31,6 @@ const BASE_PRIORITY = 4294901760;
 const VERSION = "slurm-wlm 22.05.8";
 const CLUSTER_NAME = "cluster";
 const UNREACHABLE = "Unable to contact slurm controller (connect failure)";
-
-function uidOf(user: string): number {
-  return user === "root" ? 0 : 1000;
-}
 
 // -----------------------------------------------------------------------------------------------
 // States and small views
@@ -381,7 +374,7 @@ const SBATCH_OPTIONS: OptionSpec[] = [
   { key: "priority", long: "priority", arg: "required" },
 ];
 
-function sbatchUsageError(message: string): Output {
+function sbatchUsageError(message: string): CommandResult {
   return fail(255, `sbatch: ${message}\nTry "sbatch --help" for more information\n`);
 }
 
@@ -451,7 +444,7 @@ const sbatch: SimCommand = (ctx) => {
     if (parsedTime === null) return fail(255, "sbatch: error: Invalid --time specification\n");
     if (parsedTime.seconds !== undefined) request.timeLimitSeconds = parsedTime.seconds;
   }
-  const integer = (key: string, flag: string): number | Output | undefined => {
+  const integer = (key: string, flag: string): number | CommandResult | undefined => {
     const text = value(key);
     if (text === undefined) return undefined;
     if (!/^\d+$/.test(text) || Number(text) < 1) {
@@ -520,7 +513,7 @@ const sbatch: SimCommand = (ctx) => {
   if (priority !== undefined && /^\d+$/.test(priority)) request.priority = Number(priority);
   if (value("account") !== undefined) request.account = value("account")!;
 
-  // Output files: patterns resolved when the job starts (ids of array tasks are known then).
+  // CommandResult files: patterns resolved when the job starts (ids of array tasks are known then).
   const outputPattern = value("output") ??
     (array === undefined ? "slurm-%j.out" : "slurm-%A_%a.out");
   const errorPattern = value("error");
@@ -1213,7 +1206,7 @@ const scontrol: SimCommand = (ctx) => {
   }
 };
 
-function scontrolShow(ctx: SimCommandContext, args: string[], oneLiner: boolean): Output {
+function scontrolShow(ctx: SimCommandContext, args: string[], oneLiner: boolean): CommandResult {
   const engine = ctx.engine;
   const [entity = "", id] = args;
   switch (entity.toLowerCase()) {
@@ -1335,7 +1328,7 @@ function nodeRecord(engine: SimEngineApi, name: string, oneLiner: boolean): stri
   return oneLiner ? lines.map((l) => l.trim()).join(" ") + "\n" : lines.join("\n") + "\n\n";
 }
 
-function scontrolHoldRelease(engine: SimEngineApi, verb: string, args: string[]): Output {
+function scontrolHoldRelease(engine: SimEngineApi, verb: string, args: string[]): CommandResult {
   const text = args.join(",");
   let stderr = "";
   let code = 0;
@@ -1875,7 +1868,11 @@ function hmsDays(seconds: number): string {
 // -----------------------------------------------------------------------------------------------
 // The emulator
 
-function unreachable(command: string, args: readonly string[] = [], engine?: SimEngineApi): Output {
+function unreachable(
+  command: string,
+  args: readonly string[] = [],
+  engine?: SimEngineApi,
+): CommandResult {
   switch (command) {
     case "sbatch":
       return fail(1, `sbatch: error: Batch job submission failed: ${UNREACHABLE}\n`);

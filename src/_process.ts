@@ -6,9 +6,9 @@
  * (`detached`), so a timeout or abort kills the whole group: grandchildren that hold the output
  * pipes open (`sh -c "sleep 99"`) die too, and the call returns promptly. Without either, nothing
  * can kill it and it is spawned plainly: `detached` makes the runtime fork() the whole (large)
- * Deno process to call setsid() in the child instead of using posix_spawn, which costs ~2.5 ms a
- * command (a third of a `sbatch`). A plain child also keeps the terminal, so an interactive
- * `ssh` prompt can open `/dev/tty`.
+ * Deno process to call setsid() in the child instead of using posix_spawn, measured at ~2.5 ms a
+ * command (half of a `sbatch`). A plain child also keeps the controlling terminal, so an
+ * interactive `ssh` can prompt on `/dev/tty`.
  *
  * @module
  */

@@ -27,14 +27,21 @@ export async function realOutput(scheduler: string, number: string): Promise<Tra
     }
   }
   if (stem === undefined) throw new Error(`No transcript ${number} for ${scheduler}`);
-  const read = (extension: string) => Deno.readTextFile(new URL(`${stem}.${extension}`, folder));
+  const cmd = await Deno.readTextFile(new URL(`${stem}.cmd`, folder));
+  return { cmd: cmd.trim(), output: await capturedOutput(`real-outputs/${scheduler}`, stem) };
+}
+
+/**
+ * Reads a verbatim capture `<name>.{rc,out,err}` under test/fixtures/<folder>/ (e.g. `"sge"`,
+ * `"qacct-o-owner-j"`) as a CommandOutput.
+ */
+export async function capturedOutput(folder: string, name: string): Promise<CommandOutput> {
+  const read = (extension: string) =>
+    Deno.readTextFile(new URL(`${folder}/${name}.${extension}`, ROOT));
   return {
-    cmd: (await read("cmd")).trim(),
-    output: {
-      code: Number.parseInt((await read("rc")).trim(), 10),
-      stdout: await read("out"),
-      stderr: await read("err"),
-    },
+    code: Number.parseInt((await read("rc")).trim(), 10),
+    stdout: await read("out"),
+    stderr: await read("err"),
   };
 }
 

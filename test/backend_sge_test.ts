@@ -3,7 +3,7 @@ import { createSgeBackend, sge } from "../backends/sge.ts";
 import { InvalidValueError, QueryError, SubmitError } from "../src/errors.ts";
 import type { Resources } from "../src/resources.ts";
 import { Status } from "../src/status.ts";
-import { realOutput } from "./_backend_fixtures.ts";
+import { capturedOutput, realOutput } from "./_backend_fixtures.ts";
 
 const base: Resources = { name: "job", extra: [] };
 
@@ -297,19 +297,6 @@ Deno.test("sge accounting: array records merge; the truncated or missing are han
   );
 });
 
-/** A verbatim capture from a real SGE 8.1.9 (see test/fixtures/sge/README.md). */
-async function bulkCapture(
-  name: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const read = (extension: string) =>
-    Deno.readTextFile(new URL(`./fixtures/sge/${name}.${extension}`, import.meta.url));
-  return {
-    code: Number((await read("rc")).trim()),
-    stdout: await read("out"),
-    stderr: await read("err"),
-  };
-}
-
 Deno.test("sge accounting: one or two ids per id, more in one qacct -j listing", () => {
   assert.deepEqual(sge.accountingCommands([]), []);
   assert.deepEqual(sge.accountingCommands(["7"]), [{ argv: ["qacct", "-j", "7"], ids: ["7"] }]);
@@ -336,7 +323,7 @@ Deno.test("sge accounting: one or two ids per id, more in one qacct -j listing",
 });
 
 Deno.test("sge accounting: the real bulk listing gives each asked id its record", async () => {
-  const output = await bulkCapture("qacct-o-owner-j");
+  const output = await capturedOutput("sge", "qacct-o-owner-j");
   const backend = createSgeBackend({ accountingOwner: "cjtest" });
   const infos = backend.parseAccounting(output, ["12", "14", "16", "20", "184", "999"]);
   assert.deepEqual([...infos.keys()].sort(), ["12", "14", "16", "184", "20"]);
@@ -361,9 +348,9 @@ Deno.test("sge accounting: the real bulk listing gives each asked id its record"
 });
 
 Deno.test("sge accounting: a bulk listing without records, cut short or failing", async () => {
-  const none = await bulkCapture("qacct-o-owner-j-none");
+  const none = await capturedOutput("sge", "qacct-o-owner-j-none");
   assert.equal(sge.parseAccounting(none, ["1", "2", "3"]).size, 0);
-  const full = await bulkCapture("qacct-o-owner-j");
+  const full = await capturedOutput("sge", "qacct-o-owner-j");
   const cut = { ...full, stdout: full.stdout.slice(0, full.stdout.indexOf("OWNER")) };
   assert.throws(
     () => sge.parseAccounting(cut, ["12", "14", "16"]),

@@ -13,7 +13,8 @@ import { slurm } from "../backends/slurm.ts";
 import { LocalTransport } from "../src/local_transport.ts";
 import type { CommandOutput } from "../src/transport.ts";
 import { SimCluster } from "../sim/cluster.ts";
-import type { SchedulerKind, SimJob } from "../sim/types.ts";
+import type { SchedulerKind } from "../sim/types.ts";
+import { modelFromScript } from "./_script_model.ts";
 import {
   compareWorlds,
   type ConformanceRow,
@@ -30,17 +31,6 @@ async function text(argv: string[]): Promise<string> {
   const output = await local.run(argv, { timeout: 30_000 });
   if (output.code !== 0) throw new Error(`"${argv.join(" ")}" failed: ${output.stderr.trim()}`);
   return output.stdout.trim();
-}
-
-/** Sim model: a job lasts as long as its script's `sleep N` lines, exits with its `exit N`. */
-function modelFromScript(job: SimJob): { runtimeSeconds: number; exitCode: number } {
-  const script = job.request.script;
-  const sleeps = [...script.matchAll(/^\s*sleep (\d+)\s*$/gm)].map((m) => Number(m[1]));
-  const exits = [...script.matchAll(/^\s*exit (\d+)\s*$/gm)].map((m) => Number(m[1]));
-  return {
-    runtimeSeconds: sleeps.reduce((sum, s) => sum + s, 0) || 1,
-    exitCode: exits.at(-1) ?? 0,
-  };
 }
 
 /** What the simulator must copy from the real machine to print the same thing. */

@@ -12,7 +12,7 @@ import { sge } from "../backends/sge.ts";
 import { slurm } from "../backends/slurm.ts";
 import { LocalTransport } from "../src/local_transport.ts";
 import { SshTransport } from "../src/ssh_transport.ts";
-import type { CommandOutput, RunOptions, Transport } from "../src/transport.ts";
+import type { Transport } from "../src/transport.ts";
 import {
   type LifecycleCapabilities,
   lifecycleCases,
@@ -25,6 +25,7 @@ import {
   realTests,
   sshTarget,
 } from "./real/_targets.ts";
+import { withRun } from "./_wrapped_transport.ts";
 
 /** What every real target can do: scripts really run, minutes are affordable, no fault injection. */
 const CAPABILITIES: LifecycleCapabilities = {
@@ -145,24 +146,15 @@ const SUITES: RealSuite[] = [
  */
 function rememberingSubmits(inner: Transport, backend: Backend, ids: Set<string>): Transport {
   const submit = backend.submitCommand("x").argv[0];
-  return {
-    name: inner.name,
-    clock: inner.clock,
-    async run(argv: readonly string[], options?: RunOptions): Promise<CommandOutput> {
-      const output = await inner.run(argv, options);
-      if (argv[0] === submit && output.code === 0) {
-        try {
-          ids.add(backend.parseJobId(output, argv));
-        } catch { /* not a submission the case cares about */ }
-      }
-      return output;
-    },
-    writeFile: (path, text, options) => inner.writeFile(path, text, options),
-    readFile: (path) => inner.readFile(path),
-    mkdir: (path, options) => inner.mkdir(path, options),
-    remove: (path) => inner.remove(path),
-    ...(inner.close ? { close: () => inner.close!() } : {}),
-  };
+  return withRun(inner, async (argv, options) => {
+    const output = await inner.run(argv, options);
+    if (argv[0] === submit && output.code === 0) {
+      try {
+        ids.add(backend.parseJobId(output, argv));
+      } catch { /* not a submission the case cares about */ }
+    }
+    return output;
+  });
 }
 
 let folders = 0;

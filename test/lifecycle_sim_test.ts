@@ -5,21 +5,11 @@
 
 import { builtinBackends } from "../backends/registry.ts";
 import { SimCluster } from "../sim/cluster.ts";
-import type { SchedulerKind, SimJob } from "../sim/types.ts";
+import type { SchedulerKind } from "../sim/types.ts";
+import { modelFromScript } from "./_script_model.ts";
 import { defineLifecycleSuite, type LifecycleCapabilities } from "./lifecycle/cases.ts";
 
 const SCHEDULERS: SchedulerKind[] = ["slurm", "pbs", "pbspro", "lsf", "sge"];
-
-/** Model mode: a job lasts as long as its script's sleeps and exits with its last `exit N`. */
-function modelFromScript(job: SimJob): { runtimeSeconds: number; exitCode: number } {
-  const script = job.request.script;
-  const sleeps = [...script.matchAll(/^\s*sleep (\d+)\s*$/gm)].map((m) => Number(m[1]));
-  const exits = [...script.matchAll(/^\s*exit (\d+)\s*$/gm)].map((m) => Number(m[1]));
-  return {
-    runtimeSeconds: sleeps.reduce((sum, s) => sum + s, 0) || 1,
-    exitCode: exits.at(-1) ?? 0,
-  };
-}
 
 for (const scheduler of SCHEDULERS) {
   for (const execution of ["model", "shell"] as const) {

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import {
   AsyncResult,
+  type AsyncResultInit,
   JobFailedError,
   type PollingOptions,
   RunNotFinishedError,
@@ -320,28 +321,12 @@ Deno.test("waitAll with a timeout resolves with the current statuses", async () 
 
 Deno.test("bad options are typed errors naming the field", () => {
   const cluster = new FakeCluster();
+  const make = (options: Partial<AsyncResultInit>) => () =>
+    new AsyncResult({ jobId: "1", backend: fakeBackend, transport: cluster, ...options });
+  assert.throws(make({ jobId: "" }), /Invalid value for "jobId"/);
+  assert.throws(make({ maxSleepInterval: -1 }), /Invalid value for "maxSleepInterval"/);
   assert.throws(
-    () => new AsyncResult({ jobId: "", backend: fakeBackend, transport: cluster }),
-    /Invalid value for "jobId"/,
-  );
-  assert.throws(
-    () =>
-      new AsyncResult({
-        jobId: "1",
-        backend: fakeBackend,
-        transport: cluster,
-        maxSleepInterval: -1,
-      }),
-    /Invalid value for "maxSleepInterval"/,
-  );
-  assert.throws(
-    () =>
-      new AsyncResult({
-        jobId: "1",
-        backend: fakeBackend,
-        transport: cluster,
-        polling: { maxQueryFailures: 0 },
-      }),
+    make({ polling: { maxQueryFailures: 0 } }),
     /Invalid value for "polling.maxQueryFailures"/,
   );
 });

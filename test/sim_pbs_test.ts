@@ -8,7 +8,7 @@ import {
   parseResourceLists,
 } from "../sim/_pbs_resources.ts";
 import { getopt } from "../sim/_pbs_options.ts";
-import { directiveWords, splitWords } from "../sim/_pbs_lsf_words.ts";
+import { directiveWords, splitWords } from "../sim/_directive_words.ts";
 import { printAttribute } from "../sim/_pbs_qstat.ts";
 import { pbsEmulator } from "../sim/pbs.ts";
 

@@ -5,6 +5,7 @@ import { SimEngine } from "../sim/engine.ts";
 import { VirtualClock } from "../sim/virtual_clock.ts";
 import { fnmatch, qacctWallclock, runQacct } from "../sim/_sge_qacct.ts";
 import type { SimJob, SimSubmitRequest } from "../sim/types.ts";
+import { capturedOutput } from "./_backend_fixtures.ts";
 
 const SEPARATOR = "=".repeat(62);
 
@@ -50,18 +51,6 @@ function qacct(engine: SimEngine, ...args: string[]) {
   }, { version: "SGE 8.1.9", hasRecord: (job) => job.startTime !== undefined, record });
 }
 
-async function realCapture(
-  name: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const read = (extension: string) =>
-    Deno.readTextFile(new URL(`./fixtures/sge/${name}.${extension}`, import.meta.url));
-  return {
-    code: Number((await read("rc")).trim()),
-    stdout: await read("out"),
-    stderr: await read("err"),
-  };
-}
-
 Deno.test("sim qacct -j: every record in accounting order, then Total System Usage", async () => {
   const { engine } = await finishedJobs();
   const out = qacct(engine, "-j");
@@ -90,10 +79,10 @@ Deno.test("sim qacct -o OWNER -j: that owner's records; the summary header match
   assert.deepEqual([...alice.stdout.matchAll(/^jobnumber +(\d+)$/gm)].map((m) => m[1]), ["2", "1"]);
   assert.match(alice.stdout, /\nOWNER {5}WALLCLOCK .*\n={118}\nalice +180 +0\.000/);
   // Byte for byte what the real qacct printed for an owner without records.
-  const real = await realCapture("qacct-o-owner-j-none");
+  const real = await capturedOutput("sge", "qacct-o-owner-j-none");
   assert.deepEqual(qacct(engine, "-o", "nosuchuser", "-j"), real);
   // Real -o cjtest -j ends with the same header shape for a 6-letter owner.
-  const cjtest = await realCapture("qacct-o-owner-j");
+  const cjtest = await capturedOutput("sge", "qacct-o-owner-j");
   const header = cjtest.stdout.split("\n").slice(-4, -2).join("\n");
   assert.equal(qacct(engine, "-o", "cjtest", "-j").stdout, `${header}\n`);
 });
@@ -121,7 +110,7 @@ Deno.test("sim qacct: -d selects by start time, -E by end time; bad options prin
   await clock.sleep(2 * 24 * 3600 * 1000);
   assert.equal(qacct(engine, "-d", "1", "-j").stdout.match(/^jobnumber/gm), null);
   assert.equal(qacct(engine, "-d", "3", "-E", "-j").stdout.match(/^jobnumber/gm)?.length, 3);
-  const help = await realCapture("qacct-help");
+  const help = await capturedOutput("sge", "qacct-help");
   assert.deepEqual(qacct(engine, "-help"), help);
   assert.deepEqual(qacct(engine, "-d", "x", "-j"), { code: 1, stdout: "", stderr: help.stdout });
   assert.equal(qacct(engine, "-zz").code, 1);

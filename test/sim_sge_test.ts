@@ -4,8 +4,8 @@
  */
 
 import assert from "node:assert/strict";
-import { SimCluster } from "../sim/mod.ts";
-import type { SimJob } from "../sim/mod.ts";
+import type { SimCluster, SimJob } from "../sim/mod.ts";
+import type { CommandOutput } from "../src/transport.ts";
 import {
   listRecordings,
   normalizeOutput,
@@ -13,6 +13,13 @@ import {
   recordedTimes,
   shellWords,
 } from "./_normalize.ts";
+import {
+  advanceToRecordedTime,
+  ENV_I,
+  recordingVm,
+  stepMatchesRecording,
+  withoutEnvPrefix,
+} from "./_replay.ts";
 
 const DIR = "/srv/cj/jobs/sge";
 
@@ -88,10 +95,8 @@ const SHELL_MODE = new Set([
   "089-grep-the-exported-variable-in-the-V-job",
 ]);
 
-type Output = { code: number; stdout: string; stderr: string };
-
 interface Step {
-  run?: (cluster: SimCluster) => Promise<Output>;
+  run?: (cluster: SimCluster) => Promise<CommandOutput>;
   before?: (cluster: SimCluster) => void | Promise<void>;
   stdin?: string;
   argv?: string[];
@@ -182,25 +187,17 @@ function norm(text: string): string {
 }
 
 function recordingCluster(firstJobId: number, start: number): SimCluster {
-  const cluster = new SimCluster({
-    scheduler: "sge",
-    nodes: [{ name: "vm", cpus: 2, memoryMB: 24105 }],
-    queues: [{ name: "all.q", default: true }],
-    user: "root",
-    loginHost: "vm",
-    startTime: start,
-    firstJobId,
-    model: recordedModel,
-  });
-  for (const [name, text] of Object.entries(SCRIPTS)) cluster.fs.writeText(`${DIR}/${name}`, text);
-  return cluster;
+  return recordingVm(
+    { scheduler: "sge", startTime: start, firstJobId, model: recordedModel },
+    DIR,
+    SCRIPTS,
+  );
 }
 
 Deno.test("sge emulator reproduces the recorded SGE 8.1.9 transcripts", async (t) => {
   let cluster = recordingCluster(1, Date.UTC(2026, 10, 25, 8, 52, 30));
   await run(cluster, shellWords("qsub -terse -b y -N sge-ci-smoke true"));
   const times = recordedTimes();
-  const day = Date.UTC(2026, 10, 25);
   for (const name of listRecordings("sge")) {
     if (SHELL_MODE.has(name)) continue;
     if (name.startsWith("116-")) {
@@ -211,37 +208,18 @@ Deno.test("sge emulator reproduces the recorded SGE 8.1.9 transcripts", async (t
     }
     const recording = readRecording("sge", name);
     const step = STEPS[name] ?? {};
-    const at = times.get(`sge/${name}`);
-    if (at !== undefined) {
-      const [h, m, s] = at.split(":").map(Number) as [number, number, number];
-      const target = day + ((h * 60 + m) * 60 + s) * 1000;
-      if (target > cluster.clock.now()) await cluster.advance(target - cluster.clock.now());
-    }
+    await advanceToRecordedTime(cluster, times.get(`sge/${name}`));
     await step.before?.(cluster);
     if (name in NOT_REPRODUCED) {
       if (step.run !== undefined) await step.run(cluster);
       continue;
     }
-    const words = step.argv ?? shellWords(recording.cmd);
-    let env: Record<string, string> | undefined;
-    if (words[0] === "env" && words[1] === "-i") {
-      env = {};
-      let i = 2;
-      for (; /^\w+=/.test(words[i] ?? ""); i++) {
-        const [key, ...value] = words[i]!.split("=");
-        env[key!] = value.join("=");
-      }
-      words.splice(0, i);
-    }
-    const output = step.run !== undefined ? await step.run(cluster) : await run(cluster, words, {
+    const { argv, env } = withoutEnvPrefix(step.argv ?? shellWords(recording.cmd));
+    const output = step.run !== undefined ? await step.run(cluster) : await run(cluster, argv, {
       ...(step.stdin === undefined ? {} : { stdin: step.stdin }),
       ...(env === undefined ? {} : { env }),
     });
-    await t.step(name, () => {
-      assert.equal(norm(output.stdout), norm(recording.stdout), `stdout of: ${recording.cmd}`);
-      assert.equal(norm(output.stderr), norm(recording.stderr), `stderr of: ${recording.cmd}`);
-      assert.equal(output.code, recording.code, `exit code of: ${recording.cmd}`);
-    });
+    await stepMatchesRecording(t, recording, output, norm);
   }
   await cluster.close();
 });
@@ -250,17 +228,7 @@ Deno.test("sge emulator reproduces the recorded SGE 8.1.9 transcripts", async (t
 // Shell mode: the recorded job scripts run for real; their files match the recorded ones.
 
 function shellCluster(firstJobId: number): SimCluster {
-  const cluster = new SimCluster({
-    scheduler: "sge",
-    nodes: [{ name: "vm", cpus: 2, memoryMB: 24105 }],
-    queues: [{ name: "all.q", default: true }],
-    user: "root",
-    loginHost: "vm",
-    firstJobId,
-    execution: "shell",
-  });
-  for (const [name, text] of Object.entries(SCRIPTS)) cluster.fs.writeText(`${DIR}/${name}`, text);
-  return cluster;
+  return recordingVm({ scheduler: "sge", firstJobId, execution: "shell" }, DIR, SCRIPTS);
 }
 
 /**
@@ -277,14 +245,6 @@ function normJobOutput(cluster: SimCluster, text: string): string {
     ],
   });
 }
-
-const ENV_I = {
-  PATH: "/usr/sbin:/usr/bin:/sbin:/bin",
-  HOME: "/root",
-  USER: "root",
-  LOGNAME: "root",
-  SHELL: "/bin/bash",
-};
 
 async function shellCase(
   firstJobId: number,

@@ -4,8 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { SimCluster } from "../sim/mod.ts";
-import type { SimJob } from "../sim/mod.ts";
+import type { SimCluster, SimJob } from "../sim/mod.ts";
 import {
   listRecordings,
   normalizeOutput,
@@ -13,6 +12,13 @@ import {
   recordedTimes,
   shellWords,
 } from "./_normalize.ts";
+import {
+  advanceToRecordedTime,
+  ENV_I,
+  recordingVm,
+  stepMatchesRecording,
+  withoutEnvPrefix,
+} from "./_replay.ts";
 
 const DIR = "/srv/cj/jobs/slurm";
 
@@ -44,15 +50,11 @@ function recordedModel(job: SimJob): { runtimeSeconds: number; exitCode: number 
 }
 
 function recordingCluster(): SimCluster {
-  return new SimCluster({
-    scheduler: "slurm",
-    nodes: [{ name: "vm", cpus: 2, memoryMB: 24105 }],
-    queues: [{ name: "debug", default: true }],
-    user: "root",
-    loginHost: "vm",
-    startTime: Date.UTC(2026, 10, 25, 8, 45, 30),
-    model: recordedModel,
-  });
+  return recordingVm(
+    { scheduler: "slurm", startTime: Date.UTC(2026, 10, 25, 8, 45, 30), model: recordedModel },
+    DIR,
+    SCRIPTS,
+  );
 }
 
 /** Invocations the replay does not reproduce, and why (listed in the report). */
@@ -94,18 +96,6 @@ interface Step {
   before?: (cluster: SimCluster) => void | Promise<void>;
   /** Squeue-style short durations blanked. */
   shortDurations?: boolean;
-}
-
-/** `env -i A=1 B=2 cmd ...` → the environment and the command. */
-function withoutEnvPrefix(words: string[]): { argv: string[]; env?: Record<string, string> } {
-  if (words[0] !== "env" || words[1] !== "-i") return { argv: words };
-  const env: Record<string, string> = {};
-  let i = 2;
-  for (; i < words.length && /^\w+=/.test(words[i]!); i++) {
-    const [key, ...value] = words[i]!.split("=");
-    env[key!] = value.join("=");
-  }
-  return { argv: words.slice(i), env };
 }
 
 const run = (cluster: SimCluster, argv: string[], stdin?: string) =>
@@ -181,13 +171,11 @@ const SHORT_DURATION_COMMANDS = /^squeue|^sinfo/;
 
 Deno.test("slurm emulator reproduces the recorded SLURM 22.05 transcripts", async (t) => {
   await using cluster = recordingCluster();
-  for (const [name, text] of Object.entries(SCRIPTS)) cluster.fs.writeText(`${DIR}/${name}`, text);
   // The smoke jobs that ran before the transcript (1: smoke test, 2: a failing --wrap, 3: another).
   await run(cluster, shellWords("sbatch -J slurm-ci-smoke --wrap true"));
   await run(cluster, ["sbatch", "--wrap", "exit 2"]);
   await run(cluster, shellWords("sbatch -J slurm-ci-smoke --wrap true"));
   const times = recordedTimes();
-  const day = Date.UTC(2026, 10, 25);
   for (const name of listRecordings("slurm")) {
     if (SHELL_MODE.has(name)) continue;
     const recording = readRecording("slurm", name);
@@ -197,12 +185,7 @@ Deno.test("slurm emulator reproduces the recorded SLURM 22.05 transcripts", asyn
       if (step.run !== undefined) await step.run(cluster);
       continue;
     }
-    const at = times.get(`slurm/${name}`);
-    if (at !== undefined) {
-      const [h, m, s] = at.split(":").map(Number) as [number, number, number];
-      const target = day + ((h * 60 + m) * 60 + s) * 1000;
-      if (target > cluster.clock.now()) await cluster.advance(target - cluster.clock.now());
-    }
+    await advanceToRecordedTime(cluster, times.get(`slurm/${name}`));
     await step.before?.(cluster);
     const parsed = withoutEnvPrefix(step.argv ?? shellWords(recording.cmd));
     const env = step.env ?? parsed.env;
@@ -216,11 +199,7 @@ Deno.test("slurm emulator reproduces the recorded SLURM 22.05 transcripts", asyn
     const shortDurations = step.shortDurations ?? SHORT_DURATION_COMMANDS.test(recording.cmd);
     const norm = (text: string) =>
       normalizeOutput(text, { shortDurations, hosts: ["vm", "localhost"] });
-    await t.step(name, () => {
-      assert.equal(norm(output.stdout), norm(recording.stdout), `stdout of: ${recording.cmd}`);
-      assert.equal(norm(output.stderr), norm(recording.stderr), `stderr of: ${recording.cmd}`);
-      assert.equal(output.code, recording.code, `exit code of: ${recording.cmd}`);
-    });
+    await stepMatchesRecording(t, recording, output, norm);
   }
 });
 
@@ -228,17 +207,7 @@ Deno.test("slurm emulator reproduces the recorded SLURM 22.05 transcripts", asyn
 // Shell mode: the recorded job scripts run for real; their files match the recorded ones.
 
 function shellCluster(firstJobId: number): SimCluster {
-  const cluster = new SimCluster({
-    scheduler: "slurm",
-    nodes: [{ name: "vm", cpus: 2, memoryMB: 24105 }],
-    queues: [{ name: "debug", default: true }],
-    user: "root",
-    loginHost: "vm",
-    firstJobId,
-    execution: "shell",
-  });
-  for (const [name, text] of Object.entries(SCRIPTS)) cluster.fs.writeText(`${DIR}/${name}`, text);
-  return cluster;
+  return recordingVm({ scheduler: "slurm", firstJobId, execution: "shell" }, DIR, SCRIPTS);
 }
 
 /** Normalises a job's own output: real paths of the simulator, this machine's name, pids, cluster names. */
@@ -273,14 +242,6 @@ async function shellCase(
   assert.notEqual(text, undefined, `missing ${outputFile(id)}`);
   assert.equal(normJobOutput(cluster, text!), normJobOutput(cluster, recording.stdout));
 }
-
-const ENV_I = {
-  PATH: "/usr/sbin:/usr/bin:/sbin:/bin",
-  HOME: "/root",
-  USER: "root",
-  LOGNAME: "root",
-  SHELL: "/bin/bash",
-};
 
 Deno.test("slurm shell mode: slurm-<id>.out of a job (026)", () =>
   shellCase(

@@ -11,7 +11,8 @@ import { InvalidValueError } from "../../src/errors.ts";
 import { JobScript, type JobScriptOptions } from "../../src/job_script.ts";
 import type { ResourcesInput } from "../../src/resources.ts";
 import { Status, type StatusCode, statusName } from "../../src/status.ts";
-import type { CommandOutput, RunOptions, Transport } from "../../src/transport.ts";
+import type { CommandOutput, Transport } from "../../src/transport.ts";
+import { withRun } from "../_wrapped_transport.ts";
 
 /** What a target can do besides the basics every target has. */
 export interface LifecycleCapabilities {
@@ -86,27 +87,18 @@ interface Logged {
 
 /** Wraps a transport so that every command is appended to `log` (shared across "processes"). */
 function logged(inner: Transport, log: Logged[], onCommand?: () => void): Transport {
-  return {
-    name: inner.name,
-    clock: inner.clock,
-    async run(argv: readonly string[], options?: RunOptions): Promise<CommandOutput> {
-      onCommand?.();
-      const entry: Logged = { argv: [...argv] };
-      log.push(entry);
-      try {
-        entry.output = await inner.run(argv, options);
-        return entry.output;
-      } catch (error) {
-        entry.error = error;
-        throw error;
-      }
-    },
-    writeFile: (path, text, options) => inner.writeFile(path, text, options),
-    readFile: (path) => inner.readFile(path),
-    mkdir: (path, options) => inner.mkdir(path, options),
-    remove: (path) => inner.remove(path),
-    ...(inner.close ? { close: () => inner.close!() } : {}),
-  };
+  return withRun(inner, async (argv, options) => {
+    onCommand?.();
+    const entry: Logged = { argv: [...argv] };
+    log.push(entry);
+    try {
+      entry.output = await inner.run(argv, options);
+      return entry.output;
+    } catch (error) {
+      entry.error = error;
+      throw error;
+    }
+  });
 }
 
 /** Everything a case needs: transports that log, job factories, local scratch space. */
@@ -179,6 +171,23 @@ class Harness {
   }
 }
 
+/**
+ * A case body run with a fresh {@linkcode Harness} for its target, which is closed afterwards
+ * (its transports, temporary folders) whatever the body does.
+ */
+function withHarness(
+  body: (h: Harness, target: LifecycleTarget) => Promise<void>,
+): (target: LifecycleTarget) => Promise<void> {
+  return async (target) => {
+    const h = new Harness(target);
+    try {
+      await body(h, target);
+    } finally {
+      await h.close();
+    }
+  };
+}
+
 /** Statuses must only move forward: PENDING → RUNNING → finished. */
 function assertMonotonic(seen: StatusCode[], label: string): void {
   for (let i = 1; i < seen.length; i++) {
@@ -196,298 +205,243 @@ function assertMonotonic(seen: StatusCode[], label: string): void {
 export const lifecycleCases: LifecycleCase[] = [
   {
     name: "a job goes pending → running → completed, and is never queried after",
-    async run(target) {
-      const h = new Harness(target);
-      try {
-        const seen: StatusCode[] = [];
-        const watched: { run?: AsyncResult } = {};
-        const transport = await h.transport(() => watched.run && seen.push(watched.run.status));
-        const job = h.job({ body: `echo start\nsleep ${h.seconds(40)}\necho done` });
-        const run = watched.run = await job.submit({ transport, ...h.polling() });
-        assert.equal(run.status, Status.PENDING);
-        assert.equal(await run.wait(), Status.COMPLETED);
-        seen.push(run.status);
-        assertMonotonic(seen, target.label);
-        if (target.capabilities.longJobs) assert.ok(seen.includes(Status.RUNNING), `${seen}`);
-        assert.ok(run.successful());
-        assert.equal(run.exitCode ?? 0, 0);
-        const commands = h.log.length;
-        await run.cancel(); // finished: nothing to do, nothing sent
-        assert.equal(await run.refresh(), Status.COMPLETED);
-        assert.equal(h.log.length, commands);
-        assert.equal(run.status, Status.COMPLETED);
-      } finally {
-        await h.close();
-      }
-    },
+    run: withHarness(async (h, target) => {
+      const seen: StatusCode[] = [];
+      const watched: { run?: AsyncResult } = {};
+      const transport = await h.transport(() => watched.run && seen.push(watched.run.status));
+      const job = h.job({ body: `echo start\nsleep ${h.seconds(40)}\necho done` });
+      const run = watched.run = await job.submit({ transport, ...h.polling() });
+      assert.equal(run.status, Status.PENDING);
+      assert.equal(await run.wait(), Status.COMPLETED);
+      seen.push(run.status);
+      assertMonotonic(seen, target.label);
+      if (target.capabilities.longJobs) assert.ok(seen.includes(Status.RUNNING), `${seen}`);
+      assert.ok(run.successful());
+      assert.equal(run.exitCode ?? 0, 0);
+      const commands = h.log.length;
+      await run.cancel(); // finished: nothing to do, nothing sent
+      assert.equal(await run.refresh(), Status.COMPLETED);
+      assert.equal(h.log.length, commands);
+      assert.equal(run.status, Status.COMPLETED);
+    }),
   },
   {
     name: "exit code 3 ends FAILED with exitCode 3",
-    async run(target) {
-      const h = new Harness(target);
-      try {
-        const run = await h.job({ body: `sleep ${h.seconds(5)}\nexit 3` })
-          .submit({ transport: await h.transport(), ...h.polling() });
-        assert.equal(await run.wait(), Status.FAILED);
-        assert.equal(run.exitCode, 3);
-        assert.equal(run.successful(), false);
-        await assert.rejects(run.get(), /ended FAILED/);
-      } finally {
-        await h.close();
-      }
-    },
+    run: withHarness(async (h) => {
+      const run = await h.job({ body: `sleep ${h.seconds(5)}\nexit 3` })
+        .submit({ transport: await h.transport(), ...h.polling() });
+      assert.equal(await run.wait(), Status.FAILED);
+      assert.equal(run.exitCode, 3);
+      assert.equal(run.successful(), false);
+      await assert.rejects(run.get(), /ended FAILED/);
+    }),
   },
   {
     name: "a job killed at its walltime ends FAILED with a timeout state",
     requires: ["longJobs"],
-    async run(target) {
-      const h = new Harness(target);
-      try {
-        const run = await h.job({ body: "sleep 3600", resources: { time: 1 } })
-          .submit({ transport: await h.transport(), ...h.polling() });
-        assert.equal(run.maxSleepInterval, 10);
-        assert.equal(await run.wait(), Status.FAILED);
-        assert.match(`${run.state} ${run.reason ?? ""}`, /time|runlimit|h_rt|wall/i);
-      } finally {
-        await h.close();
-      }
-    },
+    run: withHarness(async (h) => {
+      const run = await h.job({ body: "sleep 3600", resources: { time: 1 } })
+        .submit({ transport: await h.transport(), ...h.polling() });
+      assert.equal(run.maxSleepInterval, 10);
+      assert.equal(await run.wait(), Status.FAILED);
+      assert.match(`${run.state} ${run.reason ?? ""}`, /time|runlimit|h_rt|wall/i);
+    }),
   },
   {
     name: "cancel while pending ends CANCELLED; the scheduler no longer holds the job",
-    async run(target) {
-      const h = new Harness(target);
-      try {
-        const hold = target.holdResources ?? HOLD[target.backend.name] ?? {};
-        const run = await h.job({ body: "sleep 60", resources: hold })
-          .submit({ transport: await h.transport(), ...h.polling() });
-        assert.equal(await run.refresh(), Status.PENDING);
-        await run.cancel();
-        assert.equal(run.status, Status.CANCELLED);
-        assert.equal(await run.wait(), Status.CANCELLED);
-        // Another process asks the scheduler: the job is gone (accounting may not know a job
-        // that never started, so "vanished" is an acceptable answer; live is not).
-        const fresh = new AsyncResult({
-          jobId: run.jobId,
-          backend: target.backend,
-          transport: await h.transport(),
-          maxSleepInterval: 10,
-          polling: { ...target.polling, vanishGraceMs: 0 },
-        });
-        const status = await fresh.wait();
-        assert.ok(status === Status.CANCELLED || fresh.state === "VANISHED", `${fresh.state}`);
-      } finally {
-        await h.close();
-      }
-    },
+    run: withHarness(async (h, target) => {
+      const hold = target.holdResources ?? HOLD[target.backend.name] ?? {};
+      const run = await h.job({ body: "sleep 60", resources: hold })
+        .submit({ transport: await h.transport(), ...h.polling() });
+      assert.equal(await run.refresh(), Status.PENDING);
+      await run.cancel();
+      assert.equal(run.status, Status.CANCELLED);
+      assert.equal(await run.wait(), Status.CANCELLED);
+      // Another process asks the scheduler: the job is gone (accounting may not know a job
+      // that never started, so "vanished" is an acceptable answer; live is not).
+      const fresh = new AsyncResult({
+        jobId: run.jobId,
+        backend: target.backend,
+        transport: await h.transport(),
+        maxSleepInterval: 10,
+        polling: { ...target.polling, vanishGraceMs: 0 },
+      });
+      const status = await fresh.wait();
+      assert.ok(status === Status.CANCELLED || fresh.state === "VANISHED", `${fresh.state}`);
+    }),
   },
   {
     name: "cancel while running ends CANCELLED, once, without the epilogue",
     requires: ["longJobs"],
-    async run(target) {
-      const h = new Harness(target);
-      try {
-        const local = await h.localFolder();
-        const run = await h.job({ body: "sleep 3600", epilogue: `touch "${local}/epilogue ran"` })
-          .submit({ transport: await h.transport(), ...h.polling() });
-        await h.untilRunning(run);
-        const cancel = target.backend.cancelCommand(["x"])[0];
-        await run.cancel();
-        assert.equal(run.status, Status.CANCELLED);
-        await run.cancel();
-        assert.equal(h.log.filter((entry) => entry.argv[0] === cancel).length, 1);
-        await assert.rejects(Deno.stat(`${local}/epilogue ran`), Deno.errors.NotFound);
-        const fresh = new AsyncResult({
-          jobId: run.jobId,
-          backend: target.backend,
-          transport: await h.transport(),
-          maxSleepInterval: 10,
-          ...h.polling(),
-        });
-        const status = await fresh.wait();
-        assert.ok(status === Status.CANCELLED || status === Status.FAILED, statusName(status));
-      } finally {
-        await h.close();
-      }
-    },
+    run: withHarness(async (h, target) => {
+      const local = await h.localFolder();
+      const run = await h.job({ body: "sleep 3600", epilogue: `touch "${local}/epilogue ran"` })
+        .submit({ transport: await h.transport(), ...h.polling() });
+      await h.untilRunning(run);
+      const cancel = target.backend.cancelCommand(["x"])[0];
+      await run.cancel();
+      assert.equal(run.status, Status.CANCELLED);
+      await run.cancel();
+      assert.equal(h.log.filter((entry) => entry.argv[0] === cancel).length, 1);
+      await assert.rejects(Deno.stat(`${local}/epilogue ran`), Deno.errors.NotFound);
+      const fresh = new AsyncResult({
+        jobId: run.jobId,
+        backend: target.backend,
+        transport: await h.transport(),
+        maxSleepInterval: 10,
+        ...h.polling(),
+      });
+      const status = await fresh.wait();
+      assert.ok(status === Status.CANCELLED || status === Status.FAILED, statusName(status));
+    }),
   },
   {
     name: "a workflow killed mid-way and run again finds its job: same id, no second submit",
-    async run(target) {
-      const h = new Harness(target);
-      try {
-        const cacheFolder = await h.localFolder();
-        const options = { body: `sleep ${h.seconds(60)}`, name: "rerun-me", cacheFolder };
-        const job = h.job(options);
-        const first = await job.submit({ transport: await h.transport(), ...h.polling() });
-        // "Killed": the first process stops waiting long before the job ends.
-        assert.ok((await first.wait({ timeout: h.seconds(5) * 1000 })) < 0);
-        const submitted = await h.submits();
-        // The second process builds the same job and submits it again.
-        const again = await new JobScript({ ...jobOptionsOf(job), cacheFolder })
-          .submit({ transport: await h.transport(), ...h.polling() });
-        assert.equal(again.jobId, first.jobId);
-        assert.equal(await h.submits(), submitted);
-        assert.equal(await again.wait(), Status.COMPLETED);
-        // A third run of the workflow gets the finished run from the cache without any command.
-        const before = h.log.length;
-        const third = await new JobScript({ ...jobOptionsOf(job), cacheFolder })
-          .submit({ transport: await h.transport(), ...h.polling() });
-        assert.equal(third.status, Status.COMPLETED);
-        assert.equal(third.jobId, first.jobId);
-        assert.equal(h.log.length, before);
-        // Loading the cache file directly gives the same run.
-        const files = await Array.fromAsync(Deno.readDir(cacheFolder));
-        assert.equal(files.length, 1);
-        const loaded = await AsyncResult.load(`${cacheFolder}/${files[0]!.name}`, {
-          transport: await h.transport(),
-          backend: target.backend,
-        });
-        assert.equal(loaded.jobId, first.jobId);
-        assert.equal(loaded.status, Status.COMPLETED);
-      } finally {
-        await h.close();
-      }
-    },
+    run: withHarness(async (h, target) => {
+      const cacheFolder = await h.localFolder();
+      const options = { body: `sleep ${h.seconds(60)}`, name: "rerun-me", cacheFolder };
+      const job = h.job(options);
+      const first = await job.submit({ transport: await h.transport(), ...h.polling() });
+      // "Killed": the first process stops waiting long before the job ends.
+      assert.ok((await first.wait({ timeout: h.seconds(5) * 1000 })) < 0);
+      const submitted = await h.submits();
+      // The second process builds the same job and submits it again.
+      const again = await new JobScript({ ...jobOptionsOf(job), cacheFolder })
+        .submit({ transport: await h.transport(), ...h.polling() });
+      assert.equal(again.jobId, first.jobId);
+      assert.equal(await h.submits(), submitted);
+      assert.equal(await again.wait(), Status.COMPLETED);
+      // A third run of the workflow gets the finished run from the cache without any command.
+      const before = h.log.length;
+      const third = await new JobScript({ ...jobOptionsOf(job), cacheFolder })
+        .submit({ transport: await h.transport(), ...h.polling() });
+      assert.equal(third.status, Status.COMPLETED);
+      assert.equal(third.jobId, first.jobId);
+      assert.equal(h.log.length, before);
+      // Loading the cache file directly gives the same run.
+      const files = await Array.fromAsync(Deno.readDir(cacheFolder));
+      assert.equal(files.length, 1);
+      const loaded = await AsyncResult.load(`${cacheFolder}/${files[0]!.name}`, {
+        transport: await h.transport(),
+        backend: target.backend,
+      });
+      assert.equal(loaded.jobId, first.jobId);
+      assert.equal(loaded.status, Status.COMPLETED);
+    }),
   },
   {
     name: "a job purged from the queue is found in accounting",
     requires: ["accountingOutlivesQueue"],
-    async run(target) {
-      const h = new Harness(target);
-      try {
-        const transport = await h.transport();
-        const run = await h.job({ body: `sleep ${h.seconds(5)}` })
-          .submit({ transport, ...h.polling() });
-        assert.equal(await run.wait(), Status.COMPLETED);
-        await transport.clock.sleep((target.queueRetentionSeconds + 30) * 1000);
-        const fresh = new AsyncResult({
-          jobId: run.jobId,
-          backend: target.backend,
-          transport: await h.transport(),
-          ...h.polling(),
-        });
-        const start = h.log.length;
-        assert.equal(await fresh.refresh(), Status.COMPLETED);
-        const accounting = target.backend.accountingCommands([run.jobId])[0]!.argv[0];
-        assert.ok(
-          h.log.slice(start).some((entry) => entry.argv[0] === accounting && entry.output),
-          `no ${accounting} in ${h.log.slice(start).map((e) => e.argv.join(" "))}`,
-        );
-      } finally {
-        await h.close();
-      }
-    },
+    run: withHarness(async (h, target) => {
+      const transport = await h.transport();
+      const run = await h.job({ body: `sleep ${h.seconds(5)}` })
+        .submit({ transport, ...h.polling() });
+      assert.equal(await run.wait(), Status.COMPLETED);
+      await transport.clock.sleep((target.queueRetentionSeconds + 30) * 1000);
+      const fresh = new AsyncResult({
+        jobId: run.jobId,
+        backend: target.backend,
+        transport: await h.transport(),
+        ...h.polling(),
+      });
+      const start = h.log.length;
+      assert.equal(await fresh.refresh(), Status.COMPLETED);
+      const accounting = target.backend.accountingCommands([run.jobId])[0]!.argv[0];
+      assert.ok(
+        h.log.slice(start).some((entry) => entry.argv[0] === accounting && entry.output),
+        `no ${accounting} in ${h.log.slice(start).map((e) => e.argv.join(" "))}`,
+      );
+    }),
   },
   {
     name: "injected query failures do not change states",
     requires: ["queryFailures", "longJobs"],
-    async run(target) {
-      const h = new Harness(target);
-      try {
-        const seen: StatusCode[] = [];
-        const watched: { run?: AsyncResult } = {};
-        const transport = await h.transport(() => watched.run && seen.push(watched.run.status));
-        const run = watched.run = await h.job({ body: `sleep ${h.seconds(120)}` })
-          .submit({ transport, ...h.polling({ maxQueryFailures: 5 }) });
-        await h.untilRunning(run);
-        await target.injectQueryFailures!(3);
-        const failedBefore = h.log.filter(failed).length;
-        assert.equal(await run.wait(), Status.COMPLETED);
-        seen.push(run.status);
-        // At least the injected ones failed (some tools also exit non-zero for finished jobs).
-        assert.ok(h.log.filter(failed).length - failedBefore >= 3);
-        assertMonotonic(seen, target.label);
-      } finally {
-        await h.close();
-      }
-    },
+    run: withHarness(async (h, target) => {
+      const seen: StatusCode[] = [];
+      const watched: { run?: AsyncResult } = {};
+      const transport = await h.transport(() => watched.run && seen.push(watched.run.status));
+      const run = watched.run = await h.job({ body: `sleep ${h.seconds(120)}` })
+        .submit({ transport, ...h.polling({ maxQueryFailures: 5 }) });
+      await h.untilRunning(run);
+      await target.injectQueryFailures!(3);
+      const failedBefore = h.log.filter(failed).length;
+      assert.equal(await run.wait(), Status.COMPLETED);
+      seen.push(run.status);
+      // At least the injected ones failed (some tools also exit non-zero for finished jobs).
+      assert.ok(h.log.filter(failed).length - failedBefore >= 3);
+      assertMonotonic(seen, target.label);
+    }),
   },
   {
     name: "too many failed queries reject wait with the last error and keep the status",
     requires: ["queryFailures", "longJobs"],
-    async run(target) {
-      const h = new Harness(target);
-      try {
-        const run = await h.job({ body: `sleep ${h.seconds(600)}` })
-          .submit({ transport: await h.transport(), ...h.polling({ maxQueryFailures: 2 }) });
-        await h.untilRunning(run);
-        await target.injectQueryFailures!(2);
-        await assert.rejects(run.wait());
-        assert.equal(run.status, Status.RUNNING);
-        await run.cancel();
-      } finally {
-        await h.close();
-      }
-    },
+    run: withHarness(async (h, target) => {
+      const run = await h.job({ body: `sleep ${h.seconds(600)}` })
+        .submit({ transport: await h.transport(), ...h.polling({ maxQueryFailures: 2 }) });
+      await h.untilRunning(run);
+      await target.injectQueryFailures!(2);
+      await assert.rejects(run.wait());
+      assert.equal(run.status, Status.RUNNING);
+      await run.cancel();
+    }),
   },
   {
     name: "prologue, epilogue and aux scripts run where they belong, the epilogue once",
-    async run(target) {
-      const h = new Harness(target);
-      try {
-        const local = await h.localFolder();
-        const job = h.job({
-          name: "aux-test",
-          body: 'cd "$CLUSTERJOB_WORKDIR"\nbash ./helper.sh',
-          auxScripts: { "helper.sh": 'echo "aux of {name}" > "aux out.txt"' },
-          prologue: `echo "prologue of {name}" > "${local}/prologue.txt"`,
-          epilogue: `echo "epilogue of {name}" >> "${local}/epilogue.txt"`,
-        });
-        const transport = await h.transport();
-        const run = await job.submit({ transport, ...h.polling() });
-        assert.equal(await Deno.readTextFile(`${local}/prologue.txt`), "prologue of aux-test\n");
-        const directory = job.workingDirectory();
-        assert.match(await transport.readFile(`${directory}/helper.sh`), /aux of aux-test/);
-        assert.equal(await transport.readFile(job.scriptPath()), job.render());
-        assert.equal(await run.wait(), Status.COMPLETED);
-        await run.wait();
-        await run.refresh();
-        assert.equal(await Deno.readTextFile(`${local}/epilogue.txt`), "epilogue of aux-test\n");
-        assert.equal(run.epilogueError, undefined);
-        if (target.capabilities.scriptsRun) {
-          assert.equal(await transport.readFile(`${directory}/aux out.txt`), "aux of aux-test\n");
-        }
-      } finally {
-        await h.close();
+    run: withHarness(async (h, target) => {
+      const local = await h.localFolder();
+      const job = h.job({
+        name: "aux-test",
+        body: 'cd "$CLUSTERJOB_WORKDIR"\nbash ./helper.sh',
+        auxScripts: { "helper.sh": 'echo "aux of {name}" > "aux out.txt"' },
+        prologue: `echo "prologue of {name}" > "${local}/prologue.txt"`,
+        epilogue: `echo "epilogue of {name}" >> "${local}/epilogue.txt"`,
+      });
+      const transport = await h.transport();
+      const run = await job.submit({ transport, ...h.polling() });
+      assert.equal(await Deno.readTextFile(`${local}/prologue.txt`), "prologue of aux-test\n");
+      const directory = job.workingDirectory();
+      assert.match(await transport.readFile(`${directory}/helper.sh`), /aux of aux-test/);
+      assert.equal(await transport.readFile(job.scriptPath()), job.render());
+      assert.equal(await run.wait(), Status.COMPLETED);
+      await run.wait();
+      await run.refresh();
+      assert.equal(await Deno.readTextFile(`${local}/epilogue.txt`), "epilogue of aux-test\n");
+      assert.equal(run.epilogueError, undefined);
+      if (target.capabilities.scriptsRun) {
+        assert.equal(await transport.readFile(`${directory}/aux out.txt`), "aux of aux-test\n");
       }
-    },
+    }),
   },
   {
     name: "names and paths with spaces and quotes survive the whole trip",
-    async run(target) {
-      const h = new Harness(target);
+    run: withHarness(async (h, target) => {
+      const cacheFolder = await h.localFolder();
+      const options = {
+        workdir: `dir with 'single' and "double" quotes ${Date.now().toString(36)}`,
+        body: 'cd "$CLUSTERJOB_WORKDIR"\necho "$CLUSTERJOB_NAME" > "name out.txt"',
+        cacheFolder,
+      };
+      let job: JobScript;
       try {
-        const cacheFolder = await h.localFolder();
-        const options = {
-          workdir: `dir with 'single' and "double" quotes ${Date.now().toString(36)}`,
-          body: 'cd "$CLUSTERJOB_WORKDIR"\necho "$CLUSTERJOB_NAME" > "name out.txt"',
-          cacheFolder,
-        };
-        let job: JobScript;
-        try {
-          job = h.job({ ...options, name: "it's a spaced & quoted name" });
-        } catch (error) {
-          // Some schedulers (SGE) refuse whitespace in job names: a typed error naming the field.
-          assert.ok(error instanceof InvalidValueError && error.field === "name", String(error));
-          job = h.job({ ...options, name: "it's_a_quoted_&_name" });
-        }
-        const transport = await h.transport();
-        const run = await job.submit({ transport, ...h.polling() });
-        assert.equal(await run.wait(), Status.COMPLETED);
-        assert.equal(run.jobName, job.name);
-        assert.equal(await transport.readFile(job.scriptPath()), job.render());
-        if (target.capabilities.scriptsRun) {
-          const written = await transport.readFile(`${job.workingDirectory()}/name out.txt`);
-          assert.ok(written.trim().length > 0);
-        }
-        const again = await new JobScript({ ...jobOptionsOf(job), cacheFolder })
-          .submit({ transport: await h.transport(), ...h.polling() });
-        assert.equal(again.jobId, run.jobId);
-      } finally {
-        await h.close();
+        job = h.job({ ...options, name: "it's a spaced & quoted name" });
+      } catch (error) {
+        // Some schedulers (SGE) refuse whitespace in job names: a typed error naming the field.
+        assert.ok(error instanceof InvalidValueError && error.field === "name", String(error));
+        job = h.job({ ...options, name: "it's_a_quoted_&_name" });
       }
-    },
+      const transport = await h.transport();
+      const run = await job.submit({ transport, ...h.polling() });
+      assert.equal(await run.wait(), Status.COMPLETED);
+      assert.equal(run.jobName, job.name);
+      assert.equal(await transport.readFile(job.scriptPath()), job.render());
+      if (target.capabilities.scriptsRun) {
+        const written = await transport.readFile(`${job.workingDirectory()}/name out.txt`);
+        assert.ok(written.trim().length > 0);
+      }
+      const again = await new JobScript({ ...jobOptionsOf(job), cacheFolder })
+        .submit({ transport: await h.transport(), ...h.polling() });
+      assert.equal(again.jobId, run.jobId);
+    }),
   },
 ];
 

@@ -42,6 +42,22 @@ stop_for_restart() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+# keep_daemon NAME CHANGED : true (saying so) when /usr/sbin/NAME runs and CHANGED is not 1;
+# a running one whose configuration changed is stopped, to be started again
+keep_daemon() {
+  alive "/run/$1.pid" "/usr/sbin/$1" || return 1
+  if [ "$2" = 1 ]; then stop_for_restart "$1" "/run/$1.pid" "/usr/sbin/$1"; return 1; fi
+  log "$1 already running"
+}
+
+# start_daemon NAME : starts /usr/sbin/NAME, waits for its pid file /run/NAME.pid, records the pid
+start_daemon() {
+  rm -f "/run/$1.pid"
+  "${DAEMON_ENV[@]}" "/usr/sbin/$1"
+  wait_for 30 "$1 pid file" test -s "/run/$1.pid"
+  record_pid "$1" "/run/$1.pid"
+}
+
 packages() {
   [ -d /var/lib/mysql ] || touch "$STATE/mysql-datadir-created-by-us"
   install_packages munge slurm-client slurmctld slurmd slurmdbd mariadb-server
@@ -159,27 +175,15 @@ StoragePass=$DB_PASS
 StorageLoc=slurm_acct_db
 EOF
   install_file "$tmp" /etc/slurm/slurmdbd.conf 0600 slurm:slurm && changed=1
-  if alive /run/slurmdbd.pid /usr/sbin/slurmdbd; then
-    if [ $changed = 1 ]; then stop_for_restart slurmdbd /run/slurmdbd.pid /usr/sbin/slurmdbd
-    else log "slurmdbd already running"; return 0; fi
-  fi
-  rm -f /run/slurmdbd.pid
-  "${DAEMON_ENV[@]}" /usr/sbin/slurmdbd
-  wait_for 30 "slurmdbd pid file" test -s /run/slurmdbd.pid
-  record_pid slurmdbd /run/slurmdbd.pid
+  if keep_daemon slurmdbd $changed; then return 0; fi
+  start_daemon slurmdbd
   wait_for 120 "slurmdbd port 6819" bash -c 'exec 3<>/dev/tcp/127.0.0.1/6819'
 }
 step slurmdbd slurmdbd_up
 
 slurmctld_up() {
-  if alive /run/slurmctld.pid /usr/sbin/slurmctld; then
-    if [ $CTLD_CHANGED = 1 ]; then stop_for_restart slurmctld /run/slurmctld.pid /usr/sbin/slurmctld
-    else log "slurmctld already running"; return 0; fi
-  fi
-  rm -f /run/slurmctld.pid
-  "${DAEMON_ENV[@]}" /usr/sbin/slurmctld
-  wait_for 30 "slurmctld pid file" test -s /run/slurmctld.pid
-  record_pid slurmctld /run/slurmctld.pid
+  if keep_daemon slurmctld "$CTLD_CHANGED"; then return 0; fi
+  start_daemon slurmctld
   wait_for 60 "scontrol ping UP" sh -c 'scontrol ping | grep -q "is UP"'
 }
 step slurmctld slurmctld_up
@@ -193,14 +197,7 @@ node_ready() {
   esac
 }
 slurmd_up() {
-  if alive /run/slurmd.pid /usr/sbin/slurmd; then
-    if [ $CTLD_CHANGED = 1 ]; then stop_for_restart slurmd /run/slurmd.pid /usr/sbin/slurmd
-    else log "slurmd already running"; wait_for 60 "node $H ready" node_ready; return 0; fi
-  fi
-  rm -f /run/slurmd.pid
-  "${DAEMON_ENV[@]}" /usr/sbin/slurmd
-  wait_for 30 "slurmd pid file" test -s /run/slurmd.pid
-  record_pid slurmd /run/slurmd.pid
+  if ! keep_daemon slurmd "$CTLD_CHANGED"; then start_daemon slurmd; fi
   wait_for 60 "node $H ready" node_ready
 }
 step slurmd slurmd_up
