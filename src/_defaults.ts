@@ -13,11 +13,17 @@ import { SshTransport } from "./ssh_transport.ts";
 import type { Transport } from "./transport.ts";
 
 /**
- * SSH to `remote` when it is set, else this machine. Each call makes a new transport, so runs
- * created with the default are polled separately: pass one transport to batch many runs.
+ * This machine's transport. It holds no state (no connection, no cache), so one frozen instance
+ * serves every run: runs submitted locally without a transport are then polled together.
+ */
+const LOCAL: Transport = Object.freeze(new LocalTransport());
+
+/**
+ * SSH to `remote` when it is set, else this machine. An SSH transport owns a connection, so each
+ * call makes a new one and its runs are polled separately: pass one transport to batch many runs.
  */
 export function defaultTransport(remote: string | undefined): Transport {
-  return remote ? new SshTransport({ host: remote }) : new LocalTransport();
+  return remote ? new SshTransport({ host: remote }) : LOCAL;
 }
 
 /** The built-in backend called `name`; a cache file naming an unknown one is a format error. */

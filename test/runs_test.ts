@@ -9,7 +9,9 @@ import {
   type PollingOptions,
   RunNotFinishedError,
 } from "../src/async_result.ts";
+import { slurm } from "../backends/slurm.ts";
 import { readCacheFile } from "../src/cache.ts";
+import { LocalTransport } from "../src/local_transport.ts";
 import { QueryError } from "../src/errors.ts";
 import { maxSleepSeconds, nextInterval } from "../src/_poller.ts";
 import { Status, type StatusCode } from "../src/status.ts";
@@ -329,4 +331,21 @@ Deno.test("bad options are typed errors naming the field", () => {
     make({ polling: { maxQueryFailures: 0 } }),
     /Invalid value for "polling.maxQueryFailures"/,
   );
+});
+
+Deno.test("runs loaded without a transport share this machine's one transport, so they poll together", async () => {
+  const folder = await Deno.makeTempDir();
+  try {
+    for (const jobId of ["11", "12"]) {
+      await new AsyncResult({ jobId, backend: slurm, transport: new LocalTransport() })
+        .dump(`${folder}/${jobId}.json`);
+    }
+    const [first, second] = await Promise.all(
+      ["11", "12"].map((jobId) => AsyncResult.load(`${folder}/${jobId}.json`)),
+    );
+    assert.equal(first!.transport.name, "local");
+    assert.equal(first!.transport, second!.transport);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
 });
