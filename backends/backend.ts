@@ -133,4 +133,11 @@ export interface Backend {
    * least this often finds finished jobs in the one batched status query. Optional.
    */
   readonly maxPollInterval?: number;
+  /**
+   * Whether a submit command that failed may nevertheless have created the job: the client timed
+   * out after the request reached the controller (SLURM `Socket timed out on send/recv operation`,
+   * SGE `failed receiving gdi request response`). Then the run's cache marker is kept, so a
+   * re-run does not submit a second copy. Optional; without it every failure counts as refused.
+   */
+  submitOutcomeUnknown?(output: CommandOutput): boolean;
 }

@@ -98,6 +98,12 @@ export function validateBackend(value: unknown): Backend {
   if (poll !== undefined && (typeof poll !== "number" || !Number.isFinite(poll) || poll <= 0)) {
     problems.push("maxPollInterval must be a positive number of seconds when given");
   }
+  if (
+    candidate.submitOutcomeUnknown !== undefined &&
+    typeof candidate.submitOutcomeUnknown !== "function"
+  ) {
+    problems.push("submitOutcomeUnknown must be a function when given");
+  }
   const envVars = candidate.envVars;
   if (typeof envVars !== "object" || envVars === null) {
     problems.push(`envVars must be an object with ${CORE_VARIABLES.join(", ")}`);

@@ -272,6 +272,9 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
     parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
       parseQacct(output, ids, owner),
     cancelCommand: (ids: readonly string[]): string[] => ["qdel", ...ids],
+    // qmaster received the request but its answer timed out: the job may exist.
+    submitOutcomeUnknown: (output: CommandOutput): boolean =>
+      /failed receiving gdi request response/.test(output.stderr),
   });
 }
 

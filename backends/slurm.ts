@@ -271,4 +271,8 @@ export const slurm: Backend = Object.freeze({
   accountingCommands,
   parseAccounting,
   cancelCommand,
+  // The request reached slurmctld but its answer did not come back: the job may exist.
+  submitOutcomeUnknown: (output: CommandOutput): boolean =>
+    /Socket timed out on send\/recv operation|Zero Bytes were transmitted or received/
+      .test(output.stderr),
 });

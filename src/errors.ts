@@ -94,25 +94,36 @@ export class SubmitError extends ClusterjobError {
   /** The scheduler's answer. */
   readonly output: { code: number; stdout: string; stderr: string };
   /**
+   * True when the scheduler may have created the job despite the error (a timeout between its
+   * client and controller): check the queue before submitting again.
+   */
+  readonly jobMayExist: boolean;
+  /**
    * Creates the error; the message quotes the scheduler's own text.
    *
    * @param argv The submit command.
    * @param output Its exit code and output.
    * @param reason Optional explanation added before the scheduler's text.
+   * @param options `jobMayExist`: the job may have been created all the same.
    */
   constructor(
     argv: readonly string[],
     output: { code: number; stdout: string; stderr: string },
     reason?: string,
+    options: { jobMayExist?: boolean } = {},
   ) {
     const said = output.stderr.trim() || output.stdout.trim() || "(no output)";
+    const mayExist = options.jobMayExist
+      ? "; the scheduler may have created the job all the same: check its queue before submitting again"
+      : "";
     super(
       `Cannot submit job with "${argv.join(" ")}" (exit ${output.code})${
         reason ? `: ${reason}` : ""
-      }: ${said}`,
+      }: ${said}${mayExist}`,
     );
     this.argv = argv;
     this.output = output;
+    this.jobMayExist = options.jobMayExist ?? false;
   }
 }
 

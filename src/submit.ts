@@ -182,10 +182,15 @@ export async function submitJob(job: JobScript, options: SubmitOptions = {}): Pr
     jobId = job.backend.parseJobId(output, command.argv);
   } catch (error) {
     await record?.discard();
-    // A refusal (non-zero exit) created no job; an unreadable success may have: keep the marker.
-    if (cacheFile !== undefined && output.code !== 0) await removeCacheFile(cacheFile);
-    if (error instanceof SubmitError) throw error;
-    throw new SubmitError(command.argv, output, error instanceof Error ? error.message : undefined);
+    // A refusal (non-zero exit) created no job, unless the backend says the outcome is unknown
+    // (a client-side timeout); an unreadable success may have: in both cases keep the marker.
+    const jobMayExist = output.code === 0 || job.backend.submitOutcomeUnknown?.(output) === true;
+    if (cacheFile !== undefined && !jobMayExist) await removeCacheFile(cacheFile);
+    if (error instanceof SubmitError && !jobMayExist) throw error;
+    const reason = !(error instanceof SubmitError) && error instanceof Error
+      ? error.message
+      : undefined;
+    throw new SubmitError(command.argv, output, reason, { jobMayExist });
   }
   const run = new AsyncResult({
     jobId,

@@ -86,3 +86,10 @@ Deno.test("validateBackend() accepts a positive maxPollInterval and rejects anyt
     );
   }
 });
+
+Deno.test("validateBackend() rejects a submitOutcomeUnknown that is not a function", () => {
+  assert.throws(
+    () => validateBackend({ ...slurm, submitOutcomeUnknown: true }),
+    (error) => error instanceof BackendError && error.message.includes("submitOutcomeUnknown"),
+  );
+});

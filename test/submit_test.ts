@@ -11,6 +11,7 @@ import { Status } from "../src/status.ts";
 import { submitJob } from "../src/submit.ts";
 import { TransportError } from "../src/transport.ts";
 import { defaultCacheId } from "../src/_cache_id.ts";
+import { SimCluster } from "../sim/cluster.ts";
 import { fakeBackend, FakeCluster } from "./_fake_scheduler.ts";
 
 async function withFolder(body: (folder: string) => Promise<void>): Promise<void> {
@@ -282,3 +283,39 @@ Deno.test("a failed submission leaves no temporary file in the cache folder", as
     assert.deepEqual(await names(), [markerFile]);
   });
 });
+
+for (const scheduler of ["slurm", "sge"] as const) {
+  Deno.test(`${scheduler}: a submit that timed out after reaching the controller is never submitted twice`, async () => {
+    await using cluster = new SimCluster({
+      scheduler,
+      model: () => ({ runtimeSeconds: 5, exitCode: 0 }),
+    });
+    const cacheFolder = await Deno.makeTempDir();
+    try {
+      const job = new JobScript({ name: "once", backend: scheduler, body: "true", cacheFolder });
+      const transport = cluster.transport();
+      const submits = () =>
+        cluster.commandLog.filter((c) => c.argv[0] === "sbatch" || c.argv[0] === "qsub").length;
+      cluster.faults.failSubmit({ created: true });
+      const error = await job.submit({ transport }).then(() => undefined, (e) => e);
+      assert.ok(error instanceof SubmitError && error.jobMayExist, String(error));
+      assert.match(error.message, /may have created the job/);
+      assert.equal(cluster.jobs().length, 1, "the simulated controller created the job");
+      // The workflow runs again: it must stop and say so rather than submit a second copy.
+      await assert.rejects(job.submit({ transport }), InterruptedSubmissionError);
+      assert.equal(submits(), 1);
+      // A plain refusal (no such queue) created no job: nothing is kept, a later run may submit.
+      const refused = job.with({ name: "refused", resources: { queue: "nosuch" } });
+      const refusal = await refused.submit({ transport }).then(() => undefined, (e) => e);
+      assert.ok(refusal instanceof SubmitError && !refusal.jobMayExist, String(refusal));
+      assert.deepEqual(
+        (await Array.fromAsync(Deno.readDir(cacheFolder))).map((entry) => entry.name).filter((
+          name,
+        ) => name.includes("refused")),
+        [],
+      );
+    } finally {
+      await Deno.remove(cacheFolder, { recursive: true });
+    }
+  });
+}
