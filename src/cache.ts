@@ -13,8 +13,9 @@
  */
 
 import { join } from "node:path";
-import { ClusterjobError, InvalidValueError } from "./errors.ts";
+import { ClusterjobError } from "./errors.ts";
 import type { StatusCode } from "./status.ts";
+import { checkCacheName } from "./_cache_name.ts";
 import { prepareCacheWrite } from "./_cache_write.ts";
 
 /**
@@ -188,10 +189,6 @@ export class InterruptedSubmissionError extends ClusterjobError {
   }
 }
 
-const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@+=-]*$/;
-const SAFE_NAME_ACCEPTED =
-  "a non-empty name of letters, digits and _ . @ + = - that does not start with . or -";
-
 /**
  * The path of the cache file of `cacheId`: `<folder>/<prefix>.<cacheId>.json`. The prefix and the
  * id must be plain file-name words (no slashes, spaces or leading dots), so a cache id can never
@@ -209,10 +206,8 @@ const SAFE_NAME_ACCEPTED =
  * @returns The file path.
  */
 export function cacheFilePath(folder: string, prefix: string, cacheId: string): string {
-  if (!SAFE_NAME.test(prefix)) {
-    throw new InvalidValueError("cachePrefix", prefix, SAFE_NAME_ACCEPTED);
-  }
-  if (!SAFE_NAME.test(cacheId)) throw new InvalidValueError("cacheId", cacheId, SAFE_NAME_ACCEPTED);
+  checkCacheName("cachePrefix", prefix);
+  checkCacheName("cacheId", cacheId);
   return join(folder, `${prefix}.${cacheId}.json`);
 }
 
@@ -315,9 +310,7 @@ export async function removeCacheFile(path: string): Promise<void> {
  * @returns How many files were removed.
  */
 export async function clearCache(folder: string, prefix = "clusterjob"): Promise<number> {
-  if (!SAFE_NAME.test(prefix)) {
-    throw new InvalidValueError("cachePrefix", prefix, SAFE_NAME_ACCEPTED);
-  }
+  checkCacheName("cachePrefix", prefix);
   const escaped = prefix.replace(/[.+=]/g, "\\$&");
   const recordName = new RegExp(`^${escaped}\\.[^/]+\\.json$`);
   const temporaryName = new RegExp(`^${escaped}\\.[^/]+\\.json\\.[0-9a-f-]{36}\\.tmp$`);

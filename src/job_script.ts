@@ -8,6 +8,7 @@
 import { join } from "node:path/posix";
 import type { Backend } from "../backends/backend.ts";
 import { type BackendRegistry, builtinBackends, validateBackend } from "../backends/registry.ts";
+import { checkCacheName } from "./_cache_name.ts";
 import { assembleScript, normalizeScript } from "./_script_text.ts";
 import type { AsyncResult } from "./async_result.ts";
 import { InvalidValueError } from "./errors.ts";
@@ -285,7 +286,7 @@ export class JobScript {
     this.vars = userVars(merged("vars", attributes.vars, options.vars));
     const cacheFolder = singleLine("cacheFolder", pick("cacheFolder", ""));
     this.cacheFolder = cacheFolder === "" ? undefined : cacheFolder;
-    this.cachePrefix = cachePrefix(pick("cachePrefix", "clusterjob"));
+    this.cachePrefix = checkCacheName("cachePrefix", pick("cachePrefix", "clusterjob"));
     // Render the headers now, so resources the backend cannot express fail at construction.
     this.#headers = Object.freeze(this.backend.renderHeaders(this.resources));
   }
@@ -626,14 +627,6 @@ function userVars(value: Record<string, unknown>): Readonly<Record<string, VarVa
     vars[key] = item;
   }
   return Object.freeze(vars);
-}
-
-function cachePrefix(value: unknown): string {
-  const prefix = singleLine("cachePrefix", value);
-  if (prefix === "" || prefix.includes("/")) {
-    throw new InvalidValueError("cachePrefix", value, 'a non-empty file name prefix without "/"');
-  }
-  return prefix;
 }
 
 // POSIX join where a later absolute part (or a `~` path) starts over, as os.path.join did.

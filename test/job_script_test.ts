@@ -346,6 +346,9 @@ Deno.test("bad options throw InvalidValueError at construction, naming the field
   invalid({ ...base, vars: { v: {} as unknown as string } }, "vars.v");
   invalid({ ...base, cachePrefix: "a/b" }, "cachePrefix");
   invalid({ ...base, cachePrefix: "" }, "cachePrefix");
+  // The cache file rule (cacheFilePath), checked now rather than at the first cached submit.
+  invalid({ ...base, cachePrefix: "my runs" }, "cachePrefix");
+  invalid({ ...base, cachePrefix: ".hidden" }, "cachePrefix");
   invalid({ ...base, resources: { time: "1.5" } }, "time");
   invalid({ ...base, resources: { mem: "4Q" } }, "mem");
   invalid({ ...base, resources: { nodes: 0 } }, "nodes");
