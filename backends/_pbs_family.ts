@@ -16,6 +16,7 @@ import {
   directiveValue,
   formatHms,
   jobInfo,
+  mergeInfo,
   noJobId,
   nonEmptyLines,
   parseInteger,
@@ -131,6 +132,35 @@ export function parseQstatFull(
   return jobs;
 }
 
+/** Whether `id` names a whole job array (`123[]`, `123[].server`) rather than one job or subjob. */
+export function isArrayId(id: string): boolean {
+  return /^\d+\[\]/.test(id);
+}
+
+/** The array a subjob id belongs to: `123[4].server` → `123[]`; `undefined` for other ids. */
+function arrayOfSubjob(id: string): string | undefined {
+  const match = /^(\d+)\[\d+\]/.exec(id);
+  return match === null ? undefined : `${match[1]}[]`;
+}
+
+/**
+ * How many indices a Torque `job_array_request` names: `1-3`, `0,10,20-29`, with an optional
+ * `%slots` limit; `undefined` when the text is not of that form.
+ */
+function requestedTasks(request: string | undefined): number | undefined {
+  if (request === undefined) return undefined;
+  let count = 0;
+  for (const part of request.replace(/%\d+$/, "").split(",")) {
+    const range = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (range === null) return undefined;
+    const from = Number(range[1]);
+    const to = range[2] === undefined ? from : Number(range[2]);
+    if (to < from) return undefined;
+    count += to - from + 1;
+  }
+  return count;
+}
+
 /** `123.server` and `123` both identify job 123 (and `123[]` the array). */
 export function sequenceNumber(id: string): string {
   return /^(\d+(?:\[\d*\])?)/.exec(id)?.[1] ?? id;
@@ -217,6 +247,7 @@ const STATUS_ATTRIBUTES: ReadonlySet<string> = new Set([
   "resources_used.walltime",
   "Resource_List.walltime",
   "comment",
+  "job_array_request",
 ]);
 
 /**
@@ -249,11 +280,58 @@ export function parseQstatStatus(
   const asked = new Set(ids);
   const bySequence = new Map(ids.map((id) => [sequenceNumber(id), id]));
   const result = new Map<string, JobInfo>();
+  const arrays = new Map<string, SubjobRecords>();
   for (const job of jobs) {
     const id = asked.has(job.id) ? job.id : bySequence.get(sequenceNumber(job.id));
-    if (id !== undefined) addInfo(result, id, pbsJobInfo(job, argv));
+    if (id !== undefined) {
+      addInfo(result, id, pbsJobInfo(job, argv));
+      continue;
+    }
+    const array = arrayOfSubjob(job.id);
+    const arrayId = array === undefined ? undefined : bySequence.get(array);
+    if (arrayId === undefined) continue;
+    const records = arrays.get(arrayId) ??
+      { ids: new Set(), info: undefined, requested: undefined };
+    arrays.set(arrayId, records);
+    records.ids.add(job.id);
+    records.info = mergeInfo(records.info, pbsJobInfo(job, argv));
+    records.requested ??= requestedTasks(job.attributes.get("job_array_request"));
   }
+  // Subjob records (Torque `qstat -t`) replace an array's summary record, which carries no
+  // exit status of its own.
+  for (const [id, records] of arrays) result.set(id, arrayInfo(records));
   return result;
+}
+
+/** What `qstat -t` printed about the subjobs of one requested array id. */
+interface SubjobRecords {
+  /** The subjob ids seen. */
+  ids: Set<string>;
+  /** Their merged JobInfo (see `mergeInfo`: any active task wins, else the worst end). */
+  info: JobInfo | undefined;
+  /** How many subjobs the array's `job_array_request` names, when it is known. */
+  requested: number | undefined;
+}
+
+/**
+ * An array's JobInfo from its subjobs. Torque purges each finished subjob `keep_completed`
+ * seconds after it ends, even while its siblings still run: when every listed subjob has ended
+ * but fewer are listed than `job_array_request` names, the missing ones' exit statuses are
+ * lost, so the array cannot be called COMPLETED; it ends FAILED with a reason saying so.
+ */
+function arrayInfo(records: SubjobRecords): JobInfo {
+  const info = records.info!;
+  const seen = records.ids.size;
+  const requested = records.requested;
+  if (info.status < 0 || requested === undefined || seen >= requested) return info;
+  if (info.status === Status.FAILED) return info;
+  return jobInfo(
+    Status.FAILED,
+    info.state,
+    undefined,
+    `${requested - seen} of ${requested} array tasks left qstat before their exit status was ` +
+      "read (raise the server's keep_completed above the array's run time)",
+  );
 }
 
 /** Both flavours submit with `qsub FILE`. */
@@ -262,11 +340,11 @@ export function qsubCommand(filename: string): SubmitCommand {
 }
 
 /** Both flavours' live status query: `qstat -f ID …`. */
-function qstatFullArgv(ids: readonly string[]): string[] {
+export function qstatFullArgv(ids: readonly string[]): string[] {
   return ["qstat", "-f", ...ids];
 }
 
-/** The status commands of both flavours: `qstat -f ID …`, in chunks. */
+/** `qstat -f ID …` in chunks: PBS Pro's status commands (Torque adds `-t` for arrays). */
 export function qstatStatusCommands(ids: readonly string[]): QueryCommand[] {
   return chunkedQueries(ids, qstatFullArgv);
 }

@@ -8,17 +8,25 @@
 import type { Resources } from "../src/resources.ts";
 import type { CommandOutput } from "../src/transport.ts";
 import type { Backend, JobInfo, QueryCommand } from "./backend.ts";
-import { formatMemory, jobInfo, layoutOf, perIdQueries, queryFailed } from "./_common.ts";
+import {
+  chunkedQueries,
+  formatMemory,
+  jobInfo,
+  layoutOf,
+  perIdQueries,
+  queryFailed,
+} from "./_common.ts";
 import {
   finishedPbsInfo,
+  isArrayId,
   parsePbsJobId,
-  parseQstatFullStatus,
+  parseQstatStatus,
   PBS_MEMORY_UNITS,
   PBS_PREFIX,
   pbsEnvVars,
   pbsHeaders,
   qdelCommand,
-  qstatStatusCommands,
+  qstatFullArgv,
   qsubCommand,
 } from "./_pbs_family.ts";
 import { Status } from "../src/status.ts";
@@ -38,6 +46,33 @@ function renderHeaders(resources: Resources): string[] {
   return pbsHeaders(resources, lines);
 }
 
+/**
+ * `qstat -f -t ID …`: Torque's `qstat` shows an array `N[]` as one summary record that has no
+ * exit status; `-t` lists its subjobs `N[1].server`, `N[2].server`, … instead, each with its
+ * own `job_state` and `exit_status`, which `parseQstatStatus` merges under `N[].server`.
+ */
+function qstatSubjobsArgv(ids: readonly string[]): string[] {
+  return ["qstat", "-f", "-t", ...ids];
+}
+
+/**
+ * Plain ids are asked with `qstat -f`, array ids with `qstat -f -t`: `-t` only where it is
+ * needed, so plain jobs keep the command every PBS-compatible `qstat` accepts (Slurm's
+ * `qstat` wrapper has no `-t`).
+ */
+function statusCommands(ids: readonly string[]): QueryCommand[] {
+  return [
+    ...chunkedQueries(ids.filter((id) => !isArrayId(id)), qstatFullArgv),
+    ...chunkedQueries(ids.filter(isArrayId), qstatSubjobsArgv),
+  ];
+}
+
+/** Parses the output of one of `statusCommands` (a group is all plain or all array ids). */
+function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> {
+  const argv = ids.some(isArrayId) ? qstatSubjobsArgv(ids) : qstatFullArgv(ids);
+  return parseQstatStatus(output, ids, argv);
+}
+
 /** How many days of server logs `tracejob` searches. */
 const TRACEJOB_DAYS = "7";
 
@@ -54,13 +89,17 @@ function accountingArgv(id: string): string[] {
  * - An id missing from it has been purged; only the server's logs still know it, and
  *   `tracejob` reads them for ONE job id per call. Asking only some ids, or none, would leave
  *   the others unknown until they are declared vanished (FAILED): wrong, so every id is asked.
+ * Array ids `N[].server` are not traced: the server logs each subjob under its own id
+ * `N[k].server`, and which indices an array has is known only from `qstat` (its
+ * `job_array_request`), which no longer lists it. An array purged before a poll saw its
+ * subjobs end therefore ends FAILED as vanished, with the poller's reason.
  * So a round costs one command plus one per job that finished more than `keep_completed` ago
  * (typically 300 s): sites that want batched rounds set `keep_completed` above the longest poll
  * interval (`maxSleepInterval`, at most 900 s). `tracejob` also needs read access to the server
  * logs, which login nodes often lack; then such jobs end FAILED as vanished, with a reason.
  */
 function accountingCommands(ids: readonly string[]): QueryCommand[] {
-  return perIdQueries(ids, accountingArgv);
+  return perIdQueries(ids.filter((id) => !isArrayId(id)), accountingArgv);
 }
 
 /** A tracejob record: `MM/DD/YYYY HH:MM:SS[.mmm]  S|A|M|L  message`. */
@@ -115,7 +154,9 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
  *   `` `cat $PBS_NODEFILE` `` (one line per core), `$PBS_ARRAYID`.
  * - Commands: `qsub FILE` (the full id `123.server` is kept); `qstat -f ID …` (Torque keeps
  *   finished jobs as `C` with `exit_status` for `keep_completed` seconds, so this one command
- *   is also the batched accounting query); `tracejob -q -n 7 ID`, one per id, only for jobs
+ *   is also the batched accounting query); `qstat -f -t ID …` for arrays `123[].server`,
+ *   whose subjobs are merged (any task active → that state; else any failed → FAILED; all
+ *   exited 0 → COMPLETED); `tracejob -q -n 7 ID`, one per id, only for plain jobs
  *   purged before a poll saw them finish (needs read access to the server logs; set
  *   `keep_completed` ≥ 900 s to make it rare); `qdel ID …`.
  *
@@ -140,8 +181,8 @@ export const pbs: Backend = Object.freeze({
   renderHeaders,
   submitCommand: qsubCommand,
   parseJobId: parsePbsJobId,
-  statusCommands: qstatStatusCommands,
-  parseStatus: parseQstatFullStatus,
+  statusCommands,
+  parseStatus,
   accountingCommands,
   parseAccounting,
   cancelCommand: qdelCommand,

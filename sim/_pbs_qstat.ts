@@ -274,11 +274,12 @@ function attributesOf(entry: PbsEntry, dialect: PbsDialect, engine: SimEngineApi
     attributes.push({ name: dialect.exitStatusAttribute, value: String(exit) });
   }
   attributes.push({ name: "submit_args", value: notes[NOTE.submitArgs] ?? "" });
-  if (entry.kind === "array") {
-    attributes.push({ name: "job_array_request", value: notes[NOTE.arraySpec] ?? "" });
-  }
   if (entry.kind === "subjob") {
     attributes.push({ name: "job_array_id", value: String(entry.index) });
+  }
+  // Torque clones each subjob from the array's template job, so subjobs carry the request too.
+  if (entry.kind !== "job") {
+    attributes.push({ name: "job_array_request", value: notes[NOTE.arraySpec] ?? "" });
   }
   if (single?.startTime !== undefined) {
     attributes.push(

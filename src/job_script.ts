@@ -10,6 +10,7 @@ import type { Backend } from "../backends/backend.ts";
 import { type BackendRegistry, builtinBackends, validateBackend } from "../backends/registry.ts";
 import { checkCacheName } from "./_cache_name.ts";
 import { assembleScript, normalizeScript } from "./_script_text.ts";
+import { userVars } from "./_user_vars.ts";
 import type { AsyncResult } from "./async_result.ts";
 import { InvalidValueError } from "./errors.ts";
 import { resolveResources, type Resources, type ResourcesInput } from "./resources.ts";
@@ -163,7 +164,6 @@ const OPTION_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 const SINGLE_LINE = "a string without newlines or NUL characters";
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * A job script: a shell body plus name, resources and attributes, rendered for one scheduler.
@@ -605,28 +605,6 @@ function positiveNumber(field: string, value: unknown): number {
     throw new InvalidValueError(field, value, "a number of seconds above zero");
   }
   return value;
-}
-
-function userVars(value: Record<string, unknown>): Readonly<Record<string, VarValue>> {
-  const vars: Record<string, VarValue> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (item === undefined) continue;
-    if (!IDENTIFIER.test(key)) {
-      throw new InvalidValueError(
-        "vars",
-        key,
-        "placeholder names that are identifiers ([A-Za-z_][A-Za-z0-9_]*)",
-      );
-    }
-    if (
-      typeof item !== "string" && typeof item !== "boolean" &&
-      !(typeof item === "number" && Number.isFinite(item))
-    ) {
-      throw new InvalidValueError(`vars.${key}`, item, "a string, a finite number or a boolean");
-    }
-    vars[key] = item;
-  }
-  return Object.freeze(vars);
 }
 
 // POSIX join where a later absolute part (or a `~` path) starts over, as os.path.join did.

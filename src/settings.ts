@@ -10,6 +10,7 @@ import { parseYaml, YamlSyntaxError } from "./_yaml.ts";
 import { ClusterjobError, InvalidValueError } from "./errors.ts";
 import type { DefaultAttributes, JobScriptDefaults } from "./job_script.ts";
 import { resolveResources, type ResourcesInput } from "./resources.ts";
+import { userVars } from "./_user_vars.ts";
 
 /**
  * Validated settings: default attributes and resources, and where they came from. Use it as
@@ -102,11 +103,6 @@ const isMapOf = (what: string, item: Check): Check => (value) => {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return wanted;
   return Object.values(value).every((entry) => item(entry) === undefined) ? undefined : wanted;
 };
-const isScalar: Check = (value) =>
-  typeof value === "string" || typeof value === "boolean" ||
-    (typeof value === "number" && Number.isFinite(value))
-    ? undefined
-    : "a string, number or boolean";
 
 /** The attributes a settings file may set, with the type each must have. */
 const ATTRIBUTE_CHECKS: Readonly<Record<keyof DefaultAttributes, Check>> = {
@@ -119,7 +115,8 @@ const ATTRIBUTE_CHECKS: Readonly<Record<keyof DefaultAttributes, Check>> = {
   epilogue: isString,
   auxScripts: isMapOf("file names to script text", isString),
   maxSleepInterval: isNumber,
-  vars: isMapOf("placeholder names to strings, numbers or booleans", isScalar),
+  // Names and values are then checked by JobScript's own rule (`checkVars`).
+  vars: isMapOf("placeholder names to strings, numbers or booleans", () => undefined),
   cacheFolder: isOptionalString,
   cachePrefix: isString,
 };
@@ -281,7 +278,37 @@ function checkAttributes(attributes: Record<string, unknown>, text: string, sour
       );
     }
     if (value === null) attributes[key] = undefined; // null means "not set"
+    else if (key === "vars") checkVars(value as Record<string, unknown>, text, source);
   }
+}
+
+/** `vars` by the rule JobScript applies, so a bad name or value is reported with its line. */
+function checkVars(vars: Record<string, unknown>, text: string, source: string): void {
+  try {
+    userVars(vars);
+  } catch (error) {
+    if (!(error instanceof InvalidValueError)) throw error;
+    // A bad name is reported with field "vars" and the name as the value.
+    const name = error.field === "vars" ? String(error.value) : error.field.slice("vars.".length);
+    throw new SettingsError(source, error.message, `vars.${name}`, varLine(text, name), {
+      cause: error,
+    });
+  }
+}
+
+/** The line of `name` inside `attributes: vars:` (block style), when it can be found. */
+function varLine(text: string, name: string): number | undefined {
+  const varsLine = lineOf(text, "attributes", "vars");
+  if (varsLine === undefined) return undefined;
+  const lines = text.split(/\r?\n/);
+  const indent = /^\s*/.exec(lines[varsLine - 1] as string)![0].length;
+  for (let index = varsLine; index < lines.length; index++) {
+    const line = lines[index] as string;
+    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
+    if (/^\s*/.exec(line)![0].length <= indent) return undefined; // past the vars mapping
+    if (keyPattern(name, "\\s+").test(line)) return index + 1;
+  }
+  return undefined;
 }
 
 function unknownAttribute(key: string): string {
@@ -313,20 +340,23 @@ function checkResources(resources: Record<string, unknown>, text: string, source
  */
 function lineOf(text: string, section: string | undefined, key: string): number | undefined {
   const lines = text.split(/\r?\n/);
-  const keyPattern = (indent: string) =>
-    new RegExp(`^${indent}(?:${escape(key)}|"${escape(key)}"|'${escape(key)}')\\s*:`);
   if (section !== undefined) {
     const header = lines.findIndex((line) => new RegExp(`^${escape(section)}\\s*:`).test(line));
     if (header < 0) return undefined;
     for (let index = header + 1; index < lines.length; index++) {
       const line = lines[index] as string;
       if (/^\S/.test(line) && !line.startsWith("#")) return undefined; // next section
-      if (keyPattern("\\s+").test(line)) return index + 1;
+      if (keyPattern(key, "\\s+").test(line)) return index + 1;
     }
     return undefined;
   }
-  const found = lines.findIndex((line) => keyPattern("").test(line));
+  const found = lines.findIndex((line) => keyPattern(key, "").test(line));
   return found < 0 ? undefined : found + 1;
+}
+
+/** A line that sets `key` (plain or quoted) after `indent` (a regular expression). */
+function keyPattern(key: string, indent: string): RegExp {
+  return new RegExp(`^${indent}(?:${escape(key)}|"${escape(key)}"|'${escape(key)}')\\s*:`);
 }
 
 function escape(text: string): string {

@@ -128,6 +128,49 @@ Deno.test("pbs status: one qstat -f for many ids", () => {
   }]);
 });
 
+Deno.test("pbs status: array ids are asked with qstat -f -t, plain ids without -t", () => {
+  assert.deepEqual(pbs.statusCommands(["1.s", "2[].s", "3.s", "4[].s"]), [
+    { argv: ["qstat", "-f", "1.s", "3.s"], ids: ["1.s", "3.s"] },
+    { argv: ["qstat", "-f", "-t", "2[].s", "4[].s"], ids: ["2[].s", "4[].s"] },
+  ]);
+});
+
+Deno.test("pbs status: qstat -f -t subjob records merge under the array id", async () => {
+  // Torque's qstat -t lists N[k].server subjobs (each with exit_status), not the N[] summary.
+  const stdout = await documentedOutput("pbs", "torque-qstat-f-t-array.out");
+  const ids = ["1098[].moab", "1099[].moab", "1100[].moab", "1101[].moab", "1102[].moab"];
+  const stderr = "qstat: Unknown Job Id Error 1102[].moab\n";
+  const result = pbs.parseStatus({ code: 153, stdout, stderr }, ids);
+  // one task exited 3, the others 0
+  assert.deepEqual(result.get("1098[].moab"), { status: Status.FAILED, state: "C", exitCode: 3 });
+  // every task exited 0 (indices 0 and 10 of "0,10%1")
+  assert.deepEqual(result.get("1099[].moab"), {
+    status: Status.COMPLETED,
+    state: "C",
+    exitCode: 0,
+  });
+  // one task failed, but another still runs: the array is running
+  assert.deepEqual(result.get("1100[].moab"), { status: Status.RUNNING, state: "R" });
+  // task 1 of "1-2" was purged before its exit status was read: not COMPLETED
+  const purged = result.get("1101[].moab");
+  assert.equal(purged?.status, Status.FAILED);
+  assert.match(purged?.reason ?? "", /^1 of 2 array tasks left qstat before their exit status/);
+  assert.equal(result.has("1102[].moab"), false);
+  // a subjob asked by its own id stays its own
+  const single = pbs.parseStatus({ code: 0, stdout, stderr: "" }, ["1098[2].moab"]);
+  assert.deepEqual([...single], [["1098[2].moab", {
+    status: Status.FAILED,
+    state: "C",
+    exitCode: 3,
+  }]]);
+});
+
+Deno.test("pbs accounting: array ids are not traced (subjobs are logged under their own ids)", () => {
+  assert.deepEqual(pbs.accountingCommands(["1.s", "2[].s"]), [
+    { argv: ["tracejob", "-q", "-n", "7", "1.s"], ids: ["1.s"] },
+  ]);
+});
+
 Deno.test("pbs status: documented qstat -f output", async () => {
   const stdout = await documentedOutput("pbs", "torque-qstat-f.out");
   const ids = ["548.moab", "549.moab", "550.moab", "551.moab", "552", "999.moab"];

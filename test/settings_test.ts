@@ -131,8 +131,12 @@ Deno.test("attributes must have the right type: numbers are numbers", async () =
   );
   assert.throws(
     () => parseSettings("attributes:\n  vars:\n    a: [1]\n"),
-    /"vars" must be a mapping/,
+    (e) =>
+      e instanceof SettingsError && e.key === "vars.a" && e.line === 3 &&
+      /Invalid value for "vars\.a": \[1\]; expected a string, a finite number or a boolean/
+        .test(e.message),
   );
+  assert.throws(() => parseSettings("attributes:\n  vars: [a]\n"), /"vars" must be a mapping/);
   assert.throws(
     () => parseSettings("attributes:\n  auxScripts:\n    a.sh: 1\n"),
     /"auxScripts" must be a mapping/,
@@ -141,6 +145,25 @@ Deno.test("attributes must have the right type: numbers are numbers", async () =
     () => parseSettings("attributes: [backend]\n"),
     /section "attributes" must be a mapping/,
   );
+});
+
+Deno.test("vars names are checked by JobScript's rule, naming the key, the file and the line", async () => {
+  const error = await settingsError("bad_var_name.yaml");
+  assert.equal(error.key, "vars.a-b");
+  assert.equal(error.line, 7);
+  assert.ok(error.cause instanceof InvalidValueError);
+  assert.match(error.message, /Invalid value for "vars": "a-b"; expected placeholder names that/);
+  // the same rule as JobScript: what settings accept, a job accepts, and the other way round
+  assert.throws(
+    () => new JobScript({ name: "j", body: "true", backend: "slurm", vars: { "a-b": 1 } }),
+    (e) => e instanceof InvalidValueError && e.message === (error.cause as Error).message,
+  );
+  assert.throws(
+    () => parseSettings('attributes:\n  vars: {"1x": 2}\n'),
+    (e) => e instanceof SettingsError && e.key === "vars.1x" && e.line === undefined,
+  );
+  const settings = parseSettings("attributes:\n  vars:\n    _ok: true\n    n: 1.5\n");
+  assert.deepEqual(settings.attributes?.vars, { _ok: true, n: 1.5 });
 });
 
 Deno.test("resources are validated like JobScript resources, naming the key and line", async () => {

@@ -217,6 +217,50 @@ Deno.test("Torque arrays: -t 1-3%1 gives 1[].server, subjobs run one at a time w
   );
 });
 
+Deno.test("Torque qstat -f -t: subjob records with exit_status and job_array_request, no summary", async () => {
+  // Task k runs 60·k s; task 2 exits 3.
+  await using cluster = torque((job) => ({
+    runtimeSeconds: 60 * (job.arrayTaskId ?? 1),
+    exitCode: job.arrayTaskId === 2 ? 3 : 0,
+  }));
+  const transport = cluster.transport();
+  await transport.run(["qsub", "-t", "1-3", "-N", "arr"], { stdin: "#!/bin/bash\ntrue\n" });
+  await transport.run(["qsub", "-N", "plain"], { stdin: "#!/bin/bash\ntrue\n" });
+  await cluster.advance(90_000);
+  const running = await transport.run(["qstat", "-f", "-t", "1[].login1", "2.login1"]);
+  assert.equal(running.code, 0);
+  const blocks = running.stdout.split("\n\n").filter((block) => block !== "");
+  assert.deepEqual(blocks.map((block) => /^Job Id: (\S+)/.exec(block)?.[1]), [
+    "1[1].login1",
+    "1[2].login1",
+    "1[3].login1",
+    "2.login1",
+  ]);
+  assert.match(blocks[0]!, /\n {4}job_state = C\n[^]*\n {4}exit_status = 0\n/);
+  assert.match(blocks[0]!, /\n {4}job_array_id = 1\n {4}job_array_request = 1-3\n/);
+  assert.match(blocks[1]!, /\n {4}job_state = R\n/);
+  assert.doesNotMatch(blocks[1]!, /exit_status/);
+  assert.doesNotMatch(blocks[3]!, /job_array/);
+  await cluster.runUntilIdle();
+  const done = await transport.run(["qstat", "-f", "-t", "1[]"]);
+  assert.deepEqual(
+    [...done.stdout.matchAll(/^ {4}exit_status = (\S+)$/gm)].map((match) => match[1]),
+    ["0", "3", "0"],
+  );
+  // Without -t the array is one summary record, which has no exit status.
+  const summary = await transport.run(["qstat", "-f", "1[]"]);
+  assert.match(summary.stdout, /^Job Id: 1\[\]\.login1\n[^]*job_state = C\n/);
+  assert.doesNotMatch(summary.stdout, /exit_status/);
+  // Subjobs are purged keep_completed (300 s) after their own end: task 1 (ended at ~60 s) is
+  // gone at ~380 s, task 2 (ended at ~120 s) is not.
+  await cluster.advance(200_000);
+  const partly = await transport.run(["qstat", "-f", "-t", "1[]"]);
+  assert.deepEqual([...partly.stdout.matchAll(/^Job Id: (\S+)$/gm)].map((match) => match[1]), [
+    "1[2].login1",
+    "1[3].login1",
+  ]);
+});
+
 Deno.test("Torque dependencies: afterok waits (H), runs after success, is deleted when the parent fails", async () => {
   await using cluster = torque();
   const transport = cluster.transport();
