@@ -32,6 +32,8 @@ import type { SimCommandContext, SimJob } from "./types.ts";
 import { getopt, type OptionSpec } from "./_getopt.ts";
 import { elementName, LSF_NOTE, slotsPerHost } from "./_lsf_bsub.ts";
 import {
+  addUnseen,
+  jobsById,
   jobsOfOperand,
   lsfExitCode,
   lsfExitReason,
@@ -260,10 +262,12 @@ export function bhist(ctx: SimCommandContext): CommandResult {
   let selected: SimJob[] = [];
   if (parsed.positionals.length > 0) {
     // Job ids: every user, every state (bhist sets OPT_ALLUSERS and OPT_ALL for ids).
+    const byId = jobsById(jobs);
+    const seen = new Set<SimJob>();
     for (const operand of parsed.positionals) {
-      const found = jobsOfOperand(jobs, operand);
+      const found = jobsOfOperand(byId, operand);
       if (found === undefined) return fail(255, `${operand}: Bad job ID\n`);
-      selected.push(...found.filter((job) => !selected.includes(job)));
+      addUnseen(selected, seen, found);
     }
     selected.sort((a, b) => a.id - b.id);
   } else {

@@ -75,17 +75,41 @@ export function lsfJobLabel(job: SimJob): string {
   return job.arrayTaskId === undefined ? String(id) : `${id}[${job.arrayTaskId}]`;
 }
 
+/** Jobs grouped by the id LSF shows for them (an array's elements share it), in their order. */
+export type JobsById = ReadonlyMap<number, readonly SimJob[]>;
+
+/** Groups `jobs` by the id LSF shows, once per command, so each id operand is a lookup. */
+export function jobsById(jobs: readonly SimJob[]): JobsById {
+  const index = new Map<number, SimJob[]>();
+  for (const job of jobs) {
+    const id = job.arrayJobId ?? job.id;
+    const group = index.get(id);
+    if (group === undefined) index.set(id, [job]);
+    else group.push(job);
+  }
+  return index;
+}
+
 /**
  * The jobs a job id operand (`12` = the job or every element of array 12, `12[3]` = one
  * element) names among `jobs`; `undefined` when the operand is not a job id.
  */
-export function jobsOfOperand(jobs: readonly SimJob[], operand: string): SimJob[] | undefined {
+export function jobsOfOperand(jobs: JobsById, operand: string): SimJob[] | undefined {
   const match = /^(\d+)(?:\[(\d+)\])?$/.exec(operand);
   if (match === null) return undefined;
-  return jobs.filter((job) =>
-    (job.arrayJobId ?? job.id) === Number(match[1]) &&
-    (match[2] === undefined || job.arrayTaskId === Number(match[2]))
-  );
+  const group = jobs.get(Number(match[1])) ?? [];
+  return match[2] === undefined
+    ? [...group]
+    : group.filter((job) => job.arrayTaskId === Number(match[2]));
+}
+
+/** Appends the jobs of `found` that `seen` does not hold yet, keeping the first occurrence. */
+export function addUnseen(selected: SimJob[], seen: Set<SimJob>, found: readonly SimJob[]): void {
+  for (const job of found) {
+    if (seen.has(job)) continue;
+    seen.add(job);
+    selected.push(job);
+  }
 }
 
 /** Whether a job's name (`arr[2]` or `arr`) matches a `-J` name with `*` wildcards. */
@@ -373,13 +397,15 @@ export function bjobs(ctx: SimCommandContext): CommandResult {
   let missing = false;
   if (operands.length > 0) {
     // Explicit ids list finished jobs too (bjobs sets ALL_JOB for job ids).
+    const byId = jobsById(all);
+    const seen = new Set<SimJob>();
     for (const operand of operands) {
-      const found = jobsOfOperand(all, operand) ?? [];
+      const found = jobsOfOperand(byId, operand) ?? [];
       if (found.length === 0) {
         stderr += `Job <${operand}> is not found\n`;
         missing = true;
       }
-      selected.push(...found.filter((job) => !selected.includes(job)));
+      addUnseen(selected, seen, found);
     }
   } else {
     const user = values.get("u") ?? ctx.user;

@@ -64,6 +64,22 @@ export function entryId(entry: PbsEntry, server: string): string {
   return `${entry.seq}.${server}`;
 }
 
+/**
+ * The name of one engine job as the job itself sees it (`PBS_JOBNAME`): Torque names array task
+ * k `<name>-<k>` when it clones the task (`array_func.c`); PBS Pro subjobs keep the array's name.
+ */
+export function jobNameOf(job: SimJob, kind: PbsDialect["kind"]): string {
+  return kind === "pbs" && job.arrayTaskId !== undefined
+    ? `${job.request.name}-${job.arrayTaskId}`
+    : job.request.name;
+}
+
+/** The `Job_Name` of a row: an array summary carries the name given at submission. */
+export function entryName(entry: PbsEntry, kind: PbsDialect["kind"]): string {
+  const first = entry.jobs[0]!;
+  return entry.kind === "array" ? first.request.name : jobNameOf(first, kind);
+}
+
 /** The identifier of one engine job as the job itself sees it (`PBS_JOBID`). */
 export function jobIdOf(job: SimJob, server: string): string {
   return job.arrayJobId === undefined

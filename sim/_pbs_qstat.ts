@@ -21,6 +21,7 @@ import {
   arrayExitStatus,
   entriesFor,
   entryId,
+  entryName,
   exitStatusOf,
   finishedAt,
   isFinished,
@@ -165,7 +166,7 @@ function attributesOf(entry: PbsEntry, dialect: PbsDialect, engine: SimEngineApi
   const state = stateOf(entry, dialect);
   const pro = dialect.kind === "pbspro";
   const attributes: Attribute[] = [
-    { name: "Job_Name", value: request.name },
+    { name: "Job_Name", value: entryName(entry, dialect.kind) },
     { name: "Job_Owner", value: `${request.user}@${submitHost}` },
   ];
   if (single?.startTime !== undefined) {
@@ -372,7 +373,7 @@ function tableRow(entry: PbsEntry, dialect: PbsDialect, engine: SimEngineApi): s
   const first = entry.jobs[0]!;
   const layout = dialect.table;
   const id = layout.shorten("id", entryId(entry, serverOf(first, engine)));
-  const name = layout.shorten("name", first.request.name);
+  const name = layout.shorten("name", entryName(entry, dialect.kind));
   const user = layout.shorten("user", first.request.user);
   const queue = layout.shorten("queue", first.queue);
   const begun = entry.jobs.some((job) => job.startTime !== undefined) && entry.kind !== "array";

@@ -21,7 +21,7 @@ import {
 } from "./types.ts";
 import { exitFor, type PbsDialect, PBSE } from "./_pbs_dialect.ts";
 import { getopt } from "./_pbs_options.ts";
-import { jobIdOf, NOTE, parseJobRef } from "./_pbs_jobs.ts";
+import { jobIdOf, jobNameOf, NOTE, parseJobRef } from "./_pbs_jobs.ts";
 import {
   layoutOf,
   parseResourceLists,
@@ -294,10 +294,9 @@ function plan(ctx: SimCommandContext, dialect: PbsDialect): QsubPlan | CommandRe
   const outputSpec = single.get("o");
   const errorSpec = single.get("e");
   const submitCwd = ctx.cwd;
-  const jobName = name;
   const outputPaths = (job: SimJob): { stdout: string; stderr: string | null } => {
-    const stdout = streamPath(dialect, outputSpec, "o", jobName, submitCwd, job);
-    const stderr = streamPath(dialect, errorSpec, "e", jobName, submitCwd, job);
+    const stdout = streamPath(dialect, outputSpec, "o", name, submitCwd, job);
+    const stderr = streamPath(dialect, errorSpec, "e", name, submitCwd, job);
     if (join === "oe") return { stdout, stderr: null };
     if (join === "eo") return { stdout: stderr, stderr: null };
     return { stdout, stderr };
@@ -318,7 +317,7 @@ function plan(ctx: SimCommandContext, dialect: PbsDialect): QsubPlan | CommandRe
       PBS_O_QUEUE: job.queue,
       PBS_QUEUE: job.queue,
       PBS_JOBID: jobId,
-      PBS_JOBNAME: jobName,
+      PBS_JOBNAME: jobNameOf(job, dialect.kind),
       PBS_ENVIRONMENT: "PBS_BATCH",
       PBS_NODEFILE: `${dialect.auxDirectory}/${jobId}`,
       PBS_TASKNUM: "1",

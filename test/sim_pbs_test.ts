@@ -197,13 +197,15 @@ Deno.test("Torque arrays: -t 1-3%1 gives 1[].server, subjobs run one at a time w
   const expanded = await transport.run(["qstat", "-t", "1[]"]);
   assert.match(
     expanded.stdout,
-    /\n1\[1\]\.login1 +arr +user +00:00:00 R batch +\n1\[2\]\.login1 +arr +user +0 Q batch/,
+    // Torque names array task k "<name>-<k>"; the summary row keeps the submitted name.
+    /\n1\[1\]\.login1 +arr-1 +user +00:00:00 R batch +\n1\[2\]\.login1 +arr-2 +user +0 Q batch/,
   );
   assert.doesNotMatch(expanded.stdout, /1\[\]\.login1/);
   const task = cluster.jobs().find((job) => job.arrayTaskId === 2)!;
   const env = task.request.environment!(task);
   assert.equal(env.PBS_ARRAYID, "2");
   assert.equal(env.PBS_JOBID, "1[2].login1");
+  assert.equal(env.PBS_JOBNAME, "arr-2");
   assert.equal(task.request.outputPaths!(task).stdout, "/home/user/arr.o1-2");
   assert.deepEqual(await transport.run(["qstat", "1"]), {
     code: 153,
@@ -238,6 +240,12 @@ Deno.test("Torque qstat -f -t: subjob records with exit_status and job_array_req
   ]);
   assert.match(blocks[0]!, /\n {4}job_state = C\n[^]*\n {4}exit_status = 0\n/);
   assert.match(blocks[0]!, /\n {4}job_array_id = 1\n {4}job_array_request = 1-3\n/);
+  assert.deepEqual(blocks.map((block) => /\n {4}Job_Name = (\S+)\n/.exec(block)?.[1]), [
+    "arr-1",
+    "arr-2",
+    "arr-3",
+    "plain",
+  ]);
   assert.match(blocks[1]!, /\n {4}job_state = R\n/);
   assert.doesNotMatch(blocks[1]!, /exit_status/);
   assert.doesNotMatch(blocks[3]!, /job_array/);
@@ -249,7 +257,7 @@ Deno.test("Torque qstat -f -t: subjob records with exit_status and job_array_req
   );
   // Without -t the array is one summary record, which has no exit status.
   const summary = await transport.run(["qstat", "-f", "1[]"]);
-  assert.match(summary.stdout, /^Job Id: 1\[\]\.login1\n[^]*job_state = C\n/);
+  assert.match(summary.stdout, /^Job Id: 1\[\]\.login1\n {4}Job_Name = arr\n[^]*job_state = C\n/);
   assert.doesNotMatch(summary.stdout, /exit_status/);
   // Subjobs are purged keep_completed (300 s) after their own end: task 1 (ended at ~60 s) is
   // gone at ~380 s, task 2 (ended at ~120 s) is not.
