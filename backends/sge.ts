@@ -123,7 +123,10 @@ function renderHeaders(
   lines.push(...pbsExtraLines(PREFIX, resources.extra, ["cwd", "-cwd"]));
   // SGE queues usually ignore the #! line (shell_start_mode posix_compliant runs /bin/sh), so
   // name the interpreter unless the user did.
-  const userShell = resources.extra.some(([key]) => key === "-S" || key === "S");
+  // Only a "-S" that renders counts: `S: x` is a resource (`-l S=x`), `"-S": false` renders nothing.
+  const userShell = resources.extra.some(([key, value]) =>
+    key === "-S" && value !== false && value !== null
+  );
   if (resources.interpreter !== undefined && !userShell) {
     lines.push(`${PREFIX} -S ${directiveValue("interpreter", resources.interpreter)}`);
   }

@@ -395,4 +395,9 @@ Deno.test("sge.renderHeaders() names the interpreter with -S unless the user gav
   });
   assert.ok(userShell.includes("#$ -S /bin/zsh"));
   assert.equal(userShell.filter((line) => line.startsWith("#$ -S")).length, 1);
+  // A resource named S and a switched-off -S do not name the interpreter.
+  for (const extra of [[["S", "x"]], [["-S", false]]] as Resources["extra"][]) {
+    const lines = sge.renderHeaders({ name: "x", extra, interpreter: "/bin/bash" });
+    assert.ok(lines.includes("#$ -S /bin/bash"), lines.join("\n"));
+  }
 });
