@@ -98,6 +98,8 @@ export class SubmitError extends ClusterjobError {
    * client and controller): check the queue before submitting again.
    */
   readonly jobMayExist: boolean;
+  /** clusterjob's explanation added before the scheduler's text, if any. */
+  readonly reason: string | undefined;
   /**
    * Creates the error; the message quotes the scheduler's own text.
    *
@@ -124,6 +126,7 @@ export class SubmitError extends ClusterjobError {
     this.argv = argv;
     this.output = output;
     this.jobMayExist = options.jobMayExist ?? false;
+    this.reason = reason;
   }
 }
 

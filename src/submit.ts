@@ -187,7 +187,10 @@ export async function submitJob(job: JobScript, options: SubmitOptions = {}): Pr
     const jobMayExist = output.code === 0 || job.backend.submitOutcomeUnknown?.(output) === true;
     if (cacheFile !== undefined && !jobMayExist) await removeCacheFile(cacheFile);
     if (error instanceof SubmitError && !jobMayExist) throw error;
-    const reason = !(error instanceof SubmitError) && error instanceof Error
+    // Keep the parser's explanation when adding that the job may exist.
+    const reason = error instanceof SubmitError
+      ? error.reason
+      : error instanceof Error
       ? error.message
       : undefined;
     throw new SubmitError(command.argv, output, reason, { jobMayExist });

@@ -11,6 +11,7 @@ import { Status } from "../src/status.ts";
 import { submitJob } from "../src/submit.ts";
 import { TransportError } from "../src/transport.ts";
 import { defaultCacheId } from "../src/_cache_id.ts";
+import { slurm } from "../backends/slurm.ts";
 import { SimCluster } from "../sim/cluster.ts";
 import { fakeBackend, FakeCluster } from "./_fake_scheduler.ts";
 
@@ -319,3 +320,25 @@ for (const scheduler of ["slurm", "sge"] as const) {
     }
   });
 }
+
+Deno.test("an exit-0 answer without a job id keeps the marker and the parser's explanation", async () => {
+  await using cluster = new SimCluster({ scheduler: "slurm" });
+  const cacheFolder = await Deno.makeTempDir();
+  try {
+    const garbled = { ...slurm, submitCommand: () => ({ argv: ["echo", "garbage"] }) };
+    const job = new JobScript({ name: "garbled", backend: garbled, body: "true", cacheFolder });
+    const error = await job.submit({ transport: cluster.transport() }).then(
+      () => undefined,
+      (e) => e,
+    );
+    assert.ok(error instanceof SubmitError && error.jobMayExist, String(error));
+    assert.equal(error.reason, "no job id in the answer");
+    assert.match(error.message, /no job id in the answer: garbage; the scheduler may have created/);
+    await assert.rejects(
+      job.submit({ transport: cluster.transport() }),
+      InterruptedSubmissionError,
+    );
+  } finally {
+    await Deno.remove(cacheFolder, { recursive: true });
+  }
+});
