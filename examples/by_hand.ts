@@ -12,10 +12,10 @@
 
 import { type SchedulerKind, SimCluster } from "../sim/mod.ts";
 
-/** One user action: the command line typed at the login node and, optionally, its stdin. */
+/** One user action: the command line typed at the login node; `< job.sh` feeds the script. */
 interface Step {
   argv: string[];
-  stdin?: string;
+  scriptOnStdin?: boolean;
 }
 
 /** The job script and the session each scheduler's user would type. */
@@ -41,7 +41,7 @@ const SESSIONS: Record<SchedulerKind, { script: string; steps: Step[]; after: St
   lsf: {
     script: "#!/bin/bash\n#BSUB -J by-hand\n#BSUB -W 5\n#BSUB -o by-hand.%J.out\necho hi\nexit 3\n",
     // `bsub < job.sh`: the script arrives on standard input.
-    steps: [{ argv: ["bsub"], stdin: "<job.sh>" }, { argv: ["bjobs"] }],
+    steps: [{ argv: ["bsub"], scriptOnStdin: true }, { argv: ["bjobs"] }],
     after: [{ argv: ["bjobs", "-a"] }, { argv: ["bhist", "-l", "1"] }],
   },
   sge: {
@@ -64,11 +64,12 @@ export async function driveByHand(scheduler: SchedulerKind): Promise<string> {
   await shell.writeFile(`${cluster.home}/job.sh`, session.script);
   let transcript = "";
   const type = async (step: Step) => {
-    const stdin = step.stdin === "<job.sh>" ? session.script : step.stdin;
-    const result = await shell.run(step.argv, { cwd: cluster.home, ...stdin ? { stdin } : {} });
-    const redirect = step.stdin === "<job.sh>" ? " < job.sh" : "";
+    const stdin = step.scriptOnStdin ? { stdin: session.script } : {};
+    const result = await shell.run(step.argv, { cwd: cluster.home, ...stdin });
+    const redirect = step.scriptOnStdin ? " < job.sh" : "";
     transcript += `$ ${step.argv.join(" ")}${redirect}\n${result.stdout}${result.stderr}`;
   };
+
   for (const step of session.steps) await type(step);
   await cluster.runUntilIdle(); // the virtual clock runs the job to its end
   transcript += "# ... the job ran (exit 3) ...\n";
