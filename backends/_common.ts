@@ -6,11 +6,11 @@
  * @module
  */
 
-import { InvalidValueError, QueryError, SubmitError } from "../src/errors.ts";
-import type { StatusCode } from "../src/status.ts";
-import type { CommandOutput } from "../src/transport.ts";
-import type { Resources } from "../src/resources.ts";
-import type { CoreVariable, JobInfo, QueryCommand } from "./backend.ts";
+import { InvalidValueError, QueryError, SubmitError } from "../src/core/errors.ts";
+import type { StatusCode } from "../src/core/status.ts";
+import type { CommandOutput } from "../src/core/transport.ts";
+import type { Resources } from "../src/core/resources.ts";
+import type { CoreVariable, JobInfo, QueryCommand } from "../src/core/backend.ts";
 
 /** The six core variables, in documentation order. */
 export const CORE_VARIABLES: readonly CoreVariable[] = [

@@ -17,9 +17,9 @@
  * @module
  */
 
-import { QueryError } from "../src/errors.ts";
-import type { CommandOutput } from "../src/transport.ts";
-import type { JobInfo } from "./backend.ts";
+import { QueryError } from "../src/core/errors.ts";
+import type { CommandOutput } from "../src/core/transport.ts";
+import type { JobInfo } from "../src/core/backend.ts";
 import { addInfo, jobInfo, nonEmptyLines, queryFailed } from "./_common.ts";
 import { finishedInfo, LSF_ACTIVE_STATES, saysNotKnown } from "./_lsf_common.ts";
 

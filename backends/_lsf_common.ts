@@ -11,8 +11,8 @@
  * @module
  */
 
-import { Status, type StatusCode } from "../src/status.ts";
-import type { JobInfo } from "./backend.ts";
+import { Status, type StatusCode } from "../src/core/status.ts";
+import type { JobInfo } from "../src/core/backend.ts";
 import { jobInfo } from "./_common.ts";
 
 /** LSF job states of jobs that have not finished; DONE, EXIT and ZOMBI go to {@linkcode finishedInfo}. */

@@ -5,11 +5,11 @@
  * @module
  */
 
-import { QueryError } from "../src/errors.ts";
-import type { Resources } from "../src/resources.ts";
-import { Status, type StatusCode } from "../src/status.ts";
-import type { CommandOutput } from "../src/transport.ts";
-import type { CoreVariable, JobInfo, QueryCommand, SubmitCommand } from "./backend.ts";
+import { QueryError } from "../src/core/errors.ts";
+import type { Resources } from "../src/core/resources.ts";
+import { Status, type StatusCode } from "../src/core/status.ts";
+import type { CommandOutput } from "../src/core/transport.ts";
+import type { CoreVariable, JobInfo, QueryCommand, SubmitCommand } from "../src/core/backend.ts";
 import {
   addInfo,
   chunkedQueries,

@@ -17,10 +17,10 @@
  * @module
  */
 
-import { QueryError } from "../src/errors.ts";
-import { Status } from "../src/status.ts";
-import type { CommandOutput } from "../src/transport.ts";
-import type { JobInfo, QueryCommand } from "./backend.ts";
+import { QueryError } from "../src/core/errors.ts";
+import { Status } from "../src/core/status.ts";
+import type { CommandOutput } from "../src/core/transport.ts";
+import type { JobInfo, QueryCommand } from "../src/core/backend.ts";
 import { addInfo, jobInfo, parseInteger, perIdQueries, queryFailed } from "./_common.ts";
 
 /**

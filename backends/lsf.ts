@@ -5,10 +5,10 @@
  * @module
  */
 
-import { QueryError } from "../src/errors.ts";
-import type { Resources } from "../src/resources.ts";
-import type { CommandOutput } from "../src/transport.ts";
-import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "./backend.ts";
+import { QueryError } from "../src/core/errors.ts";
+import type { Resources } from "../src/core/resources.ts";
+import type { CommandOutput } from "../src/core/transport.ts";
+import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "../src/core/backend.ts";
 import {
   addInfo,
   chunkedQueries,

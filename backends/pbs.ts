@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { Resources } from "../src/resources.ts";
-import type { CommandOutput } from "../src/transport.ts";
-import type { Backend, JobInfo, QueryCommand } from "./backend.ts";
+import type { Resources } from "../src/core/resources.ts";
+import type { CommandOutput } from "../src/core/transport.ts";
+import type { Backend, JobInfo, QueryCommand } from "../src/core/backend.ts";
 import {
   chunkedQueries,
   formatMemory,
@@ -29,7 +29,7 @@ import {
   qstatFullArgv,
   qsubCommand,
 } from "./_pbs_family.ts";
-import { Status } from "../src/status.ts";
+import { Status } from "../src/core/status.ts";
 
 function renderHeaders(resources: Resources): string[] {
   const layout = layoutOf(resources);

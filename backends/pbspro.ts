@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { Resources } from "../src/resources.ts";
-import type { CommandOutput } from "../src/transport.ts";
-import type { Backend, JobInfo, QueryCommand } from "./backend.ts";
+import type { Resources } from "../src/core/resources.ts";
+import type { CommandOutput } from "../src/core/transport.ts";
+import type { Backend, JobInfo, QueryCommand } from "../src/core/backend.ts";
 import { chunkedQueries, formatMemory, layoutOf } from "./_common.ts";
 import {
   parsePbsJobId,

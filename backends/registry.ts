@@ -5,8 +5,8 @@
  * @module
  */
 
-import { ClusterjobError, InvalidValueError } from "../src/errors.ts";
-import type { Backend } from "./backend.ts";
+import { ClusterjobError, InvalidValueError } from "../src/core/errors.ts";
+import type { Backend } from "../src/core/backend.ts";
 import { CORE_VARIABLES } from "./_common.ts";
 import { lsf } from "./lsf.ts";
 import { pbs } from "./pbs.ts";

@@ -13,12 +13,12 @@
 //
 //   deno run -A bench/real_bench.ts [--rounds N]      (default 25 submit rounds)
 
-import { AsyncResult } from "../src/async_result.ts";
-import { JobScript } from "../src/job_script.ts";
-import { LocalTransport } from "../src/local_transport.ts";
-import { SshTransport } from "../src/ssh_transport.ts";
-import { pollerFor } from "../src/_poller.ts";
-import type { Backend } from "../backends/backend.ts";
+import { AsyncResult } from "../src/run/async_result.ts";
+import { JobScript } from "../src/job/job_script.ts";
+import { LocalTransport } from "../src/transports/local_transport.ts";
+import { SshTransport } from "../src/transports/ssh_transport.ts";
+import { pollerFor } from "../src/run/_poller.ts";
+import type { Backend } from "../src/core/backend.ts";
 import { sge } from "../backends/sge.ts";
 import { slurm } from "../backends/slurm.ts";
 import { realEnabled, realTargets, sshTarget } from "../test/real/_targets.ts";

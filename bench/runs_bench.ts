@@ -7,10 +7,10 @@
 // With several schedulers (or `all`), each one runs in its own process, so that one's memory
 // and garbage do not count against the next.
 
-import { AsyncResult } from "../src/async_result.ts";
-import { JobScript } from "../src/job_script.ts";
-import { Status } from "../src/status.ts";
-import { pollerFor } from "../src/_poller.ts";
+import { AsyncResult } from "../src/run/async_result.ts";
+import { JobScript } from "../src/job/job_script.ts";
+import { Status } from "../src/core/status.ts";
+import { pollerFor } from "../src/run/_poller.ts";
 import { SimCluster } from "../sim/cluster.ts";
 import type { SchedulerKind } from "../sim/types.ts";
 

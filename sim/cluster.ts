@@ -7,14 +7,14 @@
  * @module
  */
 
-import type { CommandOutput, RunOptions, Transport } from "../src/transport.ts";
-import { SimEngine, type SimEngineOptions, type SimJobModel } from "./engine.ts";
+import type { CommandOutput, RunOptions, Transport } from "../src/core/transport.ts";
+import { SimEngine, type SimEngineOptions, type SimJobModel } from "./engine/engine.ts";
 import { type SimFaultOptions, SimFaults } from "./faults.ts";
-import { SimFileSystem } from "./filesystem.ts";
-import * as lsfModule from "./lsf.ts";
-import * as pbsModule from "./pbs.ts";
-import { sgeEmulator } from "./sge.ts";
-import { slurmEmulator } from "./slurm.ts";
+import { SimFileSystem } from "./engine/filesystem.ts";
+import * as lsfModule from "./lsf/mod.ts";
+import * as pbsModule from "./pbs/mod.ts";
+import { sgeEmulator } from "./sge/mod.ts";
+import { slurmEmulator } from "./slurm/mod.ts";
 import { type SimCommandRecord, SimTransport, type SimTransportContext } from "./transport.ts";
 import type {
   SchedulerKind,
@@ -24,7 +24,7 @@ import type {
   SimNodeSpec,
   SimQueueSpec,
 } from "./types.ts";
-import { realTimeline, type SimTimeline, VirtualClock } from "./virtual_clock.ts";
+import { realTimeline, type SimTimeline, VirtualClock } from "./engine/virtual_clock.ts";
 
 /**
  * Options of {@linkcode SimCluster}.

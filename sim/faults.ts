@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { SimEngine } from "./engine.ts";
+import type { SimEngine } from "./engine/engine.ts";
 import type { SimJob } from "./types.ts";
 
 /**

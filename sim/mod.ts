@@ -27,16 +27,16 @@
  * @module
  */
 
-export type { Clock } from "../src/clock.ts";
-export type { CommandOutput, RunOptions, Transport } from "../src/transport.ts";
+export type { Clock } from "../src/core/clock.ts";
+export type { CommandOutput, RunOptions, Transport } from "../src/core/transport.ts";
 export * from "./types.ts";
-export * from "./engine.ts";
+export * from "./engine/engine.ts";
 export * from "./cluster.ts";
-export * from "./virtual_clock.ts";
-export * from "./filesystem.ts";
+export * from "./engine/virtual_clock.ts";
+export * from "./engine/filesystem.ts";
 export * from "./transport.ts";
 export * from "./faults.ts";
-export * from "./slurm.ts";
-export * from "./sge.ts";
-export * from "./pbs.ts";
-export * from "./lsf.ts";
+export * from "./slurm/mod.ts";
+export * from "./sge/mod.ts";
+export * from "./pbs/mod.ts";
+export * from "./lsf/mod.ts";

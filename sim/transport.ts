@@ -7,16 +7,16 @@
  */
 
 import { basename, isAbsolute, join, normalize } from "node:path/posix";
-import type { Clock } from "../src/clock.ts";
+import type { Clock } from "../src/core/clock.ts";
 import {
   type CommandOutput,
   CommandTimeoutError,
   type RunOptions,
   type Transport,
   TransportError,
-} from "../src/transport.ts";
+} from "../src/core/transport.ts";
 import type { SimFaultDecision, SimFaults } from "./faults.ts";
-import type { SimFileSystem } from "./filesystem.ts";
+import type { SimFileSystem } from "./engine/filesystem.ts";
 import type { SimCommand, SimEmulator, SimEngineApi } from "./types.ts";
 
 /**

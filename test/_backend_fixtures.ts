@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { CommandOutput } from "../src/transport.ts";
+import type { CommandOutput } from "../src/core/transport.ts";
 
 const ROOT = new URL("./fixtures/", import.meta.url);
 

@@ -6,7 +6,7 @@
 
 import { dirname } from "node:path";
 import { type NormalizeOptions, normalizeOutput } from "./_normalize.ts";
-import type { CommandOutput, Transport } from "../src/transport.ts";
+import type { CommandOutput, Transport } from "../src/core/transport.ts";
 
 /** Where a scenario runs: the real scheduler host, or the simulator. */
 export interface World {

@@ -2,16 +2,16 @@
 // trivial text protocol and a fake transport whose answers follow per-job timelines on a virtual
 // clock. Failures are injected per command. Test-only.
 
-import type { Backend, JobInfo, QueryCommand } from "../backends/backend.ts";
-import { QueryError, SubmitError } from "../src/errors.ts";
-import { Status, type StatusCode } from "../src/status.ts";
+import type { Backend, JobInfo, QueryCommand } from "../src/core/backend.ts";
+import { QueryError, SubmitError } from "../src/core/errors.ts";
+import { Status, type StatusCode } from "../src/core/status.ts";
 import {
   type CommandOutput,
   type RunOptions,
   type Transport,
   TransportError,
-} from "../src/transport.ts";
-import { VirtualClock } from "../sim/virtual_clock.ts";
+} from "../src/core/transport.ts";
+import { VirtualClock } from "../sim/engine/virtual_clock.ts";
 
 const WORD_TO_STATUS: Record<string, StatusCode> = {
   PENDING: Status.PENDING,

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { SimCluster, type SimClusterOptions } from "../sim/mod.ts";
-import type { CommandOutput } from "../src/transport.ts";
+import type { CommandOutput } from "../src/core/transport.ts";
 import type { Recording } from "./_normalize.ts";
 
 /** The day the transcripts were recorded (UTC). */

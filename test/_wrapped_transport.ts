@@ -1,7 +1,7 @@
 // A transport that watches or changes the commands another transport runs, for tests that log
 // commands (test/lifecycle/cases.ts) or remember submissions (test/lifecycle_real_test.ts).
 
-import type { Transport } from "../src/transport.ts";
+import type { Transport } from "../src/core/transport.ts";
 
 /** `inner` with its `run` replaced; everything else (files, clock, close) goes to `inner`. */
 export function withRun(inner: Transport, run: Transport["run"]): Transport {

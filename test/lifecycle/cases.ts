@@ -5,13 +5,13 @@
 // is a field of that interface.
 
 import assert from "node:assert/strict";
-import type { Backend } from "../../backends/backend.ts";
-import { AsyncResult, type PollingOptions } from "../../src/async_result.ts";
-import { InvalidValueError } from "../../src/errors.ts";
-import { JobScript, type JobScriptOptions } from "../../src/job_script.ts";
-import type { ResourcesInput } from "../../src/resources.ts";
-import { Status, type StatusCode, statusName } from "../../src/status.ts";
-import type { CommandOutput, Transport } from "../../src/transport.ts";
+import type { Backend } from "../../src/core/backend.ts";
+import { AsyncResult, type PollingOptions } from "../../src/run/async_result.ts";
+import { InvalidValueError } from "../../src/core/errors.ts";
+import { JobScript, type JobScriptOptions } from "../../src/job/job_script.ts";
+import type { ResourcesInput } from "../../src/core/resources.ts";
+import { Status, type StatusCode, statusName } from "../../src/core/status.ts";
+import type { CommandOutput, Transport } from "../../src/core/transport.ts";
 import { withRun } from "../_wrapped_transport.ts";
 
 /** What a target can do besides the basics every target has. */

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { LocalTransport } from "../../src/local_transport.ts";
+import { LocalTransport } from "../../src/transports/local_transport.ts";
 
 /** A real target the tests can use. */
 export type RealTargetName = "slurm" | "sge" | "ssh";

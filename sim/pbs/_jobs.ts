@@ -1,0 +1,218 @@
+/**
+ * How the PBS emulator sees the engine's jobs: PBS job identifiers (`12.server`, `12[].server`,
+ * `12[3].server`), array summaries, state letters, exit statuses and which jobs `qstat` may
+ * still show.
+ *
+ * @module
+ */
+
+import type { SimEngineApi, SimJob } from "../types.ts";
+import type { PbsDialect } from "./dialect.ts";
+
+/** Annotation keys qsub stores on the request, read back by qstat. */
+export const NOTE = {
+  resources: "pbs.Resource_List",
+  submitArgs: "pbs.submit_args",
+  join: "pbs.Join_Path",
+  variableList: "pbs.Variable_List",
+  arraySpec: "pbs.array_spec",
+  project: "pbs.project",
+  submitCwd: "pbs.submit_cwd",
+  server: "pbs.server",
+} as const;
+
+/** A parsed job identifier operand. */
+export interface PbsJobRef {
+  /** Sequence number. */
+  seq: number;
+  /** `"all"` for `12[]`, a number for `12[3]`, `undefined` for a plain job. */
+  index?: number | "all";
+  /** The operand as given. */
+  text: string;
+}
+
+/** Parses `12`, `12.server`, `12[]`, `12[3].server`; `undefined` when illegally formed. */
+export function parseJobRef(text: string): PbsJobRef | undefined {
+  const match = /^(\d+)(?:\[(\d*)\])?(?:\.[A-Za-z0-9_.-]+)?$/.exec(text);
+  if (!match) return undefined;
+  const ref: PbsJobRef = { seq: Number(match[1]), text };
+  if (match[2] !== undefined) ref.index = match[2] === "" ? "all" : Number(match[2]);
+  return ref;
+}
+
+/** One row qstat can show: a plain job, a job array (summary), or one subjob. */
+export interface PbsEntry {
+  /** Kind of row. */
+  kind: "job" | "array" | "subjob";
+  /** Sequence number. */
+  seq: number;
+  /** Subjob index. */
+  index?: number;
+  /** The engine jobs behind the row (every task for an array). */
+  jobs: SimJob[];
+}
+
+/** The server name qsub printed for this job (the cluster's login host). */
+export function serverOf(job: SimJob, engine: SimEngineApi): string {
+  return job.request.annotations?.[NOTE.server] ?? engine.loginHost;
+}
+
+/** The full identifier of a row: `12.server`, `12[].server`, `12[3].server`. */
+export function entryId(entry: PbsEntry, server: string): string {
+  if (entry.kind === "array") return `${entry.seq}[].${server}`;
+  if (entry.kind === "subjob") return `${entry.seq}[${entry.index}].${server}`;
+  return `${entry.seq}.${server}`;
+}
+
+/**
+ * The name of one engine job as the job itself sees it (`PBS_JOBNAME`): Torque names array task
+ * k `<name>-<k>` when it clones the task (`array_func.c`); PBS Pro subjobs keep the array's name.
+ */
+export function jobNameOf(job: SimJob, kind: PbsDialect["kind"]): string {
+  return kind === "pbs" && job.arrayTaskId !== undefined
+    ? `${job.request.name}-${job.arrayTaskId}`
+    : job.request.name;
+}
+
+/** The `Job_Name` of a row: an array summary carries the name given at submission. */
+export function entryName(entry: PbsEntry, kind: PbsDialect["kind"]): string {
+  const first = entry.jobs[0]!;
+  return entry.kind === "array" ? first.request.name : jobNameOf(first, kind);
+}
+
+/** The identifier of one engine job as the job itself sees it (`PBS_JOBID`). */
+export function jobIdOf(job: SimJob, server: string): string {
+  return job.arrayJobId === undefined
+    ? `${job.id}.${server}`
+    : `${job.arrayJobId}[${job.arrayTaskId}].${server}`;
+}
+
+/** Every job as rows: plain jobs and array summaries in submission order; subjobs when `expand`. */
+export function allEntries(engine: SimEngineApi, expand: boolean): PbsEntry[] {
+  const entries: PbsEntry[] = [];
+  const arrays = new Map<number, PbsEntry>();
+  for (const job of engine.jobs()) {
+    if (job.arrayJobId === undefined) {
+      entries.push({ kind: "job", seq: job.id, jobs: [job] });
+      continue;
+    }
+    let array = arrays.get(job.arrayJobId);
+    if (!array) {
+      array = { kind: "array", seq: job.arrayJobId, jobs: [] };
+      arrays.set(job.arrayJobId, array);
+      entries.push(array);
+    }
+    array.jobs.push(job);
+  }
+  entries.sort((a, b) => a.seq - b.seq);
+  if (!expand) return entries;
+  return entries.flatMap((entry) =>
+    entry.kind === "array" ? [entry, ...subjobsOf(entry)] : [entry]
+  );
+}
+
+/** The subjob rows of an array row, by index. */
+export function subjobsOf(array: PbsEntry): PbsEntry[] {
+  return [...array.jobs]
+    .sort((a, b) => (a.arrayTaskId ?? 0) - (b.arrayTaskId ?? 0))
+    .map((job) => ({ kind: "subjob", seq: array.seq, index: job.arrayTaskId ?? 0, jobs: [job] }));
+}
+
+/**
+ * The row of sequence number `seq` (a plain job or an array summary), through the engine's id
+ * index: a query naming 10,000 ids must not list every job per id.
+ */
+function entryOf(engine: SimEngineApi, seq: number): PbsEntry | undefined {
+  const jobs = engine.find(seq).filter((job) => (job.arrayJobId ?? job.id) === seq);
+  const first = jobs[0];
+  if (first === undefined) return undefined;
+  return first.arrayJobId === undefined
+    ? { kind: "job", seq, jobs: [first] }
+    : { kind: "array", seq, jobs };
+}
+
+/** The rows a job identifier names (empty when unknown). */
+export function entriesFor(engine: SimEngineApi, ref: PbsJobRef, expand: boolean): PbsEntry[] {
+  const array = entryOf(engine, ref.seq);
+  if (!array) return [];
+  if (array.kind === "job") return ref.index === undefined ? [array] : [];
+  if (ref.index === undefined) return [];
+  if (ref.index === "all") return expand ? [array, ...subjobsOf(array)] : [array];
+  return subjobsOf(array).filter((entry) => entry.index === ref.index);
+}
+
+/** Whether every job behind the row has ended. */
+export function isFinished(entry: PbsEntry): boolean {
+  return entry.jobs.every((job) => job.endTime !== undefined);
+}
+
+/** When the row ended (the last job's end), if it has. */
+export function finishedAt(entry: PbsEntry): number | undefined {
+  if (!isFinished(entry)) return undefined;
+  return Math.max(...entry.jobs.map((job) => job.endTime ?? 0));
+}
+
+/** Whether a finished row is still kept by the server (keep_completed / job history). */
+export function isKept(entry: PbsEntry, dialect: PbsDialect, now: number): boolean {
+  const end = finishedAt(entry);
+  return end === undefined || now - end <= dialect.keepFinishedMs;
+}
+
+function waitsOnDependency(job: SimJob): boolean {
+  return job.reason === "Dependency" || job.reason === "DependencyNeverSatisfied";
+}
+
+function jobState(job: SimJob, dialect: PbsDialect, subjob: boolean): string {
+  if (job.endTime !== undefined) {
+    return subjob && dialect.kind === "pbspro" ? "X" : dialect.finishedState;
+  }
+  if (job.state === "RUNNING") return "R";
+  // A job waiting for a dependency carries a system hold in PBS (Hold_Types = s): state H.
+  if (job.held !== undefined || waitsOnDependency(job)) return "H";
+  return "Q";
+}
+
+/**
+ * The state letter qstat prints. Torque: Q R H C; PBS Pro: Q R H F, subjobs X when done, and an
+ * array is B once any subjob has begun (PBS Professional Reference Guide, "Job states").
+ */
+export function stateOf(entry: PbsEntry, dialect: PbsDialect): string {
+  const first = entry.jobs[0];
+  if (entry.kind !== "array" || !first) {
+    return first ? jobState(first, dialect, entry.kind === "subjob") : "Q";
+  }
+  if (isFinished(entry)) return dialect.finishedState;
+  const begun = entry.jobs.some((job) => job.startTime !== undefined);
+  if (dialect.kind === "pbspro" && begun) return "B";
+  if (entry.jobs.some((job) => job.state === "RUNNING")) return "R";
+  if (
+    entry.jobs.every((job) =>
+      job.endTime !== undefined || job.held !== undefined || waitsOnDependency(job)
+    )
+  ) {
+    return "H";
+  }
+  return "Q";
+}
+
+/**
+ * `exit_status` / `Exit_status` of an ended job: the script's code; 256 + signal when killed by
+ * a signal (qdel'd while running: 271); the dialect's walltime code for TIMEOUT; `undefined`
+ * for a job deleted before it started.
+ */
+export function exitStatusOf(job: SimJob, dialect: PbsDialect): number | undefined {
+  if (job.endTime === undefined) return undefined;
+  if (job.state === "TIMEOUT") return dialect.walltimeExitStatus;
+  if (job.startTime === undefined) return undefined;
+  if (job.state === "COMPLETED" || job.state === "FAILED") return job.exitCode ?? 0;
+  return 256 + (job.signal ?? (job.state === "CANCELLED" ? 15 : 9));
+}
+
+/**
+ * Exit status of an ended array (PBS Pro): 0 when every subjob exited 0, 1 when one exited
+ * otherwise, 2 when a subjob was deleted.
+ */
+export function arrayExitStatus(entry: PbsEntry, dialect: PbsDialect): number {
+  if (entry.jobs.some((job) => job.state === "CANCELLED")) return 2;
+  return entry.jobs.every((job) => exitStatusOf(job, dialect) === 0) ? 0 : 1;
+}

@@ -1,0 +1,143 @@
+/**
+ * The Backend interface: everything clusterjob knows about one scheduler, as pure data and pure
+ * functions (build argv, render headers, parse text). Backends never do I/O.
+ *
+ * @module
+ */
+
+import type { Resources } from "./resources.ts";
+import type { StatusCode } from "./status.ts";
+import type { CommandOutput } from "./transport.ts";
+
+/**
+ * The core environment variables a job script may use; each backend translates them.
+ *
+ * @example Usage
+ * ```ts
+ * import type { CoreVariable } from "@clusterjob/clusterjob";
+ * const id: CoreVariable = "CLUSTERJOB_ID";
+ * console.assert(id.startsWith("CLUSTERJOB_"));
+ * ```
+ */
+export type CoreVariable =
+  | "CLUSTERJOB_ID"
+  | "CLUSTERJOB_WORKDIR"
+  | "CLUSTERJOB_SUBMIT_HOST"
+  | "CLUSTERJOB_NAME"
+  | "CLUSTERJOB_NODELIST"
+  | "CLUSTERJOB_ARRAY_INDEX";
+
+/**
+ * What the scheduler says about one job.
+ *
+ * @example Usage
+ * ```ts
+ * import { type JobInfo, Status } from "@clusterjob/clusterjob";
+ * const info: JobInfo = { status: Status.FAILED, state: "TIMEOUT", exitCode: 0, reason: "TimeLimit" };
+ * console.assert(info.state === "TIMEOUT");
+ * ```
+ */
+export interface JobInfo {
+  /** The portable status. */
+  status: StatusCode;
+  /** The scheduler's own word for the state (`"TIMEOUT"`, `"CANCELLED by 0"`, `"qw"`, `"EXIT"`). */
+  state: string;
+  /** The job script's exit code, when the scheduler reports it. */
+  exitCode?: number;
+  /** The scheduler's reason or extra detail (`"Dependency"`, `"failed 37: qmaster enforced h_rt"`). */
+  reason?: string;
+}
+
+/**
+ * How to submit a script: the argv, run in the script's directory, and whether the script's
+ * text goes to standard input (LSF's `bsub < script`).
+ *
+ * @example Usage
+ * ```ts
+ * import type { SubmitCommand } from "@clusterjob/clusterjob";
+ * const command: SubmitCommand = { argv: ["bsub"], stdinScript: true };
+ * console.assert(command.stdinScript);
+ * ```
+ */
+export interface SubmitCommand {
+  /** The command to run in the directory that holds the script. */
+  argv: string[];
+  /** When true, the script's text is fed to the command's standard input. */
+  stdinScript?: boolean;
+}
+
+/**
+ * A query command and the job ids it asks about.
+ *
+ * @example Usage
+ * ```ts
+ * import type { QueryCommand } from "@clusterjob/clusterjob";
+ * const query: QueryCommand = { argv: ["squeue", "-h", "-j", "7,8"], ids: ["7", "8"] };
+ * console.assert(query.ids.length === 2);
+ * ```
+ */
+export interface QueryCommand {
+  /** The command. */
+  argv: string[];
+  /** The ids it asks about. */
+  ids: string[];
+}
+
+/**
+ * Everything clusterjob knows about one scheduler. All members are pure.
+ *
+ * Status queries are batched: one command for many ids. `parseStatus` returns an entry for every
+ * id the queue knows; an id missing from the result has left the queue and is looked up with the
+ * accounting command. Empty or garbled output (where the command should have printed something)
+ * throws {@linkcode QueryError}: it is an error of the query, never a state.
+ *
+ * @example Usage
+ * ```ts
+ * import { slurm } from "@clusterjob/clusterjob";
+ * console.assert(slurm.name === "slurm" && slurm.extension === "slr");
+ * ```
+ */
+export interface Backend {
+  /** Registry name, e.g. `"slurm"`. */
+  readonly name: string;
+  /** Job script file extension without the dot, e.g. `"slr"`. */
+  readonly extension: string;
+  /** Header line prefix, e.g. `"#SBATCH"`. */
+  readonly prefix: string;
+  /**
+   * Translation of each core variable: a variable name (`"SLURM_JOB_ID"`, used as `$X` or `${X}`)
+   * or a shell expression (`` "`cat $PBS_NODEFILE`" ``), used as is for both forms.
+   */
+  readonly envVars: Readonly<Record<CoreVariable, string>>;
+  /** Header lines (each starting with {@linkcode Backend.prefix}) for the resources. Throws `InvalidValueError` for resources it cannot express. */
+  renderHeaders(resources: Resources): string[];
+
+  /** The submit command for the script file `filename` (relative to the working directory). */
+  submitCommand(filename: string): SubmitCommand;
+  /** The job id from the submit command's output; throws `SubmitError` when there is none. */
+  parseJobId(output: CommandOutput, argv: readonly string[]): string;
+  /** Commands that ask the live queue about all `ids` (usually one; several only to stay under argument limits). */
+  statusCommands(ids: readonly string[]): QueryCommand[];
+  /** Parses one status command's output; ids (of that command) the queue does not know are absent. */
+  parseStatus(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo>;
+  /** Commands that ask accounting about jobs `ids` that left the queue (one per id where the tool takes only one). */
+  accountingCommands(ids: readonly string[]): QueryCommand[];
+  /** Parses one accounting command's output; ids accounting does not know are absent. */
+  parseAccounting(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo>;
+  /** The command that cancels `ids`. */
+  cancelCommand(ids: readonly string[]): string[];
+  /**
+   * Longest sensible sleep between polls, in seconds, when the scheduler forgets finished jobs
+   * quickly and its accounting can only be asked one job at a time (Torque: `qstat` shows a
+   * finished job for `keep_completed`, after that only `tracejob <id>` knows it). Polling at
+   * least this often finds finished jobs in the one batched status query. Optional.
+   */
+  readonly maxPollInterval?: number;
+  /**
+   * Whether a submit command that failed may nevertheless have created the job: the client timed
+   * out after the request reached the controller (SLURM `Socket timed out on send/recv operation`,
+   * SGE `failed receiving gdi request response`). Then the run's cache marker is kept, so a
+   * re-run does not submit a second copy. Optional; without it every failure counts as refused.
+   */
+  submitOutcomeUnknown?(output: CommandOutput): boolean;
+}

@@ -1,0 +1,39 @@
+/**
+ * The one rule for user placeholders (`vars`), shared by `JobScript` and `parseSettings`:
+ * names are identifiers, values are strings, finite numbers or booleans.
+ *
+ * @module
+ */
+
+import { InvalidValueError } from "../core/errors.ts";
+import type { VarValue } from "./job_script.ts";
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Checks `value` as `vars` and returns a frozen copy without `undefined` entries.
+ *
+ * @throws {InvalidValueError} Field `vars` (value: the key) for a name that is not an
+ * identifier; field `vars.<key>` for a value of the wrong type.
+ */
+export function userVars(value: Record<string, unknown>): Readonly<Record<string, VarValue>> {
+  const vars: Record<string, VarValue> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined) continue;
+    if (!IDENTIFIER.test(key)) {
+      throw new InvalidValueError(
+        "vars",
+        key,
+        "placeholder names that are identifiers ([A-Za-z_][A-Za-z0-9_]*)",
+      );
+    }
+    if (
+      typeof item !== "string" && typeof item !== "boolean" &&
+      !(typeof item === "number" && Number.isFinite(item))
+    ) {
+      throw new InvalidValueError(`vars.${key}`, item, "a string, a finite number or a boolean");
+    }
+    vars[key] = item;
+  }
+  return Object.freeze(vars);
+}

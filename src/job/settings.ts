@@ -1,0 +1,364 @@
+/**
+ * Settings files: shared defaults for many job scripts, in YAML, with an `attributes:` and a
+ * `resources:` section (the original's INI model). A parsed {@linkcode Settings} object is plain
+ * data; pass it as `defaults` to each `JobScript` — there is no global state.
+ *
+ * @module
+ */
+
+import { parseYaml, YamlSyntaxError } from "../core/_yaml.ts";
+import { ClusterjobError, InvalidValueError } from "../core/errors.ts";
+import type { DefaultAttributes, JobScriptDefaults } from "./job_script.ts";
+import { resolveResources, type ResourcesInput } from "../core/resources.ts";
+import { userVars } from "./_user_vars.ts";
+
+/**
+ * Validated settings: default attributes and resources, and where they came from. Use it as
+ * the `defaults` option of `JobScript`; a job's own options win, and its `resources` and `vars`
+ * are merged key by key over the settings' ones.
+ *
+ * @example Usage
+ * ```ts
+ * import { JobScript, parseSettings } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const settings = parseSettings(`
+ * attributes:
+ *   backend: pbs
+ *   rootdir: ~/jobs/
+ * resources:
+ *   queue: exec
+ *   mem: 10G
+ * `);
+ * const job = new JobScript({ defaults: settings, name: "a", body: "echo", resources: { nodes: 2 } });
+ * assert.equal(job.backend.name, "pbs");
+ * assert.equal(job.rootdir, "~/jobs");
+ * assert.deepEqual(job.resourcesInput, { queue: "exec", mem: "10G", nodes: 2 });
+ * ```
+ */
+export interface Settings extends JobScriptDefaults {
+  /** Where the settings came from (a file path, or `"<string>"`). */
+  readonly source: string;
+  /** Default attributes. */
+  readonly attributes: Readonly<DefaultAttributes>;
+  /** Default resources, in file order. */
+  readonly resources: Readonly<ResourcesInput>;
+}
+
+/**
+ * A settings file is malformed: YAML syntax, an unknown section or attribute, or a value of
+ * the wrong type. Names the file, the key and, where known, the line.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseSettings, SettingsError } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(
+ *   () => parseSettings("attributes:\n  colour: blue\n", "cluster.yaml"),
+ *   (error) => error instanceof SettingsError && error.key === "colour" && error.line === 2,
+ * );
+ * ```
+ */
+export class SettingsError extends ClusterjobError {
+  /** The file (or `"<string>"`). */
+  readonly source: string;
+  /** The offending key (section, attribute or resource key), if any. */
+  readonly key: string | undefined;
+  /** The 1-based line, when known. */
+  readonly line: number | undefined;
+
+  /**
+   * Creates the error.
+   *
+   * @param source The file.
+   * @param problem What is wrong, starting lower case.
+   * @param key The offending key.
+   * @param line The 1-based line.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(
+    source: string,
+    problem: string,
+    key?: string,
+    line?: number,
+    options?: ErrorOptions,
+  ) {
+    super(`Invalid settings in ${source}${line ? `, line ${line}` : ""}: ${problem}`, options);
+    this.source = source;
+    this.key = key;
+    this.line = line;
+  }
+}
+
+type Check = (value: unknown) => string | undefined;
+
+const isString: Check = (value) => typeof value === "string" ? undefined : "a string";
+const isOptionalString: Check = (value) =>
+  value === null || typeof value === "string" ? undefined : "a string or null";
+const isNumber: Check = (value) =>
+  typeof value === "number" && Number.isFinite(value) ? undefined : "a number";
+const isMapOf = (what: string, item: Check): Check => (value) => {
+  const wanted = `a mapping of ${what}`;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return wanted;
+  return Object.values(value).every((entry) => item(entry) === undefined) ? undefined : wanted;
+};
+
+/** The attributes a settings file may set, with the type each must have. */
+const ATTRIBUTE_CHECKS: Readonly<Record<keyof DefaultAttributes, Check>> = {
+  backend: isString,
+  shell: isString,
+  remote: isOptionalString,
+  rootdir: isString,
+  workdir: isString,
+  prologue: isString,
+  epilogue: isString,
+  auxScripts: isMapOf("file names to script text", isString),
+  maxSleepInterval: isNumber,
+  // Names and values are then checked by JobScript's own rule (`checkVars`).
+  vars: isMapOf("placeholder names to strings, numbers or booleans", () => undefined),
+  cacheFolder: isOptionalString,
+  cachePrefix: isString,
+};
+
+/** Options that belong to one job, not to shared settings. */
+const PER_JOB_OPTIONS = new Set(["name", "body", "filename", "resources", "registry", "defaults"]);
+
+const SECTIONS = ["attributes", "resources"];
+
+/**
+ * Parses and validates settings from YAML text.
+ *
+ * ```yaml
+ * attributes:            # any of: backend shell remote rootdir workdir prologue epilogue
+ *   backend: slurm       #   auxScripts maxSleepInterval vars cacheFolder cachePrefix
+ *   remote: login.cluster.edu
+ *   rootdir: ~/jobs
+ *   maxSleepInterval: 60 # a number
+ *   prologue: |
+ *     rsync -av {workdir}/ {remote}:{rootdir}/{workdir}
+ *   vars:                # user placeholders: {module_load}
+ *     module_load: module load intel
+ * resources:             # validated like JobScript resources
+ *   queue: exec
+ *   nodes: 1
+ *   mem: 10G
+ *   exclusive: true      # booleans are booleans
+ *   "-A": proj
+ * ```
+ *
+ * `remote: ~` (null) or `remote: ""` means local; `cacheFolder: ~` means no cache. Backend
+ * names are checked when a `JobScript` uses the settings (it knows the registry).
+ *
+ * @param text The YAML text.
+ * @param source Where it came from, for error messages.
+ * @returns The validated settings (frozen).
+ * @throws {SettingsError} For a YAML syntax error, a document that is not a mapping, a section
+ * other than `attributes`/`resources`, an unknown or per-job attribute, or a value of the wrong
+ * type (the message names the file, the key and, where found, the line).
+ *
+ * @example Usage
+ * ```ts
+ * import { parseSettings } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const settings = parseSettings("attributes:\n  maxSleepInterval: 60\nresources:\n  exclusive: true\n");
+ * assert.equal(settings.attributes.maxSleepInterval, 60);
+ * assert.equal(settings.resources.exclusive, true);
+ * assert.throws(() => parseSettings("attributes:\n  maxSleepInterval: '60'\n"), /must be a number/);
+ * ```
+ */
+export function parseSettings(text: string, source = "<string>"): Settings {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    if (!(error instanceof YamlSyntaxError)) throw error;
+    throw new SettingsError(source, error.message, undefined, error.line || undefined, {
+      cause: error,
+    });
+  }
+  if (document === null) {
+    throw new SettingsError(
+      source,
+      'expected an "attributes:" or "resources:" section, found none',
+    );
+  }
+  if (!isMapping(document)) {
+    throw new SettingsError(
+      source,
+      'expected a mapping with "attributes:" and "resources:" sections',
+    );
+  }
+  for (const key of Object.keys(document)) {
+    if (!SECTIONS.includes(key)) {
+      throw new SettingsError(
+        source,
+        `unknown section "${key}"; expected "attributes" or "resources"`,
+        key,
+        lineOf(text, undefined, key),
+      );
+    }
+  }
+  const attributes = section(document, "attributes", text, source);
+  const resources = section(document, "resources", text, source);
+  checkAttributes(attributes, text, source);
+  checkResources(resources, text, source);
+  return Object.freeze({
+    source,
+    attributes: Object.freeze(attributes) as Readonly<DefaultAttributes>,
+    resources: Object.freeze(resources) as Readonly<ResourcesInput>,
+  });
+}
+
+/**
+ * Reads and validates a YAML settings file (see {@linkcode parseSettings}).
+ *
+ * @param path The file.
+ * @returns The validated settings; `source` is `path`.
+ * @throws {SettingsError} When the file is malformed.
+ * @throws {Deno.errors.NotFound} When the file does not exist (other I/O errors likewise).
+ *
+ * @example Usage
+ * ```ts
+ * import { loadSettings } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile({ suffix: ".yaml" });
+ * await Deno.writeTextFile(path, "attributes:\n  backend: lsf\n");
+ * const settings = await loadSettings(path);
+ * assert.equal(settings.attributes.backend, "lsf");
+ * assert.equal(settings.source, path);
+ * await Deno.remove(path);
+ * ```
+ */
+export async function loadSettings(path: string): Promise<Settings> {
+  return parseSettings(await Deno.readTextFile(path), path);
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function section(
+  document: Record<string, unknown>,
+  name: string,
+  text: string,
+  source: string,
+): Record<string, unknown> {
+  const value = document[name];
+  if (value === undefined || value === null) return {};
+  if (!isMapping(value)) {
+    throw new SettingsError(
+      source,
+      `section "${name}" must be a mapping of keys to values`,
+      name,
+      lineOf(text, undefined, name),
+    );
+  }
+  return { ...value };
+}
+
+function checkAttributes(attributes: Record<string, unknown>, text: string, source: string): void {
+  for (const [key, value] of Object.entries(attributes)) {
+    const line = lineOf(text, "attributes", key);
+    const check = Object.hasOwn(ATTRIBUTE_CHECKS, key)
+      ? ATTRIBUTE_CHECKS[key as keyof DefaultAttributes]
+      : undefined;
+    if (check === undefined) {
+      throw new SettingsError(source, unknownAttribute(key), key, line);
+    }
+    const expected = check(value);
+    if (expected !== undefined) {
+      throw new SettingsError(
+        source,
+        `attribute "${key}" must be ${expected}, not ${JSON.stringify(value)}`,
+        key,
+        line,
+      );
+    }
+    if (value === null) attributes[key] = undefined; // null means "not set"
+    else if (key === "vars") checkVars(value as Record<string, unknown>, text, source);
+  }
+}
+
+/** `vars` by the rule JobScript applies, so a bad name or value is reported with its line. */
+function checkVars(vars: Record<string, unknown>, text: string, source: string): void {
+  try {
+    userVars(vars);
+  } catch (error) {
+    if (!(error instanceof InvalidValueError)) throw error;
+    // A bad name is reported with field "vars" and the name as the value.
+    const name = error.field === "vars" ? String(error.value) : error.field.slice("vars.".length);
+    throw new SettingsError(source, error.message, `vars.${name}`, varLine(text, name), {
+      cause: error,
+    });
+  }
+}
+
+/** The line of `name` inside `attributes: vars:` (block style), when it can be found. */
+function varLine(text: string, name: string): number | undefined {
+  const varsLine = lineOf(text, "attributes", "vars");
+  if (varsLine === undefined) return undefined;
+  const lines = text.split(/\r?\n/);
+  const indent = /^\s*/.exec(lines[varsLine - 1] as string)![0].length;
+  for (let index = varsLine; index < lines.length; index++) {
+    const line = lines[index] as string;
+    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
+    if (/^\s*/.exec(line)![0].length <= indent) return undefined; // past the vars mapping
+    if (keyPattern(name, "\\s+").test(line)) return index + 1;
+  }
+  return undefined;
+}
+
+function unknownAttribute(key: string): string {
+  if (PER_JOB_OPTIONS.has(key)) {
+    return `attribute "${key}" belongs to each job, not to settings`;
+  }
+  const known = Object.keys(ATTRIBUTE_CHECKS);
+  const camel = key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  const hint = camel !== key && known.includes(camel) ? `; did you mean "${camel}"?` : "";
+  return `unknown attribute "${key}"; expected one of ${known.join(", ")}${hint}`;
+}
+
+function checkResources(resources: Record<string, unknown>, text: string, source: string): void {
+  try {
+    resolveResources("settings", resources as ResourcesInput);
+  } catch (error) {
+    if (!(error instanceof InvalidValueError)) throw error;
+    // A bad key is reported with field "resources" and the key as the value.
+    const key = String(error.field === "resources" ? error.value : error.field);
+    throw new SettingsError(source, error.message, key, lineOf(text, "resources", key), {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The line of `key` (inside top-level `section`, or at top level), found by a plain text search;
+ * `undefined` when the file is written in a form the search does not recognise (flow style).
+ */
+function lineOf(text: string, section: string | undefined, key: string): number | undefined {
+  const lines = text.split(/\r?\n/);
+  if (section !== undefined) {
+    const header = lines.findIndex((line) => new RegExp(`^${escape(section)}\\s*:`).test(line));
+    if (header < 0) return undefined;
+    for (let index = header + 1; index < lines.length; index++) {
+      const line = lines[index] as string;
+      if (/^\S/.test(line) && !line.startsWith("#")) return undefined; // next section
+      if (keyPattern(key, "\\s+").test(line)) return index + 1;
+    }
+    return undefined;
+  }
+  const found = lines.findIndex((line) => keyPattern(key, "").test(line));
+  return found < 0 ? undefined : found + 1;
+}
+
+/** A line that sets `key` (plain or quoted) after `indent` (a regular expression). */
+function keyPattern(key: string, indent: string): RegExp {
+  return new RegExp(`^${indent}(?:${escape(key)}|"${escape(key)}"|'${escape(key)}')\\s*:`);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

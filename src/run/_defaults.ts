@@ -1,0 +1,36 @@
+/**
+ * Defaults shared by submission and loading: the transport for a job's `remote` and the built-in
+ * backend of a saved name. One place, so `submit` and `AsyncResult.load` agree.
+ *
+ * @module
+ */
+
+import type { Backend } from "../core/backend.ts";
+import { builtinBackends } from "../../backends/registry.ts";
+import { CacheFormatError } from "./cache.ts";
+import { LocalTransport } from "../transports/local_transport.ts";
+import { SshTransport } from "../transports/ssh_transport.ts";
+import type { Transport } from "../core/transport.ts";
+
+/**
+ * This machine's transport. It holds no state (no connection, no cache), so one frozen instance
+ * serves every run: runs submitted locally without a transport are then polled together.
+ */
+const LOCAL: Transport = Object.freeze(new LocalTransport());
+
+/**
+ * SSH to `remote` when it is set, else this machine. An SSH transport owns a connection, so each
+ * call makes a new one and its runs are polled separately: pass one transport to batch many runs.
+ */
+export function defaultTransport(remote: string | undefined): Transport {
+  return remote ? new SshTransport({ host: remote }) : LOCAL;
+}
+
+/** The built-in backend called `name`; a cache file naming an unknown one is a format error. */
+export function builtinBackend(name: string, path: string): Backend {
+  try {
+    return builtinBackends.get(name);
+  } catch (error) {
+    throw new CacheFormatError(path, `unknown backend "${name}"`, { cause: error });
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * The poller: ONE per (transport, backend), shared by every run that waits through them, so a
+ * workflow with 10,000 live runs asks the scheduler with one status command per round (the
+ * backend chunks long id lists), plus one accounting command set for the ids that left the queue.
+ *
+ * Each run keeps the original clusterjob's back-off (5 s, doubling up to its `maxSleepInterval`,
+ * back to 5 s when its status changes); a round polls every run that is due, and runs due soon
+ * after (within half their interval) join it, so runs that started waiting together stay together.
+ * Sleeps go through `transport.clock`, so the simulator's virtual clock makes 900 s polls instant.
+ *
+ * Failed queries (non-zero exits the backend rejects, `QueryError`, `TransportError`, timeouts)
+ * never change a status: the run keeps its last known status and backs off; waiters are rejected
+ * with the last error only after `maxQueryFailures` consecutive failures. A job that neither the
+ * queue nor accounting knows keeps its status through a grace period, then ends FAILED with a
+ * reason that names what was consulted; it is never assumed COMPLETED.
+ *
+ * Pollers are attached to their transport object (a WeakMap), so nothing outlives the transport
+ * and no loop runs while nobody waits.
+ *
+ * @module
+ */
+
+import type { Backend, JobInfo } from "../core/backend.ts";
+import { isFinished, Status, type StatusCode } from "../core/status.ts";
+import type { Transport } from "../core/transport.ts";
+
+/** First sleep between polls, and the sleep after each status change (original: 5 s). */
+export const BASE_INTERVAL_MS = 5_000;
+
+/**
+ * The longest sleep between two polls of a job, in seconds, as the original computes it: a tenth
+ * of the walltime (truncated), at least 10 s, at most the job's own cap (900 s by default);
+ * the cap alone when the job has no walltime; never below 1 s.
+ */
+export function maxSleepSeconds(timeSeconds: number | undefined, jobCap = 900): number {
+  const fromWalltime = timeSeconds === undefined
+    ? jobCap
+    : Math.max(10, Math.floor(timeSeconds / 10));
+  return Math.max(1, Math.min(fromWalltime, jobCap));
+}
+
+/**
+ * The next sleep of the back-off: the base (5 s, or the cap when smaller) on the first poll and
+ * after a status change, otherwise double the previous sleep, never above the cap.
+ */
+export function nextInterval(
+  previous: number | undefined,
+  changed: boolean,
+  capMs: number,
+): number {
+  const base = Math.min(BASE_INTERVAL_MS, capMs);
+  if (previous === undefined || changed) return base;
+  return Math.min(previous * 2, capMs);
+}
+
+/** Per-run polling state, owned by the run, updated by the poller. */
+export interface Tracking {
+  /** The sleep scheduled after the last poll; `undefined` before the first poll of a wait. */
+  intervalMs?: number | undefined;
+  /** When the run is due for its next poll (clock time, ms). */
+  nextDue: number;
+  /** Consecutive failed queries. */
+  failures: number;
+  /** The last failed query's error. */
+  lastError?: unknown;
+  /** When the job was first found neither in the queue nor in accounting (clock time, ms). */
+  vanishedSince?: number | undefined;
+}
+
+/** What the poller needs from a run. Implemented privately by `AsyncResult`. */
+export interface PollClient {
+  /** The scheduler's job id. */
+  readonly jobId: string;
+  /** The longest sleep between polls, ms. */
+  readonly maxSleepMs: number;
+  /** How long a job may be unknown to both queue and accounting before it is declared FAILED, ms. */
+  readonly vanishGraceMs: number;
+  /** Consecutive failed queries after which waiters are rejected. */
+  readonly maxQueryFailures: number;
+  /** Time limit of one query command, ms. */
+  readonly queryTimeoutMs: number;
+  /** The run's polling state. */
+  readonly tracking: Tracking;
+  /** The last known status. */
+  status(): StatusCode;
+  /** Records what the scheduler said; resolves once saved (and, on finishing, after the epilogue). */
+  apply(info: JobInfo): Promise<void>;
+}
+
+interface Waiter {
+  resolve(status: StatusCode): void;
+  reject(error: unknown): void;
+}
+
+/** The outcome of asking the scheduler about a set of ids. */
+interface QueryOutcome {
+  infos: Map<string, JobInfo>;
+  failed: Map<string, unknown>;
+  unknown: Set<string>;
+  /** The commands consulted for the unknown ids, for the vanished-job reason. */
+  consulted: string[];
+}
+
+/** Polls all runs of one (transport, backend) together. */
+export class Poller {
+  readonly transport: Transport;
+  readonly backend: Backend;
+  /** Rounds done and commands issued so far (inspection for tests and benchmarks). */
+  readonly stats: { rounds: number; commands: number } = { rounds: 0, commands: 0 };
+  #watchers = new Map<PollClient, Set<Waiter>>();
+  #refreshes = new Map<PollClient, Waiter[]>();
+  #wake: AbortController | undefined;
+  #running = false;
+
+  constructor(transport: Transport, backend: Backend) {
+    this.transport = transport;
+    this.backend = backend;
+  }
+
+  /** Number of runs currently being waited for. */
+  get watching(): number {
+    return this.#watchers.size;
+  }
+
+  /**
+   * Resolves with the client's final status; rejects with `stop.reason` when `stop` aborts, or with
+   * the last query error after too many consecutive failures. Registers synchronously, so runs
+   * that start waiting in the same tick share their first round.
+   */
+  watch(client: PollClient, stop?: AbortSignal): Promise<StatusCode> {
+    if (isFinished(client.status())) return Promise.resolve(client.status());
+    if (stop?.aborted) return Promise.reject(stop.reason);
+    return new Promise((resolve, reject) => {
+      let waiters = this.#watchers.get(client);
+      if (!waiters) {
+        waiters = new Set();
+        this.#watchers.set(client, waiters);
+        client.tracking.intervalMs = undefined;
+        client.tracking.nextDue = this.transport.clock.now();
+      }
+      const onStop = () => {
+        this.#removeWaiter(client, waiter);
+        reject(stop?.reason);
+      };
+      const waiter: Waiter = {
+        resolve: (status) => {
+          stop?.removeEventListener("abort", onStop);
+          resolve(status);
+        },
+        reject: (error) => {
+          stop?.removeEventListener("abort", onStop);
+          reject(error);
+        },
+      };
+      waiters.add(waiter);
+      stop?.addEventListener("abort", onStop, { once: true });
+      this.#start();
+    });
+  }
+
+  /** Polls the client in the next round (now), resolving with its status; rejects on a failed query. */
+  refresh(client: PollClient): Promise<StatusCode> {
+    if (isFinished(client.status())) return Promise.resolve(client.status());
+    return new Promise((resolve, reject) => {
+      const list = this.#refreshes.get(client) ?? [];
+      list.push({ resolve, reject });
+      this.#refreshes.set(client, list);
+      this.#start();
+    });
+  }
+
+  /** Stops waiting for the client: its waiters resolve with its current status (used by cancel). */
+  release(client: PollClient): void {
+    const waiters = this.#watchers.get(client);
+    this.#watchers.delete(client);
+    for (const waiter of waiters ?? []) waiter.resolve(client.status());
+  }
+
+  #removeWaiter(client: PollClient, waiter: Waiter): void {
+    const waiters = this.#watchers.get(client);
+    if (!waiters) return;
+    waiters.delete(waiter);
+    if (waiters.size === 0) this.#watchers.delete(client);
+  }
+
+  #start(): void {
+    this.#wake?.abort();
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop().catch((error) => {
+      // An unexpected error (a bug, an unwritable cache): nobody may wait forever.
+      for (const [client, waiters] of this.#watchers) {
+        this.#watchers.delete(client);
+        for (const waiter of waiters) waiter.reject(error);
+      }
+      for (const [client, list] of this.#refreshes) {
+        this.#refreshes.delete(client);
+        for (const waiter of list) waiter.reject(error);
+      }
+    }).finally(() => {
+      this.#running = false;
+      if (this.#watchers.size > 0 || this.#refreshes.size > 0) this.#start();
+    });
+  }
+
+  async #loop(): Promise<void> {
+    // Let every run that starts waiting in this tick (Promise.all, waitAll) join the first round.
+    await Promise.resolve();
+    const clock = this.transport.clock;
+    while (this.#watchers.size > 0 || this.#refreshes.size > 0) {
+      const now = clock.now();
+      const due = new Set<PollClient>(this.#refreshes.keys());
+      let earliest = Infinity;
+      for (const client of this.#watchers.keys()) {
+        const { nextDue, intervalMs = 0 } = client.tracking;
+        if (nextDue <= now + intervalMs / 2) due.add(client);
+        earliest = Math.min(earliest, nextDue);
+      }
+      if (due.size > 0) {
+        await this.#round([...due]);
+        continue;
+      }
+      this.#wake = new AbortController();
+      try {
+        await clock.sleep(Math.max(0, earliest - now), this.#wake.signal);
+      } catch {
+        // Woken early: a new waiter or a refresh arrived.
+      }
+      this.#wake = undefined;
+    }
+  }
+
+  async #round(clients: PollClient[]): Promise<void> {
+    const refreshers = new Map<PollClient, Waiter[]>();
+    for (const client of clients) {
+      const list = this.#refreshes.get(client);
+      if (list) refreshers.set(client, list);
+      this.#refreshes.delete(client);
+    }
+    const live = clients.filter((client) => !isFinished(client.status()));
+    const ids = [...new Set(live.map((client) => client.jobId))];
+    const timeout = Math.max(...live.map((client) => client.queryTimeoutMs), 0);
+    const outcome = ids.length > 0
+      ? await this.#query(ids, timeout)
+      : { infos: new Map(), failed: new Map(), unknown: new Set<string>(), consulted: [] };
+    this.stats.rounds++;
+    const now = this.transport.clock.now();
+    for (const client of live) {
+      const tracking = client.tracking;
+      const info = outcome.infos.get(client.jobId);
+      const error = outcome.failed.get(client.jobId);
+      let changed = false;
+      if (info) {
+        tracking.failures = 0;
+        tracking.vanishedSince = undefined;
+        changed = info.status !== client.status();
+        await client.apply(info);
+      } else if (outcome.failed.has(client.jobId)) {
+        tracking.failures++;
+        tracking.lastError = error;
+        const list = refreshers.get(client);
+        refreshers.delete(client);
+        for (const waiter of list ?? []) waiter.reject(error);
+        if (tracking.failures >= client.maxQueryFailures) {
+          const waiters = this.#watchers.get(client);
+          this.#watchers.delete(client);
+          for (const waiter of waiters ?? []) waiter.reject(error);
+        }
+      } else {
+        tracking.failures = 0;
+        tracking.vanishedSince ??= now;
+        const missingFor = now - tracking.vanishedSince;
+        if (missingFor >= client.vanishGraceMs) {
+          changed = true;
+          await client.apply({
+            status: Status.FAILED,
+            state: "VANISHED",
+            reason: `Job ${client.jobId} was found neither in the queue nor in accounting for ` +
+              `${Math.round(missingFor / 1000)} s (consulted: ${outcome.consulted.join("; ")})`,
+          });
+        }
+      }
+      tracking.intervalMs = nextInterval(tracking.intervalMs, changed, client.maxSleepMs);
+      tracking.nextDue = now + tracking.intervalMs;
+    }
+    for (const [client, list] of refreshers) {
+      for (const waiter of list) waiter.resolve(client.status());
+    }
+    for (const client of clients) {
+      if (!isFinished(client.status())) continue;
+      const waiters = this.#watchers.get(client);
+      this.#watchers.delete(client);
+      for (const waiter of waiters ?? []) waiter.resolve(client.status());
+    }
+  }
+
+  /** Queue first, then accounting for the ids that left the queue. */
+  async #query(ids: string[], timeout: number): Promise<QueryOutcome> {
+    const infos = new Map<string, JobInfo>();
+    const failed = new Map<string, unknown>();
+    const consulted: string[] = [];
+    const ask = async (
+      commands: { argv: string[]; ids: string[] }[],
+      parse: (output: Awaited<ReturnType<Transport["run"]>>, ids: string[]) => Map<string, JobInfo>,
+    ) => {
+      for (const command of commands) {
+        consulted.push(command.argv.join(" "));
+        this.stats.commands++;
+        try {
+          const output = await this.transport.run(command.argv, timeout > 0 ? { timeout } : {});
+          const parsed = parse(output, command.ids);
+          for (const id of command.ids) {
+            const info = parsed.get(id);
+            if (info) infos.set(id, info);
+          }
+        } catch (error) {
+          for (const id of command.ids) failed.set(id, error);
+        }
+      }
+    };
+    await ask(this.backend.statusCommands(ids), (o, i) => this.backend.parseStatus(o, i));
+    const missing = ids.filter((id) => !infos.has(id) && !failed.has(id));
+    if (missing.length > 0) {
+      await ask(
+        this.backend.accountingCommands(missing),
+        (o, i) => this.backend.parseAccounting(o, i),
+      );
+    }
+    const unknown = new Set(missing.filter((id) => !infos.has(id) && !failed.has(id)));
+    return { infos, failed, unknown, consulted: abbreviate(consulted) };
+  }
+}
+
+/** Keeps a vanished-job reason readable when a round ran many commands with long id lists. */
+function abbreviate(commands: string[]): string[] {
+  const short = commands.map((command) =>
+    command.length > 120 ? `${command.slice(0, 117)}...` : command
+  );
+  return short.length > 4 ? [...short.slice(0, 4), `and ${short.length - 4} more`] : short;
+}
+
+const pollers = new WeakMap<Transport, Map<Backend, Poller>>();
+
+/** The poller of (transport, backend), created on first use and attached to the transport. */
+export function pollerFor(transport: Transport, backend: Backend): Poller {
+  let byBackend = pollers.get(transport);
+  if (!byBackend) {
+    byBackend = new Map();
+    pollers.set(transport, byBackend);
+  }
+  let poller = byBackend.get(backend);
+  if (!poller) {
+    poller = new Poller(transport, backend);
+    byBackend.set(backend, poller);
+  }
+  return poller;
+}

@@ -1,0 +1,226 @@
+/**
+ * {@linkcode LocalTransport}: runs scheduler commands on this machine (a login node, or a
+ * workstation that has `sbatch`/`qsub` on its PATH).
+ *
+ * @module
+ */
+
+import { basename, dirname, join } from "node:path";
+import { type Clock, realClock } from "../core/clock.ts";
+import { isMissingProgram, runProcess } from "./_process.ts";
+import {
+  type CommandOutput,
+  type RunOptions,
+  type Transport,
+  TransportError,
+} from "../core/transport.ts";
+
+/**
+ * Options of {@linkcode LocalTransport}.
+ *
+ * @example Usage
+ * ```ts
+ * import { type LocalTransportOptions, realClock } from "@clusterjob/clusterjob";
+ * const options: LocalTransportOptions = { clock: realClock };
+ * console.assert(options.clock === realClock);
+ * ```
+ */
+export interface LocalTransportOptions {
+  /** The clock runs use between polls (default: the wall clock). */
+  clock?: Clock;
+}
+
+/**
+ * Runs commands and touches files on this machine, with `Deno.Command` and never a shell.
+ * A leading `~` in `cwd` and in paths means the home directory (`$HOME`). A command that
+ * does not exist answers like a shell would: exit code 127 and `<cmd>: command not found`.
+ * A timeout or abort kills the command's whole process group.
+ *
+ * Needs `--allow-run` (commands), `--allow-read`/`--allow-write` (files) and
+ * `--allow-env=HOME` (for `~`).
+ *
+ * @example Run a command
+ * ```ts
+ * import { LocalTransport } from "@clusterjob/clusterjob";
+ * const local = new LocalTransport();
+ * const output = await local.run(["echo", "hello world"]);
+ * console.assert(output.code === 0 && output.stdout === "hello world\n");
+ * ```
+ */
+export class LocalTransport implements Transport {
+  /** Always `"local"`. */
+  readonly name: string = "local";
+  /** The clock given in the options, or the wall clock. */
+  readonly clock: Clock;
+
+  /**
+   * Creates the transport.
+   *
+   * @param options See {@linkcode LocalTransportOptions}.
+   */
+  constructor(options: LocalTransportOptions = {}) {
+    this.clock = options.clock ?? realClock;
+  }
+
+  /**
+   * Runs `argv` without a shell.
+   *
+   * @example Feed stdin, set the working directory and a time limit
+   * ```ts
+   * import { LocalTransport } from "@clusterjob/clusterjob";
+   * const output = await new LocalTransport().run(["cat"], { stdin: "data", cwd: "~", timeout: 5000 });
+   * console.assert(output.stdout === "data");
+   * ```
+   *
+   * @param argv Program and arguments.
+   * @param options Working directory (`~` expanded), stdin, extra environment, timeout, signal.
+   * @returns Exit code, stdout and stderr; a missing program gives code 127.
+   * @throws {CommandTimeoutError} When `timeout` expires.
+   * @throws The signal's reason when `signal` aborts.
+   * @throws {TransportError} When `cwd` does not exist.
+   */
+  async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandOutput> {
+    const { cwd, ...rest } = options;
+    try {
+      return await runProcess(this.name, argv, {
+        ...rest,
+        ...(cwd !== undefined ? { cwd: this.#expand(cwd) } : {}),
+      });
+    } catch (error) {
+      if (!isMissingProgram(error)) throw error;
+      return { code: 127, stdout: "", stderr: `${argv[0]}: command not found\n` };
+    }
+  }
+
+  /**
+   * Writes a text file atomically: a temporary file in the same directory, then a rename, so
+   * readers see the old or the new content, never a part.
+   *
+   * @example Write a job script
+   * ```ts
+   * import { LocalTransport } from "@clusterjob/clusterjob";
+   * const local = new LocalTransport();
+   * const dir = await Deno.makeTempDir();
+   * await local.writeFile(`${dir}/job.sh`, "#!/bin/sh\necho hi\n", { mode: 0o755 });
+   * console.assert((await local.readFile(`${dir}/job.sh`)).startsWith("#!/bin/sh"));
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   *
+   * @param path Destination (`~` expanded); its directory must exist.
+   * @param text Content.
+   * @param options `mode` of the file (default `0o644`).
+   * @throws {TransportError} When the file cannot be written.
+   */
+  async writeFile(path: string, text: string, options: { mode?: number } = {}): Promise<void> {
+    const mode = options.mode ?? 0o644;
+    const target = this.#expand(path);
+    const temp = join(
+      dirname(target),
+      `.${basename(target)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+    );
+    try {
+      await Deno.writeTextFile(temp, text, { createNew: true, mode });
+      await Deno.chmod(temp, mode); // the umask may have removed bits at creation
+      await Deno.rename(temp, target);
+    } catch (error) {
+      await Deno.remove(temp).catch(() => {});
+      throw new TransportError(this.name, `Cannot write file "${path}": ${reason(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Reads a text file.
+   *
+   * @example Usage
+   * ```ts
+   * import { LocalTransport, TransportError } from "@clusterjob/clusterjob";
+   * const error = await new LocalTransport().readFile("/no/such/file").catch((e) => e);
+   * console.assert(error instanceof TransportError);
+   * ```
+   *
+   * @param path The file (`~` expanded).
+   * @returns Its content, decoded as UTF-8.
+   * @throws {TransportError} When it does not exist or cannot be read.
+   */
+  async readFile(path: string): Promise<string> {
+    try {
+      return await Deno.readTextFile(this.#expand(path));
+    } catch (error) {
+      throw new TransportError(this.name, `Cannot read file "${path}": ${reason(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Creates a directory and its parents, like `mkdir -p`.
+   *
+   * @example Usage
+   * ```ts
+   * import { LocalTransport } from "@clusterjob/clusterjob";
+   * const dir = await Deno.makeTempDir();
+   * await new LocalTransport().mkdir(`${dir}/a/b`, { mode: 0o700 });
+   * console.assert((await Deno.stat(`${dir}/a/b`)).isDirectory);
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   *
+   * @param path The directory (`~` expanded).
+   * @param options `mode` of the directories created (subject to the umask).
+   * @throws {TransportError} When it cannot be created.
+   */
+  async mkdir(path: string, options: { mode?: number } = {}): Promise<void> {
+    try {
+      await Deno.mkdir(this.#expand(path), {
+        recursive: true,
+        ...(options.mode !== undefined ? { mode: options.mode } : {}),
+      });
+    } catch (error) {
+      throw new TransportError(this.name, `Cannot create directory "${path}": ${reason(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Removes a file; a missing file is not an error.
+   *
+   * @example Usage
+   * ```ts
+   * import { LocalTransport } from "@clusterjob/clusterjob";
+   * await new LocalTransport().remove("/tmp/clusterjob-no-such-file");
+   * ```
+   *
+   * @param path The file (`~` expanded).
+   * @throws {TransportError} When it exists but cannot be removed.
+   */
+  async remove(path: string): Promise<void> {
+    try {
+      await Deno.remove(this.#expand(path));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return;
+      throw new TransportError(this.name, `Cannot remove "${path}": ${reason(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Expands a leading `~` or `~/` to the home directory. */
+  #expand(path: string): string {
+    if (path !== "~" && !path.startsWith("~/")) return path;
+    const home = Deno.env.get("HOME");
+    if (!home) {
+      throw new TransportError(this.name, `Cannot expand "${path}": HOME is not set`);
+    }
+    return path === "~" ? home : join(home, path.slice(2));
+  }
+}
+
+/** The short reason of a file-system error (`not found`, `permission denied`, ...). */
+function reason(error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return "not found";
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (error instanceof Deno.errors.AlreadyExists) return "already exists";
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,556 @@
+/**
+ * {@linkcode SshTransport}: runs scheduler commands on a cluster's login node through the
+ * system's OpenSSH client, over one multiplexed connection.
+ *
+ * @module
+ */
+
+import { posix } from "node:path";
+import { type Clock, realClock } from "../core/clock.ts";
+import { InvalidValueError } from "../core/errors.ts";
+import { quoteRemotePath, quoteShellCommand, quoteShellWord } from "../core/_shell_quote.ts";
+import { isMissingProgram, runProcess, validateEnv, validateTimeout } from "./_process.ts";
+import {
+  type CommandOutput,
+  type RunOptions,
+  type Transport,
+  TransportError,
+} from "../core/transport.ts";
+
+/**
+ * Options of {@linkcode SshTransport}. Anything not given here comes from the user's
+ * `~/.ssh/config` (or `configFile`), as with a plain `ssh`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SshTransportOptions } from "@clusterjob/clusterjob";
+ * const options: SshTransportOptions = {
+ *   host: "login.cluster.example.org",
+ *   user: "alice",
+ *   extraOptions: { ProxyJump: "gateway.example.org" },
+ * };
+ * console.assert(options.host.startsWith("login"));
+ * ```
+ */
+export interface SshTransportOptions {
+  /** Host name or `~/.ssh/config` alias of the login node. */
+  host: string;
+  /** Remote user name (default: from the ssh config, else the local user). */
+  user?: string;
+  /** Port (default: from the ssh config, else 22). */
+  port?: number;
+  /** An ssh_config file used instead of `~/.ssh/config` (`ssh -F`). */
+  configFile?: string;
+  /** A private key file (`ssh -i`). */
+  identityFile?: string;
+  /** The ssh program (default `ssh` from the PATH). */
+  sshPath?: string;
+  /** More `ssh -o Key=Value` options, e.g. `{ ProxyJump: "gateway" }`. Host-key checking cannot be switched off here. */
+  extraOptions?: Readonly<Record<string, string>>;
+  /** Time limit for establishing the connection, in milliseconds (default 15000; ssh's `ConnectTimeout`, rounded up to seconds). */
+  connectTimeout?: number;
+  /**
+   * Let the first connection ask for passwords or two-factor codes on this terminal
+   * (default false: `BatchMode=yes`, so a missing key fails at once instead of hanging).
+   * Later commands reuse that authenticated connection.
+   */
+  interactive?: boolean;
+  /** How long the shared connection stays open after its last use, in seconds (default 60). */
+  controlPersist?: number;
+  /** Commands running at the same time over the shared connection (default 8; sshd's `MaxSessions` defaults to 10). */
+  maxSessions?: number;
+  /** The clock runs use between polls (default: the wall clock). */
+  clock?: Clock;
+}
+
+/** Extra seconds the remote `timeout` allows beyond the local limit, so the local one fires first. */
+const REMOTE_TIMEOUT_SLACK_S = 2;
+/** Grace the remote `timeout -k` gives a command between SIGTERM and SIGKILL. */
+const REMOTE_KILL_AFTER_S = 5;
+/** A host name or alias: no leading dash (it would be read as an option), no spaces or control characters. */
+const HOST_PATTERN = /^[^\s\-][^\s]*$/u;
+
+/**
+ * Runs commands and touches files on a remote host with the system's OpenSSH client.
+ *
+ * - One multiplexed master connection (`ControlMaster`/`ControlPersist`, its socket in a
+ *   private 0700 directory) carries every command and file transfer: after the first
+ *   connection (a few hundred ms), each command costs about 10 ms.
+ * - `~/.ssh/config`, agents and `ProxyJump` work as with a plain `ssh`; host keys are checked
+ *   (never switched off); `BatchMode=yes` unless `interactive`.
+ * - Every argument is quoted for the remote shell (which must be POSIX-like: sh, bash, zsh,
+ *   ksh); a leading `~/` in `cwd` and paths is left for the remote shell to expand.
+ * - A `timeout` is enforced locally and, with `timeout` from coreutils, on the remote side
+ *   too, since killing the local ssh does not stop the remote command.
+ *
+ * Call {@linkcode SshTransport.close} (or use `await using`) to close the connection.
+ *
+ * @example Submit over SSH (needs a reachable host, so not run here)
+ * ```ts ignore
+ * import { SshTransport } from "@clusterjob/clusterjob";
+ * await using ssh = new SshTransport({ host: "login.cluster.example.org" });
+ * const output = await ssh.run(["sbatch", "--parsable", "job.slurm"], { cwd: "~/runs/my run" });
+ * console.log(output.stdout);
+ * ```
+ *
+ * @example Construct without connecting
+ * ```ts
+ * import { SshTransport } from "@clusterjob/clusterjob";
+ * const ssh = new SshTransport({ host: "login.cluster.example.org", user: "alice", port: 2222 });
+ * console.assert(ssh.name === "ssh:alice@login.cluster.example.org:2222");
+ * await ssh.close();
+ * ```
+ */
+export class SshTransport implements Transport {
+  /** `ssh:[user@]host[:port]`. */
+  readonly name: string;
+  /** The clock given in the options, or the wall clock. */
+  readonly clock: Clock;
+  readonly #host: string;
+  readonly #sshPath: string;
+  readonly #interactive: boolean;
+  readonly #connectTimeout: number;
+  readonly #baseOptions: readonly string[];
+  readonly #slots: Semaphore;
+  #controlDir: Promise<string> | undefined;
+  #master: Promise<void> | undefined;
+  #closed = false;
+
+  /**
+   * Creates the transport; nothing connects until the first command.
+   *
+   * @param options See {@linkcode SshTransportOptions}.
+   * @throws {InvalidValueError} For a malformed host, user, port or option.
+   */
+  constructor(options: SshTransportOptions) {
+    const { host, user, port } = options;
+    if (typeof host !== "string" || !HOST_PATTERN.test(host)) {
+      throw new InvalidValueError(
+        "host",
+        host,
+        "a host name or ssh_config alias without spaces that does not start with -",
+      );
+    }
+    if (user !== undefined && !/^[^\s\-@][^\s@]*$/u.test(user)) {
+      throw new InvalidValueError("user", user, "a user name without spaces or @");
+    }
+    if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
+      throw new InvalidValueError("port", port, "an integer from 1 to 65535");
+    }
+    const connectTimeout = options.connectTimeout ?? 15_000;
+    validatePositive("connectTimeout", connectTimeout, "a positive number of milliseconds");
+    const persist = options.controlPersist ?? 60;
+    validatePositive("controlPersist", persist, "a positive whole number of seconds", true);
+    const maxSessions = options.maxSessions ?? 8;
+    validatePositive("maxSessions", maxSessions, "a positive whole number", true);
+
+    this.#host = host;
+    this.#sshPath = options.sshPath ?? "ssh";
+    this.#interactive = options.interactive ?? false;
+    this.#connectTimeout = connectTimeout;
+    this.#slots = new Semaphore(maxSessions);
+    this.name = `ssh:${user ? `${user}@` : ""}${host}${port ? `:${port}` : ""}`;
+    this.clock = options.clock ?? realClock;
+
+    const sshOptions: Record<string, string> = {
+      ...checkedExtraOptions(options.extraOptions),
+      ControlPersist: String(persist),
+      ConnectTimeout: String(Math.ceil(connectTimeout / 1000)),
+      // notice a dead connection within ~45 s instead of hanging on it
+      ServerAliveInterval: "15",
+      ServerAliveCountMax: "3",
+      ...(this.#interactive ? {} : { BatchMode: "yes" }),
+    };
+    this.#baseOptions = [
+      ...(options.configFile !== undefined ? ["-F", options.configFile] : []),
+      ...(options.identityFile !== undefined ? ["-i", options.identityFile] : []),
+      ...(port !== undefined ? ["-p", String(port)] : []),
+      ...(user !== undefined ? ["-l", user] : []),
+      ...Object.entries(sshOptions).flatMap(([key, value]) => ["-o", `${key}=${value}`]),
+      // no escape character: a `~.` in stdin data must not end the session
+      "-e",
+      "none",
+    ];
+  }
+
+  /**
+   * Runs `argv` on the remote host; every argument is quoted for the remote shell.
+   *
+   * @example Usage (needs a reachable host, so not run here)
+   * ```ts ignore
+   * import { SshTransport } from "@clusterjob/clusterjob";
+   * await using ssh = new SshTransport({ host: "login" });
+   * const { stdout } = await ssh.run(["squeue", "-h", "-u", "alice"], { timeout: 30_000 });
+   * ```
+   *
+   * @param argv Program and arguments.
+   * @param options Working directory on the remote host (default: the home directory; `~/`
+   *   is expanded there), stdin, extra environment, timeout (local and remote), signal.
+   * @returns The remote command's exit code and output. ssh itself exits 255 when the
+   *   connection fails; a remote command that does not exist gives 127.
+   * @throws {CommandTimeoutError} When `timeout` expires.
+   * @throws The signal's reason when `signal` aborts.
+   * @throws {TransportError} When the connection cannot be made or the transport is closed.
+   */
+  async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandOutput> {
+    if (argv.length === 0 || argv[0] === "") {
+      throw new InvalidValueError(
+        "argv",
+        argv,
+        "a non-empty list whose first item names a program",
+      );
+    }
+    validateEnv(options.env);
+    validateTimeout(options.timeout);
+    return await this.#exec(this.#remoteCommand(argv, options), options, argv);
+  }
+
+  /**
+   * Writes a text file atomically on the remote host (`cat` into a temporary file in the
+   * same directory, `chmod`, `mv`), over the shared connection.
+   *
+   * @example Usage (needs a reachable host, so not run here)
+   * ```ts ignore
+   * import { SshTransport } from "@clusterjob/clusterjob";
+   * await using ssh = new SshTransport({ host: "login" });
+   * await ssh.writeFile("~/runs/job.slurm", "#!/bin/bash\necho hi\n", { mode: 0o755 });
+   * ```
+   *
+   * @param path Destination; `~/` means the remote home; its directory must exist.
+   * @param text Content.
+   * @param options `mode` of the file (default `0o644`).
+   * @throws {TransportError} When the file cannot be written.
+   */
+  async writeFile(path: string, text: string, options: { mode?: number } = {}): Promise<void> {
+    const mode = checkedMode(options.mode ?? 0o644);
+    const temp = posix.join(
+      posix.dirname(path),
+      `.${posix.basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+    );
+    const tmp = quoteRemotePath(temp);
+    // umask 077: the partial file is private until it is complete and has its final mode
+    const script = `umask 077; if cat > ${tmp} && chmod ${mode} ${tmp} && mv -f -- ${tmp} ${
+      quoteRemotePath(path)
+    }; then :; else status=$?; rm -f -- ${tmp}; exit $status; fi`;
+    const output = await this.#exec(script, { stdin: text }, ["writeFile", path]);
+    if (output.code !== 0) throw this.#fileError("Cannot write file", path, output);
+  }
+
+  /**
+   * Reads a text file on the remote host.
+   *
+   * @example Usage (needs a reachable host, so not run here)
+   * ```ts ignore
+   * import { SshTransport } from "@clusterjob/clusterjob";
+   * await using ssh = new SshTransport({ host: "login" });
+   * const log = await ssh.readFile("~/runs/job.out");
+   * ```
+   *
+   * @param path The file; `~/` means the remote home.
+   * @returns Its content, decoded as UTF-8.
+   * @throws {TransportError} When it does not exist or cannot be read.
+   */
+  async readFile(path: string): Promise<string> {
+    const output = await this.#exec(`cat -- ${quoteRemotePath(path)}`, {}, ["readFile", path]);
+    if (output.code !== 0) throw this.#fileError("Cannot read file", path, output);
+    return output.stdout;
+  }
+
+  /**
+   * Creates a directory and its parents on the remote host, like `mkdir -p`.
+   *
+   * @example Usage (needs a reachable host, so not run here)
+   * ```ts ignore
+   * import { SshTransport } from "@clusterjob/clusterjob";
+   * await using ssh = new SshTransport({ host: "login" });
+   * await ssh.mkdir("~/runs/2024 sweep", { mode: 0o700 });
+   * ```
+   *
+   * @param path The directory; `~/` means the remote home.
+   * @param options `mode` of the last directory (subject to nothing: `mkdir -m`).
+   * @throws {TransportError} When it cannot be created.
+   */
+  async mkdir(path: string, options: { mode?: number } = {}): Promise<void> {
+    const mode = options.mode === undefined ? "" : `-m ${checkedMode(options.mode)} `;
+    const output = await this.#exec(
+      `mkdir -p ${mode}-- ${quoteRemotePath(path)}`,
+      {},
+      ["mkdir", path],
+    );
+    if (output.code !== 0) throw this.#fileError("Cannot create directory", path, output);
+  }
+
+  /**
+   * Removes a file on the remote host; a missing file is not an error.
+   *
+   * @example Usage (needs a reachable host, so not run here)
+   * ```ts ignore
+   * import { SshTransport } from "@clusterjob/clusterjob";
+   * await using ssh = new SshTransport({ host: "login" });
+   * await ssh.remove("~/runs/job.slurm");
+   * ```
+   *
+   * @param path The file; `~/` means the remote home.
+   * @throws {TransportError} When it exists but cannot be removed.
+   */
+  async remove(path: string): Promise<void> {
+    const output = await this.#exec(`rm -f -- ${quoteRemotePath(path)}`, {}, ["remove", path]);
+    if (output.code !== 0) throw this.#fileError("Cannot remove", path, output);
+  }
+
+  /**
+   * Closes the shared connection (`ssh -O exit`) and removes its private socket directory.
+   * The transport cannot be used afterwards. Calling it twice is fine.
+   *
+   * @example Usage
+   * ```ts
+   * import { SshTransport } from "@clusterjob/clusterjob";
+   * const ssh = new SshTransport({ host: "login.cluster.example.org" });
+   * await ssh.close();
+   * await ssh.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const dir = await this.#controlDir?.catch(() => undefined);
+    if (dir === undefined) return;
+    await this.#master?.catch(() => {});
+    try {
+      await runProcess(this.name, [
+        this.#sshPath,
+        ...this.#sshArgs(dir),
+        "-O",
+        "exit",
+        "--",
+        this.#host,
+      ], {
+        timeout: 10_000,
+      });
+    } catch {
+      // no master, or it is already gone: nothing to close
+    }
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+
+  /**
+   * Same as {@linkcode SshTransport.close}, for `await using`.
+   *
+   * @example Usage
+   * ```ts
+   * import { SshTransport } from "@clusterjob/clusterjob";
+   * {
+   *   await using ssh = new SshTransport({ host: "login.cluster.example.org" });
+   *   console.assert(ssh.name === "ssh:login.cluster.example.org");
+   * } // closed here
+   * ```
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** The shell command line for `argv` with its cwd, environment and remote time limit. */
+  #remoteCommand(argv: readonly string[], options: RunOptions): string {
+    const parts: string[] = [];
+    if (options.cwd !== undefined) parts.push(`cd -- ${quoteRemotePath(options.cwd)} &&`);
+    for (const [name, value] of Object.entries(options.env ?? {})) {
+      parts.push(`${name}=${quoteShellWord(value)}`);
+    }
+    if (options.timeout !== undefined) {
+      const seconds = Math.ceil(options.timeout / 1000) + REMOTE_TIMEOUT_SLACK_S;
+      parts.push(`timeout -k ${REMOTE_KILL_AFTER_S} ${seconds}`);
+    }
+    parts.push(quoteShellCommand(argv));
+    return parts.join(" ");
+  }
+
+  /** Runs a remote shell command line over the shared connection. */
+  async #exec(
+    command: string,
+    options: RunOptions,
+    shownArgv: readonly string[],
+  ): Promise<CommandOutput> {
+    if (this.#closed) {
+      throw new TransportError(this.name, "Cannot run commands: the transport is closed");
+    }
+    const dir = await this.#ensureMaster(options.signal);
+    const release = await this.#slots.acquire();
+    try {
+      return await runProcess(
+        this.name,
+        [this.#sshPath, ...this.#sshArgs(dir, "auto"), "--", this.#host, command],
+        {
+          ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+          ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+          ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        },
+        shownArgv,
+      );
+    } catch (error) {
+      throw isMissingProgram(error) ? this.#missingSsh(error) : error;
+    } finally {
+      release();
+    }
+  }
+
+  /** Starts the master connection once (prompting on the terminal when interactive). */
+  #ensureMaster(signal: AbortSignal | undefined): Promise<string> {
+    this.#controlDir ??= makeControlDir();
+    this.#master ??= this.#controlDir.then(async (dir) => {
+      let output: CommandOutput;
+      try {
+        output = await runProcess(
+          this.name,
+          [
+            this.#sshPath,
+            ...this.#sshArgs(dir, "yes"),
+            "-N",
+            "-f",
+            "--",
+            this.#host,
+          ],
+          this.#interactive ? { inheritStdio: true } : { timeout: this.#connectTimeout + 5_000 },
+          ["ssh", this.#host],
+        );
+      } catch (error) {
+        throw isMissingProgram(error) ? this.#missingSsh(error) : error;
+      }
+      if (output.code !== 0) {
+        const said = output.stderr.trim() || `ssh exited with code ${output.code}`;
+        throw new TransportError(this.name, `Cannot connect to "${this.#host}": ${said}`);
+      }
+    });
+    // a failed connection is retried by the next command
+    const master = this.#master;
+    master.catch(() => {
+      if (this.#master === master) this.#master = undefined;
+    });
+    return abortable(master.then(() => this.#controlDir!), signal);
+  }
+
+  /**
+   * ssh's options with the control socket in `dir`. (ssh keeps the first value it sees for an
+   * option, so `ControlMaster` is given once, here.)
+   */
+  #sshArgs(dir: string, controlMaster?: "auto" | "yes"): string[] {
+    return [
+      ...this.#baseOptions,
+      ...(controlMaster ? ["-o", `ControlMaster=${controlMaster}`] : []),
+      "-o",
+      `ControlPath=${dir}/m`,
+    ];
+  }
+
+  #missingSsh(error: unknown): TransportError {
+    return new TransportError(this.name, `Cannot run "${this.#sshPath}": program not found`, {
+      cause: error,
+    });
+  }
+
+  #fileError(action: string, path: string, output: CommandOutput): TransportError {
+    const said = output.stderr.trim();
+    const why = /No such file or directory/.test(said)
+      ? "not found"
+      : /Permission denied/.test(said)
+      ? "permission denied"
+      : said || `exit code ${output.code}`;
+    return new TransportError(this.name, `${action} "${path}": ${why}`);
+  }
+}
+
+/**
+ * A private directory for the control socket with a short path: unix socket paths are
+ * limited to ~104 bytes, so `/tmp` is preferred over a long `$TMPDIR` (as on macOS).
+ */
+async function makeControlDir(): Promise<string> {
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "cj-" })
+    .catch(() => Deno.makeTempDir({ prefix: "cj-" }));
+  await Deno.chmod(dir, 0o700);
+  return dir;
+}
+
+/** Validates user-supplied `-o` options; host-key checking may not be switched off. */
+function checkedExtraOptions(
+  extra: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(extra ?? {})) {
+    const field = `extraOptions.${key}`;
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) {
+      throw new InvalidValueError("extraOptions", key, "ssh_config keywords such as ProxyJump");
+    }
+    if (typeof value !== "string" || /[\n\r\0]/.test(value)) {
+      throw new InvalidValueError(field, value, "a single-line string");
+    }
+    const lower = key.toLowerCase();
+    if (lower === "stricthostkeychecking" && /^(no|off)$/i.test(value.trim())) {
+      throw new InvalidValueError(
+        field,
+        value,
+        "yes, ask or accept-new (clusterjob never switches host-key checking off)",
+      );
+    }
+    if (lower === "userknownhostsfile" && value.trim() === "/dev/null") {
+      throw new InvalidValueError(
+        field,
+        value,
+        "a real known_hosts file (clusterjob never switches host-key checking off)",
+      );
+    }
+    if (["controlmaster", "controlpath", "controlpersist"].includes(lower)) {
+      throw new InvalidValueError(
+        field,
+        value,
+        "no Control* option (SshTransport manages its own shared connection; see controlPersist)",
+      );
+    }
+    result[key] = value;
+  }
+  return result;
+}
+
+/** A file mode as octal digits for `chmod`/`mkdir -m`. */
+function checkedMode(mode: number): string {
+  if (!(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777)) {
+    throw new InvalidValueError("mode", mode, "an integer from 0 to 0o7777");
+  }
+  return mode.toString(8);
+}
+
+function validatePositive(field: string, value: number, accepted: string, whole = false): void {
+  if (!(Number.isFinite(value) && value > 0 && (!whole || Number.isInteger(value)))) {
+    throw new InvalidValueError(field, value, accepted);
+  }
+}
+
+/** Rejects with the signal's reason as soon as it aborts, else settles like `promise`. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** Limits how many commands share the connection at once. */
+class Semaphore {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+  constructor(slots: number) {
+    this.#free = slots;
+  }
+  async acquire(): Promise<() => void> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    };
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * SGE emulator: fidelity against the recorded Son of Grid Engine 8.1.9 transcripts (replayed in
+ * order on a simulated copy of the recorded cluster), plus shell-mode behaviour.
+ */
+
+import assert from "node:assert/strict";
+import type { SimCluster, SimJob } from "../../../sim/mod.ts";
+import type { CommandOutput } from "../../../src/core/transport.ts";
+import {
+  listRecordings,
+  normalizeOutput,
+  readRecording,
+  recordedTimes,
+  shellWords,
+} from "../../_normalize.ts";
+import {
+  advanceToRecordedTime,
+  ENV_I,
+  recordingVm,
+  stepMatchesRecording,
+  withoutEnvPrefix,
+} from "../../_replay.ts";
+
+const DIR = "/srv/cj/jobs/sge";
+
+/** The job scripts of the recording (`jobs/sge/*` in the transcript). */
+const SCRIPTS: Record<string, string> = {
+  "array.sh":
+    '#!/bin/bash\n#$ -N arr\n#$ -cwd\necho "task $SGE_TASK_ID of array job $JOB_ID (first=$SGE_TASK_FIRST last=$SGE_TASK_LAST step=$SGE_TASK_STEPSIZE)"\nsleep 3\n',
+  "env.sh":
+    '#!/bin/bash\n#$ -N envdump\n#$ -cwd\n#$ -o env.$JOB_ID.$TASK_ID.out\n#$ -j y\necho "## interpreter: $(readlink /proc/$$/exe)  \\$0=$0"\nenv | sort\n',
+  "exit100.sh":
+    '#!/bin/bash\n#$ -N exit100\n#$ -cwd\necho "exit 100 puts the job into error state"\nexit 100\n',
+  "fail.sh":
+    '#!/bin/bash\n#$ -N fail\n#$ -cwd\necho "about to fail"\necho "error text" >&2\nexit 3\n',
+  "ok.sh":
+    '#!/bin/bash\n#$ -N ok\n#$ -cwd\necho "hello from job $JOB_ID on $(hostname)"\nsleep 2\n',
+  "sleep.sh": '#!/bin/bash\n#$ -N sleeper\n#$ -cwd\nsleep "${1:-600}"\n',
+};
+
+/** The capture script's PATH (what `sge_o_path` shows). */
+const CAPTURE_PATH =
+  "/root/.cargo/bin:/root/.cargo/bin:/root/.pyenv/plugins/pyenv-virtualenv/shims:/root/.pyenv/shims:/root/.pyenv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** Runtime and exit code of the recorded scripts, for `model` execution. */
+function recordedModel(job: SimJob): { runtimeSeconds: number; exitCode: number } {
+  const file = job.request.annotations?.scriptFile ?? "";
+  if (file === "ok.sh") return { runtimeSeconds: 3, exitCode: 0 };
+  if (file === "fail.sh") return { runtimeSeconds: 0, exitCode: 3 };
+  if (file === "exit100.sh") return { runtimeSeconds: 0, exitCode: 100 };
+  if (file === "sleep.sh") {
+    return { runtimeSeconds: Number(job.request.scriptArgs?.[0] ?? 600), exitCode: 0 };
+  }
+  if (file === "array.sh") return { runtimeSeconds: 3, exitCode: 0 };
+  const exit = /^exit (\d+)\n$/.exec(job.request.script);
+  return { runtimeSeconds: 0, exitCode: exit === null ? 0 : Number(exit[1]) };
+}
+
+const NOT_REPRODUCED: Record<string, string> = {
+  "002-qconf-sql": "qconf is not emulated",
+  "004-qstat-f-queue-view": "load_avg is the VM's load",
+  "003-qconf-sq-all-q": "qconf is not emulated",
+  "005-qstat-g-c-cluster-queue-summary": "qstat -g c is not emulated",
+  "006-qhost": "qhost is not emulated",
+  "014-qsub-sync-y-job-exits-3": "qsub -sync y blocks; emulated commands answer at once",
+  "015-qsub-sync-y-terse-job-exits-0": "qsub -sync y blocks; emulated commands answer at once",
+  "018-qstat-s-z-recently-finished-jobs":
+    "the priorities of finished jobs and their order are qmaster internals",
+  "022-job-output-files-cwd": "needs `ls`; output files are covered by the shell-mode test",
+  "023-job-output-without-cwd-lands-in-HOME":
+    "needs `ls`; output files are covered by the shell-mode test",
+  "035-qstat-f-with-jobs": "qstat -f load values are the VM's",
+  "042-qstat-xml": "-xml output is not emulated",
+  "043-qstat-j-RUNNING-xml": "-xml output is not emulated",
+  "044-qstat-u-xml-r-full": "-xml output is not emulated",
+  "058-qsub-wd-nonexistent": "an unusable -wd is not modelled (the job runs)",
+  "059-qstat-with-Eqw-jobs": "needs the unusable -wd job",
+  "060-qstat-j-Eqw-exit-100":
+    "scheduling info: the two jobs filling the queue ended the same second on the simulator",
+  "061-qstat-j-Eqw-bad-wd": "an unusable -wd is not modelled",
+  "063-qacct-j-bad-wd-job": "an unusable -wd is not modelled",
+  "064-qdel-Eqw-jobs": "needs the unusable -wd job",
+  "072-qstat-j-ARRAY": "per-task usage lines carry the real processes' memory and io",
+  "073-qacct-j-ARRAY-one-record-per-task":
+    "task 3 started a scheduling interval later on the real cluster and had not ended yet",
+  "074-array-task-output-files": "needs `ls`; output files are covered by the shell-mode test",
+  "120-qconf-sconf-min-uid-min-gid-set-back-to-the-stock": "qconf is not emulated",
+  "121-qsub-as-root-with-min-uid-1000": "min_uid is not modelled",
+};
+
+const SHELL_MODE = new Set([
+  "083-env-sort-inside-a-plain-job",
+  "085-env-sort-inside-array-task-2",
+  "087-env-sort-inside-the-S-bin-bash-pe-smp-2-l-h-rt-600",
+  "089-grep-the-exported-variable-in-the-V-job",
+]);
+
+interface Step {
+  run?: (cluster: SimCluster) => Promise<CommandOutput>;
+  before?: (cluster: SimCluster) => void | Promise<void>;
+  stdin?: string;
+  argv?: string[];
+}
+
+const run = (
+  cluster: SimCluster,
+  argv: string[],
+  options: { stdin?: string; env?: Record<string, string> } = {},
+) =>
+  cluster.run(argv, {
+    cwd: DIR,
+    env: { PATH: CAPTURE_PATH, SHELL: "/bin/bash", ...options.env },
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+  });
+
+const STEPS: Record<string, Step> = {
+  "001-qstat-help-first-line-version": {
+    run: async (c) => {
+      const out = await run(c, ["qstat", "-help"]);
+      return { ...out, stdout: out.stdout.split("\n")[0] + "\n" };
+    },
+  },
+  "012-qsub-script-from-stdin": { argv: ["qsub", "-cwd"], stdin: "echo from stdin\n" },
+  "013-qsub-without-cwd-output-goes-to-HOME": { argv: ["qsub", "-N", "nocwd"], stdin: "pwd\n" },
+  "014-qsub-sync-y-job-exits-3": { run: (c) => run(c, ["qsub", "fail.sh"]) },
+  "015-qsub-sync-y-terse-job-exits-0": {
+    run: async (c) => {
+      const out = await run(c, shellWords("qsub -terse -b y -cwd true"));
+      await c.advance(500); // -sync y returned once the job had ended
+      return out;
+    },
+  },
+  "047-qstat-after-qhold": {
+    run: async (c) => {
+      const out = await run(c, ["qstat"]);
+      const lines = out.stdout.split("\n");
+      return {
+        ...out,
+        stdout: lines.filter((l, i) => i < 2 || l.trim().split(/\s+/)[0] === "11").join("\n") +
+          "\n",
+      };
+    },
+  },
+  "058-qsub-wd-nonexistent": {
+    run: (c) => run(c, shellWords("qsub -terse -wd /nonexistent -N badwd ok.sh")),
+  },
+  "064-qdel-Eqw-jobs": { run: (c) => run(c, ["qdel", "16"]) },
+  "088-qsub-V-env-sh-exports-the-submitter-s-environment": {
+    run: (c) => run(c, shellWords("qsub -terse -V env.sh"), { env: { FOO_FROM_SUBMITTER: "bar" } }),
+  },
+  "111-qsub-while-qmaster-is-down": { before: (c) => c.faults.controllerDown() },
+  "115-qacct-while-qmaster-is-down-reads-the-accounting-f": {
+    run: async (c) => {
+      const out = await run(c, ["qacct", "-j", "2"]);
+      return { ...out, stdout: out.stdout.split("\n").slice(0, 12).join("\n") + "\n" };
+    },
+  },
+  "119-qacct-of-that-job": {
+    run: async (c) => {
+      await c.advance(2000);
+      const out = await run(c, ["qacct", "-j", "5"]);
+      return {
+        ...out,
+        stdout:
+          out.stdout.split("\n").filter((l) => /^(jobname|failed|exit_status)/.test(l)).join("\n") +
+          "\n",
+      };
+    },
+  },
+};
+
+/** Resource usage that only a real process has. */
+const USAGE_KEYS =
+  /^(ru_utime|ru_stime|ru_maxrss|ru_minflt|ru_majflt|ru_inblock|ru_oublock|ru_nvcsw|ru_nivcsw|cpu|mem|io|iow|maxvmem) .*$/gm;
+
+function norm(text: string): string {
+  return normalizeOutput(text, {
+    hosts: ["vm", "localhost"],
+    replace: [
+      [/\b0\.\d{5}\b/g, "<PRIO>"],
+      [USAGE_KEYS, "$1 <USAGE>"],
+      [/\[\d+:\d+\]: exit_status/g, "[<UID>:<PID>]: exit_status"],
+      // Enforcement of h_rt lags by a second or so on a real execd.
+      [/^ru_wallclock (\d+)s$/gm, "ru_wallclock <WALLCLOCK>"],
+    ],
+  });
+}
+
+function recordingCluster(firstJobId: number, start: number): SimCluster {
+  return recordingVm(
+    { scheduler: "sge", startTime: start, firstJobId, model: recordedModel },
+    DIR,
+    SCRIPTS,
+  );
+}
+
+Deno.test("sge emulator reproduces the recorded SGE 8.1.9 transcripts", async (t) => {
+  let cluster = recordingCluster(1, Date.UTC(2026, 10, 25, 8, 52, 30));
+  await run(cluster, shellWords("qsub -terse -b y -N sge-ci-smoke true"));
+  const times = recordedTimes();
+  for (const name of listRecordings("sge")) {
+    if (SHELL_MODE.has(name)) continue;
+    if (name.startsWith("116-")) {
+      // A second session: a fresh cell (ids from 1; the smoke jobs had used 1 and 2).
+      const now = cluster.clock.now();
+      await cluster.close();
+      cluster = recordingCluster(3, now);
+    }
+    const recording = readRecording("sge", name);
+    const step = STEPS[name] ?? {};
+    await advanceToRecordedTime(cluster, times.get(`sge/${name}`));
+    await step.before?.(cluster);
+    if (name in NOT_REPRODUCED) {
+      if (step.run !== undefined) await step.run(cluster);
+      continue;
+    }
+    const { argv, env } = withoutEnvPrefix(step.argv ?? shellWords(recording.cmd));
+    const output = step.run !== undefined ? await step.run(cluster) : await run(cluster, argv, {
+      ...(step.stdin === undefined ? {} : { stdin: step.stdin }),
+      ...(env === undefined ? {} : { env }),
+    });
+    await stepMatchesRecording(t, recording, output, norm);
+  }
+  await cluster.close();
+});
+
+// ------------------------------------------------------------------------------------------------
+// Shell mode: the recorded job scripts run for real; their files match the recorded ones.
+
+function shellCluster(firstJobId: number): SimCluster {
+  return recordingVm({ scheduler: "sge", firstJobId, execution: "shell" }, DIR, SCRIPTS);
+}
+
+/**
+ * Normalises a job's own output. Beyond paths, host and pids: the recording VM's root profile
+ * (login shells) put `/root/.cargo/bin` and pyenv into PATH and the environment.
+ */
+function normJobOutput(cluster: SimCluster, text: string): string {
+  return normalizeOutput(text, {
+    paths: { [cluster.fs.root]: "" },
+    hosts: ["vm", "localhost", Deno.hostname()],
+    replace: [
+      [/^PATH=.*$/m, "PATH=<EXECD PATH>"],
+      [/^PYENV_.*\n/gm, ""],
+    ],
+  });
+}
+
+async function shellCase(
+  firstJobId: number,
+  argv: string[],
+  env: Record<string, string>,
+  file: string,
+  recordingName: string,
+  filter: (text: string) => string = (text) => text,
+): Promise<void> {
+  await using cluster = shellCluster(firstJobId);
+  const out = await cluster.run(argv, { cwd: DIR, env });
+  assert.equal(out.code, 0, out.stderr);
+  await cluster.runUntilIdle();
+  const text = cluster.fs.readText(`${DIR}/${file}`);
+  assert.notEqual(text, undefined, `missing ${file}`);
+  const recording = readRecording("sge", recordingName);
+  assert.equal(normJobOutput(cluster, filter(text!)), normJobOutput(cluster, recording.stdout));
+}
+
+Deno.test("sge shell mode: the environment of a plain job, run by /bin/sh (083)", () =>
+  shellCase(
+    23,
+    ["qsub", "-terse", "env.sh"],
+    ENV_I,
+    "env.23.0.out",
+    "083-env-sort-inside-a-plain-job",
+  ));
+
+Deno.test("sge shell mode: the environment of array task 2 (085)", () =>
+  shellCase(
+    24,
+    shellWords("qsub -terse -t 1-2 env.sh"),
+    ENV_I,
+    "env.24.2.out",
+    "085-env-sort-inside-array-task-2",
+  ));
+
+Deno.test("sge shell mode: the environment with -S /bin/bash -pe smp 2 -l h_rt=600 (087)", () =>
+  shellCase(
+    25,
+    shellWords("qsub -terse -S /bin/bash -pe smp 2 -l h_rt=600 -N envopts env.sh"),
+    ENV_I,
+    "env.25.0.out",
+    "087-env-sort-inside-the-S-bin-bash-pe-smp-2-l-h-rt-600",
+  ));
+
+Deno.test("sge shell mode: -V exports the submitter's environment (089)", () =>
+  shellCase(
+    26,
+    shellWords("qsub -terse -V env.sh"),
+    { ...ENV_I, FOO_FROM_SUBMITTER: "bar" },
+    "env.26.0.out",
+    "089-grep-the-exported-variable-in-the-V-job",
+    (text) =>
+      text.split("\n").filter((l) => /^(FOO_FROM_SUBMITTER|JOB_ID|SGE_O_HOST)=/.test(l)).join(
+        "\n",
+      ) + "\n",
+  ));
+
+Deno.test("sge shell mode: output files <name>.o<id>/.e<id> in -cwd, or in $HOME without it (022, 023)", async () => {
+  await using cluster = shellCluster(2);
+  await cluster.run(["qsub", "ok.sh"], { cwd: DIR });
+  await cluster.run(["qsub", "-terse", "fail.sh"], { cwd: DIR });
+  await cluster.run(["qsub", "-N", "nocwd"], { cwd: DIR, stdin: "pwd\n" });
+  await cluster.runUntilIdle();
+  const read = (path: string) => normJobOutput(cluster, cluster.fs.readText(path) ?? "<missing>");
+  const recorded = readRecording("sge", "022-job-output-files-cwd").stdout.split("\n");
+  assert.equal(read(`${DIR}/ok.o2`), normJobOutput(cluster, recorded[4]! + "\n"));
+  assert.equal(read(`${DIR}/ok.e2`), "");
+  assert.equal(read(`${DIR}/fail.o3`), recorded[5] + "\n");
+  assert.equal(read(`${DIR}/fail.e3`), recorded[6] + "\n");
+  // Without -cwd the job runs in, and writes to, the home directory (023: `pwd` printed /root).
+  assert.equal(read("/root/nocwd.o4"), "/root\n");
+  assert.equal(read("/root/nocwd.e4"), "");
+  const acct = await cluster.run(["qacct", "-j", "fail"], { cwd: DIR });
+  assert.match(acct.stdout, /^exit_status {2}3 {19}$/m);
+});
+
+Deno.test("sge shell mode: h_rt kills the job's process group; qacct says so", async () => {
+  await using cluster = shellCluster(18);
+  const began = Date.now();
+  const out = await cluster.run(shellWords("qsub -terse -N tmo -l h_rt=0:0:1 sleep.sh 300"), {
+    cwd: DIR,
+  });
+  assert.equal(out.stdout, "18\n");
+  await cluster.runUntilIdle();
+  assert.ok(Date.now() - began < 10_000);
+  const acct = await cluster.run(["qacct", "-j", "18"], { cwd: DIR });
+  assert.match(acct.stdout, /^failed {7}37 {2}: qmaster enforced h_rt, h_cpu, or h_vmem limit$/m);
+  assert.match(acct.stdout, /^exit_status {2}137 {18}\(Killed\)$/m);
+  assert.match(acct.stdout, /^ru_wallclock 1s$/m);
+});

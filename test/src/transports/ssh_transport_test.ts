@@ -1,0 +1,419 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { realClock } from "../../../src/core/clock.ts";
+import { InvalidValueError } from "../../../src/core/errors.ts";
+import { SshTransport, type SshTransportOptions } from "../../../src/transports/ssh_transport.ts";
+import { CommandTimeoutError, TransportError } from "../../../src/core/transport.ts";
+import { NASTY_WORDS } from "../../_nasty_words.ts";
+import { realTests, sshTarget } from "../../real/_targets.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Part 1, always run: a stand-in `ssh` program that records its argv and runs the remote command
+// line with the local `sh` in a private "home", as sshd would. It checks what SshTransport asks
+// of ssh and that its remote command lines mean what they should to a POSIX shell.
+
+interface FakeSsh {
+  dir: string;
+  home: string;
+  sshPath: string;
+  /** Every invocation's argv. */
+  calls(): string[][];
+  /** Makes connection attempts fail (or succeed again). */
+  failConnect(fail: boolean): Promise<void>;
+}
+
+async function withFakeSsh(fn: (fake: FakeSsh) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "cj-fake-ssh-" });
+  const home = join(dir, "home");
+  await Deno.mkdir(home);
+  const log = join(dir, "calls");
+  const sshPath = join(dir, "ssh");
+  await Deno.writeTextFile(
+    sshPath,
+    `#!/bin/sh
+for a in "$@"; do printf '%s\\0' "$a"; done >> '${log}'; printf '\\001' >> '${log}'
+for a in "$@"; do last=$a; case "$a" in -N|-O) mode=$a ;; esac; done
+if [ "$mode" = -N ]; then
+  if [ -e '${dir}/fail' ]; then echo "ssh: connect to host fake port 22: Connection refused" >&2; exit 255; fi
+  exit 0
+fi
+[ "$mode" = -O ] && exit 0
+cd '${home}' && HOME='${home}' exec sh -c "$last"
+`,
+    { mode: 0o755 },
+  );
+  try {
+    await fn({
+      dir,
+      home,
+      sshPath,
+      calls: () =>
+        Deno.readTextFileSync(log).split("\x01").slice(0, -1).map((call) =>
+          call.split("\0").slice(0, -1)
+        ),
+      failConnect: (fail) =>
+        fail ? Deno.writeTextFile(join(dir, "fail"), "") : Deno.remove(join(dir, "fail")),
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function fakeTransport(fake: FakeSsh, options: Partial<SshTransportOptions> = {}): SshTransport {
+  return new SshTransport({ host: "login.example.org", sshPath: fake.sshPath, ...options });
+}
+
+/** The value of `-o Key=...` in an ssh argv. */
+function sshOption(argv: string[], key: string): string | undefined {
+  const found = argv.find((arg, i) => argv[i - 1] === "-o" && arg.startsWith(`${key}=`));
+  return found?.slice(key.length + 1);
+}
+
+Deno.test("SshTransport validates its options", () => {
+  const bad: [Partial<SshTransportOptions>, string][] = [
+    [{ host: "" }, "host"],
+    [{ host: "-oProxyCommand=touch /tmp/pwned" }, "host"],
+    [{ host: "two words" }, "host"],
+    [{ host: "h", user: "a b" }, "user"],
+    [{ host: "h", user: "-l" }, "user"],
+    [{ host: "h", port: 0 }, "port"],
+    [{ host: "h", port: 70000 }, "port"],
+    [{ host: "h", port: 22.5 }, "port"],
+    [{ host: "h", connectTimeout: 0 }, "connectTimeout"],
+    [{ host: "h", controlPersist: 1.5 }, "controlPersist"],
+    [{ host: "h", maxSessions: 0 }, "maxSessions"],
+    [
+      { host: "h", extraOptions: { StrictHostKeyChecking: "no" } },
+      "extraOptions.StrictHostKeyChecking",
+    ],
+    [
+      { host: "h", extraOptions: { stricthostkeychecking: "off" } },
+      "extraOptions.stricthostkeychecking",
+    ],
+    [
+      { host: "h", extraOptions: { UserKnownHostsFile: "/dev/null" } },
+      "extraOptions.UserKnownHostsFile",
+    ],
+    [{ host: "h", extraOptions: { ControlPath: "/tmp/x" } }, "extraOptions.ControlPath"],
+    [{ host: "h", extraOptions: { ProxyJump: "a\nb" } }, "extraOptions.ProxyJump"],
+    [{ host: "h", extraOptions: { "Bad Key": "x" } }, "extraOptions"],
+  ];
+  for (const [options, field] of bad) {
+    assert.throws(
+      () => new SshTransport(options as SshTransportOptions),
+      (error: unknown) => error instanceof InvalidValueError && error.field === field,
+      JSON.stringify(options),
+    );
+  }
+  const ok = new SshTransport({ host: "login", user: "alice", port: 2222 });
+  assert.equal(ok.name, "ssh:alice@login:2222");
+  assert.equal(ok.clock, realClock);
+  assert.equal(new SshTransport({ host: "cluster-alias" }).name, "ssh:cluster-alias");
+});
+
+Deno.test("SshTransport passes ssh the options it needs and never disables host-key checks", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake, {
+      user: "alice",
+      port: 2200,
+      configFile: "/etc/cj ssh_config",
+      identityFile: "/keys/id",
+      connectTimeout: 2500,
+      extraOptions: { ProxyJump: "gateway" },
+    });
+    assert.equal((await ssh.run(["true"])).code, 0);
+    const [master, command] = fake.calls();
+    for (const argv of [master!, command!]) {
+      const hostAt = argv.indexOf("login.example.org");
+      assert.equal(argv[hostAt - 1], "--", "options end before the host");
+      assert.deepEqual(argv.slice(argv.indexOf("-F"), argv.indexOf("-F") + 2), [
+        "-F",
+        "/etc/cj ssh_config",
+      ]);
+      assert.deepEqual(argv.slice(argv.indexOf("-i"), argv.indexOf("-i") + 2), ["-i", "/keys/id"]);
+      assert.deepEqual(argv.slice(argv.indexOf("-p"), argv.indexOf("-p") + 2), ["-p", "2200"]);
+      assert.deepEqual(argv.slice(argv.indexOf("-l"), argv.indexOf("-l") + 2), ["-l", "alice"]);
+      assert.equal(sshOption(argv, "BatchMode"), "yes");
+      assert.equal(sshOption(argv, "ConnectTimeout"), "3");
+      assert.equal(sshOption(argv, "ProxyJump"), "gateway");
+      assert.equal(sshOption(argv, "ControlPersist"), "60");
+      assert.equal(sshOption(argv, "StrictHostKeyChecking"), undefined);
+      assert.ok(!argv.join(" ").includes("/dev/null"));
+      // one ControlMaster value per call (ssh keeps the first one it sees)
+      assert.equal(argv.filter((arg) => arg.startsWith("ControlMaster=")).length, 1);
+    }
+    assert.equal(sshOption(master!, "ControlMaster"), "yes");
+    assert.ok(master!.includes("-N") && master!.includes("-f"));
+    assert.equal(sshOption(command!, "ControlMaster"), "auto");
+    const controlPath = sshOption(command!, "ControlPath")!;
+    assert.equal(sshOption(master!, "ControlPath"), controlPath);
+    assert.ok(controlPath.length < 100, `socket path too long for unix sockets: ${controlPath}`);
+    const controlDir = controlPath.slice(0, controlPath.lastIndexOf("/"));
+    assert.equal((await Deno.stat(controlDir)).mode! & 0o777, 0o700);
+  });
+});
+
+Deno.test("SshTransport starts one master for many concurrent commands", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake, { maxSessions: 3 });
+    const outputs = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => ssh.run(["echo", String(i)])),
+    );
+    assert.deepEqual(outputs.map((output) => output.stdout), outputs.map((_, i) => `${i}\n`));
+    const calls = fake.calls();
+    assert.equal(calls.filter((argv) => argv.includes("-N")).length, 1);
+    assert.equal(calls.length, 13);
+  });
+});
+
+Deno.test("SshTransport quotes every argument for the remote shell", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake);
+    const output = await ssh.run(["printf", "%s\\0", ...NASTY_WORDS]);
+    assert.deepEqual(output.stdout.split("\0").slice(0, -1), NASTY_WORDS);
+    const command = fake.calls().at(-1)!.at(-1)!;
+    assert.ok(!command.includes("\n'\n") || command.includes("'new\nline'"));
+  });
+});
+
+Deno.test("SshTransport runs in cwd (~/ expanded remotely) with env and stdin", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake);
+    await Deno.mkdir(join(fake.home, "my dir $x"));
+    const output = await ssh.run(["sh", "-c", 'pwd; printf "%s\\n" "$A" "$B"; cat'], {
+      cwd: "~/my dir $x",
+      env: { A: "it's $HOME", B: "" },
+      stdin: "from stdin\n",
+    });
+    assert.deepEqual(output, {
+      code: 0,
+      stdout: `${join(fake.home, "my dir $x")}\nit's $HOME\n\nfrom stdin\n`,
+      stderr: "",
+    });
+    assert.equal((await ssh.run(["sh", "-c", "exit 42"])).code, 42);
+    assert.equal((await ssh.run(["clusterjob-no-such-program"])).code, 127);
+    await assert.rejects(ssh.run(["true"], { env: { "A B": "1" } }), InvalidValueError);
+    await assert.rejects(ssh.run([]), InvalidValueError);
+  });
+});
+
+Deno.test("SshTransport puts a remote time limit on the command and times out locally", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake);
+    const started = performance.now();
+    const error = await ssh.run(["sleep", "30"], { timeout: 300 }).catch((e) => e);
+    assert.ok(error instanceof CommandTimeoutError, String(error));
+    assert.deepEqual(error.argv, ["sleep", "30"]);
+    assert.ok(performance.now() - started < 5_000);
+    assert.match(fake.calls().at(-1)!.at(-1)!, /^timeout -k 5 3 sleep 30$/);
+  });
+});
+
+Deno.test("SshTransport rejects with the abort reason", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake);
+    const reason = new Error("user cancelled");
+    await assert.rejects(
+      ssh.run(["true"], { signal: AbortSignal.abort(reason) }),
+      (e) => e === reason,
+    );
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 100);
+    await assert.rejects(
+      ssh.run(["sleep", "30"], { signal: controller.signal }),
+      (e) => e === reason,
+    );
+  });
+});
+
+Deno.test("SshTransport file operations work through the remote shell", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake);
+    await ssh.mkdir("~/runs/a 'b'/c", { mode: 0o700 });
+    const dir = join(fake.home, "runs", "a 'b'", "c");
+    assert.equal((await Deno.stat(dir)).mode! & 0o777, 0o700);
+    await ssh.writeFile("~/runs/a 'b'/c/job $1.sh", "#!/bin/sh\necho 'hi'\n", { mode: 0o755 });
+    assert.equal(await Deno.readTextFile(join(dir, "job $1.sh")), "#!/bin/sh\necho 'hi'\n");
+    assert.equal((await Deno.stat(join(dir, "job $1.sh"))).mode! & 0o777, 0o755);
+    await ssh.writeFile("~/runs/a 'b'/c/job $1.sh", "v2");
+    assert.equal((await Deno.stat(join(dir, "job $1.sh"))).mode! & 0o777, 0o644);
+    assert.equal(await ssh.readFile("~/runs/a 'b'/c/job $1.sh"), "v2");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["job $1.sh"]);
+    await assert.rejects(
+      ssh.readFile("~/nope"),
+      (e) =>
+        e instanceof TransportError && e.message.endsWith(`Cannot read file "~/nope": not found`),
+    );
+    await assert.rejects(ssh.writeFile("~/no/such/dir/f", "x"), TransportError);
+    await ssh.remove("~/runs/a 'b'/c/job $1.sh");
+    await ssh.remove("~/runs/a 'b'/c/job $1.sh");
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  });
+});
+
+Deno.test("SshTransport reports a failed connection and retries it on the next command", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake);
+    await fake.failConnect(true);
+    await assert.rejects(
+      ssh.run(["true"]),
+      (e) =>
+        e instanceof TransportError &&
+        /Cannot connect to "login.example.org": .*refused/.test(e.message),
+    );
+    await fake.failConnect(false);
+    assert.equal((await ssh.run(["true"])).code, 0);
+  });
+});
+
+Deno.test("SshTransport.close() ends the master, removes the socket directory and refuses new work", async () => {
+  await withFakeSsh(async (fake) => {
+    const ssh = fakeTransport(fake);
+    await ssh.run(["true"]);
+    const controlPath = sshOption(fake.calls().at(-1)!, "ControlPath")!;
+    await ssh.close();
+    await ssh.close();
+    const exits = fake.calls().filter((argv) => argv.includes("-O"));
+    assert.equal(exits.length, 1);
+    assert.equal(exits[0]![exits[0]!.indexOf("-O") + 1], "exit");
+    await assert.rejects(
+      Deno.stat(controlPath.slice(0, controlPath.lastIndexOf("/"))),
+      Deno.errors.NotFound,
+    );
+    await assert.rejects(ssh.run(["true"]), TransportError);
+  });
+});
+
+Deno.test("SshTransport interactive mode leaves BatchMode to the user's config", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake, { interactive: true });
+    await ssh.run(["true"]);
+    for (const argv of fake.calls()) assert.equal(sshOption(argv, "BatchMode"), undefined);
+  });
+});
+
+Deno.test("SshTransport reports a missing ssh program", async () => {
+  await using ssh = new SshTransport({ host: "h", sshPath: "/no/such/ssh" });
+  await assert.rejects(
+    ssh.run(["true"]),
+    (e) =>
+      e instanceof TransportError &&
+      /Cannot run "\/no\/such\/ssh": program not found/.test(e.message),
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Part 2: a real OpenSSH server on 127.0.0.1 (test/real/sshd-up.sh).
+
+realTests("ssh", () => {
+  const connect = (options: Partial<SshTransportOptions> = {}): SshTransport =>
+    new SshTransport({ host: sshTarget.host, configFile: sshTarget.configFile, ...options });
+
+  Deno.test("real ssh: commands share one multiplexed connection", async () => {
+    await using ssh = connect();
+    const first = await ssh.run(["sh", "-c", 'echo "$SSH_CONNECTION"']);
+    assert.equal(first.code, 0, first.stderr);
+    const again = await Promise.all(
+      Array.from({ length: 10 }, () => ssh.run(["sh", "-c", 'echo "$SSH_CONNECTION"'])),
+    );
+    // the client's source port is the same for every command: one TCP connection
+    for (const output of again) assert.equal(output.stdout, first.stdout);
+    await using other = connect();
+    const fresh = await other.run(["sh", "-c", 'echo "$SSH_CONNECTION"']);
+    assert.notEqual(fresh.stdout, first.stdout);
+  });
+
+  Deno.test("real ssh: arguments, exit codes, cwd, env and stdin", async () => {
+    await using ssh = connect();
+    const args = await ssh.run(["printf", "%s\\0", ...NASTY_WORDS]);
+    assert.deepEqual(args.stdout.split("\0").slice(0, -1), NASTY_WORDS);
+    assert.equal((await ssh.run(["sh", "-c", "exit 7"])).code, 7);
+    const missing = await ssh.run(["clusterjob-no-such-program"]);
+    assert.equal(missing.code, 127);
+    await ssh.mkdir("~/cj ssh test/sub dir");
+    const output = await ssh.run(["sh", "-c", 'pwd; echo "$GREETING"; cat'], {
+      cwd: "~/cj ssh test/sub dir",
+      env: { GREETING: "hé 'there' $USER" },
+      stdin: "line\n",
+    });
+    const home = (await ssh.run(["sh", "-c", 'echo "$HOME"'])).stdout.trim();
+    assert.equal(output.stdout, `${home}/cj ssh test/sub dir\nhé 'there' $USER\nline\n`);
+    await ssh.run(["rm", "-rf", "cj ssh test"]);
+  });
+
+  Deno.test("real ssh: a timeout fails locally and the remote command dies too", async () => {
+    await using ssh = connect();
+    const pidFile = `~/.cj-timeout-${crypto.randomUUID()}.pid`;
+    const started = performance.now();
+    const error = await ssh.run(["sh", "-c", `echo $$ > ${pidFile}; exec sleep 60`], {
+      timeout: 1000,
+    }).catch((e) => e);
+    assert.ok(error instanceof CommandTimeoutError, String(error));
+    assert.ok(performance.now() - started < 5_000);
+    const pid = (await ssh.readFile(pidFile)).trim();
+    // the remote `timeout` ends it within its limit (1 s + slack) plus its kill grace
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      alive = (await ssh.run(["kill", "-0", pid])).code === 0;
+      if (alive) await realClock.sleep(100);
+    }
+    assert.equal(alive, false, `remote process ${pid} still runs`);
+    await ssh.remove(pidFile);
+  });
+
+  Deno.test("real ssh: files are written atomically with their mode, read and removed", async () => {
+    await using ssh = connect();
+    const dir = `~/cj-files-${crypto.randomUUID()}`;
+    await ssh.mkdir(`${dir}/a b`, { mode: 0o700 });
+    const path = `${dir}/a b/job 'x'.sh`;
+    const text = "#!/bin/sh\necho 'héllo' \"$1\" `x`\n".repeat(5000);
+    await ssh.writeFile(path, text, { mode: 0o750 });
+    assert.equal(await ssh.readFile(path), text);
+    // nothing but the file: no temporary file is left behind
+    assert.equal((await ssh.run(["ls", "-A"], { cwd: `${dir}/a b` })).stdout, "job 'x'.sh\n");
+    const mode = await ssh.run(["stat", "-c", "%a", `a b/job 'x'.sh`], { cwd: dir });
+    assert.equal(mode.stdout.trim(), "750");
+    const dirMode = await ssh.run(["stat", "-c", "%a", "a b"], { cwd: dir });
+    assert.equal(dirMode.stdout.trim(), "700");
+    await ssh.remove(path);
+    await assert.rejects(ssh.readFile(path), TransportError);
+    await ssh.run(["rm", "-rf", dir.slice(2)]);
+  });
+
+  Deno.test("real ssh: an unknown host key fails fast instead of prompting", async () => {
+    const emptyKnownHosts = await Deno.makeTempFile({ prefix: "cj-known-hosts-" });
+    try {
+      await using ssh = connect({ extraOptions: { UserKnownHostsFile: emptyKnownHosts } });
+      const started = performance.now();
+      await assert.rejects(
+        ssh.run(["true"]),
+        (e) => e instanceof TransportError && /host key/i.test(e.message),
+      );
+      assert.ok(performance.now() - started < 5_000);
+    } finally {
+      await Deno.remove(emptyKnownHosts);
+    }
+  });
+
+  Deno.test("real ssh: close() ends the master connection", async () => {
+    const ssh = connect();
+    const before = (await ssh.run(["sh", "-c", 'echo "$SSH_CONNECTION"'])).stdout.trim();
+    const clientPort = before.split(" ")[1];
+    await ssh.close();
+    // no connection from that client port is left
+    await using probe = connect();
+    let open = true;
+    for (let i = 0; i < 30 && open; i++) {
+      const sockets = await probe.run(["sh", "-c", "cat /proc/net/tcp"]);
+      const hexPort = Number(clientPort).toString(16).toUpperCase().padStart(4, "0");
+      // an ESTABLISHED (state 01) socket on that port, on either side (both are on this host)
+      open = sockets.stdout.split("\n").some((line) => {
+        const [, local, remote, state] = line.trim().split(/\s+/);
+        return state === "01" && [local, remote].some((end) => end?.endsWith(`:${hexPort}`));
+      });
+      if (open) await realClock.sleep(100);
+    }
+    assert.equal(open, false);
+    await assert.rejects(ssh.run(["true"]), TransportError);
+  });
+});
