@@ -11,8 +11,8 @@ import type { CommandOutput, RunOptions, Transport } from "../src/core/transport
 import { SimEngine, type SimEngineOptions, type SimJobModel } from "./engine/engine.ts";
 import { type SimFaultOptions, SimFaults } from "./faults.ts";
 import { SimFileSystem } from "./engine/filesystem.ts";
-import * as lsfModule from "./lsf/mod.ts";
-import * as pbsModule from "./pbs/mod.ts";
+import { lsfEmulator } from "./lsf/mod.ts";
+import { pbsEmulator, pbsproEmulator } from "./pbs/mod.ts";
 import { sgeEmulator } from "./sge/mod.ts";
 import { slurmEmulator } from "./slurm/mod.ts";
 import { type SimCommandRecord, SimTransport, type SimTransportContext } from "./transport.ts";
@@ -82,71 +82,14 @@ export interface SimClusterOptions {
   >;
 }
 
-/** Per scheduler: its stock queue name and how its engine behaves. */
-const KIND_DEFAULTS: Record<
-  SchedulerKind,
-  { queue: string } & Pick<SimEngineOptions, "arrayTaskIds" | "killSignal" | "limits">
-> = {
-  // EnforcePartLimits=NO: impossible cpus/nodes/time pend forever; --mem beyond every node is refused but uses an id.
-  slurm: {
-    queue: "debug",
-    arrayTaskIds: "split",
-    killSignal: 15,
-    limits: {
-      cpus: "pend",
-      nodes: "pend",
-      time: "pend",
-      memory: "reject-recorded",
-      gpus: "reject",
-    },
-  },
-  // qsub accepts `-pe smp 64` and waits forever; h_rt beyond the queue is refused ("no suitable queues").
-  sge: {
-    queue: "all.q",
-    arrayTaskIds: "shared",
-    killSignal: 9,
-    limits: { cpus: "pend", nodes: "pend", memory: "pend", gpus: "pend", time: "reject" },
-  },
-  // qsub refuses jobs beyond the queue's limits ("Job exceeds queue resource limits").
-  pbs: { queue: "batch", arrayTaskIds: "shared", killSignal: 15, limits: {} },
-  pbspro: { queue: "workq", arrayTaskIds: "shared", killSignal: 15, limits: {} },
-  // LSF accepts and leaves the job pending with a reason.
-  lsf: {
-    queue: "normal",
-    arrayTaskIds: "shared",
-    killSignal: 15,
-    limits: { cpus: "pend", nodes: "pend", memory: "pend", gpus: "pend", time: "reject" },
-  },
+/** The emulated schedulers: adding one is a folder of `sim/` and a line here. */
+const EMULATORS: Readonly<Record<SchedulerKind, SimEmulator>> = {
+  slurm: slurmEmulator,
+  sge: sgeEmulator,
+  pbs: pbsEmulator,
+  pbspro: pbsproEmulator,
+  lsf: lsfEmulator,
 };
-
-/**
- * Looks up an emulator exported by a module, as a ready object or a factory.
- *
- * @throws {Error} When the module does not provide it (yet).
- */
-function emulatorFrom(module: unknown, exportName: string, kind: SchedulerKind): SimEmulator {
-  const value = (module as Record<string, unknown>)[exportName];
-  const emulator = typeof value === "function" ? (value as () => SimEmulator)() : value;
-  if (emulator === undefined || emulator === null || typeof emulator !== "object") {
-    throw new Error(`The simulator has no emulator for "${kind}" yet`);
-  }
-  return emulator as SimEmulator;
-}
-
-function emulatorFor(kind: SchedulerKind): SimEmulator {
-  switch (kind) {
-    case "slurm":
-      return slurmEmulator;
-    case "sge":
-      return sgeEmulator;
-    case "pbs":
-      return emulatorFrom(pbsModule, "pbsEmulator", kind);
-    case "pbspro":
-      return emulatorFrom(pbsModule, "pbsproEmulator", kind);
-    case "lsf":
-      return emulatorFrom(lsfModule, "lsfEmulator", kind);
-  }
-}
 
 /** Commands every simulated login node has besides the scheduler's. */
 function baseCommands(loginHost: string): Record<string, SimCommand> {
@@ -217,8 +160,8 @@ export class SimCluster implements AsyncDisposable {
    */
   constructor(options: SimClusterOptions) {
     this.kind = options.scheduler;
-    const defaults = KIND_DEFAULTS[this.kind];
-    this.emulator = emulatorFor(this.kind);
+    this.emulator = EMULATORS[this.kind];
+    const defaults = this.emulator.defaults;
     this.user = options.user ?? "user";
     this.home = this.user === "root" ? "/root" : `/home/${this.user}`;
     this.clock = options.clock === "real"
@@ -233,15 +176,16 @@ export class SimCluster implements AsyncDisposable {
       clock: this.clock,
       loginHost: options.loginHost ?? "login1",
       ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
-      queues: options.queues ?? [{ name: defaults.queue, default: true }],
+      queues: options.queues ?? [{ name: defaults?.queue ?? "batch", default: true }],
       execution,
       ...(options.model === undefined ? {} : { model: options.model }),
       fs: this.fs,
       ...(options.firstJobId === undefined ? {} : { firstJobId: options.firstJobId }),
-      ...(defaults.arrayTaskIds === undefined ? {} : { arrayTaskIds: defaults.arrayTaskIds }),
-      ...(defaults.killSignal === undefined ? {} : { killSignal: defaults.killSignal }),
+      ...(defaults === undefined
+        ? {}
+        : { arrayTaskIds: defaults.arrayTaskIds, killSignal: defaults.killSignal }),
       ...tuning,
-      limits: { ...defaults.limits, ...tuning.limits },
+      limits: { ...defaults?.limits, ...tuning.limits },
     });
     const faultOptions = { ...options.faults };
     if (options.seed !== undefined && faultOptions.seed === undefined) {

@@ -85,6 +85,67 @@ export type SimJobState =
   | "OUT_OF_MEMORY";
 
 /**
+ * Why a job waits or how it ended, in the engine's neutral words. The engine decides; every
+ * emulator translates into its scheduler's own (SLURM's `Resources`, `Dependency`, `JobHeldUser`,
+ * SGE's `hqw`, PBS's `H`/`s` states, LSF's pending reasons).
+ *
+ * - `none`: nothing (a running job, a job that ended by itself with exit 0, a job no scheduling
+ *   pass has seen yet).
+ * - `priority`, `resources`: waiting behind higher-priority jobs, or for free cores/memory.
+ * - `held-user`, `held-admin`: held.
+ * - `dependency`, `dependency-never-satisfied`: waiting for other jobs; or waiting for ones that
+ *   can no longer satisfy it.
+ * - `array-task-limit`: held back by its array's limit on tasks running at once.
+ * - `over-time-limit`, `over-node-limit`, `over-memory`, `over-queue-limit`: asks for more than
+ *   the queue or any node offers (pending forever, or recorded with a refused submission).
+ * - `nonzero-exit`, `walltime`, `node-down`: how a finished job ended.
+ *
+ * @example Usage
+ * ```ts
+ * import type { SimReason } from "@clusterjob/clusterjob/sim";
+ * const waitsForOthers = (reason: SimReason): boolean => reason.startsWith("dependency");
+ * console.assert(waitsForOthers("dependency-never-satisfied"));
+ * ```
+ */
+export type SimReason =
+  | "none"
+  | "priority"
+  | "resources"
+  | "held-user"
+  | "held-admin"
+  | "dependency"
+  | "dependency-never-satisfied"
+  | "array-task-limit"
+  | "over-time-limit"
+  | "over-node-limit"
+  | "over-memory"
+  | "over-queue-limit"
+  | "nonzero-exit"
+  | "walltime"
+  | "node-down";
+
+/**
+ * A key to one emulator's state within one cluster: `SimEngineApi.state(key)` gives every
+ * cluster its own value, created by `init` on first use, so no emulator keeps state in its module.
+ *
+ * @example Usage
+ * ```ts
+ * import { SimEngine, type SimStateKey } from "@clusterjob/clusterjob/sim";
+ * const COUNTER: SimStateKey<{ calls: number }> = { name: "counter", init: () => ({ calls: 0 }) };
+ * const engine = new SimEngine({ kind: "slurm" });
+ * engine.state(COUNTER).calls += 1;
+ * console.assert(engine.state(COUNTER).calls === 1);
+ * console.assert(new SimEngine({ kind: "slurm" }).state(COUNTER).calls === 0);
+ * ```
+ */
+export interface SimStateKey<T> {
+  /** What the state is, for debugging. */
+  readonly name: string;
+  /** Creates the state of one cluster. */
+  init(): T;
+}
+
+/**
  * A dependency of a job on other jobs.
  *
  * @example Usage
@@ -150,7 +211,17 @@ export interface SimSubmitRequest {
   scriptArgs?: string[];
   /** Extra environment exported by the submitter (e.g. SLURM `--export`, SGE `-v`). */
   exportedEnv?: Record<string, string>;
-  /** Scheduler-specific data the emulator wants back later (raw options, mail flags, ...). */
+  /**
+   * Scheduler-specific data the emulator wants back later (raw options, the script's original
+   * path, ...), typed by the emulator that submitted the job; the engine never reads it.
+   */
+  schedulerData?: object;
+  /**
+   * Scheduler-specific strings the emulator wants back later.
+   *
+   * @deprecated Use {@linkcode SimSubmitRequest.schedulerData}, which keeps types; the built-in
+   * emulators no longer read this.
+   */
   annotations?: Record<string, string>;
   /** Where stdout/stderr go (paths in the simulator's file system); `stderr: null` merges into stdout. */
   outputPaths?: (job: SimJob) => { stdout: string; stderr: string | null };
@@ -209,8 +280,8 @@ export interface SimJob {
   state: SimJobState;
   /** Held by user or admin (state stays `PENDING`). */
   held?: "user" | "admin";
-  /** Why a pending job waits, in SLURM's words (`"Resources"`, `"Priority"`, `"Dependency"`, `"DependencyNeverSatisfied"`, `"JobHeldUser"`, `"JobArrayTaskLimit"`, `"None"`). */
-  reason: string;
+  /** Why a pending job waits, or how a finished one ended, in the engine's neutral words; each emulator translates them into its scheduler's. */
+  reason: SimReason;
   /** Queue the job is in. */
   queue: string;
   /** Walltime limit in seconds (`undefined` = unlimited). */
@@ -291,6 +362,8 @@ export interface SimEngineApi {
    * numbering them (SLURM's "Job dependency problem"). (Added by the engine work; optional.)
    */
   reserveJobId?(): number;
+  /** This cluster's value of an emulator's state (created on first use). */
+  state<T>(key: SimStateKey<T>): T;
 }
 
 /**
@@ -335,6 +408,44 @@ export class SimSubmitRejection extends Error {
     this.detail = detail;
     if (jobId !== undefined) this.jobId = jobId;
   }
+}
+
+/**
+ * What the engine does with a request that can never run on this cluster: queue it anyway
+ * (`"pend"`, it waits forever with a reason such as `over-queue-limit`), refuse it (`"reject"`),
+ * or refuse it but record a failed job under a consumed id (`"reject-recorded"`, as SLURM does
+ * for `--mem` beyond every node).
+ *
+ * @example Usage
+ * ```ts
+ * import type { SimLimitPolicy } from "@clusterjob/clusterjob/sim";
+ * const policy: SimLimitPolicy = "pend";
+ * console.assert(policy === "pend");
+ * ```
+ */
+export type SimLimitPolicy = "pend" | "reject" | "reject-recorded";
+
+/**
+ * How the engine behaves under one scheduler: its stock queue, how array tasks are numbered,
+ * the signal recorded for kills and what it does with requests that can never run.
+ *
+ * @example Usage
+ * ```ts
+ * import { slurmEmulator } from "@clusterjob/clusterjob/sim";
+ * console.assert(slurmEmulator.defaults?.queue === "debug");
+ * ```
+ */
+export interface SimEmulatorDefaults {
+  /** Name of the stock queue (SLURM `debug`, SGE `all.q`, Torque `batch`, PBS Pro `workq`, LSF `normal`). */
+  readonly queue: string;
+  /** `split`: each array task gets its own raw id (SLURM); `shared`: tasks share the array's id. */
+  readonly arrayTaskIds: "split" | "shared";
+  /** Signal recorded for jobs killed at their walltime or cancelled while running. */
+  readonly killSignal: number;
+  /** What to do with requests no node or queue can ever satisfy. */
+  readonly limits: Readonly<
+    Partial<Record<"cpus" | "memory" | "nodes" | "time" | "gpus", SimLimitPolicy>>
+  >;
 }
 
 /**
@@ -392,6 +503,8 @@ export type SimCommand = (
 export interface SimEmulator {
   /** The scheduler kind. */
   readonly kind: SchedulerKind;
+  /** How the engine behaves under this scheduler (default: a queue `batch`, shared task ids, signal 15, refusals). */
+  readonly defaults?: SimEmulatorDefaults;
   /** Command name → handler (`sbatch`, `squeue`, ...). */
   readonly commands: Readonly<Record<string, SimCommand>>;
   /** What a command prints, and its exit code, when the controller cannot be reached (`args`, `engine`: added by the engine work). */

@@ -16,8 +16,11 @@ import {
   type SimEngineApi,
   type SimJob,
   type SimJobState,
+  type SimLimitPolicy,
   type SimNodeSpec,
   type SimQueueSpec,
+  type SimReason,
+  type SimStateKey,
   SimSubmitRejection,
   type SimSubmitRequest,
 } from "../types.ts";
@@ -34,21 +37,6 @@ import { type SimTimeline, type SimTimer, VirtualClock } from "./virtual_clock.t
  * ```
  */
 export type SimJobModel = (job: SimJob) => { runtimeSeconds: number; exitCode: number };
-
-/**
- * What the engine does with a request that can never run on this cluster: queue it anyway
- * (`"pend"`, it waits forever with a reason such as `PartitionConfig`), refuse it (`"reject"`),
- * or refuse it but record a failed job under a consumed id (`"reject-recorded"`, as SLURM does
- * for `--mem` beyond every node).
- *
- * @example Usage
- * ```ts
- * import type { SimLimitPolicy } from "@clusterjob/clusterjob/sim";
- * const policy: SimLimitPolicy = "pend";
- * console.assert(policy === "pend");
- * ```
- */
-export type SimLimitPolicy = "pend" | "reject" | "reject-recorded";
 
 /**
  * Options of {@linkcode SimEngine}.
@@ -152,12 +140,12 @@ class JobRecord implements SimJob {
   readonly seq: number;
   readonly priority: number;
   readonly engine: SimEngine;
-  storedReason = "None";
+  storedReason: SimReason = "none";
   /** Scheduling passes completed when the job last became eligible. */
   eligibleSincePass: number;
   dependencyState: DependencyState = "none";
   /** A reason that keeps the job pending forever (`PartitionConfig`, ...). */
-  blocker?: string;
+  blocker?: SimReason;
   inQueue = false;
   /** Held back by its array's `%` limit (kept off the eligible queue). */
   parked = false;
@@ -188,21 +176,21 @@ class JobRecord implements SimJob {
   }
 
   /** Why the job waits (pending) or how it ended, in SLURM's words. */
-  get reason(): string {
+  get reason(): SimReason {
     if (this.state !== "PENDING") return this.storedReason;
-    if (this.held === "user") return "JobHeldUser";
-    if (this.held === "admin") return "JobHeldAdmin";
-    if (this.dependencyState === "waiting") return "Dependency";
-    if (this.dependencyState === "never") return "DependencyNeverSatisfied";
+    if (this.held === "user") return "held-user";
+    if (this.held === "admin") return "held-admin";
+    if (this.dependencyState === "waiting") return "dependency";
+    if (this.dependencyState === "never") return "dependency-never-satisfied";
     if (this.blocker !== undefined) return this.blocker;
     // Jobs the last pass did not get to wait behind higher-priority ones, as in SLURM.
-    if (this.storedReason === "None" && this.engine.passes > this.eligibleSincePass) {
-      return "Priority";
+    if (this.storedReason === "none" && this.engine.passes > this.eligibleSincePass) {
+      return "priority";
     }
     return this.storedReason;
   }
 
-  set reason(value: string) {
+  set reason(value: SimReason) {
     this.storedReason = value;
   }
 
@@ -299,6 +287,7 @@ export class SimEngine implements SimEngineApi {
   readonly #defaultQueue: string;
   #nextId: number;
   #seq = 0;
+  readonly #states = new Map<SimStateKey<unknown>, unknown>();
   #submissions = 0;
   #freeCpus = 0;
   #passScheduled = false;
@@ -484,10 +473,10 @@ export class SimEngine implements SimEngineApi {
         if (job.terminating) continue;
         job.terminating = true;
         job.timers.push(this.clock.schedule(this.now() + options.graceMs!, () => {
-          this.#finish(job, "CANCELLED", { exitCode: 0, signal: this.#killSignal, reason: "None" });
+          this.#finish(job, "CANCELLED", { exitCode: 0, signal: this.#killSignal, reason: "none" });
         }));
       } else if (job.state === "RUNNING") {
-        this.#finish(job, "CANCELLED", { exitCode: 0, signal: this.#killSignal, reason: "None" });
+        this.#finish(job, "CANCELLED", { exitCode: 0, signal: this.#killSignal, reason: "none" });
       } else {
         this.#finish(job, "CANCELLED", { reason: job.reason });
       }
@@ -572,6 +561,12 @@ export class SimEngine implements SimEngineApi {
     return this.#fs?.readText(path);
   }
 
+  /** This cluster's value of an emulator's state (created on first use); see {@linkcode SimStateKey}. */
+  state<T>(key: SimStateKey<T>): T {
+    if (!this.#states.has(key)) this.#states.set(key, key.init());
+    return this.#states.get(key) as T;
+  }
+
   /**
    * Uses up the next job id without creating a job.
    *
@@ -600,7 +595,7 @@ export class SimEngine implements SimEngineApi {
       job.allocation?.some((a) => a.node === index)
     );
     for (const job of failed) {
-      this.#finish(job, "NODE_FAIL", { exitCode: 0, signal: 9, reason: "NodeDown" });
+      this.#finish(job, "NODE_FAIL", { exitCode: 0, signal: 9, reason: "node-down" });
     }
     return failed;
   }
@@ -628,7 +623,7 @@ export class SimEngine implements SimEngineApi {
   preempt(jobId: number): SimJob[] {
     const victims = this.#findRecords(jobId).filter((job) => job.state === "RUNNING");
     for (const job of victims) {
-      this.#finish(job, "PREEMPTED", { exitCode: 0, signal: this.#killSignal, reason: "None" });
+      this.#finish(job, "PREEMPTED", { exitCode: 0, signal: this.#killSignal, reason: "none" });
     }
     return victims;
   }
@@ -678,14 +673,19 @@ export class SimEngine implements SimEngineApi {
     request: SimSubmitRequest,
     queue: SimQueueSpec,
   ):
-    | { reason: string; policy: SimLimitPolicy; code: SimSubmitRejection["code"]; detail: string }
+    | {
+      reason: SimReason;
+      policy: SimLimitPolicy;
+      code: SimSubmitRejection["code"];
+      detail: string;
+    }
     | undefined {
     const nodes = (this.#queueNodes.get(queue.name) ?? []).map((i) => this.nodes[i]!);
     const cpus = request.tasksPerNode! * request.cpusPerTask!;
     const wanted = request.nodes!;
     const check = (
       kind: "cpus" | "memory" | "nodes" | "time" | "gpus",
-      reason: string,
+      reason: SimReason,
       code: SimSubmitRejection["code"],
       detail: string,
     ) => ({ reason, policy: this.#limits[kind] ?? "reject", code, detail });
@@ -693,33 +693,33 @@ export class SimEngine implements SimEngineApi {
       request.timeLimitSeconds !== undefined && queue.maxTimeSeconds !== undefined &&
       request.timeLimitSeconds > queue.maxTimeSeconds
     ) {
-      return check("time", "PartitionTimeLimit", "time-limit", String(request.timeLimitSeconds));
+      return check("time", "over-time-limit", "time-limit", String(request.timeLimitSeconds));
     }
     if (wanted > nodes.length) {
-      return check("nodes", "PartitionNodeLimit", "too-many-nodes", String(wanted));
+      return check("nodes", "over-node-limit", "too-many-nodes", String(wanted));
     }
     const byMemory = nodes.filter((n) => n.memoryMB >= request.memoryMB!).length;
     if (byMemory < wanted) {
-      return check("memory", "BadConstraints", "too-much-memory", `${request.memoryMB}M`);
+      return check("memory", "over-memory", "too-much-memory", `${request.memoryMB}M`);
     }
     const byCpus = nodes.filter((n) => n.cpus >= cpus).length;
-    if (byCpus < wanted) return check("cpus", "PartitionConfig", "too-many-cpus", String(cpus));
+    if (byCpus < wanted) return check("cpus", "over-queue-limit", "too-many-cpus", String(cpus));
     const byGpus = nodes.filter((n) => (n.gpus ?? 0) >= request.gpus!).length;
     if (byGpus < wanted) {
-      return check("gpus", "PartitionConfig", "too-many-gpus", String(request.gpus));
+      return check("gpus", "over-queue-limit", "too-many-gpus", String(request.gpus));
     }
     const all =
       nodes.filter((n) =>
         n.memoryMB >= request.memoryMB! && n.cpus >= cpus && (n.gpus ?? 0) >= request.gpus!
       ).length;
-    if (all < wanted) return check("cpus", "PartitionConfig", "too-many-cpus", String(cpus));
+    if (all < wanted) return check("cpus", "over-queue-limit", "too-many-cpus", String(cpus));
     return undefined;
   }
 
   #applyBlocker(
     job: JobRecord,
     blocker: {
-      reason: string;
+      reason: SimReason;
       policy: SimLimitPolicy;
       code: SimSubmitRejection["code"];
       detail: string;
@@ -821,7 +821,7 @@ export class SimEngine implements SimEngineApi {
 
   #becameEligible(job: JobRecord): void {
     if (!job.eligible) return;
-    job.storedReason = "None";
+    job.storedReason = "none";
     job.eligibleSincePass = this.passes;
     this.#pushEligible(job);
     this.#requestPass();
@@ -878,7 +878,7 @@ export class SimEngine implements SimEngineApi {
         group !== undefined && group.maxConcurrent !== undefined &&
         group.running >= group.maxConcurrent
       ) {
-        job.storedReason = "JobArrayTaskLimit";
+        job.storedReason = "array-task-limit";
         if (!job.parked) {
           job.parked = true;
           group.parked.push(job);
@@ -895,10 +895,10 @@ export class SimEngine implements SimEngineApi {
       }
       deferred.push(job);
       if (shadow === undefined) {
-        job.storedReason = "Resources";
+        job.storedReason = "resources";
         blocked.set(job.queue, backfill ? this.#shadowTime(job) : -Infinity);
       } else {
-        job.storedReason = "Priority";
+        job.storedReason = "priority";
       }
       if (!backfill && blocked.size === this.queues.length) break;
       if (++examinedBehindBlock > this.#backfillDepth) break;
@@ -916,7 +916,7 @@ export class SimEngine implements SimEngineApi {
         top.inQueue = false;
         continue;
       }
-      if (!blocked.has(top.queue)) top.storedReason = "Resources";
+      if (!blocked.has(top.queue)) top.storedReason = "resources";
       return;
     }
   }
@@ -995,7 +995,7 @@ export class SimEngine implements SimEngineApi {
     const now = this.now();
     job.allocation = allocation;
     job.state = "RUNNING";
-    job.storedReason = "None";
+    job.storedReason = "none";
     job.startTime = now;
     job.nodeList = allocation.map((a) => this.nodes[a.node]!.name);
     const group = job.group;
@@ -1033,7 +1033,7 @@ export class SimEngine implements SimEngineApi {
         job.timers.push(this.clock.schedule(now + runtimeMs, () => {
           this.#finish(job, exitCode === 0 ? "COMPLETED" : "FAILED", {
             exitCode,
-            reason: exitCode === 0 ? "None" : "NonZeroExitCode",
+            reason: exitCode === 0 ? "none" : "nonzero-exit",
           });
         }));
       }
@@ -1058,7 +1058,7 @@ export class SimEngine implements SimEngineApi {
           this.#finish(job, exitCode === 0 ? "COMPLETED" : "FAILED", {
             exitCode,
             ...(result.signal !== undefined ? { signal: result.signal } : {}),
-            reason: exitCode === 0 ? "None" : "NonZeroExitCode",
+            reason: exitCode === 0 ? "none" : "nonzero-exit",
           });
         }));
       }
@@ -1068,13 +1068,13 @@ export class SimEngine implements SimEngineApi {
 
   #timeout(job: JobRecord): void {
     if (job.state !== "RUNNING") return;
-    this.#finish(job, "TIMEOUT", { exitCode: 0, signal: this.#killSignal, reason: "TimeLimit" });
+    this.#finish(job, "TIMEOUT", { exitCode: 0, signal: this.#killSignal, reason: "walltime" });
   }
 
   #finish(
     job: JobRecord,
     state: SimJobState,
-    end: { exitCode?: number; signal?: number; reason: string },
+    end: { exitCode?: number; signal?: number; reason: SimReason },
   ): void {
     const wasRunning = job.state === "RUNNING";
     for (const timer of job.timers) timer.cancel();
@@ -1111,7 +1111,7 @@ export class SimEngine implements SimEngineApi {
       for (let next = group.parked.shift(); next !== undefined; next = group.parked.shift()) {
         next.parked = false;
         if (next.state !== "PENDING") continue;
-        next.storedReason = "None";
+        next.storedReason = "none";
         this.#pushEligible(next);
         break;
       }

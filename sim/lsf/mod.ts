@@ -152,6 +152,13 @@ const NOT_RESPONDING = "batch system daemon not responding ... still trying\n";
  */
 export const lsfEmulator: SimEmulator = {
   kind: "lsf",
+  // LSF accepts and leaves the job pending with a reason.
+  defaults: {
+    queue: "normal",
+    arrayTaskIds: "shared",
+    killSignal: 15,
+    limits: { cpus: "pend", nodes: "pend", memory: "pend", gpus: "pend", time: "reject" },
+  },
   commands: {
     bsub,
     bjobs,

@@ -159,7 +159,7 @@ export function isKept(entry: PbsEntry, dialect: PbsDialect, now: number): boole
 }
 
 function waitsOnDependency(job: SimJob): boolean {
-  return job.reason === "Dependency" || job.reason === "DependencyNeverSatisfied";
+  return job.reason === "dependency" || job.reason === "dependency-never-satisfied";
 }
 
 function jobState(job: SimJob, dialect: PbsDialect, subjob: boolean): string {

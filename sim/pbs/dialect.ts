@@ -13,6 +13,8 @@
  * @module
  */
 
+import type { SimEmulatorDefaults } from "../types.ts";
+
 /** `pbs_errno` values (pbs_error.h) the emulator reports; exit status is `errno & 0xff`. */
 export const PBSE = {
   UNKJOBID: 15001,
@@ -33,6 +35,11 @@ export function exitFor(errno: number): number {
 export interface PbsDialect {
   /** Scheduler kind in the simulator. */
   readonly kind: "pbs" | "pbspro";
+  /**
+   * How the engine behaves: the stock queue (Torque's `batch`, PBS Pro's `workq`); qsub refuses
+   * jobs beyond the queue's limits ("Job exceeds queue resource limits").
+   */
+  readonly defaults: SimEmulatorDefaults;
   /** qsub's array option: Torque `-t 1-10%2`, PBS Pro `-J 1-10:2%3`. */
   readonly arrayOption: "t" | "J";
   /** Environment variable holding a subjob's index. */
@@ -85,6 +92,7 @@ const SECOND = 1000;
  */
 export const TORQUE: PbsDialect = {
   kind: "pbs",
+  defaults: { queue: "batch", arrayTaskIds: "shared", killSignal: 15, limits: {} },
   arrayOption: "t",
   arrayIndexVariable: "PBS_ARRAYID",
   finishedState: "C",
@@ -135,6 +143,7 @@ function proCut(value: string, width: number): string {
  */
 export const PBSPRO: PbsDialect = {
   kind: "pbspro",
+  defaults: { queue: "workq", arrayTaskIds: "shared", killSignal: 15, limits: {} },
   arrayOption: "J",
   arrayIndexVariable: "PBS_ARRAY_INDEX",
   finishedState: "F",

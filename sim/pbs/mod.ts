@@ -111,6 +111,7 @@ const SERVER_PLACEHOLDER = "pbsserver";
 function makeEmulator(dialect: PbsDialect): SimEmulator {
   return {
     kind: dialect.kind,
+    defaults: dialect.defaults,
     commands: commandsOf(dialect),
     unreachable(command: string) {
       const stderr = dialect.kind === "pbs"

@@ -117,7 +117,7 @@ function holdTypes(entry: PbsEntry): string {
   const job = entry.jobs[0]!;
   if (job.endTime !== undefined) return "n";
   if (job.held !== undefined) return job.held === "admin" ? "o" : "u";
-  if (job.reason === "Dependency" || job.reason === "DependencyNeverSatisfied") return "s";
+  if (job.reason === "dependency" || job.reason === "dependency-never-satisfied") return "s";
   return "n";
 }
 
@@ -419,7 +419,7 @@ function render(
  */
 export function deleteBrokenDependents(engine: SimEngineApi): void {
   for (const job of engine.jobs()) {
-    if (job.state === "PENDING" && job.reason === "DependencyNeverSatisfied") {
+    if (job.state === "PENDING" && job.reason === "dependency-never-satisfied") {
       const taskId = job.arrayTaskId;
       engine.cancel(job.arrayJobId ?? job.id, taskId === undefined ? {} : { taskId });
     }

@@ -534,8 +534,8 @@ const QSTAT_HEADER =
 function stateLetters(engine: SimEngineApi, job: SimJob): string {
   if (inErrorState(job)) return "Eqw";
   if (job.state === "RUNNING") return job.terminating ? "dr" : "r";
-  const waiting = job.held !== undefined || job.reason === "Dependency" ||
-    job.reason === "DependencyNeverSatisfied";
+  const waiting = job.held !== undefined || job.reason === "dependency" ||
+    job.reason === "dependency-never-satisfied";
   void engine;
   return waiting ? "hqw" : "qw";
 }
@@ -543,7 +543,7 @@ function stateLetters(engine: SimEngineApi, job: SimJob): string {
 function prior(engine: SimEngineApi, job: SimJob): string {
   const letters = stateLetters(engine, job);
   if (letters === "hqw") return "0.00000";
-  if (job.reason === "JobArrayTaskLimit") return "0.00000";
+  if (job.reason === "array-task-limit") return "0.00000";
   return letters === "r" || letters === "dr"
     ? "0.75000"
     : letters === "Eqw"
@@ -793,7 +793,7 @@ function schedulingInfo(engine: SimEngineApi, job: SimJob): string[] {
     info.push("All queues dropped because of overload or full");
   }
   if (job.state === "PENDING" && job.held !== undefined) info.push("Job is in hold state");
-  if (job.state === "PENDING" && job.reason === "Dependency") {
+  if (job.state === "PENDING" && job.reason === "dependency") {
     info.push("job dropped because of job dependencies");
   }
   return info;
@@ -1170,6 +1170,14 @@ function unreachable(
  */
 export const sgeEmulator: SimEmulator = {
   kind: "sge",
+  // qsub accepts `-pe smp 64` and waits forever; h_rt beyond the queue is refused ("no suitable
+  // queues"), as recorded in test/fixtures/real-outputs/sge.
+  defaults: {
+    queue: "all.q",
+    arrayTaskIds: "shared",
+    killSignal: 9,
+    limits: { cpus: "pend", nodes: "pend", memory: "pend", gpus: "pend", time: "reject" },
+  },
   commands: { qsub, qstat, qdel, qhold: holdCommand(false), qrls: holdCommand(true), qacct },
   submitCommands: ["qsub"],
   accountingCommands: ["qacct"],

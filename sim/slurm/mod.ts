@@ -20,6 +20,8 @@ import type {
   SimEngineApi,
   SimJob,
   SimJobState,
+  SimReason,
+  SimStateKey,
   SimSubmitRequest,
 } from "../types.ts";
 import { SimSubmitRejection } from "../types.ts";
@@ -103,15 +105,37 @@ function priorityOf(job: SimJob): number {
   return assigned === undefined ? BASE_PRIORITY - (job.submitSeq ?? 0) : Number(assigned);
 }
 
-/** slurmctld's lowest priority so far, per simulated cluster (the engine is the cluster's identity). */
-const lowestPriorities = new WeakMap<SimEngineApi, number>();
+/** slurmctld's lowest priority handed out so far, one per simulated cluster. */
+const LOWEST_PRIORITY: SimStateKey<{ value: number }> = {
+  name: "slurm lowest priority",
+  init: () => ({ value: BASE_PRIORITY }),
+};
 
 /** Hands out the next priority: one below the lowest so far. */
 function nextPriority(engine: SimEngineApi): number {
-  const next = (lowestPriorities.get(engine) ?? BASE_PRIORITY) - 1;
-  lowestPriorities.set(engine, next);
-  return next;
+  const lowest = engine.state(LOWEST_PRIORITY);
+  lowest.value -= 1;
+  return lowest.value;
 }
+
+/** The engine's neutral reasons in slurmctld's words (`slurm/slurm.h.in`, `enum job_state_reason`). */
+const REASON: Record<SimReason, string> = {
+  "none": "None",
+  "priority": "Priority",
+  "resources": "Resources",
+  "held-user": "JobHeldUser",
+  "held-admin": "JobHeldAdmin",
+  "dependency": "Dependency",
+  "dependency-never-satisfied": "DependencyNeverSatisfied",
+  "array-task-limit": "JobArrayTaskLimit",
+  "over-time-limit": "PartitionTimeLimit",
+  "over-node-limit": "PartitionNodeLimit",
+  "over-memory": "BadConstraints",
+  "over-queue-limit": "PartitionConfig",
+  "nonzero-exit": "NonZeroExitCode",
+  "walltime": "TimeLimit",
+  "node-down": "NodeDown",
+};
 
 function jobIdText(job: SimJob): string {
   return job.arrayJobId === undefined ? String(job.id) : `${job.arrayJobId}_${job.arrayTaskId}`;
@@ -179,7 +203,7 @@ function compressHosts(hosts: readonly string[]): string {
 function dependencyText(engine: SimEngineApi, job: SimJob): string {
   const deps = job.request.dependencies ?? [];
   if (deps.length === 0 || job.state !== "PENDING") return "(null)";
-  if (job.reason !== "Dependency" && job.reason !== "DependencyNeverSatisfied") return "(null)";
+  if (job.reason !== "dependency" && job.reason !== "dependency-never-satisfied") return "(null)";
   const parts: string[] = [];
   for (const dep of deps) {
     for (const id of dep.jobIds) {
@@ -724,11 +748,11 @@ const SQUEUE_FIELDS: Record<
     header: "NODELIST(REASON)",
     value: (r) =>
       r.state === "PENDING" || r.job.nodeList.length === 0 ||
-        (r.state !== "RUNNING" && r.job.reason !== "None")
-        ? `(${r.job.reason})`
+        (r.state !== "RUNNING" && r.job.reason !== "none")
+        ? `(${REASON[r.job.reason]})`
         : nodeListText(r.job),
   },
-  r: { header: "REASON", value: (r) => r.job.reason },
+  r: { header: "REASON", value: (r) => REASON[r.job.reason] },
   N: { header: "NODELIST", value: (r) => nodeListText(r.job) },
   V: { header: "SUBMIT_TIME", value: (r) => isoSeconds(r.job.submitTime) },
   S: {
@@ -1060,10 +1084,10 @@ function scontrolRecord(engine: SimEngineApi, job: SimJob, taskText?: string): s
   const user = r.user;
   const uid = uidOf(user);
   const pending = job.state === "PENDING";
-  const blockedForever = job.held !== undefined || job.reason === "Dependency" ||
-    job.reason === "DependencyNeverSatisfied";
+  const blockedForever = job.held !== undefined || job.reason === "dependency" ||
+    job.reason === "dependency-never-satisfied";
   const submit = isoSeconds(job.submitTime);
-  const eligible = blockedForever || job.reason === "JobArrayTaskLimit" ? "Unknown" : submit;
+  const eligible = blockedForever || job.reason === "array-task-limit" ? "Unknown" : submit;
   const accrue = blockedForever ? "Unknown" : submit;
   const cancelledPending = job.state === "CANCELLED" && job.startTime === undefined;
   const start = job.startTime !== undefined
@@ -1107,7 +1131,7 @@ function scontrolRecord(engine: SimEngineApi, job: SimJob, taskText?: string): s
     `   Priority=${priorityOf(job)} Nice=0 Account=${
       annotation(job, "account") ?? user
     } QOS=normal`,
-    `   JobState=${LONG_STATE[job.state]} Reason=${job.reason} Dependency=${
+    `   JobState=${LONG_STATE[job.state]} Reason=${REASON[job.reason]} Dependency=${
       dependencyText(engine, job)
     }`,
     `   Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=${exitCode}`,
@@ -1483,7 +1507,7 @@ const SACCT_FIELDS: Record<
   reason: {
     width: 20,
     right: true,
-    value: (row) => row.state === "PENDING" ? row.job.reason : "None",
+    value: (row) => row.state === "PENDING" ? REASON[row.job.reason] : "None",
   },
   submit: { width: 19, right: true, value: (row) => isoSeconds(row.job.submitTime) },
   eligible: { width: 19, right: true, value: (row) => isoSeconds(row.job.submitTime) },
@@ -1915,6 +1939,20 @@ function unreachable(
  */
 export const slurmEmulator: SimEmulator = {
   kind: "slurm",
+  // EnforcePartLimits=NO (the recorded cluster's slurm.conf): impossible cpus/nodes/time pend
+  // forever; --mem beyond every node is refused but uses an id.
+  defaults: {
+    queue: "debug",
+    arrayTaskIds: "split",
+    killSignal: 15,
+    limits: {
+      cpus: "pend",
+      nodes: "pend",
+      time: "pend",
+      memory: "reject-recorded",
+      gpus: "reject",
+    },
+  },
   commands: { sbatch, squeue, sacct, scancel, scontrol, sinfo },
   submitCommands: ["sbatch"],
   accountingCommands: ["sacct"],

@@ -46,10 +46,10 @@ Deno.test("jobs start in FIFO order as cores free up, with defaults filled in", 
   const first = engine.find(1)[0]!;
   assert.equal(first.request.memoryMB, 256);
   assert.equal(first.request.queue, "q");
-  assert.equal(first.reason, "None", "not yet seen by a scheduling pass");
+  assert.equal(first.reason, "none", "not yet seen by a scheduling pass");
   await clock.sleep(0);
   assert.deepEqual(engine.jobs().map((j) => j.state), ["RUNNING", "RUNNING", "PENDING", "PENDING"]);
-  assert.deepEqual(engine.jobs().map((j) => j.reason), ["None", "None", "Resources", "Priority"]);
+  assert.deepEqual(engine.jobs().map((j) => j.reason), ["none", "none", "resources", "priority"]);
   await clock.runUntilIdle();
   assert.deepEqual(engine.jobs().map((j) => [at(j, "startTime"), at(j, "endTime")]), [
     [0, 10],
@@ -87,10 +87,10 @@ Deno.test("backfill: a short job with a limit runs ahead of a blocked one, an un
   const short = engine.submit(request("50s", { timeLimitSeconds: 60 })).jobs[0]!; // ends before 100
   const long = engine.submit(request("50s")).jobs[0]!; // no limit: could delay the big one
   await clock.sleep(1); // the main pass, then the first backfill pass
-  assert.equal(big.reason, "Resources");
+  assert.equal(big.reason, "resources");
   assert.equal(short.state, "RUNNING");
   assert.equal(long.state, "PENDING");
-  assert.equal(long.reason, "Priority");
+  assert.equal(long.reason, "priority");
   await clock.runUntilIdle();
   assert.equal(at(big, "startTime"), 100);
   assert.equal(at(long, "startTime"), 110);
@@ -101,7 +101,7 @@ Deno.test("walltime: a job running past its limit ends as TIMEOUT at the limit",
   const job = engine.submit(request("500s", { timeLimitSeconds: 60 })).jobs[0]!;
   await clock.runUntilIdle();
   assert.equal(job.state, "TIMEOUT");
-  assert.equal(job.reason, "TimeLimit");
+  assert.equal(job.reason, "walltime");
   assert.equal(at(job, "endTime"), 60);
   assert.equal(job.signal, 15);
 });
@@ -112,7 +112,7 @@ Deno.test("exit codes: 0 completes, anything else fails", async () => {
   const bad = engine.submit(request("1s-exit3")).jobs[0]!;
   await clock.runUntilIdle();
   assert.deepEqual([good.state, good.exitCode], ["COMPLETED", 0]);
-  assert.deepEqual([bad.state, bad.exitCode, bad.reason], ["FAILED", 3, "NonZeroExitCode"]);
+  assert.deepEqual([bad.state, bad.exitCode, bad.reason], ["FAILED", 3, "nonzero-exit"]);
 });
 
 Deno.test("cancel: pending jobs never start, running ones are killed; finished ones are left alone", async () => {
@@ -149,16 +149,16 @@ Deno.test("hold and release: a held job waits with JobHeldUser/JobHeldAdmin, the
   const held = engine.submit(request("10s", { hold: true })).jobs[0]!;
   const other = engine.submit(request("10s")).jobs[0]!;
   await clock.sleep(0);
-  assert.equal(held.reason, "JobHeldUser");
+  assert.equal(held.reason, "held-user");
   engine.hold(other.id, "admin");
   assert.deepEqual(engine.hold(other.id), [], "a running job cannot be held");
   assert.deepEqual(engine.release(held.id).map((j) => j.id), [held.id]);
-  assert.equal(held.reason, "None");
+  assert.equal(held.reason, "none");
   await clock.runUntilIdle();
   assert.equal(held.state, "COMPLETED");
   const late = engine.submit(request("10s")).jobs[0]!;
   engine.hold(late.id, "admin");
-  assert.equal(late.reason, "JobHeldAdmin");
+  assert.equal(late.reason, "held-admin");
   await clock.runUntilIdle();
   assert.equal(late.state, "PENDING");
 });
@@ -176,7 +176,7 @@ Deno.test("dependencies: after, afterok, afternotok, afterany; afterok on a fail
   const notOkOnOk = dep("afternotok", ok);
   const anyOnBad = dep("afterany", bad);
   const unknown = dep("afterok", 999999);
-  assert.equal(okOnOk.reason, "Dependency");
+  assert.equal(okOnOk.reason, "dependency");
   await clock.runUntilIdle();
   assert.equal(at(after, "startTime"), 0, "after: once the other started");
   assert.equal(at(okOnOk, "startTime"), 10);
@@ -184,7 +184,7 @@ Deno.test("dependencies: after, afterok, afternotok, afterany; afterok on a fail
   assert.equal(at(anyOnBad, "startTime"), 10);
   assert.equal(at(unknown, "startTime"), 0, "an unknown id counts as satisfied, as in SLURM");
   for (const never of [okOnBad, notOkOnOk]) {
-    assert.deepEqual([never.state, never.reason], ["PENDING", "DependencyNeverSatisfied"]);
+    assert.deepEqual([never.state, never.reason], ["PENDING", "dependency-never-satisfied"]);
   }
 });
 
@@ -228,7 +228,7 @@ Deno.test("arrays: the % limit caps running tasks and shows JobArrayTaskLimit", 
   engine.onChange(() => peak = Math.max(peak, jobs.filter((j) => j.state === "RUNNING").length));
   await clock.sleep(0);
   assert.deepEqual(jobs.map((j) => j.state), ["RUNNING", "RUNNING", "PENDING", "PENDING"]);
-  assert.equal(jobs[2]!.reason, "JobArrayTaskLimit");
+  assert.equal(jobs[2]!.reason, "array-task-limit");
   await clock.runUntilIdle();
   assert.equal(peak, 2);
   assert.deepEqual(jobs.map((j) => at(j, "startTime")), [0, 0, 10, 10]);
@@ -256,8 +256,8 @@ Deno.test("limit policies: pend with a reason, reject, or reject but record unde
     limits: { cpus: "pend", nodes: "pend", memory: "reject-recorded", time: "reject" },
   });
   const wide = engine.submit(request("x", { cpusPerTask: 64, memoryMB: 100 })).jobs[0]!;
-  assert.equal(wide.reason, "PartitionConfig");
-  assert.equal(engine.submit(request("x", { nodes: 2 })).jobs[0]!.reason, "PartitionNodeLimit");
+  assert.equal(wide.reason, "over-queue-limit");
+  assert.equal(engine.submit(request("x", { nodes: 2 })).jobs[0]!.reason, "over-node-limit");
   assert.throws(
     () => engine.submit(request("x", { timeLimitSeconds: 7200 })),
     (e: unknown) =>
@@ -269,7 +269,7 @@ Deno.test("limit policies: pend with a reason, reject, or reject but record unde
       e instanceof SimSubmitRejection && e.code === "too-much-memory" && e.jobId === 3,
   );
   const recorded = engine.find(3)[0]!;
-  assert.deepEqual([recorded.state, recorded.reason], ["FAILED", "BadConstraints"]);
+  assert.deepEqual([recorded.state, recorded.reason], ["FAILED", "over-memory"]);
   assert.equal(engine.submit(request("x")).jobId, 4);
 });
 
