@@ -33,18 +33,6 @@ export function hms(seconds: number): string {
   return `${two(Math.floor(s / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
 }
 
-/** Absolute path of `path` seen from `cwd` (no `..` resolution beyond the usual). */
-export function resolvePath(cwd: string, path: string): string {
-  const joined = path.startsWith("/") ? path : `${cwd.replace(/\/+$/, "")}/${path}`;
-  const parts: string[] = [];
-  for (const part of joined.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
-  }
-  return "/" + parts.join("/");
-}
-
 /** The last path component. */
 export function baseName(path: string): string {
   const parts = path.split("/").filter((part) => part !== "");

@@ -22,7 +22,8 @@ import {
   SimSubmitRejection,
   type SimSubmitRequest,
 } from "../types.ts";
-import { type CommandResult, fail, ok, parseIndexList, resolvePath } from "../_common/words.ts";
+import { type CommandResult, fail, ok, parseIndexList } from "../_common/words.ts";
+import { resolvePath } from "../_common/paths.ts";
 import { directiveWords } from "../_common/directive_words.ts";
 
 /** Annotation keys bsub stores for bjobs. */

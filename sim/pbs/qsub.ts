@@ -23,14 +23,8 @@ import { exitFor, type PbsDialect, PBSE } from "./dialect.ts";
 import { getopt } from "./_options.ts";
 import { jobIdOf, jobNameOf, NOTE, parseJobRef } from "./_jobs.ts";
 import { layoutOf, parseResourceLists, type PbsLayout, PbsResourceError } from "./_resources.ts";
-import {
-  baseName,
-  type CommandResult,
-  fail,
-  ok,
-  parseIndexList,
-  resolvePath,
-} from "../_common/words.ts";
+import { baseName, type CommandResult, fail, ok, parseIndexList } from "../_common/words.ts";
+import { resolvePath } from "../_common/paths.ts";
 import { directiveWords } from "../_common/directive_words.ts";
 
 const COMMON_SPEC = "a:A:c:C:e:hIj:k:l:m:M:N:o:p:q:r:S:u:v:VW:z";

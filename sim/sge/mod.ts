@@ -6,8 +6,9 @@
  * @module
  */
 
-import { basename, isAbsolute, join, normalize } from "node:path/posix";
+import { basename, join } from "node:path/posix";
 import { type CommandResult, fail, ok, uidOf } from "../_common/command_result.ts";
+import { resolvePath } from "../_common/paths.ts";
 import { column, ctime, usDateTime } from "../_common/format.ts";
 import { splitWords } from "../_common/directive_words.ts";
 import { qacctWallclock, runQacct } from "./qacct.ts";
@@ -34,10 +35,6 @@ const SEPARATOR = "=============================================================
 
 function annotation(job: SimJob, key: string): string | undefined {
   return job.request.annotations?.[key];
-}
-
-function resolvePath(path: string, cwd: string): string {
-  return normalize(isAbsolute(path) ? path : join(cwd, path));
 }
 
 function isActive(job: SimJob): boolean {
@@ -260,7 +257,7 @@ const qsub: SimCommand = (ctx) => {
     return rejectedByQmaster(ctx.engine, "Error reading answer list from qmaster");
   }
   const wd = last("-wd")?.[0];
-  const workdir = wd !== undefined ? resolvePath(wd, ctx.cwd) : has("-cwd") ? ctx.cwd : home;
+  const workdir = wd !== undefined ? resolvePath(ctx.cwd, wd) : has("-cwd") ? ctx.cwd : home;
   const request: SimSubmitRequest = { name, script, workdir, user: ctx.user };
   const annotations: Record<string, string> = {
     scriptFile,
@@ -390,7 +387,7 @@ const qsub: SimCommand = (ctx) => {
       job.arrayTaskId === undefined ? "" : `.${job.arrayTaskId}`
     }`;
     if (pattern === undefined) return join(workdir, suffix);
-    const path = resolvePath(expandSgePath(pattern, job, home), workdir);
+    const path = resolvePath(workdir, expandSgePath(pattern, job, home));
     return ctx.engine.readFile(path) === undefined && isDirectoryLike(pattern)
       ? join(path, suffix)
       : path;

@@ -7,8 +7,9 @@
  * @module
  */
 
-import { basename, isAbsolute, join, normalize } from "node:path/posix";
+import { basename } from "node:path/posix";
 import { type CommandResult, fail, ok, uidOf } from "../_common/command_result.ts";
+import { resolvePath } from "../_common/paths.ts";
 import { column, ctime, hms, isoSeconds, ranges, shortDuration } from "../_common/format.ts";
 import { directiveWords } from "../_common/directive_words.ts";
 import { getopt, type OptionSpec, type ParsedOption } from "../_common/getopt.ts";
@@ -316,10 +317,6 @@ function parseJobIdArg(text: string): { id: number; task?: number } | undefined 
   return result;
 }
 
-function resolvePath(path: string, cwd: string): string {
-  return normalize(isAbsolute(path) ? path : join(cwd, path));
-}
-
 /** Expands `%j %A %a %x %u %N %n %t %%` in an output file pattern. */
 function expandPattern(pattern: string, job: SimJob): string {
   return pattern.replace(/%(\d*)([jAaxuNnts%])/g, (_, pad: string, letter: string) => {
@@ -424,7 +421,7 @@ const sbatch: SimCommand = (ctx) => {
     const text = ctx.readFile(file);
     if (text === undefined) return fail(1, `sbatch: error: Unable to open file ${file}\n`);
     script = text;
-    scriptPath = resolvePath(file, ctx.cwd);
+    scriptPath = resolvePath(ctx.cwd, file);
     scriptArgs = rest;
     defaultName = basename(file);
   } else {
@@ -451,7 +448,7 @@ const sbatch: SimCommand = (ctx) => {
   const request: SimSubmitRequest = {
     name: value("job-name") ?? defaultName,
     script,
-    workdir: resolvePath(value("chdir") ?? ctx.cwd, ctx.cwd),
+    workdir: resolvePath(ctx.cwd, value("chdir") ?? ctx.cwd),
     user: ctx.user,
   };
   const annotations: Record<string, string> = {
@@ -543,10 +540,10 @@ const sbatch: SimCommand = (ctx) => {
   const errorPattern = value("error");
   const workdir = request.workdir;
   request.outputPaths = (job) => {
-    const stdout = resolvePath(expandPattern(outputPattern, job), workdir);
+    const stdout = resolvePath(workdir, expandPattern(outputPattern, job));
     const stderr = errorPattern === undefined
       ? null
-      : resolvePath(expandPattern(errorPattern, job), workdir);
+      : resolvePath(workdir, expandPattern(errorPattern, job));
     return { stdout, stderr };
   };
   annotations.outputPattern = outputPattern;
@@ -1171,7 +1168,7 @@ function scontrolRecord(engine: SimEngineApi, job: SimJob, taskText?: string): s
 function outputPathPreview(job: SimJob, key: "outputPattern" | "errorPattern"): string | undefined {
   const pattern = annotation(job, key);
   if (pattern === undefined) return undefined;
-  return resolvePath(expandPattern(pattern, job), job.request.workdir);
+  return resolvePath(job.request.workdir, expandPattern(pattern, job));
 }
 
 /** Records scontrol prints for an id: the pending array remainder first, then started tasks, newest first. */
