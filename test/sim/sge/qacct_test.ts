@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import { SimEngine } from "../../../sim/engine/engine.ts";
 import { VirtualClock } from "../../../sim/engine/virtual_clock.ts";
-import { fnmatch, qacctWallclock, runQacct } from "../../../sim/sge/qacct.ts";
+import { fnmatch } from "../../../sim/sge/_fnmatch.ts";
+import { qacctWallclock } from "../../../sim/sge/_qacct_record.ts";
+import { runQacct } from "../../../sim/sge/qacct.ts";
 import type { SimJob, SimSubmitRequest } from "../../../sim/types.ts";
 import { capturedOutput } from "../../_backend_fixtures.ts";
 

@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import type { SimCluster, SimJob } from "../../../sim/mod.ts";
+import { sgeJobData } from "../../../sim/sge/_job_data.ts";
 import type { CommandOutput } from "../../../src/core/transport.ts";
 import {
   listRecordings,
@@ -44,7 +45,7 @@ const CAPTURE_PATH =
 
 /** Runtime and exit code of the recorded scripts, for `model` execution. */
 function recordedModel(job: SimJob): { runtimeSeconds: number; exitCode: number } {
-  const file = job.request.annotations?.scriptFile ?? "";
+  const file = sgeJobData(job).scriptFile;
   if (file === "ok.sh") return { runtimeSeconds: 3, exitCode: 0 };
   if (file === "fail.sh") return { runtimeSeconds: 0, exitCode: 3 };
   if (file === "exit100.sh") return { runtimeSeconds: 0, exitCode: 100 };

@@ -1,0 +1,64 @@
+/**
+ * How the SGE emulator sees the engine's jobs: the job number SGE shows, which jobs qmaster still
+ * lists, and the engine's neutral state and reason in qstat's words (state letters, priority).
+ *
+ * @module
+ */
+
+import type { SimJob } from "../types.ts";
+import { sgeJobData } from "./_job_data.ts";
+
+/** Exit status that puts a job into the error state (Eqw) instead of ending it (057, 059). */
+export const ERROR_STATE_EXIT = 100;
+
+/** The job number SGE shows: an array's tasks all show the array's. */
+export function jobNumber(job: SimJob): number {
+  return job.arrayJobId ?? job.id;
+}
+
+/** A job that waits or runs. */
+export function isActive(job: SimJob): boolean {
+  return job.state === "PENDING" || job.state === "RUNNING";
+}
+
+/**
+ * A job in the error state: its script exited 100; it stays in qstat as `Eqw` until qdel
+ * (059-qstat-with-Eqw-jobs, 064-qdel-Eqw-jobs).
+ */
+export function inErrorState(job: SimJob): boolean {
+  return job.state === "FAILED" && job.exitCode === ERROR_STATE_EXIT &&
+    sgeJobData(job).deleted !== true;
+}
+
+/** A job qmaster still lists: active, or in the error state. Finished jobs leave at once (016). */
+export function listed(job: SimJob): boolean {
+  return isActive(job) || inErrorState(job);
+}
+
+/**
+ * qstat's state letters: `r`, `dr` while execd kills a deleted job (052), `Eqw`, `hqw` for held
+ * jobs and jobs waiting for `-hold_jid` predecessors, `qw` (030-qstat-default-r-qw-hqw).
+ */
+export function stateLetters(job: SimJob): string {
+  if (inErrorState(job)) return "Eqw";
+  if (job.state === "RUNNING") return job.terminating ? "dr" : "r";
+  const waiting = job.held !== undefined || job.reason === "dependency" ||
+    job.reason === "dependency-never-satisfied";
+  return waiting ? "hqw" : "qw";
+}
+
+/**
+ * qstat's `prior` column as in 030-qstat-default-r-qw-hqw: 0.75000 running, 0.50000 in error,
+ * 0.25000 waiting, 0.00000 held or throttled by `-tc` (076-qstat-throttled-array). The real
+ * values follow qmaster's ticket policy; the fidelity test compares them normalised.
+ */
+export function prior(job: SimJob): string {
+  const letters = stateLetters(job);
+  if (letters === "hqw") return "0.00000";
+  if (job.reason === "array-task-limit") return "0.00000";
+  return letters === "r" || letters === "dr"
+    ? "0.75000"
+    : letters === "Eqw"
+    ? "0.50000"
+    : "0.25000";
+}

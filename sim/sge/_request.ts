@@ -1,0 +1,143 @@
+/**
+ * Turns qsub's {@linkcode QsubOptions} into the engine's `SimSubmitRequest`, with the
+ * {@linkcode SgeJobData} qstat and qacct read back, checking what qmaster checks on the way.
+ *
+ * @module
+ */
+
+import { resolvePath } from "../_common/paths.ts";
+import type { SimCommandContext, SimEngineApi, SimSubmitRequest } from "../types.ts";
+import { EXECD_PATH, execdSpool } from "./_cell.ts";
+import { sgeEnvironment } from "./_environment.ts";
+import { QmasterRejection, SgeCommandError } from "./_errors.ts";
+import type { SgeJobData } from "./_job_data.ts";
+import { isActive, jobNumber } from "./_jobs.ts";
+import { outputPaths } from "./_output_paths.ts";
+import { requestedResources } from "./_resources.ts";
+import { taskIds } from "./_values.ts";
+import type { QsubOptions, QsubScript, QsubVariable } from "./qsub.ts";
+
+/**
+ * `-hold_jid`: ids, and names meaning every active job of that name; predecessors that no longer
+ * run or wait are dropped (097-qsub-hold-jid-unknown-job is accepted and runs).
+ */
+function predecessors(engine: SimEngineApi, request: readonly string[]) {
+  const ids: number[] = [];
+  for (const item of request) {
+    if (/^\d+$/.test(item)) {
+      ids.push(Number(item));
+      continue;
+    }
+    for (const job of engine.jobs()) {
+      if (job.request.name === item && isActive(job)) ids.push(jobNumber(job));
+    }
+  }
+  return [...new Set(ids)].filter((id) => engine.find(id).some(isActive));
+}
+
+/** `-V` and `-v`: what the job gets of the submitter's environment. */
+function exportedEnv(
+  env: Readonly<Record<string, string>>,
+  all: boolean,
+  variables: readonly QsubVariable[],
+): Record<string, string> {
+  const exported: Record<string, string> = all ? { ...env } : {};
+  for (const { name, value } of variables) {
+    if (value !== undefined) exported[name] = value;
+    else if (env[name] !== undefined) exported[name] = env[name]!;
+  }
+  return exported;
+}
+
+/** qsub's answer to an invalid `-t` (096-qsub-invalid-t). */
+function invalidTasks(text: string): SgeCommandError {
+  return new SgeCommandError(
+    `qsub: Numerical value invalid!\nThe initial portion of string "${text}" contains no decimal number`,
+    7,
+  );
+}
+
+function jobData(
+  ctx: SimCommandContext,
+  options: QsubOptions,
+  script: QsubScript,
+  home: string,
+): SgeJobData {
+  const data: SgeJobData = {
+    scriptFile: script.file,
+    submitPath: ctx.env.PATH ?? EXECD_PATH,
+    submitShell: ctx.env.SHELL ?? "/bin/bash",
+    submitHome: home,
+    submitLogname: ctx.env.LOGNAME ?? ctx.user,
+  };
+  if (options.shell !== undefined) data.shell = options.shell;
+  if (options.pe !== undefined) data.pe = options.pe;
+  if (options.tasks?.range !== undefined) data.taskRange = options.tasks.range;
+  return data;
+}
+
+/**
+ * Builds the request of a submission. Errors come in qmaster's order: the job name, the
+ * resources, the parallel environment, the task range, then (`-w e`) whether any node could run
+ * the job.
+ *
+ * @param ctx The qsub command's context.
+ * @param options The parsed options.
+ * @param script The job script.
+ * @returns The request, its `schedulerData` an {@linkcode SgeJobData}.
+ * @throws {QmasterRejection} When qmaster would refuse the job.
+ * @throws {SgeCommandError} For an invalid `-t`, which qsub itself refuses.
+ */
+export function buildRequest(
+  ctx: SimCommandContext,
+  options: QsubOptions,
+  script: QsubScript,
+): SimSubmitRequest {
+  const engine = ctx.engine;
+  const name = options.name ?? script.defaultName;
+  // 117-qsub-N-with-a-space
+  if (/\s/.test(name)) throw new QmasterRejection("Error reading answer list from qmaster");
+  const home = ctx.env.HOME ?? `/home/${ctx.user}`;
+  const chosen = options.workdir !== undefined || options.cwd;
+  const workdir = options.workdir !== undefined
+    ? resolvePath(ctx.cwd, options.workdir)
+    : options.cwd
+    ? ctx.cwd
+    : home;
+  const request: SimSubmitRequest = { name, script: script.text, workdir, user: ctx.user };
+  const data = jobData(ctx, options, script, home);
+  if (chosen) data.cwd = workdir;
+  if (script.args.length > 0) request.scriptArgs = script.args;
+  request.interpreter = script.binary ? "/bin/sh" : options.shell ?? "/bin/sh";
+  if (options.queue !== undefined) request.queue = options.queue;
+  const resources = requestedResources(options.resources, options.pe);
+  const { timeLimitSeconds, memoryMB, gpus, slots, category, hardResourceList } = resources;
+  if (timeLimitSeconds !== undefined) request.timeLimitSeconds = timeLimitSeconds;
+  if (memoryMB !== undefined) request.memoryMB = memoryMB;
+  if (gpus !== undefined) request.gpus = gpus;
+  if (slots !== undefined) request.cpusPerTask = slots;
+  if (category !== undefined) data.category = category;
+  if (hardResourceList !== undefined) data.hardResourceList = hardResourceList;
+  if (resources.softLimitEnds) data.softLimitEnds = true;
+  if (options.hold) request.hold = true;
+  if (options.tasks !== undefined) {
+    if (options.tasks.range === undefined) throw invalidTasks(options.tasks.text);
+    request.array = { indices: taskIds(options.tasks.range) };
+    if (options.taskLimit !== undefined) request.array.maxConcurrent = options.taskLimit;
+  }
+  if (options.holdJobs.length > 0) {
+    const ids = predecessors(engine, options.holdJobs);
+    request.dependencies = [{ type: "afterany", jobIds: ids }];
+    data.predecessors = { request: options.holdJobs, ids };
+  }
+  request.outputPaths = outputPaths(engine, { ...options, workdir, home });
+  request.exportedEnv = exportedEnv(ctx.env, options.exportAll, options.variables);
+  request.environment = (job) => sgeEnvironment(job, engine.loginHost);
+  request.spoolPath = (job) => `${execdSpool(job.nodeList[0] ?? "")}/job_scripts/${jobNumber(job)}`;
+  request.schedulerData = data;
+  // 098-qsub-w-e-too-many-slots-verify-rejects
+  if (options.verify && !engine.nodes.some((n) => n.cpus >= (request.cpusPerTask ?? 1))) {
+    throw new QmasterRejection("error: no suitable queues");
+  }
+  return request;
+}
