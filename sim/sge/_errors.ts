@@ -48,6 +48,19 @@ export class QmasterRejection extends Error {
 }
 
 /**
+ * Calls `run`, answering an {@linkcode SgeCommandError} as the client prints it: the message on
+ * stderr, the error's exit code.
+ */
+export function answering(run: () => CommandResult): CommandResult {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof SgeCommandError)) throw error;
+    return fail(error.exitCode, `${error.message}\n`);
+  }
+}
+
+/**
  * qsub's answer when a submission fails: `Unable to run job: <message>` and `Exiting.` on stderr,
  * exit 1 (090-qsub-invalid-queue; after `prefix`, the commlib error of 111).
  */

@@ -48,17 +48,17 @@ export function stateLetters(job: SimJob): string {
 }
 
 /**
- * qstat's `prior` column as in 030-qstat-default-r-qw-hqw: 0.75000 running, 0.50000 in error,
- * 0.25000 waiting, 0.00000 held or throttled by `-tc` (076-qstat-throttled-array). The real
- * values follow qmaster's ticket policy; the fidelity test compares them normalised.
+ * qstat's normalised priority as in 030-qstat-default-r-qw-hqw: 0.75 running, 0.5 in error, 0.25
+ * waiting, 0 held or throttled by `-tc` (076-qstat-throttled-array). The real values follow
+ * qmaster's ticket policy; the fidelity test compares them normalised.
  */
-export function prior(job: SimJob): string {
+export function priority(job: SimJob): number {
   const letters = stateLetters(job);
-  if (letters === "hqw") return "0.00000";
-  if (job.reason === "array-task-limit") return "0.00000";
-  return letters === "r" || letters === "dr"
-    ? "0.75000"
-    : letters === "Eqw"
-    ? "0.50000"
-    : "0.25000";
+  if (letters === "hqw" || job.reason === "array-task-limit") return 0;
+  return letters === "r" || letters === "dr" ? 0.75 : letters === "Eqw" ? 0.5 : 0.25;
+}
+
+/** qstat's `prior` column: {@linkcode priority} with five decimals. */
+export function prior(job: SimJob): string {
+  return priority(job).toFixed(5);
 }

@@ -28,7 +28,7 @@ export interface QstatLine {
 
 /** One line per running task; the waiting tasks of an array in the same state share one. */
 export function qstatLines(jobs: readonly SimJob[]): QstatLine[] {
-  const lines: Array<{ job: SimJob; tasks?: string; folded?: number[] }> = [];
+  const lines: Array<QstatLine | { job: SimJob; folded: number[] }> = [];
   const folds = new Map<string, number[]>();
   for (const job of jobs) {
     if (job.arrayJobId === undefined) lines.push({ job });
@@ -43,12 +43,8 @@ export function qstatLines(jobs: readonly SimJob[]): QstatLine[] {
       }
     }
   }
-  return lines.map(({ job, tasks, folded }) =>
-    folded !== undefined
-      ? { job, tasks: taskRangeText(folded) }
-      : tasks === undefined
-      ? { job }
-      : { job, tasks }
+  return lines.map((line) =>
+    "folded" in line ? { job: line.job, tasks: taskRangeText(line.folded) } : line
   );
 }
 

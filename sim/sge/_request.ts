@@ -12,8 +12,8 @@ import { sgeEnvironment } from "./_environment.ts";
 import { QmasterRejection, SgeCommandError } from "./_errors.ts";
 import type { SgeJobData } from "./_job_data.ts";
 import { isActive, jobNumber } from "./_jobs.ts";
-import { outputPaths } from "./_output_paths.ts";
-import { requestedResources } from "./_resources.ts";
+import { type OutputOptions, outputPaths } from "./_output_paths.ts";
+import { requestedResources, type SgeResources } from "./_resources.ts";
 import { taskIds } from "./_values.ts";
 import type { QsubOptions, QsubScript, QsubVariable } from "./qsub.ts";
 
@@ -76,10 +76,49 @@ function jobData(
   return data;
 }
 
+/** `-wd`, else `-cwd`'s directory, else the home directory (013, 023). */
+function workdirOf(ctx: SimCommandContext, options: QsubOptions, home: string): string {
+  if (options.workdir !== undefined) return resolvePath(ctx.cwd, options.workdir);
+  return options.cwd ? ctx.cwd : home;
+}
+
+/** Puts the engine's limits into the request and SGE's texts into the job's data. */
+function applyResources(request: SimSubmitRequest, data: SgeJobData, resources: SgeResources) {
+  const { timeLimitSeconds, memoryMB, gpus, slots, category, hardResourceList } = resources;
+  if (timeLimitSeconds !== undefined) request.timeLimitSeconds = timeLimitSeconds;
+  if (memoryMB !== undefined) request.memoryMB = memoryMB;
+  if (gpus !== undefined) request.gpus = gpus;
+  if (slots !== undefined) request.cpusPerTask = slots;
+  if (category !== undefined) data.category = category;
+  if (hardResourceList !== undefined) data.hardResourceList = hardResourceList;
+  if (resources.softLimitEnds) data.softLimitEnds = true;
+}
+
+/** `-t` and `-tc` as the engine's array. */
+function taskArray(
+  tasks: NonNullable<QsubOptions["tasks"]>,
+  limit: number | undefined,
+): NonNullable<SimSubmitRequest["array"]> {
+  if (tasks.range === undefined) throw invalidTasks(tasks.text);
+  const array: NonNullable<SimSubmitRequest["array"]> = { indices: taskIds(tasks.range) };
+  if (limit !== undefined) array.maxConcurrent = limit;
+  return array;
+}
+
+/** The callbacks the engine calls when the job starts: output files, environment, `$0`. */
+function runtimeCallbacks(
+  engine: SimEngineApi,
+  request: SimSubmitRequest,
+  output: OutputOptions,
+): void {
+  request.outputPaths = outputPaths(engine, output);
+  request.environment = (job) => sgeEnvironment(job, engine.loginHost);
+  request.spoolPath = (job) => `${execdSpool(job.nodeList[0] ?? "")}/job_scripts/${jobNumber(job)}`;
+}
+
 /**
- * Builds the request of a submission. Errors come in qmaster's order: the job name, the
- * resources, the parallel environment, the task range, then (`-w e`) whether any node could run
- * the job.
+ * Builds the request of a submission. Errors come in this order: the job name, the resources,
+ * the parallel environment, the task range, then (`-w e`) whether any node could run the job.
  *
  * @param ctx The qsub command's context.
  * @param options The parsed options.
@@ -98,42 +137,23 @@ export function buildRequest(
   // 117-qsub-N-with-a-space
   if (/\s/.test(name)) throw new QmasterRejection("Error reading answer list from qmaster");
   const home = ctx.env.HOME ?? `/home/${ctx.user}`;
-  const chosen = options.workdir !== undefined || options.cwd;
-  const workdir = options.workdir !== undefined
-    ? resolvePath(ctx.cwd, options.workdir)
-    : options.cwd
-    ? ctx.cwd
-    : home;
+  const workdir = workdirOf(ctx, options, home);
   const request: SimSubmitRequest = { name, script: script.text, workdir, user: ctx.user };
   const data = jobData(ctx, options, script, home);
-  if (chosen) data.cwd = workdir;
+  if (options.workdir !== undefined || options.cwd) data.cwd = workdir;
   if (script.args.length > 0) request.scriptArgs = script.args;
   request.interpreter = script.binary ? "/bin/sh" : options.shell ?? "/bin/sh";
   if (options.queue !== undefined) request.queue = options.queue;
-  const resources = requestedResources(options.resources, options.pe);
-  const { timeLimitSeconds, memoryMB, gpus, slots, category, hardResourceList } = resources;
-  if (timeLimitSeconds !== undefined) request.timeLimitSeconds = timeLimitSeconds;
-  if (memoryMB !== undefined) request.memoryMB = memoryMB;
-  if (gpus !== undefined) request.gpus = gpus;
-  if (slots !== undefined) request.cpusPerTask = slots;
-  if (category !== undefined) data.category = category;
-  if (hardResourceList !== undefined) data.hardResourceList = hardResourceList;
-  if (resources.softLimitEnds) data.softLimitEnds = true;
+  applyResources(request, data, requestedResources(options.resources, options.pe));
   if (options.hold) request.hold = true;
-  if (options.tasks !== undefined) {
-    if (options.tasks.range === undefined) throw invalidTasks(options.tasks.text);
-    request.array = { indices: taskIds(options.tasks.range) };
-    if (options.taskLimit !== undefined) request.array.maxConcurrent = options.taskLimit;
-  }
+  if (options.tasks !== undefined) request.array = taskArray(options.tasks, options.taskLimit);
   if (options.holdJobs.length > 0) {
     const ids = predecessors(engine, options.holdJobs);
     request.dependencies = [{ type: "afterany", jobIds: ids }];
     data.predecessors = { request: options.holdJobs, ids };
   }
-  request.outputPaths = outputPaths(engine, { ...options, workdir, home });
+  runtimeCallbacks(engine, request, { ...options, workdir, home });
   request.exportedEnv = exportedEnv(ctx.env, options.exportAll, options.variables);
-  request.environment = (job) => sgeEnvironment(job, engine.loginHost);
-  request.spoolPath = (job) => `${execdSpool(job.nodeList[0] ?? "")}/job_scripts/${jobNumber(job)}`;
   request.schedulerData = data;
   // 098-qsub-w-e-too-many-slots-verify-rejects
   if (options.verify && !engine.nodes.some((n) => n.cpus >= (request.cpusPerTask ?? 1))) {

@@ -18,7 +18,7 @@
 import { type CommandResult, fail, ok } from "../_common/command_result.ts";
 import type { SimCommand, SimCommandContext, SimJob } from "../types.ts";
 import { VERSION } from "./_cell.ts";
-import { SgeCommandError } from "./_errors.ts";
+import { answering, SgeCommandError } from "./_errors.ts";
 import { fnmatch } from "./_fnmatch.ts";
 import { inErrorState, jobNumber } from "./_jobs.ts";
 import { qacctRecord } from "./_qacct_record.ts";
@@ -178,15 +178,11 @@ function listing(ctx: SimCommandContext, options: QacctOptions, hooks: QacctHook
  * @returns The command's output and exit code.
  */
 export function runQacct(ctx: SimCommandContext, hooks: QacctHooks): CommandResult {
-  let options: QacctOptions;
-  try {
-    options = parseQacctArgs(ctx.args, hooks.version);
-  } catch (error) {
-    if (!(error instanceof SgeCommandError)) throw error;
-    return fail(error.exitCode, `${error.message}\n`);
-  }
-  if (options.help) return ok(`${hooks.version}\n${USAGE}\n`);
-  return listing(ctx, options, hooks);
+  return answering(() => {
+    const options = parseQacctArgs(ctx.args, hooks.version);
+    if (options.help) return ok(`${hooks.version}\n${USAGE}\n`);
+    return listing(ctx, options, hooks);
+  });
 }
 
 /** The `qacct` command: a record for every job that started, and for jobs in the error state. */

@@ -7,11 +7,11 @@
  * @module
  */
 
-import { type CommandResult, fail, ok } from "../_common/command_result.ts";
+import { type CommandResult, ok } from "../_common/command_result.ts";
 import type { SimCommand, SimEngineApi, SimJob } from "../types.ts";
 import { VERSION } from "./_cell.ts";
-import { SgeCommandError } from "./_errors.ts";
-import { jobNumber, listed, prior, stateLetters } from "./_jobs.ts";
+import { answering, SgeCommandError } from "./_errors.ts";
+import { jobNumber, listed, priority, stateLetters } from "./_jobs.ts";
 import { qstatDetail } from "./_qstat_detail.ts";
 import {
   QSTAT_HEADER,
@@ -96,7 +96,7 @@ function matchesStates(job: SimJob, states: string): boolean {
 function byQstatOrder(a: SimJob, b: SimJob): number {
   const ra = a.state === "RUNNING" ? 0 : 1;
   const rb = b.state === "RUNNING" ? 0 : 1;
-  return ra - rb || Number(prior(b)) - Number(prior(a)) || jobNumber(a) - jobNumber(b) ||
+  return ra - rb || priority(b) - priority(a) || jobNumber(a) - jobNumber(b) ||
     (a.arrayTaskId ?? 0) - (b.arrayTaskId ?? 0);
 }
 
@@ -122,16 +122,11 @@ function listing(engine: SimEngineApi, options: QstatOptions): CommandResult {
 }
 
 /** The `qstat` command. */
-export const qstat: SimCommand = (ctx) => {
-  let options: QstatOptions;
-  try {
-    options = parseQstatArgs(ctx.args, ctx.user);
-  } catch (error) {
-    if (!(error instanceof SgeCommandError)) throw error;
-    return fail(error.exitCode, `${error.message}\n`);
-  }
-  if (options.help) return ok(`${VERSION}\nusage: qstat [options]\n`);
-  if (options.detail !== undefined) return qstatDetail(ctx.engine, options.detail);
-  if (options.states === "z") return qstatFinished(ctx.engine, options.users);
-  return listing(ctx.engine, options);
-};
+export const qstat: SimCommand = (ctx) =>
+  answering(() => {
+    const options = parseQstatArgs(ctx.args, ctx.user);
+    if (options.help) return ok(`${VERSION}\nusage: qstat [options]\n`);
+    if (options.detail !== undefined) return qstatDetail(ctx.engine, options.detail);
+    if (options.states === "z") return qstatFinished(ctx.engine, options.users);
+    return listing(ctx.engine, options);
+  });

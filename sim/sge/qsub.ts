@@ -8,11 +8,11 @@
  */
 
 import { basename } from "node:path/posix";
-import { type CommandResult, fail, ok } from "../_common/command_result.ts";
+import { type CommandResult, ok } from "../_common/command_result.ts";
 import { splitWords } from "../_common/directive_words.ts";
 import type { SimCommand, SimCommandContext } from "../types.ts";
 import { SimSubmitRejection } from "../types.ts";
-import { QmasterRejection, SgeCommandError, unableToRunJob } from "./_errors.ts";
+import { answering, QmasterRejection, SgeCommandError, unableToRunJob } from "./_errors.ts";
 import { buildRequest } from "./_request.ts";
 import { parseTaskRange, type TaskRange, taskRangeSpec } from "./_values.ts";
 
@@ -151,6 +151,18 @@ export interface QsubOptions {
   variables: QsubVariable[];
 }
 
+/** The options with one value that {@linkcode QsubOptions} keeps as given. */
+const SINGLE_VALUED: ReadonlyArray<
+  ["name" | "workdir" | "shell" | "queue" | "stdout" | "stderr", string]
+> = [
+  ["name", "-N"],
+  ["workdir", "-wd"],
+  ["shell", "-S"],
+  ["queue", "-q"],
+  ["stdout", "-o"],
+  ["stderr", "-e"],
+];
+
 /**
  * Merges the options of the script's `#$` lines and of the command line into
  * {@linkcode QsubOptions}: for single-valued options the last one wins, the command line coming
@@ -181,15 +193,7 @@ export function parseQsubOptions(
     holdJobs: items("-hold_jid"),
     variables: items("-v").map(variable),
   };
-  const single = {
-    name: "-N",
-    workdir: "-wd",
-    shell: "-S",
-    queue: "-q",
-    stdout: "-o",
-    stderr: "-e",
-  };
-  for (const [key, name] of Object.entries(single) as Array<[keyof typeof single, string]>) {
+  for (const [key, name] of SINGLE_VALUED) {
     const value = last(name)?.[0];
     if (value !== undefined) options[key] = value;
   }
@@ -286,13 +290,13 @@ function submit(ctx: SimCommandContext): CommandResult {
 }
 
 /** The `qsub` command. */
-export const qsub: SimCommand = (ctx) => {
-  try {
-    return submit(ctx);
-  } catch (error) {
-    if (error instanceof SgeCommandError) return fail(error.exitCode, `${error.message}\n`);
-    if (!(error instanceof QmasterRejection)) throw error;
-    ctx.engine.reserveJobId?.();
-    return unableToRunJob(error.message);
-  }
-};
+export const qsub: SimCommand = (ctx) =>
+  answering(() => {
+    try {
+      return submit(ctx);
+    } catch (error) {
+      if (!(error instanceof QmasterRejection)) throw error;
+      ctx.engine.reserveJobId?.();
+      return unableToRunJob(error.message);
+    }
+  });

@@ -1,11 +1,11 @@
-// The SGE emulator's qacct (sim/_sge_qacct.ts): option handling, record selection and the
+// The SGE emulator's qacct (sim/sge/qacct.ts): option handling, record selection and the
 // summary, checked against verbatim SGE 8.1.9 output in test/fixtures/sge/.
 import assert from "node:assert/strict";
 import { SimEngine } from "../../../sim/engine/engine.ts";
 import { VirtualClock } from "../../../sim/engine/virtual_clock.ts";
-import { fnmatch } from "../../../sim/sge/_fnmatch.ts";
 import { qacctWallclock } from "../../../sim/sge/_qacct_record.ts";
-import { runQacct } from "../../../sim/sge/qacct.ts";
+import { SgeCommandError } from "../../../sim/sge/_errors.ts";
+import { parseQacctArgs, runQacct } from "../../../sim/sge/qacct.ts";
 import type { SimJob, SimSubmitRequest } from "../../../sim/types.ts";
 import { capturedOutput } from "../../_backend_fixtures.ts";
 
@@ -128,10 +128,33 @@ Deno.test("sim qacct without -j: only the summary; -o alone groups it by owner",
   assert.match(byOwner[3]!, /^bob +0 /);
 });
 
-Deno.test("fnmatch() follows C fnmatch for *, ?, [...] and escapes", () => {
-  assert.ok(fnmatch("job-*", "job-12"));
-  assert.ok(fnmatch("j?b", "jab"));
-  assert.ok(fnmatch("[a-c]x", "bx") && !fnmatch("[!a-c]x", "bx"));
-  assert.ok(fnmatch("a\\*", "a*") && !fnmatch("a\\*", "ab"));
-  assert.ok(!fnmatch("job", "job-1") && fnmatch("a.b", "a.b") && !fnmatch("a.b", "axb"));
+Deno.test("parseQacctArgs() reads -j ID, -j NAME, -j alone, -o, -d and -E", () => {
+  const none = { help: false, listAll: false, byOwner: false, byEndTime: false };
+  assert.deepEqual(parseQacctArgs(["-j", "12abc"], "SGE 8.1.9"), { ...none, jobNumber: 12 });
+  assert.deepEqual(parseQacctArgs(["-j", "job*"], "SGE 8.1.9"), { ...none, jobName: "job*" });
+  assert.deepEqual(parseQacctArgs(["-j", "-o", "bob"], "SGE 8.1.9"), {
+    ...none,
+    listAll: true,
+    owner: "bob",
+  });
+  assert.deepEqual(parseQacctArgs(["-u", "-d", "3", "-E"], "SGE 8.1.9"), {
+    ...none,
+    byOwner: true,
+    days: 3,
+    byEndTime: true,
+  });
+  assert.deepEqual(parseQacctArgs(["-help", "-zz"], "SGE 8.1.9"), { ...none, help: true });
+});
+
+Deno.test("parseQacctArgs() refuses bad options with the usage (exit 1), unmodelled ones with exit 2", async () => {
+  const usage = (await capturedOutput("sge", "qacct-help")).stdout;
+  const refusal = (message: string, exitCode: number) => (error: unknown) =>
+    error instanceof SgeCommandError && `${error.message}\n` === message &&
+    error.exitCode === exitCode;
+  assert.throws(() => parseQacctArgs(["-zz"], "SGE 8.1.9"), refusal(usage, 1));
+  assert.throws(() => parseQacctArgs(["-d", "x"], "SGE 8.1.9"), refusal(usage, 1));
+  assert.throws(
+    () => parseQacctArgs(["-q", "all.q"], "SGE 8.1.9"),
+    refusal('qacct: option "-q" is not modelled by the simulator\n', 2),
+  );
 });

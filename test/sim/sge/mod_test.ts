@@ -1,9 +1,10 @@
 /**
- * SGE emulator: fidelity against the recorded Son of Grid Engine 8.1.9 transcripts (replayed in
- * order on a simulated copy of the recorded cluster), plus shell-mode behaviour.
+ * The SGE emulator as a whole (sim/sge/mod.ts): fidelity against the recorded Son of Grid Engine
+ * 8.1.9 transcripts, replayed in order on a simulated copy of the recorded cluster. Shell-mode
+ * behaviour is tested beside the files it belongs to (_environment_test.ts,
+ * _output_paths_test.ts, _qacct_record_test.ts).
  */
 
-import assert from "node:assert/strict";
 import type { SimCluster, SimJob } from "../../../sim/mod.ts";
 import { sgeJobData } from "../../../sim/sge/_job_data.ts";
 import type { CommandOutput } from "../../../src/core/transport.ts";
@@ -16,28 +17,11 @@ import {
 } from "../../_normalize.ts";
 import {
   advanceToRecordedTime,
-  ENV_I,
   recordingVm,
   stepMatchesRecording,
   withoutEnvPrefix,
 } from "../../_replay.ts";
-
-const DIR = "/srv/cj/jobs/sge";
-
-/** The job scripts of the recording (`jobs/sge/*` in the transcript). */
-const SCRIPTS: Record<string, string> = {
-  "array.sh":
-    '#!/bin/bash\n#$ -N arr\n#$ -cwd\necho "task $SGE_TASK_ID of array job $JOB_ID (first=$SGE_TASK_FIRST last=$SGE_TASK_LAST step=$SGE_TASK_STEPSIZE)"\nsleep 3\n',
-  "env.sh":
-    '#!/bin/bash\n#$ -N envdump\n#$ -cwd\n#$ -o env.$JOB_ID.$TASK_ID.out\n#$ -j y\necho "## interpreter: $(readlink /proc/$$/exe)  \\$0=$0"\nenv | sort\n',
-  "exit100.sh":
-    '#!/bin/bash\n#$ -N exit100\n#$ -cwd\necho "exit 100 puts the job into error state"\nexit 100\n',
-  "fail.sh":
-    '#!/bin/bash\n#$ -N fail\n#$ -cwd\necho "about to fail"\necho "error text" >&2\nexit 3\n',
-  "ok.sh":
-    '#!/bin/bash\n#$ -N ok\n#$ -cwd\necho "hello from job $JOB_ID on $(hostname)"\nsleep 2\n',
-  "sleep.sh": '#!/bin/bash\n#$ -N sleeper\n#$ -cwd\nsleep "${1:-600}"\n',
-};
+import { DIR, SCRIPTS } from "./_recording.ts";
 
 /** The capture script's PATH (what `sge_o_path` shows). */
 const CAPTURE_PATH =
@@ -223,118 +207,4 @@ Deno.test("sge emulator reproduces the recorded SGE 8.1.9 transcripts", async (t
     await stepMatchesRecording(t, recording, output, norm);
   }
   await cluster.close();
-});
-
-// ------------------------------------------------------------------------------------------------
-// Shell mode: the recorded job scripts run for real; their files match the recorded ones.
-
-function shellCluster(firstJobId: number): SimCluster {
-  return recordingVm({ scheduler: "sge", firstJobId, execution: "shell" }, DIR, SCRIPTS);
-}
-
-/**
- * Normalises a job's own output. Beyond paths, host and pids: the recording VM's root profile
- * (login shells) put `/root/.cargo/bin` and pyenv into PATH and the environment.
- */
-function normJobOutput(cluster: SimCluster, text: string): string {
-  return normalizeOutput(text, {
-    paths: { [cluster.fs.root]: "" },
-    hosts: ["vm", "localhost", Deno.hostname()],
-    replace: [
-      [/^PATH=.*$/m, "PATH=<EXECD PATH>"],
-      [/^PYENV_.*\n/gm, ""],
-    ],
-  });
-}
-
-async function shellCase(
-  firstJobId: number,
-  argv: string[],
-  env: Record<string, string>,
-  file: string,
-  recordingName: string,
-  filter: (text: string) => string = (text) => text,
-): Promise<void> {
-  await using cluster = shellCluster(firstJobId);
-  const out = await cluster.run(argv, { cwd: DIR, env });
-  assert.equal(out.code, 0, out.stderr);
-  await cluster.runUntilIdle();
-  const text = cluster.fs.readText(`${DIR}/${file}`);
-  assert.notEqual(text, undefined, `missing ${file}`);
-  const recording = readRecording("sge", recordingName);
-  assert.equal(normJobOutput(cluster, filter(text!)), normJobOutput(cluster, recording.stdout));
-}
-
-Deno.test("sge shell mode: the environment of a plain job, run by /bin/sh (083)", () =>
-  shellCase(
-    23,
-    ["qsub", "-terse", "env.sh"],
-    ENV_I,
-    "env.23.0.out",
-    "083-env-sort-inside-a-plain-job",
-  ));
-
-Deno.test("sge shell mode: the environment of array task 2 (085)", () =>
-  shellCase(
-    24,
-    shellWords("qsub -terse -t 1-2 env.sh"),
-    ENV_I,
-    "env.24.2.out",
-    "085-env-sort-inside-array-task-2",
-  ));
-
-Deno.test("sge shell mode: the environment with -S /bin/bash -pe smp 2 -l h_rt=600 (087)", () =>
-  shellCase(
-    25,
-    shellWords("qsub -terse -S /bin/bash -pe smp 2 -l h_rt=600 -N envopts env.sh"),
-    ENV_I,
-    "env.25.0.out",
-    "087-env-sort-inside-the-S-bin-bash-pe-smp-2-l-h-rt-600",
-  ));
-
-Deno.test("sge shell mode: -V exports the submitter's environment (089)", () =>
-  shellCase(
-    26,
-    shellWords("qsub -terse -V env.sh"),
-    { ...ENV_I, FOO_FROM_SUBMITTER: "bar" },
-    "env.26.0.out",
-    "089-grep-the-exported-variable-in-the-V-job",
-    (text) =>
-      text.split("\n").filter((l) => /^(FOO_FROM_SUBMITTER|JOB_ID|SGE_O_HOST)=/.test(l)).join(
-        "\n",
-      ) + "\n",
-  ));
-
-Deno.test("sge shell mode: output files <name>.o<id>/.e<id> in -cwd, or in $HOME without it (022, 023)", async () => {
-  await using cluster = shellCluster(2);
-  await cluster.run(["qsub", "ok.sh"], { cwd: DIR });
-  await cluster.run(["qsub", "-terse", "fail.sh"], { cwd: DIR });
-  await cluster.run(["qsub", "-N", "nocwd"], { cwd: DIR, stdin: "pwd\n" });
-  await cluster.runUntilIdle();
-  const read = (path: string) => normJobOutput(cluster, cluster.fs.readText(path) ?? "<missing>");
-  const recorded = readRecording("sge", "022-job-output-files-cwd").stdout.split("\n");
-  assert.equal(read(`${DIR}/ok.o2`), normJobOutput(cluster, recorded[4]! + "\n"));
-  assert.equal(read(`${DIR}/ok.e2`), "");
-  assert.equal(read(`${DIR}/fail.o3`), recorded[5] + "\n");
-  assert.equal(read(`${DIR}/fail.e3`), recorded[6] + "\n");
-  // Without -cwd the job runs in, and writes to, the home directory (023: `pwd` printed /root).
-  assert.equal(read("/root/nocwd.o4"), "/root\n");
-  assert.equal(read("/root/nocwd.e4"), "");
-  const acct = await cluster.run(["qacct", "-j", "fail"], { cwd: DIR });
-  assert.match(acct.stdout, /^exit_status {2}3 {19}$/m);
-});
-
-Deno.test("sge shell mode: h_rt kills the job's process group; qacct says so", async () => {
-  await using cluster = shellCluster(18);
-  const began = Date.now();
-  const out = await cluster.run(shellWords("qsub -terse -N tmo -l h_rt=0:0:1 sleep.sh 300"), {
-    cwd: DIR,
-  });
-  assert.equal(out.stdout, "18\n");
-  await cluster.runUntilIdle();
-  assert.ok(Date.now() - began < 10_000);
-  const acct = await cluster.run(["qacct", "-j", "18"], { cwd: DIR });
-  assert.match(acct.stdout, /^failed {7}37 {2}: qmaster enforced h_rt, h_cpu, or h_vmem limit$/m);
-  assert.match(acct.stdout, /^exit_status {2}137 {18}\(Killed\)$/m);
-  assert.match(acct.stdout, /^ru_wallclock 1s$/m);
 });
