@@ -1,6 +1,7 @@
 /**
  * Facts of the Son of Grid Engine 8.1.9 cell the emulator copies: the Debian 12 gridengine
- * packages on the recording VM of test/fixtures/real-outputs/sge (see its TRANSCRIPTS.md).
+ * packages on the recording VM of test/fixtures/real-outputs/sge (described in
+ * test/fixtures/real-outputs/TRANSCRIPTS.md).
  *
  * @module
  */
@@ -11,7 +12,10 @@ export const VERSION = "SGE 8.1.9";
 /** `$SGE_ROOT` (083-env-sort-inside-a-plain-job). */
 export const SGE_ROOT = "/var/lib/gridengine";
 
-/** PATH of sge_execd, which jobs inherit rather than the submitter's (083: `PATH`). */
+/**
+ * PATH of sge_execd, which jobs inherit rather than the submitter's (083: `PATH`, which the
+ * fidelity test compares normalised).
+ */
 export const EXECD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /**

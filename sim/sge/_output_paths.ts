@@ -26,7 +26,10 @@ export interface OutputOptions {
   merge: boolean;
 }
 
-/** Expands the pseudo variables SGE allows in `-o`/`-e` paths. */
+/**
+ * Expands the pseudo variables of qsub(1)'s `-o`/`-e` paths; `$TASK_ID` is 0 outside an array
+ * (083-env-sort-inside-a-plain-job writes `env.$JOB_ID.$TASK_ID.out` as `env.23.0.out`).
+ */
 function expand(pattern: string, job: SimJob, home: string): string {
   return pattern
     .replace(/\$HOME/g, home)

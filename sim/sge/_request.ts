@@ -142,6 +142,8 @@ export function buildRequest(
   const data = jobData(ctx, options, script, home);
   if (options.workdir !== undefined || options.cwd) data.cwd = workdir;
   if (script.args.length > 0) request.scriptArgs = script.args;
+  // all.q's shell_start_mode is posix_compliant with /bin/sh: a script's #! line counts only
+  // through -S (TRANSCRIPTS.md, before 082-qsub-env-sh-minimal-submit-environment).
   request.interpreter = script.binary ? "/bin/sh" : options.shell ?? "/bin/sh";
   if (options.queue !== undefined) request.queue = options.queue;
   applyResources(request, data, requestedResources(options.resources, options.pe));

@@ -1,7 +1,7 @@
 /**
  * `qsub`: reads the command line and the script's `#$` lines into {@linkcode QsubOptions} (pure
  * functions: {@linkcode parseQsubArgs}, {@linkcode directiveWords}, {@linkcode parseQsubOptions}),
- * hands them to `_request.ts` and prints what SGE 8.1.9 prints (`Your job 5 ("ok") has been
+ * hands them to `_request.ts` and prints what SGE 8.1.9 prints (`Your job 2 ("ok") has been
  * submitted`, 008-qsub-plain; with `-terse` the id alone, 009).
  *
  * @module

@@ -11,7 +11,7 @@ import { capturedOutput } from "../../_backend_fixtures.ts";
 
 const SEPARATOR = "=".repeat(62);
 
-/** A stand-in for sge.ts's showjob record: the separator and the fields the tests look at. */
+/** A stand-in for _qacct_record.ts (showjob): the separator and the fields the tests look at. */
 function record(job: SimJob): string {
   return `${SEPARATOR}\njobname      ${job.request.name}\njobnumber    ${
     job.arrayJobId ?? job.id
