@@ -14,9 +14,16 @@ import type { SimTimeline } from "./virtual_clock.ts";
  *
  * @example Usage
  * ```ts
- * import type { SimJobModel } from "@clusterjob/clusterjob/sim";
+ * import { SimEngine, type SimJobModel, VirtualClock } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  * const model: SimJobModel = (job) => ({ runtimeSeconds: 60, exitCode: job.request.name === "bad" ? 1 : 0 });
- * console.assert(typeof model === "function");
+ * const clock = new VirtualClock();
+ * const engine = new SimEngine({ kind: "slurm", clock, model });
+ * const request = { name: "good", script: "#!/bin/bash\n", workdir: "/home/u", user: "u" };
+ * const [good, bad] = [engine.submit(request).jobs[0]!, engine.submit({ ...request, name: "bad" }).jobs[0]!];
+ * await clock.runUntilIdle();
+ * assert.deepEqual([good.state, bad.state, bad.exitCode], ["COMPLETED", "FAILED", 1]);
+ * assert.equal(good.endTime! - good.startTime!, 60_000);
  * ```
  */
 export type SimJobModel = (job: SimJob) => { runtimeSeconds: number; exitCode: number };
@@ -26,9 +33,13 @@ export type SimJobModel = (job: SimJob) => { runtimeSeconds: number; exitCode: n
  *
  * @example Usage
  * ```ts
- * import type { SimEngineOptions } from "@clusterjob/clusterjob/sim";
- * const options: SimEngineOptions = { kind: "slurm", nodes: [{ name: "vm", cpus: 2, memoryMB: 24105 }] };
- * console.assert(options.kind === "slurm");
+ * import { SimEngine, type SimEngineOptions } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const options: SimEngineOptions = { kind: "slurm", nodes: [{ name: "vm", cpus: 2, memoryMB: 24105 }], firstJobId: 100 };
+ * const engine = new SimEngine(options);
+ * assert.deepEqual(engine.nodes.map((node) => node.name), ["vm"]);
+ * assert.equal(engine.defaultQueue, "batch");
+ * assert.equal(engine.submit({ name: "j", script: "", workdir: "/home/u", user: "u" }).jobId, 100);
  * ```
  */
 export interface SimEngineOptions {
