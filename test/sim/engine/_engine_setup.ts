@@ -35,6 +35,12 @@ export function request(name: string, extra: Partial<SimSubmitRequest> = {}): Si
   return { name, script: "#!/bin/bash\n", workdir: "/home/u", user: "u", ...extra };
 }
 
+/** A request with every size set, as the engine fills it in: one core, 100 MB (or `extra`). */
+export function sized(extra: Partial<SimSubmitRequest> = {}): SimSubmitRequest {
+  const sizes = { nodes: 1, tasksPerNode: 1, cpusPerTask: 1, memoryMB: 100, gpus: 0 };
+  return request("x", { ...sizes, ...extra });
+}
+
 /** The virtual clock's default start. */
 export const t0: number = Date.UTC(2026, 0, 1);
 

@@ -1,7 +1,11 @@
 /** Scheduling passes: FIFO and priority order, resource fit, backfill, the `%` limit of arrays. */
 
 import assert from "node:assert/strict";
-import { at, request, setup, t0 } from "./_engine_setup.ts";
+import { type SimSubmitRequest, VirtualClock } from "../../../sim/mod.ts";
+import { type Allocation, type ArrayGroup, JobRecord } from "../../../sim/engine/_job_record.ts";
+import { NodePool } from "../../../sim/engine/_nodes.ts";
+import { Scheduler, type SchedulerOptions } from "../../../sim/engine/_scheduling.ts";
+import { at, request, setup, sized, t0 } from "./_engine_setup.ts";
 
 Deno.test("jobs start in FIFO order as cores free up, with defaults filled in", async () => {
   const { engine, clock } = setup();
@@ -91,4 +95,123 @@ Deno.test("ten thousand queued jobs drain without quadratic scans", async () => 
   await clock.runUntilIdle();
   assert.ok(engine.jobs().every((j) => j.state === "COMPLETED"));
   assert.equal(clock.now() - t0, 2500 * 1000);
+});
+
+/** A scheduler over one 2-core node whose `start` claims the allocation and records the job. */
+function scheduler(options: Partial<SchedulerOptions> = {}) {
+  const clock = new VirtualClock();
+  const nodes = new NodePool([{ name: "n1", cpus: 2, memoryMB: 4000 }], [{ name: "q" }]);
+  const started: JobRecord[] = [];
+  const start = (job: JobRecord, allocation: Allocation[]) => {
+    nodes.claim(job, allocation);
+    job.state = "RUNNING";
+    started.push(job);
+  };
+  const s = new Scheduler({
+    clock,
+    nodes,
+    queueCount: 1,
+    backfillDepth: 100,
+    backfillIntervalMs: 30_000,
+    delayMs: 0,
+    start,
+    ...options,
+  });
+  let seq = 0;
+  const job = (name: string, extra: Partial<SimSubmitRequest> = {}) => {
+    return new JobRecord(s, ++seq, seq, sized({ name, ...extra }), "q", clock.now());
+  };
+  return { scheduler: s, clock, nodes, started, job };
+}
+
+Deno.test("Scheduler: a pass starts eligible jobs by priority, then submission order, while they fit", async () => {
+  const { scheduler: s, clock, started, job } = scheduler();
+  const jobs = [job("a"), job("b"), job("c", { priority: 5 }), job("d")];
+  for (const j of jobs) s.push(j);
+  s.push(jobs[0]!); // queued once only
+  s.requestPass();
+  await clock.runUntilIdle();
+  assert.deepEqual(started.map((j) => j.request.name), ["c", "a"]);
+  assert.deepEqual([jobs[1]!.reason, jobs[3]!.reason], ["resources", "priority"]);
+  assert.equal(s.passes, 1);
+});
+
+Deno.test("Scheduler.requestPass() runs one pass after the delay, however often it is asked", async () => {
+  const { scheduler: s, clock } = scheduler({ delayMs: 500 });
+  s.requestPass();
+  s.requestPass();
+  assert.equal(clock.pendingEvents, 1);
+  await clock.sleep(499);
+  assert.equal(s.passes, 0);
+  await clock.sleep(1);
+  assert.equal(s.passes, 1);
+  s.requestPass();
+  await clock.runUntilIdle();
+  assert.equal(s.passes, 2);
+});
+
+Deno.test("Scheduler: backfill passes run at most once per interval", async () => {
+  const { scheduler: s, clock, job } = scheduler({ backfillIntervalMs: 10_000 });
+  s.push(job("one core", { timeLimitSeconds: 3600 }));
+  s.requestPass();
+  await clock.sleep(0);
+  s.push(job("two cores", { cpusPerTask: 2 })); // blocked: a backfill pass is wanted
+  s.requestPass();
+  await clock.sleep(1);
+  assert.equal(s.passes, 3, "two main passes and the first backfill pass");
+  for (let i = 0; i < 5; i++) {
+    s.requestPass();
+    await clock.sleep(1000);
+  }
+  assert.equal(s.passes, 3 + 5, "five main passes, no backfill within the interval");
+  await clock.sleep(5000);
+  assert.equal(s.passes, 3 + 5 + 1, "the next backfill pass, once the interval is over");
+});
+
+Deno.test("Scheduler.becameEligible() and unpark() queue a job afresh with reason none", async () => {
+  const { scheduler: s, clock, started, job } = scheduler();
+  const held = job("held");
+  held.held = "user";
+  s.becameEligible(held);
+  assert.equal(clock.pendingEvents, 0, "still held: nothing to do");
+  delete held.held;
+  held.storedReason = "resources";
+  s.becameEligible(held);
+  assert.equal(held.reason, "none");
+  await clock.runUntilIdle();
+  assert.deepEqual(started, [held]);
+
+  const [gone, next, last] = [job("gone"), job("next"), job("last")];
+  gone.state = "CANCELLED";
+  const group: ArrayGroup = {
+    id: 9,
+    maxConcurrent: 1,
+    running: 0,
+    tasks: [gone, next, last],
+    parked: [gone, next, last],
+    pending: 2,
+  };
+  for (const task of group.parked) task.parked = true;
+  s.unpark(group);
+  assert.deepEqual(group.parked, [last], "the finished task is dropped, the next one released");
+  assert.deepEqual([gone.parked, next.parked, next.inQueue, last.inQueue], [
+    false,
+    false,
+    true,
+    false,
+  ]);
+});
+
+Deno.test("backfill looks at most backfillDepth jobs behind a blocked one", async () => {
+  const run = async (backfillDepth: number) => {
+    const { engine, clock } = setup({ backfillDepth });
+    engine.submit(request("100s", { timeLimitSeconds: 100 })); // 1 of 2 cores
+    engine.submit(request("10s", { cpusPerTask: 2 })); // blocked until t=100
+    engine.submit(request("10s", { cpusPerTask: 2 })); // behind it
+    const short = engine.submit(request("10s", { timeLimitSeconds: 10 })).jobs[0]!;
+    await clock.sleep(1);
+    return short.state;
+  };
+  assert.equal(await run(100), "RUNNING");
+  assert.equal(await run(1), "PENDING");
 });
