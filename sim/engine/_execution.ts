@@ -15,6 +15,7 @@ import type { NodePool } from "./_nodes.ts";
 import type { Scheduler } from "./_scheduling.ts";
 import { startJobProcess } from "./_shell_run.ts";
 import type { SimFileSystem } from "./filesystem.ts";
+import type { SimJobModel } from "./options.ts";
 import type { SimJob, SimJobState, SimReason } from "../types.ts";
 import type { SimTimeline } from "./virtual_clock.ts";
 
@@ -32,7 +33,7 @@ export interface JobRunnerOptions {
   readonly fs: SimFileSystem | undefined;
   readonly execution: "shell" | "model";
   /** Runtime and exit code of a job in `model` mode. */
-  readonly model: (job: SimJob) => { runtimeSeconds: number; exitCode: number };
+  readonly model: SimJobModel;
   /** Signal recorded for jobs killed at their walltime, cancelled or preempted while running. */
   readonly killSignal: number;
   /** `split`: a starting array task gets its own id (the last keeps the array's). */
