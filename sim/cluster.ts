@@ -15,11 +15,13 @@ import { lsfEmulator } from "./lsf/mod.ts";
 import { pbsEmulator, pbsproEmulator } from "./pbs/mod.ts";
 import { sgeEmulator } from "./sge/mod.ts";
 import { slurmEmulator } from "./slurm/mod.ts";
+import { loginCommands } from "./_login_commands.ts";
 import { type SimCommandRecord, SimTransport, type SimTransportContext } from "./transport.ts";
 import type {
   SchedulerKind,
   SimCommand,
   SimEmulator,
+  SimEmulatorDefaults,
   SimJob,
   SimNodeSpec,
   SimQueueSpec,
@@ -31,7 +33,8 @@ import { realTimeline, type SimTimeline, VirtualClock } from "./engine/virtual_c
  *
  * @example Usage
  * ```ts
- * import type { SimClusterOptions } from "@clusterjob/clusterjob/sim";
+ * import { SimCluster, type SimClusterOptions } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  * const options: SimClusterOptions = {
  *   scheduler: "slurm",
  *   nodes: [{ name: "vm", cpus: 2, memoryMB: 24105 }],
@@ -39,7 +42,11 @@ import { realTimeline, type SimTimeline, VirtualClock } from "./engine/virtual_c
  *   execution: "model",
  *   model: () => ({ runtimeSeconds: 30, exitCode: 0 }),
  * };
- * console.assert(options.scheduler === "slurm");
+ * await using cluster = new SimCluster(options);
+ * const id = Number((await cluster.run(["sbatch", "--parsable", "--wrap", "true"])).stdout);
+ * await cluster.runUntilIdle();
+ * const job = cluster.job(id)!;
+ * assert.deepEqual([job.state, job.nodeList, job.endTime! - job.startTime!], ["COMPLETED", ["vm"], 30_000]);
  * ```
  */
 export interface SimClusterOptions {
@@ -91,28 +98,6 @@ const EMULATORS: Readonly<Record<SchedulerKind, SimEmulator>> = {
   lsf: lsfEmulator,
 };
 
-/** Commands every simulated login node has besides the scheduler's. */
-function baseCommands(loginHost: string): Record<string, SimCommand> {
-  const ok = (stdout: string): CommandOutput => ({ code: 0, stdout, stderr: "" });
-  return {
-    hostname: () => ok(`${loginHost}\n`),
-    whoami: (ctx) => ok(`${ctx.user}\n`),
-    true: () => ok(""),
-    false: () => ({ code: 1, stdout: "", stderr: "" }),
-    echo: (ctx) => ok(`${ctx.args.join(" ")}\n`),
-    cat: (ctx) => {
-      let stdout = "";
-      let stderr = "";
-      for (const path of ctx.args) {
-        const text = ctx.readFile(path);
-        if (text === undefined) stderr += `cat: ${path}: No such file or directory\n`;
-        else stdout += text;
-      }
-      return { code: stderr === "" ? 0 : 1, stdout, stderr };
-    },
-  };
-}
-
 /**
  * A simulated cluster: the scheduler's command-line tools over one job-queue engine, a private
  * file system, a clock (virtual by default) and fault controls. Close it (or use `await using`)
@@ -121,14 +106,15 @@ function baseCommands(loginHost: string): Record<string, SimCommand> {
  * @example Test your pipeline against a simulated SLURM
  * ```ts
  * import { SimCluster } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  * await using cluster = new SimCluster({ scheduler: "slurm" });
  * const transport = cluster.transport();
  * await transport.writeFile("~/hello.sh", "#!/bin/bash\necho hello from $SLURM_JOB_ID\n");
  * const submitted = await transport.run(["sbatch", "--parsable", "hello.sh"]);
  * const id = submitted.stdout.trim();
  * await cluster.runUntilIdle();
- * console.assert(cluster.job(Number(id))?.state === "COMPLETED");
- * console.assert((await transport.readFile(`~/slurm-${id}.out`)) === `hello from ${id}\n`);
+ * assert.equal(cluster.job(Number(id))?.state, "COMPLETED");
+ * assert.equal(await transport.readFile(`~/slurm-${id}.out`), `hello from ${id}\n`);
  * ```
  */
 export class SimCluster implements AsyncDisposable {
@@ -161,38 +147,22 @@ export class SimCluster implements AsyncDisposable {
   constructor(options: SimClusterOptions) {
     this.kind = options.scheduler;
     this.emulator = EMULATORS[this.kind];
-    const defaults = this.emulator.defaults;
     this.user = options.user ?? "user";
-    this.home = this.user === "root" ? "/root" : `/home/${this.user}`;
+    this.home = homeOf(this.user);
     this.clock = options.clock === "real"
       ? realTimeline()
       : new VirtualClock(options.startTime === undefined ? {} : { start: options.startTime });
     this.fs = new SimFileSystem();
     this.fs.mkdir(this.home, 0o755);
-    const execution = options.execution ?? (options.model === undefined ? "shell" : "model");
-    const tuning = options.engine ?? {};
-    this.engine = new SimEngine({
-      kind: this.kind,
-      clock: this.clock,
-      loginHost: options.loginHost ?? "login1",
-      ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
-      queues: options.queues ?? [{ name: defaults?.queue ?? "batch", default: true }],
-      execution,
-      ...(options.model === undefined ? {} : { model: options.model }),
-      fs: this.fs,
-      ...(options.firstJobId === undefined ? {} : { firstJobId: options.firstJobId }),
-      ...(defaults === undefined
-        ? {}
-        : { arrayTaskIds: defaults.arrayTaskIds, killSignal: defaults.killSignal }),
-      ...tuning,
-      limits: { ...defaults?.limits, ...tuning.limits },
-    });
+    this.engine = new SimEngine(
+      engineOptions(options, this.emulator.defaults, this.clock, this.fs),
+    );
     const faultOptions = { ...options.faults };
     if (options.seed !== undefined && faultOptions.seed === undefined) {
       faultOptions.seed = options.seed;
     }
     this.faults = new SimFaults(this.engine, faultOptions);
-    this.#commands = { ...baseCommands(this.engine.loginHost), ...options.commands };
+    this.#commands = { ...loginCommands(this.engine.loginHost), ...options.commands };
   }
 
   /** Every command served so far (argv, time, exit code, output), in order. */
@@ -207,7 +177,7 @@ export class SimCluster implements AsyncDisposable {
    * @returns The transport context of this cluster.
    */
   transportContext(user: string = this.user): SimTransportContext {
-    const home = user === "root" ? "/root" : `/home/${user}`;
+    const home = homeOf(user);
     this.fs.mkdir(home);
     return {
       engine: this.engine,
@@ -289,4 +259,38 @@ export class SimCluster implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** The home directory of a simulated user. */
+function homeOf(user: string): string {
+  return user === "root" ? "/root" : `/home/${user}`;
+}
+
+/**
+ * The engine a cluster's options ask for: its nodes, queues (default the scheduler's stock
+ * queue), execution mode (`shell` unless a model is given) and tuning over the emulator's defaults.
+ */
+function engineOptions(
+  options: SimClusterOptions,
+  defaults: SimEmulatorDefaults | undefined,
+  clock: SimTimeline,
+  fs: SimFileSystem,
+): SimEngineOptions {
+  const tuning = options.engine ?? {};
+  return {
+    kind: options.scheduler,
+    clock,
+    loginHost: options.loginHost ?? "login1",
+    ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
+    queues: options.queues ?? [{ name: defaults?.queue ?? "batch", default: true }],
+    execution: options.execution ?? (options.model === undefined ? "shell" : "model"),
+    ...(options.model === undefined ? {} : { model: options.model }),
+    fs,
+    ...(options.firstJobId === undefined ? {} : { firstJobId: options.firstJobId }),
+    ...(defaults === undefined
+      ? {}
+      : { arrayTaskIds: defaults.arrayTaskIds, killSignal: defaults.killSignal }),
+    ...tuning,
+    limits: { ...defaults?.limits, ...tuning.limits },
+  };
 }

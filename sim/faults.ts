@@ -15,9 +15,13 @@ import type { SimJob } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import type { SimFaultOptions } from "@clusterjob/clusterjob/sim";
- * const faults: SimFaultOptions = { seed: 42, submitFailureProbability: 0.1, accountingLagMs: 5000 };
- * console.assert(faults.seed === 42);
+ * import { SimCluster, type SimFaultOptions } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const faults: SimFaultOptions = { seed: 42, submitFailureProbability: 1, accountingLagMs: 5000 };
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model", faults });
+ * assert.notEqual((await cluster.run(["sbatch", "--wrap", "true"])).code, 0);
+ * assert.equal(cluster.jobs().length, 0);
+ * assert.equal(cluster.engine.accountingLagMs, 5000);
  * ```
  */
 export interface SimFaultOptions {
@@ -42,9 +46,15 @@ export interface SimFaultOptions {
  *
  * @example Usage
  * ```ts
- * import type { SimCommandFault } from "@clusterjob/clusterjob/sim";
- * const fault: SimCommandFault = { commands: ["squeue"], times: 2, mode: "hang" };
- * console.assert(fault.times === 2);
+ * import { SimCluster, type SimCommandFault } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
+ * const fault: SimCommandFault = { commands: ["squeue"], times: 2 };
+ * cluster.faults.failCommands(fault);
+ * const answered: boolean[] = [];
+ * for (let i = 0; i < 3; i++) answered.push((await cluster.run(["squeue", "-h"])).code === 0);
+ * assert.deepEqual(answered, [false, false, true]);
+ * assert.equal((await cluster.run(["sinfo", "-h"])).code, 0);
  * ```
  */
 export interface SimCommandFault {
@@ -65,9 +75,13 @@ export interface SimCommandFault {
  *
  * @example Usage
  * ```ts
- * import type { SimSubmitFault } from "@clusterjob/clusterjob/sim";
+ * import { SimCluster, type SimSubmitFault } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
  * const fault: SimSubmitFault = { created: true };
- * console.assert(fault.created);
+ * cluster.faults.failSubmit(fault);
+ * assert.notEqual((await cluster.run(["sbatch", "--wrap", "true"])).code, 0);
+ * assert.equal(cluster.jobs().length, 1, "the job exists although sbatch reported an error");
  * ```
  */
 export interface SimSubmitFault {
@@ -84,9 +98,13 @@ export interface SimSubmitFault {
  *
  * @example Usage
  * ```ts
- * import type { SimFaultDecision } from "@clusterjob/clusterjob/sim";
- * const decision: SimFaultDecision = { kind: "unreachable" };
- * console.assert(decision.kind === "unreachable");
+ * import { SimCluster, type SimFaultDecision } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
+ * cluster.faults.controllerDown();
+ * const decision: SimFaultDecision | undefined = cluster.faults.decide("squeue", "status");
+ * assert.deepEqual(decision, { kind: "unreachable" });
+ * assert.equal(cluster.faults.decide("sacct", "accounting"), undefined);
  * ```
  */
 export type SimFaultDecision =
@@ -102,9 +120,13 @@ export type SimFaultDecision =
  *
  * @example Usage
  * ```ts
- * import type { SimCommandRole } from "@clusterjob/clusterjob/sim";
+ * import { SimCluster, type SimCommandRole } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
+ * cluster.faults.setAccounting("down");
  * const role: SimCommandRole = "accounting";
- * console.assert(role === "accounting");
+ * assert.deepEqual(cluster.faults.decide("sacct", role), { kind: "accounting", state: "down" });
+ * assert.equal(cluster.faults.decide("squeue", "status"), undefined);
  * ```
  */
 export type SimCommandRole = "submit" | "status" | "accounting";
@@ -122,6 +144,7 @@ interface ActiveRule<T> {
  * ```ts
  * import { SimCluster } from "@clusterjob/clusterjob/sim";
  * import { CommandTimeoutError } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
  * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
  * cluster.faults.failCommands({ commands: ["squeue"], mode: "hang" });
  * const transport = cluster.transport();
@@ -131,8 +154,8 @@ interface ActiveRule<T> {
  * } catch (error) {
  *   timedOut = error instanceof CommandTimeoutError;
  * }
- * console.assert(timedOut);
- * console.assert((await transport.run(["squeue", "-h"])).code === 0);
+ * assert.ok(timedOut);
+ * assert.equal((await transport.run(["squeue", "-h"])).code, 0);
  * ```
  */
 export class SimFaults {
@@ -228,7 +251,7 @@ export class SimFaults {
     this.#controllerDownUntil = undefined;
   }
 
-  /** Whether the controller is unreachable now. */
+  /** Whether the controller answers now: false inside a {@linkcode SimFaults.controllerDown} window. */
   get controllerReachable(): boolean {
     const now = this.#engine.now();
     return this.#controllerDownFrom === undefined || now < this.#controllerDownFrom ||

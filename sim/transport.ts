@@ -15,7 +15,7 @@ import {
   type Transport,
   TransportError,
 } from "../src/core/transport.ts";
-import type { SimFaultDecision, SimFaults } from "./faults.ts";
+import type { SimCommandRole, SimFaultDecision, SimFaults } from "./faults.ts";
 import type { SimFileSystem } from "./engine/filesystem.ts";
 import type { SimCommand, SimEmulator, SimEngineApi } from "./types.ts";
 
@@ -24,9 +24,20 @@ import type { SimCommand, SimEmulator, SimEngineApi } from "./types.ts";
  *
  * @example Usage
  * ```ts
- * import type { SimCommandRecord } from "@clusterjob/clusterjob/sim";
- * const count = (log: readonly SimCommandRecord[]) => log.filter((c) => c.argv[0] === "squeue").length;
- * console.assert(count([]) === 0);
+ * import { SimCluster, type SimCommandRecord } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
+ * await cluster.run(["squeue", "-h"], { cwd: "/tmp" });
+ * const [record]: readonly SimCommandRecord[] = cluster.commandLog;
+ * assert.deepEqual(record, {
+ *   argv: ["squeue", "-h"],
+ *   cwd: "/tmp",
+ *   user: "user",
+ *   time: cluster.clock.now(),
+ *   code: 0,
+ *   stdout: "",
+ *   stderr: "",
+ * });
  * ```
  */
 export interface SimCommandRecord {
@@ -54,9 +65,12 @@ export interface SimCommandRecord {
  * @example Usage
  * ```ts
  * import { SimCluster, SimTransport } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  * await using cluster = new SimCluster({ scheduler: "slurm" });
  * const transport = new SimTransport(cluster.transportContext("alice"));
- * console.assert(transport.name === "sim:slurm");
+ * assert.equal(transport.name, "sim:slurm");
+ * assert.equal((await transport.run(["whoami"])).stdout, "alice\n");
+ * assert.equal(transport.home, "/home/alice");
  * ```
  */
 export interface SimTransportContext {
@@ -88,10 +102,11 @@ export interface SimTransportContext {
  * @example Usage
  * ```ts
  * import { SimCluster } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
  * const transport = cluster.transport();
  * const out = await transport.run(["nosuchtool"]);
- * console.assert(out.code === 127 && out.stderr === "bash: nosuchtool: command not found\n");
+ * assert.deepEqual(out, { code: 127, stdout: "", stderr: "bash: nosuchtool: command not found\n" });
  * ```
  */
 export class SimTransport implements Transport {
@@ -165,14 +180,10 @@ export class SimTransport implements Transport {
       });
 
     const emulator = context.emulator;
-    const role = (emulator.submitCommands ?? [Object.keys(emulator.commands)[0]]).includes(name)
-      ? "submit"
-      : emulator.accountingCommands?.includes(name)
-      ? "accounting"
-      : "status";
-    const fault = context.emulator.commands[name] === undefined
+    // Faults hit the scheduler's tools only, never the login node's own commands.
+    const fault = emulator.commands[name] === undefined
       ? undefined
-      : context.faults.decide(name, role);
+      : context.faults.decide(name, commandRole(emulator, name));
     if (fault !== undefined) record.fault = fault.kind;
     switch (fault?.kind) {
       case undefined:
@@ -296,4 +307,12 @@ export class SimTransport implements Transport {
       );
     }
   }
+}
+
+/** What a scheduler command is to the fault rules. */
+function commandRole(emulator: SimEmulator, name: string): SimCommandRole {
+  if ((emulator.submitCommands ?? [Object.keys(emulator.commands)[0]]).includes(name)) {
+    return "submit";
+  }
+  return emulator.accountingCommands?.includes(name) ? "accounting" : "status";
 }

@@ -1,20 +1,23 @@
 /**
  * Shared types of the simulator: the scheduler-neutral job model that the engine runs and the
- * four command-line emulators (`slurm.ts`, `pbs.ts`, `lsf.ts`, `sge.ts`) translate to and from
- * each tool's own words. This file is the contract between the engine and the emulators:
- * fields may be added, none renamed or removed.
+ * command-line emulators (`slurm/`, `pbs/`, `lsf/`, `sge/`) translate to and from each tool's
+ * own words. This file is the contract between the engine and the emulators: fields may be added,
+ * none renamed or removed.
  *
  * @module
  */
+
+import type { CommandOutput } from "../src/core/transport.ts";
 
 /**
  * The scheduler kinds the simulator emulates. `pbs` is Torque, `pbspro` is PBS Professional.
  *
  * @example Usage
  * ```ts
- * import type { SchedulerKind } from "@clusterjob/clusterjob/sim";
- * const kind: SchedulerKind = "slurm";
- * console.assert(kind === "slurm");
+ * import { type SchedulerKind, SimEngine } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const kinds: SchedulerKind[] = ["slurm", "pbs", "pbspro", "lsf", "sge"];
+ * for (const kind of kinds) assert.equal(new SimEngine({ kind }).kind, kind);
  * ```
  */
 export type SchedulerKind = "slurm" | "pbs" | "pbspro" | "lsf" | "sge";
@@ -24,9 +27,18 @@ export type SchedulerKind = "slurm" | "pbs" | "pbspro" | "lsf" | "sge";
  *
  * @example Usage
  * ```ts
- * import type { SimNodeSpec } from "@clusterjob/clusterjob/sim";
- * const node: SimNodeSpec = { name: "node1", cpus: 4, memoryMB: 8192 };
- * console.assert(node.cpus === 4);
+ * import { SimEngine, type SimNodeSpec, VirtualClock } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const nodes: SimNodeSpec[] = [
+ *   { name: "cpu1", cpus: 4, memoryMB: 8192 },
+ *   { name: "gpu1", cpus: 4, memoryMB: 8192, gpus: 2 },
+ * ];
+ * const clock = new VirtualClock();
+ * const engine = new SimEngine({ kind: "slurm", clock, nodes });
+ * const request = { name: "train", script: "#!/bin/bash\n", workdir: "/home/u", user: "u", gpus: 2 };
+ * const [job] = engine.submit(request).jobs;
+ * await clock.sleep(0);
+ * assert.deepEqual(job!.nodeList, ["gpu1"]);
  * ```
  */
 export interface SimNodeSpec {
@@ -45,9 +57,14 @@ export interface SimNodeSpec {
  *
  * @example Usage
  * ```ts
- * import type { SimQueueSpec } from "@clusterjob/clusterjob/sim";
- * const queue: SimQueueSpec = { name: "debug", default: true, maxTimeSeconds: 3600 };
- * console.assert(queue.default);
+ * import { SimEngine, type SimQueueSpec, SimSubmitRejection } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const debug: SimQueueSpec = { name: "debug", default: true, maxTimeSeconds: 3600 };
+ * const engine = new SimEngine({ kind: "slurm", queues: [debug] });
+ * const request = { name: "j", script: "#!/bin/bash\n", workdir: "/home/u", user: "u" };
+ * const [job] = engine.submit(request).jobs;
+ * assert.deepEqual([job!.queue, job!.timeLimitSeconds], ["debug", 3600]);
+ * assert.throws(() => engine.submit({ ...request, timeLimitSeconds: 7200 }), SimSubmitRejection);
  * ```
  */
 export interface SimQueueSpec {
@@ -68,9 +85,16 @@ export interface SimQueueSpec {
  *
  * @example Usage
  * ```ts
- * import type { SimJobState } from "@clusterjob/clusterjob/sim";
- * const state: SimJobState = "TIMEOUT";
- * console.assert(state === "TIMEOUT");
+ * import { SimEngine, type SimJobState, VirtualClock } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const clock = new VirtualClock();
+ * const engine = new SimEngine({ kind: "slurm", clock, model: () => ({ runtimeSeconds: 120, exitCode: 0 }) });
+ * const request = { name: "j", script: "#!/bin/bash\n", workdir: "/home/u", user: "u" };
+ * const [job] = engine.submit({ ...request, timeLimitSeconds: 60 }).jobs;
+ * const seen: SimJobState[] = [job!.state];
+ * engine.onChange((changed) => seen.push(changed.state));
+ * await clock.runUntilIdle();
+ * assert.deepEqual(seen, ["PENDING", "RUNNING", "TIMEOUT"]);
  * ```
  */
 export type SimJobState =
@@ -102,9 +126,17 @@ export type SimJobState =
  *
  * @example Usage
  * ```ts
- * import type { SimReason } from "@clusterjob/clusterjob/sim";
- * const waitsForOthers = (reason: SimReason): boolean => reason.startsWith("dependency");
- * console.assert(waitsForOthers("dependency-never-satisfied"));
+ * import { SimEngine, type SimReason, VirtualClock } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const clock = new VirtualClock();
+ * const engine = new SimEngine({ kind: "slurm", clock });
+ * const request = { name: "j", script: "#!/bin/bash\n", workdir: "/home/u", user: "u" };
+ * const first = engine.submit({ ...request, hold: true }).jobs[0]!;
+ * const second = engine.submit({ ...request, dependencies: [{ type: "afterok", jobIds: [first.id] }] }).jobs[0]!;
+ * const reasons = (): SimReason[] => [first.reason, second.reason];
+ * assert.deepEqual(reasons(), ["held-user", "dependency"]);
+ * engine.cancel(first.id); // a cancelled job keeps the reason it had
+ * assert.deepEqual(reasons(), ["held-user", "dependency-never-satisfied"]);
  * ```
  */
 export type SimReason =
@@ -131,11 +163,12 @@ export type SimReason =
  * @example Usage
  * ```ts
  * import { SimEngine, type SimStateKey } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  * const COUNTER: SimStateKey<{ calls: number }> = { name: "counter", init: () => ({ calls: 0 }) };
  * const engine = new SimEngine({ kind: "slurm" });
  * engine.state(COUNTER).calls += 1;
- * console.assert(engine.state(COUNTER).calls === 1);
- * console.assert(new SimEngine({ kind: "slurm" }).state(COUNTER).calls === 0);
+ * assert.equal(engine.state(COUNTER).calls, 1);
+ * assert.equal(new SimEngine({ kind: "slurm" }).state(COUNTER).calls, 0);
  * ```
  */
 export interface SimStateKey<T> {
@@ -150,9 +183,17 @@ export interface SimStateKey<T> {
  *
  * @example Usage
  * ```ts
- * import type { SimDependency } from "@clusterjob/clusterjob/sim";
- * const dependency: SimDependency = { type: "afterok", jobIds: [12] };
- * console.assert(dependency.jobIds[0] === 12);
+ * import { type SimDependency, SimEngine, VirtualClock } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const clock = new VirtualClock();
+ * const engine = new SimEngine({ kind: "slurm", clock });
+ * const request = { name: "j", script: "#!/bin/bash\n", workdir: "/home/u", user: "u" };
+ * const first = engine.submit(request).jobs[0]!;
+ * const afterFirst: SimDependency = { type: "afterok", jobIds: [first.id] };
+ * const second = engine.submit({ ...request, dependencies: [afterFirst] }).jobs[0]!;
+ * await clock.runUntilIdle();
+ * assert.equal(second.state, "COMPLETED");
+ * assert.equal(second.startTime, first.endTime);
  * ```
  */
 export interface SimDependency {
@@ -169,9 +210,13 @@ export interface SimDependency {
  *
  * @example Usage
  * ```ts
- * import type { SimSubmitRequest } from "@clusterjob/clusterjob/sim";
+ * import { SimEngine, type SimSubmitRequest } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  * const request: SimSubmitRequest = { name: "hello", script: "#!/bin/bash\necho hi\n", workdir: "/home/user", user: "user" };
- * console.assert(request.name === "hello");
+ * const engine = new SimEngine({ kind: "slurm" });
+ * const [job] = engine.submit({ ...request, cpusPerTask: 2 }).jobs;
+ * const { queue, nodes, cpusPerTask, memoryMB } = job!.request;
+ * assert.deepEqual({ queue, nodes, cpusPerTask, memoryMB }, { queue: "batch", nodes: 1, cpusPerTask: 2, memoryMB: 512 });
  * ```
  */
 export interface SimSubmitRequest {
@@ -230,28 +275,28 @@ export interface SimSubmitRequest {
   /**
    * Program that runs the script in `shell` mode (SGE's `-S`, or `/bin/sh` for its
    * posix_compliant queues); `undefined` = execute the script itself (its `#!` line), as SLURM
-   * does, or `/bin/sh` when it has none. (Added by the engine work.)
+   * does, or `/bin/sh` when it has none.
    */
   interpreter?: string;
   /**
    * Text the scheduler writes into the job's stderr file (stdout when merged) when it kills a
    * running job, e.g. SLURM's `*** JOB 30 ON vm CANCELLED AT ... DUE TO TIME LIMIT ***`
-   * (`shell` mode). (Added by the engine work.)
+   * (`shell` mode).
    */
   killMessage?: (job: SimJob) => string | undefined;
   /**
    * Where the scheduler keeps its copy of the script, which the job sees as `$0` (SGE's
-   * `.../job_scripts/<id>`); default a spool path of the simulator. (Added by the engine work.)
+   * `.../job_scripts/<id>`); default a spool path of the simulator.
    */
   spoolPath?: (job: SimJob) => string;
-  /** Environment variables whose value is the job process's own pid (SLURM_TASK_PID). (Added by the engine work.) */
+  /** Environment variables whose value is the job process's own pid (SLURM_TASK_PID). */
   pidVariables?: string[];
-  /** Scheduling priority; higher starts first, equal priorities go in submission order (default 0). (Added by the engine work.) */
+  /** Scheduling priority; higher starts first, equal priorities go in submission order (default 0). */
   priority?: number;
   /**
    * Files the scheduler creates for the job when it starts, path → text (PBS's
    * `$PBS_NODEFILE`, LSF's `$LSB_DJOB_HOSTFILE`); the engine writes them into the simulator's
-   * file system before the script runs. (Added by the PBS/LSF emulator work.)
+   * file system before the script runs.
    */
   jobFiles?: (job: SimJob) => Record<string, string>;
 }
@@ -262,9 +307,15 @@ export interface SimSubmitRequest {
  *
  * @example Usage
  * ```ts
- * import type { SimJob } from "@clusterjob/clusterjob/sim";
- * const isDone = (job: SimJob): boolean => job.endTime !== undefined;
- * console.assert(typeof isDone === "function");
+ * import { SimEngine, type SimJob, VirtualClock } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const clock = new VirtualClock();
+ * const engine = new SimEngine({ kind: "slurm", clock, model: () => ({ runtimeSeconds: 30, exitCode: 2 }) });
+ * const request = { name: "j", script: "#!/bin/bash\n", workdir: "/home/u", user: "u" };
+ * const job: SimJob = engine.submit(request).jobs[0]!;
+ * await clock.runUntilIdle();
+ * assert.deepEqual([job.state, job.exitCode, job.reason, job.nodeList], ["FAILED", 2, "nonzero-exit", ["node1"]]);
+ * assert.equal(job.endTime! - job.startTime!, 30_000);
  * ```
  */
 export interface SimJob {
@@ -298,9 +349,9 @@ export interface SimJob {
   signal?: number;
   /** Nodes the job runs or ran on. */
   nodeList: string[];
-  /** Ordinal (1-based) of the submission that created the job; array tasks share it. SLURM's default priority derives from it. (Added by the engine work.) */
+  /** Ordinal (1-based) of the submission that created the job; array tasks share it. SLURM's default priority derives from it. */
   submitSeq?: number;
-  /** A cancel is in progress: the job still runs until its kill completes (SGE's `dr`). (Added by the engine work.) */
+  /** A cancel is in progress: the job still runs until its kill completes (SGE's `dr`). */
   terminating?: boolean;
   /** Who cancelled it (uid), for `CANCELLED by 0`. */
   cancelledBy?: number;
@@ -317,9 +368,14 @@ export interface SimJob {
  *
  * @example Usage
  * ```ts
- * import type { SimEngineApi } from "@clusterjob/clusterjob/sim";
- * const running = (engine: SimEngineApi): number => engine.jobs().filter((j) => j.state === "RUNNING").length;
- * console.assert(typeof running === "function");
+ * import { SimEngine, type SimEngineApi } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const engine: SimEngineApi = new SimEngine({ kind: "slurm" });
+ * const request = { name: "hello", script: "#!/bin/bash\n", workdir: "/home/u", user: "u" };
+ * const { jobId } = engine.submit(request);
+ * assert.deepEqual(engine.jobs().map((job) => [job.id, job.state]), [[jobId, "PENDING"]]);
+ * assert.equal(engine.cancel(jobId).length, 1);
+ * assert.equal(engine.find(jobId)[0]?.state, "CANCELLED");
  * ```
  */
 export interface SimEngineApi {
@@ -341,8 +397,8 @@ export interface SimEngineApi {
   submit(request: SimSubmitRequest): { jobId: number; jobs: SimJob[] };
   /**
    * Cancels a job, all tasks of an array (by array id), or one task; returns the jobs it changed.
-   * `graceMs` (added by the engine work): running jobs keep running, marked `terminating`, for
-   * that long before they end (the time a real execd takes to kill them).
+   * With `graceMs`, running jobs keep running, marked `terminating`, for that long before they
+   * end (the time a real execd takes to kill them).
    */
   cancel(jobId: number, options?: { taskId?: number; uid?: number; graceMs?: number }): SimJob[];
   /** Holds pending jobs; returns the jobs it changed. */
@@ -359,7 +415,7 @@ export interface SimEngineApi {
   readFile(path: string): string | undefined;
   /**
    * Uses up the next job id without creating a job, for submissions a controller refuses after
-   * numbering them (SLURM's "Job dependency problem"). (Added by the engine work; optional.)
+   * numbering them (SLURM's "Job dependency problem"). Optional: callers use `reserveJobId?.()`.
    */
   reserveJobId?(): number;
   /** This cluster's value of an emulator's state (created on first use). */
@@ -371,9 +427,14 @@ export interface SimEngineApi {
  *
  * @example Usage
  * ```ts
- * import { SimSubmitRejection } from "@clusterjob/clusterjob/sim";
- * const rejection = new SimSubmitRejection("invalid-queue", "nosuch");
- * console.assert(rejection.code === "invalid-queue");
+ * import { SimEngine, SimSubmitRejection } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const engine = new SimEngine({ kind: "slurm" });
+ * const request = { name: "j", script: "#!/bin/bash\n", workdir: "/home/u", user: "u", queue: "nosuch" };
+ * assert.throws(
+ *   () => engine.submit(request),
+ *   (error) => error instanceof SimSubmitRejection && error.code === "invalid-queue" && error.detail === "nosuch",
+ * );
  * ```
  */
 export class SimSubmitRejection extends Error {
@@ -391,7 +452,7 @@ export class SimSubmitRejection extends Error {
   readonly detail: string;
   /**
    * The id the refused job consumed anyway (SLURM records `--mem=100T` as a failed job with
-   * reason `BadConstraints`); `undefined` when no id was used. (Added by the engine work.)
+   * reason `BadConstraints`); `undefined` when no id was used.
    */
   readonly jobId?: number;
   /**
@@ -418,9 +479,13 @@ export class SimSubmitRejection extends Error {
  *
  * @example Usage
  * ```ts
- * import type { SimLimitPolicy } from "@clusterjob/clusterjob/sim";
- * const policy: SimLimitPolicy = "pend";
- * console.assert(policy === "pend");
+ * import { SimEngine, type SimLimitPolicy, SimSubmitRejection } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const request = { name: "j", script: "#!/bin/bash\n", workdir: "/home/u", user: "u", memoryMB: 1_000_000 };
+ * const pend: SimLimitPolicy = "pend";
+ * const [job] = new SimEngine({ kind: "slurm", limits: { memory: pend } }).submit(request).jobs;
+ * assert.deepEqual([job!.state, job!.reason], ["PENDING", "over-memory"]);
+ * assert.throws(() => new SimEngine({ kind: "slurm" }).submit(request), SimSubmitRejection);
  * ```
  */
 export type SimLimitPolicy = "pend" | "reject" | "reject-recorded";
@@ -431,8 +496,11 @@ export type SimLimitPolicy = "pend" | "reject" | "reject-recorded";
  *
  * @example Usage
  * ```ts
- * import { slurmEmulator } from "@clusterjob/clusterjob/sim";
- * console.assert(slurmEmulator.defaults?.queue === "debug");
+ * import { SimCluster, sgeEmulator } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * assert.equal(sgeEmulator.defaults?.queue, "all.q");
+ * await using cluster = new SimCluster({ scheduler: "sge", execution: "model" });
+ * assert.equal(cluster.engine.defaultQueue, "all.q");
  * ```
  */
 export interface SimEmulatorDefaults {
@@ -453,9 +521,11 @@ export interface SimEmulatorDefaults {
  *
  * @example Usage
  * ```ts
- * import type { SimCommandContext } from "@clusterjob/clusterjob/sim";
- * const who = (ctx: SimCommandContext): string => ctx.user;
- * console.assert(typeof who === "function");
+ * import { SimCluster, type SimCommandContext } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const where = (ctx: SimCommandContext) => ({ code: 0, stdout: `${ctx.user} ${ctx.cwd}\n`, stderr: "" });
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model", commands: { where } });
+ * assert.equal((await cluster.run(["where"], { cwd: "/tmp" })).stdout, "user /tmp\n");
  * ```
  */
 export interface SimCommandContext {
@@ -481,23 +551,28 @@ export interface SimCommandContext {
  *
  * @example Usage
  * ```ts
- * import type { SimCommand } from "@clusterjob/clusterjob/sim";
- * const hostname: SimCommand = (ctx) => ({ code: 0, stdout: ctx.engine.loginHost + "\n", stderr: "" });
- * console.assert(typeof hostname === "function");
+ * import { SimCluster, type SimCommand } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const jobs: SimCommand = (ctx) => ({ code: 0, stdout: `${ctx.engine.jobs().length}\n`, stderr: "" });
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model", commands: { jobs } });
+ * await cluster.run(["sbatch", "--wrap", "true"]);
+ * assert.deepEqual(await cluster.run(["jobs"]), { code: 0, stdout: "1\n", stderr: "" });
  * ```
  */
-export type SimCommand = (
-  ctx: SimCommandContext,
-) => { code: number; stdout: string; stderr: string };
+export type SimCommand = (ctx: SimCommandContext) => CommandOutput;
 
 /**
  * A scheduler's command-line tools as the simulator emulates them.
  *
  * @example Usage
  * ```ts
- * import type { SimEmulator } from "@clusterjob/clusterjob/sim";
- * const names = (emulator: SimEmulator): string[] => Object.keys(emulator.commands);
- * console.assert(typeof names === "function");
+ * import { SimCluster, type SimEmulator } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
+ * const emulator: SimEmulator = cluster.emulator;
+ * assert.ok("sbatch" in emulator.commands);
+ * cluster.faults.controllerDown();
+ * assert.deepEqual(await cluster.run(["squeue"]), emulator.unreachable("squeue", [], cluster.engine));
  * ```
  */
 export interface SimEmulator {
@@ -507,34 +582,28 @@ export interface SimEmulator {
   readonly defaults?: SimEmulatorDefaults;
   /** Command name → handler (`sbatch`, `squeue`, ...). */
   readonly commands: Readonly<Record<string, SimCommand>>;
-  /** What a command prints, and its exit code, when the controller cannot be reached (`args`, `engine`: added by the engine work). */
-  unreachable(
-    command: string,
-    args?: readonly string[],
-    engine?: SimEngineApi,
-  ): { code: number; stdout: string; stderr: string };
+  /**
+   * What a command prints, and its exit code, when the controller cannot be reached; `args` and
+   * `engine` let the answer name what the command acted on (`scancel 7` names job 7).
+   */
+  unreachable(command: string, args?: readonly string[], engine?: SimEngineApi): CommandOutput;
   /** What the submit command prints for a transient failure (job not created). */
-  transientSubmitFailure(command: string): { code: number; stdout: string; stderr: string };
+  transientSubmitFailure(command: string): CommandOutput;
   /**
    * Commands answered by the accounting service rather than the controller (`sacct`, `qacct`):
    * they keep working while the controller is unreachable and fail while accounting is down.
-   * (Added by the engine work; optional.)
    */
   readonly accountingCommands?: readonly string[];
   /**
    * What an accounting command prints while accounting is down (`"down"`) or not configured
-   * (`"disabled"`); without it such commands answer as if no job were known. (Added by the
-   * engine work; optional.)
+   * (`"disabled"`); without it such commands answer as if no job were known.
    */
-  accountingFailure?(
-    command: string,
-    state: "down" | "disabled",
-  ): { code: number; stdout: string; stderr: string };
+  accountingFailure?(command: string, state: "down" | "disabled"): CommandOutput;
   /**
    * What a status command prints when it fails transiently (a socket timeout, a busy daemon);
-   * defaults to {@linkcode SimEmulator.unreachable}. (Added by the engine work; optional.)
+   * defaults to {@linkcode SimEmulator.unreachable}.
    */
-  transientQueryFailure?(command: string): { code: number; stdout: string; stderr: string };
-  /** Commands that submit jobs (default: the first command), for submit faults. (Added by the engine work; optional.) */
+  transientQueryFailure?(command: string): CommandOutput;
+  /** Commands that submit jobs (default: the first command), for submit faults. */
   readonly submitCommands?: readonly string[];
 }

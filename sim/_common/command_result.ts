@@ -5,23 +5,22 @@
  * @module
  */
 
-/** What one emulated command answers. */
-export interface CommandResult {
-  /** Exit code. */
-  code: number;
-  /** Standard output. */
-  stdout: string;
-  /** Standard error. */
-  stderr: string;
-}
+import type { CommandOutput } from "../../src/core/transport.ts";
+
+/**
+ * What one emulated command answers.
+ *
+ * @deprecated Use {@linkcode CommandOutput} (`src/core/transport.ts`), the one name of this shape.
+ */
+export type CommandResult = CommandOutput;
 
 /** A successful answer with `stdout` (and, rarely, warnings on `stderr`). */
-export function ok(stdout: string, stderr = ""): CommandResult {
+export function ok(stdout: string, stderr = ""): CommandOutput {
   return { code: 0, stdout, stderr };
 }
 
 /** A failed answer with `stderr` (and optional partial `stdout`). */
-export function fail(code: number, stderr: string, stdout = ""): CommandResult {
+export function fail(code: number, stderr: string, stdout = ""): CommandOutput {
   return { code, stdout, stderr };
 }
 

@@ -14,9 +14,12 @@ import { dirname, isAbsolute, normalize, relative } from "node:path/posix";
  *
  * @example Usage
  * ```ts
- * import type { SimFileSystemOptions } from "@clusterjob/clusterjob/sim";
+ * import { SimFileSystem, type SimFileSystemOptions } from "@clusterjob/clusterjob/sim";
+ * import { basename } from "node:path";
+ * import assert from "node:assert/strict";
  * const options: SimFileSystemOptions = { prefix: "my-test-" };
- * console.assert(options.prefix === "my-test-");
+ * await using fs = new SimFileSystem(options);
+ * assert.ok(basename(fs.root).startsWith("my-test-"));
  * ```
  */
 export interface SimFileSystemOptions {
@@ -32,10 +35,11 @@ export interface SimFileSystemOptions {
  * @example Usage
  * ```ts
  * import { SimFileSystem } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  * await using fs = new SimFileSystem();
  * fs.writeText("/home/user/hello.txt", "hi\n");
- * console.assert(fs.readText("/home/user/hello.txt") === "hi\n");
- * console.assert(fs.hostPath("/home/user").startsWith(fs.root));
+ * assert.equal(fs.readText("/home/user/hello.txt"), "hi\n");
+ * assert.ok(fs.hostPath("/home/user").startsWith(fs.root));
  * ```
  */
 export class SimFileSystem {

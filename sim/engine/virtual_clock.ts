@@ -18,10 +18,15 @@ import { MinHeap } from "./_heap.ts";
  * @example Usage
  * ```ts
  * import { VirtualClock } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  * const clock = new VirtualClock();
- * const timer = clock.schedule(clock.now() + 1000, () => {});
+ * let fired = false;
+ * const timer = clock.schedule(clock.now() + 1000, () => fired = true);
+ * assert.equal(clock.pendingEvents, 1);
  * timer.cancel();
- * console.assert(clock.pendingEvents === 0);
+ * assert.equal(clock.pendingEvents, 0);
+ * await clock.sleep(2000);
+ * assert.equal(fired, false);
  * ```
  */
 export interface SimTimer {
@@ -36,8 +41,14 @@ export interface SimTimer {
  * @example Usage
  * ```ts
  * import { type SimTimeline, VirtualClock } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  * const timeline: SimTimeline = new VirtualClock();
- * console.assert(timeline.virtual);
+ * const fired: string[] = [];
+ * timeline.schedule(timeline.now() + 20, () => fired.push("second"));
+ * timeline.schedule(timeline.now() + 10, () => fired.push("first"));
+ * await timeline.runUntilIdle();
+ * assert.deepEqual(fired, ["first", "second"]);
+ * assert.equal(timeline.pendingEvents, 0);
  * ```
  */
 export interface SimTimeline extends Clock {
@@ -58,9 +69,11 @@ export interface SimTimeline extends Clock {
  *
  * @example Usage
  * ```ts
- * import type { VirtualClockOptions } from "@clusterjob/clusterjob/sim";
- * const options: VirtualClockOptions = { start: Date.UTC(2026, 10, 25, 8, 46) };
- * console.assert(typeof options.start === "number");
+ * import { VirtualClock, type VirtualClockOptions } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * const options: VirtualClockOptions = { start: new Date("2026-11-25T08:46:00Z") };
+ * assert.equal(new VirtualClock(options).now(), Date.UTC(2026, 10, 25, 8, 46));
+ * assert.equal(new VirtualClock().now(), Date.UTC(2026, 0, 1));
  * ```
  */
 export interface VirtualClockOptions {
@@ -93,12 +106,13 @@ const DEFAULT_START = Date.UTC(2026, 0, 1);
  * @example A poll every 15 minutes costs no real time
  * ```ts
  * import { VirtualClock } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  * const clock = new VirtualClock();
  * const start = clock.now();
  * const began = Date.now();
  * for (let i = 0; i < 8; i++) await clock.sleep(900_000);
- * console.assert(clock.now() - start === 8 * 900_000);
- * console.assert(Date.now() - began < 1000);
+ * assert.equal(clock.now() - start, 8 * 900_000);
+ * assert.ok(Date.now() - began < 1000);
  * ```
  */
 export class VirtualClock implements SimTimeline {
@@ -303,11 +317,16 @@ function macrotask(): Promise<void> {
  * @example Usage
  * ```ts
  * import { realTimeline } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  * const timeline = realTimeline();
- * let fired = false;
- * timeline.schedule(timeline.now() + 5, () => fired = true);
+ * const began = Date.now();
+ * let firedAfter = -1;
+ * timeline.schedule(began + 20, () => firedAfter = Date.now() - began);
+ * assert.equal(timeline.pendingEvents, 1);
  * await timeline.runUntilIdle();
- * console.assert(fired && !timeline.virtual);
+ * assert.ok(firedAfter >= 19, `fired after ${firedAfter} ms`);
+ * assert.equal(timeline.pendingEvents, 0);
+ * assert.equal(timeline.virtual, false);
  * ```
  */
 export function realTimeline(): SimTimeline {

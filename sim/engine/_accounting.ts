@@ -1,0 +1,42 @@
+/**
+ * The engine's accounting: the finished jobs in the order they ended, and the lag after which
+ * accounting knows one (what `sacct` or `qacct` can show).
+ *
+ * @module
+ */
+
+import type { JobRecord } from "./_job_record.ts";
+import type { SimJob } from "../types.ts";
+
+/** Finished jobs as accounting sees them. */
+export class Accounting {
+  /** How long a finished job takes to reach accounting, ms. */
+  lagMs: number;
+  readonly #finished: JobRecord[] = [];
+
+  /**
+   * Creates an empty accounting.
+   *
+   * @param lagMs How long a finished job takes to reach accounting, ms.
+   */
+  constructor(lagMs: number) {
+    this.lagMs = lagMs;
+  }
+
+  /** Records a job that has just finished. */
+  record(job: JobRecord): void {
+    this.#finished.push(job);
+  }
+
+  /** The finished jobs accounting knows at `now`. */
+  known(now: number): readonly SimJob[] {
+    if (this.lagMs <= 0) return this.#finished;
+    const horizon = now - this.lagMs;
+    return this.#finished.filter((job) => (job.endTime ?? Infinity) <= horizon);
+  }
+
+  /** Whether accounting knows `job` at `now`. */
+  isAccounted(job: SimJob, now: number): boolean {
+    return job.endTime !== undefined && job.endTime + this.lagMs <= now;
+  }
+}
