@@ -30,20 +30,22 @@
 
 import type { SimCommandContext, SimJob } from "../types.ts";
 import { getopt, type OptionSpec } from "../_common/getopt.ts";
-import { elementName, LSF_NOTE, slotsPerHost } from "./bsub.ts";
+import { lsfJobData } from "./_job_data.ts";
 import {
-  addUnseen,
-  jobsById,
-  jobsOfOperand,
+  elementName,
+  isSelected,
+  type JobSelection,
+  jobsOfOperands,
   lsfExitCode,
   lsfExitReason,
   lsfJobLabel,
   lsfStatus,
-  nameMatches,
+  slotsPerHost,
   truncateLeft,
-} from "./bjobs.ts";
+} from "./_jobs.ts";
 import { ctime } from "../_common/format.ts";
-import { type CommandResult, fail, fixed, padEnd } from "../_common/words.ts";
+import { type CommandResult, ok } from "../_common/command_result.ts";
+import { answerFailures, CommandFailure, fixed, padEnd } from "../_common/words.ts";
 
 /** Where the simulated cluster keeps its event log (LSB_SHAREDIR/cluster_name/logdir). */
 export const EVENT_LOG = "/usr/share/lsf/work/cluster1/logdir/lsb.events";
@@ -105,55 +107,63 @@ function displayCwd(path: string, home: string): string {
   return path.startsWith(`${home}/`) ? `$HOME/${path.slice(home.length + 1)}` : path;
 }
 
+/** The slots of a job: those it was dispatched on, else those it asked for. */
+function slotsOf(job: SimJob): number {
+  return slotsPerHost(job).reduce((sum, [, n]) => sum + n, 0) || (lsfJobData(job)?.slots ?? 1);
+}
+
+/** The submission event: host, hold, queue, directory, files, tasks, dependency. */
+function submissionLine(job: SimJob, home: string): string {
+  const request = job.request;
+  const data = lsfJobData(job);
+  const slots = slotsOf(job);
+  let submitted = `${stamp(job.submitTime)}: Submitted from host <${request.submitHost ?? "-"}>${
+    request.hold ? " with hold" : ""
+  }, to Queue <${job.queue}>, CWD <${displayCwd(data?.submitCwd ?? request.workdir, home)}>`;
+  if (data?.outputFile !== undefined) submitted += `, Output File <${data.outputFile}>`;
+  if (data?.errorFile !== undefined) submitted += `, Error File <${data.errorFile}>`;
+  if (slots > 1) submitted += `, ${slots} Task(s)`;
+  if (data?.dependency !== undefined) {
+    submitted += `, Dependency Condition <${data.dependency}>`;
+  }
+  return submitted + ";";
+}
+
+/** The dispatch events of a started job. */
+function startLines(job: SimJob, startTime: number, home: string): string[] {
+  const at = stamp(startTime);
+  const slots = slotsOf(job);
+  const hosts = slotsPerHost(job).map(([host, n]) => n > 1 ? `<${n}*${host}>` : `<${host}>`)
+    .join(" ");
+  const pid = 10_000 + job.id;
+  return [
+    `${at}: Dispatched ${slots} Task(s) on Host(s) ${hosts}, Allocated ${slots} Slot(s) on ` +
+    `Host(s) ${hosts}, Effective RES_REQ <select[type == local] order[r15s:pg] >;`,
+    `${at}: Starting (Pid ${pid});`,
+    `${at}: Running with execution home <${home}>, Execution CWD <${job.request.workdir}>, ` +
+    `Execution Pid <${pid}>;`,
+  ];
+}
+
 /** The logical lines (before wrapping) of one job's long record. */
 function longLines(history: History, now: number): string[] {
   const { job } = history;
   const request = job.request;
-  const notes = request.annotations ?? {};
   const home = homeOf(job);
   // bsub keeps the script it read as the command, its lines joined by `;`.
   const command = request.script.trimEnd().replaceAll("\n", ";");
   const name = elementName(job);
   const named = name === command ? "" : ` Job Name <${name}>,`;
+  const project = lsfJobData(job)?.project ?? "default";
   const lines = [
-    `Job <${lsfJobLabel(job)}>,${named} User <${request.user}>, Project <${
-      notes[LSF_NOTE.project] ?? "default"
-    }>, Command <${command}>`,
+    `Job <${lsfJobLabel(job)}>,${named} User <${request.user}>, Project <${project}>, ` +
+    `Command <${command}>`,
+    submissionLine(job, home),
   ];
-  const slots = slotsPerHost(job).reduce((sum, [, n]) => sum + n, 0) ||
-    Number(notes[LSF_NOTE.slots] ?? 1);
-  let submitted = `${stamp(job.submitTime)}: Submitted from host <${request.submitHost ?? "-"}>${
-    request.hold ? " with hold" : ""
-  }, to Queue <${job.queue}>, CWD <${
-    displayCwd(notes[LSF_NOTE.submitCwd] ?? request.workdir, home)
-  }>`;
-  if (notes[LSF_NOTE.outputFile] !== undefined) {
-    submitted += `, Output File <${notes[LSF_NOTE.outputFile]}>`;
-  }
-  if (notes[LSF_NOTE.errorFile] !== undefined) {
-    submitted += `, Error File <${notes[LSF_NOTE.errorFile]}>`;
-  }
-  if (slots > 1) submitted += `, ${slots} Task(s)`;
-  if (notes[LSF_NOTE.dependency] !== undefined) {
-    submitted += `, Dependency Condition <${notes[LSF_NOTE.dependency]}>`;
-  }
-  lines.push(submitted + ";");
   if (job.timeLimitSeconds !== undefined) {
     lines.push("", " RUNLIMIT", ` ${(job.timeLimitSeconds / 60).toFixed(1)} min`);
   }
-  if (job.startTime !== undefined) {
-    const at = stamp(job.startTime);
-    const hosts = slotsPerHost(job).map(([host, n]) => n > 1 ? `<${n}*${host}>` : `<${host}>`)
-      .join(" ");
-    const pid = 10_000 + job.id;
-    lines.push(
-      `${at}: Dispatched ${slots} Task(s) on Host(s) ${hosts}, Allocated ${slots} Slot(s) on ` +
-        `Host(s) ${hosts}, Effective RES_REQ <select[type == local] order[r15s:pg] >;`,
-      `${at}: Starting (Pid ${pid});`,
-      `${at}: Running with execution home <${home}>, Execution CWD <${request.workdir}>, ` +
-        `Execution Pid <${pid}>;`,
-    );
-  }
+  if (job.startTime !== undefined) lines.push(...startLines(job, job.startTime, home));
   if (history.ended) lines.push(...endLines(job));
   const { values, until } = timeSpent(history, now);
   const total = values.reduce((sum, value) => sum + value, 0);
@@ -234,57 +244,100 @@ const USAGE = "Usage: bhist [-h] [-V] [-l] [-b] [-w] [-a] [-d] [-e] [-p] [-s] [-
   '             [-u user_name | -u all] [jobId | "jobId[index]" ...]\n' +
   "       bhist [-h] [-V] -t [-f logfile_name] [-T time0,time1]\n";
 
-/** Whether a job passes the state options (`-a`, `-d`, `-e`, `-p`, `-r`, `-s`; none = unfinished). */
-function stateSelected(status: string, flags: ReadonlySet<string>): boolean {
-  if (flags.has("a")) return true;
-  const finished = status === "DONE" || status === "EXIT";
-  if (!["d", "e", "p", "r", "s"].some((letter) => flags.has(letter))) return !finished;
-  return (flags.has("d") && finished) || (flags.has("e") && status === "EXIT") ||
-    (flags.has("p") && (status === "PEND" || status === "PSUSP")) ||
-    (flags.has("r") && status === "RUN") ||
-    (flags.has("s") && (status === "USUSP" || status === "SSUSP"));
+/** The state selections of bhist. */
+const STATE_FLAGS = ["a", "d", "e", "p", "r", "s"] as const;
+
+/**
+ * A state selection: `-a` all, `-d` finished, `-e` exited, `-p` pending, `-r` running, `-s`
+ * suspended.
+ */
+export type BhistStateFlag = typeof STATE_FLAGS[number];
+
+/** What `bhist` was asked (`-u`, `-q`, `-J`, `-P`: see {@linkcode JobSelection}). */
+export interface BhistOptions extends JobSelection {
+  /** `-l`: the long format. */
+  long: boolean;
+  /** `-w`: the summary table without truncation. */
+  wide: boolean;
+  /** The state selections given. */
+  states: Set<BhistStateFlag>;
+  /** Job ids. */
+  operands: string[];
 }
 
-/** Runs `bhist`. */
-export function bhist(ctx: SimCommandContext): CommandResult {
-  const parsed = getopt(ctx.args, OPTIONS, false);
-  if (parsed.error) return fail(255, `bhist: ${parsed.error.message}\n${USAGE}`);
+/**
+ * Parses bhist's arguments (`-n` is checked and ignored: the simulator has one event log);
+ * throws {@linkcode CommandFailure} (exit 255) on bad ones.
+ */
+export function parseBhist(args: readonly string[]): BhistOptions {
+  const parsed = getopt(args, OPTIONS, false);
+  if (parsed.error) throw new CommandFailure(255, `bhist: ${parsed.error.message}\n${USAGE}`);
   const flags = new Set(parsed.options.map((option) => option.key));
   const values = new Map(parsed.options.map((option) => [option.key, option.value]));
   const logFiles = values.get("n");
   if (logFiles !== undefined && !/^\d+(?:,\d+)?$/.test(logFiles)) {
-    return fail(255, "bhist: The number of event log files must be a positive integer.\n");
-  }
-  const engine = ctx.engine;
-  const now = engine.now();
-  const logged = new Set(engine.accounting());
-  const jobs = engine.jobs();
-  let selected: SimJob[] = [];
-  if (parsed.positionals.length > 0) {
-    // Job ids: every user, every state (bhist sets OPT_ALLUSERS and OPT_ALL for ids).
-    const byId = jobsById(jobs);
-    const seen = new Set<SimJob>();
-    for (const operand of parsed.positionals) {
-      const found = jobsOfOperand(byId, operand);
-      if (found === undefined) return fail(255, `${operand}: Bad job ID\n`);
-      addUnseen(selected, seen, found);
-    }
-    selected.sort((a, b) => a.id - b.id);
-  } else {
-    const user = values.get("u") ?? ctx.user;
-    selected = jobs.filter((job) =>
-      (user === "all" || job.request.user === user) &&
-      (!values.has("q") || job.queue === values.get("q")) &&
-      (!values.has("J") || nameMatches(job, values.get("J")!)) &&
-      (!values.has("P") ||
-        (job.request.annotations?.[LSF_NOTE.project] ?? "default") === values.get("P")) &&
-      stateSelected(historyOf(job, logged).status, flags)
+    throw new CommandFailure(
+      255,
+      "bhist: The number of event log files must be a positive integer.\n",
     );
   }
-  if (selected.length === 0) return { code: 255, stdout: "No matching job found\n", stderr: "" };
-  const histories = selected.map((job) => historyOf(job, logged));
-  const stdout = flags.has("l")
-    ? longFormat(histories, now)
-    : summaryTable(histories, now, flags.has("w"));
-  return { code: 0, stdout, stderr: "" };
+  const options: BhistOptions = {
+    long: flags.has("l"),
+    wide: flags.has("w"),
+    states: new Set(STATE_FLAGS.filter((letter) => flags.has(letter))),
+    operands: parsed.positionals,
+  };
+  const selections = [["u", "user"], ["q", "queue"], ["J", "name"], ["P", "project"]] as const;
+  for (const [letter, key] of selections) {
+    const value = values.get(letter);
+    if (value !== undefined) options[key] = value;
+  }
+  return options;
+}
+
+/** Whether a job passes the state selections (none: unfinished jobs). */
+function stateSelected(status: string, states: ReadonlySet<BhistStateFlag>): boolean {
+  if (states.has("a")) return true;
+  const finished = status === "DONE" || status === "EXIT";
+  if (states.size === 0) return !finished;
+  return (states.has("d") && finished) || (states.has("e") && status === "EXIT") ||
+    (states.has("p") && (status === "PEND" || status === "PSUSP")) ||
+    (states.has("r") && status === "RUN") ||
+    (states.has("s") && (status === "USUSP" || status === "SSUSP"));
+}
+
+/** The jobs bhist reports: those of the ids (every user and state), else the selected ones. */
+function selectedJobs(
+  jobs: readonly SimJob[],
+  options: BhistOptions,
+  caller: string,
+  logged: ReadonlySet<SimJob>,
+): SimJob[] {
+  if (options.operands.length === 0) {
+    return jobs.filter((job) =>
+      isSelected(job, options, caller) &&
+      stateSelected(historyOf(job, logged).status, options.states)
+    );
+  }
+  // Job ids: every user, every state (bhist sets OPT_ALLUSERS and OPT_ALL for ids).
+  const { selected, bad } = jobsOfOperands(jobs, options.operands);
+  if (bad !== undefined) throw new CommandFailure(255, `${bad}: Bad job ID\n`);
+  return selected.sort((a, b) => a.id - b.id);
+}
+
+/** Runs `bhist`. */
+export function bhist(ctx: SimCommandContext): CommandResult {
+  return answerFailures(() => {
+    const options = parseBhist(ctx.args);
+    const engine = ctx.engine;
+    const now = engine.now();
+    const logged = new Set(engine.accounting());
+    const selected = selectedJobs(engine.jobs(), options, ctx.user, logged);
+    if (selected.length === 0) return { code: 255, stdout: "No matching job found\n", stderr: "" };
+    const histories = selected.map((job) => historyOf(job, logged));
+    const stdout = options.long
+      ? longFormat(histories, now)
+      : summaryTable(histories, now, options.wide);
+    return ok(stdout);
+  });
 }

@@ -7,7 +7,7 @@ import {
   parseJobName,
   parseMemoryLimit,
   parseRunLimit,
-} from "../../../sim/lsf/bsub.ts";
+} from "../../../sim/lsf/_values.ts";
 import { wrapLsfLine } from "../../../sim/lsf/bhist.ts";
 import { lsf as lsfBackend } from "../../../backends/lsf.ts";
 import { QueryError } from "../../../src/core/errors.ts";

@@ -9,7 +9,7 @@ import {
 } from "../../../sim/pbs/_resources.ts";
 import { getopt } from "../../../sim/pbs/_options.ts";
 import { directiveWords, splitWords } from "../../../sim/_common/directive_words.ts";
-import { printAttribute } from "../../../sim/pbs/qstat.ts";
+import { printAttribute } from "../../../sim/pbs/_full_listing.ts";
 import { pbsEmulator } from "../../../sim/pbs/mod.ts";
 
 const fixture = (name: string) =>
