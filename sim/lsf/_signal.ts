@@ -36,8 +36,8 @@ export interface SignalCommand {
 }
 
 /** Options that take a value; the flags `-r`, `-d`, `-a` are accepted too. */
-const VALUED = new Set(["-s", "-J", "-u", "-q", "-m"]);
-const FLAGS = new Set(["-r", "-d", "-a"]);
+const VALUED: ReadonlySet<string> = new Set(["-s", "-J", "-u", "-q", "-m"]);
+const FLAGS: ReadonlySet<string> = new Set(["-r", "-d", "-a"]);
 
 /** The job id operands; fails with the command's usage when there are none. */
 function operandsOf(args: readonly string[], command: string): string[] | CommandResult {

@@ -35,9 +35,22 @@ const USAGE = "Usage: bjobs [-h] [-V] [-w | -l] [-a] [-d] [-p] [-s] [-r] [-nohea
   '             [-q queue_name] [-u user_name | -u all] [-J name_spec] [jobId | "jobId[idxList]" ...]\n';
 
 /** Options that take a value (`-P`, `-m`, `-G`, `-g`, `-app`, `-sla` are accepted and ignored). */
-const VALUED = new Set(["o", "u", "q", "J", "P", "m", "G", "g", "app", "sla"]);
+const VALUED: ReadonlySet<string> = new Set(["o", "u", "q", "J", "P", "m", "G", "g", "app", "sla"]);
 /** Flags (`-A`, `-x`, `-X`, `-W` are accepted and ignored); single letters may be bundled. */
-const FLAGS = new Set(["a", "d", "p", "r", "s", "w", "W", "noheader", "json", "A", "x", "X"]);
+const FLAGS: ReadonlySet<string> = new Set([
+  "a",
+  "d",
+  "p",
+  "r",
+  "s",
+  "w",
+  "W",
+  "noheader",
+  "json",
+  "A",
+  "x",
+  "X",
+]);
 
 /** The state selections, in the order bjobs names what it did not find. */
 const STATE_FLAGS = ["a", "d", "p", "r", "s"] as const;

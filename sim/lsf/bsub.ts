@@ -30,14 +30,28 @@ import { answerFailures, CommandFailure } from "../_common/words.ts";
 import { directiveWords } from "../_common/directive_words.ts";
 
 /** Options that take a value. */
-const VALUED = new Set(
+const VALUED: ReadonlySet<string> = new Set(
   ("a app b C c cwd D E e eo env Ep F f G g gpu i io J Jd k L M m n o oo outdir P p Q q R S s " +
     "sla sp T t U u v W We w wa wt").split(" "),
 );
 /** Options without a value. */
-const FLAGS = new Set(["B", "H", "I", "Ip", "Is", "K", "N", "r", "rn", "x", "h", "V", "Zs"]);
+const FLAGS: ReadonlySet<string> = new Set([
+  "B",
+  "H",
+  "I",
+  "Ip",
+  "Is",
+  "K",
+  "N",
+  "r",
+  "rn",
+  "x",
+  "h",
+  "V",
+  "Zs",
+]);
 /** Options whose every value counts (`-R` sections add up); the others keep the last. */
-const REPEATABLE = new Set(["R"]);
+const REPEATABLE: ReadonlySet<string> = new Set(["R"]);
 
 const USAGE =
   "Usage: bsub [-h] [-V] [-H] [-x] [-r | -rn] [-N] [-B] [-K] [-n min_proc[,max_proc]]\n" +

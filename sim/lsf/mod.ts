@@ -73,7 +73,8 @@ const NOT_RESPONDING = "batch system daemon not responding ... still trying\n";
  */
 export const lsfEmulator: SimEmulator = {
   kind: "lsf",
-  // LSF accepts and leaves the job pending with a reason.
+  // LSF accepts a job no host can run and leaves it pending with a reason; only a run limit
+  // over the queue's is refused at submission (`RUNLIMIT: Cannot exceed queue's hard limit(s)`).
   defaults: {
     queue: "normal",
     arrayTaskIds: "shared",

@@ -80,7 +80,7 @@ function streamPath(
 }
 
 /** `$PBS_NODEFILE`: one line per MPI process slot (Torque: ppn, Pro: mpiprocs) per node. */
-export function nodeFile(job: SimJob): string {
+function nodeFile(job: SimJob): string {
   const perNode = job.request.tasksPerNode ?? 1;
   return job.nodeList.flatMap((node) => Array<string>(perNode).fill(node))
     .map((line) => line + "\n").join("");

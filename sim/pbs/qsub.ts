@@ -218,6 +218,14 @@ function parseAttributes(lists: readonly string[], dialect: PbsDialect): QsubDep
   return dependencies;
 }
 
+/** The options kept as given, by letter. */
+const VERBATIM = [
+  ["o", "outputPath"],
+  ["e", "errorPath"],
+  ["A", "account"],
+  ["P", "project"],
+] as const;
+
 function isJoin(value: string): value is QsubOptions["join"] {
   return value === "oe" || value === "eo" || value === "n";
 }
@@ -267,13 +275,7 @@ export function parseQsub(input: QsubInput, dialect: PbsDialect): QsubOptions {
   if (workdir !== undefined) options.workdir = workdir;
   const queue = single.get("q")?.replace(/@.*$/, "");
   if (queue !== undefined) options.queue = queue;
-  const named: Array<[letter: string, key: "outputPath" | "errorPath" | "account" | "project"]> = [
-    ["o", "outputPath"],
-    ["e", "errorPath"],
-    ["A", "account"],
-    ["P", "project"],
-  ];
-  for (const [letter, key] of named) {
+  for (const [letter, key] of VERBATIM) {
     const value = single.get(letter);
     if (value !== undefined) options[key] = value;
   }
