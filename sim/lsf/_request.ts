@@ -116,14 +116,14 @@ function jobData(options: BsubOptions, submitCwd: string): LsfJobData {
   };
 }
 
-/** The engine request for parsed bsub options (dependencies are resolved by the caller). */
-export function bsubRequest(options: BsubOptions, ctx: SimCommandContext): SimSubmitRequest {
-  const engine = ctx.engine;
-  const home = ctx.env.HOME ?? `/home/${ctx.user}`;
-  const submitCwd = ctx.cwd;
-  const workdir = options.cwd === undefined ? submitCwd : resolvePath(submitCwd, options.cwd);
+/** A job's stdout and stderr: `-o`/`-e`, or the mail that stands in for them. */
+function outputPathsOf(
+  options: BsubOptions,
+  home: string,
+  workdir: string,
+): (job: SimJob) => { stdout: string; stderr: string | null } {
   const { outputFile, errorFile } = options;
-  const outputPaths = (job: SimJob): { stdout: string; stderr: string | null } => {
+  return (job) => {
     // Without -o, LSF mails the output (stdout, stderr and the job report); the simulator
     // keeps that mail as a file in the home directory, which always exists.
     const mail = `${home}/.lsbatch-${fileId(job)}.mail`;
@@ -131,6 +131,15 @@ export function bsubRequest(options: BsubOptions, ctx: SimCommandContext): SimSu
     if (errorFile === undefined) return { stdout, stderr: null };
     return { stdout, stderr: outputPath(errorFile, job, workdir, "err") };
   };
+}
+
+/** The engine request for parsed bsub options (dependencies are resolved by the caller). */
+export function bsubRequest(options: BsubOptions, ctx: SimCommandContext): SimSubmitRequest {
+  const engine = ctx.engine;
+  const home = ctx.env.HOME ?? `/home/${ctx.user}`;
+  const submitCwd = ctx.cwd;
+  const workdir = options.cwd === undefined ? submitCwd : resolvePath(submitCwd, options.cwd);
+  const outputPaths = outputPathsOf(options, home, workdir);
   const hostFile = (job: SimJob) => `${home}/.lsbatch/${fileId(job)}.hostfile`;
   const submission: Submission = {
     options,

@@ -163,6 +163,42 @@ function jobEnvironment(job: SimJob, submission: Submission): Record<string, str
   return env;
 }
 
+/** A job's stdout and stderr: `-o`/`-e` or the defaults, merged as `-j` says. */
+function outputPathsOf(
+  options: QsubOptions,
+  dialect: PbsDialect,
+  submitCwd: string,
+): (job: SimJob) => { stdout: string; stderr: string | null } {
+  const { name, join } = options;
+  return (job) => {
+    const stdout = streamPath(dialect, options.outputPath, "o", name, submitCwd, job);
+    const stderr = streamPath(dialect, options.errorPath, "e", name, submitCwd, job);
+    if (join === "oe") return { stdout, stderr: null };
+    if (join === "eo") return { stdout: stderr, stderr: null };
+    return { stdout, stderr };
+  };
+}
+
+/** The attributes `qstat -f` reads back. */
+function jobData(
+  options: QsubOptions,
+  dialect: PbsDialect,
+  ctx: SimCommandContext,
+  submission: Submission,
+): PbsJobData {
+  const { arraySpec, project } = options;
+  return {
+    resourceList: resourceList(dialect, options.resources, options.layout),
+    submitArgs: ctx.args.join(" "),
+    join: options.join,
+    variableList: [...submission.originVariables, ...Object.entries(submission.exported)]
+      .map(([key, value]) => `${key}=${value}`).join(","),
+    server: submission.server,
+    ...(arraySpec === undefined ? {} : { arraySpec }),
+    ...(project === undefined ? {} : { project }),
+  };
+}
+
 /** The engine request for parsed qsub options (dependencies are resolved by the caller). */
 export function qsubRequest(
   options: QsubOptions,
@@ -184,25 +220,7 @@ export function qsubRequest(
     exported,
     originVariables: originVariables(ctx, dialect, home, submitHost),
   };
-  const { name, join, layout } = options;
-  const submitCwd = ctx.cwd;
-  const outputPaths = (job: SimJob): { stdout: string; stderr: string | null } => {
-    const stdout = streamPath(dialect, options.outputPath, "o", name, submitCwd, job);
-    const stderr = streamPath(dialect, options.errorPath, "e", name, submitCwd, job);
-    if (join === "oe") return { stdout, stderr: null };
-    if (join === "eo") return { stdout: stderr, stderr: null };
-    return { stdout, stderr };
-  };
-  const data: PbsJobData = {
-    resourceList: resourceList(dialect, options.resources, layout),
-    submitArgs: ctx.args.join(" "),
-    join,
-    variableList: [...submission.originVariables, ...Object.entries(exported)]
-      .map(([key, value]) => `${key}=${value}`).join(","),
-    server,
-    ...(options.arraySpec === undefined ? {} : { arraySpec: options.arraySpec }),
-    ...(options.project === undefined ? {} : { project: options.project }),
-  };
+  const { name, layout } = options;
   const request: SimSubmitRequest = {
     name,
     script: options.script,
@@ -216,10 +234,10 @@ export function qsubRequest(
     hold: options.hold,
     scriptArgs: options.scriptArgs,
     exportedEnv: exported,
-    outputPaths,
+    outputPaths: outputPathsOf(options, dialect, ctx.cwd),
     environment: (job) => jobEnvironment(job, submission),
     jobFiles: (job) => ({ [`${dialect.auxDirectory}/${jobIdOf(job, server)}`]: nodeFile(job) }),
-    schedulerData: data,
+    schedulerData: jobData(options, dialect, ctx, submission),
   };
   if (options.queue !== undefined) request.queue = options.queue;
   if (layout.walltimeSeconds !== undefined) request.timeLimitSeconds = layout.walltimeSeconds;
