@@ -116,12 +116,11 @@ function jobData(options: BsubOptions, submitCwd: string): LsfJobData {
   };
 }
 
+/** Where a job's stdout and stderr go (`stderr: null` = merged into stdout). */
+type OutputPaths = NonNullable<SimSubmitRequest["outputPaths"]>;
+
 /** A job's stdout and stderr: `-o`/`-e`, or the mail that stands in for them. */
-function outputPathsOf(
-  options: BsubOptions,
-  home: string,
-  workdir: string,
-): (job: SimJob) => { stdout: string; stderr: string | null } {
+function outputPathsOf(options: BsubOptions, home: string, workdir: string): OutputPaths {
   const { outputFile, errorFile } = options;
   return (job) => {
     // Without -o, LSF mails the output (stdout, stderr and the job report); the simulator

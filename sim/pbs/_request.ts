@@ -163,12 +163,11 @@ function jobEnvironment(job: SimJob, submission: Submission): Record<string, str
   return env;
 }
 
+/** Where a job's stdout and stderr go (`stderr: null` = merged into stdout). */
+type OutputPaths = NonNullable<SimSubmitRequest["outputPaths"]>;
+
 /** A job's stdout and stderr: `-o`/`-e` or the defaults, merged as `-j` says. */
-function outputPathsOf(
-  options: QsubOptions,
-  dialect: PbsDialect,
-  submitCwd: string,
-): (job: SimJob) => { stdout: string; stderr: string | null } {
+function outputPathsOf(options: QsubOptions, dialect: PbsDialect, submitCwd: string): OutputPaths {
   const { name, join } = options;
   return (job) => {
     const stdout = streamPath(dialect, options.outputPath, "o", name, submitCwd, job);
