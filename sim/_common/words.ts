@@ -1,12 +1,12 @@
 /**
- * Small pieces the PBS and LSF emulators share: C-style padding, PBS's `HH:MM:SS`, paths and
- * index lists (and, for their convenience, the command result helpers every emulator uses).
- * Internal to the simulator; not exported from `sim/mod.ts`.
+ * Small pieces the PBS and LSF emulators share: C `printf` padding, the `HH:MM:SS` durations of
+ * PBS, base names, index lists, and the failure their option parsers throw. Internal to the
+ * simulator; not exported from `sim/mod.ts`.
  *
  * @module
  */
 
-export { type CommandResult, fail, ok } from "./command_result.ts";
+import { type CommandResult, fail } from "./command_result.ts";
 
 /** `printf("%-Ns")`: left-justified in `width` columns, never truncated. */
 export function padEnd(text: string, width: number): string {
@@ -27,8 +27,11 @@ function two(value: number): string {
   return String(value).padStart(2, "0");
 }
 
-/** `HH:MM:SS` with hours growing past 99 as needed. */
-export function hms(seconds: number): string {
+/**
+ * `HH:MM:SS` with hours growing past 99 as needed (PBS `resources_used.walltime`); unlike
+ * `format.ts`'s `hms`, never a day part.
+ */
+export function hhmmss(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   return `${two(Math.floor(s / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
 }
@@ -52,4 +55,38 @@ export function parseIndexList(text: string): number[] | undefined {
     for (let i = start; i <= end; i += step) indices.add(i);
   }
   return [...indices].sort((a, b) => a - b);
+}
+
+/**
+ * A command that refuses its arguments: the exit code and the text it prints on stderr. The
+ * option parsers throw it, so they return plain values; the command turns it into its answer.
+ */
+export class CommandFailure extends Error {
+  /** Exit code of the command. */
+  readonly code: number;
+  /** What the command prints on stderr, newline included. */
+  readonly stderr: string;
+
+  /**
+   * Creates the failure.
+   *
+   * @param code Exit code of the command.
+   * @param stderr What the command prints on stderr, newline included.
+   */
+  constructor(code: number, stderr: string) {
+    super(stderr.trimEnd());
+    this.name = "CommandFailure";
+    this.code = code;
+    this.stderr = stderr;
+  }
+}
+
+/** Runs a command body, answering a thrown {@linkcode CommandFailure} as the failure it is. */
+export function answerFailures(run: () => CommandResult): CommandResult {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof CommandFailure) return fail(error.code, error.stderr);
+    throw error;
+  }
 }

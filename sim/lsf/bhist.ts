@@ -2,216 +2,27 @@
  * `bhist` of IBM Spectrum LSF: the history of jobs from the event log (`lsb.events`), which
  * keeps finished jobs long after `bjobs` forgot them (CLEAN_PERIOD). The simulator's event log
  * is never switched or trimmed, so every job ever submitted is found, with or without `-n`.
- * Supported: `-l` (long format), the default summary table and `-w`, `-a`/`-d`/`-e`/`-p`/`-r`/
- * `-s`, `-u user|all`, `-q`, `-J`, `-P`, `-n N` (accepted; one log file), job ids (`12`, `12[3]`:
- * all users and states). Finished jobs show their final events once the engine's accounting
- * knows them (its accounting lag applies, like `tracejob`).
+ * Supported: `-l` (long format) and the default summary table with `-w` (`_history.ts`),
+ * `-a`/`-d`/`-e`/`-p`/`-r`/`-s`, `-u user|all`, `-q`, `-J`, `-P`, `-n N` (accepted; one log
+ * file), job ids (`12`, `12[3]`: all users and states). {@linkcode parseBhist} reads the
+ * arguments.
  *
- * Sources: IBM Spectrum LSF 10.1 Command Reference "bhist" (synopsis, `-n 0` = all event log
- * files, job ids imply `-a` for all users); Administering LSF "Termination reasons displayed by
- * bacct, bhist, and bjobs" (`TERM_OWNER`, `TERM_RUNLIMIT`, ...); OpenLava `lsbatch/cmd/bhist.c`
- * (record layout: blank line, `Job <N>, Job Name <n>, User <u>, Project <p>, Command <c>`, the
- * submission line, one line per event, `Summary of time in seconds spent in various states by
- * <time>` with `  %-9.0f…%-12.0f` columns, records separated by 78 dashes, a final empty line;
- * the default table `%-7.7s %-7.7s %-9.9s %-8.0f…%-10.0f` with names cut to `*` + last 7;
- * `No matching job found` on stdout and exit 255; event texts `Starting (Pid N)`, `Running with
- * execution home <h>, Execution CWD <c>, Execution Pid <p>`, `Done successfully. The CPU time
- * used is X seconds`, `Exited with exit code N`, `Exited by signal N`, `Signal <KILL> requested
- * by user or administrator <u>`, `Post job process done successfully`) and
- * `lsbatch/cmd/cmd.job.c` (`Submitted from host <h> with hold, to Queue <q>`, `CWD <$HOME/x>`,
- * `Output File`, `Error File`, `Dependency Condition`, the ` RUNLIMIT` block); LSF 10.1
- * `bhist -l`/`bjobs -l` transcripts published from real clusters (G. Samu's Spectrum LSF GPU blog
- * posts, site user guides): `Dispatched N Task(s) on Host(s) <h>, Allocated N Slot(s) on
- * Host(s) <h>, Effective RES_REQ <...>`, `N Task(s)` in the submission line, `<2*host>`, lines
- * cut at 79 columns and continued after a 21-column indent, the space at a cut kept.
+ * Sources: IBM Spectrum LSF 10.1 Command Reference "bhist" (synopsis, the usage text, `-n 0` =
+ * all event log files, job ids imply `-a` for all users); OpenLava `lsbatch/cmd/bhist.c`
+ * (`No matching job found` on stdout and exit 255, `perror` of the event log file).
  *
  * @module
  */
 
 import type { SimCommandContext, SimJob } from "../types.ts";
 import { getopt, type OptionSpec } from "../_common/getopt.ts";
-import { elementName, LSF_NOTE, slotsPerHost } from "./bsub.ts";
-import {
-  addUnseen,
-  jobsById,
-  jobsOfOperand,
-  lsfExitCode,
-  lsfExitReason,
-  lsfJobLabel,
-  lsfStatus,
-  nameMatches,
-  truncateLeft,
-} from "./bjobs.ts";
-import { ctime } from "../_common/format.ts";
-import { type CommandResult, fail, fixed, padEnd } from "../_common/words.ts";
+import { isSelected, type JobSelection, jobsOfOperands } from "./_jobs.ts";
+import { historyOf, longFormat, summaryTable } from "./_history.ts";
+import { type CommandResult, ok } from "../_common/command_result.ts";
+import { answerFailures, CommandFailure } from "../_common/words.ts";
 
 /** Where the simulated cluster keeps its event log (LSB_SHAREDIR/cluster_name/logdir). */
 export const EVENT_LOG = "/usr/share/lsf/work/cluster1/logdir/lsb.events";
-
-/** Output width: lines hold 79 characters, as LSF 10.1 prints them. */
-const WIDTH = 79;
-/** Continuation indent: the width of `Mon Nov 25 10:00:00: `. */
-const INDENT = 21;
-
-/** Wraps one logical line the way LSF does: cut at any character, continue after the indent. */
-export function wrapLsfLine(text: string): string {
-  let out = text.slice(0, WIDTH);
-  for (let at = WIDTH; at < text.length; at += WIDTH - INDENT) {
-    out += "\n" + " ".repeat(INDENT) + text.slice(at, at + WIDTH - INDENT);
-  }
-  return out;
-}
-
-/** `Mon Nov 25 10:00:00` (ctime without the year, day space-padded). */
-function stamp(ms: number): string {
-  return ctime(ms).slice(0, 19);
-}
-
-/** How a job looks in the event log now: finished only once accounting logged its end. */
-interface History {
-  job: SimJob;
-  /** PEND, PSUSP, RUN, DONE or EXIT as the log tells it. */
-  status: string;
-  /** Whether the end events are logged. */
-  ended: boolean;
-}
-
-function historyOf(job: SimJob, logged: ReadonlySet<SimJob>): History {
-  const ended = job.endTime !== undefined && logged.has(job);
-  if (ended) return { job, status: lsfStatus(job), ended };
-  if (job.startTime !== undefined) return { job, status: "RUN", ended };
-  return { job, status: job.held !== undefined ? "PSUSP" : "PEND", ended };
-}
-
-/** Seconds spent pending, pending-suspended and running, and the time they are counted up to. */
-function timeSpent(history: History, now: number): { values: number[]; until: number } {
-  const { job } = history;
-  const until = history.ended ? job.endTime as number : now;
-  const seconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
-  const waited = seconds((job.startTime ?? until) - job.submitTime);
-  const ran = job.startTime === undefined ? 0 : seconds(until - job.startTime);
-  // The engine does not record when a hold began: a job held now counts its wait as PSUSP.
-  const held = history.status === "PSUSP";
-  return { values: [held ? 0 : waited, held ? waited : 0, ran, 0, 0, 0], until };
-}
-
-function homeOf(job: SimJob): string {
-  return job.request.exportedEnv?.HOME ?? `/home/${job.request.user}`;
-}
-
-/** `$HOME`-relative, as the submission record stores a directory under the home directory. */
-function displayCwd(path: string, home: string): string {
-  if (path === home) return "$HOME";
-  return path.startsWith(`${home}/`) ? `$HOME/${path.slice(home.length + 1)}` : path;
-}
-
-/** The logical lines (before wrapping) of one job's long record. */
-function longLines(history: History, now: number): string[] {
-  const { job } = history;
-  const request = job.request;
-  const notes = request.annotations ?? {};
-  const home = homeOf(job);
-  // bsub keeps the script it read as the command, its lines joined by `;`.
-  const command = request.script.trimEnd().replaceAll("\n", ";");
-  const name = elementName(job);
-  const named = name === command ? "" : ` Job Name <${name}>,`;
-  const lines = [
-    `Job <${lsfJobLabel(job)}>,${named} User <${request.user}>, Project <${
-      notes[LSF_NOTE.project] ?? "default"
-    }>, Command <${command}>`,
-  ];
-  const slots = slotsPerHost(job).reduce((sum, [, n]) => sum + n, 0) ||
-    Number(notes[LSF_NOTE.slots] ?? 1);
-  let submitted = `${stamp(job.submitTime)}: Submitted from host <${request.submitHost ?? "-"}>${
-    request.hold ? " with hold" : ""
-  }, to Queue <${job.queue}>, CWD <${
-    displayCwd(notes[LSF_NOTE.submitCwd] ?? request.workdir, home)
-  }>`;
-  if (notes[LSF_NOTE.outputFile] !== undefined) {
-    submitted += `, Output File <${notes[LSF_NOTE.outputFile]}>`;
-  }
-  if (notes[LSF_NOTE.errorFile] !== undefined) {
-    submitted += `, Error File <${notes[LSF_NOTE.errorFile]}>`;
-  }
-  if (slots > 1) submitted += `, ${slots} Task(s)`;
-  if (notes[LSF_NOTE.dependency] !== undefined) {
-    submitted += `, Dependency Condition <${notes[LSF_NOTE.dependency]}>`;
-  }
-  lines.push(submitted + ";");
-  if (job.timeLimitSeconds !== undefined) {
-    lines.push("", " RUNLIMIT", ` ${(job.timeLimitSeconds / 60).toFixed(1)} min`);
-  }
-  if (job.startTime !== undefined) {
-    const at = stamp(job.startTime);
-    const hosts = slotsPerHost(job).map(([host, n]) => n > 1 ? `<${n}*${host}>` : `<${host}>`)
-      .join(" ");
-    const pid = 10_000 + job.id;
-    lines.push(
-      `${at}: Dispatched ${slots} Task(s) on Host(s) ${hosts}, Allocated ${slots} Slot(s) on ` +
-        `Host(s) ${hosts}, Effective RES_REQ <select[type == local] order[r15s:pg] >;`,
-      `${at}: Starting (Pid ${pid});`,
-      `${at}: Running with execution home <${home}>, Execution CWD <${request.workdir}>, ` +
-        `Execution Pid <${pid}>;`,
-    );
-  }
-  if (history.ended) lines.push(...endLines(job));
-  const { values, until } = timeSpent(history, now);
-  const total = values.reduce((sum, value) => sum + value, 0);
-  lines.push(
-    "",
-    `Summary of time in seconds spent in various states by  ${stamp(until)}`,
-    "  PEND     PSUSP    RUN      USUSP    SSUSP    UNKWN    TOTAL",
-    "  " + values.map((value) => padEnd(String(value), 9)).join("") +
-      padEnd(String(total), 12),
-  );
-  return lines;
-}
-
-/** The end events: a kill request, `Done`/`Exited`, the termination reason, post-job processing. */
-function endLines(job: SimJob): string[] {
-  const at = stamp(job.endTime as number);
-  const lines: string[] = [];
-  if (job.state === "CANCELLED") {
-    lines.push(`${at}: Signal <KILL> requested by user or administrator <${job.request.user}>;`);
-  }
-  const cpu = ". The CPU time used is 0.0 seconds;";
-  if (job.state === "COMPLETED") lines.push(`${at}: Done successfully${cpu}`);
-  else if (job.startTime === undefined) lines.push(`${at}: Exited;`);
-  else if (["NODE_FAIL", "PREEMPTED", "OUT_OF_MEMORY"].includes(job.state)) {
-    lines.push(`${at}: Exited by signal ${job.signal ?? 9}${cpu}`);
-  } else lines.push(`${at}: Exited with exit code ${lsfExitCode(job)}${cpu}`);
-  const reason = lsfExitReason(job);
-  if (reason !== "-") lines.push(`${at}: Completed <exit>; ${reason}.`);
-  if (job.startTime !== undefined) lines.push(`${at}: Post job process done successfully;`);
-  return lines;
-}
-
-const SEPARATOR = "-".repeat(78);
-
-function longFormat(histories: readonly History[], now: number): string {
-  const records = histories.map((history) =>
-    "\n" + longLines(history, now).map(wrapLsfLine).join("\n") + "\n"
-  );
-  return records.join(SEPARATOR + "\n") + "\n";
-}
-
-function summaryTable(histories: readonly History[], now: number, wide: boolean): string {
-  let out = "Summary of time in seconds spent in various states:\n" +
-    "JOBID   USER    JOB_NAME  PEND    PSUSP   RUN     USUSP   SSUSP   UNKWN   TOTAL\n";
-  for (const history of histories) {
-    const { values } = timeSpent(history, now);
-    const total = values.reduce((sum, value) => sum + value, 0);
-    const { job } = history;
-    const id = lsfJobLabel(job);
-    const name = elementName(job);
-    const columns = wide
-      ? `${padEnd(id, 7)} ${padEnd(job.request.user, 7)} ${padEnd(name, 9)} `
-      : `${fixed(id, 7)} ${fixed(job.request.user, 7)} ${fixed(truncateLeft(name, 8), 9)} `;
-    out += columns + values.map((value) => padEnd(String(value), 8)).join("") +
-      padEnd(String(total), 10) + "\n";
-  }
-  return out + "\n";
-}
 
 const OPTIONS: OptionSpec[] = [
   ..."ladeprsw".split("").map((letter): OptionSpec => ({
@@ -234,57 +45,100 @@ const USAGE = "Usage: bhist [-h] [-V] [-l] [-b] [-w] [-a] [-d] [-e] [-p] [-s] [-
   '             [-u user_name | -u all] [jobId | "jobId[index]" ...]\n' +
   "       bhist [-h] [-V] -t [-f logfile_name] [-T time0,time1]\n";
 
-/** Whether a job passes the state options (`-a`, `-d`, `-e`, `-p`, `-r`, `-s`; none = unfinished). */
-function stateSelected(status: string, flags: ReadonlySet<string>): boolean {
-  if (flags.has("a")) return true;
-  const finished = status === "DONE" || status === "EXIT";
-  if (!["d", "e", "p", "r", "s"].some((letter) => flags.has(letter))) return !finished;
-  return (flags.has("d") && finished) || (flags.has("e") && status === "EXIT") ||
-    (flags.has("p") && (status === "PEND" || status === "PSUSP")) ||
-    (flags.has("r") && status === "RUN") ||
-    (flags.has("s") && (status === "USUSP" || status === "SSUSP"));
+/** The state selections of bhist. */
+const STATE_FLAGS = ["a", "d", "e", "p", "r", "s"] as const;
+
+/**
+ * A state selection: `-a` all, `-d` finished, `-e` exited, `-p` pending, `-r` running, `-s`
+ * suspended.
+ */
+export type BhistStateFlag = typeof STATE_FLAGS[number];
+
+/** What `bhist` was asked (`-u`, `-q`, `-J`, `-P`: see {@linkcode JobSelection}). */
+export interface BhistOptions extends JobSelection {
+  /** `-l`: the long format. */
+  long: boolean;
+  /** `-w`: the summary table without truncation. */
+  wide: boolean;
+  /** The state selections given. */
+  states: Set<BhistStateFlag>;
+  /** Job ids. */
+  operands: string[];
 }
 
-/** Runs `bhist`. */
-export function bhist(ctx: SimCommandContext): CommandResult {
-  const parsed = getopt(ctx.args, OPTIONS, false);
-  if (parsed.error) return fail(255, `bhist: ${parsed.error.message}\n${USAGE}`);
+/**
+ * Parses bhist's arguments (`-n` is checked and ignored: the simulator has one event log);
+ * throws {@linkcode CommandFailure} (exit 255) on bad ones.
+ */
+export function parseBhist(args: readonly string[]): BhistOptions {
+  const parsed = getopt(args, OPTIONS, false);
+  if (parsed.error) throw new CommandFailure(255, `bhist: ${parsed.error.message}\n${USAGE}`);
   const flags = new Set(parsed.options.map((option) => option.key));
   const values = new Map(parsed.options.map((option) => [option.key, option.value]));
   const logFiles = values.get("n");
   if (logFiles !== undefined && !/^\d+(?:,\d+)?$/.test(logFiles)) {
-    return fail(255, "bhist: The number of event log files must be a positive integer.\n");
-  }
-  const engine = ctx.engine;
-  const now = engine.now();
-  const logged = new Set(engine.accounting());
-  const jobs = engine.jobs();
-  let selected: SimJob[] = [];
-  if (parsed.positionals.length > 0) {
-    // Job ids: every user, every state (bhist sets OPT_ALLUSERS and OPT_ALL for ids).
-    const byId = jobsById(jobs);
-    const seen = new Set<SimJob>();
-    for (const operand of parsed.positionals) {
-      const found = jobsOfOperand(byId, operand);
-      if (found === undefined) return fail(255, `${operand}: Bad job ID\n`);
-      addUnseen(selected, seen, found);
-    }
-    selected.sort((a, b) => a.id - b.id);
-  } else {
-    const user = values.get("u") ?? ctx.user;
-    selected = jobs.filter((job) =>
-      (user === "all" || job.request.user === user) &&
-      (!values.has("q") || job.queue === values.get("q")) &&
-      (!values.has("J") || nameMatches(job, values.get("J")!)) &&
-      (!values.has("P") ||
-        (job.request.annotations?.[LSF_NOTE.project] ?? "default") === values.get("P")) &&
-      stateSelected(historyOf(job, logged).status, flags)
+    throw new CommandFailure(
+      255,
+      "bhist: The number of event log files must be a positive integer.\n",
     );
   }
-  if (selected.length === 0) return { code: 255, stdout: "No matching job found\n", stderr: "" };
-  const histories = selected.map((job) => historyOf(job, logged));
-  const stdout = flags.has("l")
-    ? longFormat(histories, now)
-    : summaryTable(histories, now, flags.has("w"));
-  return { code: 0, stdout, stderr: "" };
+  const options: BhistOptions = {
+    long: flags.has("l"),
+    wide: flags.has("w"),
+    states: new Set(STATE_FLAGS.filter((letter) => flags.has(letter))),
+    operands: parsed.positionals,
+  };
+  const selections = [["u", "user"], ["q", "queue"], ["J", "name"], ["P", "project"]] as const;
+  for (const [letter, key] of selections) {
+    const value = values.get(letter);
+    if (value !== undefined) options[key] = value;
+  }
+  return options;
+}
+
+/** Whether a job passes the state selections (none: unfinished jobs). */
+function stateSelected(status: string, states: ReadonlySet<BhistStateFlag>): boolean {
+  if (states.has("a")) return true;
+  const finished = status === "DONE" || status === "EXIT";
+  if (states.size === 0) return !finished;
+  return (states.has("d") && finished) || (states.has("e") && status === "EXIT") ||
+    (states.has("p") && (status === "PEND" || status === "PSUSP")) ||
+    (states.has("r") && status === "RUN") ||
+    (states.has("s") && (status === "USUSP" || status === "SSUSP"));
+}
+
+/** The jobs bhist reports: those of the ids (every user and state), else the selected ones. */
+function selectedJobs(
+  jobs: readonly SimJob[],
+  options: BhistOptions,
+  caller: string,
+  logged: ReadonlySet<SimJob>,
+): SimJob[] {
+  if (options.operands.length === 0) {
+    return jobs.filter((job) =>
+      isSelected(job, options, caller) &&
+      stateSelected(historyOf(job, logged).status, options.states)
+    );
+  }
+  // Job ids: every user, every state (bhist sets OPT_ALLUSERS and OPT_ALL for ids).
+  const { selected, bad } = jobsOfOperands(jobs, options.operands);
+  if (bad !== undefined) throw new CommandFailure(255, `${bad}: Bad job ID\n`);
+  return selected.sort((a, b) => a.id - b.id);
+}
+
+/** Runs `bhist`. */
+export function bhist(ctx: SimCommandContext): CommandResult {
+  return answerFailures(() => {
+    const options = parseBhist(ctx.args);
+    const engine = ctx.engine;
+    const now = engine.now();
+    const logged = new Set(engine.accounting());
+    const selected = selectedJobs(engine.jobs(), options, ctx.user, logged);
+    if (selected.length === 0) return { code: 255, stdout: "No matching job found\n", stderr: "" };
+    const histories = selected.map((job) => historyOf(job, logged));
+    const stdout = options.long
+      ? longFormat(histories, now)
+      : summaryTable(histories, now, options.wide);
+    return ok(stdout);
+  });
 }

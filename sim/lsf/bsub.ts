@@ -1,96 +1,57 @@
 /**
- * `bsub` of IBM Spectrum LSF: options on the command line and, for a script read from stdin
- * (`bsub < job.lsf`), in its `#BSUB` lines (the command line wins), turned into a
- * {@linkcode SimSubmitRequest} with LSF's output files and job environment.
+ * `bsub` of IBM Spectrum LSF. {@linkcode parseBsub} reads the options on the command line and,
+ * for a script read from stdin (`bsub < job.lsf`), in its `#BSUB` lines (the command line wins)
+ * into plain {@linkcode BsubOptions}; {@linkcode bsub} builds the engine's request from them
+ * (`_request.ts`), resolves `-w` against the user's jobs, submits, and words the refusals.
  *
- * Sources: IBM Spectrum LSF 10.1 Command Reference "bsub" (`-J "name[1-10:2]%3"`, `-W [hour:]minute`,
- * `-n`, `-R "span[ptile=N]"`, `-M` in KB unless a unit is given (LSF_UNIT_FOR_LIMITS=KB),
- * `-o/-oo/-e/-eo` with `%J`/`%I`, a directory path giving `<dir>/<jobid>.out`, `-o` without `-e`
- * also taking stderr, without `-o` the output is mailed; `-w "done(1) && ended(2)"`, `-H`,
- * `-P`, `-cwd`, `-env`); the LSF environment variables reference (`LSB_JOBID`, `LSB_JOBINDEX`,
- * `LSB_HOSTS`, `LSB_MCPU_HOSTS`, `LSB_DJOB_HOSTFILE`, `LS_SUBCWD`, `LSB_SUB_HOST`); OpenLava
- * `lsbatch/cmd/cmd.sub.c` and `lsbatch/lib/lsb.err.c` for the messages
- * (`<queue>: No such queue. Job not submitted.`, exit 255).
+ * Sources: IBM Spectrum LSF 10.1 Command Reference "bsub" (options, the usage text, `-n
+ * min[,max]`, `-o` and `-e` with `-oo`/`-eo`, `-H`, `-P`, `-cwd`, `-env`, `-G`, `-gpu
+ * "num=N"`); OpenLava `lsbatch/cmd/cmd.sub.c` and `lsbatch/lib/lsb.err.c` for the messages
+ * (`<queue>: No such queue. Job not submitted.`, `No command is specified`, exit 255).
  *
  * @module
  */
 
+import { type SimCommandContext, type SimDependency, SimSubmitRejection } from "../types.ts";
+import { baseNameOf, namePattern, parseJobId } from "./_jobs.ts";
 import {
-  type SimCommandContext,
-  type SimDependency,
-  type SimJob,
-  SimSubmitRejection,
-  type SimSubmitRequest,
-} from "../types.ts";
-import { type CommandResult, fail, ok, parseIndexList } from "../_common/words.ts";
-import { resolvePath } from "../_common/paths.ts";
+  type BsubArray,
+  type BsubDependencyTerm,
+  type BsubSpan,
+  parseDependency,
+  parseJobName,
+  parseMemoryLimit,
+  parseRunLimit,
+  parseSpan,
+} from "./_values.ts";
+import { bsubRequest } from "./_request.ts";
+import { type CommandResult, ok } from "../_common/command_result.ts";
+import { answerFailures, CommandFailure } from "../_common/words.ts";
 import { directiveWords } from "../_common/directive_words.ts";
 
-/** Annotation keys bsub stores for bjobs. */
-export const LSF_NOTE = {
-  dependency: "lsf.dependency",
-  project: "lsf.project",
-  command: "lsf.command",
-  submitCwd: "lsf.sub_cwd",
-  outputFile: "lsf.output_file",
-  errorFile: "lsf.error_file",
-  slots: "lsf.slots",
-  baseName: "lsf.job_name",
-} as const;
-
-/** Options that take a value (everything else listed in FLAGS is a flag). */
-const VALUED = new Set([
-  "a",
-  "app",
-  "b",
-  "C",
-  "c",
-  "cwd",
-  "D",
-  "E",
-  "e",
-  "eo",
-  "env",
-  "Ep",
-  "F",
-  "f",
-  "G",
-  "g",
-  "gpu",
-  "i",
-  "io",
-  "J",
-  "Jd",
-  "k",
-  "L",
-  "M",
-  "m",
-  "n",
-  "o",
-  "oo",
-  "outdir",
-  "P",
-  "p",
-  "Q",
-  "q",
-  "R",
-  "S",
-  "s",
-  "sla",
-  "sp",
-  "T",
-  "t",
-  "U",
-  "u",
-  "v",
-  "W",
-  "We",
-  "w",
-  "wa",
-  "wt",
+/** Options that take a value. */
+const VALUED: ReadonlySet<string> = new Set(
+  ("a app b C c cwd D E e eo env Ep F f G g gpu i io J Jd k L M m n o oo outdir P p Q q R S s " +
+    "sla sp T t U u v W We w wa wt").split(" "),
+);
+/** Options without a value. */
+const FLAGS: ReadonlySet<string> = new Set([
+  "B",
+  "H",
+  "I",
+  "Ip",
+  "Is",
+  "K",
+  "N",
+  "r",
+  "rn",
+  "x",
+  "h",
+  "V",
+  "Zs",
 ]);
-const FLAGS = new Set(["B", "H", "I", "Ip", "Is", "K", "N", "r", "rn", "x", "h", "V", "Zs"]);
-const REPEATABLE = new Set(["R"]);
+/** Options whose every value counts (`-R` sections add up); the others keep the last. */
+const REPEATABLE: ReadonlySet<string> = new Set(["R"]);
 
 const USAGE =
   "Usage: bsub [-h] [-V] [-H] [-x] [-r | -rn] [-N] [-B] [-K] [-n min_proc[,max_proc]]\n" +
@@ -99,13 +60,64 @@ const USAGE =
   '            [-o out_file] [-oo out_file] [-e err_file] [-eo err_file] [-env "none" | "all" | var_list]\n' +
   "            [command [argument ...]]\n";
 
-/** Parsed options: last value per option (every value for `-R`) and the operands. */
-interface BsubOptions {
+/** A `-w` expression: as given, and its terms. */
+export interface BsubDependency {
+  /** The expression as given. */
+  text: string;
+  /** Its `&&`-joined terms. */
+  terms: BsubDependencyTerm[];
+}
+
+/** What bsub was asked: the command line and the script's `#BSUB` lines merged. */
+export interface BsubOptions {
+  /** The job script: stdin, or the command and its arguments as one line. */
+  script: string;
+  /** The command given on the command line (`bsub sleep 10`), if any. */
+  command?: string;
+  /** `-J` as given, else the command or the script's first line. */
+  jobName: string;
+  /** `jobName` without its array part. */
+  name: string;
+  /** The array `jobName` asks for. */
+  array?: BsubArray;
+  /** `-n`: slots (the minimum of `min,max`). */
+  slots: number;
+  /** How the slots spread over hosts (`-R "span[...]"`). */
+  span: BsubSpan;
+  /** `-H`: submitted held (PSUSP). */
+  hold: boolean;
+  /** `-P`, else `default`. */
+  project: string;
+  /** `-env` as given. */
+  env?: string;
+  /** `-cwd` as given. */
+  cwd?: string;
+  /** `-oo`, else `-o`, as given. */
+  outputFile?: string;
+  /** `-eo`, else `-e`, as given. */
+  errorFile?: string;
+  /** `-q`. */
+  queue?: string;
+  /** `-W` in seconds. */
+  runLimitSeconds?: number;
+  /** `-M` in MB. */
+  memoryMB?: number;
+  /** `-gpu "num=N"`. */
+  gpus?: number;
+  /** `-G` user group (the engine's account). */
+  account?: string;
+  /** `-w`. */
+  dependency?: BsubDependency;
+}
+
+/** Parsed option words: the values of each option (only `-R` keeps more than one), the rest. */
+interface OptionWords {
   values: Map<string, string[]>;
   operands: string[];
 }
 
-function parseOptions(args: readonly string[]): BsubOptions | CommandResult {
+/** Splits bsub's words into options and operands (the command), as `cmd.sub.c` does. */
+function readOptions(args: readonly string[]): OptionWords {
   const values = new Map<string, string[]>();
   let index = 0;
   const set = (name: string, value: string) => {
@@ -120,368 +132,185 @@ function parseOptions(args: readonly string[]): BsubOptions | CommandResult {
     const name = arg.slice(1);
     if (FLAGS.has(name)) {
       set(name, "");
-      continue;
-    }
-    if (VALUED.has(name)) {
+    } else if (VALUED.has(name)) {
       if (index >= args.length) {
-        return fail(255, `bsub: option requires an argument -- ${name}\n${USAGE}`);
+        throw new CommandFailure(255, `bsub: option requires an argument -- ${name}\n${USAGE}`);
       }
       set(name, args[index++] as string);
-      continue;
+    } else if (VALUED.has(name[0] as string) && name.length > 1) {
+      // A one-letter option may carry its value attached (`-n4`).
+      set(name[0] as string, name.slice(1));
+    } else {
+      throw new CommandFailure(255, `bsub: illegal option -- ${name}\n${USAGE}`);
     }
-    // A one-letter option may carry its value attached (`-n4`).
-    const letter = name[0] as string;
-    if (VALUED.has(letter) && name.length > 1) {
-      set(letter, name.slice(1));
-      continue;
-    }
-    return fail(255, `bsub: illegal option -- ${name}\n${USAGE}`);
   }
   return { values, operands: args.slice(index) };
 }
 
-function merge(directives: BsubOptions, commandLine: BsubOptions): Map<string, string[]> {
-  const merged = new Map(directives.values);
-  for (const [name, list] of commandLine.values) merged.set(name, list);
-  return merged;
+/** `<message>. Job not submitted.`, exit 255: how bsub refuses a job. */
+function notSubmitted(message: string): CommandFailure {
+  return new CommandFailure(255, `${message}. Job not submitted.\n`);
 }
 
-/** `-W [hour:]minute[/host]` to seconds, or `undefined`. */
-export function parseRunLimit(text: string): number | undefined {
-  const match = /^(?:(\d+):)?(\d+)(?:\/\S+)?$/.exec(text);
-  if (!match) return undefined;
-  return (Number(match[1] ?? 0) * 60 + Number(match[2])) * 60;
-}
-
-const UNIT_KB: Record<string, number> = {
-  "": 1,
-  K: 1,
-  KB: 1,
-  M: 1024,
-  MB: 1024,
-  G: 1024 ** 2,
-  GB: 1024 ** 2,
-  T: 1024 ** 3,
-  TB: 1024 ** 3,
-};
-
-/** `-M 4GB`, `-M 512MB`, `-M 100000` (KB) to MB, or `undefined`. */
-export function parseMemoryLimit(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*([KMGT]B?)?$/i.exec(text.trim());
-  if (!match) return undefined;
-  const factor = UNIT_KB[(match[2] ?? "").toUpperCase()] as number;
-  return Math.ceil((Number(match[1]) * factor) / 1024);
-}
-
-/** `-J "name[1-10:2]%3"` into the base name and the array request. */
-export function parseJobName(
-  text: string,
-):
-  | { name: string; array?: { indices: number[]; maxConcurrent?: number }; spec?: string }
-  | undefined {
-  const match = /^(.*)\[([^\]]*)\](?:%(\d+))?$/.exec(text);
-  if (!match) return { name: text };
-  const indices = parseIndexList(match[2] as string);
-  if (!indices || indices.length === 0 || indices[0] === 0) return undefined;
-  const array: { indices: number[]; maxConcurrent?: number } = { indices };
-  if (match[3] !== undefined) array.maxConcurrent = Number(match[3]);
-  return { name: match[1] as string, array, spec: `[${match[2]}]` };
-}
-
-const CONDITIONS: Record<string, SimDependency["type"]> = {
-  done: "afterok",
-  post_done: "afterok",
-  exit: "afternotok",
-  post_err: "afternotok",
-  ended: "afterany",
-  started: "after",
-};
-
-/** Splits `-w` into `[condition, job]` terms joined by `&&`; `undefined` on syntax errors or `||`. */
-export function parseDependency(
-  text: string,
-): Array<{ type: SimDependency["type"]; job: string }> | undefined {
-  if (text.includes("||") || text.includes("!")) return undefined;
-  const terms: Array<{ type: SimDependency["type"]; job: string }> = [];
-  for (const raw of text.split("&&")) {
-    let term = raw.trim();
-    // Grouping parentheses around a term: "(done(1))".
-    while (term.startsWith("(") && term.endsWith("))")) term = term.slice(1, -1).trim();
-    const call = /^(\w+)\(\s*([^,()]+?)\s*(?:,[^()]*)?\)$/.exec(term);
-    if (call) {
-      const type = CONDITIONS[call[1] as string];
-      if (!type) return undefined;
-      terms.push({ type, job: (call[2] as string).replace(/^"|"$/g, "") });
-    } else if (/^[\w.\-[\]*]+$/.test(term)) {
-      terms.push({ type: "afterok", job: term });
-    } else {
-      return undefined;
-    }
-  }
-  return terms;
-}
-
-/** Output path of `-o`/`-e` for a job: `%J`/`%I` substituted, a directory gets `<jobid>.<ext>`. */
-function outputPath(spec: string, job: SimJob, cwd: string, extension: "out" | "err"): string {
-  const jobId = String(job.arrayJobId ?? job.id);
-  const index = String(job.arrayTaskId ?? 0);
-  const path = spec.replaceAll("%J", jobId).replaceAll("%I", index);
-  if (path.endsWith("/")) return resolvePath(resolvePath(cwd, path), `${jobId}.${extension}`);
-  return resolvePath(cwd, path);
-}
-
-/** `bjobs` JOB_NAME of an element: `name[3]`. */
-export function elementName(job: SimJob): string {
-  const base = job.request.annotations?.[LSF_NOTE.baseName] ?? job.request.name;
-  return job.arrayTaskId === undefined ? base : `${base}[${job.arrayTaskId}]`;
-}
-
-/** Slots per host of a job, `[host, slots]`, in allocation order. */
-export function slotsPerHost(job: SimJob): Array<[string, number]> {
-  const perHost = (job.request.tasksPerNode ?? 1) * (job.request.cpusPerTask ?? 1);
-  return job.nodeList.map((host) => [host, perHost]);
-}
-
-function environmentFilter(
-  spec: string | undefined,
-  env: Record<string, string>,
-): Record<string, string> {
-  if (spec === undefined) return { ...env };
-  const items = spec.split(",").map((item) => item.trim()).filter((item) => item !== "");
-  const base = items[0]?.toLowerCase() === "none"
-    ? {}
-    : items.some((i) => i.toLowerCase() === "all")
-    ? { ...env }
-    : {};
-  for (const item of items) {
-    const at = item.indexOf("=");
-    if (at !== -1) (base as Record<string, string>)[item.slice(0, at)] = item.slice(at + 1);
-    else if (!["all", "none"].includes(item.toLowerCase()) && env[item] !== undefined) {
-      (base as Record<string, string>)[item] = env[item];
-    }
-  }
-  return base;
-}
-
-/** Job layout from `-n` and `-R span[...]`; LSF packs slots onto as few hosts as fit otherwise. */
-function layout(
-  slots: number,
-  requirements: readonly string[],
-  maxCpus: number,
-): { nodes: number; tasksPerNode: number } | undefined {
-  const joined = requirements.join(" ");
-  const ptile = /span\[\s*ptile\s*=\s*(\d+)\s*\]/.exec(joined);
-  if (ptile) {
-    const perHost = Number(ptile[1]);
-    if (perHost < 1) return undefined;
-    return { nodes: Math.ceil(slots / perHost), tasksPerNode: Math.min(perHost, slots) };
-  }
-  if (/span\[\s*hosts\s*=\s*1\s*\]/.test(joined) || slots <= maxCpus) {
-    return { nodes: 1, tasksPerNode: slots };
-  }
-  const nodes = Math.ceil(slots / maxCpus);
-  return { nodes, tasksPerNode: Math.ceil(slots / nodes) };
-}
-
-function submitError(message: string): CommandResult {
-  return fail(255, `${message}. Job not submitted.\n`);
-}
-
-/** Runs `bsub`. */
-export function bsub(ctx: SimCommandContext): CommandResult {
-  const engine = ctx.engine;
-  const commandLine = parseOptions(ctx.args);
-  if ("code" in commandLine) return commandLine;
-  let script: string;
-  let directives: BsubOptions = { values: new Map(), operands: [] };
-  let defaultName: string;
+/** The script and the name it gives the job: the command line's command, or stdin's script. */
+function scriptSource(
+  commandLine: OptionWords,
+  stdin: string,
+): { script: string; defaultName: string; command?: string; directives: OptionWords } {
   if (commandLine.operands.length > 0) {
     const command = commandLine.operands.join(" ");
-    script = `${command}\n`;
-    defaultName = command;
-  } else {
-    script = ctx.stdin;
-    if (script.trim() === "") return fail(255, "No command is specified. Job not submitted.\n");
-    const parsed = parseOptions(directiveWords(script, "#BSUB"));
-    if ("code" in parsed) return parsed;
-    directives = parsed;
-    defaultName = script.split("\n")[0] as string;
+    const directives = { values: new Map(), operands: [] };
+    return { script: `${command}\n`, defaultName: command, command, directives };
   }
-  const values = merge(directives, commandLine);
-  const get = (name: string) => values.get(name)?.[0];
-
-  const named = parseJobName(get("J") ?? defaultName);
-  if (!named) return submitError(`${get("J")}: Job array index error`);
-  const slotsText = get("n") ?? "1";
-  const slotsMatch = /^(\d+)(?:,(\d+))?$/.exec(slotsText);
-  if (!slotsMatch || Number(slotsMatch[1]) < 1) return submitError(`${slotsText}: Bad argument`);
-  const slots = Number(slotsMatch[1]);
-  const maxCpus = Math.max(...engine.nodes.map((node) => node.cpus));
-  const shape = layout(slots, values.get("R") ?? [], maxCpus);
-  if (!shape) {
-    return submitError(`${(values.get("R") ?? []).join(" ")}: Bad resource requirement syntax`);
+  if (stdin.trim() === "") {
+    throw new CommandFailure(255, "No command is specified. Job not submitted.\n");
   }
+  const directives = readOptions(directiveWords(stdin, "#BSUB"));
+  return { script: stdin, defaultName: stdin.split("\n")[0] as string, directives };
+}
 
-  const home = ctx.env.HOME ?? `/home/${ctx.user}`;
-  const submitCwd = ctx.cwd;
-  const workdir = get("cwd") === undefined
-    ? submitCwd
-    : resolvePath(submitCwd, get("cwd") as string);
-  const submitHost = ctx.env.HOSTNAME ?? engine.loginHost;
-  const outSpec = get("oo") ?? get("o");
-  const errSpec = get("eo") ?? get("e");
-  const exported = environmentFilter(get("env"), ctx.env);
-  const project = get("P") ?? "default";
-  const jobName = get("J") ?? defaultName;
+/** `-n min[,max]`: the minimum. */
+function parseSlots(text: string): number {
+  const match = /^(\d+)(?:,(\d+))?$/.exec(text);
+  if (!match || Number(match[1]) < 1) throw notSubmitted(`${text}: Bad argument`);
+  return Number(match[1]);
+}
 
-  const outputPaths = (job: SimJob): { stdout: string; stderr: string | null } => {
-    // Without -o, LSF mails the output (stdout, stderr and the job report); the simulator
-    // keeps that mail as a file in the home directory, which always exists.
-    const mail = `${home}/.lsbatch-${job.arrayJobId ?? job.id}${
-      job.arrayTaskId === undefined ? "" : `.${job.arrayTaskId}`
-    }.mail`;
-    const stdout = outSpec === undefined ? mail : outputPath(outSpec, job, workdir, "out");
-    if (errSpec === undefined) return { stdout, stderr: null };
-    return { stdout, stderr: outputPath(errSpec, job, workdir, "err") };
-  };
-  const hostFile = (job: SimJob) =>
-    `${home}/.lsbatch/${job.arrayJobId ?? job.id}${
-      job.arrayTaskId === undefined ? "" : `.${job.arrayTaskId}`
-    }.hostfile`;
+/** The options whose values bsub checks before it submits. */
+type CheckedValues = Pick<
+  BsubOptions,
+  "name" | "array" | "slots" | "span" | "runLimitSeconds" | "memoryMB"
+>;
 
-  const environment = (job: SimJob): Record<string, string> => {
-    const hosts = slotsPerHost(job);
-    const jobId = String(job.arrayJobId ?? job.id);
-    const env: Record<string, string> = {
-      ...exported,
-      LSB_JOBID: jobId,
-      LSB_BATCH_JID: job.arrayTaskId === undefined ? jobId : `${jobId}[${job.arrayTaskId}]`,
-      LSB_JOBINDEX: String(job.arrayTaskId ?? 0),
-      LSB_JOBNAME: elementName(job),
-      LSB_QUEUE: job.queue,
-      LSB_HOSTS: hosts.flatMap(([host, n]) => Array<string>(n).fill(host)).join(" "),
-      LSB_MCPU_HOSTS: hosts.map(([host, n]) => `${host} ${n}`).join(" ") + " ",
-      LSB_DJOB_HOSTFILE: hostFile(job),
-      LSB_DJOB_NUMPROC: String(slots),
-      LSB_MAX_NUM_PROCESSORS: String(slots),
-      LSB_SUB_HOST: submitHost,
-      LS_SUBCWD: submitCwd,
-      LS_EXECCWD: workdir,
-      LSB_PROJECT_NAME: project,
-      LSB_EXEC_CLUSTER: "cluster1",
-      LSFUSER: ctx.user,
-    };
-    if (job.arrayTaskId !== undefined) {
-      env.LSB_JOBINDEX_END = String(Math.max(...named.array!.indices));
-    }
-    const paths = outputPaths(job);
-    if (outSpec !== undefined) env.LSB_OUTPUTFILE = paths.stdout;
-    if (errSpec !== undefined && paths.stderr !== null) env.LSB_ERRORFILE = paths.stderr;
-    return env;
-  };
-
-  const request: SimSubmitRequest = {
-    name: named.name,
-    script,
-    workdir,
-    user: ctx.user,
-    submitHost,
-    nodes: shape.nodes,
-    tasksPerNode: shape.tasksPerNode,
-    cpusPerTask: 1,
-    hold: values.has("H"),
-    exportedEnv: exported,
-    outputPaths,
-    environment,
-    jobFiles: (job) => ({
-      [hostFile(job)]: slotsPerHost(job).flatMap(([host, n]) => Array<string>(n).fill(`${host}\n`))
-        .join(""),
-    }),
-    annotations: {
-      [LSF_NOTE.baseName]: named.name,
-      [LSF_NOTE.project]: project,
-      [LSF_NOTE.command]: commandLine.operands.length > 0 ? script.trimEnd() : jobName,
-      [LSF_NOTE.submitCwd]: submitCwd,
-      [LSF_NOTE.slots]: String(slots),
-    },
-  };
-  if (named.array) request.array = named.array;
-  const queue = get("q");
-  if (queue !== undefined) request.queue = queue;
+/** The values that need checking, in the order bsub complains about them. */
+function checkedValues(
+  get: (name: string) => string | undefined,
+  requirements: readonly string[],
+  jobName: string,
+): CheckedValues {
+  const named = parseJobName(jobName);
+  if (!named) throw notSubmitted(`${get("J")}: Job array index error`);
+  const slots = parseSlots(get("n") ?? "1");
+  const span = parseSpan(requirements);
+  if (!span) throw notSubmitted(`${requirements.join(" ")}: Bad resource requirement syntax`);
+  const values: CheckedValues = { name: named.name, slots, span };
+  if (named.array) values.array = named.array;
   const limit = get("W");
   if (limit !== undefined) {
     const seconds = parseRunLimit(limit);
-    if (seconds === undefined) return submitError(`${limit}: Bad RUNLIMIT specification`);
-    request.timeLimitSeconds = seconds;
+    if (seconds === undefined) throw notSubmitted(`${limit}: Bad RUNLIMIT specification`);
+    values.runLimitSeconds = seconds;
   }
   const memory = get("M");
   if (memory !== undefined) {
     const mb = parseMemoryLimit(memory);
-    if (mb === undefined) return submitError(`${memory}: Bad argument`);
-    request.memoryMB = mb;
+    if (mb === undefined) throw notSubmitted(`${memory}: Bad argument`);
+    values.memoryMB = mb;
   }
-  const gpu = /num=(\d+)/.exec(get("gpu") ?? "");
-  if (gpu) request.gpus = Number(gpu[1]);
-  if (get("G") !== undefined) request.account = get("G") as string;
-  if (outSpec !== undefined) request.annotations![LSF_NOTE.outputFile] = outSpec;
-  if (errSpec !== undefined) request.annotations![LSF_NOTE.errorFile] = errSpec;
+  return values;
+}
 
+/**
+ * Parses a bsub invocation: the command line, then (without a command) the script on stdin and
+ * its `#BSUB` lines, the command line winning. Throws {@linkcode CommandFailure} with bsub's
+ * own text (exit 255).
+ */
+export function parseBsub(input: Pick<SimCommandContext, "args" | "stdin">): BsubOptions {
+  const commandLine = readOptions(input.args);
+  const source = scriptSource(commandLine, input.stdin);
+  const values = new Map(source.directives.values);
+  for (const [name, list] of commandLine.values) values.set(name, list);
+  const get = (name: string) => values.get(name)?.[0];
+  const jobName = get("J") ?? source.defaultName;
+  const options: BsubOptions = {
+    script: source.script,
+    jobName,
+    ...checkedValues(get, values.get("R") ?? [], jobName),
+    hold: values.has("H"),
+    project: get("P") ?? "default",
+  };
+  if (source.command !== undefined) options.command = source.command;
   const dependency = get("w");
   if (dependency !== undefined) {
     const terms = parseDependency(dependency);
-    if (!terms) return submitError(`${dependency}: Dependency condition syntax error`);
-    const dependencies: SimDependency[] = [];
-    for (const term of terms) {
-      const ids = resolveDependencyJob(ctx, term.job);
-      if (ids.length === 0) return submitError(`${dependency}: No matching job found`);
-      dependencies.push({ type: term.type, jobIds: ids });
-    }
-    request.dependencies = dependencies;
-    request.annotations![LSF_NOTE.dependency] = dependency;
+    if (!terms) throw notSubmitted(`${dependency}: Dependency condition syntax error`);
+    options.dependency = { text: dependency, terms };
   }
-
-  try {
-    const { jobId } = engine.submit(request);
-    const where = queue === undefined
-      ? `default queue <${engine.find(jobId)[0]?.queue ?? ""}>`
-      : `queue <${queue}>`;
-    return ok(`Job <${jobId}> is submitted to ${where}.\n`);
-  } catch (error) {
-    if (!(error instanceof SimSubmitRejection)) throw error;
-    switch (error.code) {
-      case "invalid-queue":
-        return submitError(`${error.detail}: No such queue`);
-      case "time-limit":
-        return submitError("RUNLIMIT: Cannot exceed queue's hard limit(s)");
-      case "too-much-memory":
-        return submitError("MEMLIMIT: Cannot exceed queue's hard limit(s)");
-      case "invalid-array":
-        return submitError(`${jobName}: Job array index error`);
-      case "invalid-dependency":
-        return submitError(`${dependency}: No matching job found`);
-      default:
-        return submitError("Too many processors requested");
-    }
-  }
+  const gpu = /num=(\d+)/.exec(get("gpu") ?? "");
+  if (gpu) options.gpus = Number(gpu[1]);
+  const named = [
+    ["env", get("env")],
+    ["cwd", get("cwd")],
+    ["outputFile", get("oo") ?? get("o")],
+    ["errorFile", get("eo") ?? get("e")],
+    ["queue", get("q")],
+    ["account", get("G")],
+  ] as const;
+  for (const [key, value] of named) if (value !== undefined) options[key] = value;
+  return options;
 }
 
-/** The engine ids a `-w` job reference names: an id, `id[index]`, or the user's latest job of that name. */
+/** The engine ids a `-w` job names: an id, `id[index]`, or the user's latest job of that name. */
 function resolveDependencyJob(ctx: SimCommandContext, reference: string): number[] {
-  const element = /^(\d+)(?:\[(\d+)\])?$/.exec(reference);
-  if (element) {
-    const jobs = ctx.engine.find(Number(element[1]));
+  const ref = parseJobId(reference);
+  if (ref) {
+    const jobs = ctx.engine.find(ref.id);
     if (jobs.length === 0) return [];
-    if (element[2] === undefined) return [Number(element[1])];
-    const task = jobs.find((job) => job.arrayTaskId === Number(element[2]));
+    if (ref.index === undefined) return [ref.id];
+    const task = jobs.find((job) => job.arrayTaskId === ref.index);
     return task ? [task.id] : [];
   }
-  const pattern = new RegExp(
-    `^${reference.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`,
-  );
+  const pattern = namePattern(reference);
   const named = ctx.engine.jobs().filter((job) =>
-    job.request.user === ctx.user &&
-    pattern.test(job.request.annotations?.[LSF_NOTE.baseName] ?? job.request.name)
+    job.request.user === ctx.user && pattern.test(baseNameOf(job))
   );
   const last = named[named.length - 1];
   return last ? [last.arrayJobId ?? last.id] : [];
+}
+
+function resolveDependencies(ctx: SimCommandContext, dependency: BsubDependency): SimDependency[] {
+  return dependency.terms.map((term) => {
+    const jobIds = resolveDependencyJob(ctx, term.job);
+    if (jobIds.length === 0) throw notSubmitted(`${dependency.text}: No matching job found`);
+    return { type: term.type, jobIds };
+  });
+}
+
+/** mbatchd's refusal of a submission, in bsub's words. */
+function rejection(options: BsubOptions, error: SimSubmitRejection): CommandFailure {
+  switch (error.code) {
+    case "invalid-queue":
+      return notSubmitted(`${error.detail}: No such queue`);
+    case "time-limit":
+      return notSubmitted("RUNLIMIT: Cannot exceed queue's hard limit(s)");
+    case "too-much-memory":
+      return notSubmitted("MEMLIMIT: Cannot exceed queue's hard limit(s)");
+    case "invalid-array":
+      return notSubmitted(`${options.jobName}: Job array index error`);
+    case "invalid-dependency":
+      return notSubmitted(`${options.dependency?.text}: No matching job found`);
+    default:
+      return notSubmitted("Too many processors requested");
+  }
+}
+
+/** Runs `bsub`: prints `Job <1> is submitted to [default ]queue <normal>.` */
+export function bsub(ctx: SimCommandContext): CommandResult {
+  return answerFailures(() => {
+    const options = parseBsub(ctx);
+    const request = bsubRequest(options, ctx);
+    if (options.dependency !== undefined) {
+      request.dependencies = resolveDependencies(ctx, options.dependency);
+    }
+    try {
+      const { jobId } = ctx.engine.submit(request);
+      const where = options.queue === undefined
+        ? `default queue <${ctx.engine.find(jobId)[0]?.queue ?? ""}>`
+        : `queue <${options.queue}>`;
+      return ok(`Job <${jobId}> is submitted to ${where}.\n`);
+    } catch (error) {
+      if (error instanceof SimSubmitRejection) throw rejection(options, error);
+      throw error;
+    }
+  });
 }

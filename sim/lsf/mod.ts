@@ -1,114 +1,35 @@
 /**
  * IBM Spectrum LSF's command-line tools as the simulator emulates them: `bsub` (script on
- * stdin with `#BSUB` lines, or a command), `bjobs`, `bhist`, `bkill`, `bstop` and `bresume`.
+ * stdin with `#BSUB` lines, or a command), `bjobs`, `bhist`, `bkill`, `bstop` and `bresume`,
+ * one file each. Formats follow LSF 10.1's documentation and OpenLava's sources, cited in each
+ * command's file.
  *
- * Formats follow LSF 10.1's documentation and OpenLava's sources (cited in `_lsf_bsub.ts`,
- * `_lsf_bjobs.ts`, `_lsf_bhist.ts` and below).
+ * @example Submit to a simulated LSF and read the job's history
+ * ```ts
+ * import { SimCluster } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ *
+ * await using cluster = new SimCluster({ scheduler: "lsf", execution: "model" });
+ * const ssh = cluster.transport();
+ * const submitted = await ssh.run(["bsub", "-J", "hello"], { stdin: "#!/bin/bash\necho hi\n" });
+ * assert.equal(submitted.stdout, "Job <1> is submitted to default queue <normal>.\n");
+ * await cluster.runUntilIdle();
+ * const listed = await ssh.run(["bjobs", "-a", "-noheader", "-o", "jobid stat job_name"]);
+ * assert.equal(listed.stdout, "1 DONE hello\n");
+ * assert.match((await ssh.run(["bhist", "-l", "1"])).stdout, /: Done successfully\./);
+ * ```
  *
  * @module
  */
 
-import type { SimCommandContext, SimEmulator, SimJob } from "../types.ts";
+import type { SimEmulator } from "../types.ts";
 import { bsub } from "./bsub.ts";
-import { bjobs, CLEAN_PERIOD_MS } from "./bjobs.ts";
+import { bjobs } from "./bjobs.ts";
 import { bhist, EVENT_LOG } from "./bhist.ts";
-import { type CommandResult, fail } from "../_common/words.ts";
-
-type Signal = "kill" | "stop" | "resume";
-
-const VERB: Record<Signal, string> = { kill: "terminated", stop: "stopped", resume: "resumed" };
-
-/**
- * `bkill`, `bstop`, `bresume` (OpenLava `lsbatch/cmd/cmd.sig.c`): per job `Job <N> is being
- * terminated` on stdout, or `Job <N>: <lsb_sysmsg>` on stderr (`No matching job found`, `Job
- * has already finished`); exit 255 when any job failed. `0` means every job of the caller.
- * `bstop` holds pending jobs only (the engine does not suspend running jobs).
- */
-function signalJobs(ctx: SimCommandContext, signal: Signal): CommandResult {
-  const command = `b${signal}`;
-  const operands: string[] = [];
-  for (let i = 0; i < ctx.args.length; i++) {
-    const arg = ctx.args[i] as string;
-    if (arg === "-s" || arg === "-J" || arg === "-u" || arg === "-q" || arg === "-m") i++;
-    else if (arg === "-r" || arg === "-d" || arg === "-a") continue;
-    else if (arg.startsWith("-")) {
-      return fail(255, `${command}: illegal option -- ${arg.slice(1)}\n`);
-    } else operands.push(arg);
-  }
-  if (operands.length === 0) {
-    return fail(
-      255,
-      "Job ID or one of '-m', '-u' '-q' and '-J' must be specified.\n" +
-        `Usage: ${command} [-h] [-V] [-m host_name] [-q queue_name] [-u user_name | -u all] [-J job_name] [jobId | "jobId[index_list]"] ...\n`,
-    );
-  }
-  const engine = ctx.engine;
-  const now = engine.now();
-  const kept = (job: SimJob) => job.endTime === undefined || now - job.endTime <= CLEAN_PERIOD_MS;
-  let stdout = "";
-  let stderr = "";
-  let failed = false;
-  const targets: Array<{ label: string; id: number; index?: number }> = [];
-  for (const operand of operands) {
-    if (operand === "0") {
-      const mine = engine.jobs().filter((job) =>
-        job.request.user === ctx.user && job.endTime === undefined
-      );
-      for (const job of mine) {
-        const id = job.arrayJobId ?? job.id;
-        const target: { label: string; id: number; index?: number } = {
-          label: job.arrayTaskId === undefined ? String(id) : `${id}[${job.arrayTaskId}]`,
-          id,
-        };
-        if (job.arrayTaskId !== undefined) target.index = job.arrayTaskId;
-        targets.push(target);
-      }
-      continue;
-    }
-    const match = /^(\d+)(?:\[(\d+)\])?$/.exec(operand);
-    if (!match) {
-      stderr += `${operand}: Bad job ID\n`;
-      failed = true;
-      continue;
-    }
-    const target: { label: string; id: number; index?: number } = {
-      label: operand,
-      id: Number(match[1]),
-    };
-    if (match[2] !== undefined) target.index = Number(match[2]);
-    targets.push(target);
-  }
-  for (const target of targets) {
-    const jobs = engine.find(target.id).filter((job) =>
-      kept(job) && (target.index === undefined || job.arrayTaskId === target.index)
-    );
-    if (jobs.length === 0) {
-      stderr += `Job <${target.label}>: No matching job found\n`;
-      failed = true;
-      continue;
-    }
-    if (jobs.every((job) => job.endTime !== undefined)) {
-      stderr += `Job <${target.label}>: Job has already finished\n`;
-      failed = true;
-      continue;
-    }
-    if (signal === "kill") {
-      engine.cancel(target.id, target.index === undefined ? {} : { taskId: target.index });
-    } else if (signal === "stop") {
-      if (jobs.every((job) => job.state === "RUNNING")) {
-        stderr +=
-          `Job <${target.label}>: Operation not supported for a running job in this simulator\n`;
-        failed = true;
-        continue;
-      }
-      engine.hold(target.id, "user");
-    } else {
-      engine.release(target.id);
-    }
-    stdout += `Job <${target.label}> is being ${VERB[signal]}\n`;
-  }
-  return { code: failed ? 255 : 0, stdout, stderr };
-}
+import { bkill } from "./bkill.ts";
+import { bstop } from "./bstop.ts";
+import { bresume } from "./bresume.ts";
+import { fail } from "../_common/command_result.ts";
 
 const NOT_RESPONDING = "batch system daemon not responding ... still trying\n";
 
@@ -152,37 +73,29 @@ const NOT_RESPONDING = "batch system daemon not responding ... still trying\n";
  */
 export const lsfEmulator: SimEmulator = {
   kind: "lsf",
-  // LSF accepts and leaves the job pending with a reason.
+  // LSF accepts a job no host can run and leaves it pending with a reason; only a run limit
+  // over the queue's is refused at submission (`RUNLIMIT: Cannot exceed queue's hard limit(s)`).
   defaults: {
     queue: "normal",
     arrayTaskIds: "shared",
     killSignal: 15,
     limits: { cpus: "pend", nodes: "pend", memory: "pend", gpus: "pend", time: "reject" },
   },
-  commands: {
-    bsub,
-    bjobs,
-    bhist,
-    bkill: (ctx) => signalJobs(ctx, "kill"),
-    bstop: (ctx) => signalJobs(ctx, "stop"),
-    bresume: (ctx) => signalJobs(ctx, "resume"),
-  },
+  commands: { bsub, bjobs, bhist, bkill, bstop, bresume },
   unreachable(command: string) {
     const last = command === "bsub"
       ? "Timeout on connect call to server. Job not submitted.\n"
       : "Timeout on connect call to server\n";
-    return { code: 255, stdout: "", stderr: NOT_RESPONDING + last };
+    return fail(255, NOT_RESPONDING + last);
   },
   accountingCommands: ["bhist"],
   accountingFailure(_command: string, _state: "down" | "disabled") {
-    return { code: 255, stdout: "", stderr: `${EVENT_LOG}: No such file or directory\n` };
+    return fail(255, `${EVENT_LOG}: No such file or directory\n`);
   },
   transientSubmitFailure(_command: string) {
-    return {
-      code: 255,
-      stdout: "",
-      stderr: NOT_RESPONDING +
-        "Contacting batch daemon: Communication timeout. Job not submitted.\n",
-    };
+    return fail(
+      255,
+      NOT_RESPONDING + "Contacting batch daemon: Communication timeout. Job not submitted.\n",
+    );
   },
 };

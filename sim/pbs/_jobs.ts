@@ -1,25 +1,14 @@
 /**
  * How the PBS emulator sees the engine's jobs: PBS job identifiers (`12.server`, `12[].server`,
- * `12[3].server`), array summaries, state letters, exit statuses and which jobs `qstat` may
- * still show.
+ * `12[3].server`), the rows `qstat` shows (plain jobs, array summaries, subjobs) and which of
+ * them the server still keeps.
  *
  * @module
  */
 
 import type { SimEngineApi, SimJob } from "../types.ts";
 import type { PbsDialect } from "./dialect.ts";
-
-/** Annotation keys qsub stores on the request, read back by qstat. */
-export const NOTE = {
-  resources: "pbs.Resource_List",
-  submitArgs: "pbs.submit_args",
-  join: "pbs.Join_Path",
-  variableList: "pbs.Variable_List",
-  arraySpec: "pbs.array_spec",
-  project: "pbs.project",
-  submitCwd: "pbs.submit_cwd",
-  server: "pbs.server",
-} as const;
+import { pbsJobData } from "./_job_data.ts";
 
 /** A parsed job identifier operand. */
 export interface PbsJobRef {
@@ -54,7 +43,12 @@ export interface PbsEntry {
 
 /** The server name qsub printed for this job (the cluster's login host). */
 export function serverOf(job: SimJob, engine: SimEngineApi): string {
-  return job.request.annotations?.[NOTE.server] ?? engine.loginHost;
+  return pbsJobData(job)?.server ?? engine.loginHost;
+}
+
+/** The full id an operand names (the default server appended when missing). */
+export function qualifiedId(text: string, server: string): string {
+  return text.includes(".") ? text : `${text}.${server}`;
 }
 
 /** The full identifier of a row: `12.server`, `12[].server`, `12[3].server`. */
@@ -158,61 +152,15 @@ export function isKept(entry: PbsEntry, dialect: PbsDialect, now: number): boole
   return end === undefined || now - end <= dialect.keepFinishedMs;
 }
 
-function waitsOnDependency(job: SimJob): boolean {
-  return job.reason === "dependency" || job.reason === "dependency-never-satisfied";
-}
-
-function jobState(job: SimJob, dialect: PbsDialect, subjob: boolean): string {
-  if (job.endTime !== undefined) {
-    return subjob && dialect.kind === "pbspro" ? "X" : dialect.finishedState;
-  }
-  if (job.state === "RUNNING") return "R";
-  // A job waiting for a dependency carries a system hold in PBS (Hold_Types = s): state H.
-  if (job.held !== undefined || waitsOnDependency(job)) return "H";
-  return "Q";
-}
-
 /**
- * The state letter qstat prints. Torque: Q R H C; PBS Pro: Q R H F, subjobs X when done, and an
- * array is B once any subjob has begun (PBS Professional Reference Guide, "Job states").
+ * PBS deletes a job whose dependency can never be satisfied (its `afterok` parent failed); the
+ * engine keeps it pending, so the emulator removes it the next time a PBS command looks.
  */
-export function stateOf(entry: PbsEntry, dialect: PbsDialect): string {
-  const first = entry.jobs[0];
-  if (entry.kind !== "array" || !first) {
-    return first ? jobState(first, dialect, entry.kind === "subjob") : "Q";
+export function deleteBrokenDependents(engine: SimEngineApi): void {
+  for (const job of engine.jobs()) {
+    if (job.state === "PENDING" && job.reason === "dependency-never-satisfied") {
+      const taskId = job.arrayTaskId;
+      engine.cancel(job.arrayJobId ?? job.id, taskId === undefined ? {} : { taskId });
+    }
   }
-  if (isFinished(entry)) return dialect.finishedState;
-  const begun = entry.jobs.some((job) => job.startTime !== undefined);
-  if (dialect.kind === "pbspro" && begun) return "B";
-  if (entry.jobs.some((job) => job.state === "RUNNING")) return "R";
-  if (
-    entry.jobs.every((job) =>
-      job.endTime !== undefined || job.held !== undefined || waitsOnDependency(job)
-    )
-  ) {
-    return "H";
-  }
-  return "Q";
-}
-
-/**
- * `exit_status` / `Exit_status` of an ended job: the script's code; 256 + signal when killed by
- * a signal (qdel'd while running: 271); the dialect's walltime code for TIMEOUT; `undefined`
- * for a job deleted before it started.
- */
-export function exitStatusOf(job: SimJob, dialect: PbsDialect): number | undefined {
-  if (job.endTime === undefined) return undefined;
-  if (job.state === "TIMEOUT") return dialect.walltimeExitStatus;
-  if (job.startTime === undefined) return undefined;
-  if (job.state === "COMPLETED" || job.state === "FAILED") return job.exitCode ?? 0;
-  return 256 + (job.signal ?? (job.state === "CANCELLED" ? 15 : 9));
-}
-
-/**
- * Exit status of an ended array (PBS Pro): 0 when every subjob exited 0, 1 when one exited
- * otherwise, 2 when a subjob was deleted.
- */
-export function arrayExitStatus(entry: PbsEntry, dialect: PbsDialect): number {
-  if (entry.jobs.some((job) => job.state === "CANCELLED")) return 2;
-  return entry.jobs.every((job) => exitStatusOf(job, dialect) === 0) ? 0 : 1;
 }

@@ -103,6 +103,34 @@ function sizeMB(text: string, what: string): number {
   return bytesToMB(bytes);
 }
 
+/** `select=N:ncpus=C:mpiprocs=M:mem=..:ngpus=G[+...]` into `layout`; returns the chunk memory. */
+function applySelect(select: string, layout: PbsLayout): number | undefined {
+  const what = `select=${select}`;
+  const chunks = select.split("+").map(chunkFields);
+  const first = chunks[0]!.fields;
+  layout.nodes = chunks.reduce((sum, chunk) => sum + chunk.count, 0);
+  const ncpus = positive(first.get("ncpus"), what);
+  const mpiprocs = first.has("mpiprocs") ? positive(first.get("mpiprocs"), what) : 1;
+  layout.tasksPerNode = mpiprocs;
+  layout.cpusPerTask = Math.max(1, Math.ceil(ncpus / mpiprocs));
+  const mem = first.get("mem");
+  const chunkMemory = mem === undefined ? undefined : sizeMB(mem, what);
+  const gpus = first.get("ngpus") ?? first.get("gpus");
+  if (gpus !== undefined) layout.gpus = positive(gpus, what);
+  return chunkMemory;
+}
+
+/** Torque's `nodes=N:ppn=P:gpus=G[+...]` into `layout` (node names and properties ignored). */
+function applyNodes(nodes: string, layout: PbsLayout): void {
+  const what = `nodes=${nodes}`;
+  const chunks = nodes.split("+").map(chunkFields);
+  const first = chunks[0]!.fields;
+  layout.nodes = chunks.reduce((sum, chunk) => sum + chunk.count, 0);
+  layout.tasksPerNode = first.has("ppn") ? positive(first.get("ppn"), what) : 1;
+  const gpus = first.get("gpus");
+  if (gpus !== undefined) layout.gpus = positive(gpus, what);
+}
+
 /**
  * The layout of a parsed resource map. `select` (PBS Pro) and `nodes` (Torque; node names or
  * properties after the count are accepted and ignored) describe chunks; `+`-joined chunks are
@@ -119,38 +147,14 @@ export function layoutOf(resources: ReadonlyMap<string, string>): PbsLayout {
   }
   const select = resources.get("select");
   const nodes = resources.get("nodes");
+  const ncpus = resources.get("ncpus");
   let chunkMemory: number | undefined;
-  if (select !== undefined) {
-    const chunks = select.split("+").map(chunkFields);
-    const first = chunks[0]!;
-    layout.nodes = chunks.reduce((sum, chunk) => sum + chunk.count, 0);
-    const ncpus = positive(first.fields.get("ncpus"), `select=${select}`);
-    const mpiprocs = first.fields.has("mpiprocs")
-      ? positive(first.fields.get("mpiprocs"), `select=${select}`)
-      : 1;
-    layout.tasksPerNode = mpiprocs;
-    layout.cpusPerTask = Math.max(1, Math.ceil(ncpus / mpiprocs));
-    const mem = first.fields.get("mem");
-    if (mem !== undefined) chunkMemory = sizeMB(mem, `select=${select}`);
-    const gpus = first.fields.get("ngpus") ?? first.fields.get("gpus");
-    if (gpus !== undefined) layout.gpus = positive(gpus, `select=${select}`);
-  } else if (nodes !== undefined) {
-    const chunks = nodes.split("+").map(chunkFields);
-    const first = chunks[0]!;
-    layout.nodes = chunks.reduce((sum, chunk) => sum + chunk.count, 0);
-    layout.tasksPerNode = first.fields.has("ppn")
-      ? positive(first.fields.get("ppn"), `nodes=${nodes}`)
-      : 1;
-    const gpus = first.fields.get("gpus");
-    if (gpus !== undefined) layout.gpus = positive(gpus, `nodes=${nodes}`);
-  } else if (resources.has("ncpus")) {
-    layout.cpusPerTask = positive(resources.get("ncpus"), `ncpus=${resources.get("ncpus")}`);
-  }
+  if (select !== undefined) chunkMemory = applySelect(select, layout);
+  else if (nodes !== undefined) applyNodes(nodes, layout);
+  else if (ncpus !== undefined) layout.cpusPerTask = positive(ncpus, `ncpus=${ncpus}`);
+  const mem = resources.get("mem");
   if (chunkMemory !== undefined) layout.memoryMB = chunkMemory;
-  else if (resources.has("mem")) {
-    const total = sizeMB(resources.get("mem")!, `mem=${resources.get("mem")}`);
-    layout.memoryMB = Math.ceil(total / layout.nodes);
-  }
+  else if (mem !== undefined) layout.memoryMB = Math.ceil(sizeMB(mem, `mem=${mem}`) / layout.nodes);
   const jobGpus = resources.get("ngpus") ?? resources.get("gpus");
   if (jobGpus !== undefined && layout.gpus === 0) {
     layout.gpus = positive(jobGpus, `ngpus=${jobGpus}`);

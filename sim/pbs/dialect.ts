@@ -26,7 +26,7 @@ export const PBSE = {
   HISTJOBID: 15139,
 } as const;
 
-/** The exit status a PBS command returns for `pbs_errno`. */
+/** The exit status a PBS command returns for `pbs_errno` (so 15001 exits 153). */
 export function exitFor(errno: number): number {
   return errno & 0xff;
 }
@@ -62,7 +62,14 @@ export interface PbsDialect {
   readonly table: QstatTableLayout;
   /** qsub's word for a rejected submission, given the server's message. */
   submitError(message: string, detail: string): string;
+  /** What a command prints on stderr when the server refuses connections (exit 111, ECONNREFUSED). */
+  serverDown(command: string): string;
+  /** A transient submit failure (the job is not created): its `pbs_errno` and stderr. */
+  readonly busyServer: { readonly errno: number; text(command: string): string };
 }
+
+/** The server host the unreachable-server messages name (the emulator does not know the host). */
+const SERVER_PLACEHOLDER = "pbsserver";
 
 /** Widths and headers of the default `qstat` table (see each dialect for the source line). */
 export interface QstatTableLayout {
@@ -120,6 +127,14 @@ export const TORQUE: PbsDialect = {
   },
   submitError: (message, detail) =>
     `qsub: submit error (${message}${detail === "" ? "" : ` MSG=${detail}`})`,
+  serverDown: (command) =>
+    `${command}: cannot connect to server ${SERVER_PLACEHOLDER} (errno=111) Connection refused\n`,
+  busyServer: {
+    errno: 15033,
+    text: (command) =>
+      `${command}: submit error (Pbs Server is currently too busy to process this request. ` +
+      "Please retry this operation.)\n",
+  },
 };
 
 /** Torque's long-name rule: keep the tail after `...`, starting at a `/` when there is one. */
@@ -174,6 +189,13 @@ export const PBSPRO: PbsDialect = {
     },
   },
   submitError: (message) => `qsub: ${message}`,
+  serverDown: (command) =>
+    `Connection refused\n${command}: cannot connect to server ${SERVER_PLACEHOLDER} (errno=111)\n`,
+  // A connection blip seen in production: the client cannot reach the server for a moment.
+  busyServer: {
+    errno: PBSE.BADHOST,
+    text: (command) => `${command}: cannot connect to server ${SERVER_PLACEHOLDER} (errno=15010)\n`,
+  },
 };
 
 function splitOnce(text: string, separator: string): [string, string] {

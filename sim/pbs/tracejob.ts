@@ -12,25 +12,32 @@
 
 import type { SimCommandContext, SimEngineApi, SimJob } from "../types.ts";
 import type { PbsDialect } from "./dialect.ts";
-import { entriesFor, exitStatusOf, parseJobRef, serverOf } from "./_jobs.ts";
-import { type CommandResult, hms } from "../_common/words.ts";
-import { qualifiedId } from "./qstat.ts";
+import { entriesFor, parseJobRef, qualifiedId, serverOf } from "./_jobs.ts";
+import { exitStatusOf } from "./_states.ts";
+import { type CommandResult, ok } from "../_common/command_result.ts";
+import { usDateTime } from "../_common/format.ts";
+import { answerFailures, CommandFailure, hhmmss } from "../_common/words.ts";
 
-function logTime(ms: number): string {
-  const date = new Date(ms);
-  const two = (value: number) => String(value).padStart(2, "0");
-  return `${two(date.getUTCMonth() + 1)}/${two(date.getUTCDate())}/${date.getUTCFullYear()} ` +
-    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}`;
-}
-
+/** One log line: `MM/DD/YYYY HH:MM:SS  S    message` (server) or `A` (accounting). */
 function record(ms: number, type: "S" | "A", message: string): string {
-  return `${logTime(ms)}  ${type}    ${message}\n`;
+  return `${usDateTime(ms)}  ${type}    ${message}\n`;
 }
 
-function recordsOf(job: SimJob, dialect: PbsDialect, accounted: boolean): string {
+function seconds(ms: number): string {
+  return String(Math.floor(ms / 1000));
+}
+
+/** What every record of a job names. */
+interface Trace {
+  job: SimJob;
+  owner: string;
+  /** The accounting records' `user=... etime=...` part. */
+  common: string;
+}
+
+/** The records of a job's submission and, once it started, of its start. */
+function queuedRecords({ job, owner, common }: Trace): string {
   const request = job.request;
-  const owner = `${request.user}@${request.submitHost ?? "localhost"}`;
-  const seconds = (ms: number) => String(Math.floor(ms / 1000));
   let out = record(job.submitTime, "S", `enqueuing into ${job.queue}, state 1 hop 1`);
   out += record(
     job.submitTime,
@@ -38,41 +45,47 @@ function recordsOf(job: SimJob, dialect: PbsDialect, accounted: boolean): string
     `Job Queued at request of ${owner}, owner = ${owner}, job name = ${request.name}, queue = ${job.queue}`,
   );
   out += record(job.submitTime, "A", `queue=${job.queue}`);
-  const common =
-    `user=${request.user} group=${request.user} jobname=${request.name} queue=${job.queue} ` +
-    `ctime=${seconds(job.submitTime)} qtime=${seconds(job.submitTime)} etime=${
-      seconds(job.submitTime)
-    }`;
-  if (job.startTime !== undefined) {
-    out += record(job.startTime, "S", "Job Run at request of root@localhost");
-    out += record(
-      job.startTime,
-      "A",
-      `${common} start=${seconds(job.startTime)} exec_host=${
-        job.nodeList.map((node) => `${node}/0`).join("+")
-      }`,
-    );
-  }
-  if (!accounted || job.endTime === undefined) return out;
+  if (job.startTime === undefined) return out;
+  const hosts = job.nodeList.map((node) => `${node}/0`).join("+");
+  out += record(job.startTime, "S", "Job Run at request of root@localhost");
+  out += record(job.startTime, "A", `${common} start=${seconds(job.startTime)} exec_host=${hosts}`);
+  return out;
+}
+
+/** The records of a job's end: its deletion, or its exit status and resources used. */
+function endRecords({ job, owner, common }: Trace, endTime: number, dialect: PbsDialect): string {
   const exit = exitStatusOf(job, dialect);
   if (exit === undefined) {
-    out += record(job.endTime, "S", `Job deleted at request of ${owner}`);
-    out += record(job.endTime, "A", `requestor=${owner}`);
-    return out;
+    return record(endTime, "S", `Job deleted at request of ${owner}`) +
+      record(endTime, "A", `requestor=${owner}`);
   }
   const used = `resources_used.cput=00:00:00 resources_used.mem=0kb resources_used.vmem=0kb ` +
-    `resources_used.walltime=${hms((job.endTime - (job.startTime ?? job.endTime)) / 1000)}`;
+    `resources_used.walltime=${hhmmss((endTime - (job.startTime ?? endTime)) / 1000)}`;
   const limit = job.timeLimitSeconds === undefined
     ? ""
-    : ` Resource_List.walltime=${hms(job.timeLimitSeconds)}`;
-  out += record(job.endTime, "S", `Exit_status=${exit} ${used}`);
-  out += record(
-    job.endTime,
-    "A",
-    `${common} start=${seconds(job.startTime ?? job.endTime)} end=${seconds(job.endTime)} ` +
-      `Exit_status=${exit} ${used}${limit}`,
-  );
-  return out;
+    : ` Resource_List.walltime=${hhmmss(job.timeLimitSeconds)}`;
+  return record(endTime, "S", `Exit_status=${exit} ${used}`) +
+    record(
+      endTime,
+      "A",
+      `${common} start=${seconds(job.startTime ?? endTime)} end=${seconds(endTime)} ` +
+        `Exit_status=${exit} ${used}${limit}`,
+    );
+}
+
+/** A job's records; its end only once accounting has it. */
+function recordsOf(job: SimJob, dialect: PbsDialect, accounted: boolean): string {
+  const request = job.request;
+  const submitted = seconds(job.submitTime);
+  const trace: Trace = {
+    job,
+    owner: `${request.user}@${request.submitHost ?? "localhost"}`,
+    common: `user=${request.user} group=${request.user} jobname=${request.name} ` +
+      `queue=${job.queue} ctime=${submitted} qtime=${submitted} etime=${submitted}`,
+  };
+  const queued = queuedRecords(trace);
+  if (!accounted || job.endTime === undefined) return queued;
+  return queued + endRecords(trace, job.endTime, dialect);
 }
 
 /**
@@ -86,37 +99,41 @@ function accountedTest(engine: SimEngineApi): (job: SimJob) => boolean {
   return (job) => known.has(job);
 }
 
-/** Runs `tracejob [-q] [-n days] <job>` (other options are accepted and ignored). */
-export function tracejob(ctx: SimCommandContext, dialect: PbsDialect): CommandResult {
+const USAGE =
+  "usage: tracejob [-a|s|l|m|v] [-w size] [-p path] [-n days] [-f filter_type] job_identifier\n";
+
+/**
+ * The job identifier of `tracejob [-q] [-n days] <job>` (other options are accepted and
+ * ignored); throws {@linkcode CommandFailure} (exit 1, the usage) unless there is exactly one.
+ */
+export function parseTracejob(args: readonly string[]): string {
   const operands: string[] = [];
-  for (let i = 0; i < ctx.args.length; i++) {
-    const arg = ctx.args[i] as string;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
     if (arg === "-n" || arg === "-f" || arg === "-p" || arg === "-w" || arg === "-c") i++;
     else if (!arg.startsWith("-")) operands.push(arg);
   }
   const operand = operands[0];
-  if (operand === undefined || operands.length > 1) {
-    return {
-      code: 1,
-      stdout: "",
-      stderr:
-        "usage: tracejob [-a|s|l|m|v] [-w size] [-p path] [-n days] [-f filter_type] job_identifier\n",
-    };
-  }
-  const engine = ctx.engine;
-  const id = qualifiedId(operand, engine.loginHost);
-  let out = `\nJob: ${id}\n\n`;
-  const ref = parseJobRef(operand);
-  if (ref) {
-    const accounted = accountedTest(engine);
-    for (const entry of entriesFor(engine, ref, true)) {
-      if (entry.kind === "array") continue;
-      for (const job of entry.jobs) out += recordsOf(job, dialect, accounted(job));
+  if (operand === undefined || operands.length > 1) throw new CommandFailure(1, USAGE);
+  return operand;
+}
+
+/** Runs `tracejob`. */
+export function tracejob(ctx: SimCommandContext, dialect: PbsDialect): CommandResult {
+  return answerFailures(() => {
+    const operand = parseTracejob(ctx.args);
+    const engine = ctx.engine;
+    const ref = parseJobRef(operand);
+    const first = ref && engine.find(ref.seq)[0];
+    const server = first ? serverOf(first, engine) : engine.loginHost;
+    let out = `\nJob: ${qualifiedId(operand, server)}\n\n`;
+    if (ref) {
+      const accounted = accountedTest(engine);
+      for (const entry of entriesFor(engine, ref, true)) {
+        if (entry.kind === "array") continue;
+        for (const job of entry.jobs) out += recordsOf(job, dialect, accounted(job));
+      }
     }
-    const first = engine.find(ref.seq)[0];
-    if (first) {
-      out = out.replace(`Job: ${id}`, `Job: ${qualifiedId(operand, serverOf(first, engine))}`);
-    }
-  }
-  return { code: 0, stdout: out, stderr: "" };
+    return ok(out);
+  });
 }

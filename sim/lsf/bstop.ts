@@ -1,0 +1,29 @@
+/**
+ * `bstop` of IBM Spectrum LSF: suspends jobs. The engine holds pending jobs (PSUSP) but does
+ * not suspend running ones, so a running job is refused.
+ *
+ * Source: IBM Spectrum LSF 10.1 Command Reference "bstop".
+ *
+ * @module
+ */
+
+import type { SimCommandContext } from "../types.ts";
+import { type SignalCommand, signalJobs } from "./_signal.ts";
+import type { CommandResult } from "../_common/command_result.ts";
+
+const BSTOP: SignalCommand = {
+  command: "bstop",
+  verb: "stopped",
+  act(engine, target, jobs) {
+    if (jobs.every((job) => job.state === "RUNNING")) {
+      return "Operation not supported for a running job in this simulator";
+    }
+    engine.hold(target.id, "user");
+    return undefined;
+  },
+};
+
+/** Runs `bstop`. */
+export function bstop(ctx: SimCommandContext): CommandResult {
+  return signalJobs(ctx, BSTOP);
+}

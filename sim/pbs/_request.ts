@@ -1,0 +1,247 @@
+/**
+ * The engine request of a parsed `qsub`: PBS's output file names, the job's environment, the
+ * node file, and the attributes the other commands read back ({@linkcode PbsJobData}).
+ *
+ * Sources: PBS Professional Reference Guide "qsub" (default output `<name>.o<seq>` in the
+ * submission directory, `^array_index^`, job environment `PBS_O_*`, `PBS_ARRAY_INDEX`,
+ * `PBS_NODEFILE`, jobs start in `$HOME`) and "Job attributes" (`Resource_List`, `select`,
+ * `place`); Torque Administrator Guide "qsub" (`PBS_ARRAYID`, output `<name>.o<seq>-<index>`
+ * for arrays, `PBS_NUM_NODES`, `PBS_NUM_PPN`, `PBS_NP`, `PBS_WALLTIME`).
+ *
+ * @module
+ */
+
+import type { SimCommandContext, SimJob, SimSubmitRequest } from "../types.ts";
+import type { PbsDialect } from "./dialect.ts";
+import type { PbsJobData } from "./_job_data.ts";
+import { jobIdOf, jobNameOf } from "./_jobs.ts";
+import type { PbsLayout } from "./_resources.ts";
+import type { QsubOptions } from "./qsub.ts";
+import { resolvePath } from "../_common/paths.ts";
+
+/** `-v A=1,B` with B taken from the submitter's environment. */
+function parseVariables(
+  lists: readonly string[],
+  env: Record<string, string>,
+): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const list of lists) {
+    for (const item of list.split(",")) {
+      if (item === "") continue;
+      const at = item.indexOf("=");
+      if (at === -1) variables[item] = env[item] ?? "";
+      else variables[item.slice(0, at)] = item.slice(at + 1);
+    }
+  }
+  return variables;
+}
+
+/** Resource_List as qstat -f shows it: the request plus the server's defaults. */
+function resourceList(
+  dialect: PbsDialect,
+  resources: ReadonlyMap<string, string>,
+  layout: PbsLayout,
+): Array<[string, string]> {
+  const list = new Map(resources);
+  if (!list.has("nodect")) list.set("nodect", String(layout.nodes));
+  if (dialect.kind === "pbspro") {
+    const ncpus = layout.tasksPerNode * layout.cpusPerTask;
+    if (!list.has("select")) {
+      const mpiprocs = layout.tasksPerNode > 1 ? `:mpiprocs=${layout.tasksPerNode}` : "";
+      list.set("select", `${layout.nodes}:ncpus=${ncpus}${mpiprocs}`);
+    }
+    if (!list.has("ncpus")) list.set("ncpus", String(ncpus * layout.nodes));
+    if (!list.has("place")) list.set("place", "pack");
+  } else if (!list.has("nodes") && !list.has("ncpus")) {
+    list.set("nodes", String(layout.nodes));
+  }
+  return [...list.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** Where `-o`/`-e` (or the default `<name>.<o|e><seq>`) puts a job's stream. */
+function streamPath(
+  dialect: PbsDialect,
+  spec: string | undefined,
+  letter: "o" | "e",
+  name: string,
+  submitCwd: string,
+  job: SimJob,
+): string {
+  const seq = job.arrayJobId ?? job.id;
+  const index = job.arrayTaskId;
+  const suffix = index === undefined ? "" : dialect.kind === "pbspro" ? `.${index}` : `-${index}`;
+  const defaultName = `${name}.${letter}${seq}${suffix}`;
+  if (spec === undefined) return resolvePath(submitCwd, defaultName);
+  const path = spec.replace(/^[^/:]*:/, "").replaceAll("^array_index^", String(index ?? ""));
+  if (path.endsWith("/")) return resolvePath(resolvePath(submitCwd, path), defaultName);
+  const resolved = resolvePath(submitCwd, path);
+  // Torque keeps array subjobs apart by appending "-<index>" to an explicit file name.
+  return dialect.kind === "pbs" && index !== undefined ? `${resolved}-${index}` : resolved;
+}
+
+/** `$PBS_NODEFILE`: one line per MPI process slot (Torque: ppn, Pro: mpiprocs) per node. */
+function nodeFile(job: SimJob): string {
+  const perNode = job.request.tasksPerNode ?? 1;
+  return job.nodeList.flatMap((node) => Array<string>(perNode).fill(node))
+    .map((line) => line + "\n").join("");
+}
+
+/** What the job's environment is made of, fixed at submission. */
+interface Submission {
+  dialect: PbsDialect;
+  server: string;
+  home: string;
+  user: string;
+  shell: string;
+  exported: Record<string, string>;
+  originVariables: Array<[string, string]>;
+}
+
+/** `PBS_O_*`: the submitter's side, as qsub records it in `Variable_List`. */
+function originVariables(
+  ctx: SimCommandContext,
+  dialect: PbsDialect,
+  home: string,
+  submitHost: string,
+): Array<[string, string]> {
+  const variables: Array<[string, string]> = [
+    ["PBS_O_HOME", home],
+    ["PBS_O_LOGNAME", ctx.env.LOGNAME ?? ctx.user],
+    ["PBS_O_PATH", ctx.env.PATH ?? "/usr/local/bin:/usr/bin:/bin"],
+    ["PBS_O_MAIL", ctx.env.MAIL ?? `/var/mail/${ctx.user}`],
+    ["PBS_O_SHELL", ctx.env.SHELL ?? "/bin/bash"],
+    ["PBS_O_LANG", ctx.env.LANG ?? "C.UTF-8"],
+    ["PBS_O_WORKDIR", ctx.cwd],
+    ["PBS_O_HOST", submitHost],
+    ["PBS_O_SERVER", ctx.engine.loginHost],
+  ];
+  if (dialect.kind === "pbspro") variables.push(["PBS_O_SYSTEM", "Linux"]);
+  return variables;
+}
+
+/** The environment a job sees: pbs_mom's login-like base, the exported variables, PBS's own. */
+function jobEnvironment(job: SimJob, submission: Submission): Record<string, string> {
+  const { dialect, server, home, user } = submission;
+  const jobId = jobIdOf(job, server);
+  // PATH is the mom's, not the submitter's, unless -V exports it.
+  const env: Record<string, string> = {
+    HOME: home,
+    USER: user,
+    LOGNAME: user,
+    SHELL: submission.shell,
+    PATH: "/bin:/usr/bin",
+    ...submission.exported,
+    ...Object.fromEntries(submission.originVariables),
+    PBS_O_QUEUE: job.queue,
+    PBS_QUEUE: job.queue,
+    PBS_JOBID: jobId,
+    PBS_JOBNAME: jobNameOf(job, dialect.kind),
+    PBS_ENVIRONMENT: "PBS_BATCH",
+    PBS_NODEFILE: `${dialect.auxDirectory}/${jobId}`,
+    PBS_TASKNUM: "1",
+    PBS_MOMPORT: "15003",
+    PBS_NODENUM: "0",
+    PBS_VNODENUM: "0",
+  };
+  const nodes = job.request.nodes ?? 1;
+  const tasksPerNode = job.request.tasksPerNode ?? 1;
+  const cpusPerTask = job.request.cpusPerTask ?? 1;
+  if (dialect.kind === "pbs") {
+    env.PBS_NUM_NODES = String(nodes);
+    env.PBS_NUM_PPN = String(tasksPerNode);
+    env.PBS_NP = String(nodes * tasksPerNode);
+    env.PBS_SERVER = server;
+    if (job.timeLimitSeconds !== undefined) env.PBS_WALLTIME = String(job.timeLimitSeconds);
+  } else {
+    env.PBS_JOBDIR = home;
+    env.TMPDIR = `/var/tmp/pbs.${jobId}`;
+    env.NCPUS = String(tasksPerNode * cpusPerTask);
+    env.OMP_NUM_THREADS = String(cpusPerTask);
+    if (job.arrayJobId !== undefined) env.PBS_ARRAY_ID = `${job.arrayJobId}[].${server}`;
+  }
+  if (job.arrayTaskId !== undefined) env[dialect.arrayIndexVariable] = String(job.arrayTaskId);
+  return env;
+}
+
+/** Where a job's stdout and stderr go (`stderr: null` = merged into stdout). */
+type OutputPaths = NonNullable<SimSubmitRequest["outputPaths"]>;
+
+/** A job's stdout and stderr: `-o`/`-e` or the defaults, merged as `-j` says. */
+function outputPathsOf(options: QsubOptions, dialect: PbsDialect, submitCwd: string): OutputPaths {
+  const { name, join } = options;
+  return (job) => {
+    const stdout = streamPath(dialect, options.outputPath, "o", name, submitCwd, job);
+    const stderr = streamPath(dialect, options.errorPath, "e", name, submitCwd, job);
+    if (join === "oe") return { stdout, stderr: null };
+    if (join === "eo") return { stdout: stderr, stderr: null };
+    return { stdout, stderr };
+  };
+}
+
+/** The attributes `qstat -f` reads back. */
+function jobData(
+  options: QsubOptions,
+  dialect: PbsDialect,
+  ctx: SimCommandContext,
+  submission: Submission,
+): PbsJobData {
+  const { arraySpec, project } = options;
+  return {
+    resourceList: resourceList(dialect, options.resources, options.layout),
+    submitArgs: ctx.args.join(" "),
+    join: options.join,
+    variableList: [...submission.originVariables, ...Object.entries(submission.exported)]
+      .map(([key, value]) => `${key}=${value}`).join(","),
+    server: submission.server,
+    ...(arraySpec === undefined ? {} : { arraySpec }),
+    ...(project === undefined ? {} : { project }),
+  };
+}
+
+/** The engine request for parsed qsub options (dependencies are resolved by the caller). */
+export function qsubRequest(
+  options: QsubOptions,
+  ctx: SimCommandContext,
+  dialect: PbsDialect,
+): SimSubmitRequest {
+  const server = ctx.engine.loginHost;
+  const submitHost = ctx.env.HOSTNAME ?? ctx.engine.loginHost;
+  const home = ctx.env.HOME ?? `/home/${ctx.user}`;
+  const workdir = options.workdir === undefined ? home : resolvePath(ctx.cwd, options.workdir);
+  const exported = options.exportAll ? { ...ctx.env } : {};
+  Object.assign(exported, parseVariables(options.variableLists, ctx.env));
+  const submission: Submission = {
+    dialect,
+    server,
+    home,
+    user: ctx.user,
+    shell: ctx.env.SHELL ?? "/bin/bash",
+    exported,
+    originVariables: originVariables(ctx, dialect, home, submitHost),
+  };
+  const { name, layout } = options;
+  const request: SimSubmitRequest = {
+    name,
+    script: options.script,
+    workdir,
+    user: ctx.user,
+    submitHost,
+    nodes: layout.nodes,
+    tasksPerNode: layout.tasksPerNode,
+    cpusPerTask: layout.cpusPerTask,
+    gpus: layout.gpus,
+    hold: options.hold,
+    scriptArgs: options.scriptArgs,
+    exportedEnv: exported,
+    outputPaths: outputPathsOf(options, dialect, ctx.cwd),
+    environment: (job) => jobEnvironment(job, submission),
+    jobFiles: (job) => ({ [`${dialect.auxDirectory}/${jobIdOf(job, server)}`]: nodeFile(job) }),
+    schedulerData: jobData(options, dialect, ctx, submission),
+  };
+  if (options.queue !== undefined) request.queue = options.queue;
+  if (layout.walltimeSeconds !== undefined) request.timeLimitSeconds = layout.walltimeSeconds;
+  if (layout.memoryMB !== undefined) request.memoryMB = layout.memoryMB;
+  if (options.account !== undefined) request.account = options.account;
+  if (options.array) request.array = options.array;
+  return request;
+}

@@ -1,0 +1,29 @@
+/**
+ * `qdel` (Torque and PBS Professional): deletes jobs, array subjobs and whole arrays; a running
+ * job is killed (its exit status becomes 256 + SIGTERM = 271). PBS Pro answers a finished job
+ * with `qdel: Job has finished <id>` (PBSE_HISTJOBID, exit 35).
+ *
+ * Source: OpenPBS `src/cmds/qdel.c`; PBS Professional Reference Guide "qdel".
+ *
+ * @module
+ */
+
+import type { SimCommandContext } from "../types.ts";
+import { type PbsDialect, PBSE } from "./dialect.ts";
+import { type JobAction, runJobAction, taskOf } from "./_job_action.ts";
+import type { CommandResult } from "../_common/command_result.ts";
+
+const QDEL: JobAction = {
+  command: "qdel",
+  act(engine, entry) {
+    engine.cancel(entry.seq, taskOf(entry));
+    return undefined;
+  },
+  finished: (dialect) =>
+    dialect.kind === "pbspro" ? { message: "Job has finished", errno: PBSE.HISTJOBID } : undefined,
+};
+
+/** Runs `qdel`. */
+export function qdel(ctx: SimCommandContext, dialect: PbsDialect): CommandResult {
+  return runJobAction(ctx, dialect, QDEL);
+}
