@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { CommandOutput } from "./command_output.ts";
+
 /**
  * Base class of every error thrown by clusterjob.
  *
@@ -92,7 +94,7 @@ export class SubmitError extends ClusterjobError {
   /** The submit command. */
   readonly argv: readonly string[];
   /** The scheduler's answer. */
-  readonly output: { code: number; stdout: string; stderr: string };
+  readonly output: CommandOutput;
   /**
    * True when the scheduler may have created the job despite the error (a timeout between its
    * client and controller): check the queue before submitting again.
@@ -110,7 +112,7 @@ export class SubmitError extends ClusterjobError {
    */
   constructor(
     argv: readonly string[],
-    output: { code: number; stdout: string; stderr: string },
+    output: CommandOutput,
     reason?: string,
     options: { jobMayExist?: boolean } = {},
   ) {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { check } from "./_check.ts";
 import { InvalidValueError } from "./errors.ts";
 import { parseMemory } from "./memory.ts";
 import { parseTime } from "./time.ts";
@@ -192,27 +193,32 @@ export function resolveResources(name: string, input: ResourcesInput): Resources
 }
 
 function headerText(key: string, value: unknown): string {
-  if (typeof value !== "string" || value.trim() === "" || /[\n\r\0]/.test(value)) {
-    throw new InvalidValueError(key, value, TEXT);
-  }
+  check(
+    typeof value === "string" && value.trim() !== "" && !/[\n\r\0]/.test(value),
+    key,
+    value,
+    TEXT,
+  );
   return value;
 }
 
 function wholeNumber(key: string, value: unknown, minimum: number): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum) {
-    throw new InvalidValueError(key, value, `a whole number of ${minimum} or more`);
-  }
+  check(
+    typeof value === "number" && Number.isSafeInteger(value) && value >= minimum,
+    key,
+    value,
+    `a whole number of ${minimum} or more`,
+  );
   return value;
 }
 
 function extraKey(key: string): string {
-  if (key === "" || /[\n\r\0]/.test(key)) {
-    throw new InvalidValueError(
-      "resources",
-      key,
-      "non-empty keys without newlines or NUL characters",
-    );
-  }
+  check(
+    key !== "" && !/[\n\r\0]/.test(key),
+    "resources",
+    key,
+    "non-empty keys without newlines or NUL characters",
+  );
   return key;
 }
 

@@ -9,7 +9,10 @@
  */
 
 import type { Clock } from "./clock.ts";
+import type { CommandOutput } from "./command_output.ts";
 import { ClusterjobError } from "./errors.ts";
+
+export type { CommandOutput } from "./command_output.ts";
 
 /**
  * Options for {@linkcode Transport.run}.
@@ -32,25 +35,6 @@ export interface RunOptions {
   timeout?: number;
   /** Aborts the command; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
-}
-
-/**
- * What a command printed and how it ended.
- *
- * @example Usage
- * ```ts
- * import type { CommandOutput } from "@clusterjob/clusterjob";
- * const output: CommandOutput = { code: 0, stdout: "Submitted batch job 7\n", stderr: "" };
- * console.assert(output.code === 0);
- * ```
- */
-export interface CommandOutput {
-  /** Exit code; 127 when the command does not exist, 128+N when killed by signal N. */
-  code: number;
-  /** Standard output, decoded as UTF-8. */
-  stdout: string;
-  /** Standard error, decoded as UTF-8. */
-  stderr: string;
 }
 
 /**

@@ -9,13 +9,8 @@
  */
 
 import type { Backend, JobInfo } from "../core/backend.ts";
-import {
-  CacheFormatError,
-  InterruptedSubmissionError,
-  readCacheFile,
-  type RunRecord,
-  writeCacheFile,
-} from "./cache.ts";
+import { readCacheFile, writeCacheFile } from "./cache.ts";
+import { CacheFormatError, InterruptedSubmissionError, type RunRecord } from "./cache_record.ts";
 import { ClusterjobError, InvalidValueError, QueryError } from "../core/errors.ts";
 import { builtinBackend, defaultTransport } from "./_defaults.ts";
 import { isEmptyScript, runLocalScript } from "./_local_script.ts";
@@ -625,7 +620,7 @@ export class AsyncResult {
     const backend = options.backend ?? builtinBackend(record.backend, path);
     return AsyncResult.fromRecord(record, {
       backend,
-      transport: options.transport ?? defaultTransport(record.remote),
+      transport: options.transport ?? await defaultTransport(record.remote),
       cacheFile: path,
       ...(options.polling ? { polling: options.polling } : {}),
     });
