@@ -33,6 +33,8 @@ export * from "./src/transports/ssh_transport.ts";
 export type { SubmitOptions } from "./src/run/submit.ts";
 export * from "./src/job/submit_job.ts";
 export * from "./src/run/async_result.ts";
+export * from "./src/run/run_errors.ts";
+export * from "./src/run/run_options.ts";
 export * from "./src/run/cache.ts";
 export * from "./src/core/backend.ts";
 export * from "./backends/slurm.ts";

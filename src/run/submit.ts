@@ -16,7 +16,8 @@
  * @module
  */
 
-import { AsyncResult, type PollingOptions } from "./async_result.ts";
+import { AsyncResult } from "./async_result.ts";
+import type { PollingOptions } from "./run_options.ts";
 import { readCacheFile, removeCacheFile } from "./cache.ts";
 import { InterruptedSubmissionError } from "./cache_record.ts";
 import { prepareCacheWrite } from "./_cache_write.ts";
