@@ -11,9 +11,13 @@
  *
  * @example Usage
  * ```ts
- * import type { CommandOutput } from "@clusterjob/clusterjob";
- * const output: CommandOutput = { code: 0, stdout: "Submitted batch job 7\n", stderr: "" };
- * console.assert(output.code === 0);
+ * import { type CommandOutput, LocalTransport, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const answer: CommandOutput = { code: 0, stdout: "Submitted batch job 7\n", stderr: "" };
+ * assert.equal(slurm.parseJobId(answer, ["sbatch", "job.slr"]), "7");
+ * const echoed: CommandOutput = await new LocalTransport().run(["echo", "hi"]);
+ * assert.deepEqual(echoed, { code: 0, stdout: "hi\n", stderr: "" });
  * ```
  */
 export interface CommandOutput {

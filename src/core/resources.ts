@@ -16,9 +16,13 @@ import { parseTime } from "./time.ts";
  *
  * @example Usage
  * ```ts
- * import type { ExtraValue } from "@clusterjob/clusterjob";
+ * import { type ExtraValue, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const exclusive: ExtraValue = true;
- * console.assert(exclusive);
+ * const headers = slurm.renderHeaders({ name: "a", extra: [["exclusive", exclusive], ["requeue", false]] });
+ * assert.ok(headers.includes("#SBATCH --exclusive"));
+ * assert.ok(!headers.some((line) => line.includes("requeue")));
  * ```
  */
 export type ExtraValue = string | number | boolean | null;
@@ -29,9 +33,13 @@ export type ExtraValue = string | number | boolean | null;
  *
  * @example Usage
  * ```ts
- * import type { ResourcesInput } from "@clusterjob/clusterjob";
+ * import { JobScript, type ResourcesInput } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const resources: ResourcesInput = { queue: "debug", time: "1:00:00", nodes: 2, ppn: 16, mem: "4G" };
- * console.assert(resources.nodes === 2);
+ * const job = new JobScript({ name: "a", body: "true", resources });
+ * assert.equal(job.resources.timeSeconds, 3600);
+ * assert.deepEqual(job.resourcesInput, resources);
  * ```
  */
 export interface ResourcesInput {
@@ -64,9 +72,16 @@ export interface ResourcesInput {
  *
  * @example Usage
  * ```ts
- * import type { Resources } from "@clusterjob/clusterjob";
+ * import { pbs, type Resources } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const resources: Resources = { name: "hello", timeSeconds: 300, memMB: 100, extra: [["exclusive", true]] };
- * console.assert(resources.timeSeconds === 300);
+ * assert.deepEqual(pbs.renderHeaders(resources), [
+ *   "#PBS -N hello",
+ *   "#PBS -l walltime=00:05:00",
+ *   "#PBS -l mem=100mb",
+ *   "#PBS -exclusive",
+ * ]);
  * ```
  */
 export interface Resources {

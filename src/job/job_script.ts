@@ -251,8 +251,11 @@ export class JobScript {
    * @example Usage
    * ```ts
    * import { JobScript } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
    * const job = new JobScript({ name: "a", body: "true", rootdir: "~/jobs/", workdir: "run1" });
-   * console.assert(job.workingDirectory() === "~/jobs/run1");
+   * assert.equal(job.workingDirectory(), "~/jobs/run1");
+   * assert.equal(job.with({ workdir: "/scratch/run1" }).workingDirectory(), "/scratch/run1");
    * ```
    */
   workingDirectory(): string {
@@ -268,8 +271,11 @@ export class JobScript {
    * @example Usage
    * ```ts
    * import { JobScript } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
    * const job = new JobScript({ name: "a", body: "true", rootdir: "~/jobs", workdir: "run1" });
-   * console.assert(job.scriptPath() === "~/jobs/run1/a.slr");
+   * assert.equal(job.scriptPath(), "~/jobs/run1/a.slr");
+   * assert.equal(job.with({ filename: "/tmp/a.sh" }).scriptPath(), "/tmp/a.sh");
    * ```
    */
   scriptPath(): string {
@@ -284,10 +290,15 @@ export class JobScript {
    * @returns The run.
    *
    * @example Usage
-   * ```ts ignore
-   * import { JobScript } from "@clusterjob/clusterjob";
-   * const run = await new JobScript({ name: "a", body: "echo hi" }).submit();
-   * await run.wait();
+   * ```ts
+   * import { JobScript, Status } from "@clusterjob/clusterjob";
+   * import { SimCluster } from "@clusterjob/clusterjob/sim";
+   * import assert from "node:assert/strict";
+   *
+   * const cluster = new SimCluster({ scheduler: "pbs", execution: "shell", clock: "virtual" });
+   * const run = await new JobScript({ name: "a", body: "echo hi", backend: "pbs" }).submit({ transport: cluster.transport() });
+   * assert.equal(run.backend.name, "pbs");
+   * assert.equal(await run.wait(), Status.COMPLETED);
    * ```
    */
   async submit(options: SubmitOptions = {}): Promise<AsyncResult> {

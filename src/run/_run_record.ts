@@ -48,23 +48,14 @@ export function initialFacts(init: AsyncResultInit): RunFacts {
   };
 }
 
-/** What a record says of a run besides its facts. */
-export interface RunIdentity {
-  /** The job id. */
-  readonly jobId: string;
-  /** The job's name. */
-  readonly jobName: string;
-  /** The backend (its name is saved). */
-  readonly backend: Backend;
-  /** The transport (its name and clock are used). */
-  readonly transport: Transport;
-  /** The job's SSH host. */
-  readonly remote: string | undefined;
-  /** Longest sleep between polls, in seconds. */
-  readonly maxSleepInterval: number;
-  /** The rendered epilogue. */
-  readonly epilogue: string | undefined;
-}
+/**
+ * What a record says of a run besides its facts (an `AsyncResult`'s fields): the record's own
+ * fields, with the backend and transport objects and the optional ones possibly `undefined`.
+ */
+export type RunIdentity =
+  & Readonly<Pick<RunRecord, "jobId" | "jobName" | "maxSleepInterval">>
+  & Readonly<{ [K in "remote" | "epilogue"]: RunRecord[K] | undefined }>
+  & { readonly backend: Backend; readonly transport: Transport };
 
 /** The cache record of a run, stamped with its transport clock's time. */
 export function recordOf(run: RunIdentity, facts: Readonly<RunFacts>): RunRecord {

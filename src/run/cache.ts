@@ -34,7 +34,10 @@ export {
  * @example Usage
  * ```ts
  * import { cacheFilePath } from "@clusterjob/clusterjob";
- * console.assert(cacheFilePath("cache", "clusterjob", "step-1") === "cache/clusterjob.step-1.json");
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(cacheFilePath("cache", "clusterjob", "step-1"), "cache/clusterjob.step-1.json");
+ * assert.throws(() => cacheFilePath("cache", "clusterjob", "../escape"), /Invalid value for "cacheId"/);
  * ```
  *
  * @param folder The cache folder (on this machine).
@@ -55,8 +58,16 @@ export function cacheFilePath(folder: string, prefix: string, cacheId: string): 
  *
  * @example Usage
  * ```ts
- * import { readCacheFile } from "@clusterjob/clusterjob";
- * console.assert(await readCacheFile("/nonexistent/clusterjob.x.json") === undefined);
+ * import { AsyncResult, CacheFormatError, LocalTransport, readCacheFile, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await readCacheFile("/nonexistent/clusterjob.x.json"), undefined);
+ * const folder = await Deno.makeTempDir();
+ * await new AsyncResult({ jobId: "4", backend: slurm, transport: new LocalTransport() }).dump(`${folder}/run.json`);
+ * assert.equal((await readCacheFile(`${folder}/run.json`))?.phase, "submitted");
+ * await Deno.writeTextFile(`${folder}/bad.json`, "{}");
+ * await assert.rejects(readCacheFile(`${folder}/bad.json`), CacheFormatError);
+ * await Deno.remove(folder, { recursive: true });
  * ```
  *
  * @param path The cache file.
@@ -80,13 +91,17 @@ export async function readCacheFile(path: string): Promise<CacheRecord | undefin
  * @example Usage
  * ```ts
  * import { readCacheFile, writeCacheFile } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const folder = await Deno.makeTempDir();
- * const path = `${folder}/clusterjob.demo.json`;
+ * const path = `${folder}/cache/clusterjob.demo.json`;
  * await writeCacheFile(path, {
  *   format: "clusterjob-run", version: 1, phase: "submitting", jobName: "demo",
  *   backend: "slurm", transport: "local", updatedAt: new Date().toISOString(),
  * });
- * console.assert((await readCacheFile(path))?.phase === "submitting");
+ * assert.equal((await readCacheFile(path))?.phase, "submitting");
+ * assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+ * assert.equal((await Deno.stat(`${folder}/cache`)).mode! & 0o777, 0o700);
  * await Deno.remove(folder, { recursive: true });
  * ```
  *
@@ -103,7 +118,12 @@ export async function writeCacheFile(path: string, record: CacheRecord): Promise
  * @example Usage
  * ```ts
  * import { removeCacheFile } from "@clusterjob/clusterjob";
- * await removeCacheFile("/nonexistent/clusterjob.x.json");
+ * import assert from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile();
+ * await removeCacheFile(path);
+ * await assert.rejects(Deno.stat(path), Deno.errors.NotFound);
+ * await removeCacheFile(path); // already gone: not an error
  * ```
  *
  * @param path The cache file.
@@ -125,14 +145,16 @@ export async function removeCacheFile(path: string): Promise<void> {
  * @example Usage
  * ```ts
  * import { clearCache, writeCacheFile } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const folder = await Deno.makeTempDir();
  * await writeCacheFile(`${folder}/clusterjob.a.json`, {
  *   format: "clusterjob-run", version: 1, phase: "submitting", jobName: "a",
  *   backend: "slurm", transport: "local", updatedAt: new Date().toISOString(),
  * });
  * await Deno.writeTextFile(`${folder}/notes.txt`, "mine");
- * console.assert(await clearCache(folder) === 1);
- * console.assert(await Deno.readTextFile(`${folder}/notes.txt`) === "mine");
+ * assert.equal(await clearCache(folder), 1);
+ * assert.equal(await Deno.readTextFile(`${folder}/notes.txt`), "mine");
  * await Deno.remove(folder, { recursive: true });
  * ```
  *

@@ -14,8 +14,12 @@ import type { StatusCode } from "../core/status.ts";
  *
  * @example Usage
  * ```ts
- * import { CACHE_FORMAT_VERSION } from "@clusterjob/clusterjob";
- * console.assert(CACHE_FORMAT_VERSION === 1);
+ * import { AsyncResult, CACHE_FORMAT_VERSION, LocalTransport, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(CACHE_FORMAT_VERSION, 1);
+ * const run = new AsyncResult({ jobId: "1", backend: slurm, transport: new LocalTransport() });
+ * assert.equal(run.toRecord().version, CACHE_FORMAT_VERSION);
  * ```
  */
 export const CACHE_FORMAT_VERSION = 1;
@@ -28,13 +32,16 @@ const FORMAT = "clusterjob-run";
  *
  * @example Usage
  * ```ts
- * import type { RunRecord } from "@clusterjob/clusterjob";
+ * import { AsyncResult, LocalTransport, type RunRecord, slurm, Status } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const record: RunRecord = {
  *   format: "clusterjob-run", version: 1, phase: "submitted", jobId: "42", jobName: "hello",
- *   backend: "slurm", transport: "local", maxSleepInterval: 900, status: -2, state: "PENDING",
+ *   backend: "slurm", transport: "local", maxSleepInterval: 900, status: -1, state: "R",
  *   epilogueDone: false, updatedAt: "2024-01-01T00:00:00.000Z",
  * };
- * console.assert(record.jobId === "42");
+ * const run = AsyncResult.fromRecord(record, { backend: slurm, transport: new LocalTransport() });
+ * assert.ok(run.jobId === "42" && run.status === Status.RUNNING && run.state === "R");
  * ```
  */
 export interface RunRecord {
@@ -80,12 +87,17 @@ export interface RunRecord {
  *
  * @example Usage
  * ```ts
- * import type { SubmittingRecord } from "@clusterjob/clusterjob";
+ * import { AsyncResult, InterruptedSubmissionError, type SubmittingRecord, writeCacheFile } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const folder = await Deno.makeTempDir();
  * const marker: SubmittingRecord = {
  *   format: "clusterjob-run", version: 1, phase: "submitting", jobName: "hello",
  *   backend: "slurm", transport: "local", updatedAt: "2024-01-01T00:00:00.000Z",
  * };
- * console.assert(marker.phase === "submitting");
+ * await writeCacheFile(`${folder}/clusterjob.x.json`, marker);
+ * await assert.rejects(AsyncResult.load(`${folder}/clusterjob.x.json`), InterruptedSubmissionError);
+ * await Deno.remove(folder, { recursive: true });
  * ```
  */
 export interface SubmittingRecord {
@@ -110,9 +122,17 @@ export interface SubmittingRecord {
  *
  * @example Usage
  * ```ts
- * import type { CacheRecord } from "@clusterjob/clusterjob";
- * const isRun = (record: CacheRecord): boolean => record.phase === "submitted";
- * console.assert(typeof isRun === "function");
+ * import { type CacheRecord, readCacheFile, writeCacheFile } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const folder = await Deno.makeTempDir();
+ * const record: CacheRecord = {
+ *   format: "clusterjob-run", version: 1, phase: "submitting", jobName: "a",
+ *   backend: "slurm", transport: "local", updatedAt: "2024-01-01T00:00:00.000Z",
+ * };
+ * await writeCacheFile(`${folder}/clusterjob.a.json`, record);
+ * assert.deepEqual(await readCacheFile(`${folder}/clusterjob.a.json`), record);
+ * await Deno.remove(folder, { recursive: true });
  * ```
  */
 export type CacheRecord = RunRecord | SubmittingRecord;
@@ -122,9 +142,16 @@ export type CacheRecord = RunRecord | SubmittingRecord;
  *
  * @example Usage
  * ```ts
- * import { CacheFormatError } from "@clusterjob/clusterjob";
- * const error = new CacheFormatError("cache/clusterjob.a.json", "not JSON");
- * console.assert(error.path === "cache/clusterjob.a.json");
+ * import { CacheFormatError, readCacheFile } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await Deno.writeTextFile(path, JSON.stringify({ format: "clusterjob-run", version: 99 }));
+ * await assert.rejects(
+ *   readCacheFile(path),
+ *   (error) => error instanceof CacheFormatError && error.path === path && /newer/.test(error.message),
+ * );
+ * await Deno.remove(path);
  * ```
  */
 export class CacheFormatError extends ClusterjobError {
@@ -153,8 +180,11 @@ export class CacheFormatError extends ClusterjobError {
  * @example Usage
  * ```ts
  * import { InterruptedSubmissionError } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const error = new InterruptedSubmissionError("cache/clusterjob.a.json", "hello", "2024-01-01T00:00:00.000Z");
- * console.assert(error.jobName === "hello" && error.message.includes("force"));
+ * assert.equal(error.jobName, "hello");
+ * assert.match(error.message, /check the queue, then submit with force: true/);
  * ```
  */
 export class InterruptedSubmissionError extends ClusterjobError {

@@ -34,9 +34,19 @@ import type { SubmissionPlan } from "./submission_plan.ts";
  *
  * @example Usage
  * ```ts
- * import type { SubmitOptions } from "@clusterjob/clusterjob";
- * const options: SubmitOptions = { cacheId: "step-1", retry: false };
- * console.assert(options.cacheId === "step-1");
+ * import { JobScript, type SubmitOptions } from "@clusterjob/clusterjob";
+ * import { SimCluster } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ *
+ * const folder = await Deno.makeTempDir();
+ * const transport = new SimCluster({ scheduler: "slurm", clock: "virtual" }).transport();
+ * const job = new JobScript({ name: "step", body: "true", cacheFolder: folder });
+ * const options: SubmitOptions = { transport, cacheId: "step-1", retry: false };
+ * const first = await job.submit(options);
+ * const again = await job.submit(options); // found in the cache: not submitted twice
+ * assert.equal(again.jobId, first.jobId);
+ * assert.equal(again.cacheFile, `${folder}/clusterjob.step-1.json`);
+ * await Deno.remove(folder, { recursive: true });
  * ```
  */
 export interface SubmitOptions {

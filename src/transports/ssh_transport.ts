@@ -25,13 +25,17 @@ import {
  *
  * @example Usage
  * ```ts
- * import type { SshTransportOptions } from "@clusterjob/clusterjob";
+ * import { SshTransport, type SshTransportOptions } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const options: SshTransportOptions = {
  *   host: "login.cluster.example.org",
  *   user: "alice",
  *   extraOptions: { ProxyJump: "gateway.example.org" },
  * };
- * console.assert(options.host.startsWith("login"));
+ * assert.equal(new SshTransport(options).name, "ssh:alice@login.cluster.example.org");
+ * const unsafe = { ...options, extraOptions: { StrictHostKeyChecking: "no" } };
+ * assert.throws(() => new SshTransport(unsafe), /never switches host-key checking off/);
  * ```
  */
 export interface SshTransportOptions {
@@ -98,8 +102,11 @@ const HOST_PATTERN = /^[^\s\-][^\s]*$/u;
  * @example Construct without connecting
  * ```ts
  * import { SshTransport } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const ssh = new SshTransport({ host: "login.cluster.example.org", user: "alice", port: 2222 });
- * console.assert(ssh.name === "ssh:alice@login.cluster.example.org:2222");
+ * assert.equal(ssh.name, "ssh:alice@login.cluster.example.org:2222");
+ * assert.throws(() => new SshTransport({ host: "-oProxyCommand=evil" }), /Invalid value for "host"/);
  * await ssh.close();
  * ```
  */
@@ -306,10 +313,13 @@ export class SshTransport implements Transport {
    *
    * @example Usage
    * ```ts
-   * import { SshTransport } from "@clusterjob/clusterjob";
+   * import { SshTransport, TransportError } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
    * const ssh = new SshTransport({ host: "login.cluster.example.org" });
    * await ssh.close();
-   * await ssh.close();
+   * await ssh.close(); // twice is fine
+   * await assert.rejects(ssh.run(["true"]), TransportError);
    * ```
    */
   async close(): Promise<void> {
@@ -341,10 +351,13 @@ export class SshTransport implements Transport {
    * @example Usage
    * ```ts
    * import { SshTransport } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
+   * const ssh = new SshTransport({ host: "login.cluster.example.org" });
    * {
-   *   await using ssh = new SshTransport({ host: "login.cluster.example.org" });
-   *   console.assert(ssh.name === "ssh:login.cluster.example.org");
+   *   await using _ = ssh;
    * } // closed here
+   * await assert.rejects(ssh.run(["true"]), /the transport is closed/);
    * ```
    */
   async [Symbol.asyncDispose](): Promise<void> {
