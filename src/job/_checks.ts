@@ -33,7 +33,7 @@ export function singleLine(field: string, value: unknown): string {
 
 /** A backend object, or the name of one in `registry`. */
 export function resolveBackend(value: unknown, registry: BackendRegistry): Backend {
-  return typeof value === "string" ? registry.get(value) : validateBackend(value as Backend);
+  return typeof value === "string" ? registry.get(value) : validateBackend(value);
 }
 
 /** An SSH host; an empty one means this machine (the original treated `remote =` as a host named ""). */
