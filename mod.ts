@@ -6,13 +6,25 @@
  * @example Render a job script for SLURM
  * ```ts
  * import { JobScript } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
  *
  * const job = new JobScript({
  *   name: "hello",
  *   body: "echo Hello from $CLUSTERJOB_ID",
  *   resources: { queue: "debug", time: "00:05:00", nodes: 1, ppn: 1, mem: "100M" },
  * });
- * console.log(job.render());
+ * assert.equal(job.render(), [
+ *   "#!/bin/bash",
+ *   "#SBATCH --job-name=hello",
+ *   "#SBATCH --partition=debug",
+ *   "#SBATCH --time=00:05:00",
+ *   "#SBATCH --nodes=1",
+ *   "#SBATCH --ntasks-per-node=1",
+ *   "#SBATCH --mem=100M",
+ *   "echo Hello from $SLURM_JOB_ID",
+ *   "",
+ * ].join("\n"));
+ * assert.equal(job.with({ backend: "lsf" }).render().split("\n")[1], "#BSUB -J hello");
  * ```
  *
  * @module
@@ -30,8 +42,11 @@ export * from "./src/job/job_script.ts";
 export * from "./src/job/settings.ts";
 export * from "./src/transports/local_transport.ts";
 export * from "./src/transports/ssh_transport.ts";
-export * from "./src/run/submit.ts";
+export type { SubmitOptions } from "./src/run/submit.ts";
+export * from "./src/job/submit_job.ts";
 export * from "./src/run/async_result.ts";
+export * from "./src/run/run_errors.ts";
+export * from "./src/run/run_options.ts";
 export * from "./src/run/cache.ts";
 export * from "./src/core/backend.ts";
 export * from "./backends/slurm.ts";

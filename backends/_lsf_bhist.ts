@@ -20,7 +20,7 @@
 import { QueryError } from "../src/core/errors.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { JobInfo } from "../src/core/backend.ts";
-import { addInfo, jobInfo, nonEmptyLines, queryFailed } from "./_common.ts";
+import { addInfo, jobInfo, nonEmptyLines, queryFailed } from "./_commands.ts";
 import { finishedInfo, LSF_ACTIVE_STATES, saysNotKnown } from "./_lsf_common.ts";
 
 /** `bhist -l -n 0 ID …`: the long history of each job from every event log file. */

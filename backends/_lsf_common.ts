@@ -13,7 +13,7 @@
 
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { JobInfo } from "../src/core/backend.ts";
-import { jobInfo } from "./_common.ts";
+import { jobInfo } from "./_commands.ts";
 
 /** LSF job states of jobs that have not finished; DONE, EXIT and ZOMBI go to {@linkcode finishedInfo}. */
 export const LSF_ACTIVE_STATES: Readonly<Record<string, StatusCode>> = {

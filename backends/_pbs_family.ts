@@ -9,31 +9,46 @@ import { QueryError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
-import type { CoreVariable, JobInfo, QueryCommand, SubmitCommand } from "../src/core/backend.ts";
+import type {
+  Backend,
+  CoreVariable,
+  JobInfo,
+  QueryCommand,
+  SubmitCommand,
+} from "../src/core/backend.ts";
+import {
+  formatHms,
+  formatMemory,
+  type Layout,
+  layoutOf,
+  pbsExtraLines,
+  textDirectives,
+} from "./_headers.ts";
 import {
   addInfo,
   chunkedQueries,
-  directiveValue,
-  formatHms,
   jobInfo,
   mergeInfo,
-  noJobId,
   nonEmptyLines,
   parseInteger,
-  pbsExtraLines,
   queryFailed,
-  requireSubmitSuccess,
   scriptArgument,
-} from "./_common.ts";
+  submittedJobId,
+} from "./_commands.ts";
 
 /** Header prefix of both PBS flavours. */
-export const PBS_PREFIX = "#PBS";
+const PBS_PREFIX = "#PBS";
 
 /** Memory units as PBS spells them (`mem=100mb`, `mem=4gb`). */
-export const PBS_MEMORY_UNITS: readonly [string, string, string] = ["mb", "gb", "tb"];
+const PBS_MEMORY_UNITS: readonly [string, string, string] = ["mb", "gb", "tb"];
+
+/** Megabytes as PBS spells them, in the largest exact unit (`100mb`, `4gb`). */
+export function pbsMemory(megabytes: number): string {
+  return formatMemory(megabytes, PBS_MEMORY_UNITS);
+}
 
 /** Core variables common to Torque and PBS Pro; the array index differs and is passed in. */
-export function pbsEnvVars(arrayIndex: string): Readonly<Record<CoreVariable, string>> {
+function pbsEnvVars(arrayIndex: string): Readonly<Record<CoreVariable, string>> {
   return Object.freeze({
     CLUSTERJOB_ID: "PBS_JOBID",
     CLUSTERJOB_WORKDIR: "PBS_O_WORKDIR",
@@ -45,27 +60,21 @@ export function pbsEnvVars(arrayIndex: string): Readonly<Record<CoreVariable, st
 }
 
 /**
- * Header lines of both flavours around the flavour's own resource lines: name, queue,
- * account, walltime, then `resourceLines`, then output files and pass-through keys.
+ * Header lines of both flavours around the flavour's own resource lists: name, queue,
+ * account, walltime, then `-l <list>` for each of `resourceLists`, then output files and
+ * pass-through keys.
  */
-export function pbsHeaders(resources: Resources, resourceLines: string[]): string[] {
-  const lines = [`${PBS_PREFIX} -N ${directiveValue("name", resources.name)}`];
-  if (resources.queue !== undefined) {
-    lines.push(`${PBS_PREFIX} -q ${directiveValue("queue", resources.queue)}`);
-  }
-  if (resources.account !== undefined) {
-    lines.push(`${PBS_PREFIX} -A ${directiveValue("account", resources.account)}`);
-  }
+function pbsHeaders(resources: Resources, resourceLists: readonly string[]): string[] {
+  const lines = textDirectives(PBS_PREFIX, resources, {
+    name: "-N ",
+    queue: "-q ",
+    account: "-A ",
+  });
   if (resources.timeSeconds !== undefined) {
     lines.push(`${PBS_PREFIX} -l walltime=${formatHms(resources.timeSeconds)}`);
   }
-  lines.push(...resourceLines);
-  if (resources.stdout !== undefined) {
-    lines.push(`${PBS_PREFIX} -o ${directiveValue("stdout", resources.stdout)}`);
-  }
-  if (resources.stderr !== undefined) {
-    lines.push(`${PBS_PREFIX} -e ${directiveValue("stderr", resources.stderr)}`);
-  }
+  lines.push(...resourceLists.map((list) => `${PBS_PREFIX} -l ${list}`));
+  lines.push(...textDirectives(PBS_PREFIX, resources, { stdout: "-o ", stderr: "-e " }));
   return [...lines, ...pbsExtraLines(PBS_PREFIX, resources.extra)];
 }
 
@@ -74,11 +83,11 @@ export function pbsHeaders(resources: Resources, resourceLines: string[]): strin
  * FULL id is kept: PBS tools want it (`qstat 123.server` works across servers; a bare `123`
  * only on the default server).
  */
-export function parsePbsJobId(output: CommandOutput, argv: readonly string[]): string {
-  requireSubmitSuccess(output, argv);
-  const last = nonEmptyLines(output.stdout).at(-1);
-  if (last !== undefined && /^\d+(?:\[\d*\])?(?:\.[\w.-]+)?$/.test(last)) return last;
-  return noJobId(output, argv);
+function parsePbsJobId(output: CommandOutput, argv: readonly string[]): string {
+  return submittedJobId(output, argv, (stdout) => {
+    const last = nonEmptyLines(stdout).at(-1);
+    return last !== undefined && /^\d+(?:\[\d*\])?(?:\.[\w.-]+)?$/.test(last) ? last : undefined;
+  });
 }
 
 /** One job of `qstat -f` output: its id and `name = value` attributes. */
@@ -335,7 +344,7 @@ function arrayInfo(records: SubjobRecords): JobInfo {
 }
 
 /** Both flavours submit with `qsub FILE`. */
-export function qsubCommand(filename: string): SubmitCommand {
+function qsubCommand(filename: string): SubmitCommand {
   return { argv: ["qsub", scriptArgument(filename)] };
 }
 
@@ -358,6 +367,41 @@ export function parseQstatFullStatus(
 }
 
 /** The common command for both flavours' cancel: `qdel ID …`. */
-export function qdelCommand(ids: readonly string[]): string[] {
+function qdelCommand(ids: readonly string[]): string[] {
   return ["qdel", ...ids];
+}
+
+/** What a PBS flavour adds to the family: its name, array index variable, resources and queries. */
+export type PbsFlavour =
+  & Pick<
+    Backend,
+    "name" | "statusCommands" | "parseStatus" | "accountingCommands" | "parseAccounting"
+  >
+  & Partial<Pick<Backend, "maxPollInterval">>
+  & {
+    /** The variable that holds a job array's index (`PBS_ARRAYID`, `PBS_ARRAY_INDEX`). */
+    arrayIndex: string;
+    /** The flavour's own resource lists (layout, memory, GPUs): `-l` lines after the walltime. */
+    resourceLists(resources: Resources, layout: Layout): string[];
+  };
+
+/**
+ * A backend of the PBS family: the flavour's parts, and what both flavours share — the `pbs`
+ * extension, `#PBS` headers around the flavour's resource lines, `qsub FILE` (the full id is
+ * kept) and `qdel ID …`.
+ */
+export function pbsBackend(flavour: PbsFlavour): Backend {
+  const { name, arrayIndex, resourceLists, ...queries } = flavour;
+  return Object.freeze({
+    name,
+    extension: "pbs",
+    prefix: PBS_PREFIX,
+    envVars: pbsEnvVars(arrayIndex),
+    renderHeaders: (resources: Resources): string[] =>
+      pbsHeaders(resources, resourceLists(resources, layoutOf(resources))),
+    submitCommand: qsubCommand,
+    parseJobId: parsePbsJobId,
+    ...queries,
+    cancelCommand: qdelCommand,
+  });
 }

@@ -21,7 +21,7 @@ import { QueryError } from "../src/core/errors.ts";
 import { Status } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { JobInfo, QueryCommand } from "../src/core/backend.ts";
-import { addInfo, jobInfo, parseInteger, perIdQueries, queryFailed } from "./_common.ts";
+import { addInfo, jobInfo, parseInteger, perIdQueries, queryFailed } from "./_commands.ts";
 
 /**
  * Up to this many ids are asked with `qacct -j ID` each; more share one bulk `qacct -j`. Two

@@ -10,20 +10,21 @@ import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "../src/core/backend.ts";
 import {
-  addInfo,
-  chunkedQueries,
-  directiveValue,
   formatMemory,
-  jobInfo,
   layoutOf,
   lsfExtraLines,
   minutesRoundedUp,
-  noJobId,
+  textDirectives,
+} from "./_headers.ts";
+import {
+  addInfo,
+  chunkedQueries,
+  jobInfo,
   nonEmptyLines,
   parseInteger,
   queryFailed,
-  requireSubmitSuccess,
-} from "./_common.ts";
+  submittedJobId,
+} from "./_commands.ts";
 import { finishedInfo, LSF_ACTIVE_STATES, saysNotKnown } from "./_lsf_common.ts";
 import { bhistArgv, parseBhist } from "./_lsf_bhist.ts";
 
@@ -33,13 +34,7 @@ const PREFIX = "#BSUB";
 const LSF_MEMORY_UNITS: readonly [string, string, string] = ["MB", "GB", "TB"];
 
 function renderHeaders(resources: Resources): string[] {
-  const lines = [`${PREFIX} -J ${directiveValue("name", resources.name)}`];
-  if (resources.queue !== undefined) {
-    lines.push(`${PREFIX} -q ${directiveValue("queue", resources.queue)}`);
-  }
-  if (resources.account !== undefined) {
-    lines.push(`${PREFIX} -P ${directiveValue("account", resources.account)}`);
-  }
+  const lines = textDirectives(PREFIX, resources, { name: "-J ", queue: "-q ", account: "-P " });
   if (resources.timeSeconds !== undefined) {
     lines.push(`${PREFIX} -W ${minutesRoundedUp(resources.timeSeconds)}`);
   }
@@ -58,12 +53,7 @@ function renderHeaders(resources: Resources): string[] {
   // One -R with all sections: several -R options are not merged for every section.
   if (requirements.length > 0) lines.push(`${PREFIX} -R "${requirements.join(" ")}"`);
   if (resources.gpus !== undefined) lines.push(`${PREFIX} -gpu "num=${resources.gpus}"`);
-  if (resources.stdout !== undefined) {
-    lines.push(`${PREFIX} -o ${directiveValue("stdout", resources.stdout)}`);
-  }
-  if (resources.stderr !== undefined) {
-    lines.push(`${PREFIX} -e ${directiveValue("stderr", resources.stderr)}`);
-  }
+  lines.push(...textDirectives(PREFIX, resources, { stdout: "-o ", stderr: "-e " }));
   return [...lines, ...lsfExtraLines(PREFIX, resources.extra)];
 }
 
@@ -74,9 +64,11 @@ function submitCommand(_filename: string): SubmitCommand {
 
 /** `Job <123> is submitted to queue <normal>.` (or `default queue`), possibly after noise lines. */
 function parseJobId(output: CommandOutput, argv: readonly string[]): string {
-  requireSubmitSuccess(output, argv);
-  const id = /^Job <(\d+(?:\[\d+\])?)> is submitted to\b/m.exec(output.stdout)?.[1];
-  return id ?? noJobId(output, argv);
+  return submittedJobId(
+    output,
+    argv,
+    (stdout) => /^Job <(\d+(?:\[\d+\])?)> is submitted to\b/m.exec(stdout)?.[1],
+  );
 }
 
 const FORMAT = "jobid stat exit_code exit_reason delimiter='|'";
@@ -151,13 +143,14 @@ function parseBjobs(
  * @example Render headers and read bjobs output
  * ```ts
  * import { lsf, Status } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
  *
  * const headers = lsf.renderHeaders({ name: "omp", timeSeconds: 5430, nodes: 1, ppn: 1, threads: 32, extra: [["P", "proj"]] });
- * console.assert(headers.includes("#BSUB -W 91") && headers.includes("#BSUB -n 32"));
- * console.assert(headers.includes('#BSUB -R "span[ptile=32]"') && headers.includes("#BSUB -P proj"));
+ * assert.ok(headers.includes("#BSUB -W 91") && headers.includes("#BSUB -n 32"));
+ * assert.ok(headers.includes('#BSUB -R "span[ptile=32]"') && headers.includes("#BSUB -P proj"));
  *
  * const info = lsf.parseStatus({ code: 0, stdout: "42|EXIT|130|TERM_OWNER: job killed by owner\n", stderr: "" }, ["42"]).get("42");
- * console.assert(info?.status === Status.CANCELLED);
+ * assert.ok(info?.status === Status.CANCELLED);
  * ```
  */
 export const lsf: Backend = Object.freeze({

@@ -8,42 +8,28 @@
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand } from "../src/core/backend.ts";
-import {
-  chunkedQueries,
-  formatMemory,
-  jobInfo,
-  layoutOf,
-  perIdQueries,
-  queryFailed,
-} from "./_common.ts";
+import type { Layout } from "./_headers.ts";
+import { chunkedQueries, jobInfo, perIdQueries, queryFailed } from "./_commands.ts";
 import {
   finishedPbsInfo,
   isArrayId,
-  parsePbsJobId,
   parseQstatStatus,
-  PBS_MEMORY_UNITS,
-  PBS_PREFIX,
-  pbsEnvVars,
-  pbsHeaders,
-  qdelCommand,
+  pbsBackend,
+  pbsMemory,
   qstatFullArgv,
-  qsubCommand,
 } from "./_pbs_family.ts";
 import { Status } from "../src/core/status.ts";
 
-function renderHeaders(resources: Resources): string[] {
-  const layout = layoutOf(resources);
-  const lines: string[] = [];
+/** `nodes=N:ppn=C[:gpus=G]` (ppn counts cores per node) and `mem=` for the whole job. */
+function resourceLists(resources: Resources, layout: Layout): string[] {
+  const lists: string[] = [];
   if (layout.given || resources.gpus !== undefined) {
     const gpus = resources.gpus !== undefined ? `:gpus=${resources.gpus}` : "";
-    lines.push(`${PBS_PREFIX} -l nodes=${layout.nodes}:ppn=${layout.coresPerNode}${gpus}`);
+    lists.push(`nodes=${layout.nodes}:ppn=${layout.coresPerNode}${gpus}`);
   }
-  if (resources.memMB !== undefined) {
-    // Torque's `mem` limits the whole job, so the per-node amount is multiplied by the nodes.
-    const total = resources.memMB * layout.nodes;
-    lines.push(`${PBS_PREFIX} -l mem=${formatMemory(total, PBS_MEMORY_UNITS)}`);
-  }
-  return pbsHeaders(resources, lines);
+  // Torque's `mem` limits the whole job, so the per-node amount is multiplied by the nodes.
+  if (resources.memMB !== undefined) lists.push(`mem=${pbsMemory(resources.memMB * layout.nodes)}`);
+  return lists;
 }
 
 /**
@@ -163,29 +149,25 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
  * @example Render headers and parse qstat output
  * ```ts
  * import { pbs, Status } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
  *
  * const headers = pbs.renderHeaders({ name: "mpi", timeSeconds: 93600, nodes: 2, ppn: 16, threads: 2, extra: [] });
- * console.assert(headers.includes("#PBS -l walltime=26:00:00"));
- * console.assert(headers.includes("#PBS -l nodes=2:ppn=32"));
+ * assert.ok(headers.includes("#PBS -l walltime=26:00:00"));
+ * assert.ok(headers.includes("#PBS -l nodes=2:ppn=32"));
  *
  * const stdout = "Job Id: 7.server\n    job_state = C\n    exit_status = 3\n";
  * const info = pbs.parseStatus({ code: 0, stdout, stderr: "" }, ["7.server"]).get("7.server");
- * console.assert(info?.status === Status.FAILED && info.exitCode === 3);
+ * assert.ok(info?.status === Status.FAILED && info.exitCode === 3);
  * ```
  */
-export const pbs: Backend = Object.freeze({
+export const pbs: Backend = pbsBackend({
   name: "pbs",
-  extension: "pbs",
-  prefix: PBS_PREFIX,
-  envVars: pbsEnvVars("PBS_ARRAYID"),
-  renderHeaders,
-  submitCommand: qsubCommand,
-  parseJobId: parsePbsJobId,
+  arrayIndex: "PBS_ARRAYID",
+  resourceLists,
   statusCommands,
   parseStatus,
   accountingCommands,
   parseAccounting,
-  cancelCommand: qdelCommand,
   // keep_completed is 300 s by default: poll within it, so finished jobs are read from the one
   // batched `qstat -f` (state C, exit_status) rather than from one `tracejob` per job.
   maxPollInterval: 240,

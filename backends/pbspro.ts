@@ -8,38 +8,31 @@
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand } from "../src/core/backend.ts";
-import { chunkedQueries, formatMemory, layoutOf } from "./_common.ts";
+import type { Layout } from "./_headers.ts";
+import { chunkedQueries } from "./_commands.ts";
 import {
-  parsePbsJobId,
   parseQstatFullStatus,
   parseQstatStatus,
-  PBS_MEMORY_UNITS,
-  PBS_PREFIX,
-  pbsEnvVars,
-  pbsHeaders,
-  qdelCommand,
+  pbsBackend,
+  pbsMemory,
   qstatStatusCommands,
-  qsubCommand,
 } from "./_pbs_family.ts";
 
-function renderHeaders(resources: Resources): string[] {
-  const layout = layoutOf(resources);
-  const lines: string[] = [];
-  if (layout.given || resources.memMB !== undefined || resources.gpus !== undefined) {
-    // Memory and GPUs live in the chunk (one chunk per node), so they are per node.
-    let select = `select=${layout.nodes}`;
-    if (layout.given) {
-      select += `:ncpus=${layout.coresPerNode}:mpiprocs=${layout.ppn}:ompthreads=${layout.threads}`;
-    }
-    if (resources.memMB !== undefined) {
-      select += `:mem=${formatMemory(resources.memMB, PBS_MEMORY_UNITS)}`;
-    }
-    if (resources.gpus !== undefined) select += `:ngpus=${resources.gpus}`;
-    lines.push(`${PBS_PREFIX} -l ${select}`);
-  }
+/**
+ * One chunk per node: `select=N:ncpus=P·T:mpiprocs=P:ompthreads=T[:mem=M][:ngpus=G]` (memory and
+ * GPUs are per chunk), and `place=scatter` for more than one node.
+ */
+function resourceLists(resources: Resources, layout: Layout): string[] {
+  const chunk = [
+    ...(layout.given
+      ? [`ncpus=${layout.coresPerNode}`, `mpiprocs=${layout.ppn}`, `ompthreads=${layout.threads}`]
+      : []),
+    ...(resources.memMB !== undefined ? [`mem=${pbsMemory(resources.memMB)}`] : []),
+    ...(resources.gpus !== undefined ? [`ngpus=${resources.gpus}`] : []),
+  ];
+  const select = chunk.length > 0 ? [[`select=${layout.nodes}`, ...chunk].join(":")] : [];
   // Without `place=scatter` PBS Pro may put several chunks on one big host; nodes means hosts.
-  if (layout.nodes > 1) lines.push(`${PBS_PREFIX} -l place=scatter`);
-  return pbsHeaders(resources, lines);
+  return [...select, ...(layout.nodes > 1 ? ["place=scatter"] : [])];
 }
 
 function accountingArgv(ids: readonly string[]): string[] {
@@ -63,25 +56,21 @@ function accountingArgv(ids: readonly string[]): string[] {
  * @example Render a hybrid MPI/OpenMP layout
  * ```ts
  * import { pbspro } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
  *
  * const headers = pbspro.renderHeaders({ name: "hybrid", nodes: 4, ppn: 2, threads: 16, memMB: 8192, extra: [] });
- * console.assert(headers.includes("#PBS -l select=4:ncpus=32:mpiprocs=2:ompthreads=16:mem=8gb"));
- * console.assert(headers.includes("#PBS -l place=scatter"));
+ * assert.ok(headers.includes("#PBS -l select=4:ncpus=32:mpiprocs=2:ompthreads=16:mem=8gb"));
+ * assert.ok(headers.includes("#PBS -l place=scatter"));
  * ```
  */
-export const pbspro: Backend = Object.freeze({
+export const pbspro: Backend = pbsBackend({
   name: "pbspro",
-  extension: "pbs",
-  prefix: PBS_PREFIX,
-  envVars: pbsEnvVars("PBS_ARRAY_INDEX"),
-  renderHeaders,
-  submitCommand: qsubCommand,
-  parseJobId: parsePbsJobId,
+  arrayIndex: "PBS_ARRAY_INDEX",
+  resourceLists,
   statusCommands: qstatStatusCommands,
   parseStatus: parseQstatFullStatus,
   accountingCommands: (ids: readonly string[]): QueryCommand[] =>
     chunkedQueries(ids, accountingArgv),
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseQstatStatus(output, ids, accountingArgv(ids)),
-  cancelCommand: qdelCommand,
 });

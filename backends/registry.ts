@@ -6,8 +6,7 @@
  */
 
 import { ClusterjobError, InvalidValueError } from "../src/core/errors.ts";
-import type { Backend } from "../src/core/backend.ts";
-import { CORE_VARIABLES } from "./_common.ts";
+import type { Backend, CoreVariable } from "../src/core/backend.ts";
 import { lsf } from "./lsf.ts";
 import { pbs } from "./pbs.ts";
 import { pbspro } from "./pbspro.ts";
@@ -20,12 +19,14 @@ import { slurm } from "./slurm.ts";
  *
  * @example Usage
  * ```ts
- * import { BackendError, validateBackend } from "@clusterjob/clusterjob";
- * try {
- *   validateBackend({ name: "mine" });
- * } catch (error) {
- *   console.assert(error instanceof BackendError && error.problems.length > 0);
- * }
+ * import { BackendError, JobScript, validateBackend } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(
+ *   () => validateBackend({ name: "mine" }),
+ *   (error) => error instanceof BackendError && error.problems.some((problem) => problem.includes("renderHeaders")),
+ * );
+ * assert.throws(() => new JobScript({ name: "a", body: "true", backend: { name: "mine" } as never }), BackendError);
  * ```
  */
 export class BackendError extends ClusterjobError {
@@ -42,6 +43,16 @@ export class BackendError extends ClusterjobError {
     this.problems = problems;
   }
 }
+
+/** The six core variables, in documentation order. */
+const CORE_VARIABLES: readonly CoreVariable[] = [
+  "CLUSTERJOB_ID",
+  "CLUSTERJOB_WORKDIR",
+  "CLUSTERJOB_SUBMIT_HOST",
+  "CLUSTERJOB_NAME",
+  "CLUSTERJOB_NODELIST",
+  "CLUSTERJOB_ARRAY_INDEX",
+];
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
 const METHODS = [
@@ -63,13 +74,13 @@ const METHODS = [
  * @example Reject a half-built backend
  * ```ts
  * import { BackendError, slurm, validateBackend } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
  *
- * console.assert(validateBackend(slurm) === slurm);
- * try {
- *   validateBackend({ ...slurm, name: "my-slurm", cancelCommand: undefined });
- * } catch (error) {
- *   console.assert(error instanceof BackendError && error.message.includes("cancelCommand"));
- * }
+ * assert.equal(validateBackend(slurm), slurm);
+ * assert.throws(
+ *   () => validateBackend({ ...slurm, name: "my-slurm", cancelCommand: undefined }),
+ *   (error) => error instanceof BackendError && error.message.includes("cancelCommand"),
+ * );
  * ```
  *
  * @param value Anything.
@@ -131,11 +142,12 @@ export function validateBackend(value: unknown): Backend {
  * @example Add a site-specific SGE backend next to the built-ins
  * ```ts
  * import { BackendRegistry, builtinBackends, createSgeBackend } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
  *
  * const registry = new BackendRegistry(builtinBackends.list());
  * registry.register({ ...createSgeBackend({ parallelEnvironment: "omp" }), name: "mysge" });
- * console.assert(registry.has("mysge") && !builtinBackends.has("mysge"));
- * console.assert(registry.get("slurm").extension === "slr");
+ * assert.ok(registry.has("mysge") && !builtinBackends.has("mysge"));
+ * assert.ok(registry.get("slurm").extension === "slr");
  * ```
  */
 export class BackendRegistry {
@@ -227,10 +239,11 @@ export class BackendRegistry {
  * @example Look up a backend, or extend a copy
  * ```ts
  * import { BackendRegistry, builtinBackends } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
  *
- * console.assert(builtinBackends.names().join() === "lsf,pbs,pbspro,sge,slurm");
+ * assert.ok(builtinBackends.names().join() === "lsf,pbs,pbspro,sge,slurm");
  * const mine = new BackendRegistry(builtinBackends.list());
- * console.assert(mine.get("pbspro").prefix === "#PBS");
+ * assert.ok(mine.get("pbspro").prefix === "#PBS");
  * ```
  */
 export const builtinBackends: BackendRegistry = new BackendRegistry(

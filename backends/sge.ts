@@ -11,19 +11,22 @@ import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "../src/core/backend.ts";
 import {
-  addInfo,
   directiveValue,
   formatHms,
   formatMemory,
-  jobInfo,
   layoutOf,
-  noJobId,
-  nonEmptyLines,
   pbsExtraLines,
+  textDirectives,
+} from "./_headers.ts";
+import {
+  addInfo,
+  jobInfo,
+  lastLineMatch,
+  nonEmptyLines,
   queryFailed,
-  requireSubmitSuccess,
   scriptArgument,
-} from "./_common.ts";
+  submittedJobId,
+} from "./_commands.ts";
 import { parseQacct, qacctCommands } from "./_sge_qacct.ts";
 
 const PREFIX = "#$";
@@ -33,9 +36,13 @@ const PREFIX = "#$";
  *
  * @example Usage
  * ```ts
- * import type { SgeBackendOptions } from "@clusterjob/clusterjob";
+ * import { createSgeBackend, type SgeBackendOptions } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const options: SgeBackendOptions = { parallelEnvironment: "omp", mpiEnvironment: "mpi" };
- * console.assert(options.mpiEnvironment === "mpi");
+ * const site = createSgeBackend(options);
+ * assert.ok(site.renderHeaders({ name: "x", threads: 4, extra: [] }).includes("#$ -pe omp 4"));
+ * assert.ok(site.renderHeaders({ name: "x", nodes: 2, extra: [] }).includes("#$ -pe mpi 2"));
  * ```
  */
 export interface SgeBackendOptions {
@@ -79,13 +86,7 @@ function renderHeaders(
       'a name without whitespace, "/", ":", "@", "\\", "*" or "?" (SGE rejects them)',
     );
   }
-  const lines = [`${PREFIX} -N ${directiveValue("name", resources.name)}`];
-  if (resources.queue !== undefined) {
-    lines.push(`${PREFIX} -q ${directiveValue("queue", resources.queue)}`);
-  }
-  if (resources.account !== undefined) {
-    lines.push(`${PREFIX} -A ${directiveValue("account", resources.account)}`);
-  }
+  const lines = textDirectives(PREFIX, resources, { name: "-N ", queue: "-q ", account: "-A " });
   if (resources.timeSeconds !== undefined) {
     lines.push(`${PREFIX} -l h_rt=${formatHms(resources.timeSeconds)}`);
   }
@@ -114,12 +115,7 @@ function renderHeaders(
   if (resources.gpus !== undefined) {
     lines.push(`${PREFIX} -l ${options.gpuResource}=${resources.gpus}`);
   }
-  if (resources.stdout !== undefined) {
-    lines.push(`${PREFIX} -o ${directiveValue("stdout", resources.stdout)}`);
-  }
-  if (resources.stderr !== undefined) {
-    lines.push(`${PREFIX} -e ${directiveValue("stderr", resources.stderr)}`);
-  }
+  lines.push(...textDirectives(PREFIX, resources, { stdout: "-o ", stderr: "-e " }));
   lines.push(...pbsExtraLines(PREFIX, resources.extra, ["cwd", "-cwd"]));
   // SGE queues usually ignore the #! line (shell_start_mode posix_compliant runs /bin/sh), so
   // name the interpreter unless the user did.
@@ -141,13 +137,11 @@ function submitCommand(filename: string): SubmitCommand {
 
 /** `-terse` prints `7` (arrays `7.1-3:1`); plain qsub `Your job 7 ("x") has been submitted`. */
 function parseJobId(output: CommandOutput, argv: readonly string[]): string {
-  requireSubmitSuccess(output, argv);
-  for (const line of nonEmptyLines(output.stdout).reverse()) {
-    const id = /^(\d+)(?:\.\d+-\d+:\d+)?$/.exec(line)?.[1] ??
-      /^Your job(?:-array)? (\d+)\b.* has been submitted$/.exec(line)?.[1];
-    if (id !== undefined) return id;
-  }
-  return noJobId(output, argv);
+  return submittedJobId(output, argv, (stdout) =>
+    lastLineMatch(stdout, [
+      /^(\d+)(?:\.\d+-\d+:\d+)?$/,
+      /^Your job(?:-array)? (\d+)\b.* has been submitted$/,
+    ]));
 }
 
 const STATUS_ARGV = ["qstat"];
@@ -223,10 +217,11 @@ function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string,
  * @example A site with an OpenMP and an MPI parallel environment
  * ```ts
  * import { createSgeBackend } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
  *
  * const site = createSgeBackend({ parallelEnvironment: "omp", mpiEnvironment: "mpi" });
  * const headers = site.renderHeaders({ name: "mpi", nodes: 2, ppn: 4, memMB: 8192, extra: [] });
- * console.assert(headers.includes("#$ -pe mpi 8") && headers.includes("#$ -l h_vmem=2G"));
+ * assert.ok(headers.includes("#$ -pe mpi 8") && headers.includes("#$ -l h_vmem=2G"));
  * ```
  *
  * @example Accounting: per id for one or two jobs, one listing of the owner's records for more
@@ -288,12 +283,13 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
  * @example Parse real qstat output
  * ```ts
  * import { sge, Status } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
  *
  * const stdout = "job-ID  prior   name  user  state submit/start at     queue  slots ja-task-ID\n" +
  *   "-----------------------------------\n" +
  *   "     11 0.25000 pend1 root  qw    11/25/2026 08:52:59        1\n";
- * console.assert(sge.parseStatus({ code: 0, stdout, stderr: "" }, ["11"]).get("11")?.status === Status.PENDING);
- * console.assert(sge.renderHeaders({ name: "x", threads: 4, extra: [] }).includes("#$ -pe smp 4"));
+ * assert.ok(sge.parseStatus({ code: 0, stdout, stderr: "" }, ["11"]).get("11")?.status === Status.PENDING);
+ * assert.ok(sge.renderHeaders({ name: "x", threads: 4, extra: [] }).includes("#$ -pe smp 4"));
  * ```
  */
 export const sge: Backend = createSgeBackend();

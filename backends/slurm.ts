@@ -10,21 +10,18 @@ import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "../src/core/backend.ts";
+import { formatMemory, formatSlurmTime, slurmExtraLines, textDirectives } from "./_headers.ts";
 import {
   addInfo,
   chunkedQueries,
-  directiveValue,
-  formatMemory,
-  formatSlurmTime,
   jobInfo,
-  noJobId,
+  lastLineMatch,
   nonEmptyLines,
   parseInteger,
   queryFailed,
-  requireSubmitSuccess,
   scriptArgument,
-  slurmExtraLines,
-} from "./_common.ts";
+  submittedJobId,
+} from "./_commands.ts";
 
 const PREFIX = "#SBATCH";
 
@@ -77,13 +74,11 @@ function baseJobId(field: string): string | undefined {
 }
 
 function renderHeaders(resources: Resources): string[] {
-  const lines = [`${PREFIX} --job-name=${directiveValue("name", resources.name)}`];
-  if (resources.queue !== undefined) {
-    lines.push(`${PREFIX} --partition=${directiveValue("queue", resources.queue)}`);
-  }
-  if (resources.account !== undefined) {
-    lines.push(`${PREFIX} --account=${directiveValue("account", resources.account)}`);
-  }
+  const lines = textDirectives(PREFIX, resources, {
+    name: "--job-name=",
+    queue: "--partition=",
+    account: "--account=",
+  });
   if (resources.timeSeconds !== undefined) {
     lines.push(`${PREFIX} --time=${formatSlurmTime(resources.timeSeconds)}`);
   }
@@ -96,12 +91,7 @@ function renderHeaders(resources: Resources): string[] {
     lines.push(`${PREFIX} --mem=${formatMemory(resources.memMB, ["M", "G", "T"])}`);
   }
   if (resources.gpus !== undefined) lines.push(`${PREFIX} --gres=gpu:${resources.gpus}`);
-  if (resources.stdout !== undefined) {
-    lines.push(`${PREFIX} --output=${directiveValue("stdout", resources.stdout)}`);
-  }
-  if (resources.stderr !== undefined) {
-    lines.push(`${PREFIX} --error=${directiveValue("stderr", resources.stderr)}`);
-  }
+  lines.push(...textDirectives(PREFIX, resources, { stdout: "--output=", stderr: "--error=" }));
   return [...lines, ...slurmExtraLines(PREFIX, resources.extra)];
 }
 
@@ -111,12 +101,11 @@ function submitCommand(filename: string): SubmitCommand {
 
 /** `--parsable` prints `7` or `7;cluster`; plain sbatch prints `Submitted batch job 7`. */
 function parseJobId(output: CommandOutput, argv: readonly string[]): string {
-  requireSubmitSuccess(output, argv);
-  for (const line of nonEmptyLines(output.stdout).reverse()) {
-    const id = /^(\d+)(?:;\S+)?$/.exec(line)?.[1] ?? /^Submitted batch job (\d+)\b/.exec(line)?.[1];
-    if (id !== undefined) return id;
-  }
-  return noJobId(output, argv);
+  return submittedJobId(
+    output,
+    argv,
+    (stdout) => lastLineMatch(stdout, [/^(\d+)(?:;\S+)?$/, /^Submitted batch job (\d+)\b/]),
+  );
 }
 
 function statusCommands(ids: readonly string[]): QueryCommand[] {
@@ -241,14 +230,15 @@ function cancelCommand(ids: readonly string[]): string[] {
  * @example Render headers and parse real output
  * ```ts
  * import { slurm, Status } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
  *
  * const headers = slurm.renderHeaders({ name: "hello", timeSeconds: 90000, memMB: 4096, nodes: 2, extra: [["exclusive", true]] });
- * console.assert(headers.includes("#SBATCH --time=1-01:00:00"));
- * console.assert(headers.includes("#SBATCH --mem=4G") && headers.includes("#SBATCH --exclusive"));
+ * assert.ok(headers.includes("#SBATCH --time=1-01:00:00"));
+ * assert.ok(headers.includes("#SBATCH --mem=4G") && headers.includes("#SBATCH --exclusive"));
  *
  * const stdout = "5|fail|debug|FAILED|3:0|2026-11-25T08:46:01|2026-11-25T08:46:01|00:00:00\n";
  * const info = slurm.parseAccounting({ code: 0, stdout, stderr: "" }, ["5"]).get("5");
- * console.assert(info?.status === Status.FAILED && info.exitCode === 3);
+ * assert.ok(info?.status === Status.FAILED && info.exitCode === 3);
  * ```
  */
 export const slurm: Backend = Object.freeze({

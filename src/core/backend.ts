@@ -14,9 +14,12 @@ import type { CommandOutput } from "./transport.ts";
  *
  * @example Usage
  * ```ts
- * import type { CoreVariable } from "@clusterjob/clusterjob";
+ * import { type CoreVariable, pbs, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const id: CoreVariable = "CLUSTERJOB_ID";
- * console.assert(id.startsWith("CLUSTERJOB_"));
+ * assert.equal(slurm.envVars[id], "SLURM_JOB_ID");
+ * assert.equal(pbs.envVars[id], "PBS_JOBID");
  * ```
  */
 export type CoreVariable =
@@ -32,9 +35,13 @@ export type CoreVariable =
  *
  * @example Usage
  * ```ts
- * import { type JobInfo, Status } from "@clusterjob/clusterjob";
- * const info: JobInfo = { status: Status.FAILED, state: "TIMEOUT", exitCode: 0, reason: "TimeLimit" };
- * console.assert(info.state === "TIMEOUT");
+ * import { type JobInfo, slurm, Status } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const stdout = "5|fail|debug|TIMEOUT|0:0|2026-11-25T08:46:01|2026-11-25T09:46:01|01:00:00\n";
+ * const info: JobInfo | undefined = slurm.parseAccounting({ code: 0, stdout, stderr: "" }, ["5"]).get("5");
+ * assert.equal(info?.status, Status.FAILED);
+ * assert.equal(info?.state, "TIMEOUT");
  * ```
  */
 export interface JobInfo {
@@ -54,9 +61,12 @@ export interface JobInfo {
  *
  * @example Usage
  * ```ts
- * import type { SubmitCommand } from "@clusterjob/clusterjob";
- * const command: SubmitCommand = { argv: ["bsub"], stdinScript: true };
- * console.assert(command.stdinScript);
+ * import { lsf, slurm, type SubmitCommand } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const command: SubmitCommand = lsf.submitCommand("job.lsf");
+ * assert.deepEqual(command, { argv: ["bsub"], stdinScript: true });
+ * assert.deepEqual(slurm.submitCommand("-x.slr"), { argv: ["sbatch", "--parsable", "./-x.slr"] });
  * ```
  */
 export interface SubmitCommand {
@@ -71,9 +81,12 @@ export interface SubmitCommand {
  *
  * @example Usage
  * ```ts
- * import type { QueryCommand } from "@clusterjob/clusterjob";
- * const query: QueryCommand = { argv: ["squeue", "-h", "-j", "7,8"], ids: ["7", "8"] };
- * console.assert(query.ids.length === 2);
+ * import { type QueryCommand, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const [query]: QueryCommand[] = slurm.statusCommands(["7", "8"]);
+ * assert.deepEqual(query?.ids, ["7", "8"]);
+ * assert.equal(query?.argv[0], "squeue");
  * ```
  */
 export interface QueryCommand {
@@ -93,8 +106,12 @@ export interface QueryCommand {
  *
  * @example Usage
  * ```ts
- * import { slurm } from "@clusterjob/clusterjob";
- * console.assert(slurm.name === "slurm" && slurm.extension === "slr");
+ * import { type Backend, JobScript, slurm, validateBackend } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const mine: Backend = { ...slurm, name: "myslurm", extension: "sh" };
+ * assert.equal(validateBackend(mine), mine);
+ * assert.equal(new JobScript({ name: "a", body: "true", backend: mine }).filename, "a.sh");
  * ```
  */
 export interface Backend {

@@ -11,10 +11,13 @@
  * @example Usage
  * ```ts
  * import { type Clock, realClock } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const clock: Clock = realClock;
  * const before = clock.now();
- * await clock.sleep(1);
- * console.assert(clock.now() >= before);
+ * await clock.sleep(5);
+ * assert.ok(clock.now() - before >= 4);
+ * await assert.rejects(clock.sleep(60_000, AbortSignal.abort(new Error("stop"))), /stop/);
  * ```
  */
 export interface Clock {
@@ -38,8 +41,11 @@ export interface Clock {
  *
  * @example Usage
  * ```ts
- * import { realClock } from "@clusterjob/clusterjob";
- * console.assert(Math.abs(realClock.now() - Date.now()) < 1000);
+ * import { LocalTransport, realClock } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(Math.abs(realClock.now() - Date.now()) < 1000);
+ * assert.equal(new LocalTransport().clock, realClock);
  * ```
  */
 export const realClock: Clock = {

@@ -5,14 +5,19 @@
  * @module
  */
 
+import type { CommandOutput } from "./command_output.ts";
+
 /**
  * Base class of every error thrown by clusterjob.
  *
  * @example Usage
  * ```ts
- * import { ClusterjobError } from "@clusterjob/clusterjob";
- * const error = new ClusterjobError("Cannot do it");
- * console.assert(error instanceof Error && error.name === "ClusterjobError");
+ * import { ClusterjobError, InvalidValueError, parseTime } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new ClusterjobError("Cannot do it").name, "ClusterjobError");
+ * // Every error of clusterjob is one, and carries its own class name.
+ * assert.throws(() => parseTime("1.5"), (error) => error instanceof ClusterjobError && error.name === "InvalidValueError");
  * ```
  */
 export class ClusterjobError extends Error {
@@ -33,9 +38,12 @@ export class ClusterjobError extends Error {
  *
  * @example Usage
  * ```ts
- * import { InvalidValueError } from "@clusterjob/clusterjob";
- * const error = new InvalidValueError("time", "1.5", "M, M:S, H:M:S, D-H, D-H:M, D-H:M:S or D:H:M:S");
- * console.assert(error.field === "time" && error.message.includes('"1.5"'));
+ * import { InvalidValueError, parseTime } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new InvalidValueError("time", "1.5", "a walltime");
+ * assert.equal(error.message, 'Invalid value for "time": "1.5"; expected a walltime');
+ * assert.throws(() => parseTime("1.5"), (e) => e instanceof InvalidValueError && e.field === "time" && e.value === "1.5");
  * ```
  */
 export class InvalidValueError extends ClusterjobError {
@@ -83,16 +91,21 @@ export function describeValue(value: unknown): string {
  *
  * @example Usage
  * ```ts
- * import { SubmitError } from "@clusterjob/clusterjob";
- * const error = new SubmitError(["sbatch", "job.slr"], { code: 1, stdout: "", stderr: "sbatch: error: invalid partition specified: nosuch\n" });
- * console.assert(error.message.includes("invalid partition"));
+ * import { slurm, SubmitError } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const output = { code: 1, stdout: "", stderr: "sbatch: error: invalid partition specified: nosuch\n" };
+ * const error = new SubmitError(["sbatch", "job.slr"], output);
+ * assert.equal(error.message, 'Cannot submit job with "sbatch job.slr" (exit 1): sbatch: error: invalid partition specified: nosuch');
+ * assert.ok(!error.jobMayExist);
+ * assert.throws(() => slurm.parseJobId(output, ["sbatch", "job.slr"]), (e) => e instanceof SubmitError && e.output === output);
  * ```
  */
 export class SubmitError extends ClusterjobError {
   /** The submit command. */
   readonly argv: readonly string[];
   /** The scheduler's answer. */
-  readonly output: { code: number; stdout: string; stderr: string };
+  readonly output: CommandOutput;
   /**
    * True when the scheduler may have created the job despite the error (a timeout between its
    * client and controller): check the queue before submitting again.
@@ -110,7 +123,7 @@ export class SubmitError extends ClusterjobError {
    */
   constructor(
     argv: readonly string[],
-    output: { code: number; stdout: string; stderr: string },
+    output: CommandOutput,
     reason?: string,
     options: { jobMayExist?: boolean } = {},
   ) {
@@ -136,9 +149,13 @@ export class SubmitError extends ClusterjobError {
  *
  * @example Usage
  * ```ts
- * import { QueryError } from "@clusterjob/clusterjob";
- * const error = new QueryError(["squeue", "-h"], "Cannot parse squeue line \"garbage\"");
- * console.assert(error.argv[0] === "squeue");
+ * import { QueryError, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new QueryError(["squeue", "-h"], 'Cannot parse squeue line "garbage"');
+ * assert.deepEqual(error.argv, ["squeue", "-h"]);
+ * const garbled = { code: 0, stdout: "garbage\n", stderr: "" };
+ * assert.throws(() => slurm.parseStatus(garbled, ["7"]), QueryError);
  * ```
  */
 export class QueryError extends ClusterjobError {
@@ -164,8 +181,11 @@ export class QueryError extends ClusterjobError {
  * @example Usage
  * ```ts
  * import { LocalScriptError } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const error = new LocalScriptError("prologue", 2, "rsync: connection refused\n");
- * console.assert(error.script === "prologue" && error.code === 2);
+ * assert.equal(error.message, "The prologue script exited with code 2: rsync: connection refused");
+ * assert.equal(new LocalScriptError("epilogue", -1, "").message, "The epilogue script could not be started");
  * ```
  */
 export class LocalScriptError extends ClusterjobError {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { check } from "./_check.ts";
 import { InvalidValueError } from "./errors.ts";
 import { parseMemory } from "./memory.ts";
 import { parseTime } from "./time.ts";
@@ -15,9 +16,13 @@ import { parseTime } from "./time.ts";
  *
  * @example Usage
  * ```ts
- * import type { ExtraValue } from "@clusterjob/clusterjob";
+ * import { type ExtraValue, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const exclusive: ExtraValue = true;
- * console.assert(exclusive);
+ * const headers = slurm.renderHeaders({ name: "a", extra: [["exclusive", exclusive], ["requeue", false]] });
+ * assert.ok(headers.includes("#SBATCH --exclusive"));
+ * assert.ok(!headers.some((line) => line.includes("requeue")));
  * ```
  */
 export type ExtraValue = string | number | boolean | null;
@@ -28,9 +33,13 @@ export type ExtraValue = string | number | boolean | null;
  *
  * @example Usage
  * ```ts
- * import type { ResourcesInput } from "@clusterjob/clusterjob";
+ * import { JobScript, type ResourcesInput } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const resources: ResourcesInput = { queue: "debug", time: "1:00:00", nodes: 2, ppn: 16, mem: "4G" };
- * console.assert(resources.nodes === 2);
+ * const job = new JobScript({ name: "a", body: "true", resources });
+ * assert.equal(job.resources.timeSeconds, 3600);
+ * assert.deepEqual(job.resourcesInput, resources);
  * ```
  */
 export interface ResourcesInput {
@@ -63,9 +72,16 @@ export interface ResourcesInput {
  *
  * @example Usage
  * ```ts
- * import type { Resources } from "@clusterjob/clusterjob";
+ * import { pbs, type Resources } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const resources: Resources = { name: "hello", timeSeconds: 300, memMB: 100, extra: [["exclusive", true]] };
- * console.assert(resources.timeSeconds === 300);
+ * assert.deepEqual(pbs.renderHeaders(resources), [
+ *   "#PBS -N hello",
+ *   "#PBS -l walltime=00:05:00",
+ *   "#PBS -l mem=100mb",
+ *   "#PBS -exclusive",
+ * ]);
  * ```
  */
 export interface Resources {
@@ -192,27 +208,32 @@ export function resolveResources(name: string, input: ResourcesInput): Resources
 }
 
 function headerText(key: string, value: unknown): string {
-  if (typeof value !== "string" || value.trim() === "" || /[\n\r\0]/.test(value)) {
-    throw new InvalidValueError(key, value, TEXT);
-  }
+  check(
+    typeof value === "string" && value.trim() !== "" && !/[\n\r\0]/.test(value),
+    key,
+    value,
+    TEXT,
+  );
   return value;
 }
 
 function wholeNumber(key: string, value: unknown, minimum: number): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum) {
-    throw new InvalidValueError(key, value, `a whole number of ${minimum} or more`);
-  }
+  check(
+    typeof value === "number" && Number.isSafeInteger(value) && value >= minimum,
+    key,
+    value,
+    `a whole number of ${minimum} or more`,
+  );
   return value;
 }
 
 function extraKey(key: string): string {
-  if (key === "" || /[\n\r\0]/.test(key)) {
-    throw new InvalidValueError(
-      "resources",
-      key,
-      "non-empty keys without newlines or NUL characters",
-    );
-  }
+  check(
+    key !== "" && !/[\n\r\0]/.test(key),
+    "resources",
+    key,
+    "non-empty keys without newlines or NUL characters",
+  );
   return key;
 }
 

@@ -10,8 +10,11 @@
  *
  * @example Usage
  * ```ts
- * import { Status, statusName } from "@clusterjob/clusterjob";
- * console.assert(Status.COMPLETED === 0 && statusName(Status.FAILED) === "FAILED");
+ * import { Status } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(Object.values(Status), [-2, -1, 0, 1, 2]);
+ * assert.ok(Status.RUNNING < Status.COMPLETED && Status.COMPLETED < Status.CANCELLED);
  * ```
  */
 export const Status = {
@@ -32,9 +35,11 @@ export const Status = {
  *
  * @example Usage
  * ```ts
- * import { Status, type StatusCode } from "@clusterjob/clusterjob";
- * const code: StatusCode = Status.RUNNING;
- * console.assert(code === -1);
+ * import { AsyncResult, LocalTransport, slurm, Status, type StatusCode } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const code: StatusCode = new AsyncResult({ jobId: "1", backend: slurm, transport: new LocalTransport() }).status;
+ * assert.equal(code, Status.PENDING);
  * ```
  */
 export type StatusCode = typeof Status[keyof typeof Status];
@@ -44,8 +49,11 @@ export type StatusCode = typeof Status[keyof typeof Status];
  *
  * @example Usage
  * ```ts
- * import { statusName } from "@clusterjob/clusterjob";
- * console.assert(statusName(-2) === "PENDING");
+ * import { Status, statusName } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(statusName(-2), "PENDING");
+ * assert.deepEqual(Object.values(Status).map(statusName), Object.keys(Status));
  * ```
  *
  * @param code A status code.
@@ -72,7 +80,9 @@ export function statusName(code: StatusCode): keyof typeof Status {
  * @example Usage
  * ```ts
  * import { isFinished, Status } from "@clusterjob/clusterjob";
- * console.assert(isFinished(Status.CANCELLED) && !isFinished(Status.RUNNING));
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(Object.values(Status).filter(isFinished), [Status.COMPLETED, Status.CANCELLED, Status.FAILED]);
  * ```
  *
  * @param code A status code.

@@ -52,12 +52,14 @@ export class TemplateError extends ClusterjobError {
  *
  * @example Usage
  * ```ts
- * import { slurm, type TemplateContext } from "@clusterjob/clusterjob";
+ * import { renderTemplate, slurm, type TemplateContext } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const context: TemplateContext = {
  *   envVars: slurm.envVars,
  *   lookup: (name) => name === "queue" ? "debug" : undefined,
  * };
- * console.assert(context.lookup("queue") === "debug");
+ * assert.equal(renderTemplate("echo {queue} $CLUSTERJOB_ID", context), "echo debug $SLURM_JOB_ID");
  * ```
  */
 export interface TemplateContext {

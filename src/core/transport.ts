@@ -9,16 +9,22 @@
  */
 
 import type { Clock } from "./clock.ts";
+import type { CommandOutput } from "./command_output.ts";
 import { ClusterjobError } from "./errors.ts";
+
+export type { CommandOutput } from "./command_output.ts";
 
 /**
  * Options for {@linkcode Transport.run}.
  *
  * @example Usage
  * ```ts
- * import type { RunOptions } from "@clusterjob/clusterjob";
- * const options: RunOptions = { cwd: "/tmp", timeout: 30_000 };
- * console.assert(options.timeout === 30_000);
+ * import { LocalTransport, type RunOptions } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const options: RunOptions = { cwd: "/", stdin: "data", timeout: 30_000 };
+ * const output = await new LocalTransport().run(["sh", "-c", "pwd; cat"], options);
+ * assert.equal(output.stdout, "/\ndata");
  * ```
  */
 export interface RunOptions {
@@ -35,46 +41,30 @@ export interface RunOptions {
 }
 
 /**
- * What a command printed and how it ended.
- *
- * @example Usage
- * ```ts
- * import type { CommandOutput } from "@clusterjob/clusterjob";
- * const output: CommandOutput = { code: 0, stdout: "Submitted batch job 7\n", stderr: "" };
- * console.assert(output.code === 0);
- * ```
- */
-export interface CommandOutput {
-  /** Exit code; 127 when the command does not exist, 128+N when killed by signal N. */
-  code: number;
-  /** Standard output, decoded as UTF-8. */
-  stdout: string;
-  /** Standard error, decoded as UTF-8. */
-  stderr: string;
-}
-
-/**
  * The one door to a scheduler host: run an argv, and read, write and create files there.
  * Implementations never pass an argv through a shell unquoted.
  *
  * @example A transport that records what it was asked to run
  * ```ts
- * import { type CommandOutput, realClock, type Transport } from "@clusterjob/clusterjob";
- * const calls: (readonly string[])[] = [];
+ * import { type CommandOutput, JobScript, realClock, type Transport } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const calls: string[] = [];
  * const transport: Transport = {
  *   name: "recorder",
  *   clock: realClock,
  *   run(argv): Promise<CommandOutput> {
- *     calls.push(argv);
- *     return Promise.resolve({ code: 0, stdout: "", stderr: "" });
+ *     calls.push(argv.join(" "));
+ *     return Promise.resolve({ code: 0, stdout: "42\n", stderr: "" });
  *   },
- *   writeFile: () => Promise.resolve(),
+ *   writeFile: (path) => Promise.resolve(void calls.push(`write ${path}`)),
  *   readFile: () => Promise.resolve(""),
- *   mkdir: () => Promise.resolve(),
+ *   mkdir: (path) => Promise.resolve(void calls.push(`mkdir ${path}`)),
  *   remove: () => Promise.resolve(),
  * };
- * await transport.run(["squeue", "-h"]);
- * console.assert(calls.length === 1);
+ * const run = await new JobScript({ name: "a", body: "true" }).submit({ transport });
+ * assert.equal(run.jobId, "42");
+ * assert.deepEqual(calls, ["mkdir .", "write a.slr", "sbatch --parsable a.slr"]);
  * ```
  */
 export interface Transport {
@@ -101,9 +91,13 @@ export interface Transport {
  *
  * @example Usage
  * ```ts
- * import { TransportError } from "@clusterjob/clusterjob";
- * const error = new TransportError("ssh:login", "Cannot read file \"/x\": not found");
- * console.assert(error.transport === "ssh:login");
+ * import { LocalTransport, TransportError } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(
+ *   new LocalTransport().readFile("/nonexistent/job.out"),
+ *   (error) => error instanceof TransportError && error.transport === "local",
+ * );
  * ```
  */
 export class TransportError extends ClusterjobError {
@@ -127,9 +121,13 @@ export class TransportError extends ClusterjobError {
  *
  * @example Usage
  * ```ts
- * import { CommandTimeoutError } from "@clusterjob/clusterjob";
- * const error = new CommandTimeoutError("local", ["squeue"], 5000);
- * console.assert(error.timeout === 5000 && error.argv[0] === "squeue");
+ * import { CommandTimeoutError, LocalTransport } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(
+ *   new LocalTransport().run(["sleep", "5"], { timeout: 50 }),
+ *   (error) => error instanceof CommandTimeoutError && error.timeout === 50 && error.argv[0] === "sleep",
+ * );
  * ```
  */
 export class CommandTimeoutError extends TransportError {

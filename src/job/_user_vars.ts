@@ -6,7 +6,7 @@
  */
 
 import { InvalidValueError } from "../core/errors.ts";
-import type { VarValue } from "./job_script.ts";
+import type { VarValue } from "./options.ts";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -7,163 +7,36 @@
 
 import { join } from "node:path/posix";
 import type { Backend } from "../core/backend.ts";
-import { type BackendRegistry, builtinBackends, validateBackend } from "../../backends/registry.ts";
-import { checkCacheName } from "../core/_cache_name.ts";
+import { type BackendRegistry, builtinBackends } from "../../backends/registry.ts";
 import { assembleScript, normalizeScript } from "../core/_script_text.ts";
-import { userVars } from "./_user_vars.ts";
 import type { AsyncResult } from "../run/async_result.ts";
 import { InvalidValueError } from "../core/errors.ts";
 import { resolveResources, type Resources, type ResourcesInput } from "../core/resources.ts";
-import { submitJob, type SubmitOptions } from "../run/submit.ts";
+import { type SubmitOptions, submitPlan } from "../run/submit.ts";
 import { renderTemplate } from "../core/template.ts";
+import { auxScripts, defaultFilename, resolveBackend } from "./_checks.ts";
+import {
+  checkedOption,
+  type JobOptionName,
+  type JobScriptOptions,
+  type JobScriptOverrides,
+  mergedOption,
+  optionPlaceholder,
+  optionValue,
+  rejectUnknownOptions,
+  type VarValue,
+  withOverrides,
+} from "./options.ts";
+import { planSubmission } from "./plan_submission.ts";
+import { userVars } from "./_user_vars.ts";
 
-/**
- * The value of a user placeholder (`vars`).
- *
- * @example Usage
- * ```ts
- * import type { VarValue } from "@clusterjob/clusterjob";
- * const trajectories: VarValue = 100;
- * console.assert(trajectories === 100);
- * ```
- */
-export type VarValue = string | number | boolean;
-
-/**
- * Job attributes that can be shared by many job scripts, e.g. read from a settings file (see
- * `parseSettings`).
- *
- * @example Usage
- * ```ts
- * import type { DefaultAttributes } from "@clusterjob/clusterjob";
- * const attributes: DefaultAttributes = { backend: "pbs", remote: "login.cluster.edu", rootdir: "~/jobs" };
- * console.assert(attributes.backend === "pbs");
- * ```
- */
-export type DefaultAttributes = Partial<
-  Pick<
-    JobScriptOptions,
-    | "backend"
-    | "shell"
-    | "remote"
-    | "rootdir"
-    | "workdir"
-    | "prologue"
-    | "epilogue"
-    | "auxScripts"
-    | "maxSleepInterval"
-    | "vars"
-    | "cacheFolder"
-    | "cachePrefix"
-  >
->;
-
-/**
- * Defaults for many job scripts: attributes and resources that apply where a job's own options
- * do not say otherwise. A `Settings` object read from a YAML file is one.
- *
- * @example Usage
- * ```ts
- * import { type JobScriptDefaults, JobScript } from "@clusterjob/clusterjob";
- *
- * const cluster: JobScriptDefaults = {
- *   attributes: { backend: "pbs", rootdir: "~/jobs" },
- *   resources: { queue: "exec", mem: "10G" },
- * };
- * const job = new JobScript({ defaults: cluster, name: "a", body: "echo a", resources: { mem: "2G" } });
- * console.assert(job.backend.name === "pbs" && job.resources.queue === "exec" && job.resources.memMB === 2048);
- * ```
- */
-export interface JobScriptDefaults {
-  /** Default attributes (options of {@linkcode JobScriptOptions}). */
-  readonly attributes?: Readonly<DefaultAttributes>;
-  /** Default resources, merged key by key beneath the job's own. */
-  readonly resources?: Readonly<ResourcesInput>;
-}
-
-/**
- * Options of a {@linkcode JobScript}. Only `name` and `body` are required.
- *
- * @example Usage
- * ```ts
- * import type { JobScriptOptions } from "@clusterjob/clusterjob";
- * const options: JobScriptOptions = { name: "hello", body: "echo hello", backend: "lsf" };
- * console.assert(options.backend === "lsf");
- * ```
- */
-export interface JobScriptOptions {
-  /** Job name (no newlines). */
-  name: string;
-  /** The shell script. Common indentation, leading blank lines and trailing whitespace are removed. */
-  body: string;
-  /** Backend object, or the name of one in `registry`. Default `"slurm"`. */
-  backend?: string | Backend;
-  /** Where backend names are looked up. Default: the built-in backends. */
-  registry?: BackendRegistry;
-  /** Interpreter for the `#!` line added to scripts that have none. Default `"/bin/bash"`. */
-  shell?: string;
-  /** SSH host that runs the scheduler commands; `undefined` or `""` means this machine. */
-  remote?: string | undefined;
-  /** Root directory on the scheduler host. Default `"."`. */
-  rootdir?: string;
-  /** Directory relative to `rootdir` where scripts are written and submitted. Default `"."`. */
-  workdir?: string;
-  /** Job script file name. Default `<name>.<backend extension>` (unsafe characters become `_`). */
-  filename?: string | undefined;
-  /** Script run locally before submission. */
-  prologue?: string;
-  /** Script run locally once the job is first seen finished. */
-  epilogue?: string;
-  /** Extra scripts written next to the job script: file name → text; merged over `defaults`. */
-  auxScripts?: Readonly<Record<string, string>>;
-  /** Upper bound of the polling interval in seconds. Default 900. */
-  maxSleepInterval?: number;
-  /** Resources; merged key by key over `defaults.resources`. */
-  resources?: ResourcesInput;
-  /** User placeholders: `{key}` in any script renders the value; merged over `defaults`. */
-  vars?: Readonly<Record<string, VarValue>>;
-  /** Local folder for cached runs; `undefined` or `""` disables the cache. */
-  cacheFolder?: string | undefined;
-  /** File name prefix of cached runs. Default `"clusterjob"`. */
-  cachePrefix?: string;
-  /** Defaults (e.g. a `Settings` object) for every option not given here. */
-  defaults?: JobScriptDefaults;
-}
-
-/**
- * Changes for {@linkcode JobScript.with}: any option but `defaults`.
- *
- * @example Usage
- * ```ts
- * import type { JobScriptOverrides } from "@clusterjob/clusterjob";
- * const overrides: JobScriptOverrides = { name: "run2", resources: { time: "2:00:00" } };
- * console.assert(overrides.name === "run2");
- * ```
- */
-export type JobScriptOverrides = Partial<Omit<JobScriptOptions, "defaults">>;
-
-const OPTION_NAMES: ReadonlySet<string> = new Set([
-  "name",
-  "body",
-  "backend",
-  "registry",
-  "shell",
-  "remote",
-  "rootdir",
-  "workdir",
-  "filename",
-  "prologue",
-  "epilogue",
-  "auxScripts",
-  "maxSleepInterval",
-  "resources",
-  "vars",
-  "cacheFolder",
-  "cachePrefix",
-  "defaults",
-]);
-
-const SINGLE_LINE = "a string without newlines or NUL characters";
+export type {
+  DefaultAttributes,
+  JobScriptDefaults,
+  JobScriptOptions,
+  JobScriptOverrides,
+  VarValue,
+} from "./options.ts";
 
 /**
  * A job script: a shell body plus name, resources and attributes, rendered for one scheduler.
@@ -247,46 +120,30 @@ export class JobScript {
       throw new InvalidValueError("options", options, "an object of JobScript options");
     }
     rejectUnknownOptions(options);
-    const defaults = options.defaults ?? {};
-    const attributes: Readonly<DefaultAttributes> = defaults.attributes ?? {};
-    // An option wins over its default; only `undefined` falls through (a `null` is an error).
-    const pick = <K extends keyof DefaultAttributes, D>(key: K, fallback: D) =>
-      options[key] !== undefined
-        ? options[key]
-        : attributes[key] !== undefined
-        ? attributes[key]
-        : fallback;
-
     this.registry = options.registry ?? builtinBackends;
-    this.name = requireString("name", options.name);
-    this.body = normalizeScript(requireString("body", options.body));
-    this.backend = resolveBackend(pick("backend", "slurm"), this.registry);
-    this.shell = singleLine("shell", pick("shell", "/bin/bash"));
-    this.remote = remoteHost(pick("remote", undefined));
-    this.rootdir = directory("rootdir", pick("rootdir", "."));
-    this.workdir = directory("workdir", pick("workdir", "."));
-    this.#filenameOption = options.filename === undefined ? undefined : fileName(options.filename);
+    this.name = checkedOption("name", options);
+    this.body = checkedOption("body", options);
+    this.backend = resolveBackend(optionValue("backend", options), this.registry);
+    this.shell = checkedOption("shell", options);
+    this.remote = checkedOption("remote", options);
+    this.rootdir = checkedOption("rootdir", options);
+    this.workdir = checkedOption("workdir", options);
+    this.#filenameOption = checkedOption("filename", options);
     this.filename = this.#filenameOption ?? defaultFilename(this.name, this.backend);
-    this.prologue = normalizeScript(requireString("prologue", pick("prologue", "")));
-    this.epilogue = normalizeScript(requireString("epilogue", pick("epilogue", "")));
-    this.auxScripts = auxScripts(
-      merged("auxScripts", attributes.auxScripts, options.auxScripts),
-      this.filename,
-    );
-    this.maxSleepInterval = positiveNumber("maxSleepInterval", pick("maxSleepInterval", 900));
-    this.resourcesInput = Object.freeze(
-      merged("resources", defaults.resources, options.resources) as ResourcesInput,
-    );
+    this.prologue = checkedOption("prologue", options);
+    this.epilogue = checkedOption("epilogue", options);
+    this.auxScripts = auxScripts("auxScripts", mergedOption("auxScripts", options), this.filename);
+    this.maxSleepInterval = checkedOption("maxSleepInterval", options);
+    this.resourcesInput = Object.freeze(mergedOption("resources", options) as ResourcesInput);
     const resources = resolveResources(this.name, this.resourcesInput);
     const interpreter = interpreterOf(this.body, this.shell);
     if (interpreter !== undefined) resources.interpreter = interpreter;
     resources.extra.forEach((entry) => Object.freeze(entry));
     Object.freeze(resources.extra);
     this.resources = Object.freeze(resources);
-    this.vars = userVars(merged("vars", attributes.vars, options.vars));
-    const cacheFolder = singleLine("cacheFolder", pick("cacheFolder", ""));
-    this.cacheFolder = cacheFolder === "" ? undefined : cacheFolder;
-    this.cachePrefix = checkCacheName("cachePrefix", pick("cachePrefix", "clusterjob"));
+    this.vars = userVars(mergedOption("vars", options));
+    this.cacheFolder = checkedOption("cacheFolder", options);
+    this.cachePrefix = checkedOption("cachePrefix", options);
     // Render the headers now, so resources the backend cannot express fail at construction.
     this.#headers = Object.freeze(this.backend.renderHeaders(this.resources));
   }
@@ -382,35 +239,7 @@ export class JobScript {
    * ```
    */
   with(overrides: JobScriptOverrides): JobScript {
-    if (typeof overrides === "object" && overrides !== null && "defaults" in overrides) {
-      throw new InvalidValueError("options", "defaults", "any JobScript option but defaults");
-    }
-    const given = Object.fromEntries(
-      Object.entries(overrides).filter(([, value]) => value !== undefined),
-    ) as JobScriptOverrides;
-    return new JobScript({
-      name: this.name,
-      body: this.body,
-      backend: this.backend,
-      registry: this.registry,
-      shell: this.shell,
-      remote: this.remote,
-      rootdir: this.rootdir,
-      workdir: this.workdir,
-      filename: this.#filenameOption,
-      prologue: this.prologue,
-      epilogue: this.epilogue,
-      maxSleepInterval: this.maxSleepInterval,
-      cacheFolder: this.cacheFolder,
-      cachePrefix: this.cachePrefix,
-      ...given,
-      auxScripts: merged("auxScripts", this.auxScripts, overrides.auxScripts) as Record<
-        string,
-        string
-      >,
-      resources: merged("resources", this.resourcesInput, overrides.resources) as ResourcesInput,
-      vars: merged("vars", this.vars, overrides.vars) as Record<string, VarValue>,
-    });
+    return new JobScript(withOverrides(this.#options(), overrides));
   }
 
   /**
@@ -422,8 +251,11 @@ export class JobScript {
    * @example Usage
    * ```ts
    * import { JobScript } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
    * const job = new JobScript({ name: "a", body: "true", rootdir: "~/jobs/", workdir: "run1" });
-   * console.assert(job.workingDirectory() === "~/jobs/run1");
+   * assert.equal(job.workingDirectory(), "~/jobs/run1");
+   * assert.equal(job.with({ workdir: "/scratch/run1" }).workingDirectory(), "/scratch/run1");
    * ```
    */
   workingDirectory(): string {
@@ -439,8 +271,11 @@ export class JobScript {
    * @example Usage
    * ```ts
    * import { JobScript } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
    * const job = new JobScript({ name: "a", body: "true", rootdir: "~/jobs", workdir: "run1" });
-   * console.assert(job.scriptPath() === "~/jobs/run1/a.slr");
+   * assert.equal(job.scriptPath(), "~/jobs/run1/a.slr");
+   * assert.equal(job.with({ filename: "/tmp/a.sh" }).scriptPath(), "/tmp/a.sh");
    * ```
    */
   scriptPath(): string {
@@ -448,21 +283,27 @@ export class JobScript {
   }
 
   /**
-   * Submits the job (see `submitJob`): writes the scripts on the scheduler host, runs the
-   * prologue, submits, and returns the run.
+   * Submits the job (see `submitJob`): renders the plan of its submission, writes the scripts on
+   * the scheduler host, runs the prologue, submits, and returns the run.
    *
    * @param options Transport, cache id, `force`, `retry`, abort signal.
    * @returns The run.
    *
    * @example Usage
-   * ```ts ignore
-   * import { JobScript } from "@clusterjob/clusterjob";
-   * const run = await new JobScript({ name: "a", body: "echo hi" }).submit();
-   * await run.wait();
+   * ```ts
+   * import { JobScript, Status } from "@clusterjob/clusterjob";
+   * import { SimCluster } from "@clusterjob/clusterjob/sim";
+   * import assert from "node:assert/strict";
+   *
+   * const cluster = new SimCluster({ scheduler: "pbs", execution: "shell", clock: "virtual" });
+   * const run = await new JobScript({ name: "a", body: "echo hi", backend: "pbs" }).submit({ transport: cluster.transport() });
+   * assert.equal(run.backend.name, "pbs");
+   * assert.equal(await run.wait(), Status.COMPLETED);
    * ```
    */
-  submit(options?: SubmitOptions): Promise<AsyncResult> {
-    return submitJob(this, options);
+  async submit(options: SubmitOptions = {}): Promise<AsyncResult> {
+    options.signal?.throwIfAborted();
+    return await submitPlan(await planSubmission(this, options), options);
   }
 
   #renderText(text: string): string {
@@ -477,134 +318,20 @@ export class JobScript {
       const value = this.resourcesInput[name];
       if (value !== undefined && value !== null) return String(value);
     }
-    const attribute = this.#attribute(name);
+    const attribute = optionPlaceholder(name, (option) => this[option as keyof this]);
     if (attribute !== undefined) return attribute;
     return Object.hasOwn(this.vars, name) ? String(this.vars[name]) : undefined;
   }
 
-  #attribute(name: string): string | undefined {
-    switch (name) {
-      case "name":
-      case "shell":
-      case "remote":
-      case "rootdir":
-      case "workdir":
-      case "filename":
-      case "cacheFolder":
-      case "cachePrefix":
-        return this[name];
-      case "backend":
-        return this.backend.name;
-      case "maxSleepInterval":
-        return String(this.maxSleepInterval);
-      default:
-        return undefined;
-    }
+  /** The options of this job as `with()` starts from them: the given file name, not the default. */
+  #options(): Record<JobOptionName, unknown> {
+    return {
+      ...this,
+      filename: this.#filenameOption,
+      resources: this.resourcesInput,
+      defaults: undefined,
+    } as unknown as Record<JobOptionName, unknown>;
   }
-}
-
-function rejectUnknownOptions(options: object): void {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.has(key)) {
-      throw new InvalidValueError("options", key, `one of ${[...OPTION_NAMES].join(", ")}`);
-    }
-  }
-}
-
-function requireString(field: string, value: unknown): string {
-  if (typeof value !== "string") throw new InvalidValueError(field, value, "a string");
-  return value;
-}
-
-function singleLine(field: string, value: unknown): string {
-  if (typeof value !== "string" || /[\n\r\0]/.test(value)) {
-    throw new InvalidValueError(field, value, SINGLE_LINE);
-  }
-  return value;
-}
-
-function resolveBackend(backend: string | Backend, registry: BackendRegistry): Backend {
-  return typeof backend === "string" ? registry.get(backend) : validateBackend(backend);
-}
-
-// An empty host means this machine (the original treated `remote =` as a host named "").
-function remoteHost(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  const host = singleLine("remote", value).trim();
-  if (host === "") return undefined;
-  if (host.startsWith("-") || /\s/.test(host)) {
-    throw new InvalidValueError(
-      "remote",
-      value,
-      "an SSH host name without whitespace, not starting with -",
-    );
-  }
-  return host;
-}
-
-// As the original: surrounding whitespace and one trailing slash are removed.
-function directory(field: string, value: unknown): string {
-  let path = singleLine(field, value).trim();
-  if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
-  return path === "" ? "." : path;
-}
-
-function fileName(value: unknown): string {
-  const name = singleLine("filename", value);
-  if (name.trim() === "" || name.endsWith("/")) {
-    throw new InvalidValueError(
-      "filename",
-      value,
-      "a file name without newlines or NUL characters",
-    );
-  }
-  return name;
-}
-
-// Job names may hold anything printable; a file name made from one must stay a plain name that
-// cannot be mistaken for a path or an option.
-function defaultFilename(name: string, backend: Backend): string {
-  const safe = name.replace(/[^A-Za-z0-9._+-]/g, "_").replace(/^[-.]/, "_");
-  return `${safe}.${backend.extension}`;
-}
-
-/** Key-wise merge of an option that is an object (`resources`, `vars`, `auxScripts`). */
-function merged(field: string, base: unknown, overrides: unknown): Record<string, unknown> {
-  for (const value of [base, overrides]) {
-    if (
-      value !== undefined && (typeof value !== "object" || value === null || Array.isArray(value))
-    ) {
-      throw new InvalidValueError(field, value, "an object of keys and values");
-    }
-  }
-  return { ...(base as object | undefined), ...(overrides as object | undefined) };
-}
-
-function auxScripts(
-  value: Record<string, unknown>,
-  filename: string,
-): Readonly<Record<string, string>> {
-  const scripts: Record<string, string> = {};
-  for (const [name, text] of Object.entries(value)) {
-    if (
-      name === "" || name === "." || name === ".." || /[/\n\r\0]/.test(name) || name === filename
-    ) {
-      throw new InvalidValueError(
-        "auxScripts",
-        name,
-        `a plain file name (no "/", newline or NUL; not "." or ".."; not the job script's "${filename}")`,
-      );
-    }
-    scripts[name] = normalizeScript(requireString(`auxScripts.${name}`, text));
-  }
-  return Object.freeze(scripts);
-}
-
-function positiveNumber(field: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidValueError(field, value, "a number of seconds above zero");
-  }
-  return value;
 }
 
 // POSIX join where a later absolute part (or a `~` path) starts over, as os.path.join did.

@@ -8,8 +8,16 @@
 
 import { parseYaml, YamlSyntaxError } from "../core/_yaml.ts";
 import { ClusterjobError, InvalidValueError } from "../core/errors.ts";
-import type { DefaultAttributes, JobScriptDefaults } from "./job_script.ts";
 import { resolveResources, type ResourcesInput } from "../core/resources.ts";
+import type { SettingCheck } from "./_checks.ts";
+import {
+  type DefaultAttributes,
+  isJobOption,
+  JOB_OPTIONS,
+  type JobOption,
+  type JobScriptDefaults,
+  OPTION_NAMES,
+} from "./options.ts";
 import { userVars } from "./_user_vars.ts";
 
 /**
@@ -91,38 +99,13 @@ export class SettingsError extends ClusterjobError {
   }
 }
 
-type Check = (value: unknown) => string | undefined;
-
-const isString: Check = (value) => typeof value === "string" ? undefined : "a string";
-const isOptionalString: Check = (value) =>
-  value === null || typeof value === "string" ? undefined : "a string or null";
-const isNumber: Check = (value) =>
-  typeof value === "number" && Number.isFinite(value) ? undefined : "a number";
-const isMapOf = (what: string, item: Check): Check => (value) => {
-  const wanted = `a mapping of ${what}`;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return wanted;
-  return Object.values(value).every((entry) => item(entry) === undefined) ? undefined : wanted;
-};
-
-/** The attributes a settings file may set, with the type each must have. */
-const ATTRIBUTE_CHECKS: Readonly<Record<keyof DefaultAttributes, Check>> = {
-  backend: isString,
-  shell: isString,
-  remote: isOptionalString,
-  rootdir: isString,
-  workdir: isString,
-  prologue: isString,
-  epilogue: isString,
-  auxScripts: isMapOf("file names to script text", isString),
-  maxSleepInterval: isNumber,
-  // Names and values are then checked by JobScript's own rule (`checkVars`).
-  vars: isMapOf("placeholder names to strings, numbers or booleans", () => undefined),
-  cacheFolder: isOptionalString,
-  cachePrefix: isString,
-};
-
-/** Options that belong to one job, not to shared settings. */
-const PER_JOB_OPTIONS = new Set(["name", "body", "filename", "resources", "registry", "defaults"]);
+/** The attributes a settings file may set (in table order), with the type each must have. */
+const ATTRIBUTE_CHECKS: ReadonlyMap<string, SettingCheck> = new Map(
+  OPTION_NAMES.flatMap((name) => {
+    const { setting }: JobOption = JOB_OPTIONS[name];
+    return setting === undefined ? [] : [[name, setting] as const];
+  }),
+);
 
 const SECTIONS = ["attributes", "resources"];
 
@@ -262,9 +245,7 @@ function section(
 function checkAttributes(attributes: Record<string, unknown>, text: string, source: string): void {
   for (const [key, value] of Object.entries(attributes)) {
     const line = lineOf(text, "attributes", key);
-    const check = Object.hasOwn(ATTRIBUTE_CHECKS, key)
-      ? ATTRIBUTE_CHECKS[key as keyof DefaultAttributes]
-      : undefined;
+    const check = ATTRIBUTE_CHECKS.get(key);
     if (check === undefined) {
       throw new SettingsError(source, unknownAttribute(key), key, line);
     }
@@ -312,10 +293,11 @@ function varLine(text: string, name: string): number | undefined {
 }
 
 function unknownAttribute(key: string): string {
-  if (PER_JOB_OPTIONS.has(key)) {
+  // An option without a settings check belongs to each job.
+  if (isJobOption(key)) {
     return `attribute "${key}" belongs to each job, not to settings`;
   }
-  const known = Object.keys(ATTRIBUTE_CHECKS);
+  const known = [...ATTRIBUTE_CHECKS.keys()];
   const camel = key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
   const hint = camel !== key && known.includes(camel) ? `; did you mean "${camel}"?` : "";
   return `unknown attribute "${key}"; expected one of ${known.join(", ")}${hint}`;

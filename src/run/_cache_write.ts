@@ -9,7 +9,7 @@
  */
 
 import { dirname } from "node:path";
-import type { CacheRecord } from "./cache.ts";
+import type { CacheRecord } from "./cache_record.ts";
 
 /** A cache file write whose temporary file is being created; settle it with one of the two. */
 export interface PreparedCacheWrite {

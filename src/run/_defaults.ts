@@ -2,14 +2,16 @@
  * Defaults shared by submission and loading: the transport for a job's `remote` and the built-in
  * backend of a saved name. One place, so `submit` and `AsyncResult.load` agree.
  *
+ * The SSH transport is loaded with a dynamic `import()` the first time a run needs it, so
+ * importing `JobScript` or the runs never loads it for work that stays on this machine.
+ *
  * @module
  */
 
 import type { Backend } from "../core/backend.ts";
 import { builtinBackends } from "../../backends/registry.ts";
-import { CacheFormatError } from "./cache.ts";
+import { CacheFormatError } from "./cache_record.ts";
 import { LocalTransport } from "../transports/local_transport.ts";
-import { SshTransport } from "../transports/ssh_transport.ts";
 import type { Transport } from "../core/transport.ts";
 
 /**
@@ -22,8 +24,10 @@ const LOCAL: Transport = Object.freeze(new LocalTransport());
  * SSH to `remote` when it is set, else this machine. An SSH transport owns a connection, so each
  * call makes a new one and its runs are polled separately: pass one transport to batch many runs.
  */
-export function defaultTransport(remote: string | undefined): Transport {
-  return remote ? new SshTransport({ host: remote }) : LOCAL;
+export async function defaultTransport(remote: string | undefined): Promise<Transport> {
+  if (!remote) return LOCAL;
+  const { SshTransport } = await import("../transports/ssh_transport.ts");
+  return new SshTransport({ host: remote });
 }
 
 /** The built-in backend called `name`; a cache file naming an unknown one is a format error. */

@@ -59,3 +59,17 @@ export async function runLocalScript(
     await Deno.remove(path).catch(() => {});
   }
 }
+
+/**
+ * Runs a rendered epilogue on this machine, unless it does nothing. Never rejects: resolves with
+ * its failure's message, or `undefined` when it succeeded or did not run.
+ */
+export async function runEpilogue(text: string | undefined): Promise<string | undefined> {
+  if (isEmptyScript(text)) return undefined;
+  try {
+    await runLocalScript("epilogue", text ?? "");
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}

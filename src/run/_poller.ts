@@ -23,6 +23,33 @@
 import type { Backend, JobInfo } from "../core/backend.ts";
 import { isFinished, Status, type StatusCode } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
+import { InvalidValueError } from "../core/errors.ts";
+import type { PollingOptions } from "./run_options.ts";
+
+/** The defaults of {@linkcode PollingOptions}. */
+const POLLING_DEFAULTS: Required<PollingOptions> = {
+  vanishGraceMs: 300_000,
+  maxQueryFailures: 5,
+  queryTimeoutMs: 120_000,
+};
+
+/**
+ * The polling options with every default filled in (an `undefined` field takes its default).
+ *
+ * @throws {InvalidValueError} Field `polling.<key>` for a value that is not a number of at
+ * least 0 (1 for `maxQueryFailures`).
+ */
+export function pollingSettings(options?: PollingOptions): Required<PollingOptions> {
+  const given = Object.entries(options ?? {}).filter(([, value]) => value !== undefined);
+  const settings = { ...POLLING_DEFAULTS, ...Object.fromEntries(given) };
+  for (const [key, value] of Object.entries(settings)) {
+    const minimum = key === "maxQueryFailures" ? 1 : 0;
+    if (typeof value !== "number" || !Number.isFinite(value) || value < minimum) {
+      throw new InvalidValueError(`polling.${key}`, value, `a number >= ${minimum}`);
+    }
+  }
+  return settings;
+}
 
 /** First sleep between polls, and the sleep after each status change (original: 5 s). */
 export const BASE_INTERVAL_MS = 5_000;

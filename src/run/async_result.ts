@@ -9,112 +9,31 @@
  */
 
 import type { Backend, JobInfo } from "../core/backend.ts";
-import {
-  CacheFormatError,
-  InterruptedSubmissionError,
-  readCacheFile,
-  type RunRecord,
-  writeCacheFile,
-} from "./cache.ts";
-import { ClusterjobError, InvalidValueError, QueryError } from "../core/errors.ts";
-import { builtinBackend, defaultTransport } from "./_defaults.ts";
-import { isEmptyScript, runLocalScript } from "./_local_script.ts";
-import { type PollClient, pollerFor, type Tracking } from "./_poller.ts";
-import { isFinished, Status, type StatusCode, statusName } from "../core/status.ts";
+import { writeCacheFile } from "./cache.ts";
+import type { RunRecord } from "./cache_record.ts";
+import { check } from "../core/_check.ts";
+import { QueryError } from "../core/errors.ts";
+import { runEpilogue } from "./_local_script.ts";
+import { initFromRecord, initialFacts, loadInit, recordOf, type RunFacts } from "./_run_record.ts";
+import { type PollClient, pollerFor, pollingSettings } from "./_poller.ts";
+import { JobFailedError, RunNotFinishedError } from "./run_errors.ts";
+import type { AsyncResultInit, LoadOptions, WaitOptions } from "./run_options.ts";
+import { isFinished, Status, type StatusCode } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
-
-/**
- * How a run is polled. Every field has a default.
- *
- * @example Usage
- * ```ts
- * import type { PollingOptions } from "@clusterjob/clusterjob";
- * const polling: PollingOptions = { vanishGraceMs: 60_000, maxQueryFailures: 3 };
- * console.assert(polling.maxQueryFailures === 3);
- * ```
- */
-export interface PollingOptions {
-  /**
-   * How long a job may be unknown to both the queue and accounting before it is declared FAILED
-   * (accounting can lag behind the queue by seconds). Milliseconds of the transport's clock;
-   * default 300,000 (5 minutes).
-   */
-  vanishGraceMs?: number;
-  /** Consecutive failed status queries after which `wait()` rejects with the last error. Default 5. */
-  maxQueryFailures?: number;
-  /** Time limit of one status or accounting command, in milliseconds. Default 120,000. */
-  queryTimeoutMs?: number;
-}
-
-/**
- * What a run is made of. Runs are usually created by `JobScript.submit()` or
- * {@linkcode AsyncResult.load}; build one directly to track a job submitted by other means.
- *
- * @example Usage
- * ```ts
- * import { type AsyncResultInit, LocalTransport, slurm } from "@clusterjob/clusterjob";
- * const init: AsyncResultInit = { jobId: "1234", backend: slurm, transport: new LocalTransport() };
- * console.assert(init.jobId === "1234");
- * ```
- */
-export interface AsyncResultInit {
-  /** The scheduler's job id. */
-  jobId: string;
-  /** The scheduler's backend. */
-  backend: Backend;
-  /** Where status and cancel commands run. */
-  transport: Transport;
-  /** The job's name (default: the job id). */
-  jobName?: string;
-  /** Last known status (default PENDING). */
-  status?: StatusCode;
-  /** Last known scheduler state word (default: the status name). */
-  state?: string;
-  /** Known exit code. */
-  exitCode?: number;
-  /** Known reason. */
-  reason?: string;
-  /** The job's `remote` host, saved so that `load` can reconnect. */
-  remote?: string;
-  /** Longest sleep between status polls, in seconds (default 900; at least 1). */
-  maxSleepInterval?: number;
-  /** Rendered epilogue, run on this machine once the job is first seen finished. */
-  epilogue?: string;
-  /** Whether the epilogue already ran (default false). */
-  epilogueDone?: boolean;
-  /** A recorded epilogue failure. */
-  epilogueError?: string;
-  /** Cache file that `dump()` writes and every status change updates. */
-  cacheFile?: string;
-  /** Polling behaviour. */
-  polling?: PollingOptions;
-}
-
-/**
- * Options of {@linkcode AsyncResult.wait}.
- *
- * @example Usage
- * ```ts
- * import type { WaitOptions } from "@clusterjob/clusterjob";
- * const options: WaitOptions = { timeout: 60_000 };
- * console.assert(options.timeout === 60_000);
- * ```
- */
-export interface WaitOptions {
-  /** Give up after this many milliseconds (of the transport's clock) and resolve with the last known status. */
-  timeout?: number;
-  /** Abort waiting; the promise rejects with the signal's reason. The job is not cancelled. */
-  signal?: AbortSignal;
-}
+import { waitMany } from "./_wait_many.ts";
 
 /**
  * Progress report of {@linkcode AsyncResult.waitAll}, given each time a run finishes.
  *
  * @example Usage
  * ```ts
- * import type { WaitProgress } from "@clusterjob/clusterjob";
- * const show = (p: WaitProgress): string => `${p.done}/${p.total}`;
- * console.assert(typeof show === "function");
+ * import { AsyncResult, LocalTransport, slurm, Status, type WaitProgress } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const run = new AsyncResult({ jobId: "1", backend: slurm, transport: new LocalTransport(), status: Status.FAILED });
+ * const seen: WaitProgress[] = [];
+ * await AsyncResult.waitAll([run], { onProgress: (progress) => seen.push(progress) });
+ * assert.deepEqual(seen, [{ done: 1, total: 1, run }]);
  * ```
  */
 export interface WaitProgress {
@@ -131,126 +50,18 @@ export interface WaitProgress {
  *
  * @example Usage
  * ```ts
- * import type { WaitAllOptions } from "@clusterjob/clusterjob";
- * const options: WaitAllOptions = { onProgress: (p) => console.log(p.done, "of", p.total) };
- * console.assert(typeof options.onProgress === "function");
+ * import { AsyncResult, LocalTransport, slurm, type WaitAllOptions } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const run = new AsyncResult({ jobId: "1", backend: slurm, transport: new LocalTransport() });
+ * const options: WaitAllOptions = { signal: AbortSignal.abort(new Error("stop")), onProgress: () => {} };
+ * await assert.rejects(AsyncResult.waitAll([run], options), /stop/);
  * ```
  */
 export interface WaitAllOptions extends WaitOptions {
   /** Called each time a run finishes. */
   onProgress?: (progress: WaitProgress) => void;
 }
-
-/**
- * Options of {@linkcode AsyncResult.load}.
- *
- * @example Usage
- * ```ts
- * import { type LoadOptions, LocalTransport } from "@clusterjob/clusterjob";
- * const options: LoadOptions = { transport: new LocalTransport() };
- * console.assert(options.transport !== undefined);
- * ```
- */
-export interface LoadOptions {
-  /** Where status commands run. Default: SSH to the saved `remote` when there is one, else this machine. */
-  transport?: Transport;
-  /** The backend. Default: the built-in backend of the saved name. */
-  backend?: Backend;
-  /** Polling behaviour. */
-  polling?: PollingOptions;
-}
-
-/**
- * `get()` found the run finished unsuccessfully (CANCELLED or FAILED), or its epilogue failed.
- *
- * @example Usage
- * ```ts
- * import { JobFailedError, Status } from "@clusterjob/clusterjob";
- * const error = new JobFailedError({ jobId: "7", jobName: "a", status: Status.FAILED, state: "TIMEOUT" });
- * console.assert(error.status === Status.FAILED && error.message.includes("TIMEOUT"));
- * ```
- */
-export class JobFailedError extends ClusterjobError {
-  /** The job id. */
-  readonly jobId: string;
-  /** The final status. */
-  readonly status: StatusCode;
-  /** The scheduler's state word. */
-  readonly state: string;
-  /** The exit code, when known. */
-  readonly exitCode: number | undefined;
-  /** The scheduler's reason, when known. */
-  readonly reason: string | undefined;
-  /** The epilogue's failure, when it failed. */
-  readonly epilogueError: string | undefined;
-  /**
-   * Creates the error from a run's final facts.
-   *
-   * @param run The run's facts.
-   */
-  constructor(run: {
-    jobId: string;
-    jobName: string;
-    status: StatusCode;
-    state: string;
-    exitCode?: number | undefined;
-    reason?: string | undefined;
-    epilogueError?: string | undefined;
-  }) {
-    const details = [`state ${run.state}`];
-    if (run.exitCode !== undefined) details.push(`exit code ${run.exitCode}`);
-    if (run.reason) details.push(run.reason);
-    const epilogue = run.epilogueError ? `; epilogue failed: ${run.epilogueError}` : "";
-    super(
-      `Job ${run.jobId} ("${run.jobName}") ended ${statusName(run.status)} (${
-        details.join(", ")
-      })${epilogue}`,
-    );
-    this.jobId = run.jobId;
-    this.status = run.status;
-    this.state = run.state;
-    this.exitCode = run.exitCode;
-    this.reason = run.reason;
-    this.epilogueError = run.epilogueError;
-  }
-}
-
-/**
- * The run has not finished: `successful()` was called too early, or `get({ timeout })` ran out of
- * time.
- *
- * @example Usage
- * ```ts
- * import { RunNotFinishedError, Status } from "@clusterjob/clusterjob";
- * const error = new RunNotFinishedError("7", Status.RUNNING);
- * console.assert(error.message.includes("RUNNING"));
- * ```
- */
-export class RunNotFinishedError extends ClusterjobError {
-  /** The job id. */
-  readonly jobId: string;
-  /** The last known status. */
-  readonly status: StatusCode;
-  /**
-   * Creates the error.
-   *
-   * @param jobId The job id.
-   * @param status The last known status.
-   */
-  constructor(jobId: string, status: StatusCode) {
-    super(`Job ${jobId} has not finished: its last known status is ${statusName(status)}`);
-    this.jobId = jobId;
-    this.status = status;
-  }
-}
-
-const TIMED_OUT = Symbol("timed out");
-
-const DEFAULTS: Required<PollingOptions> = {
-  vanishGraceMs: 300_000,
-  maxQueryFailures: 5,
-  queryTimeoutMs: 120_000,
-};
 
 /**
  * A run: a submitted job, its last known status, and the means to follow it.
@@ -264,12 +75,12 @@ const DEFAULTS: Required<PollingOptions> = {
  * ```ts
  * import { JobScript, Status } from "@clusterjob/clusterjob";
  * import { SimCluster } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
  *
- * const cluster = new SimCluster({ scheduler: "slurm", execution: "model", clock: "virtual" });
- * const job = new JobScript({ name: "hello", body: "echo hello", resources: { time: "00:10:00" } });
- * const run = await job.submit({ transport: cluster.transport() });
- * console.assert(await run.wait() === Status.COMPLETED);
- * console.assert(run.successful());
+ * const transport = new SimCluster({ scheduler: "slurm", execution: "model", clock: "virtual" }).transport();
+ * const run = await new JobScript({ name: "hello", body: "echo hello" }).submit({ transport });
+ * assert.equal(await run.wait(), Status.COMPLETED);
+ * assert.ok(run.successful());
  * ```
  */
 export class AsyncResult {
@@ -290,12 +101,7 @@ export class AsyncResult {
   /** The cache file this run is saved to on every status change, if any. */
   cacheFile: string | undefined;
 
-  #status: StatusCode;
-  #state: string;
-  #exitCode: number | undefined;
-  #reason: string | undefined;
-  #epilogueDone: boolean;
-  #epilogueError: string | undefined;
+  readonly #facts: RunFacts;
   readonly #client: PollClient;
 
   /**
@@ -307,75 +113,62 @@ export class AsyncResult {
    * @example Track a job submitted by other means
    * ```ts
    * import { AsyncResult, LocalTransport, slurm, Status } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
    * const run = new AsyncResult({ jobId: "1234", backend: slurm, transport: new LocalTransport() });
-   * console.assert(run.status === Status.PENDING && !run.ready());
+   * assert.equal(run.status, Status.PENDING);
+   * assert.throws(() => new AsyncResult({ jobId: "", backend: slurm, transport: run.transport }), /"jobId"/);
    * ```
    */
   constructor(init: AsyncResultInit) {
-    if (typeof init.jobId !== "string" || !/^\S+$/.test(init.jobId)) {
-      throw new InvalidValueError("jobId", init.jobId, "a non-empty job id without spaces");
-    }
+    const { jobId } = init;
     const cap = init.maxSleepInterval ?? 900;
-    if (typeof cap !== "number" || !Number.isFinite(cap) || cap <= 0) {
-      throw new InvalidValueError("maxSleepInterval", cap, "a positive number of seconds");
-    }
-    const polling = { ...DEFAULTS, ...definedOnly(init.polling ?? {}) };
-    for (const [key, value] of Object.entries(polling)) {
-      const minimum = key === "maxQueryFailures" ? 1 : 0;
-      if (typeof value !== "number" || !Number.isFinite(value) || value < minimum) {
-        throw new InvalidValueError(`polling.${key}`, value, `a number >= ${minimum}`);
-      }
-    }
-    this.jobId = init.jobId;
-    this.jobName = init.jobName ?? init.jobId;
+    const jobIdOk = typeof jobId === "string" && /^\S+$/.test(jobId);
+    check(jobIdOk, "jobId", jobId, "a non-empty job id without spaces");
+    check(Number.isFinite(cap) && cap > 0, "maxSleepInterval", cap, "a positive number of seconds");
+    const polling = pollingSettings(init.polling);
+    this.jobId = jobId;
+    this.jobName = init.jobName ?? jobId;
     this.backend = init.backend;
     this.transport = init.transport;
     this.remote = init.remote || undefined;
     this.maxSleepInterval = Math.max(1, cap);
     this.epilogue = init.epilogue;
     this.cacheFile = init.cacheFile;
-    this.#status = init.status ?? Status.PENDING;
-    this.#state = init.state ?? statusName(this.#status);
-    this.#exitCode = init.exitCode;
-    this.#reason = init.reason;
-    this.#epilogueDone = init.epilogueDone ?? false;
-    this.#epilogueError = init.epilogueError;
-    const tracking: Tracking = { nextDue: 0, failures: 0 };
+    this.#facts = initialFacts(init);
     this.#client = {
       jobId: this.jobId,
       maxSleepMs: Math.min(this.maxSleepInterval, this.backend.maxPollInterval ?? Infinity) * 1000,
-      vanishGraceMs: polling.vanishGraceMs,
-      maxQueryFailures: polling.maxQueryFailures,
-      queryTimeoutMs: polling.queryTimeoutMs,
-      tracking,
-      status: () => this.#status,
+      ...polling,
+      tracking: { nextDue: 0, failures: 0 },
+      status: () => this.#facts.status,
       apply: (info) => this.#apply(info),
     };
   }
 
   /** The last known status code. */
   get status(): StatusCode {
-    return this.#status;
+    return this.#facts.status;
   }
 
   /** The scheduler's last word on the state (`"PENDING"`, `"TIMEOUT"`, `"qw"`, `"EXIT"`, ...); `"VANISHED"` when neither queue nor accounting knew the job. */
   get state(): string {
-    return this.#state;
+    return this.#facts.state;
   }
 
   /** The job's exit code, when the scheduler reported one. */
   get exitCode(): number | undefined {
-    return this.#exitCode;
+    return this.#facts.exitCode;
   }
 
   /** The scheduler's reason or clusterjob's explanation (e.g. for a vanished job), when there is one. */
   get reason(): string | undefined {
-    return this.#reason;
+    return this.#facts.reason;
   }
 
   /** The epilogue's failure message, when it failed; the run is saved all the same. */
   get epilogueError(): string | undefined {
-    return this.#epilogueError;
+    return this.#facts.epilogueError;
   }
 
   /**
@@ -389,10 +182,12 @@ export class AsyncResult {
    * ```ts
    * import { JobScript, Status } from "@clusterjob/clusterjob";
    * import { SimCluster } from "@clusterjob/clusterjob/sim";
-   * const cluster = new SimCluster({ scheduler: "sge", execution: "model", clock: "virtual" });
-   * const run = await new JobScript({ name: "a", body: "true", backend: "sge" })
-   *   .submit({ transport: cluster.transport() });
-   * console.assert([Status.PENDING, Status.RUNNING].includes(await run.refresh() as -2 | -1));
+   * import assert from "node:assert/strict";
+   *
+   * const transport = new SimCluster({ scheduler: "sge", execution: "model", clock: "virtual" }).transport();
+   * const run = await new JobScript({ name: "a", body: "true", backend: "sge" }).submit({ transport });
+   * const status = await run.refresh();
+   * assert.ok(status === run.status && status < Status.COMPLETED);
    * ```
    */
   refresh(): Promise<StatusCode> {
@@ -406,13 +201,15 @@ export class AsyncResult {
    *
    * @example Usage
    * ```ts
-   * import { AsyncResult, LocalTransport, slurm, Status } from "@clusterjob/clusterjob";
-   * const run = new AsyncResult({ jobId: "1", backend: slurm, transport: new LocalTransport(), status: Status.FAILED });
-   * console.assert(run.ready());
+   * import { AsyncResult, LocalTransport, slurm, Status, type StatusCode } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
+   * const run = (status: StatusCode) => new AsyncResult({ jobId: "1", backend: slurm, transport: new LocalTransport(), status });
+   * assert.ok(run(Status.FAILED).ready() && !run(Status.RUNNING).ready());
    * ```
    */
   ready(): boolean {
-    return isFinished(this.#status);
+    return isFinished(this.#facts.status);
   }
 
   /**
@@ -423,14 +220,16 @@ export class AsyncResult {
    *
    * @example Usage
    * ```ts
-   * import { AsyncResult, LocalTransport, slurm, Status } from "@clusterjob/clusterjob";
-   * const run = new AsyncResult({ jobId: "1", backend: slurm, transport: new LocalTransport(), status: Status.COMPLETED });
-   * console.assert(run.successful());
+   * import { AsyncResult, LocalTransport, slurm, Status, type StatusCode } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
+   * const run = (status: StatusCode) => new AsyncResult({ jobId: "1", backend: slurm, transport: new LocalTransport(), status });
+   * assert.ok(run(Status.COMPLETED).successful() && !run(Status.CANCELLED).successful());
    * ```
    */
   successful(): boolean {
-    if (!this.ready()) throw new RunNotFinishedError(this.jobId, this.#status);
-    return this.#status === Status.COMPLETED;
+    if (!this.ready()) throw new RunNotFinishedError(this.jobId, this.#facts.status);
+    return this.#facts.status === Status.COMPLETED;
   }
 
   /**
@@ -446,14 +245,18 @@ export class AsyncResult {
    * ```ts
    * import { JobScript, Status } from "@clusterjob/clusterjob";
    * import { SimCluster } from "@clusterjob/clusterjob/sim";
-   * const cluster = new SimCluster({ scheduler: "lsf", execution: "model", clock: "virtual" });
-   * const run = await new JobScript({ name: "a", body: "exit 3", backend: "lsf" })
-   *   .submit({ transport: cluster.transport() });
-   * console.assert(await run.wait({ timeout: 3_600_000 }) >= Status.COMPLETED);
+   * import assert from "node:assert/strict";
+   *
+   * const transport = new SimCluster({ scheduler: "lsf", execution: "shell", clock: "virtual" }).transport();
+   * const run = await new JobScript({ name: "a", body: "exit 3", backend: "lsf" }).submit({ transport });
+   * assert.equal(await run.wait({ timeout: 3_600_000 }), Status.FAILED);
+   * assert.equal(run.exitCode, 3);
    * ```
    */
   wait(options: WaitOptions = {}): Promise<StatusCode> {
-    return AsyncResult.#waitMany([this], options).then((statuses) => statuses[0] ?? this.#status);
+    return AsyncResult.#waitMany([this], options).then((statuses) =>
+      statuses[0] ?? this.#facts.status
+    );
   }
 
   /**
@@ -469,23 +272,21 @@ export class AsyncResult {
    * import { JobFailedError, JobScript } from "@clusterjob/clusterjob";
    * import { SimCluster } from "@clusterjob/clusterjob/sim";
    * import assert from "node:assert/strict";
-   * const cluster = new SimCluster({ scheduler: "slurm", execution: "shell", clock: "virtual" });
-   * const run = await new JobScript({ name: "bad", body: "exit 3" }).submit({ transport: cluster.transport() });
-   * await assert.rejects(run.get(), JobFailedError);
+   *
+   * const transport = new SimCluster({ scheduler: "slurm", execution: "shell", clock: "virtual" }).transport();
+   * const run = await new JobScript({ name: "bad", body: "exit 3" }).submit({ transport });
+   * await assert.rejects(run.get(), (error) => error instanceof JobFailedError && error.exitCode === 3);
    * ```
    */
   async get(options: WaitOptions = {}): Promise<StatusCode> {
     const status = await this.wait(options);
     if (!isFinished(status)) throw new RunNotFinishedError(this.jobId, status);
-    if (status !== Status.COMPLETED || this.#epilogueError !== undefined) {
+    if (status !== Status.COMPLETED || this.#facts.epilogueError !== undefined) {
       throw new JobFailedError({
+        ...this.#facts,
         jobId: this.jobId,
         jobName: this.jobName,
         status,
-        state: this.#state,
-        exitCode: this.#exitCode,
-        reason: this.#reason,
-        epilogueError: this.#epilogueError,
       });
     }
     return status;
@@ -501,15 +302,13 @@ export class AsyncResult {
    * ```ts
    * import { JobScript, Status } from "@clusterjob/clusterjob";
    * import { SimCluster } from "@clusterjob/clusterjob/sim";
-   * const cluster = new SimCluster({
-   *   scheduler: "pbs",
-   *   clock: "virtual",
-   *   model: () => ({ runtimeSeconds: 600, exitCode: 0 }),
-   * });
-   * const run = await new JobScript({ name: "a", body: "sleep 600", backend: "pbs" })
-   *   .submit({ transport: cluster.transport() });
+   * import assert from "node:assert/strict";
+   *
+   * const model = () => ({ runtimeSeconds: 600, exitCode: 0 });
+   * const transport = new SimCluster({ scheduler: "pbs", clock: "virtual", model }).transport();
+   * const run = await new JobScript({ name: "a", body: "sleep 600", backend: "pbs" }).submit({ transport });
    * await run.cancel();
-   * console.assert(run.status === Status.CANCELLED);
+   * assert.equal(run.status, Status.CANCELLED);
    * await run.cancel(); // a finished run: nothing happens
    * ```
    */
@@ -526,9 +325,11 @@ export class AsyncResult {
       const said = output.stderr.trim() || output.stdout.trim() || "(no output)";
       throw new QueryError(argv, `Cannot cancel job ${this.jobId} (exit ${output.code}): ${said}`);
     }
-    this.#status = Status.CANCELLED;
-    this.#state = "CANCELLED";
-    this.#reason = "Cancelled by clusterjob";
+    Object.assign(this.#facts, {
+      status: Status.CANCELLED,
+      state: "CANCELLED",
+      reason: "Cancelled by clusterjob",
+    });
     await this.#save();
     pollerFor(this.transport, this.backend).release(this.#client);
   }
@@ -542,13 +343,14 @@ export class AsyncResult {
    *
    * @example Usage
    * ```ts
-   * import { AsyncResult, LocalTransport, slurm } from "@clusterjob/clusterjob";
+   * import { AsyncResult, LocalTransport, readCacheFile, slurm } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
    * const folder = await Deno.makeTempDir();
-   * const transport = new LocalTransport();
-   * const run = new AsyncResult({ jobId: "77", backend: slurm, transport });
-   * await run.dump(`${folder}/clusterjob.run.json`);
-   * const again = await AsyncResult.load(`${folder}/clusterjob.run.json`, { transport });
-   * console.assert(again.jobId === "77" && again.backend.name === "slurm");
+   * const run = new AsyncResult({ jobId: "77", backend: slurm, transport: new LocalTransport() });
+   * assert.equal(await run.dump(), undefined); // no path, no cache file: nothing written
+   * assert.equal(await run.dump(`${folder}/run.json`), run.cacheFile);
+   * assert.equal((await readCacheFile(`${folder}/run.json`))?.phase, "submitted");
    * await Deno.remove(folder, { recursive: true });
    * ```
    */
@@ -566,32 +368,16 @@ export class AsyncResult {
    *
    * @example Usage
    * ```ts
-   * import { AsyncResult, LocalTransport, slurm } from "@clusterjob/clusterjob";
-   * const run = new AsyncResult({ jobId: "5", backend: slurm, transport: new LocalTransport() });
-   * console.assert(run.toRecord().jobId === "5");
+   * import { AsyncResult, LocalTransport, slurm, Status } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
+   * const run = new AsyncResult({ jobId: "5", backend: slurm, transport: new LocalTransport(), status: Status.FAILED });
+   * const { jobId, backend, state, epilogueDone } = run.toRecord();
+   * assert.deepEqual({ jobId, backend, state, epilogueDone }, { jobId: "5", backend: "slurm", state: "FAILED", epilogueDone: false });
    * ```
    */
   toRecord(): RunRecord {
-    const record: RunRecord = {
-      format: "clusterjob-run",
-      version: 1,
-      phase: "submitted",
-      jobId: this.jobId,
-      jobName: this.jobName,
-      backend: this.backend.name,
-      transport: this.transport.name,
-      maxSleepInterval: this.maxSleepInterval,
-      status: this.#status,
-      state: this.#state,
-      epilogueDone: this.#epilogueDone,
-      updatedAt: new Date(this.transport.clock.now()).toISOString(),
-    };
-    if (this.remote !== undefined) record.remote = this.remote;
-    if (this.#exitCode !== undefined) record.exitCode = this.#exitCode;
-    if (this.#reason !== undefined) record.reason = this.#reason;
-    if (this.epilogue !== undefined) record.epilogue = this.epilogue;
-    if (this.#epilogueError !== undefined) record.epilogueError = this.#epilogueError;
-    return record;
+    return recordOf(this, this.#facts);
   }
 
   /**
@@ -607,28 +393,19 @@ export class AsyncResult {
    * @example Usage
    * ```ts
    * import { AsyncResult, LocalTransport, slurm, Status } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
    * const folder = await Deno.makeTempDir();
    * const transport = new LocalTransport();
-   * await new AsyncResult({ jobId: "9", backend: slurm, transport, status: Status.COMPLETED })
-   *   .dump(`${folder}/run.json`);
+   * await new AsyncResult({ jobId: "9", backend: slurm, transport, status: Status.COMPLETED }).dump(`${folder}/run.json`);
    * const run = await AsyncResult.load(`${folder}/run.json`, { transport });
-   * console.assert(run.status === Status.COMPLETED);
+   * assert.ok(run.status === Status.COMPLETED && run.backend === slurm);
+   * await assert.rejects(AsyncResult.load(`${folder}/none.json`), /no such file/);
    * await Deno.remove(folder, { recursive: true });
    * ```
    */
   static async load(path: string, options: LoadOptions = {}): Promise<AsyncResult> {
-    const record = await readCacheFile(path);
-    if (record === undefined) throw new CacheFormatError(path, "no such file");
-    if (record.phase === "submitting") {
-      throw new InterruptedSubmissionError(path, record.jobName, record.updatedAt);
-    }
-    const backend = options.backend ?? builtinBackend(record.backend, path);
-    return AsyncResult.fromRecord(record, {
-      backend,
-      transport: options.transport ?? defaultTransport(record.remote),
-      cacheFile: path,
-      ...(options.polling ? { polling: options.polling } : {}),
-    });
+    return new AsyncResult(await loadInit(path, options));
   }
 
   /**
@@ -640,40 +417,20 @@ export class AsyncResult {
    *
    * @example Usage
    * ```ts
-   * import { AsyncResult, LocalTransport, slurm } from "@clusterjob/clusterjob";
+   * import { AsyncResult, LocalTransport, slurm, Status } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
    * const transport = new LocalTransport();
-   * const record = new AsyncResult({ jobId: "3", backend: slurm, transport }).toRecord();
-   * console.assert(AsyncResult.fromRecord(record, { backend: slurm, transport }).jobId === "3");
+   * const record = new AsyncResult({ jobId: "3", backend: slurm, transport, status: Status.RUNNING }).toRecord();
+   * const run = AsyncResult.fromRecord(record, { backend: slurm, transport });
+   * assert.ok(run.jobId === "3" && run.status === Status.RUNNING);
    * ```
    */
   static fromRecord(
     record: RunRecord,
-    context: {
-      backend: Backend;
-      transport: Transport;
-      cacheFile?: string;
-      polling?: PollingOptions;
-    },
+    context: Pick<AsyncResultInit, "backend" | "transport" | "cacheFile" | "polling">,
   ): AsyncResult {
-    return new AsyncResult({
-      jobId: record.jobId,
-      jobName: record.jobName,
-      backend: context.backend,
-      transport: context.transport,
-      status: record.status,
-      state: record.state,
-      maxSleepInterval: record.maxSleepInterval,
-      epilogueDone: record.epilogueDone,
-      ...definedOnly({
-        exitCode: record.exitCode,
-        reason: record.reason,
-        remote: record.remote,
-        epilogue: record.epilogue,
-        epilogueError: record.epilogueError,
-        cacheFile: context.cacheFile,
-        polling: context.polling,
-      }),
-    });
+    return new AsyncResult(initFromRecord(record, context));
   }
 
   /**
@@ -691,13 +448,12 @@ export class AsyncResult {
    * ```ts
    * import { AsyncResult, JobScript, Status } from "@clusterjob/clusterjob";
    * import { SimCluster } from "@clusterjob/clusterjob/sim";
-   * const cluster = new SimCluster({ scheduler: "slurm", execution: "model", clock: "virtual" });
-   * const transport = cluster.transport();
-   * const runs = await Promise.all([1, 2, 3].map((i) =>
-   *   new JobScript({ name: `job${i}`, body: "true" }).submit({ transport })
-   * ));
-   * const statuses = await AsyncResult.waitAll(runs, { onProgress: (p) => console.log(`${p.done}/${p.total}`) });
-   * console.assert(statuses.every((s) => s === Status.COMPLETED));
+   * import assert from "node:assert/strict";
+   *
+   * const transport = new SimCluster({ scheduler: "slurm", execution: "shell", clock: "virtual" }).transport();
+   * const jobs = ["exit 3", "true"].map((body, i) => new JobScript({ name: `job${i}`, body }));
+   * const runs = await Promise.all(jobs.map((job) => job.submit({ transport })));
+   * assert.deepEqual(await AsyncResult.waitAll(runs), [Status.FAILED, Status.COMPLETED]);
    * ```
    */
   static waitAll(
@@ -707,64 +463,30 @@ export class AsyncResult {
     return AsyncResult.#waitMany(runs, options);
   }
 
-  static async #waitMany(
-    runs: readonly AsyncResult[],
-    options: WaitAllOptions,
-  ): Promise<StatusCode[]> {
-    const { timeout, signal, onProgress } = options;
-    if (timeout !== undefined && (!Number.isFinite(timeout) || timeout < 0)) {
-      throw new InvalidValueError("timeout", timeout, "a number of milliseconds >= 0");
-    }
-    if (signal?.aborted) throw signal.reason;
-    const stop = new AbortController();
-    const timer = new AbortController();
-    const onAbort = () => stop.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const clock = runs[0]?.transport.clock;
-    if (timeout !== undefined && clock) {
-      clock.sleep(timeout, timer.signal).then(() => stop.abort(TIMED_OUT), () => {});
-    }
-    let done = 0;
-    try {
-      return await Promise.all(runs.map(async (run) => {
-        const status = await pollerFor(run.transport, run.backend).watch(run.#client, stop.signal);
-        done++;
-        onProgress?.({ done, total: runs.length, run });
-        return status;
-      }));
-    } catch (error) {
-      stop.abort(error);
-      if (error === TIMED_OUT) return runs.map((run) => run.#status);
-      throw error;
-    } finally {
-      timer.abort();
-      signal?.removeEventListener("abort", onAbort);
-    }
+  static #waitMany(runs: readonly AsyncResult[], options: WaitAllOptions): Promise<StatusCode[]> {
+    return waitMany(runs, options, {
+      where: (run) => run,
+      client: (run) => run.#client,
+      status: (run) => run.#facts.status,
+    });
   }
 
   /** Records what the scheduler said; saves on change; runs the epilogue when first finished. */
   async #apply(info: JobInfo): Promise<void> {
-    const changed = info.status !== this.#status || info.state !== this.#state ||
-      info.exitCode !== this.#exitCode;
-    this.#status = info.status;
-    this.#state = info.state;
-    this.#exitCode = info.exitCode;
-    this.#reason = info.reason;
+    const facts = this.#facts;
+    const changed = info.status !== facts.status || info.state !== facts.state ||
+      info.exitCode !== facts.exitCode;
+    const { status, state, exitCode, reason } = info;
+    Object.assign(facts, { status, state, exitCode, reason });
     if (!changed) return;
     // Local work takes no simulated time: keep a virtual clock from jumping meanwhile.
     const release = this.transport.clock.hold?.();
     try {
       await this.#save();
-      if (isFinished(this.#status) && !this.#epilogueDone) {
+      if (isFinished(facts.status) && !facts.epilogueDone) {
         // Saved as finished first: a process killed during the epilogue never runs it twice.
-        if (!isEmptyScript(this.epilogue)) {
-          try {
-            await runLocalScript("epilogue", this.epilogue ?? "");
-          } catch (error) {
-            this.#epilogueError = error instanceof Error ? error.message : String(error);
-          }
-        }
-        this.#epilogueDone = true;
+        facts.epilogueError = await runEpilogue(this.epilogue) ?? facts.epilogueError;
+        facts.epilogueDone = true;
         await this.#save();
       }
     } finally {
@@ -781,10 +503,4 @@ export class AsyncResult {
       release?.();
     }
   }
-}
-
-function definedOnly<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined),
-  ) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

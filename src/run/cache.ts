@@ -13,181 +13,18 @@
  */
 
 import { join } from "node:path";
-import { ClusterjobError } from "../core/errors.ts";
-import type { StatusCode } from "../core/status.ts";
 import { checkCacheName } from "../core/_cache_name.ts";
+import { type CacheRecord, parseCacheRecord } from "./cache_record.ts";
 import { prepareCacheWrite } from "./_cache_write.ts";
 
-/**
- * The version of the cache file format this library writes and reads.
- *
- * @example Usage
- * ```ts
- * import { CACHE_FORMAT_VERSION } from "@clusterjob/clusterjob";
- * console.assert(CACHE_FORMAT_VERSION === 1);
- * ```
- */
-export const CACHE_FORMAT_VERSION = 1;
-
-/** The value of the `format` field that marks a file as ours. */
-const FORMAT = "clusterjob-run";
-
-/**
- * A cached run: everything needed to keep tracking a submitted job from another process.
- *
- * @example Usage
- * ```ts
- * import type { RunRecord } from "@clusterjob/clusterjob";
- * const record: RunRecord = {
- *   format: "clusterjob-run", version: 1, phase: "submitted", jobId: "42", jobName: "hello",
- *   backend: "slurm", transport: "local", maxSleepInterval: 900, status: -2, state: "PENDING",
- *   epilogueDone: false, updatedAt: "2024-01-01T00:00:00.000Z",
- * };
- * console.assert(record.jobId === "42");
- * ```
- */
-export interface RunRecord {
-  /** Always `"clusterjob-run"`: marks the file as ours. */
-  format: "clusterjob-run";
-  /** {@linkcode CACHE_FORMAT_VERSION} at the time of writing. */
-  version: number;
-  /** A submitted run. */
-  phase: "submitted";
-  /** The scheduler's job id. */
-  jobId: string;
-  /** The job's name. */
-  jobName: string;
-  /** The backend's registry name. */
-  backend: string;
-  /** The transport's name when the run was saved (informative). */
-  transport: string;
-  /** The job's `remote` host, when it had one (used to reconnect when loading). */
-  remote?: string;
-  /** Longest sleep between two status polls, in seconds. */
-  maxSleepInterval: number;
-  /** Last known status code. */
-  status: StatusCode;
-  /** The scheduler's last word on the state. */
-  state: string;
-  /** The job's exit code, when known. */
-  exitCode?: number;
-  /** The scheduler's reason or clusterjob's explanation, when there is one. */
-  reason?: string;
-  /** The rendered epilogue, run on this machine when the job is first seen finished. */
-  epilogue?: string;
-  /** Whether the epilogue has been started (it runs at most once). */
-  epilogueDone: boolean;
-  /** The epilogue's failure, when it failed. */
-  epilogueError?: string;
-  /** When the record was written (ISO 8601). */
-  updatedAt: string;
-}
-
-/**
- * A marker written just before the submit command runs; replaced by a {@linkcode RunRecord} as
- * soon as the job id is known, removed when the scheduler refuses the job.
- *
- * @example Usage
- * ```ts
- * import type { SubmittingRecord } from "@clusterjob/clusterjob";
- * const marker: SubmittingRecord = {
- *   format: "clusterjob-run", version: 1, phase: "submitting", jobName: "hello",
- *   backend: "slurm", transport: "local", updatedAt: "2024-01-01T00:00:00.000Z",
- * };
- * console.assert(marker.phase === "submitting");
- * ```
- */
-export interface SubmittingRecord {
-  /** Always `"clusterjob-run"`. */
-  format: "clusterjob-run";
-  /** {@linkcode CACHE_FORMAT_VERSION} at the time of writing. */
-  version: number;
-  /** A submission in progress (or interrupted). */
-  phase: "submitting";
-  /** The job's name. */
-  jobName: string;
-  /** The backend's registry name. */
-  backend: string;
-  /** The transport's name. */
-  transport: string;
-  /** When the submission started (ISO 8601). */
-  updatedAt: string;
-}
-
-/**
- * Anything stored in a cache file.
- *
- * @example Usage
- * ```ts
- * import type { CacheRecord } from "@clusterjob/clusterjob";
- * const isRun = (record: CacheRecord): boolean => record.phase === "submitted";
- * console.assert(typeof isRun === "function");
- * ```
- */
-export type CacheRecord = RunRecord | SubmittingRecord;
-
-/**
- * A cache file exists but is not a clusterjob run record this version can read.
- *
- * @example Usage
- * ```ts
- * import { CacheFormatError } from "@clusterjob/clusterjob";
- * const error = new CacheFormatError("cache/clusterjob.a.json", "not JSON");
- * console.assert(error.path === "cache/clusterjob.a.json");
- * ```
- */
-export class CacheFormatError extends ClusterjobError {
-  /** The file. */
-  readonly path: string;
-  /**
-   * Creates the error.
-   *
-   * @param path The cache file.
-   * @param problem What is wrong with it.
-   * @param options Standard error options (`cause`).
-   */
-  constructor(path: string, problem: string, options?: ErrorOptions) {
-    super(`Cannot read cache file "${path}": ${problem}`, options);
-    this.path = path;
-  }
-}
-
-/**
- * A cache file holds a submission marker: an earlier process started the submit command for this
- * cache id and died (or lost its connection) before it learnt the job id. The scheduler may or may
- * not have accepted the job, so clusterjob refuses to guess: check the queue (the job name is in
- * the message), then submit again with `force: true` or track the job you found with
- * `new AsyncResult({ jobId, ... })`.
- *
- * @example Usage
- * ```ts
- * import { InterruptedSubmissionError } from "@clusterjob/clusterjob";
- * const error = new InterruptedSubmissionError("cache/clusterjob.a.json", "hello", "2024-01-01T00:00:00.000Z");
- * console.assert(error.jobName === "hello" && error.message.includes("force"));
- * ```
- */
-export class InterruptedSubmissionError extends ClusterjobError {
-  /** The cache file holding the marker. */
-  readonly path: string;
-  /** The name of the job whose submission was interrupted. */
-  readonly jobName: string;
-  /**
-   * Creates the error.
-   *
-   * @param path The cache file.
-   * @param jobName The job's name.
-   * @param startedAt When the interrupted submission started (ISO 8601).
-   */
-  constructor(path: string, jobName: string, startedAt: string) {
-    super(
-      `An earlier submission of job "${jobName}" (started ${startedAt}, marker "${path}") was ` +
-        `interrupted before its job id was known; the scheduler may hold the job: check the ` +
-        `queue, then submit with force: true to submit again`,
-    );
-    this.path = path;
-    this.jobName = jobName;
-  }
-}
+export {
+  CACHE_FORMAT_VERSION,
+  CacheFormatError,
+  type CacheRecord,
+  InterruptedSubmissionError,
+  type RunRecord,
+  type SubmittingRecord,
+} from "./cache_record.ts";
 
 /**
  * The path of the cache file of `cacheId`: `<folder>/<prefix>.<cacheId>.json`. The prefix and the
@@ -197,7 +34,10 @@ export class InterruptedSubmissionError extends ClusterjobError {
  * @example Usage
  * ```ts
  * import { cacheFilePath } from "@clusterjob/clusterjob";
- * console.assert(cacheFilePath("cache", "clusterjob", "step-1") === "cache/clusterjob.step-1.json");
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(cacheFilePath("cache", "clusterjob", "step-1"), "cache/clusterjob.step-1.json");
+ * assert.throws(() => cacheFilePath("cache", "clusterjob", "../escape"), /Invalid value for "cacheId"/);
  * ```
  *
  * @param folder The cache folder (on this machine).
@@ -218,8 +58,16 @@ export function cacheFilePath(folder: string, prefix: string, cacheId: string): 
  *
  * @example Usage
  * ```ts
- * import { readCacheFile } from "@clusterjob/clusterjob";
- * console.assert(await readCacheFile("/nonexistent/clusterjob.x.json") === undefined);
+ * import { AsyncResult, CacheFormatError, LocalTransport, readCacheFile, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await readCacheFile("/nonexistent/clusterjob.x.json"), undefined);
+ * const folder = await Deno.makeTempDir();
+ * await new AsyncResult({ jobId: "4", backend: slurm, transport: new LocalTransport() }).dump(`${folder}/run.json`);
+ * assert.equal((await readCacheFile(`${folder}/run.json`))?.phase, "submitted");
+ * await Deno.writeTextFile(`${folder}/bad.json`, "{}");
+ * await assert.rejects(readCacheFile(`${folder}/bad.json`), CacheFormatError);
+ * await Deno.remove(folder, { recursive: true });
  * ```
  *
  * @param path The cache file.
@@ -233,13 +81,7 @@ export async function readCacheFile(path: string): Promise<CacheRecord | undefin
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new CacheFormatError(path, "not valid JSON", { cause: error });
-  }
-  return validateRecord(path, value);
+  return parseCacheRecord(path, text);
 }
 
 /**
@@ -249,13 +91,17 @@ export async function readCacheFile(path: string): Promise<CacheRecord | undefin
  * @example Usage
  * ```ts
  * import { readCacheFile, writeCacheFile } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const folder = await Deno.makeTempDir();
- * const path = `${folder}/clusterjob.demo.json`;
+ * const path = `${folder}/cache/clusterjob.demo.json`;
  * await writeCacheFile(path, {
  *   format: "clusterjob-run", version: 1, phase: "submitting", jobName: "demo",
  *   backend: "slurm", transport: "local", updatedAt: new Date().toISOString(),
  * });
- * console.assert((await readCacheFile(path))?.phase === "submitting");
+ * assert.equal((await readCacheFile(path))?.phase, "submitting");
+ * assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+ * assert.equal((await Deno.stat(`${folder}/cache`)).mode! & 0o777, 0o700);
  * await Deno.remove(folder, { recursive: true });
  * ```
  *
@@ -272,7 +118,12 @@ export async function writeCacheFile(path: string, record: CacheRecord): Promise
  * @example Usage
  * ```ts
  * import { removeCacheFile } from "@clusterjob/clusterjob";
- * await removeCacheFile("/nonexistent/clusterjob.x.json");
+ * import assert from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile();
+ * await removeCacheFile(path);
+ * await assert.rejects(Deno.stat(path), Deno.errors.NotFound);
+ * await removeCacheFile(path); // already gone: not an error
  * ```
  *
  * @param path The cache file.
@@ -294,14 +145,16 @@ export async function removeCacheFile(path: string): Promise<void> {
  * @example Usage
  * ```ts
  * import { clearCache, writeCacheFile } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const folder = await Deno.makeTempDir();
  * await writeCacheFile(`${folder}/clusterjob.a.json`, {
  *   format: "clusterjob-run", version: 1, phase: "submitting", jobName: "a",
  *   backend: "slurm", transport: "local", updatedAt: new Date().toISOString(),
  * });
  * await Deno.writeTextFile(`${folder}/notes.txt`, "mine");
- * console.assert(await clearCache(folder) === 1);
- * console.assert(await Deno.readTextFile(`${folder}/notes.txt`) === "mine");
+ * assert.equal(await clearCache(folder), 1);
+ * assert.equal(await Deno.readTextFile(`${folder}/notes.txt`), "mine");
  * await Deno.remove(folder, { recursive: true });
  * ```
  *
@@ -343,54 +196,4 @@ async function isOurRecord(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Checks a parsed value field by field; the message names the first bad field. */
-function validateRecord(path: string, value: unknown): CacheRecord {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new CacheFormatError(path, "not a JSON object");
-  }
-  const record = value as Record<string, unknown>;
-  if (record.format !== FORMAT) {
-    throw new CacheFormatError(path, `"format" is not "${FORMAT}"`);
-  }
-  if (typeof record.version !== "number" || !Number.isInteger(record.version)) {
-    throw new CacheFormatError(path, `"version" is not an integer`);
-  }
-  if (record.version > CACHE_FORMAT_VERSION) {
-    throw new CacheFormatError(
-      path,
-      `format version ${record.version} is newer than this library's ${CACHE_FORMAT_VERSION}`,
-    );
-  }
-  const need = (field: string, type: "string" | "number" | "boolean", optional = false) => {
-    const v = record[field];
-    if (v === undefined && optional) return;
-    // deno-lint-ignore valid-typeof -- `type` is one of the typeof names above
-    if (typeof v !== type) {
-      throw new CacheFormatError(path, `field "${field}" is not a ${type}`);
-    }
-  };
-  need("jobName", "string");
-  need("backend", "string");
-  need("transport", "string");
-  need("updatedAt", "string");
-  if (record.phase === "submitting") return record as unknown as SubmittingRecord;
-  if (record.phase !== "submitted") {
-    throw new CacheFormatError(path, `field "phase" is not "submitting" or "submitted"`);
-  }
-  need("jobId", "string");
-  need("maxSleepInterval", "number");
-  need("status", "number");
-  need("state", "string");
-  need("epilogueDone", "boolean");
-  need("remote", "string", true);
-  need("exitCode", "number", true);
-  need("reason", "string", true);
-  need("epilogue", "string", true);
-  need("epilogueError", "string", true);
-  if (![-2, -1, 0, 1, 2].includes(record.status as number)) {
-    throw new CacheFormatError(path, `field "status" is not a status code (-2 to 2)`);
-  }
-  return record as unknown as RunRecord;
 }

@@ -16,16 +16,10 @@
  * @module
  */
 
-import { dirname } from "node:path/posix";
-import type { JobScript } from "../job/job_script.ts";
-import { AsyncResult, type PollingOptions } from "./async_result.ts";
-import {
-  cacheFilePath,
-  InterruptedSubmissionError,
-  readCacheFile,
-  removeCacheFile,
-} from "./cache.ts";
-import { defaultCacheId } from "../job/_cache_id.ts";
+import { AsyncResult } from "./async_result.ts";
+import type { PollingOptions } from "./run_options.ts";
+import { readCacheFile, removeCacheFile } from "./cache.ts";
+import { InterruptedSubmissionError } from "./cache_record.ts";
 import { prepareCacheWrite } from "./_cache_write.ts";
 import { defaultTransport } from "./_defaults.ts";
 import { SubmitError } from "../core/errors.ts";
@@ -33,15 +27,26 @@ import { isEmptyScript, runLocalScript } from "./_local_script.ts";
 import { maxSleepSeconds } from "./_poller.ts";
 import { Status } from "../core/status.ts";
 import type { CommandOutput, Transport } from "../core/transport.ts";
+import type { SubmissionPlan } from "./submission_plan.ts";
 
 /**
- * Options of {@linkcode submitJob} / `JobScript.submit`.
+ * Options of `submitJob` / `JobScript.submit`.
  *
  * @example Usage
  * ```ts
- * import type { SubmitOptions } from "@clusterjob/clusterjob";
- * const options: SubmitOptions = { cacheId: "step-1", retry: false };
- * console.assert(options.cacheId === "step-1");
+ * import { JobScript, type SubmitOptions } from "@clusterjob/clusterjob";
+ * import { SimCluster } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ *
+ * const folder = await Deno.makeTempDir();
+ * const transport = new SimCluster({ scheduler: "slurm", clock: "virtual" }).transport();
+ * const job = new JobScript({ name: "step", body: "true", cacheFolder: folder });
+ * const options: SubmitOptions = { transport, cacheId: "step-1", retry: false };
+ * const first = await job.submit(options);
+ * const again = await job.submit(options); // found in the cache: not submitted twice
+ * assert.equal(again.jobId, first.jobId);
+ * assert.equal(again.cacheFile, `${folder}/clusterjob.step-1.json`);
+ * await Deno.remove(folder, { recursive: true });
  * ```
  */
 export interface SubmitOptions {
@@ -73,49 +78,29 @@ export interface SubmitOptions {
 }
 
 /**
- * Submits a job script and returns its run. Steps: consult the cache; create the working directory
- * (`rootdir`/`workdir`) and write the aux scripts and the job script there on the scheduler host;
- * run the rendered prologue on this machine (a failure throws `LocalScriptError` and nothing is
- * submitted); run the backend's submit command in the working directory; parse the job id; save
- * the run in the cache at once.
+ * Carries out a submission plan and returns the run. Steps: consult the cache; create the working
+ * directory and the plan's folders and write its files there on the scheduler host; run the
+ * prologue on this machine (a failure throws `LocalScriptError` and nothing is submitted); run
+ * the submit command in the working directory; parse the job id; save the run in the cache at
+ * once. The only step of a submission that does I/O; `submitJob` plans, then calls it.
  *
- * @param job The job script.
- * @param options Transport, cache id, `force`, `retry`, abort signal, cache overrides, polling.
+ * @param plan The plan (see `planSubmission`).
+ * @param options Transport, `force`, `retry`, abort signal, polling; the cache options were
+ * used by the plan.
  * @returns The run (PENDING, or the cached run).
  * @throws {SubmitError} When the scheduler refuses the job; carries the scheduler's own message.
  * @throws {LocalScriptError} When the prologue fails.
  * @throws {InterruptedSubmissionError} When an earlier submission with this cache id was interrupted.
  * @throws {CacheFormatError} When the cache file is damaged (never ignored: that could submit twice).
- *
- * @example Submit to a simulated SLURM and wait
- * ```ts
- * import { JobScript, Status, submitJob } from "@clusterjob/clusterjob";
- * import { SimCluster } from "@clusterjob/clusterjob/sim";
- *
- * const cluster = new SimCluster({ scheduler: "slurm", execution: "shell", clock: "virtual" });
- * const job = new JobScript({ name: "hello", body: "echo hello", resources: { time: 5 } });
- * const run = await submitJob(job, { transport: cluster.transport() });
- * console.assert(await run.wait() === Status.COMPLETED);
- * ```
  */
-export async function submitJob(job: JobScript, options: SubmitOptions = {}): Promise<AsyncResult> {
+export async function submitPlan(
+  plan: SubmissionPlan,
+  options: SubmitOptions = {},
+): Promise<AsyncResult> {
   const { signal, retry = true, force = false } = options;
   signal?.throwIfAborted();
-  // Render everything first: a template error must surface before anything touches the cluster.
-  const script = job.render();
-  const auxScripts = job.renderAuxScripts();
-  const prologue = job.prologue === "" ? undefined : job.renderScript(job.prologue);
-  const epilogue = job.epilogue === "" ? undefined : job.renderScript(job.epilogue);
-
-  const transport = options.transport ?? defaultTransport(job.remote);
-  const cacheFolder = options.cacheFolder ?? job.cacheFolder;
-  const cacheFile = cacheFolder
-    ? cacheFilePath(
-      cacheFolder,
-      options.cachePrefix ?? job.cachePrefix,
-      options.cacheId ?? await defaultCacheId(job, script, auxScripts),
-    )
-    : undefined;
+  const { backend, cacheFile, submit } = plan;
+  const transport = options.transport ?? await defaultTransport(plan.remote);
   const polling = options.polling ? { polling: options.polling } : {};
 
   if (cacheFile !== undefined && !force) {
@@ -124,37 +109,28 @@ export async function submitJob(job: JobScript, options: SubmitOptions = {}): Pr
       throw new InterruptedSubmissionError(cacheFile, record.jobName, record.updatedAt);
     }
     if (record !== undefined) {
-      const cached = AsyncResult.fromRecord(record, {
-        backend: job.backend,
-        transport,
-        cacheFile,
-        ...polling,
-      });
+      const cached = AsyncResult.fromRecord(record, { backend, transport, cacheFile, ...polling });
       if (!(retry && cached.status >= Status.CANCELLED)) return cached;
     }
   }
 
-  const directory = job.workingDirectory();
   // Creating a file costs more than filling and renaming it, so both cache writes create their
   // temporary file ahead, where it overlaps other work: the marker's while the scripts are
   // written, the run record's while the submit command runs. Each is settled on every path.
   const marker = cacheFile !== undefined ? prepareCacheWrite(cacheFile) : undefined;
   try {
-    await writeScripts(transport, directory, [
-      ...Object.entries(auxScripts).map(([name, text]) => [join(directory, name), text] as const),
-      [job.scriptPath(), script],
-    ]);
+    await writeFiles(transport, plan);
     signal?.throwIfAborted();
-    if (prologue !== undefined && !isEmptyScript(prologue)) {
-      await runLocalScript("prologue", prologue, signal ? { signal } : {});
+    if (!isEmptyScript(plan.prologue)) {
+      await runLocalScript("prologue", plan.prologue ?? "", signal ? { signal } : {});
     }
     signal?.throwIfAborted();
     await marker?.commit({
       format: "clusterjob-run",
       version: 1,
       phase: "submitting",
-      jobName: job.name,
-      backend: job.backend.name,
+      jobName: plan.jobName,
+      backend: backend.name,
       transport: transport.name,
       updatedAt: new Date(transport.clock.now()).toISOString(),
     });
@@ -162,10 +138,9 @@ export async function submitJob(job: JobScript, options: SubmitOptions = {}): Pr
     await marker?.discard();
     throw error;
   }
-  const command = job.backend.submitCommand(job.filename);
-  const submitting = transport.run(command.argv, {
-    cwd: directory,
-    ...(command.stdinScript ? { stdin: script } : {}),
+  const submitting = transport.run(submit.argv, {
+    cwd: plan.workingDirectory,
+    ...(submit.stdin !== undefined ? { stdin: submit.stdin } : {}),
     ...(signal ? { signal } : {}),
   });
   const record = cacheFile !== undefined ? prepareCacheWrite(cacheFile) : undefined;
@@ -179,12 +154,12 @@ export async function submitJob(job: JobScript, options: SubmitOptions = {}): Pr
   }
   let jobId: string;
   try {
-    jobId = job.backend.parseJobId(output, command.argv);
+    jobId = backend.parseJobId(output, submit.argv);
   } catch (error) {
     await record?.discard();
     // A refusal (non-zero exit) created no job, unless the backend says the outcome is unknown
     // (a client-side timeout); an unreadable success may have: in both cases keep the marker.
-    const jobMayExist = output.code === 0 || job.backend.submitOutcomeUnknown?.(output) === true;
+    const jobMayExist = output.code === 0 || backend.submitOutcomeUnknown?.(output) === true;
     if (cacheFile !== undefined && !jobMayExist) await removeCacheFile(cacheFile);
     if (error instanceof SubmitError && !jobMayExist) throw error;
     // Keep the parser's explanation when adding that the job may exist.
@@ -193,17 +168,17 @@ export async function submitJob(job: JobScript, options: SubmitOptions = {}): Pr
       : error instanceof Error
       ? error.message
       : undefined;
-    throw new SubmitError(command.argv, output, reason, { jobMayExist });
+    throw new SubmitError(submit.argv, output, reason, { jobMayExist });
   }
   const run = new AsyncResult({
     jobId,
-    jobName: job.name,
-    backend: job.backend,
+    jobName: plan.jobName,
+    backend,
     transport,
     status: Status.PENDING,
-    maxSleepInterval: maxSleepSeconds(job.resources.timeSeconds, job.maxSleepInterval),
-    ...(job.remote ? { remote: job.remote } : {}),
-    ...(epilogue !== undefined ? { epilogue } : {}),
+    maxSleepInterval: maxSleepSeconds(plan.timeSeconds, plan.maxSleepInterval),
+    ...(plan.remote ? { remote: plan.remote } : {}),
+    ...(plan.epilogue !== undefined ? { epilogue: plan.epilogue } : {}),
     ...(cacheFile !== undefined ? { cacheFile } : {}),
     ...polling,
   });
@@ -211,28 +186,17 @@ export async function submitJob(job: JobScript, options: SubmitOptions = {}): Pr
   return run;
 }
 
-function join(directory: string, name: string): string {
-  return name.startsWith("/") ? name : `${directory.replace(/\/+$/, "")}/${name}`;
-}
-
 /**
- * Creates the working directory, then the folders of scripts that lie below it, then writes the
- * executable scripts, each step's independent parts at once. Every write is waited for before an
- * error is thrown, so nothing is still being written once submission has failed.
+ * Creates the working directory, then the plan's other folders, then writes its files, each
+ * step's independent parts at once. Every write is waited for before an error is thrown, so
+ * nothing is still being written once submission has failed.
  */
-async function writeScripts(
-  transport: Transport,
-  directory: string,
-  scripts: ReadonlyArray<readonly [path: string, text: string]>,
-): Promise<void> {
-  await transport.mkdir(directory);
-  const folders = new Set(
-    scripts.map(([path]) => dirname(path)).filter((folder) =>
-      folder !== directory && folder !== "."
-    ),
+async function writeFiles(transport: Transport, plan: SubmissionPlan): Promise<void> {
+  await transport.mkdir(plan.workingDirectory);
+  await settleAll(plan.folders.map((folder) => transport.mkdir(folder)));
+  await settleAll(
+    plan.files.map(({ path, text, mode }) => transport.writeFile(path, text, { mode })),
   );
-  await settleAll([...folders].map((folder) => transport.mkdir(folder)));
-  await settleAll(scripts.map(([path, text]) => transport.writeFile(path, text, { mode: 0o755 })));
 }
 
 /** Waits for every promise, then rejects with the first failure, if any. */

@@ -20,9 +20,11 @@ import {
  *
  * @example Usage
  * ```ts
- * import { type LocalTransportOptions, realClock } from "@clusterjob/clusterjob";
+ * import { LocalTransport, type LocalTransportOptions, realClock } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const options: LocalTransportOptions = { clock: realClock };
- * console.assert(options.clock === realClock);
+ * assert.equal(new LocalTransport(options).clock, realClock);
  * ```
  */
 export interface LocalTransportOptions {
@@ -42,9 +44,12 @@ export interface LocalTransportOptions {
  * @example Run a command
  * ```ts
  * import { LocalTransport } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const local = new LocalTransport();
- * const output = await local.run(["echo", "hello world"]);
- * console.assert(output.code === 0 && output.stdout === "hello world\n");
+ * assert.equal(local.name, "local");
+ * assert.deepEqual(await local.run(["echo", "hello world"]), { code: 0, stdout: "hello world\n", stderr: "" });
+ * assert.equal((await local.run(["no-such-command-here"])).code, 127);
  * ```
  */
 export class LocalTransport implements Transport {
@@ -68,8 +73,10 @@ export class LocalTransport implements Transport {
    * @example Feed stdin, set the working directory and a time limit
    * ```ts
    * import { LocalTransport } from "@clusterjob/clusterjob";
-   * const output = await new LocalTransport().run(["cat"], { stdin: "data", cwd: "~", timeout: 5000 });
-   * console.assert(output.stdout === "data");
+   * import assert from "node:assert/strict";
+   *
+   * const output = await new LocalTransport().run(["sh", "-c", 'cat; test "$PWD" = "$HOME"'], { stdin: "data", cwd: "~", timeout: 5000 });
+   * assert.deepEqual(output, { code: 0, stdout: "data", stderr: "" });
    * ```
    *
    * @param argv Program and arguments.
@@ -99,10 +106,13 @@ export class LocalTransport implements Transport {
    * @example Write a job script
    * ```ts
    * import { LocalTransport } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
    * const local = new LocalTransport();
    * const dir = await Deno.makeTempDir();
    * await local.writeFile(`${dir}/job.sh`, "#!/bin/sh\necho hi\n", { mode: 0o755 });
-   * console.assert((await local.readFile(`${dir}/job.sh`)).startsWith("#!/bin/sh"));
+   * assert.equal(await local.readFile(`${dir}/job.sh`), "#!/bin/sh\necho hi\n");
+   * assert.equal((await Deno.stat(`${dir}/job.sh`)).mode! & 0o777, 0o755);
    * await Deno.remove(dir, { recursive: true });
    * ```
    *
@@ -136,8 +146,12 @@ export class LocalTransport implements Transport {
    * @example Usage
    * ```ts
    * import { LocalTransport, TransportError } from "@clusterjob/clusterjob";
-   * const error = await new LocalTransport().readFile("/no/such/file").catch((e) => e);
-   * console.assert(error instanceof TransportError);
+   * import assert from "node:assert/strict";
+   *
+   * await assert.rejects(
+   *   new LocalTransport().readFile("/no/such/file"),
+   *   (error) => error instanceof TransportError && /not found/.test(error.message),
+   * );
    * ```
    *
    * @param path The file (`~` expanded).
@@ -160,9 +174,12 @@ export class LocalTransport implements Transport {
    * @example Usage
    * ```ts
    * import { LocalTransport } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
    * const dir = await Deno.makeTempDir();
    * await new LocalTransport().mkdir(`${dir}/a/b`, { mode: 0o700 });
-   * console.assert((await Deno.stat(`${dir}/a/b`)).isDirectory);
+   * assert.ok((await Deno.stat(`${dir}/a/b`)).isDirectory);
+   * await new LocalTransport().mkdir(`${dir}/a/b`); // already there: fine
    * await Deno.remove(dir, { recursive: true });
    * ```
    *
@@ -189,7 +206,13 @@ export class LocalTransport implements Transport {
    * @example Usage
    * ```ts
    * import { LocalTransport } from "@clusterjob/clusterjob";
-   * await new LocalTransport().remove("/tmp/clusterjob-no-such-file");
+   * import assert from "node:assert/strict";
+   *
+   * const local = new LocalTransport();
+   * const path = await Deno.makeTempFile();
+   * await local.remove(path);
+   * await assert.rejects(Deno.stat(path), Deno.errors.NotFound);
+   * await local.remove(path); // missing: not an error
    * ```
    *
    * @param path The file (`~` expanded).

@@ -10,6 +10,8 @@ import { type Clock, realClock } from "../core/clock.ts";
 import { InvalidValueError } from "../core/errors.ts";
 import { quoteRemotePath, quoteShellCommand, quoteShellWord } from "../core/_shell_quote.ts";
 import { isMissingProgram, runProcess, validateEnv, validateTimeout } from "./_process.ts";
+import { Semaphore } from "./_semaphore.ts";
+import { checkedExtraOptions, checkedMode, validatePositive } from "./_ssh_options.ts";
 import {
   type CommandOutput,
   type RunOptions,
@@ -23,13 +25,17 @@ import {
  *
  * @example Usage
  * ```ts
- * import type { SshTransportOptions } from "@clusterjob/clusterjob";
+ * import { SshTransport, type SshTransportOptions } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const options: SshTransportOptions = {
  *   host: "login.cluster.example.org",
  *   user: "alice",
  *   extraOptions: { ProxyJump: "gateway.example.org" },
  * };
- * console.assert(options.host.startsWith("login"));
+ * assert.equal(new SshTransport(options).name, "ssh:alice@login.cluster.example.org");
+ * const unsafe = { ...options, extraOptions: { StrictHostKeyChecking: "no" } };
+ * assert.throws(() => new SshTransport(unsafe), /never switches host-key checking off/);
  * ```
  */
 export interface SshTransportOptions {
@@ -96,8 +102,11 @@ const HOST_PATTERN = /^[^\s\-][^\s]*$/u;
  * @example Construct without connecting
  * ```ts
  * import { SshTransport } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
  * const ssh = new SshTransport({ host: "login.cluster.example.org", user: "alice", port: 2222 });
- * console.assert(ssh.name === "ssh:alice@login.cluster.example.org:2222");
+ * assert.equal(ssh.name, "ssh:alice@login.cluster.example.org:2222");
+ * assert.throws(() => new SshTransport({ host: "-oProxyCommand=evil" }), /Invalid value for "host"/);
  * await ssh.close();
  * ```
  */
@@ -304,10 +313,13 @@ export class SshTransport implements Transport {
    *
    * @example Usage
    * ```ts
-   * import { SshTransport } from "@clusterjob/clusterjob";
+   * import { SshTransport, TransportError } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
    * const ssh = new SshTransport({ host: "login.cluster.example.org" });
    * await ssh.close();
-   * await ssh.close();
+   * await ssh.close(); // twice is fine
+   * await assert.rejects(ssh.run(["true"]), TransportError);
    * ```
    */
   async close(): Promise<void> {
@@ -339,10 +351,13 @@ export class SshTransport implements Transport {
    * @example Usage
    * ```ts
    * import { SshTransport } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
+   * const ssh = new SshTransport({ host: "login.cluster.example.org" });
    * {
-   *   await using ssh = new SshTransport({ host: "login.cluster.example.org" });
-   *   console.assert(ssh.name === "ssh:login.cluster.example.org");
+   *   await using _ = ssh;
    * } // closed here
+   * await assert.rejects(ssh.run(["true"]), /the transport is closed/);
    * ```
    */
   async [Symbol.asyncDispose](): Promise<void> {
@@ -469,60 +484,6 @@ async function makeControlDir(): Promise<string> {
   return dir;
 }
 
-/** Validates user-supplied `-o` options; host-key checking may not be switched off. */
-function checkedExtraOptions(
-  extra: Readonly<Record<string, string>> | undefined,
-): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(extra ?? {})) {
-    const field = `extraOptions.${key}`;
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) {
-      throw new InvalidValueError("extraOptions", key, "ssh_config keywords such as ProxyJump");
-    }
-    if (typeof value !== "string" || /[\n\r\0]/.test(value)) {
-      throw new InvalidValueError(field, value, "a single-line string");
-    }
-    const lower = key.toLowerCase();
-    if (lower === "stricthostkeychecking" && /^(no|off)$/i.test(value.trim())) {
-      throw new InvalidValueError(
-        field,
-        value,
-        "yes, ask or accept-new (clusterjob never switches host-key checking off)",
-      );
-    }
-    if (lower === "userknownhostsfile" && value.trim() === "/dev/null") {
-      throw new InvalidValueError(
-        field,
-        value,
-        "a real known_hosts file (clusterjob never switches host-key checking off)",
-      );
-    }
-    if (["controlmaster", "controlpath", "controlpersist"].includes(lower)) {
-      throw new InvalidValueError(
-        field,
-        value,
-        "no Control* option (SshTransport manages its own shared connection; see controlPersist)",
-      );
-    }
-    result[key] = value;
-  }
-  return result;
-}
-
-/** A file mode as octal digits for `chmod`/`mkdir -m`. */
-function checkedMode(mode: number): string {
-  if (!(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777)) {
-    throw new InvalidValueError("mode", mode, "an integer from 0 to 0o7777");
-  }
-  return mode.toString(8);
-}
-
-function validatePositive(field: string, value: number, accepted: string, whole = false): void {
-  if (!(Number.isFinite(value) && value > 0 && (!whole || Number.isInteger(value)))) {
-    throw new InvalidValueError(field, value, accepted);
-  }
-}
-
 /** Rejects with the signal's reason as soon as it aborts, else settles like `promise`. */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
@@ -532,25 +493,4 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
-}
-
-/** Limits how many commands share the connection at once. */
-class Semaphore {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-  constructor(slots: number) {
-    this.#free = slots;
-  }
-  async acquire(): Promise<() => void> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    };
-  }
 }

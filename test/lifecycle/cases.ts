@@ -6,7 +6,8 @@
 
 import assert from "node:assert/strict";
 import type { Backend } from "../../src/core/backend.ts";
-import { AsyncResult, type PollingOptions } from "../../src/run/async_result.ts";
+import { AsyncResult } from "../../src/run/async_result.ts";
+import type { PollingOptions } from "../../src/run/run_options.ts";
 import { InvalidValueError } from "../../src/core/errors.ts";
 import { JobScript, type JobScriptOptions } from "../../src/job/job_script.ts";
 import type { ResourcesInput } from "../../src/core/resources.ts";

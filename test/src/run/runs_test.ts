@@ -2,13 +2,9 @@
 // batching, vanished jobs, failed queries, epilogue, cancel, wait/get/waitAll semantics.
 
 import assert from "node:assert/strict";
-import {
-  AsyncResult,
-  type AsyncResultInit,
-  JobFailedError,
-  type PollingOptions,
-  RunNotFinishedError,
-} from "../../../src/run/async_result.ts";
+import { AsyncResult } from "../../../src/run/async_result.ts";
+import { JobFailedError, RunNotFinishedError } from "../../../src/run/run_errors.ts";
+import type { AsyncResultInit, PollingOptions } from "../../../src/run/run_options.ts";
 import { slurm } from "../../../backends/slurm.ts";
 import { readCacheFile } from "../../../src/run/cache.ts";
 import { LocalTransport } from "../../../src/transports/local_transport.ts";

@@ -8,9 +8,9 @@ import { InterruptedSubmissionError, readCacheFile } from "../../../src/run/cach
 import { LocalScriptError, SubmitError } from "../../../src/core/errors.ts";
 import { JobScript, type JobScriptOptions } from "../../../src/job/job_script.ts";
 import { Status } from "../../../src/core/status.ts";
-import { submitJob } from "../../../src/run/submit.ts";
+import { submitJob } from "../../../src/job/submit_job.ts";
 import { TransportError } from "../../../src/core/transport.ts";
-import { defaultCacheId } from "../../../src/job/_cache_id.ts";
+import { planSubmission } from "../../../src/job/plan_submission.ts";
 import { slurm } from "../../../backends/slurm.ts";
 import { SimCluster } from "../../../sim/cluster.ts";
 import { fakeBackend, FakeCluster } from "../../_fake_scheduler.ts";
@@ -206,10 +206,12 @@ Deno.test("the default cache id is stable for the same job and differs for a dif
   const a = job();
   const same = job();
   const other = job({ body: "echo bye" });
-  const id = await defaultCacheId(a, a.render(), a.renderAuxScripts());
-  assert.equal(id, await defaultCacheId(same, same.render(), same.renderAuxScripts()));
-  assert.notEqual(id, await defaultCacheId(other, other.render(), other.renderAuxScripts()));
-  assert.match(id, /^it_s_a_job-[0-9a-f]{16}$/);
+  const cacheFile = async (job: JobScript) =>
+    (await planSubmission(job, { cacheFolder: "cache" })).cacheFile;
+  const file = await cacheFile(a);
+  assert.equal(file, await cacheFile(same));
+  assert.notEqual(file, await cacheFile(other));
+  assert.match(file ?? "", /^cache\/clusterjob\.it_s_a_job-[0-9a-f]{16}\.json$/);
 });
 
 Deno.test("an aborted submission submits nothing", async () => {

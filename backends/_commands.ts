@@ -1,0 +1,147 @@
+/**
+ * Private helpers of the built-in backends for scheduler commands: the script argument, batched
+ * and per-id queries, and reading the answers (job ids, lines, `JobInfo` records, query
+ * failures). Not exported from `mod.ts`.
+ *
+ * @module
+ */
+
+import { QueryError, SubmitError } from "../src/core/errors.ts";
+import type { StatusCode } from "../src/core/status.ts";
+import type { CommandOutput } from "../src/core/transport.ts";
+import type { JobInfo, QueryCommand } from "../src/core/backend.ts";
+
+/** The script's file name as a command argument: `./-x.slr` so a leading dash is no option. */
+export function scriptArgument(filename: string): string {
+  return filename.startsWith("-") ? `./${filename}` : filename;
+}
+
+/**
+ * Longest command line (sum of argument lengths plus separators) a batched query may have.
+ * Linux caps one argument at 128 KiB (MAX_ARG_STRLEN) and SSH sends the whole remote command
+ * as one argument of the remote shell, so 100,000 characters stays under both with room for
+ * quoting; 10,000 six-digit ids (70,000 characters joined) still fit in one command.
+ */
+export const MAX_COMMAND_LENGTH = 100_000;
+
+/**
+ * Splits `ids` into consecutive groups such that `build(group)` stays within
+ * {@linkcode MAX_COMMAND_LENGTH}; every group has at least one id.
+ */
+export function chunkedQueries(
+  ids: readonly string[],
+  build: (group: string[]) => string[],
+  maxLength: number = MAX_COMMAND_LENGTH,
+): QueryCommand[] {
+  const commands: QueryCommand[] = [];
+  const baseLength = commandLength(build([]));
+  let group: string[] = [];
+  let length = baseLength;
+  for (const id of ids) {
+    // +1 for the separator (a comma or a space) each id adds.
+    if (group.length > 0 && length + id.length + 1 > maxLength) {
+      commands.push({ argv: build(group), ids: group });
+      group = [];
+      length = baseLength;
+    }
+    group.push(id);
+    length += id.length + 1;
+  }
+  if (group.length > 0) commands.push({ argv: build(group), ids: group });
+  return commands;
+}
+
+function commandLength(argv: readonly string[]): number {
+  return argv.reduce((sum, arg) => sum + arg.length + 1, 0);
+}
+
+/** One query per id, for tools that take a single id (`qacct -j`, `tracejob`). */
+export function perIdQueries(
+  ids: readonly string[],
+  build: (id: string) => string[],
+): QueryCommand[] {
+  return ids.map((id) => ({ argv: build(id), ids: [id] }));
+}
+
+/** Non-empty, trimmed lines of a text. */
+export function nonEmptyLines(text: string): string[] {
+  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+}
+
+/**
+ * The job id in a submit command's answer: what `find` finds in its standard output.
+ *
+ * @throws {SubmitError} When the command failed (the scheduler refused the job), or when its
+ * output carries no job id.
+ */
+export function submittedJobId(
+  output: CommandOutput,
+  argv: readonly string[],
+  find: (stdout: string) => string | undefined,
+): string {
+  if (output.code !== 0) throw new SubmitError(argv, output, "the scheduler refused the job");
+  const id = find(output.stdout);
+  if (id === undefined) throw new SubmitError(argv, output, "no job id in the answer");
+  return id;
+}
+
+/**
+ * The first capture (or whole match) of one of `patterns` on the lines of `text`, tried from the
+ * last non-empty line up, each line against each pattern in turn.
+ */
+export function lastLineMatch(text: string, patterns: readonly RegExp[]): string | undefined {
+  for (const line of nonEmptyLines(text).reverse()) {
+    for (const pattern of patterns) {
+      const match = pattern.exec(line);
+      if (match !== null) return match[1] ?? match[0];
+    }
+  }
+  return undefined;
+}
+
+/** A `QueryError` quoting the tool's own text. */
+export function queryFailed(
+  argv: readonly string[],
+  output: CommandOutput,
+  what: string,
+): QueryError {
+  const said = output.stderr.trim() || output.stdout.trim() || "(no output)";
+  return new QueryError(argv, `${what} "${argv.join(" ")}" (exit ${output.code}): ${said}`);
+}
+
+/**
+ * Merges what a query said about several records of one requested id (the tasks of a job
+ * array): any active record wins (the most advanced of them), otherwise the worst end
+ * (FAILED over CANCELLED over COMPLETED) — the order of {@linkcode Status} makes both a max.
+ */
+export function mergeInfo(previous: JobInfo | undefined, next: JobInfo): JobInfo {
+  if (previous === undefined) return next;
+  const previousActive = previous.status < 0;
+  const nextActive = next.status < 0;
+  if (previousActive !== nextActive) return previousActive ? previous : next;
+  return next.status > previous.status ? next : previous;
+}
+
+/** Sets or merges `info` for `id` in `result`. */
+export function addInfo(result: Map<string, JobInfo>, id: string, info: JobInfo): void {
+  result.set(id, mergeInfo(result.get(id), info));
+}
+
+/** A JobInfo without undefined optional members (exactOptionalPropertyTypes). */
+export function jobInfo(
+  status: StatusCode,
+  state: string,
+  exitCode?: number,
+  reason?: string,
+): JobInfo {
+  const info: JobInfo = { status, state };
+  if (exitCode !== undefined) info.exitCode = exitCode;
+  if (reason !== undefined && reason !== "") info.reason = reason;
+  return info;
+}
+
+/** Parses a decimal integer (optionally negative); `undefined` when `text` is not one. */
+export function parseInteger(text: string | undefined): number | undefined {
+  if (text === undefined || !/^-?\d+$/.test(text.trim())) return undefined;
+  return Number.parseInt(text.trim(), 10);
+}

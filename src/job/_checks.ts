@@ -1,0 +1,149 @@
+/**
+ * The checks of job options: validators that normalise a value or throw `InvalidValueError`
+ * (used by `JobScript`), and the type checks a settings file's attributes get (used by
+ * `parseSettings`, which leaves the rest to `JobScript`). The options table (`options.ts`) says
+ * which option gets which. Internal module.
+ *
+ * @module
+ */
+
+import type { Backend } from "../core/backend.ts";
+import { check } from "../core/_check.ts";
+import { normalizeScript } from "../core/_script_text.ts";
+import { type BackendRegistry, validateBackend } from "../../backends/registry.ts";
+
+const SINGLE_LINE = "a string without newlines or NUL characters";
+
+/** A string, as given. */
+export function requireString(field: string, value: unknown): string {
+  check(typeof value === "string", field, value, "a string");
+  return value;
+}
+
+/** Script text, normalised (dedented, trimmed). */
+export function scriptText(field: string, value: unknown): string {
+  return normalizeScript(requireString(field, value));
+}
+
+/** A string without newlines or NUL characters. */
+export function singleLine(field: string, value: unknown): string {
+  check(typeof value === "string" && !/[\n\r\0]/.test(value), field, value, SINGLE_LINE);
+  return value;
+}
+
+/** A backend object, or the name of one in `registry`. */
+export function resolveBackend(value: unknown, registry: BackendRegistry): Backend {
+  return typeof value === "string" ? registry.get(value) : validateBackend(value);
+}
+
+/** An SSH host; an empty one means this machine (the original treated `remote =` as a host named ""). */
+export function remoteHost(field: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const host = singleLine(field, value).trim();
+  if (host === "") return undefined;
+  check(
+    !host.startsWith("-") && !/\s/.test(host),
+    field,
+    value,
+    "an SSH host name without whitespace, not starting with -",
+  );
+  return host;
+}
+
+/** A directory; as the original, surrounding whitespace and one trailing slash are removed. */
+export function directory(field: string, value: unknown): string {
+  let path = singleLine(field, value).trim();
+  if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+  return path === "" ? "." : path;
+}
+
+/** A file name given by the user, or `undefined` for the default. */
+export function fileName(field: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const name = singleLine(field, value);
+  check(
+    name.trim() !== "" && !name.endsWith("/"),
+    field,
+    value,
+    "a file name without newlines or NUL characters",
+  );
+  return name;
+}
+
+/**
+ * The default job script file name. Job names may hold anything printable; a file name made
+ * from one must stay a plain name that cannot be mistaken for a path or an option.
+ */
+export function defaultFilename(name: string, backend: Backend): string {
+  const safe = name.replace(/[^A-Za-z0-9._+-]/g, "_").replace(/^[-.]/, "_");
+  return `${safe}.${backend.extension}`;
+}
+
+/** A number of seconds above zero. */
+export function positiveSeconds(field: string, value: unknown): number {
+  check(
+    typeof value === "number" && Number.isFinite(value) && value > 0,
+    field,
+    value,
+    "a number of seconds above zero",
+  );
+  return value;
+}
+
+/** Key-wise merge of an option that is an object (`resources`, `vars`, `auxScripts`). */
+export function merged(field: string, base: unknown, overrides: unknown): Record<string, unknown> {
+  for (const value of [base, overrides]) {
+    check(
+      value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value)),
+      field,
+      value,
+      "an object of keys and values",
+    );
+  }
+  return { ...(base as object | undefined), ...(overrides as object | undefined) };
+}
+
+/** Aux scripts: plain file names (not the job script's) → normalised text. */
+export function auxScripts(
+  field: string,
+  value: Record<string, unknown>,
+  filename: string,
+): Readonly<Record<string, string>> {
+  const scripts: Record<string, string> = {};
+  for (const [name, text] of Object.entries(value)) {
+    check(
+      name !== "" && name !== "." && name !== ".." && !/[/\n\r\0]/.test(name) && name !== filename,
+      field,
+      name,
+      `a plain file name (no "/", newline or NUL; not "." or ".."; not the job script's "${filename}")`,
+    );
+    scripts[name] = scriptText(`${field}.${name}`, text);
+  }
+  return Object.freeze(scripts);
+}
+
+/**
+ * The type check of an attribute in a settings file: `undefined` when the value fits, else what
+ * was expected (`"a string"`).
+ */
+export type SettingCheck = (value: unknown) => string | undefined;
+
+/** A settings attribute that must be a string. */
+export const isString: SettingCheck = (value) => typeof value === "string" ? undefined : "a string";
+
+/** A settings attribute that must be a string or null (null: not set). */
+export const isOptionalString: SettingCheck = (value) =>
+  value === null || typeof value === "string" ? undefined : "a string or null";
+
+/** A settings attribute that must be a finite number. */
+export const isNumber: SettingCheck = (value) =>
+  typeof value === "number" && Number.isFinite(value) ? undefined : "a number";
+
+/** A settings attribute that must be a mapping whose values pass `item`. */
+export function isMapOf(what: string, item: SettingCheck): SettingCheck {
+  return (value) => {
+    const wanted = `a mapping of ${what}`;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return wanted;
+    return Object.values(value).every((entry) => item(entry) === undefined) ? undefined : wanted;
+  };
+}

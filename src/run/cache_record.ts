@@ -1,0 +1,288 @@
+/**
+ * The cache file format: the two records a cache file holds (a submitted run, or the marker of a
+ * submission in progress), its version, the errors of a file that cannot be used, and the parser
+ * that checks a file field by field. Pure: reading and writing files is `cache.ts`'s.
+ *
+ * @module
+ */
+
+import { ClusterjobError } from "../core/errors.ts";
+import type { StatusCode } from "../core/status.ts";
+
+/**
+ * The version of the cache file format this library writes and reads.
+ *
+ * @example Usage
+ * ```ts
+ * import { AsyncResult, CACHE_FORMAT_VERSION, LocalTransport, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(CACHE_FORMAT_VERSION, 1);
+ * const run = new AsyncResult({ jobId: "1", backend: slurm, transport: new LocalTransport() });
+ * assert.equal(run.toRecord().version, CACHE_FORMAT_VERSION);
+ * ```
+ */
+export const CACHE_FORMAT_VERSION = 1;
+
+/** The value of the `format` field that marks a file as ours. */
+const FORMAT = "clusterjob-run";
+
+/**
+ * A cached run: everything needed to keep tracking a submitted job from another process.
+ *
+ * @example Usage
+ * ```ts
+ * import { AsyncResult, LocalTransport, type RunRecord, slurm, Status } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const record: RunRecord = {
+ *   format: "clusterjob-run", version: 1, phase: "submitted", jobId: "42", jobName: "hello",
+ *   backend: "slurm", transport: "local", maxSleepInterval: 900, status: -1, state: "R",
+ *   epilogueDone: false, updatedAt: "2024-01-01T00:00:00.000Z",
+ * };
+ * const run = AsyncResult.fromRecord(record, { backend: slurm, transport: new LocalTransport() });
+ * assert.ok(run.jobId === "42" && run.status === Status.RUNNING && run.state === "R");
+ * ```
+ */
+export interface RunRecord {
+  /** Always `"clusterjob-run"`: marks the file as ours. */
+  format: "clusterjob-run";
+  /** {@linkcode CACHE_FORMAT_VERSION} at the time of writing. */
+  version: number;
+  /** A submitted run. */
+  phase: "submitted";
+  /** The scheduler's job id. */
+  jobId: string;
+  /** The job's name. */
+  jobName: string;
+  /** The backend's registry name. */
+  backend: string;
+  /** The transport's name when the run was saved (informative). */
+  transport: string;
+  /** The job's `remote` host, when it had one (used to reconnect when loading). */
+  remote?: string;
+  /** Longest sleep between two status polls, in seconds. */
+  maxSleepInterval: number;
+  /** Last known status code. */
+  status: StatusCode;
+  /** The scheduler's last word on the state. */
+  state: string;
+  /** The job's exit code, when known. */
+  exitCode?: number;
+  /** The scheduler's reason or clusterjob's explanation, when there is one. */
+  reason?: string;
+  /** The rendered epilogue, run on this machine when the job is first seen finished. */
+  epilogue?: string;
+  /** Whether the epilogue has been started (it runs at most once). */
+  epilogueDone: boolean;
+  /** The epilogue's failure, when it failed. */
+  epilogueError?: string;
+  /** When the record was written (ISO 8601). */
+  updatedAt: string;
+}
+
+/**
+ * A marker written just before the submit command runs; replaced by a {@linkcode RunRecord} as
+ * soon as the job id is known, removed when the scheduler refuses the job.
+ *
+ * @example Usage
+ * ```ts
+ * import { AsyncResult, InterruptedSubmissionError, type SubmittingRecord, writeCacheFile } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const folder = await Deno.makeTempDir();
+ * const marker: SubmittingRecord = {
+ *   format: "clusterjob-run", version: 1, phase: "submitting", jobName: "hello",
+ *   backend: "slurm", transport: "local", updatedAt: "2024-01-01T00:00:00.000Z",
+ * };
+ * await writeCacheFile(`${folder}/clusterjob.x.json`, marker);
+ * await assert.rejects(AsyncResult.load(`${folder}/clusterjob.x.json`), InterruptedSubmissionError);
+ * await Deno.remove(folder, { recursive: true });
+ * ```
+ */
+export interface SubmittingRecord {
+  /** Always `"clusterjob-run"`. */
+  format: "clusterjob-run";
+  /** {@linkcode CACHE_FORMAT_VERSION} at the time of writing. */
+  version: number;
+  /** A submission in progress (or interrupted). */
+  phase: "submitting";
+  /** The job's name. */
+  jobName: string;
+  /** The backend's registry name. */
+  backend: string;
+  /** The transport's name. */
+  transport: string;
+  /** When the submission started (ISO 8601). */
+  updatedAt: string;
+}
+
+/**
+ * Anything stored in a cache file.
+ *
+ * @example Usage
+ * ```ts
+ * import { type CacheRecord, readCacheFile, writeCacheFile } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const folder = await Deno.makeTempDir();
+ * const record: CacheRecord = {
+ *   format: "clusterjob-run", version: 1, phase: "submitting", jobName: "a",
+ *   backend: "slurm", transport: "local", updatedAt: "2024-01-01T00:00:00.000Z",
+ * };
+ * await writeCacheFile(`${folder}/clusterjob.a.json`, record);
+ * assert.deepEqual(await readCacheFile(`${folder}/clusterjob.a.json`), record);
+ * await Deno.remove(folder, { recursive: true });
+ * ```
+ */
+export type CacheRecord = RunRecord | SubmittingRecord;
+
+/**
+ * A cache file exists but is not a clusterjob run record this version can read.
+ *
+ * @example Usage
+ * ```ts
+ * import { CacheFormatError, readCacheFile } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await Deno.writeTextFile(path, JSON.stringify({ format: "clusterjob-run", version: 99 }));
+ * await assert.rejects(
+ *   readCacheFile(path),
+ *   (error) => error instanceof CacheFormatError && error.path === path && /newer/.test(error.message),
+ * );
+ * await Deno.remove(path);
+ * ```
+ */
+export class CacheFormatError extends ClusterjobError {
+  /** The file. */
+  readonly path: string;
+  /**
+   * Creates the error.
+   *
+   * @param path The cache file.
+   * @param problem What is wrong with it.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(path: string, problem: string, options?: ErrorOptions) {
+    super(`Cannot read cache file "${path}": ${problem}`, options);
+    this.path = path;
+  }
+}
+
+/**
+ * A cache file holds a submission marker: an earlier process started the submit command for this
+ * cache id and died (or lost its connection) before it learnt the job id. The scheduler may or may
+ * not have accepted the job, so clusterjob refuses to guess: check the queue (the job name is in
+ * the message), then submit again with `force: true` or track the job you found with
+ * `new AsyncResult({ jobId, ... })`.
+ *
+ * @example Usage
+ * ```ts
+ * import { InterruptedSubmissionError } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new InterruptedSubmissionError("cache/clusterjob.a.json", "hello", "2024-01-01T00:00:00.000Z");
+ * assert.equal(error.jobName, "hello");
+ * assert.match(error.message, /check the queue, then submit with force: true/);
+ * ```
+ */
+export class InterruptedSubmissionError extends ClusterjobError {
+  /** The cache file holding the marker. */
+  readonly path: string;
+  /** The name of the job whose submission was interrupted. */
+  readonly jobName: string;
+  /**
+   * Creates the error.
+   *
+   * @param path The cache file.
+   * @param jobName The job's name.
+   * @param startedAt When the interrupted submission started (ISO 8601).
+   */
+  constructor(path: string, jobName: string, startedAt: string) {
+    super(
+      `An earlier submission of job "${jobName}" (started ${startedAt}, marker "${path}") was ` +
+        `interrupted before its job id was known; the scheduler may hold the job: check the ` +
+        `queue, then submit with force: true to submit again`,
+    );
+    this.path = path;
+    this.jobName = jobName;
+  }
+}
+
+/**
+ * Parses the text of a cache file and checks it field by field.
+ *
+ * @param path The file, named in errors.
+ * @param text Its content.
+ * @returns The record.
+ * @throws {CacheFormatError} Naming the first bad field, when the text is not a record this
+ * version can read.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseCacheRecord } from "./cache_record.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = JSON.stringify({
+ *   format: "clusterjob-run", version: 1, phase: "submitting", jobName: "a",
+ *   backend: "slurm", transport: "local", updatedAt: "2024-01-01T00:00:00.000Z",
+ * });
+ * assert.equal(parseCacheRecord("a.json", text).phase, "submitting");
+ * assert.throws(() => parseCacheRecord("a.json", "{"), /not valid JSON/);
+ * ```
+ */
+export function parseCacheRecord(path: string, text: string): CacheRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CacheFormatError(path, "not valid JSON", { cause: error });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new CacheFormatError(path, "not a JSON object");
+  }
+  const record = value as Record<string, unknown>;
+  if (record.format !== FORMAT) {
+    throw new CacheFormatError(path, `"format" is not "${FORMAT}"`);
+  }
+  if (typeof record.version !== "number" || !Number.isInteger(record.version)) {
+    throw new CacheFormatError(path, `"version" is not an integer`);
+  }
+  if (record.version > CACHE_FORMAT_VERSION) {
+    throw new CacheFormatError(
+      path,
+      `format version ${record.version} is newer than this library's ${CACHE_FORMAT_VERSION}`,
+    );
+  }
+  const need = (field: string, type: "string" | "number" | "boolean", optional = false) => {
+    const v = record[field];
+    if (v === undefined && optional) return;
+    // deno-lint-ignore valid-typeof -- `type` is one of the typeof names above
+    if (typeof v !== type) {
+      throw new CacheFormatError(path, `field "${field}" is not a ${type}`);
+    }
+  };
+  need("jobName", "string");
+  need("backend", "string");
+  need("transport", "string");
+  need("updatedAt", "string");
+  if (record.phase === "submitting") return record as unknown as SubmittingRecord;
+  if (record.phase !== "submitted") {
+    throw new CacheFormatError(path, `field "phase" is not "submitting" or "submitted"`);
+  }
+  need("jobId", "string");
+  need("maxSleepInterval", "number");
+  need("status", "number");
+  need("state", "string");
+  need("epilogueDone", "boolean");
+  need("remote", "string", true);
+  need("exitCode", "number", true);
+  need("reason", "string", true);
+  need("epilogue", "string", true);
+  need("epilogueError", "string", true);
+  if (![-2, -1, 0, 1, 2].includes(record.status as number)) {
+    throw new CacheFormatError(path, `field "status" is not a status code (-2 to 2)`);
+  }
+  return record as unknown as RunRecord;
+}
