@@ -16,8 +16,7 @@
 import type { SimCommandContext, SimJob, SimSubmitRequest } from "../types.ts";
 import type { LsfJobData } from "./_job_data.ts";
 import { elementName, slotsPerHost } from "./_jobs.ts";
-import { spreadSlots } from "./_values.ts";
-import type { BsubOptions } from "./bsub.ts";
+import { type BsubArray, type BsubDependencyTerm, type BsubSpan, spreadSlots } from "./_values.ts";
 import { resolvePath } from "../_common/paths.ts";
 
 /** Output path of `-o`/`-e` for a job: `%J`/`%I` substituted, a directory gets `<jobid>.<ext>`. */
@@ -178,4 +177,54 @@ export function bsubRequest(options: BsubOptions, ctx: SimCommandContext): SimSu
   if (options.gpus !== undefined) request.gpus = options.gpus;
   if (options.account !== undefined) request.account = options.account;
   return request;
+}
+
+/** What bsub was asked: the command line and the script's `#BSUB` lines merged. */
+export interface BsubOptions {
+  /** The job script: stdin, or the command and its arguments as one line. */
+  script: string;
+  /** The command given on the command line (`bsub sleep 10`), if any. */
+  command?: string;
+  /** `-J` as given, else the command or the script's first line. */
+  jobName: string;
+  /** `jobName` without its array part. */
+  name: string;
+  /** The array `jobName` asks for. */
+  array?: BsubArray;
+  /** `-n`: slots (the minimum of `min,max`). */
+  slots: number;
+  /** How the slots spread over hosts (`-R "span[...]"`). */
+  span: BsubSpan;
+  /** `-H`: submitted held (PSUSP). */
+  hold: boolean;
+  /** `-P`, else `default`. */
+  project: string;
+  /** `-env` as given. */
+  env?: string;
+  /** `-cwd` as given. */
+  cwd?: string;
+  /** `-oo`, else `-o`, as given. */
+  outputFile?: string;
+  /** `-eo`, else `-e`, as given. */
+  errorFile?: string;
+  /** `-q`. */
+  queue?: string;
+  /** `-W` in seconds. */
+  runLimitSeconds?: number;
+  /** `-M` in MB. */
+  memoryMB?: number;
+  /** `-gpu "num=N"`. */
+  gpus?: number;
+  /** `-G` user group (the engine's account). */
+  account?: string;
+  /** `-w`. */
+  dependency?: BsubDependency;
+}
+
+/** A `-w` expression: as given, and its terms. */
+export interface BsubDependency {
+  /** The expression as given. */
+  text: string;
+  /** Its `&&`-joined terms. */
+  terms: BsubDependencyTerm[];
 }

@@ -15,9 +15,6 @@
 import { type SimCommandContext, type SimDependency, SimSubmitRejection } from "../types.ts";
 import { baseNameOf, namePattern, parseJobId } from "./_jobs.ts";
 import {
-  type BsubArray,
-  type BsubDependencyTerm,
-  type BsubSpan,
   parseDependency,
   parseJobName,
   parseMemoryLimit,
@@ -25,6 +22,8 @@ import {
   parseSpan,
 } from "./_values.ts";
 import { bsubRequest } from "./_request.ts";
+import type { BsubDependency, BsubOptions } from "./_request.ts";
+export type { BsubDependency, BsubOptions };
 import { type CommandResult, ok } from "../_common/command_result.ts";
 import { answerFailures, CommandFailure } from "../_common/words.ts";
 import { directiveWords } from "../_common/directive_words.ts";
@@ -59,56 +58,6 @@ const USAGE =
   "            [-W [hour:]minute] [-M mem_limit] [-P project_name] [-cwd dir]\n" +
   '            [-o out_file] [-oo out_file] [-e err_file] [-eo err_file] [-env "none" | "all" | var_list]\n' +
   "            [command [argument ...]]\n";
-
-/** A `-w` expression: as given, and its terms. */
-export interface BsubDependency {
-  /** The expression as given. */
-  text: string;
-  /** Its `&&`-joined terms. */
-  terms: BsubDependencyTerm[];
-}
-
-/** What bsub was asked: the command line and the script's `#BSUB` lines merged. */
-export interface BsubOptions {
-  /** The job script: stdin, or the command and its arguments as one line. */
-  script: string;
-  /** The command given on the command line (`bsub sleep 10`), if any. */
-  command?: string;
-  /** `-J` as given, else the command or the script's first line. */
-  jobName: string;
-  /** `jobName` without its array part. */
-  name: string;
-  /** The array `jobName` asks for. */
-  array?: BsubArray;
-  /** `-n`: slots (the minimum of `min,max`). */
-  slots: number;
-  /** How the slots spread over hosts (`-R "span[...]"`). */
-  span: BsubSpan;
-  /** `-H`: submitted held (PSUSP). */
-  hold: boolean;
-  /** `-P`, else `default`. */
-  project: string;
-  /** `-env` as given. */
-  env?: string;
-  /** `-cwd` as given. */
-  cwd?: string;
-  /** `-oo`, else `-o`, as given. */
-  outputFile?: string;
-  /** `-eo`, else `-e`, as given. */
-  errorFile?: string;
-  /** `-q`. */
-  queue?: string;
-  /** `-W` in seconds. */
-  runLimitSeconds?: number;
-  /** `-M` in MB. */
-  memoryMB?: number;
-  /** `-gpu "num=N"`. */
-  gpus?: number;
-  /** `-G` user group (the engine's account). */
-  account?: string;
-  /** `-w`. */
-  dependency?: BsubDependency;
-}
 
 /** Parsed option words: the values of each option (only `-R` keeps more than one), the rest. */
 interface OptionWords {

@@ -11,12 +11,11 @@
  * @module
  */
 
-import type { SimCommandContext, SimJob, SimSubmitRequest } from "../types.ts";
+import type { SimCommandContext, SimDependency, SimJob, SimSubmitRequest } from "../types.ts";
 import type { PbsDialect } from "./dialect.ts";
 import type { PbsJobData } from "./_job_data.ts";
-import { jobIdOf, jobNameOf } from "./_jobs.ts";
+import { jobIdOf, jobNameOf, type PbsJobRef } from "./_jobs.ts";
 import type { PbsLayout } from "./_resources.ts";
-import type { QsubOptions } from "./qsub.ts";
 import { resolvePath } from "../_common/paths.ts";
 
 /** `-v A=1,B` with B taken from the submitter's environment. */
@@ -244,4 +243,52 @@ export function qsubRequest(
   if (options.account !== undefined) request.account = options.account;
   if (options.array) request.array = options.array;
   return request;
+}
+
+/** What qsub was asked: the command line and the script's `#PBS` lines merged. */
+export interface QsubOptions {
+  /** The job script's text (for PBS Pro's `-- command`, a two-line `sh` script). */
+  script: string;
+  /** `-N`, else the script's base name, else `STDIN`. */
+  name: string;
+  /** Arguments for the script (Torque's `-F`). */
+  scriptArgs: string[];
+  /** Every `-l` resource, later values winning, in the order given. */
+  resources: Map<string, string>;
+  /** The layout `resources` describe. */
+  layout: PbsLayout;
+  /** `-j`: `oe`, `eo` or `n`. */
+  join: "oe" | "eo" | "n";
+  /** `-t` (Torque) or `-J` (PBS Pro) as given. */
+  arraySpec?: string;
+  /** The array tasks `arraySpec` asks for. */
+  array?: { indices: number[]; maxConcurrent?: number };
+  /** The `-W depend=` clauses, in order. */
+  dependencies: QsubDependency[];
+  /** Torque's `-d` / `-w` working directory, as given. */
+  workdir?: string;
+  /** `-V`: the submitter's whole environment goes with the job. */
+  exportAll: boolean;
+  /** Every `-v` list, directives first. */
+  variableLists: string[];
+  /** `-q` without its `@server`. */
+  queue?: string;
+  /** `-o` as given. */
+  outputPath?: string;
+  /** `-e` as given. */
+  errorPath?: string;
+  /** `-h`: submitted held. */
+  hold: boolean;
+  /** `-A`. */
+  account?: string;
+  /** PBS Pro's `-P`. */
+  project?: string;
+}
+
+/** One `-W depend=` clause: how the job depends and on which jobs. */
+export interface QsubDependency {
+  /** The engine's dependency type (`afterokarray` is `afterok`, ...). */
+  type: SimDependency["type"];
+  /** The jobs named, in order. */
+  refs: PbsJobRef[];
 }

@@ -18,6 +18,8 @@ import { getopt, type ParsedOptions } from "./_options.ts";
 import { deleteBrokenDependents, parseJobRef, type PbsJobRef } from "./_jobs.ts";
 import { layoutOf, parseResourceLists, type PbsLayout, PbsResourceError } from "./_resources.ts";
 import { qsubRequest } from "./_request.ts";
+import type { QsubDependency, QsubOptions } from "./_request.ts";
+export type { QsubDependency, QsubOptions };
 import { type CommandResult, ok } from "../_common/command_result.ts";
 import { answerFailures, baseName, CommandFailure, parseIndexList } from "../_common/words.ts";
 import { directiveWords } from "../_common/directive_words.ts";
@@ -34,54 +36,6 @@ const USAGE = {
     "  [-v variable_list] [-V ] [-W otherattributes=value...] [script | -- command [arg1 ...]]\n" +
     "       qsub --version\n",
 } as const;
-
-/** One `-W depend=` clause: how the job depends and on which jobs. */
-export interface QsubDependency {
-  /** The engine's dependency type (`afterokarray` is `afterok`, ...). */
-  type: SimDependency["type"];
-  /** The jobs named, in order. */
-  refs: PbsJobRef[];
-}
-
-/** What qsub was asked: the command line and the script's `#PBS` lines merged. */
-export interface QsubOptions {
-  /** The job script's text (for PBS Pro's `-- command`, a two-line `sh` script). */
-  script: string;
-  /** `-N`, else the script's base name, else `STDIN`. */
-  name: string;
-  /** Arguments for the script (Torque's `-F`). */
-  scriptArgs: string[];
-  /** Every `-l` resource, later values winning, in the order given. */
-  resources: Map<string, string>;
-  /** The layout `resources` describe. */
-  layout: PbsLayout;
-  /** `-j`: `oe`, `eo` or `n`. */
-  join: "oe" | "eo" | "n";
-  /** `-t` (Torque) or `-J` (PBS Pro) as given. */
-  arraySpec?: string;
-  /** The array tasks `arraySpec` asks for. */
-  array?: { indices: number[]; maxConcurrent?: number };
-  /** The `-W depend=` clauses, in order. */
-  dependencies: QsubDependency[];
-  /** Torque's `-d` / `-w` working directory, as given. */
-  workdir?: string;
-  /** `-V`: the submitter's whole environment goes with the job. */
-  exportAll: boolean;
-  /** Every `-v` list, directives first. */
-  variableLists: string[];
-  /** `-q` without its `@server`. */
-  queue?: string;
-  /** `-o` as given. */
-  outputPath?: string;
-  /** `-e` as given. */
-  errorPath?: string;
-  /** `-h`: submitted held. */
-  hold: boolean;
-  /** `-A`. */
-  account?: string;
-  /** PBS Pro's `-P`. */
-  project?: string;
-}
 
 /** What {@linkcode parseQsub} reads: the arguments, the script on stdin, and script files. */
 export type QsubInput = Pick<SimCommandContext, "args" | "stdin" | "readFile">;

@@ -14,8 +14,7 @@ import type { SgeJobData } from "./_job_data.ts";
 import { isActive, jobNumber } from "./_jobs.ts";
 import { type OutputOptions, outputPaths } from "./_output_paths.ts";
 import { requestedResources, type SgeResources } from "./_resources.ts";
-import { taskIds } from "./_values.ts";
-import type { QsubOptions, QsubScript, QsubVariable } from "./qsub.ts";
+import { taskIds, type TaskRange } from "./_values.ts";
 
 /**
  * `-hold_jid`: ids, and names meaning every active job of that name; predecessors that no longer
@@ -162,4 +161,66 @@ export function buildRequest(
     throw new QmasterRejection("error: no suitable queues");
   }
   return request;
+}
+
+/** What a submission asks for, from the script's `#$` lines and the command line (which wins). */
+export interface QsubOptions {
+  /** `-terse`: print the id alone. */
+  terse: boolean;
+  /** `-cwd`: run in the current directory. */
+  cwd: boolean;
+  /** `-h`: submit held. */
+  hold: boolean;
+  /** `-V`: export the submitter's whole environment. */
+  exportAll: boolean;
+  /** `-w e`: refuse a job that could never run. */
+  verify: boolean;
+  /** `-j y`: stderr into stdout. */
+  merge: boolean;
+  /** `-N`. */
+  name?: string;
+  /** `-wd`. */
+  workdir?: string;
+  /** `-S`. */
+  shell?: string;
+  /** `-q`. */
+  queue?: string;
+  /** `-o`. */
+  stdout?: string;
+  /** `-e`. */
+  stderr?: string;
+  /** `-l` items, resource → value; a later item wins. */
+  resources: Map<string, string>;
+  /** `-pe NAME SLOTS`. */
+  pe?: { name: string; slots: string };
+  /** `-t` as given, and the range it means (`undefined` when invalid). */
+  tasks?: { text: string; range: TaskRange | undefined };
+  /** `-tc`, when a number. */
+  taskLimit?: number;
+  /** `-hold_jid` items: job ids or names. */
+  holdJobs: string[];
+  /** `-v` items. */
+  variables: QsubVariable[];
+}
+
+/** The job script: the file's text, stdin, or with `-b y` the command itself. */
+export interface QsubScript {
+  /** The script's text. */
+  text: string;
+  /** `script_file` of `qstat -j`. */
+  file: string;
+  /** The arguments after the script. */
+  args: string[];
+  /** The job name without `-N`. */
+  defaultName: string;
+  /** `-b y` on the command line: the operands are a command, not a script file. */
+  binary: boolean;
+}
+
+/** A `-v` item: `NAME=value`, or `NAME` to pass the submitter's value. */
+export interface QsubVariable {
+  /** The variable's name. */
+  name: string;
+  /** Its value; `undefined` = the submitter's. */
+  value?: string;
 }

@@ -14,7 +14,9 @@ import type { SimCommand, SimCommandContext } from "../types.ts";
 import { SimSubmitRejection } from "../types.ts";
 import { answering, QmasterRejection, SgeCommandError, unableToRunJob } from "./_errors.ts";
 import { buildRequest } from "./_request.ts";
-import { parseTaskRange, type TaskRange, taskRangeSpec } from "./_values.ts";
+import type { QsubOptions, QsubScript, QsubVariable } from "./_request.ts";
+export type { QsubOptions, QsubScript, QsubVariable };
+import { parseTaskRange, taskRangeSpec } from "./_values.ts";
 
 /** The options qsub accepts, with how many values each takes. */
 const QSUB_OPTIONS: Readonly<Record<string, number>> = {
@@ -103,54 +105,6 @@ export function directiveWords(script: string): string[] {
     .flatMap((line) => splitWords(line.slice(2)));
 }
 
-/** A `-v` item: `NAME=value`, or `NAME` to pass the submitter's value. */
-export interface QsubVariable {
-  /** The variable's name. */
-  name: string;
-  /** Its value; `undefined` = the submitter's. */
-  value?: string;
-}
-
-/** What a submission asks for, from the script's `#$` lines and the command line (which wins). */
-export interface QsubOptions {
-  /** `-terse`: print the id alone. */
-  terse: boolean;
-  /** `-cwd`: run in the current directory. */
-  cwd: boolean;
-  /** `-h`: submit held. */
-  hold: boolean;
-  /** `-V`: export the submitter's whole environment. */
-  exportAll: boolean;
-  /** `-w e`: refuse a job that could never run. */
-  verify: boolean;
-  /** `-j y`: stderr into stdout. */
-  merge: boolean;
-  /** `-N`. */
-  name?: string;
-  /** `-wd`. */
-  workdir?: string;
-  /** `-S`. */
-  shell?: string;
-  /** `-q`. */
-  queue?: string;
-  /** `-o`. */
-  stdout?: string;
-  /** `-e`. */
-  stderr?: string;
-  /** `-l` items, resource → value; a later item wins. */
-  resources: Map<string, string>;
-  /** `-pe NAME SLOTS`. */
-  pe?: { name: string; slots: string };
-  /** `-t` as given, and the range it means (`undefined` when invalid). */
-  tasks?: { text: string; range: TaskRange | undefined };
-  /** `-tc`, when a number. */
-  taskLimit?: number;
-  /** `-hold_jid` items: job ids or names. */
-  holdJobs: string[];
-  /** `-v` items. */
-  variables: QsubVariable[];
-}
-
 /** The options with one value that {@linkcode QsubOptions} keeps as given. */
 const SINGLE_VALUED: ReadonlyArray<
   ["name" | "workdir" | "shell" | "queue" | "stdout" | "stderr", string]
@@ -218,20 +172,6 @@ function resourceMap(items: readonly string[]): Map<string, string> {
 function variable(item: string): QsubVariable {
   const eq = item.indexOf("=");
   return eq > 0 ? { name: item.slice(0, eq), value: item.slice(eq + 1) } : { name: item };
-}
-
-/** The job script: the file's text, stdin, or with `-b y` the command itself. */
-export interface QsubScript {
-  /** The script's text. */
-  text: string;
-  /** `script_file` of `qstat -j`. */
-  file: string;
-  /** The arguments after the script. */
-  args: string[];
-  /** The job name without `-N`. */
-  defaultName: string;
-  /** `-b y` on the command line: the operands are a command, not a script file. */
-  binary: boolean;
 }
 
 function readScript(ctx: SimCommandContext, operands: string[], binary: boolean): QsubScript {
