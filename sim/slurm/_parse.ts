@@ -1,0 +1,150 @@
+/**
+ * What the SLURM tools parse out of their arguments and directives: time limits, memory sizes,
+ * `--array` and `--dependency` specifications, job id operands, output file patterns, and the
+ * last value of a repeated option.
+ *
+ * @module
+ */
+
+import type { ParsedOption } from "../_common/getopt.ts";
+import type { SimDependency, SimJob } from "../types.ts";
+
+/**
+ * Parses a SLURM time limit (`M`, `M:S`, `H:M:S`, `D-H[:M[:S]]`, `UNLIMITED`); `null` when
+ * invalid, `seconds: undefined` for unlimited (0 included). Rounds up to whole minutes.
+ */
+export function parseSlurmTime(text: string): { seconds: number | undefined } | null {
+  const value = text.trim();
+  if (/^(unlimited|infinite|-1)$/i.test(value)) return { seconds: undefined };
+  let days = 0;
+  let rest = value;
+  const dash = /^(\d+)-(.*)$/.exec(value);
+  if (dash !== null) {
+    days = Number(dash[1]);
+    rest = dash[2]!;
+    if (!/^\d+(:\d+){0,2}$/.test(rest)) return null;
+    const [h = 0, m = 0, s = 0] = rest.split(":").map(Number);
+    return round(days * 86400 + h * 3600 + m * 60 + s);
+  }
+  if (!/^\d+(:\d+){0,2}$/.test(rest)) return null;
+  const parts = rest.split(":").map(Number);
+  let seconds: number;
+  if (parts.length === 1) seconds = parts[0]! * 60;
+  else if (parts.length === 2) seconds = parts[0]! * 60 + parts[1]!;
+  else seconds = parts[0]! * 3600 + parts[1]! * 60 + parts[2]!;
+  return round(seconds);
+
+  function round(seconds: number): { seconds: number | undefined } {
+    if (seconds === 0) return { seconds: undefined };
+    return { seconds: Math.ceil(seconds / 60) * 60 };
+  }
+}
+
+/** Parses a SLURM memory size in MB (default unit MB; `K`, `G`, `T`); `undefined` when invalid. */
+export function parseSlurmMemory(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)([KMGT]?)B?$/i.exec(text.trim());
+  if (match === null) return undefined;
+  const value = Number(match[1]);
+  const unit = (match[2] ?? "").toUpperCase();
+  const factor = unit === "K" ? 1 / 1024 : unit === "G" ? 1024 : unit === "T" ? 1024 * 1024 : 1;
+  return Math.ceil(value * factor);
+}
+
+/** Parses `--array` (`1-9:2,12%3`): indices and `%` limit; `undefined` when invalid. */
+export function parseSlurmArray(
+  text: string,
+): { indices: number[]; maxConcurrent?: number } | undefined {
+  const [spec = "", limit] = text.split("%");
+  if (limit !== undefined && !/^\d+$/.test(limit)) return undefined;
+  const indices = new Set<number>();
+  for (const part of spec.split(",")) {
+    const match = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part);
+    if (match === null) return undefined;
+    const start = Number(match[1]);
+    const end = match[2] === undefined ? start : Number(match[2]);
+    const step = match[3] === undefined ? 1 : Number(match[3]);
+    if (end < start || step < 1 || end > 1000) return undefined;
+    for (let i = start; i <= end; i += step) indices.add(i);
+  }
+  if (indices.size === 0) return undefined;
+  const result: { indices: number[]; maxConcurrent?: number } = {
+    indices: [...indices].sort((a, b) => a - b),
+  };
+  if (limit !== undefined) result.maxConcurrent = Number(limit);
+  return result;
+}
+
+/** Parses `--dependency` (`afterok:12:13,afterany:14_2`; `singleton` ignored); `undefined` when malformed. */
+export function parseSlurmDependency(text: string): SimDependency[] | undefined {
+  const deps: SimDependency[] = [];
+  for (const part of text.split(/[,?]/)) {
+    if (part === "singleton") continue;
+    const [type, ...ids] = part.split(":");
+    if (type !== "after" && type !== "afterok" && type !== "afternotok" && type !== "afterany") {
+      return undefined;
+    }
+    if (ids.length === 0) return undefined;
+    const jobIds: number[] = [];
+    for (const id of ids) {
+      const match = /^(\d+)(?:_(\d+|\*))?(?:\+\d+)?$/.exec(id);
+      if (match === null) return undefined;
+      jobIds.push(Number(match[1]));
+    }
+    deps.push({ type, jobIds });
+  }
+  return deps;
+}
+
+/** A job id operand: the job, and the array task when one is named. */
+export interface JobIdArg {
+  /** The job (or array) id. */
+  id: number;
+  /** The array task of `N_T`. */
+  task?: number;
+}
+
+/** Parses a job id operand: `N`, `N_T`, `N.step`; `undefined` when malformed. */
+export function parseJobIdArg(text: string): JobIdArg | undefined {
+  const match = /^(\d+)(?:_(\d+))?(?:\.\S+)?$/.exec(text.trim());
+  if (match === null) return undefined;
+  const result: JobIdArg = { id: Number(match[1]) };
+  if (match[2] !== undefined) result.task = Number(match[2]);
+  return result;
+}
+
+/** Expands `%j %A %a %x %u %N %n %t %s %%` (with optional zero-padding width) in an output file pattern. */
+export function expandPattern(pattern: string, job: SimJob): string {
+  return pattern.replace(/%(\d*)([jAaxuNnts%])/g, (_, pad: string, letter: string) => {
+    const width = pad === "" ? 0 : Number(pad);
+    const p = (v: string | number) => String(v).padStart(width, "0");
+    switch (letter) {
+      case "j":
+        return p(job.id);
+      case "A":
+        return p(job.arrayJobId ?? job.id);
+      case "a":
+        return p(job.arrayTaskId ?? 4294967294);
+      case "x":
+        return job.request.name;
+      case "u":
+        return job.request.user;
+      case "N":
+        return job.nodeList[0] ?? "";
+      case "n":
+      case "t":
+        return p(0);
+      case "s":
+        return "batch";
+      default:
+        return "%";
+    }
+  });
+}
+
+/** The value of the last occurrence of an option (a later one wins), `undefined` when absent. */
+export function lastValue(options: readonly ParsedOption[], key: string): string | undefined {
+  for (let i = options.length - 1; i >= 0; i--) {
+    if (options[i]!.key === key) return options[i]!.value;
+  }
+  return undefined;
+}
