@@ -1,6 +1,6 @@
 /**
  * SLURM hostlists: `node1,node2,node3` printed as `node[1-3]`, as `squeue`, `sacct`,
- * `scontrol` and `sinfo` show node lists.
+ * `scontrol` and `sinfo` show node lists (`hostlist_ranged_string` in `src/common/hostlist.c`).
  *
  * @module
  */

@@ -1,17 +1,128 @@
 /**
- * What the SLURM tools parse out of their arguments and directives: time limits, memory sizes,
- * `--array` and `--dependency` specifications, job id operands, output file patterns, and the
- * last value of a repeated option.
+ * What the SLURM tools parse out of their arguments and directives: the command line itself
+ * (getopt_long, and the refusal a tool prints for a bad one), time limits, memory sizes,
+ * `--array` and `--dependency` specifications, job id operands and output file patterns.
  *
  * @module
  */
 
-import type { ParsedOption } from "../_common/getopt.ts";
+import { type CommandResult, fail } from "../_common/command_result.ts";
+import { getopt, type OptionSpec, type ParsedOption } from "../_common/getopt.ts";
 import type { SimDependency, SimJob } from "../types.ts";
 
+/** A SLURM tool's refusal of its arguments: the exit code, and the message as its stderr. */
+export class CommandError extends Error {
+  /**
+   * Creates the refusal.
+   *
+   * @param code The exit code.
+   * @param message What the tool prints on stderr.
+   */
+  constructor(readonly code: number, message: string) {
+    super(message);
+    this.name = "CommandError";
+  }
+}
+
 /**
- * Parses a SLURM time limit (`M`, `M:S`, `H:M:S`, `D-H[:M[:S]]`, `UNLIMITED`); `null` when
- * invalid, `seconds: undefined` for unlimited (0 included). Rounds up to whole minutes.
+ * Runs a command, answering a {@linkcode CommandError} thrown by its parsing with the
+ * error's exit code and message.
+ */
+export function answer(run: () => CommandResult): CommandResult {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    return fail(error.code, error.message);
+  }
+}
+
+/**
+ * A tool's options as getopt_long's option table would list them, in one string: `long|s`
+ * words (`s` the short letter), with `:` after an option that takes a value and `::` after one
+ * whose value is optional (given only as `--long=value`). Each option's key is its long name.
+ */
+export function optionTable(text: string): OptionSpec[] {
+  return text.trim().split(/\s+/).map((word) => {
+    const match = /^([\w-]+)(?:\|(\w))?(:{0,2})$/.exec(word);
+    if (match === null) throw new SyntaxError(`Cannot parse option "${word}": expected long|s:`);
+    const [, long = "", short, colons] = match;
+    const arg = colons === "" ? "none" : colons === ":" ? "required" : "optional";
+    return short === undefined ? { key: long, long, arg } : { key: long, long, short, arg };
+  });
+}
+
+/**
+ * Parses job id operands; throws {@linkcode CommandError} with the tool's message for the
+ * first malformed one.
+ */
+export function parseJobIds(
+  parts: readonly string[],
+  message: (part: string) => string,
+): JobIdArg[] {
+  return parts.map((part) => {
+    const id = parseJobIdArg(part);
+    if (id === undefined) throw new CommandError(1, message(part));
+    return id;
+  });
+}
+
+/** A command line as getopt_long read it. */
+export interface CommandLine {
+  /** The options in command-line order. */
+  readonly options: readonly ParsedOption[];
+  /** The words that are not options. */
+  readonly operands: readonly string[];
+  /** Whether the option was given. */
+  has(key: string): boolean;
+  /** The option's last value (a later occurrence wins), `undefined` when absent. */
+  value(key: string): string | undefined;
+}
+
+/** A {@linkcode CommandLine} of options already parsed. */
+export function commandLine(
+  options: readonly ParsedOption[],
+  operands: readonly string[] = [],
+): CommandLine {
+  return {
+    options,
+    operands,
+    has: (key) => options.some((o) => o.key === key),
+    value: (key) => lastValue(options, key),
+  };
+}
+
+/**
+ * Reads a tool's arguments with getopt_long; throws {@linkcode CommandError} with getopt's
+ * message and the `Try "... --help"` line the tools add (`src/common/slurm_opt.c`,
+ * `src/squeue/opts.c`; recording 125-sbatch-unknown-option).
+ *
+ * @param tool The tool's name, for the message.
+ * @param args The arguments after the tool's name.
+ * @param options The options the tool accepts, as {@linkcode optionTable} reads them.
+ * @param how `stopAtOperand`: options end at the first operand (sbatch: what follows belongs
+ *   to the script); `code`: the exit code of the refusal (sbatch exits 255, the others 1).
+ */
+export function parseCommandLine(
+  tool: string,
+  args: readonly string[],
+  options: string,
+  how: { stopAtOperand?: boolean; code?: number } = {},
+): CommandLine {
+  const parsed = getopt(args, optionTable(options), how.stopAtOperand ?? false);
+  if (parsed.error !== undefined) {
+    throw new CommandError(
+      how.code ?? 1,
+      `${tool}: ${parsed.error.message}\nTry "${tool} --help" for more information\n`,
+    );
+  }
+  return commandLine(parsed.options, parsed.positionals);
+}
+
+/**
+ * Parses a SLURM time limit (`M`, `M:S`, `H:M:S`, `D-H[:M[:S]]`, `UNLIMITED`; `time_str2mins`
+ * in `src/common/parse_time.c`); `null` when invalid, `seconds: undefined` for unlimited (0
+ * included, recording 115). Rounds up to whole minutes (recording 105).
  */
 export function parseSlurmTime(text: string): { seconds: number | undefined } | null {
   const value = text.trim();
@@ -40,7 +151,10 @@ export function parseSlurmTime(text: string): { seconds: number | undefined } | 
   }
 }
 
-/** Parses a SLURM memory size in MB (default unit MB; `K`, `G`, `T`); `undefined` when invalid. */
+/**
+ * Parses a SLURM memory size in MB (default unit MB; `K`, `G`, `T`; `str_to_mbytes` in
+ * `src/common/proc_args.c`); `undefined` when invalid.
+ */
 export function parseSlurmMemory(text: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)([KMGT]?)B?$/i.exec(text.trim());
   if (match === null) return undefined;
@@ -50,7 +164,10 @@ export function parseSlurmMemory(text: string): number | undefined {
   return Math.ceil(value * factor);
 }
 
-/** Parses `--array` (`1-9:2,12%3`): indices and `%` limit; `undefined` when invalid. */
+/**
+ * Parses `--array` (`1-9:2,12%3`): indices and `%` limit; `undefined` when invalid, or over
+ * MaxArraySize (1001 by default: `DEFAULT_MAX_ARRAY_SIZE`, `src/common/read_config.h`).
+ */
 export function parseSlurmArray(
   text: string,
 ): { indices: number[]; maxConcurrent?: number } | undefined {
@@ -74,7 +191,11 @@ export function parseSlurmArray(
   return result;
 }
 
-/** Parses `--dependency` (`afterok:12:13,afterany:14_2`; `singleton` ignored); `undefined` when malformed. */
+/**
+ * Parses `--dependency` (`afterok:12:13,afterany:14_2`, `?` for "any of"; `singleton` ignored),
+ * the forms of `update_job_dependency` (`src/slurmctld/job_scheduler.c`); `undefined` when
+ * malformed.
+ */
 export function parseSlurmDependency(text: string): SimDependency[] | undefined {
   const deps: SimDependency[] = [];
   for (const part of text.split(/[,?]/)) {
@@ -103,7 +224,7 @@ export interface JobIdArg {
   task?: number;
 }
 
-/** Parses a job id operand: `N`, `N_T`, `N.step`; `undefined` when malformed. */
+/** Parses a job id operand: `N`, `N_T`, `N.step` (`slurm_parse_step_str`, `src/common/slurm_protocol_defs.c`); `undefined` when malformed. */
 export function parseJobIdArg(text: string): JobIdArg | undefined {
   const match = /^(\d+)(?:_(\d+))?(?:\.\S+)?$/.exec(text.trim());
   if (match === null) return undefined;
@@ -112,7 +233,11 @@ export function parseJobIdArg(text: string): JobIdArg | undefined {
   return result;
 }
 
-/** Expands `%j %A %a %x %u %N %n %t %s %%` (with optional zero-padding width) in an output file pattern. */
+/**
+ * Expands `%j %A %a %x %u %N %n %t %s %%` (with optional zero-padding width) in an output file
+ * pattern, as slurmstepd does for a batch job (`src/slurmd/common/fname.c`); a task without an
+ * array shows `%a` as NO_VAL (4294967294).
+ */
 export function expandPattern(pattern: string, job: SimJob): string {
   return pattern.replace(/%(\d*)([jAaxuNnts%])/g, (_, pad: string, letter: string) => {
     const width = pad === "" ? 0 : Number(pad);

@@ -5,11 +5,30 @@
  * (300 s), then only `sacct` knows them.
  *
  * One file per command (`sbatch.ts`, `squeue.ts`, `scontrol.ts`, `scancel.ts`, `sacct.ts`,
- * `sinfo.ts`); what they share is private: `_jobs.ts` (how SLURM sees the engine's jobs: state
- * and reason words, priorities, annotations), `_parse.ts` (time, memory, array, dependency, job
- * id and output pattern syntax), `_environment.ts` (a batch job's environment) and
+ * `sinfo.ts`), each parsing its arguments into a typed value apart from running it; the larger
+ * ones keep their tables apart (`_sbatch_options.ts`, `_squeue_format.ts`, `_sacct_fields.ts`,
+ * `_scontrol_records.ts`). What they share is private: `_jobs.ts` (how SLURM sees the engine's
+ * jobs: what sbatch records about each, state and reason words, priorities), `_parse.ts` (the
+ * command line, and time, memory, array, dependency, job id and output pattern syntax),
+ * `_slurmd.ts` (what slurmd does for a running job: output files, environment) and
  * `_hostlist.ts` (`node[1-3]`). This file holds what the simulator asks of the emulator as a
  * whole: its defaults and its answers while slurmctld or slurmdbd is down.
+ *
+ * @example Submit, watch and account for a job
+ * ```ts
+ * import { SimCluster } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ *
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
+ * const submitted = await cluster.run(["sbatch", "-J", "hello", "-t", "10", "--wrap", "echo hi"]);
+ * assert.equal(submitted.stdout, "Submitted batch job 1\n");
+ * await cluster.advance(0); // one scheduling pass
+ * const queue = await cluster.run(["squeue", "-h", "-o", "%i %j %T %l"]);
+ * assert.equal(queue.stdout, "1 hello RUNNING 10:00\n");
+ * await cluster.runUntilIdle();
+ * const sacct = await cluster.run(["sacct", "-j", "1", "-P", "-n", "-o", "JobID,State,ExitCode"]);
+ * assert.equal(sacct.stdout, "1|COMPLETED|0:0\n1.batch|COMPLETED|0:0\n");
+ * ```
  *
  * @module
  */
@@ -25,7 +44,7 @@ import { squeue } from "./squeue.ts";
 
 const UNREACHABLE = "Unable to contact slurm controller (connect failure)";
 
-/** What each command prints while slurmctld cannot be reached. */
+/** What each command prints while slurmctld cannot be reached (recordings 154 to 159). */
 function unreachable(
   command: string,
   args: readonly string[] = [],
@@ -65,10 +84,12 @@ function unreachable(
  * @example Usage
  * ```ts
  * import { SimCluster, slurmEmulator } from "@clusterjob/clusterjob/sim";
- * console.assert("sbatch" in slurmEmulator.commands);
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok("sbatch" in slurmEmulator.commands);
  * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
  * const out = await cluster.run(["sbatch", "--parsable", "--wrap", "true"]);
- * console.assert(out.stdout === "1\n");
+ * assert.equal(out.stdout, "1\n");
  * ```
  */
 export const slurmEmulator: SimEmulator = {
@@ -91,6 +112,7 @@ export const slurmEmulator: SimEmulator = {
   submitCommands: ["sbatch"],
   accountingCommands: ["sacct"],
   unreachable,
+  // A lost reply: "Socket timed out on send/recv operation" (src/common/slurm_errno.c).
   transientSubmitFailure: () =>
     fail(
       1,
@@ -100,6 +122,7 @@ export const slurmEmulator: SimEmulator = {
     command === "scancel"
       ? fail(1, "scancel: error: Kill job error: Socket timed out on send/recv operation\n")
       : fail(1, "slurm_load_jobs error: Socket timed out on send/recv operation\n"),
+  // AccountingStorageType=none (src/sacct/options.c), or slurmdbd down (recording 161).
   accountingFailure: (_command, state) =>
     state === "disabled" ? fail(1, "Slurm accounting storage is disabled\n") : fail(
       1,

@@ -1,224 +1,111 @@
 /**
  * `sacct`: what slurmdbd knows, a job line and its `.batch` step, in the default, `-o`, `-b`,
- * `-c`, `-P`/`-p` (parsable) layouts, selected by `-j` or by a time window (`-S`, today by
- * default). Accounting sees each job as it was the accounting lag ago.
+ * `-c`, `-P`/`-p` (parsable) layouts (`_sacct_fields.ts`), selected by `-j` or by a time window
+ * (`-S`, today by default). Accounting sees each job as it was the accounting lag ago.
  *
  * @module
  */
 
-import { fail, ok, uidOf } from "../_common/command_result.ts";
-import { hms, isoSeconds } from "../_common/format.ts";
-import { getopt, type OptionSpec } from "../_common/getopt.ts";
-import type { SimCommand, SimEngineApi, SimJob, SimJobState } from "../types.ts";
-import {
-  ALL_STATE_WORDS,
-  annotation,
-  CLUSTER_NAME,
-  cpusOf,
-  jobIdText,
-  limitLong,
-  LONG_STATE,
-  memText,
-  nodeListText,
-  NOTE,
-  priorityOf,
-  REASON,
-  VERSION,
-} from "./_jobs.ts";
-import { lastValue, parseJobIdArg } from "./_parse.ts";
+import { ok } from "../_common/command_result.ts";
+import type { SimCommand, SimCommandContext, SimEngineApi, SimJob, SimJobState } from "../types.ts";
+import { ALL_STATE_WORDS, jobsNamedAll, VERSION } from "./_jobs.ts";
+import { answer, CommandError, type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
+import { type AcctRow, SACCT_FIELDS, type SacctField } from "./_sacct_fields.ts";
 
-interface AcctRow {
-  job: SimJob;
-  step: boolean;
-  /** The state as accounting knows it (lags behind the controller). */
-  state: SimJobState;
-  end: number | undefined;
+/** The options sacct accepts (`src/sacct/options.c`), in {@linkcode parseCommandLine}'s notation. */
+const SACCT_OPTIONS = `
+  jobs|j: parsable2|P parsable|p noheader|n allocations|X format|o: starttime|S:
+  endtime|E: user|u: allusers|a state|s: completion|c brief|b name: partition|r:
+  duplicates|D version|V
+`;
+
+/**
+ * The fields without `-o`: `DEFAULT_FIELDS` and `BRIEF_FIELDS` (`-b`) of `src/sacct/sacct.h`;
+ * for `-c` those recording 025 asks for (22.05's own `DEFAULT_COMP_FIELDS` differ).
+ */
+const DEFAULT_FORMAT = "JobID,JobName,Partition,Account,AllocCPUS,State,ExitCode";
+const BRIEF_FORMAT = "JobID,State,ExitCode";
+const COMPLETION_FORMAT = "JobID,JobName,State,ExitCode,Start,End";
+
+/** What sacct's options ask for; `undefined`: not given. */
+export interface SacctOptions {
+  /** The fields of `-o` (or of `-b`, `-c`, the default). */
+  columns: SacctField[];
+  /** `-j`. */
+  jobs: JobIdArg[] | undefined;
+  /** Without `-j`: the start of the time window (`-S`; midnight today by default), ms. */
+  since: number | undefined;
+  /** `-u`. */
+  users: string[] | undefined;
+  /** `-a`. */
+  allUsers: boolean;
+  /** `-s`: long state names (an unknown word as given, upper case). */
+  states: string[] | undefined;
+  /** `--name`. */
+  names: string[] | undefined;
+  /** `-X`: no `.batch` steps. */
+  allocations: boolean;
+  /** `-c`: finished jobs only, without steps. */
+  completion: boolean;
+  /** `-P` (`"|"` between fields) or `-p` (and after the last). */
+  parsable: "-P" | "-p" | undefined;
+  /** `-n`. */
+  noHeader: boolean;
 }
 
-const SACCT_FIELDS: Record<
-  string,
-  { width: number; right: boolean; value: (row: AcctRow, now: number) => string }
-> = {
-  jobid: {
-    width: 12,
-    right: false,
-    value: (row) => jobIdText(row.job) + (row.step ? ".batch" : ""),
-  },
-  jobidraw: {
-    width: 12,
-    right: false,
-    value: (row) => String(row.job.id) + (row.step ? ".batch" : ""),
-  },
-  jobname: { width: 10, right: true, value: (row) => row.step ? "batch" : row.job.request.name },
-  partition: { width: 10, right: true, value: (row) => row.step ? "" : row.job.queue },
-  account: {
-    width: 10,
-    right: true,
-    value: (row) => annotation(row.job, NOTE.account) ?? row.job.request.user,
-  },
-  alloccpus: {
-    width: 10,
-    right: true,
-    value: (row) =>
-      String(row.job.startTime === undefined && row.state === "PENDING" ? 0 : cpusOf(row.job)),
-  },
-  ncpus: { width: 10, right: true, value: (row) => String(cpusOf(row.job)) },
-  reqcpus: { width: 8, right: true, value: (row) => String(cpusOf(row.job)) },
-  state: { width: 10, right: true, value: (row) => acctState(row) },
-  exitcode: { width: 8, right: true, value: (row) => acctExitCode(row) },
-  derivedexitcode: { width: 10, right: true, value: () => "0:0" },
-  reason: {
-    width: 20,
-    right: true,
-    value: (row) => row.state === "PENDING" ? REASON[row.job.reason] : "None",
-  },
-  submit: { width: 19, right: true, value: (row) => isoSeconds(row.job.submitTime) },
-  eligible: { width: 19, right: true, value: (row) => isoSeconds(row.job.submitTime) },
-  start: {
-    width: 19,
-    right: true,
-    value: (row) =>
-      row.job.startTime !== undefined && row.state !== "PENDING"
-        ? isoSeconds(row.job.startTime)
-        : row.state === "CANCELLED"
-        // Real 22.05: a held job cancelled while pending gets its cancel time as Start; any other
-        // job cancelled while pending has none.
-        ? (heldWhenCancelled(row.job) && row.end !== undefined ? isoSeconds(row.end) : "None")
-        : "Unknown",
-  },
-  end: {
-    width: 19,
-    right: true,
-    value: (row) => row.end === undefined ? "Unknown" : isoSeconds(row.end),
-  },
-  elapsed: {
-    width: 10,
-    right: true,
-    value: (row, now) => hms(acctElapsed(row, now)),
-  },
-  elapsedraw: { width: 10, right: true, value: (row, now) => String(acctElapsed(row, now)) },
-  timelimit: {
-    width: 10,
-    right: true,
-    value: (row) => row.step ? "" : limitLong(row.job),
-  },
-  nodelist: {
-    width: 15,
-    right: true,
-    value: (row) =>
-      row.job.nodeList.length === 0 || row.state === "PENDING"
-        ? "None assigned"
-        : nodeListText(row.job),
-  },
-  nnodes: { width: 8, right: true, value: (row) => String(row.job.request.nodes ?? 1) },
-  allocnodes: { width: 10, right: true, value: (row) => String(row.job.nodeList.length) },
-  reqmem: { width: 10, right: true, value: (row) => memText(row.job.request.memoryMB ?? 0) },
-  maxrss: { width: 10, right: true, value: () => "" },
-  workdir: { width: 10, right: true, value: (row) => row.step ? "" : row.job.request.workdir },
-  user: { width: 9, right: true, value: (row) => row.step ? "" : row.job.request.user },
-  uid: {
-    width: 6,
-    right: true,
-    value: (row) => row.step ? "" : String(uidOf(row.job.request.user)),
-  },
-  group: { width: 9, right: true, value: (row) => row.step ? "" : row.job.request.user },
-  cluster: { width: 10, right: true, value: () => CLUSTER_NAME },
-  qos: { width: 10, right: true, value: (row) => row.step ? "" : "normal" },
-  priority: { width: 10, right: true, value: (row) => String(priorityOf(row.job)) },
-  arrayjobid: { width: 15, right: true, value: (row) => String(row.job.arrayJobId ?? row.job.id) },
-  arraytaskid: { width: 15, right: true, value: (row) => String(row.job.arrayTaskId ?? "") },
-};
-
-const SACCT_HEADERS: Record<string, string> = {
-  jobid: "JobID",
-  jobidraw: "JobIDRaw",
-  jobname: "JobName",
-  partition: "Partition",
-  account: "Account",
-  alloccpus: "AllocCPUS",
-  ncpus: "NCPUS",
-  reqcpus: "ReqCPUS",
-  state: "State",
-  exitcode: "ExitCode",
-  derivedexitcode: "DerivedExitCode",
-  reason: "Reason",
-  submit: "Submit",
-  eligible: "Eligible",
-  start: "Start",
-  end: "End",
-  elapsed: "Elapsed",
-  elapsedraw: "ElapsedRaw",
-  timelimit: "Timelimit",
-  nodelist: "NodeList",
-  nnodes: "NNodes",
-  allocnodes: "AllocNodes",
-  reqmem: "ReqMem",
-  maxrss: "MaxRSS",
-  workdir: "WorkDir",
-  user: "User",
-  uid: "UID",
-  group: "Group",
-  cluster: "Cluster",
-  qos: "QOS",
-  priority: "Priority",
-  arrayjobid: "ArrayJobID",
-  arraytaskid: "ArrayTaskID",
-};
-
-function acctState(row: AcctRow): string {
-  const job = row.job;
-  if (row.step) {
-    if (row.state === "TIMEOUT" || row.state === "PREEMPTED") return "CANCELLED";
-    return LONG_STATE[row.state];
-  }
-  if (row.state === "CANCELLED") return `CANCELLED by ${job.cancelledBy ?? 0}`;
-  return LONG_STATE[row.state];
+/**
+ * Parses sacct's arguments at time `now` (for `-S now-1hours`); `"version"` for `-V`. Throws
+ * {@linkcode CommandError} for a bad option, field, job id or time, with sacct's message
+ * (`src/sacct/options.c`; recordings 142, 143).
+ */
+export function parseSacctArgs(args: readonly string[], now: number): SacctOptions | "version" {
+  const line = parseCommandLine("sacct", args, SACCT_OPTIONS);
+  if (line.has("version")) return "version";
+  const list = (key: string) => line.value(key)?.split(",");
+  const jobsText = line.value("jobs");
+  const format = line.value("format") ??
+    (line.has("brief")
+      ? BRIEF_FORMAT
+      : line.has("completion")
+      ? COMPLETION_FORMAT
+      : DEFAULT_FORMAT);
+  return {
+    columns: columns(format),
+    jobs: jobsText === undefined ? undefined : jobIds(jobsText),
+    since: jobsText === undefined ? since(line.value("starttime"), now) : undefined,
+    users: list("user"),
+    allUsers: line.has("allusers"),
+    states: list("state")?.map((s) => ALL_STATE_WORDS.get(s.toUpperCase()) ?? s.toUpperCase()),
+    names: list("name"),
+    allocations: line.has("allocations"),
+    completion: line.has("completion"),
+    parsable: line.has("parsable") ? "-p" : line.has("parsable2") ? "-P" : undefined,
+    noHeader: line.has("noheader"),
+  };
 }
 
-function acctExitCode(row: AcctRow): string {
-  const job = row.job;
-  const exit = job.exitCode ?? 0;
-  if (row.state === "PENDING" || row.state === "RUNNING") return "0:0";
-  if (row.step) {
-    if (row.state === "CANCELLED" || row.state === "TIMEOUT" || row.state === "PREEMPTED") {
-      return `0:${job.signal ?? 15}`;
+/** The fields of a format: `Name[%width]` items. */
+function columns(format: string): SacctField[] {
+  return format.split(",").filter((f) => f !== "").map((name) => {
+    const [base = "", width] = name.split("%");
+    const key = base.toLowerCase();
+    const field = SACCT_FIELDS[key];
+    if (field === undefined) {
+      throw new CommandError(1, `sacct: error: Invalid field requested: "${base}"\n`);
     }
-    return `${exit}:0`;
-  }
-  if (row.state === "FAILED" || row.state === "COMPLETED") return `${exit}:0`;
-  return "0:0";
+    return { ...field, width: width === undefined ? field.width : Number(width) };
+  });
 }
 
-function acctElapsed(row: AcctRow, now: number): number {
-  const job = row.job;
-  if (job.startTime === undefined || row.state === "PENDING") return 0;
-  return Math.floor((row.end ?? now) / 1000) - Math.floor(job.startTime / 1000);
+/** `-j`'s comma-separated ids. */
+function jobIds(text: string): JobIdArg[] {
+  const parts = text.split(",").filter((p) => p !== "");
+  return parseJobIds(parts, (part) => `sacct: fatal: Bad job/step specified: ${part}\n`);
 }
 
-const SACCT_OPTIONS: OptionSpec[] = [
-  { key: "jobs", long: "jobs", short: "j", arg: "required" },
-  { key: "parsable2", long: "parsable2", short: "P", arg: "none" },
-  { key: "parsable", long: "parsable", short: "p", arg: "none" },
-  { key: "noheader", long: "noheader", short: "n", arg: "none" },
-  { key: "allocations", long: "allocations", short: "X", arg: "none" },
-  { key: "format", long: "format", short: "o", arg: "required" },
-  { key: "starttime", long: "starttime", short: "S", arg: "required" },
-  { key: "endtime", long: "endtime", short: "E", arg: "required" },
-  { key: "user", long: "user", short: "u", arg: "required" },
-  { key: "allusers", long: "allusers", short: "a", arg: "none" },
-  { key: "state", long: "state", short: "s", arg: "required" },
-  { key: "completion", long: "completion", short: "c", arg: "none" },
-  { key: "brief", long: "brief", short: "b", arg: "none" },
-  { key: "name", long: "name", arg: "required" },
-  { key: "partition", long: "partition", short: "r", arg: "required" },
-  { key: "duplicates", long: "duplicates", short: "D", arg: "none" },
-  { key: "version", long: "version", short: "V", arg: "none" },
-];
-
-const DEFAULT_SACCT_FORMAT = "JobID,JobName,Partition,Account,AllocCPUS,State,ExitCode";
-
-/** Parses sacct's `-S`: `now-10minutes`, `now-1hours`, ISO dates; `undefined` when unknown. */
-function parseSacctTime(text: string, now: number): number | undefined {
+/** `-S`: `now-10minutes`, `now-1hours`, ISO dates (`src/common/parse_time.c`); midnight today by default. */
+function since(text: string | undefined, now: number): number {
+  if (text === undefined) return Math.floor(now / 86_400_000) * 86_400_000;
   const rel = /^now(?:-(\d+)(seconds|minutes|hours|days|weeks)?)?$/i.exec(text);
   if (rel !== null) {
     const amount = Number(rel[1] ?? 0);
@@ -227,87 +114,57 @@ function parseSacctTime(text: string, now: number): number | undefined {
     return now - amount * seconds * 1000;
   }
   const parsed = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
-  return Number.isNaN(parsed) ? undefined : parsed;
+  if (Number.isNaN(parsed)) {
+    throw new CommandError(1, `sacct: error: Invalid time specification (pos=0): ${text}\n`);
+  }
+  return parsed;
 }
 
 /** `sacct [-j IDS | -S TIME] [-o FIELDS | -b | -c] [-X] [-P | -p] [-n] [-s STATES] [--name NAMES]`. */
-export const sacct: SimCommand = (ctx) => {
-  const parsed = getopt(ctx.args, SACCT_OPTIONS, false);
-  if (parsed.error !== undefined) {
-    return fail(1, `sacct: ${parsed.error.message}\nTry "sacct --help" for more information\n`);
-  }
-  const has = (key: string) => parsed.options.some((o) => o.key === key);
-  const get = (key: string) => lastValue(parsed.options, key);
-  if (has("version")) return ok(`${VERSION}\n`);
-  const engine = ctx.engine;
-  const now = engine.now();
-  const completion = has("completion");
-  const fieldNames = (get("format") ??
-    (has("brief")
-      ? "JobID,State,ExitCode"
-      : completion
-      ? "JobID,JobName,State,ExitCode,Start,End"
-      : DEFAULT_SACCT_FORMAT))
-    .split(",").filter((f) => f !== "");
-  const fields: Array<{ key: string; header: string; width: number; right: boolean }> = [];
-  for (const name of fieldNames) {
-    const [base = "", width] = name.split("%");
-    const key = base.toLowerCase();
-    const field = SACCT_FIELDS[key];
-    if (field === undefined) return fail(1, `sacct: error: Invalid field requested: "${base}"\n`);
-    fields.push({
-      key,
-      header: SACCT_HEADERS[key] ?? base,
-      width: width === undefined ? field.width : Number(width),
-      right: field.right,
-    });
-  }
-
-  // Which jobs.
-  let jobs: SimJob[];
-  const jobsText = get("jobs");
-  if (jobsText !== undefined) {
-    jobs = [];
-    const seen = new Set<SimJob>();
-    for (const part of jobsText.split(",").filter((p) => p !== "")) {
-      const id = parseJobIdArg(part);
-      if (id === undefined) return fail(1, `sacct: fatal: Bad job/step specified: ${part}\n`);
-      for (const job of engine.find(id.id)) {
-        if (id.task !== undefined && job.arrayTaskId !== id.task) continue;
-        if (!seen.has(job)) {
-          seen.add(job);
-          jobs.push(job);
-        }
-      }
+export const sacct: SimCommand = (ctx) =>
+  answer(() => {
+    const now = ctx.engine.now();
+    const options = parseSacctArgs(ctx.args, now);
+    if (options === "version") return ok(`${VERSION}\n`);
+    const jobs = options.jobs === undefined
+      ? jobsInWindow(ctx, options, options.since!)
+      : jobsNamedAll(ctx.engine, options.jobs);
+    let rows = accountingRows(ctx.engine, jobs, options);
+    if (options.names !== undefined) {
+      const names = options.names;
+      rows = rows.filter((r) => names.includes(r.job.request.name));
     }
-  } else {
-    const startText = get("starttime");
-    const since = startText === undefined
-      ? Math.floor(now / 86_400_000) * 86_400_000
-      : parseSacctTime(startText, now);
-    if (since === undefined) {
-      return fail(1, `sacct: error: Invalid time specification (pos=0): ${startText}\n`);
-    }
-    const user = get("user");
-    const everyone = has("allusers") || ctx.user === "root";
-    // A time window selects by eligibility: jobs held since submission have none.
-    jobs = engine.jobs().filter((job) =>
-      (job.endTime ?? now) >= since &&
-      !(job.request.hold === true && job.startTime === undefined &&
-        (job.held !== undefined || job.state !== "PENDING")) &&
-      (user !== undefined
-        ? user.split(",").includes(job.request.user)
-        : everyone || job.request.user === ctx.user)
+    return ok(
+      options.parsable === undefined ? table(options, rows, now) : parsableText(options, rows, now),
     );
-  }
-  const lag = engineLag(engine);
-  const horizon = now - lag;
-  let rows: AcctRow[] = [];
-  const stateFilter = get("state")?.split(",").map((s) =>
-    ALL_STATE_WORDS.get(s.toUpperCase()) ?? s.toUpperCase()
+  });
+
+/**
+ * The jobs a time window selects: those not ended before it, of the user (all users with `-a`
+ * or as root, those of `-u`), by eligibility, which jobs held since submission lack.
+ */
+function jobsInWindow(ctx: SimCommandContext, options: SacctOptions, since: number): SimJob[] {
+  const now = ctx.engine.now();
+  const everyone = options.allUsers || ctx.user === "root";
+  return ctx.engine.jobs().filter((job) =>
+    (job.endTime ?? now) >= since &&
+    !(job.request.hold === true && job.startTime === undefined &&
+      (job.held !== undefined || job.state !== "PENDING")) &&
+    (options.users !== undefined
+      ? options.users.includes(job.request.user)
+      : everyone || job.request.user === ctx.user)
   );
+}
+
+/** The rows of the jobs as accounting knows them the lag ago: each job, then its `.batch` step. */
+function accountingRows(
+  engine: SimEngineApi,
+  jobs: readonly SimJob[],
+  options: SacctOptions,
+): AcctRow[] {
+  const horizon = engine.now() - accountingLag(engine);
+  const rows: AcctRow[] = [];
   for (const job of [...jobs].sort(acctOrder)) {
-    // Accounting sees each job as it was `lag` ago.
     if (job.submitTime > horizon) continue;
     let state: SimJobState = job.state;
     let end = job.endTime;
@@ -315,40 +172,47 @@ export const sacct: SimCommand = (ctx) => {
       end = undefined;
       state = job.startTime !== undefined && job.startTime <= horizon ? "RUNNING" : "PENDING";
     }
-    if (completion && (end === undefined)) continue;
-    if (stateFilter !== undefined && !stateFilter.includes(state)) continue;
+    if (options.completion && end === undefined) continue;
+    if (options.states !== undefined && !options.states.includes(state)) continue;
     rows.push({ job, step: false, state, end });
     const ran = job.startTime !== undefined && job.startTime <= horizon;
-    if (ran && !has("allocations") && !completion) rows.push({ job, step: true, state, end });
-  }
-  if (get("name") !== undefined) {
-    const names = get("name")!.split(",");
-    rows = rows.filter((r) => names.includes(r.job.request.name));
-  }
-
-  const parsable = has("parsable2") || has("parsable");
-  const trailer = has("parsable") ? "|" : "";
-  let stdout = "";
-  if (parsable) {
-    if (!has("noheader")) stdout += fields.map((f) => f.header).join("|") + trailer + "\n";
-    for (const row of rows) {
-      stdout += fields.map((f) => SACCT_FIELDS[f.key]!.value(row, now)).join("|") + trailer + "\n";
+    if (ran && !options.allocations && !options.completion) {
+      rows.push({ job, step: true, state, end });
     }
-    return ok(stdout);
   }
-  const cell = (text: string, f: { width: number; right: boolean }) => {
-    const cut = text.length > f.width ? text.slice(0, f.width - 1) + "+" : text;
-    return f.right ? cut.padStart(f.width) : cut.padEnd(f.width);
+  return rows;
+}
+
+/** `-P`/`-p`: fields between `|`, `-p` with one after the last too. */
+function parsableText(options: SacctOptions, rows: readonly AcctRow[], now: number): string {
+  const trailer = options.parsable === "-p" ? "|" : "";
+  let text = "";
+  if (!options.noHeader) text += options.columns.map((c) => c.header).join("|") + trailer + "\n";
+  for (const row of rows) {
+    text += options.columns.map((c) => c.value(row, now)).join("|") + trailer + "\n";
+  }
+  return text;
+}
+
+/**
+ * The table: each field padded to its width, one space after it, a value too long cut with a
+ * `+` (`src/common/print_fields.c`).
+ */
+function table(options: SacctOptions, rows: readonly AcctRow[], now: number): string {
+  const cell = (text: string, c: SacctField) => {
+    const cut = text.length > c.width ? text.slice(0, c.width - 1) + "+" : text;
+    return c.right ? cut.padStart(c.width) : cut.padEnd(c.width);
   };
-  if (!has("noheader")) {
-    stdout += fields.map((f) => cell(f.header, f)).join(" ") + " \n";
-    stdout += fields.map((f) => "-".repeat(f.width)).join(" ") + " \n";
+  let text = "";
+  if (!options.noHeader) {
+    text += options.columns.map((c) => cell(c.header, c)).join(" ") + " \n";
+    text += options.columns.map((c) => "-".repeat(c.width)).join(" ") + " \n";
   }
   for (const row of rows) {
-    stdout += fields.map((f) => cell(SACCT_FIELDS[f.key]!.value(row, now), f)).join(" ") + " \n";
+    text += options.columns.map((c) => cell(c.value(row, now), c)).join(" ") + " \n";
   }
-  return ok(stdout);
-};
+  return text;
+}
 
 function acctOrder(a: SimJob, b: SimJob): number {
   const ka = a.arrayJobId ?? a.id;
@@ -356,12 +220,8 @@ function acctOrder(a: SimJob, b: SimJob): number {
   return ka - kb || (a.arrayTaskId ?? 0) - (b.arrayTaskId ?? 0);
 }
 
-function engineLag(engine: SimEngineApi): number {
+/** The engine's accounting lag (set by the fault injector), 0 when it has none. */
+function accountingLag(engine: SimEngineApi): number {
   const lag = (engine as { accountingLagMs?: unknown }).accountingLagMs;
   return typeof lag === "number" ? lag : 0;
-}
-
-/** Whether a job that never started was held (by `--hold` or `scontrol hold`) when it ended. */
-function heldWhenCancelled(job: SimJob): boolean {
-  return job.startTime === undefined && (job.held !== undefined || job.request.hold === true);
 }

@@ -1,17 +1,15 @@
 /**
- * `sbatch`: the batch script (a file, `--wrap` or standard input), its `#SBATCH` directives and
- * the command line (which wins) turned into a {@linkcode SimSubmitRequest}, plus what slurmd does
- * for the job when it runs: output file names from `%j`-style patterns, the job environment, the
- * spool copy of the script and the message a killed job leaves in its output.
+ * `sbatch`: the batch script (a file, `--wrap` or standard input) and its options, checked by
+ * `_sbatch_options.ts`, turned into the engine's {@linkcode SimSubmitRequest} with what the
+ * other commands read back ({@linkcode SlurmJobData}) and slurmd's hooks (`_slurmd.ts`); then
+ * slurmctld's answer in sbatch's words.
  *
  * @module
  */
 
 import { basename } from "node:path/posix";
-import { fail, ok } from "../_common/command_result.ts";
+import { type CommandResult, fail, ok } from "../_common/command_result.ts";
 import { directiveWords } from "../_common/directive_words.ts";
-import { isoSeconds } from "../_common/format.ts";
-import { getopt, type OptionSpec, type ParsedOption } from "../_common/getopt.ts";
 import { resolvePath } from "../_common/paths.ts";
 import {
   type SimCommand,
@@ -20,80 +18,15 @@ import {
   SimSubmitRejection,
   type SimSubmitRequest,
 } from "../types.ts";
-import { exportedEnvironment, slurmEnvironment } from "./_environment.ts";
-import { nextPriority, NOTE, VERSION } from "./_jobs.ts";
+import { nextPriority, type SlurmJobData, VERSION } from "./_jobs.ts";
+import { CommandError } from "./_parse.ts";
 import {
-  expandPattern,
-  lastValue,
-  parseSlurmArray,
-  parseSlurmDependency,
-  parseSlurmMemory,
-  parseSlurmTime,
-} from "./_parse.ts";
-
-/** The options sbatch accepts, on its command line and in `#SBATCH` directives. */
-export const SBATCH_OPTIONS: readonly OptionSpec[] = [
-  { key: "job-name", long: "job-name", short: "J", arg: "required" },
-  { key: "partition", long: "partition", short: "p", arg: "required" },
-  { key: "time", long: "time", short: "t", arg: "required" },
-  { key: "nodes", long: "nodes", short: "N", arg: "required" },
-  { key: "ntasks", long: "ntasks", short: "n", arg: "required" },
-  { key: "ntasks-per-node", long: "ntasks-per-node", arg: "required" },
-  { key: "cpus-per-task", long: "cpus-per-task", short: "c", arg: "required" },
-  { key: "mem", long: "mem", arg: "required" },
-  { key: "mem-per-cpu", long: "mem-per-cpu", arg: "required" },
-  { key: "output", long: "output", short: "o", arg: "required" },
-  { key: "error", long: "error", short: "e", arg: "required" },
-  { key: "input", long: "input", short: "i", arg: "required" },
-  { key: "account", long: "account", short: "A", arg: "required" },
-  { key: "gres", long: "gres", arg: "required" },
-  { key: "gpus", long: "gpus", short: "G", arg: "required" },
-  { key: "array", long: "array", short: "a", arg: "required" },
-  { key: "dependency", long: "dependency", short: "d", arg: "required" },
-  { key: "hold", long: "hold", short: "H", arg: "none" },
-  { key: "parsable", long: "parsable", arg: "none" },
-  { key: "quiet", long: "quiet", short: "Q", arg: "none" },
-  { key: "wrap", long: "wrap", arg: "required" },
-  { key: "chdir", long: "chdir", short: "D", arg: "required" },
-  { key: "export", long: "export", arg: "required" },
-  { key: "mail-type", long: "mail-type", arg: "required" },
-  { key: "mail-user", long: "mail-user", arg: "required" },
-  { key: "qos", long: "qos", short: "q", arg: "required" },
-  { key: "exclusive", long: "exclusive", arg: "optional" },
-  { key: "constraint", long: "constraint", short: "C", arg: "required" },
-  { key: "nice", long: "nice", arg: "optional" },
-  { key: "requeue", long: "requeue", arg: "none" },
-  { key: "no-requeue", long: "no-requeue", arg: "none" },
-  { key: "comment", long: "comment", arg: "required" },
-  { key: "open-mode", long: "open-mode", arg: "required" },
-  { key: "begin", long: "begin", short: "b", arg: "required" },
-  { key: "version", long: "version", short: "V", arg: "none" },
-  { key: "verbose", long: "verbose", short: "v", arg: "none" },
-  { key: "licenses", long: "licenses", short: "L", arg: "required" },
-  { key: "reservation", long: "reservation", arg: "required" },
-  { key: "exclude", long: "exclude", short: "x", arg: "required" },
-  { key: "nodelist", long: "nodelist", short: "w", arg: "required" },
-  { key: "signal", long: "signal", arg: "required" },
-  { key: "get-user-env", long: "get-user-env", arg: "optional" },
-  { key: "priority", long: "priority", arg: "required" },
-];
-
-/** Why sbatch refuses a submission before slurmctld queues it: the exit code and its stderr. */
-export class SbatchError extends Error {
-  /**
-   * @param code The exit code.
-   * @param message What sbatch prints on stderr.
-   * @param usesJobId Whether slurmctld numbered the job before refusing it (the next job skips an id).
-   */
-  constructor(readonly code: number, message: string, readonly usesJobId = false) {
-    super(message);
-    this.name = "SbatchError";
-  }
-}
-
-function usageError(message: string): SbatchError {
-  return new SbatchError(255, `sbatch: ${message}\nTry "sbatch --help" for more information\n`);
-}
+  parseSbatchOptions,
+  sbatchCommandLine,
+  SbatchError,
+  type SbatchOptions,
+} from "./_sbatch_options.ts";
+import { slurmdHooks } from "./_slurmd.ts";
 
 /** The batch script and where it came from. */
 export interface BatchScript {
@@ -109,7 +42,8 @@ export interface BatchScript {
 
 /**
  * The batch script: `--wrap`'s command, else the file named by the first operand, else standard
- * input. Throws {@linkcode SbatchError} when it is missing, empty or has no `#!` line.
+ * input. Throws {@linkcode SbatchError} when it is missing, empty or has no `#!` line
+ * (`src/sbatch/sbatch.c`; recordings 119 to 121).
  */
 export function batchScript(
   ctx: Pick<SimCommandContext, "cwd" | "readFile" | "stdin">,
@@ -145,166 +79,100 @@ export function batchScript(
   return script;
 }
 
-/** A request sbatch built, with the annotations the other commands read back ({@linkcode NOTE}). */
-export type SbatchRequest = SimSubmitRequest & { annotations: Record<string, string> };
+/** A request sbatch built: the engine's fields, and what the other commands read back. */
+export type SbatchRequest = SimSubmitRequest & { schedulerData: SlurmJobData };
 
 /**
- * Translates sbatch's options (directives first, then the command line: the last occurrence
- * wins) into a submit request, checked in sbatch's order. The request carries no hooks yet (see
- * `addSlurmdHooks`). Throws {@linkcode SbatchError} with sbatch's message for an invalid value.
+ * Builds the submit request from checked options. The request carries no hooks yet (see
+ * `slurmdHooks`) and no priority (slurmctld gives one when it accepts the job).
  */
 export function sbatchRequest(
-  options: readonly ParsedOption[],
+  options: SbatchOptions,
   script: BatchScript,
   submitter: Pick<SimCommandContext, "cwd" | "user" | "env">,
 ): SbatchRequest {
-  const value = (key: string) => lastValue(options, key);
-  const has = (key: string) => options.some((o) => o.key === key);
-  const integer = (key: string): number | undefined => {
-    const text = value(key);
-    if (text === undefined) return undefined;
-    if (!/^\d+$/.test(text) || Number(text) < 1) {
-      throw new SbatchError(255, `sbatch: error: Invalid numeric value "${text}" for --${key}.\n`);
-    }
-    return Number(text);
-  };
-
-  const annotations: Record<string, string> = {
-    [NOTE.command]: script.path === undefined ? "(null)" : [script.path, ...script.args].join(" "),
-    [NOTE.account]: value("account") ?? submitter.user,
-  };
   const request: SbatchRequest = {
-    name: value("job-name") ?? script.defaultName,
+    name: options.jobName ?? script.defaultName,
     script: script.text,
-    workdir: resolvePath(submitter.cwd, value("chdir") ?? submitter.cwd),
+    workdir: resolvePath(submitter.cwd, options.chdir ?? submitter.cwd),
     user: submitter.user,
-    annotations,
+    schedulerData: jobData(options, script, submitter.user),
+    // The submitter's environment (--export=ALL by default); slurmd adds its own at the start.
+    exportedEnv: exportedEnvironment(options.export, submitter.env),
+    ...layout(options),
   };
   if (script.args.length > 0) request.scriptArgs = script.args;
-  const partition = value("partition");
-  if (partition !== undefined) request.queue = partition;
-
-  const time = value("time");
-  if (time !== undefined) {
-    const parsedTime = parseSlurmTime(time);
-    if (parsedTime === null) {
-      throw new SbatchError(255, "sbatch: error: Invalid --time specification\n");
-    }
-    if (parsedTime.seconds !== undefined) request.timeLimitSeconds = parsedTime.seconds;
-  }
-
-  // Layout: -N nodes, -n tasks spread over them (or --ntasks-per-node), -c cpus per task.
-  const nodes = integer("nodes");
-  const ntasks = integer("ntasks");
-  const perNode = integer("ntasks-per-node");
-  const cpusPerTask = integer("cpus-per-task");
-  if (nodes !== undefined) request.nodes = nodes;
-  if (perNode !== undefined) request.tasksPerNode = perNode;
-  else if (ntasks !== undefined) request.tasksPerNode = Math.ceil(ntasks / (nodes ?? 1));
-  if (cpusPerTask !== undefined) request.cpusPerTask = cpusPerTask;
-  if (ntasks !== undefined) annotations[NOTE.ntasks] = String(ntasks);
-  if (cpusPerTask !== undefined) annotations[NOTE.cpusPerTaskSet] = "1";
-
-  // Memory: --mem per node, else --mem-per-cpu times the cpus of a node.
-  const mem = value("mem");
-  const memPerCpu = value("mem-per-cpu");
-  if (mem !== undefined) {
-    const mb = parseSlurmMemory(mem);
-    if (mb === undefined) {
-      throw new SbatchError(255, "sbatch: error: Invalid --mem specification\n");
-    }
-    request.memoryMB = mb;
-    annotations[NOTE.memPerNode] = String(mb);
-  } else if (memPerCpu !== undefined) {
-    const mb = parseSlurmMemory(memPerCpu);
-    if (mb === undefined) {
-      throw new SbatchError(255, "sbatch: error: Invalid --mem-per-cpu specification\n");
-    }
-    request.memoryMB = mb * (request.tasksPerNode ?? 1) * (request.cpusPerTask ?? 1);
-    annotations[NOTE.memPerCpu] = String(mb);
-  }
-
-  const gpus = value("gpus");
-  const gres = value("gres") ?? (gpus === undefined ? undefined : `gpu:${gpus}`);
-  if (gres !== undefined) {
-    const match = /^gpu(?::[^:,]+)?:(\d+)$/.exec(gres) ?? /^gpu$/.exec(gres);
-    if (match === null) {
-      throw new SbatchError(1, "sbatch: error: Invalid generic resource (gres) specification\n");
-    }
-    request.gpus = match[1] === undefined ? 1 : Number(match[1]);
-  }
-  if (has("hold")) request.hold = true;
-  const array = value("array");
-  if (array !== undefined) {
-    const parsedArray = parseSlurmArray(array);
-    if (parsedArray === undefined) {
-      throw new SbatchError(
-        1,
-        "sbatch: error: Batch job submission failed: Invalid job array specification\n",
-      );
-    }
-    request.array = parsedArray;
-  }
-  const dependency = value("dependency");
-  if (dependency !== undefined) {
-    const deps = parseSlurmDependency(dependency);
-    if (deps === undefined) {
-      // slurmctld numbers the job before it checks the dependency.
-      throw new SbatchError(
-        1,
-        "sbatch: error: Batch job submission failed: Job dependency problem\n",
-        true,
-      );
-    }
-    request.dependencies = deps;
-  }
-  const priority = value("priority");
-  if (priority !== undefined && /^\d+$/.test(priority)) request.priority = Number(priority);
-  const account = value("account");
-  if (account !== undefined) request.account = account;
-
-  // Output files: patterns expanded when the job starts (ids of array tasks are known then).
-  annotations[NOTE.outputPattern] = value("output") ??
-    (array === undefined ? "slurm-%j.out" : "slurm-%A_%a.out");
-  const errorPattern = value("error");
-  if (errorPattern !== undefined) annotations[NOTE.errorPattern] = errorPattern;
-
-  // Environment: the submitter's (--export=ALL by default); slurmd adds its own when the job runs.
-  request.exportedEnv = exportedEnvironment(value("export") ?? "ALL", submitter.env);
+  if (options.partition !== undefined) request.queue = options.partition;
+  if (options.timeLimitSeconds !== undefined) request.timeLimitSeconds = options.timeLimitSeconds;
+  if (options.gpus !== undefined) request.gpus = options.gpus;
+  if (options.hold) request.hold = true;
+  if (options.array !== undefined) request.array = options.array;
+  if (options.dependencies !== undefined) request.dependencies = options.dependencies;
+  if (options.priority !== undefined) request.priority = options.priority;
+  if (options.account !== undefined) request.account = options.account;
   return request;
 }
 
 /**
- * What slurmd does for the job when it runs: output paths from the patterns, the job environment,
- * the pid variable, the spool copy of the script, the line a killed job leaves in its output.
+ * Nodes, tasks, cpus and memory: `-N` nodes, `-n` tasks spread over them (unless
+ * `--ntasks-per-node`), `-c` cpus per task; `--mem` per node, or `--mem-per-cpu` times the cpus
+ * of a node.
  */
-function addSlurmdHooks(request: SbatchRequest, engine: SimEngineApi): void {
-  const annotations = request.annotations;
-  const workdir = request.workdir;
-  const outputPattern = annotations[NOTE.outputPattern] ?? "slurm-%j.out";
-  const errorPattern = annotations[NOTE.errorPattern];
-  request.outputPaths = (job) => {
-    const stdout = resolvePath(workdir, expandPattern(outputPattern, job));
-    const stderr = errorPattern === undefined
-      ? null
-      : resolvePath(workdir, expandPattern(errorPattern, job));
-    return { stdout, stderr };
-  };
-  const submitEnv = request.exportedEnv ?? {};
-  request.environment = (job) => slurmEnvironment(engine, job, submitEnv, annotations);
-  request.pidVariables = ["SLURM_TASK_PID"];
-  request.spoolPath = (job) =>
-    `/var/spool/slurmd/job${String(job.id).padStart(5, "0")}/slurm_script`;
-  request.killMessage = (job) => {
-    const node = job.nodeList[0] ?? "";
-    const when = isoSeconds(job.endTime ?? engine.now());
-    return job.state === "TIMEOUT"
-      ? `slurmstepd-${node}: error: *** JOB ${job.id} ON ${node} CANCELLED AT ${when} DUE TO TIME LIMIT ***\n`
-      : `slurmstepd-${node}: error: *** JOB ${job.id} ON ${node} CANCELLED AT ${when} ***\n`;
-  };
+function layout(
+  options: SbatchOptions,
+): Pick<SimSubmitRequest, "nodes" | "tasksPerNode" | "cpusPerTask" | "memoryMB"> {
+  const { nodes, ntasks, ntasksPerNode, cpusPerTask, memory } = options;
+  const result: Pick<SimSubmitRequest, "nodes" | "tasksPerNode" | "cpusPerTask" | "memoryMB"> = {};
+  if (nodes !== undefined) result.nodes = nodes;
+  if (ntasksPerNode !== undefined) result.tasksPerNode = ntasksPerNode;
+  else if (ntasks !== undefined) result.tasksPerNode = Math.ceil(ntasks / (nodes ?? 1));
+  if (cpusPerTask !== undefined) result.cpusPerTask = cpusPerTask;
+  if (memory !== undefined) {
+    const cpusOfNode = (result.tasksPerNode ?? 1) * (result.cpusPerTask ?? 1);
+    result.memoryMB = memory.per === "node" ? memory.mb : memory.mb * cpusOfNode;
+  }
+  return result;
 }
 
-/** slurmctld's refusal of a request in sbatch's words. */
+/** What the other commands read back about the job (its priority comes at submission). */
+function jobData(options: SbatchOptions, script: BatchScript, user: string): SlurmJobData {
+  const data: SlurmJobData = {
+    command: script.path === undefined ? "(null)" : [script.path, ...script.args].join(" "),
+    account: options.account ?? user,
+    // Patterns are expanded when the job starts, once the ids of array tasks are known.
+    outputPattern: options.output ??
+      (options.array === undefined ? "slurm-%j.out" : "slurm-%A_%a.out"),
+  };
+  if (options.ntasks !== undefined) data.ntasks = options.ntasks;
+  if (options.cpusPerTask !== undefined) data.cpusPerTask = options.cpusPerTask;
+  if (options.memory !== undefined) data.memory = options.memory;
+  if (options.error !== undefined) data.errorPattern = options.error;
+  return data;
+}
+
+/**
+ * What `--export=MODE` passes on from the submitter: everything (`ALL`, the default) or nothing
+ * (`NONE`, `NIL`), plus the `NAME` and `NAME=value` items listed (sbatch(1), 22.05).
+ */
+export function exportedEnvironment(
+  mode: string,
+  env: Record<string, string>,
+): Record<string, string> {
+  const parts = mode.split(",");
+  const out: Record<string, string> = {};
+  const first = parts[0]?.toUpperCase();
+  if (first !== "NONE" && first !== "NIL") Object.assign(out, env);
+  for (const part of parts) {
+    const eq = part.indexOf("=");
+    if (eq > 0) out[part.slice(0, eq)] = part.slice(eq + 1);
+    else if (part !== "ALL" && part !== "NONE" && part !== "NIL" && env[part] !== undefined) {
+      out[part] = env[part]!;
+    }
+  }
+  return out;
+}
+
+/** slurmctld's refusal of a request in sbatch's words (`src/common/slurm_errno.c`; recordings 112 to 118). */
 function rejectionText(error: SimSubmitRejection): string {
   const failed = (reason: string) => `sbatch: error: Batch job submission failed: ${reason}\n`;
   switch (error.code) {
@@ -329,27 +197,31 @@ function rejectionText(error: SimSubmitRejection): string {
 
 /** `sbatch [options] [script [args...]]`, `sbatch --wrap=CMD`, or the script on standard input. */
 export const sbatch: SimCommand = (ctx) => {
-  const parsed = getopt(ctx.args, SBATCH_OPTIONS, true);
-  const cli = parsed.options;
   let request: SbatchRequest;
-  let options: ParsedOption[];
+  let options: SbatchOptions;
   try {
-    if (parsed.error !== undefined) throw usageError(parsed.error.message);
-    if (cli.some((o) => o.key === "version")) return ok(`${VERSION}\n`);
-    const script = batchScript(ctx, lastValue(cli, "wrap"), parsed.positionals);
-    const fromScript = getopt(directiveWords(script.text, "#SBATCH"), SBATCH_OPTIONS, false);
-    if (fromScript.error !== undefined) throw usageError(fromScript.error.message);
-    options = [...fromScript.options, ...cli];
+    const cli = sbatchCommandLine(ctx.args);
+    if (cli.has("version")) return ok(`${VERSION}\n`);
+    const script = batchScript(ctx, cli.value("wrap"), cli.operands);
+    options = parseSbatchOptions(cli, directiveWords(script.text, "#SBATCH"));
     request = sbatchRequest(options, script, ctx);
   } catch (error) {
-    if (!(error instanceof SbatchError)) throw error;
-    if (error.usesJobId) ctx.engine.reserveJobId?.();
+    if (!(error instanceof CommandError)) throw error;
+    if (error instanceof SbatchError && error.usesJobId) ctx.engine.reserveJobId?.();
     return fail(error.code, error.message);
   }
-  const engine = ctx.engine;
-  addSlurmdHooks(request, engine);
-  if (request.hold !== true) request.annotations[NOTE.priority] = String(nextPriority(engine));
+  return submit(ctx.engine, request, options);
+};
 
+/** Hands the request to slurmctld and prints what sbatch prints for its answer. */
+function submit(
+  engine: SimEngineApi,
+  request: SbatchRequest,
+  options: SbatchOptions,
+): CommandResult {
+  Object.assign(request, slurmdHooks(engine));
+  // slurmctld gives an accepted job the next priority; a held one gets it at release.
+  if (request.hold !== true) request.schedulerData.priority = nextPriority(engine);
   let jobId: number;
   try {
     jobId = engine.submit(request).jobId;
@@ -357,7 +229,6 @@ export const sbatch: SimCommand = (ctx) => {
     if (!(error instanceof SimSubmitRejection)) throw error;
     return fail(1, rejectionText(error));
   }
-  const has = (key: string) => options.some((o) => o.key === key);
-  if (has("quiet")) return ok("");
-  return ok(has("parsable") ? `${jobId}\n` : `Submitted batch job ${jobId}\n`);
-};
+  if (options.quiet) return ok("");
+  return ok(options.parsable ? `${jobId}\n` : `Submitted batch job ${jobId}\n`);
+}

@@ -1,52 +1,82 @@
 /**
  * `sinfo`: partitions and their nodes grouped by state (`idle`, `mix`, `alloc`), in the default
- * or an `-o` layout.
+ * or an `-o` layout (`src/sinfo/opts.c`; recordings 002, 003).
  *
  * @module
  */
 
-import { fail, ok } from "../_common/command_result.ts";
+import { ok } from "../_common/command_result.ts";
 import { column } from "../_common/format.ts";
-import { getopt, type OptionSpec } from "../_common/getopt.ts";
-import type { SimCommand } from "../types.ts";
+import type { SimCommand, SimEngineApi } from "../types.ts";
 import { compressHosts } from "./_hostlist.ts";
-import { nodeUsage, VERSION } from "./_jobs.ts";
-import { lastValue } from "./_parse.ts";
+import { nodeUsage, partitionNodes, VERSION } from "./_jobs.ts";
+import { answer, parseCommandLine } from "./_parse.ts";
 
-const SINFO_OPTIONS: OptionSpec[] = [
-  { key: "noheader", long: "noheader", short: "h", arg: "none" },
-  { key: "format", long: "format", short: "o", arg: "required" },
-  { key: "partition", long: "partition", short: "p", arg: "required" },
-  { key: "Node", long: "Node", short: "N", arg: "none" },
-  { key: "version", long: "version", short: "V", arg: "none" },
-  { key: "long", long: "long", short: "l", arg: "none" },
-];
+/** The options sinfo accepts (`src/sinfo/opts.c`), in {@linkcode parseCommandLine}'s notation. */
+const SINFO_OPTIONS = `
+  noheader|h format|o: partition|p: Node|N version|V long|l
+`;
+
+/** The default layout in `-o` letters (`src/sinfo/opts.c` gives it as `-O` names). */
+const DEFAULT_FORMAT = "%9P %.5a %.10l %.6D %.6t %N";
+
+/** A line of sinfo: the nodes of a partition in one state. */
+interface NodeGroup {
+  partition: string;
+  isDefault: boolean;
+  /** The partition's time limit as sinfo prints it. */
+  limit: string;
+  /** `idle`, `mix` or `alloc`. */
+  state: string;
+  nodes: string[];
+  /** Cores and memory of the group's first node. */
+  cpus: number;
+  memory: number;
+}
+
+/** The `-o` letters: header and value (headers as recording 002 shows them). */
+const SINFO_FIELDS: Record<string, { header: string; value: (g: NodeGroup) => string }> = {
+  P: { header: "PARTITION", value: (g) => g.partition + (g.isDefault ? "*" : "") },
+  R: { header: "PARTITION", value: (g) => g.partition },
+  a: { header: "AVAIL", value: () => "up" },
+  l: { header: "TIMELIMIT", value: (g) => g.limit },
+  D: { header: "NODES", value: (g) => String(g.nodes.length) },
+  t: { header: "STATE", value: (g) => g.state },
+  T: {
+    header: "STATE",
+    value: (g) => g.state === "alloc" ? "allocated" : g.state === "mix" ? "mixed" : g.state,
+  },
+  N: { header: "NODELIST", value: (g) => compressHosts(g.nodes) },
+  c: { header: "CPUS", value: (g) => String(g.cpus) },
+  m: { header: "MEMORY", value: (g) => String(g.memory) },
+};
 
 /** `sinfo [-h] [-o FORMAT] [-p PARTITION]`. */
-export const sinfo: SimCommand = (ctx) => {
-  const parsed = getopt(ctx.args, SINFO_OPTIONS, false);
-  if (parsed.error !== undefined) {
-    return fail(1, `sinfo: ${parsed.error.message}\nTry "sinfo --help" for more information\n`);
-  }
-  const get = (key: string) => lastValue(parsed.options, key);
-  const has = (key: string) => parsed.options.some((o) => o.key === key);
-  if (has("version")) return ok(`${VERSION}\n`);
-  const engine = ctx.engine;
-  const format = get("format") ?? "%9P %.5a %.10l %.6D %.6t %N";
-  interface Group {
-    partition: string;
-    isDefault: boolean;
-    limit: string;
-    state: string;
-    nodes: string[];
-    cpus: number;
-    memory: number;
-  }
-  const groups: Group[] = [];
+export const sinfo: SimCommand = (ctx) =>
+  answer(() => {
+    const line = parseCommandLine("sinfo", ctx.args, SINFO_OPTIONS);
+    if (line.has("version")) return ok(`${VERSION}\n`);
+    const format = line.value("format") ?? DEFAULT_FORMAT;
+    const render = (value: (letter: string) => string) =>
+      format.replace(
+        /%(\.?)(\d*)([A-Za-z])/g,
+        (_, dot: string, width: string, letter: string) =>
+          column(value(letter), width === "" ? undefined : Number(width), dot === "."),
+      );
+    let stdout = "";
+    if (!line.has("noheader")) stdout += render((l) => SINFO_FIELDS[l]?.header ?? "") + "\n";
+    for (const group of nodeGroups(ctx.engine, line.value("partition"))) {
+      stdout += render((l) => SINFO_FIELDS[l]?.value(group) ?? "") + "\n";
+    }
+    return ok(stdout);
+  });
+
+/** The nodes of each partition (or of the one named) grouped by state, in order of appearance. */
+function nodeGroups(engine: SimEngineApi, partition: string | undefined): NodeGroup[] {
+  const groups: NodeGroup[] = [];
   for (const queue of engine.queues) {
-    if (get("partition") !== undefined && get("partition") !== queue.name) continue;
-    const names = queue.nodes ?? engine.nodes.map((n) => n.name);
-    for (const name of names) {
+    if (partition !== undefined && partition !== queue.name) continue;
+    for (const name of partitionNodes(engine, queue)) {
       const node = engine.nodes.find((n) => n.name === name)!;
       const used = nodeUsage(engine, name).cpus;
       const state = used === 0 ? "idle" : used >= node.cpus ? "alloc" : "mix";
@@ -66,33 +96,10 @@ export const sinfo: SimCommand = (ctx) => {
       group.nodes.push(name);
     }
   }
-  const letters: Record<string, { header: string; value: (g: Group) => string }> = {
-    P: { header: "PARTITION", value: (g) => g.partition + (g.isDefault ? "*" : "") },
-    R: { header: "PARTITION", value: (g) => g.partition },
-    a: { header: "AVAIL", value: () => "up" },
-    l: { header: "TIMELIMIT", value: (g) => g.limit },
-    D: { header: "NODES", value: (g) => String(g.nodes.length) },
-    t: { header: "STATE", value: (g) => g.state },
-    T: {
-      header: "STATE",
-      value: (g) => g.state === "alloc" ? "allocated" : g.state === "mix" ? "mixed" : g.state,
-    },
-    N: { header: "NODELIST", value: (g) => compressHosts(g.nodes) },
-    c: { header: "CPUS", value: (g) => String(g.cpus) },
-    m: { header: "MEMORY", value: (g) => String(g.memory) },
-  };
-  let stdout = "";
-  const render = (value: (letter: string) => string) =>
-    format.replace(
-      /%(\.?)(\d*)([A-Za-z])/g,
-      (_, dot: string, width: string, letter: string) =>
-        column(value(letter), width === "" ? undefined : Number(width), dot === "."),
-    );
-  if (!has("noheader")) stdout += render((l) => letters[l]?.header ?? "") + "\n";
-  for (const group of groups) stdout += render((l) => letters[l]?.value(group) ?? "") + "\n";
-  return ok(stdout);
-};
+  return groups;
+}
 
+/** A time limit as sinfo prints it: `1:00:00`, `2-00:00:00`. */
 function hmsDays(seconds: number): string {
   const days = Math.floor(seconds / 86400);
   const rest = seconds % 86400;

@@ -1,17 +1,108 @@
-/** The SLURM emulator's argument syntax: time limits, memory, arrays, dependencies, job ids, output patterns. */
+/** The SLURM emulator's argument syntax: the command line, time limits, memory, arrays, dependencies, job ids, output patterns. */
 
 import assert from "node:assert/strict";
+import { fail, ok } from "../../../sim/_common/command_result.ts";
 import { SimCluster } from "../../../sim/mod.ts";
 import {
+  answer,
+  CommandError,
+  commandLine,
   expandPattern,
   lastValue,
+  optionTable,
+  parseCommandLine,
   parseJobIdArg,
+  parseJobIds,
   parseSlurmArray,
   parseSlurmDependency,
   parseSlurmMemory,
   parseSlurmTime,
 } from "../../../sim/slurm/_parse.ts";
 import { compressHosts } from "../../../sim/slurm/_hostlist.ts";
+
+Deno.test("optionTable() reads long|s words with : for a value and :: for an optional one", () => {
+  assert.deepEqual(optionTable(" noheader|h\n format|o: me jobs|j:: wrap: "), [
+    { key: "noheader", long: "noheader", short: "h", arg: "none" },
+    { key: "format", long: "format", short: "o", arg: "required" },
+    { key: "me", long: "me", arg: "none" },
+    { key: "jobs", long: "jobs", short: "j", arg: "optional" },
+    { key: "wrap", long: "wrap", arg: "required" },
+  ]);
+  assert.throws(() => optionTable("bad|xy"), SyntaxError);
+});
+
+Deno.test("parseCommandLine() gives options, operands and the last value of each", () => {
+  const line = parseCommandLine(
+    "squeue",
+    ["-h", "-o", "%i", "--format=%j", "12", "x"],
+    "noheader|h format|o:",
+  );
+  assert.deepEqual(line.options, [
+    { key: "noheader", value: "" },
+    { key: "format", value: "%i" },
+    { key: "format", value: "%j" },
+  ]);
+  assert.deepEqual(line.operands, ["12", "x"]);
+  assert.equal(line.has("noheader"), true);
+  assert.equal(line.value("format"), "%j");
+  assert.equal(line.value("nope"), undefined);
+  const stopped = parseCommandLine("sbatch", ["-H", "job.sh", "-H"], "hold|H", {
+    stopAtOperand: true,
+  });
+  assert.deepEqual(stopped.operands, ["job.sh", "-H"]);
+});
+
+Deno.test("parseCommandLine() refuses a bad option with getopt's message and the tool's exit code", () => {
+  const refusal = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof CommandError) return error;
+      throw error;
+    }
+    throw new Error("accepted");
+  };
+  const bad = refusal(() => parseCommandLine("sacct", ["--bogus"], "brief|b"));
+  assert.equal(bad.code, 1);
+  assert.equal(
+    bad.message,
+    `sacct: unrecognized option '--bogus'\nTry "sacct --help" for more information\n`,
+  );
+  assert.equal(
+    refusal(() => parseCommandLine("sbatch", ["-J"], "job-name|J:", { code: 255 })).code,
+    255,
+  );
+});
+
+Deno.test("commandLine() reads options already parsed", () => {
+  const line = commandLine([{ key: "time", value: "5" }, { key: "time", value: "9" }]);
+  assert.equal(line.value("time"), "9");
+  assert.equal(line.has("mem"), false);
+  assert.deepEqual(line.operands, []);
+});
+
+Deno.test("parseJobIds() parses every id or refuses the first malformed one in the tool's words", () => {
+  assert.deepEqual(parseJobIds(["3", "4_2"], () => "never"), [{ id: 3 }, { id: 4, task: 2 }]);
+  assert.throws(
+    () => parseJobIds(["3", "x", "y"], (part) => `bad ${part}\n`),
+    (error: unknown) =>
+      error instanceof CommandError && error.message === "bad x\n" && error.code === 1,
+  );
+});
+
+Deno.test("answer() turns a CommandError into the tool's answer and lets other errors through", () => {
+  assert.deepEqual(answer(() => ok("fine\n")), ok("fine\n"));
+  assert.deepEqual(
+    answer(() => {
+      throw new CommandError(8, "no\n");
+    }),
+    fail(8, "no\n"),
+  );
+  assert.throws(() =>
+    answer(() => {
+      throw new RangeError("bug");
+    }), RangeError);
+});
 
 Deno.test("parseSlurmTime() reads minutes, M:S, H:M:S and D-H[:M[:S]], rounded up to minutes", () => {
   assert.deepEqual(parseSlurmTime("90"), { seconds: 5400 });

@@ -1,13 +1,15 @@
-/** sbatch: the script source, options into a request (directives first, the command line wins), refusals. */
+/** sbatch: the script source, checked options into a request (directives first, the command line wins), submission. */
 
 import assert from "node:assert/strict";
 import { SimCluster } from "../../../sim/mod.ts";
-import { getopt } from "../../../sim/_common/getopt.ts";
+import {
+  parseSbatchOptions,
+  sbatchCommandLine,
+  SbatchError,
+} from "../../../sim/slurm/_sbatch_options.ts";
 import {
   type BatchScript,
   batchScript,
-  SBATCH_OPTIONS,
-  SbatchError,
   type SbatchRequest,
   sbatchRequest,
 } from "../../../sim/slurm/sbatch.ts";
@@ -22,9 +24,8 @@ const SCRIPT: BatchScript = {
 
 /** The request for a command line (parsed as sbatch parses it) and the script's directives. */
 function requestFor(args: string[], directives: string[] = []): SbatchRequest {
-  const fromScript = getopt(directives, SBATCH_OPTIONS, false).options;
-  const cli = getopt(args, SBATCH_OPTIONS, true).options;
-  return sbatchRequest([...fromScript, ...cli], SCRIPT, SUBMITTER);
+  const options = parseSbatchOptions(sbatchCommandLine(args), directives);
+  return sbatchRequest(options, SCRIPT, SUBMITTER);
 }
 
 function refusal(run: () => unknown): SbatchError {
@@ -42,9 +43,9 @@ Deno.test("sbatchRequest() names the job after the script and records its comman
   assert.equal(request.name, "run.sh");
   assert.equal(request.workdir, "/home/ana");
   assert.deepEqual(request.scriptArgs, ["a", "b"]);
-  assert.equal(request.annotations.command, "/home/ana/run.sh a b");
-  assert.equal(request.annotations.account, "ana");
-  assert.equal(request.annotations.outputPattern, "slurm-%j.out");
+  assert.equal(request.schedulerData.command, "/home/ana/run.sh a b");
+  assert.equal(request.schedulerData.account, "ana");
+  assert.equal(request.schedulerData.outputPattern, "slurm-%j.out");
   assert.deepEqual(request.exportedEnv, SUBMITTER.env);
 });
 
@@ -67,15 +68,14 @@ Deno.test("sbatchRequest() spreads -n tasks over -N nodes and multiplies --mem-p
   assert.equal(request.tasksPerNode, 3);
   assert.equal(request.cpusPerTask, 3);
   assert.equal(request.memoryMB, 1024 * 3 * 3);
-  assert.equal(request.annotations.ntasks, "5");
-  assert.equal(request.annotations.memPerCpu, "1024");
-  assert.equal(request.annotations.memPerNode, undefined);
+  assert.equal(request.schedulerData.ntasks, 5);
+  assert.deepEqual(request.schedulerData.memory, { per: "cpu", mb: 1024 });
 });
 
 Deno.test("sbatchRequest() prefers --mem to --mem-per-cpu and --ntasks-per-node to -n", () => {
   const request = requestFor(["--mem=2G", "--mem-per-cpu=1G", "-n", "8", "--ntasks-per-node=2"]);
   assert.equal(request.memoryMB, 2048);
-  assert.equal(request.annotations.memPerNode, "2048");
+  assert.deepEqual(request.schedulerData.memory, { per: "node", mb: 2048 });
   assert.equal(request.tasksPerNode, 2);
 });
 
@@ -96,22 +96,8 @@ Deno.test("sbatchRequest() reads --gres and --gpus, --array, --dependency, --hol
   assert.deepEqual(request.dependencies, [{ type: "afterok", jobIds: [4] }]);
   assert.equal(request.hold, true);
   assert.deepEqual(request.exportedEnv, { A: "1" });
-  assert.equal(request.annotations.outputPattern, "out-%A_%a.txt");
-  assert.equal(requestFor(["--array=0-3"]).annotations.outputPattern, "slurm-%A_%a.out");
-});
-
-Deno.test("sbatchRequest() refuses invalid values with sbatch's message and exit code", () => {
-  const time = refusal(() => requestFor(["-t", "soon"]));
-  assert.equal(time.code, 255);
-  assert.equal(time.message, "sbatch: error: Invalid --time specification\n");
-  const nodes = refusal(() => requestFor(["-N", "0"]));
-  assert.equal(nodes.message, 'sbatch: error: Invalid numeric value "0" for --nodes.\n');
-  assert.equal(refusal(() => requestFor(["--mem=lots"])).code, 255);
-  assert.equal(refusal(() => requestFor(["--gres=tpu:1"])).code, 1);
-  assert.match(refusal(() => requestFor(["--array=9-1"])).message, /Invalid job array/);
-  const dependency = refusal(() => requestFor(["-d", "before:1"]));
-  assert.equal(dependency.usesJobId, true);
-  assert.equal(refusal(() => requestFor(["--array=9-1"])).usesJobId, false);
+  assert.equal(request.schedulerData.outputPattern, "out-%A_%a.txt");
+  assert.equal(requestFor(["--array=0-3"]).schedulerData.outputPattern, "slurm-%A_%a.out");
 });
 
 Deno.test("batchScript() takes --wrap, else the file operand, else standard input", () => {
