@@ -24,9 +24,15 @@ import type { JobIdArg } from "./_parse.ts";
 export const VERSION = "slurm-wlm 22.05.8";
 /** ClusterName of the recorded slurm.conf. */
 export const CLUSTER_NAME = "cluster";
-/** How long slurmctld remembers a finished job: MinJobAge, 300 s (`DEFAULT_MIN_JOB_AGE`, `src/common/read_config.h`). */
+/**
+ * How long slurmctld remembers a finished job: MinJobAge, 300 s (`DEFAULT_MIN_JOB_AGE`,
+ * `src/common/read_config.h`).
+ */
 const MIN_JOB_AGE_MS = 300_000;
-/** The priority below which slurmctld hands out the first one (`TOP_PRIORITY`, `src/slurmctld/job_mgr.c`). */
+/**
+ * The priority below which slurmctld hands out the first one (`TOP_PRIORITY`,
+ * `src/slurmctld/job_mgr.c`).
+ */
 const BASE_PRIORITY = 4294901760;
 
 /**
@@ -34,7 +40,10 @@ const BASE_PRIORITY = 4294901760;
  * `schedulerData` and read through {@linkcode slurmData}.
  */
 export interface SlurmJobData {
-  /** `Command=` and `%o`: the script's absolute path and its arguments; `(null)` for `--wrap` and standard input. */
+  /**
+   * `Command=` and `%o`: the script's absolute path and its arguments; `(null)` for `--wrap` and
+   * standard input.
+   */
   command: string;
   /** `-A`, else the submitting user (`Account=`, `%a`, `SLURM_JOB_ACCOUNT`). */
   account: string;
@@ -66,7 +75,10 @@ export function slurmData(job: SimJob): SlurmJobData {
     { command: "(null)", account: job.request.user, outputPattern: "slurm-%j.out" };
 }
 
-/** State names as `squeue -t`, `%T`, `scontrol` and `sacct` print them (`job_state_string`, `src/common/slurm_protocol_defs.c`). */
+/**
+ * State names as `squeue -t`, `%T`, `scontrol` and `sacct` print them (`job_state_string`,
+ * `src/common/slurm_protocol_defs.c`).
+ */
 export const LONG_STATE: Record<SimJobState, string> = {
   PENDING: "PENDING",
   RUNNING: "RUNNING",
@@ -92,11 +104,16 @@ export const COMPACT_STATE: Record<SimJobState, string> = {
   OUT_OF_MEMORY: "OOM",
 };
 
-/** Every state `squeue -t` accepts, in the order its error message lists them (`_parse_state` in `src/squeue/opts.c`; recording 134). */
+/**
+ * Every state `squeue -t` accepts, in the order its error message lists them (`_parse_state` in
+ * `src/squeue/opts.c`; recording 134).
+ */
 export const VALID_STATES =
   "PENDING,RUNNING,SUSPENDED,COMPLETED,CANCELLED,FAILED,TIMEOUT,NODE_FAIL,PREEMPTED,BOOT_FAIL,DEADLINE,OUT_OF_MEMORY,COMPLETING,CONFIGURING,RESIZING,RESV_DEL_HOLD,REQUEUED,REQUEUE_FED,REQUEUE_HOLD,REVOKED,SIGNALING,SPECIAL_EXIT,STAGE_OUT,STOPPED";
 
-/** A state word of `-t`/`--state` (long or compact, upper case) → its long name (`job_state_num`). */
+/**
+ * A state word of `-t`/`--state` (long or compact, upper case) → its long name (`job_state_num`).
+ */
 export const ALL_STATE_WORDS: ReadonlyMap<string, string> = new Map<string, string>([
   ...VALID_STATES.split(",").map((s) => [s, s] as [string, string]),
   ["PD", "PENDING"],
@@ -115,7 +132,10 @@ export const ALL_STATE_WORDS: ReadonlyMap<string, string> = new Map<string, stri
   ["CF", "CONFIGURING"],
 ]);
 
-/** The engine's neutral reasons in slurmctld's words (`job_reason_string`, `src/common/slurm_protocol_defs.c`). */
+/**
+ * The engine's neutral reasons in slurmctld's words (`job_reason_string`,
+ * `src/common/slurm_protocol_defs.c`).
+ */
 export const REASON: Record<SimReason, string> = {
   "none": "None",
   "priority": "Priority",
@@ -140,8 +160,9 @@ export function inController(engine: SimEngineApi, job: SimJob): boolean {
 }
 
 /**
- * The priority squeue, scontrol and sacct show: what slurmctld gave the job, 0 while held
- * (`src/plugins/priority/basic/priority_basic.c`: one below the lowest so far).
+ * The priority squeue, scontrol and sacct show: what slurmctld gave the job (priority/basic:
+ * one below the lowest so far, `src/plugins/priority/basic/priority_basic.c`), 0 while held; a
+ * job sbatch did not submit ranks by its submission.
  */
 export function priorityOf(job: SimJob): number {
   if (job.held !== undefined) return 0;

@@ -25,8 +25,8 @@ export class CommandError extends Error {
 }
 
 /**
- * Runs a command, answering a {@linkcode CommandError} thrown by its parsing with the
- * error's exit code and message.
+ * Runs a command, answering a {@linkcode CommandError} thrown while it parses its arguments or
+ * runs with the error's exit code and message.
  */
 export function answer(run: () => CommandResult): CommandResult {
   try {
@@ -49,21 +49,6 @@ export function optionTable(text: string): OptionSpec[] {
     const [, long = "", short, colons] = match;
     const arg = colons === "" ? "none" : colons === ":" ? "required" : "optional";
     return short === undefined ? { key: long, long, arg } : { key: long, long, short, arg };
-  });
-}
-
-/**
- * Parses job id operands; throws {@linkcode CommandError} with the tool's message for the
- * first malformed one.
- */
-export function parseJobIds(
-  parts: readonly string[],
-  message: (part: string) => string,
-): JobIdArg[] {
-  return parts.map((part) => {
-    const id = parseJobIdArg(part);
-    if (id === undefined) throw new CommandError(1, message(part));
-    return id;
   });
 }
 
@@ -224,7 +209,10 @@ export interface JobIdArg {
   task?: number;
 }
 
-/** Parses a job id operand: `N`, `N_T`, `N.step` (`slurm_parse_step_str`, `src/common/slurm_protocol_defs.c`); `undefined` when malformed. */
+/**
+ * Parses a job id operand: `N`, `N_T`, `N.step` (`slurm_parse_step_str`,
+ * `src/common/slurm_protocol_defs.c`); `undefined` when malformed.
+ */
 export function parseJobIdArg(text: string): JobIdArg | undefined {
   const match = /^(\d+)(?:_(\d+))?(?:\.\S+)?$/.exec(text.trim());
   if (match === null) return undefined;
@@ -234,9 +222,24 @@ export function parseJobIdArg(text: string): JobIdArg | undefined {
 }
 
 /**
+ * Parses job id operands; throws {@linkcode CommandError} with the tool's message for the
+ * first malformed one.
+ */
+export function parseJobIds(
+  parts: readonly string[],
+  message: (part: string) => string,
+): JobIdArg[] {
+  return parts.map((part) => {
+    const id = parseJobIdArg(part);
+    if (id === undefined) throw new CommandError(1, message(part));
+    return id;
+  });
+}
+
+/**
  * Expands `%j %A %a %x %u %N %n %t %s %%` (with optional zero-padding width) in an output file
- * pattern, as slurmstepd does for a batch job (`src/slurmd/common/fname.c`); a task without an
- * array shows `%a` as NO_VAL (4294967294).
+ * pattern, as slurmstepd does for a batch job (`src/slurmd/common/fname.c`); outside an array,
+ * `%a` is NO_VAL (4294967294).
  */
 export function expandPattern(pattern: string, job: SimJob): string {
   return pattern.replace(/%(\d*)([jAaxuNnts%])/g, (_, pad: string, letter: string) => {

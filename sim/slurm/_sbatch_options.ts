@@ -20,7 +20,7 @@ import {
 
 /**
  * The options sbatch accepts on its command line and in `#SBATCH` directives
- * (`src/sbatch/opt.c`), in {@linkcode parseCommandLine}'s notation.
+ * (`src/common/slurm_opt.c`, `src/sbatch/opt.c`), as `optionTable` (`_parse.ts`) reads them.
  */
 const SBATCH_OPTIONS = `
   job-name|J: partition|p: time|t: nodes|N: ntasks|n: ntasks-per-node: cpus-per-task|c:
@@ -38,7 +38,8 @@ export class SbatchError extends CommandError {
    *
    * @param code The exit code.
    * @param message What sbatch prints on stderr.
-   * @param usesJobId Whether slurmctld numbered the job before refusing it (the next job skips an id).
+   * @param usesJobId Whether slurmctld numbered the job before refusing it (the next job skips
+   *   an id).
    */
   constructor(code: number, message: string, readonly usesJobId = false) {
     super(code, message);

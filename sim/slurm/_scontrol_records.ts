@@ -39,7 +39,9 @@ export function recordText(
   return lines.join("\n") + (kind === "job" ? "\n   \n\n" : "\n\n");
 }
 
-/** The lines of `scontrol show job` (`taskText`: the tasks a pending array remainder stands for). */
+/**
+ * The lines of `scontrol show job` (`taskText`: the tasks a pending array remainder stands for).
+ */
 export function jobRecord(engine: SimEngineApi, job: SimJob, taskText?: string): string[] {
   const r = job.request;
   const user = r.user;
@@ -153,7 +155,9 @@ function tresText(job: SimJob): string {
   },node=${nodes},billing=${cpus}${gpus}`;
 }
 
-/** `MinMemoryNode=` for `--mem`, else `MinMemoryCPU=` (the cluster's DefMemPerCPU: recording 019). */
+/**
+ * `MinMemoryNode=` for `--mem`, else `MinMemoryCPU=` (the cluster's DefMemPerCPU: recording 019).
+ */
 function minMemoryText(job: SimJob): string {
   const memory = slurmData(job).memory;
   if (memory?.per === "node") return `MinMemoryNode=${memText(memory.mb)}`;

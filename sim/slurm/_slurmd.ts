@@ -24,6 +24,7 @@ export function slurmdHooks(
     outputPaths: outputFiles,
     environment: (job) => slurmEnvironment(engine, job),
     pidVariables: ["SLURM_TASK_PID"],
+    // SlurmdSpoolDir/job%05u/slurm_script (`_make_batch_dir`, `src/slurmd/slurmstepd/mgr.c`).
     spoolPath: (job) => `/var/spool/slurmd/job${String(job.id).padStart(5, "0")}/slurm_script`,
     killMessage: (job) => killMessage(engine, job),
   };
@@ -45,7 +46,10 @@ function outputFiles(job: SimJob): { stdout: string; stderr: string | null } {
   return { stdout, stderr };
 }
 
-/** What slurmstepd writes into the job's stderr when it kills it (`src/slurmd/slurmstepd/req.c`). */
+/**
+ * What slurmstepd writes into the job's stderr when it kills it (`src/slurmd/slurmstepd/req.c`;
+ * recording 111).
+ */
 function killMessage(engine: SimEngineApi, job: SimJob): string {
   const node = job.nodeList[0] ?? "";
   const when = isoSeconds(job.endTime ?? engine.now());

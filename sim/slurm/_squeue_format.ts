@@ -34,7 +34,10 @@ export interface QueueRecord {
   state: SimJobState;
 }
 
-/** The `-o` letters: header and value (`src/squeue/print.c`, headers as recordings 040 and 086 show them). */
+/**
+ * The `-o` letters: header and value (`src/squeue/print.c`, headers as recordings 040 and 086 show
+ * them).
+ */
 const SQUEUE_FIELDS: Record<
   string,
   { header: string; value: (r: QueueRecord, e: SimEngineApi) => string }
@@ -112,7 +115,10 @@ const SQUEUE_FIELDS: Record<
   w: { header: "WCKEY", value: () => "(null)" },
 };
 
-/** The `-O` names this emulator knows → their `-o` letter (`src/squeue/opts.c`, `parse_long_format`). */
+/**
+ * The `-O` names this emulator knows → their `-o` letter (`src/squeue/opts.c`,
+ * `parse_long_format`).
+ */
 const SQUEUE_LONG_FIELDS: Record<string, string> = {
   arrayjobid: "F",
   arraytaskid: "K",

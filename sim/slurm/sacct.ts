@@ -12,7 +12,7 @@ import { ALL_STATE_WORDS, jobsNamedAll, VERSION } from "./_jobs.ts";
 import { answer, CommandError, type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
 import { type AcctRow, SACCT_FIELDS, type SacctField } from "./_sacct_fields.ts";
 
-/** The options sacct accepts (`src/sacct/options.c`), in {@linkcode parseCommandLine}'s notation. */
+/** The options sacct accepts (`src/sacct/options.c`), as `optionTable` (`_parse.ts`) reads them. */
 const SACCT_OPTIONS = `
   jobs|j: parsable2|P parsable|p noheader|n allocations|X format|o: starttime|S:
   endtime|E: user|u: allusers|a state|s: completion|c brief|b name: partition|r:
@@ -103,7 +103,10 @@ function jobIds(text: string): JobIdArg[] {
   return parseJobIds(parts, (part) => `sacct: fatal: Bad job/step specified: ${part}\n`);
 }
 
-/** `-S`: `now-10minutes`, `now-1hours`, ISO dates (`src/common/parse_time.c`); midnight today by default. */
+/**
+ * `-S`: `now-10minutes`, `now-1hours`, ISO dates (`src/common/parse_time.c`); midnight today by
+ * default.
+ */
 function since(text: string | undefined, now: number): number {
   if (text === undefined) return Math.floor(now / 86_400_000) * 86_400_000;
   const rel = /^now(?:-(\d+)(seconds|minutes|hours|days|weeks)?)?$/i.exec(text);
@@ -120,7 +123,9 @@ function since(text: string | undefined, now: number): number {
   return parsed;
 }
 
-/** `sacct [-j IDS | -S TIME] [-o FIELDS | -b | -c] [-X] [-P | -p] [-n] [-s STATES] [--name NAMES]`. */
+/**
+ * `sacct [-j IDS | -S TIME] [-o FIELDS | -b | -c] [-X] [-P | -p] [-n] [-s STATES] [--name NAMES]`.
+ */
 export const sacct: SimCommand = (ctx) =>
   answer(() => {
     const now = ctx.engine.now();

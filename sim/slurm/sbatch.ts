@@ -83,8 +83,8 @@ export function batchScript(
 export type SbatchRequest = SimSubmitRequest & { schedulerData: SlurmJobData };
 
 /**
- * Builds the submit request from checked options. The request carries no hooks yet (see
- * `slurmdHooks`) and no priority (slurmctld gives one when it accepts the job).
+ * Builds the submit request from checked options. It carries no hooks yet (`slurmdHooks`), and
+ * its data no priority yet: slurmctld gives one when it accepts the job.
  */
 export function sbatchRequest(
   options: SbatchOptions,
@@ -113,16 +113,17 @@ export function sbatchRequest(
   return request;
 }
 
+/** The shape of a job in a request. */
+type Layout = Pick<SimSubmitRequest, "nodes" | "tasksPerNode" | "cpusPerTask" | "memoryMB">;
+
 /**
  * Nodes, tasks, cpus and memory: `-N` nodes, `-n` tasks spread over them (unless
  * `--ntasks-per-node`), `-c` cpus per task; `--mem` per node, or `--mem-per-cpu` times the cpus
  * of a node.
  */
-function layout(
-  options: SbatchOptions,
-): Pick<SimSubmitRequest, "nodes" | "tasksPerNode" | "cpusPerTask" | "memoryMB"> {
+function layout(options: SbatchOptions): Layout {
   const { nodes, ntasks, ntasksPerNode, cpusPerTask, memory } = options;
-  const result: Pick<SimSubmitRequest, "nodes" | "tasksPerNode" | "cpusPerTask" | "memoryMB"> = {};
+  const result: Layout = {};
   if (nodes !== undefined) result.nodes = nodes;
   if (ntasksPerNode !== undefined) result.tasksPerNode = ntasksPerNode;
   else if (ntasks !== undefined) result.tasksPerNode = Math.ceil(ntasks / (nodes ?? 1));
@@ -172,7 +173,10 @@ export function exportedEnvironment(
   return out;
 }
 
-/** slurmctld's refusal of a request in sbatch's words (`src/common/slurm_errno.c`; recordings 112 to 118). */
+/**
+ * slurmctld's refusal of a request in sbatch's words: the reasons of `src/common/slurm_errno.c`,
+ * after slurmctld's own line for a partition or memory (recordings 112, 117).
+ */
 function rejectionText(error: SimSubmitRejection): string {
   const failed = (reason: string) => `sbatch: error: Batch job submission failed: ${reason}\n`;
   switch (error.code) {

@@ -12,7 +12,7 @@ import type { SimCommand, SimCommandContext } from "../types.ts";
 import { ALL_STATE_WORDS, inController } from "./_jobs.ts";
 import { answer, CommandError, type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
 
-/** The options scancel accepts (`src/scancel/opt.c`), in {@linkcode parseCommandLine}'s notation. */
+/** The options scancel accepts (`src/scancel/opt.c`), as `optionTable` (`_parse.ts`) reads them. */
 const SCANCEL_OPTIONS = `
   verbose|v user|u: name|n: state|t: partition|p: signal|s: quiet|Q me batch|b full|f
 `;

@@ -80,7 +80,9 @@ function parseShow(words: readonly string[], oneLiner: boolean): ScontrolRequest
   }
 }
 
-/** `scontrol [-o] show job|partition|node [ID]`, `scontrol hold|uhold|release IDS`, `scontrol ping`. */
+/**
+ * `scontrol [-o] show job|partition|node [ID]`, `scontrol hold|uhold|release IDS`, `scontrol ping`.
+ */
 export const scontrol: SimCommand = (ctx) =>
   answer(() => {
     const engine = ctx.engine;
@@ -144,7 +146,9 @@ function showJobs(
   );
 }
 
-/** The records scontrol prints: each pending array remainder first, then the others, newest first. */
+/**
+ * The records scontrol prints: each pending array remainder first, then the others, newest first.
+ */
 function showOrder(
   engine: SimEngineApi,
   jobs: readonly SimJob[],

@@ -12,7 +12,7 @@ import { compressHosts } from "./_hostlist.ts";
 import { nodeUsage, partitionNodes, VERSION } from "./_jobs.ts";
 import { answer, parseCommandLine } from "./_parse.ts";
 
-/** The options sinfo accepts (`src/sinfo/opts.c`), in {@linkcode parseCommandLine}'s notation. */
+/** The options sinfo accepts (`src/sinfo/opts.c`), as `optionTable` (`_parse.ts`) reads them. */
 const SINFO_OPTIONS = `
   noheader|h format|o: partition|p: Node|N version|V long|l
 `;

@@ -32,7 +32,7 @@ import {
   recordLine,
 } from "./_squeue_format.ts";
 
-/** The options squeue accepts (`src/squeue/opts.c`), in {@linkcode parseCommandLine}'s notation. */
+/** The options squeue accepts (`src/squeue/opts.c`), as `optionTable` (`_parse.ts`) reads them. */
 const SQUEUE_OPTIONS = `
   noheader|h format|o: Format|O: jobs|j:: states|t: user|u: me array|r long|l partition|p:
   name|n: all|a version|V sort|S: verbose|v
@@ -97,6 +97,7 @@ function jobIds(words: readonly string[]): JobIdArg[] {
   return parseJobIds(parts, (part) => `squeue: error: Invalid job id: ${part}\n`);
 }
 
+/** `-t`'s states as long names (compact ones too, any case), or `all`. */
 function states(text: string | undefined): ReadonlySet<string> | "all" | undefined {
   if (text === undefined) return undefined;
   if (text.toLowerCase() === "all") return "all";
@@ -112,7 +113,10 @@ function states(text: string | undefined): ReadonlySet<string> | "all" | undefin
   );
 }
 
-/** `squeue [-h] [-l] [-o FORMAT | -O FIELDS] [-j IDS] [-t STATES] [-u USERS] [-p PARTS] [-n NAMES] [-r]`. */
+/**
+ * `squeue [-h] [-l] [-o FORMAT | -O FIELDS] [-j IDS] [-t STATES] [-u USERS] [-p PARTS] [-n NAMES]
+ * [-r]`.
+ */
 export const squeue: SimCommand = (ctx) =>
   answer(() => {
     const options = parseSqueueArgs(ctx.args);

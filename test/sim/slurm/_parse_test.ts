@@ -19,6 +19,7 @@ import {
   parseSlurmTime,
 } from "../../../sim/slurm/_parse.ts";
 import { compressHosts } from "../../../sim/slurm/_hostlist.ts";
+import { refusal } from "./_helpers.ts";
 
 Deno.test("optionTable() reads long|s words with : for a value and :: for an optional one", () => {
   assert.deepEqual(optionTable(" noheader|h\n format|o: me jobs|j:: wrap: "), [
@@ -53,15 +54,6 @@ Deno.test("parseCommandLine() gives options, operands and the last value of each
 });
 
 Deno.test("parseCommandLine() refuses a bad option with getopt's message and the tool's exit code", () => {
-  const refusal = (run: () => unknown) => {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof CommandError) return error;
-      throw error;
-    }
-    throw new Error("accepted");
-  };
   const bad = refusal(() => parseCommandLine("sacct", ["--bogus"], "brief|b"));
   assert.equal(bad.code, 1);
   assert.equal(

@@ -8,21 +8,14 @@ import {
   SbatchError,
   type SbatchOptions,
 } from "../../../sim/slurm/_sbatch_options.ts";
+import { refusal } from "./_helpers.ts";
 
 /** The options of a command line (parsed as sbatch parses it) and the script's directives. */
 function optionsFor(args: string[], directives: string[] = []): SbatchOptions {
   return parseSbatchOptions(sbatchCommandLine(args), directives);
 }
 
-function refusal(run: () => unknown): SbatchError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SbatchError) return error;
-    throw error;
-  }
-  throw new Error("sbatch accepted what it should refuse");
-}
+const refused = (run: () => unknown) => refusal(run, SbatchError);
 
 Deno.test("parseSbatchOptions() gives every option, typed; not given is undefined", () => {
   assert.deepEqual(parseSbatchOptions(sbatchCommandLine(["-Q"]), []), {
@@ -76,15 +69,15 @@ Deno.test("sbatchCommandLine() stops at the script; a bad option exits 255, in a
 });
 
 Deno.test("parseSbatchOptions() refuses invalid values with sbatch's message and exit code", () => {
-  const time = refusal(() => optionsFor(["-t", "soon"]));
+  const time = refused(() => optionsFor(["-t", "soon"]));
   assert.equal(time.code, 255);
   assert.equal(time.message, "sbatch: error: Invalid --time specification\n");
-  const nodes = refusal(() => optionsFor(["-N", "0"]));
+  const nodes = refused(() => optionsFor(["-N", "0"]));
   assert.equal(nodes.message, 'sbatch: error: Invalid numeric value "0" for --nodes.\n');
-  assert.equal(refusal(() => optionsFor(["--mem=lots"])).code, 255);
-  assert.equal(refusal(() => optionsFor(["--gres=tpu:1"])).code, 1);
-  assert.match(refusal(() => optionsFor(["--array=9-1"])).message, /Invalid job array/);
-  const dependency = refusal(() => optionsFor(["-d", "before:1"]));
+  assert.equal(refused(() => optionsFor(["--mem=lots"])).code, 255);
+  assert.equal(refused(() => optionsFor(["--gres=tpu:1"])).code, 1);
+  assert.match(refused(() => optionsFor(["--array=9-1"])).message, /Invalid job array/);
+  const dependency = refused(() => optionsFor(["-d", "before:1"]));
   assert.equal(dependency.usesJobId, true);
-  assert.equal(refusal(() => optionsFor(["--array=9-1"])).usesJobId, false);
+  assert.equal(refused(() => optionsFor(["--array=9-1"])).usesJobId, false);
 });

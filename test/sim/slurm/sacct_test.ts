@@ -2,8 +2,8 @@
 
 import assert from "node:assert/strict";
 import { SimCluster } from "../../../sim/mod.ts";
-import { CommandError } from "../../../sim/slurm/_parse.ts";
 import { parseSacctArgs, type SacctOptions } from "../../../sim/slurm/sacct.ts";
+import { refusal } from "./_helpers.ts";
 
 const NOW = Date.UTC(2026, 0, 5, 10, 30);
 const MIDNIGHT = Date.UTC(2026, 0, 5);
@@ -14,15 +14,7 @@ function options(args: string[]): SacctOptions {
   return parsed as SacctOptions;
 }
 
-function refusal(args: string[]): CommandError {
-  try {
-    parseSacctArgs(args, NOW);
-  } catch (error) {
-    if (error instanceof CommandError) return error;
-    throw error;
-  }
-  throw new Error(`sacct accepted ${args.join(" ")}`);
-}
+const refused = (args: string[]) => refusal(() => parseSacctArgs(args, NOW));
 
 Deno.test("parseSacctArgs() picks the fields of -o, -b, -c or the default, with %width", () => {
   const names = (args: string[]) => options(args).columns.map((c) => c.header).join(",");
@@ -62,12 +54,12 @@ Deno.test("parseSacctArgs() reads filters, -X, -c, -P/-p and -n", () => {
 
 Deno.test("parseSacctArgs() refuses a bad field before a bad id, and a bad -S, in sacct's words", () => {
   assert.equal(
-    refusal(["-j", "x", "-o", "JobID,Bogus"]).message,
+    refused(["-j", "x", "-o", "JobID,Bogus"]).message,
     'sacct: error: Invalid field requested: "Bogus"\n',
   );
-  assert.equal(refusal(["-j", "4,x"]).message, "sacct: fatal: Bad job/step specified: x\n");
+  assert.equal(refused(["-j", "4,x"]).message, "sacct: fatal: Bad job/step specified: x\n");
   assert.equal(
-    refusal(["-S", "yesterday"]).message,
+    refused(["-S", "yesterday"]).message,
     "sacct: error: Invalid time specification (pos=0): yesterday\n",
   );
 });

@@ -13,6 +13,7 @@ import {
   type SbatchRequest,
   sbatchRequest,
 } from "../../../sim/slurm/sbatch.ts";
+import { refusal } from "./_helpers.ts";
 
 const SUBMITTER = { cwd: "/home/ana", user: "ana", env: { HOME: "/home/ana", LANG: "C" } };
 const SCRIPT: BatchScript = {
@@ -28,15 +29,7 @@ function requestFor(args: string[], directives: string[] = []): SbatchRequest {
   return sbatchRequest(options, SCRIPT, SUBMITTER);
 }
 
-function refusal(run: () => unknown): SbatchError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SbatchError) return error;
-    throw error;
-  }
-  throw new Error("sbatch accepted what it should refuse");
-}
+const refused = (run: () => unknown) => refusal(run, SbatchError);
 
 Deno.test("sbatchRequest() names the job after the script and records its command line", () => {
   const request = requestFor([]);
@@ -127,14 +120,14 @@ Deno.test("batchScript() refuses a missing file, an empty script and one without
     readFile: (p: string) => p === "/w/x" ? "echo\n" : undefined,
   };
   assert.equal(
-    refusal(() => batchScript(ctx, undefined, ["/w/none"])).message,
+    refused(() => batchScript(ctx, undefined, ["/w/none"])).message,
     "sbatch: error: Unable to open file /w/none\n",
   );
   assert.equal(
-    refusal(() => batchScript(ctx, undefined, [])).message,
+    refused(() => batchScript(ctx, undefined, [])).message,
     "sbatch: error: Batch script is empty!\n",
   );
-  assert.match(refusal(() => batchScript(ctx, undefined, ["/w/x"])).message, /first\n/);
+  assert.match(refused(() => batchScript(ctx, undefined, ["/w/x"])).message, /first\n/);
 });
 
 Deno.test("sbatch uses up a job id when slurmctld refuses the dependency", async () => {

@@ -2,18 +2,10 @@
 
 import assert from "node:assert/strict";
 import { SimCluster } from "../../../sim/mod.ts";
-import { CommandError } from "../../../sim/slurm/_parse.ts";
 import { parseScancelArgs } from "../../../sim/slurm/scancel.ts";
+import { refusal } from "./_helpers.ts";
 
-function refusal(args: string[]): CommandError {
-  try {
-    parseScancelArgs(args);
-  } catch (error) {
-    if (error instanceof CommandError) return error;
-    throw error;
-  }
-  throw new Error(`scancel accepted ${args.join(" ")}`);
-}
+const refused = (args: string[]) => refusal(() => parseScancelArgs(args));
 
 Deno.test("parseScancelArgs() reads id operands (comma lists too) and the filters", () => {
   assert.deepEqual(parseScancelArgs(["-v", "3,4_1", "5"]), {
@@ -39,9 +31,9 @@ Deno.test("parseScancelArgs() reads id operands (comma lists too) and the filter
 });
 
 Deno.test("parseScancelArgs() refuses no id and no filter, and a bad id, in scancel's words", () => {
-  assert.equal(refusal([]).message, "scancel: error: No job identification provided\n");
-  assert.equal(refusal(["-v", "-s", "KILL"]).code, 1);
-  assert.equal(refusal(["3", "x"]).message, "scancel: error: Invalid job id x\n");
+  assert.equal(refused([]).message, "scancel: error: No job identification provided\n");
+  assert.equal(refused(["-v", "-s", "KILL"]).code, 1);
+  assert.equal(refused(["3", "x"]).message, "scancel: error: Invalid job id x\n");
 });
 
 Deno.test("scancel with filters cancels the matching active jobs only", async () => {

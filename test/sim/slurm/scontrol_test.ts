@@ -2,18 +2,10 @@
 
 import assert from "node:assert/strict";
 import { SimCluster } from "../../../sim/mod.ts";
-import { CommandError } from "../../../sim/slurm/_parse.ts";
 import { parseScontrolArgs } from "../../../sim/slurm/scontrol.ts";
+import { blockedArray, refusal } from "./_helpers.ts";
 
-function refusal(args: string[]): CommandError {
-  try {
-    parseScontrolArgs(args);
-  } catch (error) {
-    if (error instanceof CommandError) return error;
-    throw error;
-  }
-  throw new Error(`scontrol accepted ${args.join(" ")}`);
-}
+const refused = (args: string[]) => refusal(() => parseScontrolArgs(args));
 
 Deno.test("parseScontrolArgs() reads leading flags, the verb and its words", () => {
   assert.deepEqual(parseScontrolArgs(["ping"]), { verb: "ping" });
@@ -47,25 +39,18 @@ Deno.test("parseScontrolArgs() reads leading flags, the verb and its words", () 
 
 Deno.test("parseScontrolArgs() refuses unknown flags, verbs and entities, and a bad job id", () => {
   assert.equal(
-    refusal(["--bogus", "-V"]).message,
+    refused(["--bogus", "-V"]).message,
     `scontrol: unrecognized option '--bogus'\nTry "scontrol --help" for more information\n`,
   );
-  assert.equal(refusal([]).message, "invalid keyword: \n");
-  assert.equal(refusal(["frobnicate"]).message, "invalid keyword: frobnicate\n");
-  assert.equal(refusal(["show"]).message, "invalid entity: for keyword:show \n");
-  assert.equal(refusal(["show", "bogus"]).message, "invalid entity:bogus for keyword:show \n");
-  assert.equal(refusal(["show", "job", "x"]).message, "Invalid job id specified: x\n");
+  assert.equal(refused([]).message, "invalid keyword: \n");
+  assert.equal(refused(["frobnicate"]).message, "invalid keyword: frobnicate\n");
+  assert.equal(refused(["show"]).message, "invalid entity: for keyword:show \n");
+  assert.equal(refused(["show", "bogus"]).message, "invalid entity:bogus for keyword:show \n");
+  assert.equal(refused(["show", "job", "x"]).message, "Invalid job id specified: x\n");
 });
 
 Deno.test("scontrol hold gives priority 0; release the next priority, below every earlier one", async () => {
-  await using cluster = new SimCluster({
-    scheduler: "slurm",
-    execution: "model",
-    nodes: [{ name: "n1", cpus: 1, memoryMB: 4000 }],
-  });
-  await cluster.run(["sbatch", "-J", "blocker", "--wrap", "true"]);
-  await cluster.run(["sbatch", "-J", "arr", "--array=1-4%2", "--wrap", "true"]);
-  await cluster.advance(0);
+  await using cluster = await blockedArray();
   assert.equal((await cluster.run(["scontrol", "hold", "2"])).code, 0);
   const held = await cluster.run(["squeue", "-h", "-o", "%i %Q %r"]);
   assert.equal(held.stdout, "2_[1-4%2] 0 JobHeldUser\n1 4294901759 None\n");

@@ -1,9 +1,8 @@
 /** squeue: its arguments into typed options, and what the recordings do not show of its output. */
 
 import assert from "node:assert/strict";
-import { SimCluster } from "../../../sim/mod.ts";
-import { CommandError } from "../../../sim/slurm/_parse.ts";
 import { parseSqueueArgs, type SqueueOptions } from "../../../sim/slurm/squeue.ts";
+import { blockedArray, refusal } from "./_helpers.ts";
 
 const NONE: SqueueOptions = {
   jobs: undefined,
@@ -19,15 +18,7 @@ const NONE: SqueueOptions = {
   noHeader: false,
 };
 
-function refusal(args: string[]): CommandError {
-  try {
-    parseSqueueArgs(args);
-  } catch (error) {
-    if (error instanceof CommandError) return error;
-    throw error;
-  }
-  throw new Error(`squeue accepted ${args.join(" ")}`);
-}
+const refused = (args: string[]) => refusal(() => parseSqueueArgs(args));
 
 Deno.test("parseSqueueArgs() reads filters and layouts into typed options", () => {
   assert.deepEqual(parseSqueueArgs([]), NONE);
@@ -64,9 +55,9 @@ Deno.test("parseSqueueArgs() takes the operands of a bare -j as its ids, and ign
 });
 
 Deno.test("parseSqueueArgs() refuses a bad job id before a bad state, in squeue's words", () => {
-  assert.equal(refusal(["-j", "abc"]).message, "squeue: error: Invalid job id: abc\n");
-  assert.equal(refusal(["-t", "XX", "-j", "abc"]).message, "squeue: error: Invalid job id: abc\n");
-  const state = refusal(["-t", "PD,XX"]);
+  assert.equal(refused(["-j", "abc"]).message, "squeue: error: Invalid job id: abc\n");
+  assert.equal(refused(["-t", "XX", "-j", "abc"]).message, "squeue: error: Invalid job id: abc\n");
+  const state = refused(["-t", "PD,XX"]);
   assert.equal(state.code, 1);
   assert.match(state.message, /^squeue: error: Invalid job state specified: XX\n/);
   assert.match(
@@ -74,22 +65,10 @@ Deno.test("parseSqueueArgs() refuses a bad job id before a bad state, in squeue'
     /Valid job states include: PENDING,RUNNING,SUSPENDED,.*,STOPPED\n\n$/,
   );
   assert.equal(
-    refusal(["--bogus"]).message,
+    refused(["--bogus"]).message,
     `squeue: unrecognized option '--bogus'\nTry "squeue --help" for more information\n`,
   );
 });
-
-async function blockedArray(): Promise<SimCluster> {
-  const cluster = new SimCluster({
-    scheduler: "slurm",
-    execution: "model",
-    nodes: [{ name: "n1", cpus: 1, memoryMB: 4000 }],
-  });
-  await cluster.run(["sbatch", "-J", "blocker", "--wrap", "true"]);
-  await cluster.run(["sbatch", "-J", "arr", "--array=1-4%2", "--wrap", "true"]);
-  await cluster.advance(0);
-  return cluster;
-}
 
 Deno.test("squeue folds an array's pending tasks into one line, and -r shows each", async () => {
   await using cluster = await blockedArray();
