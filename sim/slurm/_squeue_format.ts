@@ -1,0 +1,255 @@
+/**
+ * squeue's layouts: the `-o` letters (`%.18i`) and `-O` names (`jobid:.18`) it prints, parsed
+ * into columns, and the header and record lines they make.
+ *
+ * @module
+ */
+
+import { uidOf } from "../_common/command_result.ts";
+import { column, isoSeconds, shortDuration } from "../_common/format.ts";
+import type { SimEngineApi, SimJob, SimJobState } from "../types.ts";
+import {
+  COMPACT_STATE,
+  cpusOf,
+  dependencyText,
+  limitShort,
+  LONG_STATE,
+  memText,
+  nodeListText,
+  priorityOf,
+  REASON,
+  runSeconds,
+  slurmData,
+} from "./_jobs.ts";
+
+/** A line of squeue: one job, or the pending remainder of an array shown as `A_[...]`. */
+export interface QueueRecord {
+  /** The job (a remainder's first task). */
+  job: SimJob;
+  /** `%i`: `12`, `12_3`, `12_[3-9%2]`. */
+  idText: string;
+  /** `%A`: the raw id (the array's id for its pending remainder). */
+  rawId: number;
+  /** The state shown. */
+  state: SimJobState;
+}
+
+/**
+ * The `-o` letters: header and value (`src/squeue/print.c`, headers as recordings 040 and 086 show
+ * them).
+ */
+const SQUEUE_FIELDS: Record<
+  string,
+  { header: string; value: (r: QueueRecord, e: SimEngineApi) => string }
+> = {
+  i: { header: "JOBID", value: (r) => r.idText },
+  A: { header: "JOBID", value: (r) => String(r.rawId) },
+  a: { header: "ACCOUNT", value: (r) => slurmData(r.job).account },
+  F: { header: "ARRAY_JOB_ID", value: (r) => String(r.job.arrayJobId ?? r.job.id) },
+  K: {
+    header: "ARRAY_TASK_ID",
+    value: (r) => r.job.arrayJobId === undefined ? "N/A" : arrayTaskText(r),
+  },
+  j: { header: "NAME", value: (r) => r.job.request.name },
+  u: { header: "USER", value: (r) => r.job.request.user },
+  U: { header: "UID", value: (r) => String(uidOf(r.job.request.user)) },
+  P: { header: "PARTITION", value: (r) => r.job.queue },
+  T: { header: "STATE", value: (r) => LONG_STATE[r.state] },
+  t: { header: "ST", value: (r) => COMPACT_STATE[r.state] },
+  M: { header: "TIME", value: (r, e) => shortDuration(runSeconds(e, r.job)) },
+  l: { header: "TIME_LIMIT", value: (r) => limitShort(r.job) },
+  L: {
+    header: "TIME_LEFT",
+    value: (r, e) =>
+      r.job.timeLimitSeconds === undefined
+        ? "UNLIMITED"
+        : shortDuration(r.job.timeLimitSeconds - runSeconds(e, r.job)),
+  },
+  D: { header: "NODES", value: (r) => String(r.job.request.nodes ?? 1) },
+  C: { header: "CPUS", value: (r) => String(cpusOf(r.job)) },
+  R: {
+    header: "NODELIST(REASON)",
+    value: (r) =>
+      r.state === "PENDING" || r.job.nodeList.length === 0 ||
+        (r.state !== "RUNNING" && r.job.reason !== "none")
+        ? `(${REASON[r.job.reason]})`
+        : nodeListText(r.job),
+  },
+  r: { header: "REASON", value: (r) => REASON[r.job.reason] },
+  N: { header: "NODELIST", value: (r) => nodeListText(r.job) },
+  V: { header: "SUBMIT_TIME", value: (r) => isoSeconds(r.job.submitTime) },
+  S: {
+    header: "START_TIME",
+    value: (r) => r.job.startTime === undefined ? "N/A" : isoSeconds(r.job.startTime),
+  },
+  e: {
+    header: "END_TIME",
+    value: (r) =>
+      r.job.endTime !== undefined
+        ? isoSeconds(r.job.endTime)
+        : r.job.startTime === undefined
+        ? "N/A"
+        : r.job.timeLimitSeconds === undefined
+        ? "NONE"
+        : isoSeconds(r.job.startTime + r.job.timeLimitSeconds * 1000),
+  },
+  Z: { header: "WORK_DIR", value: (r) => r.job.request.workdir },
+  Q: { header: "PRIORITY", value: (r) => String(priorityOf(r.job)) },
+  p: { header: "PRIORITY", value: (r) => (priorityOf(r.job) / 4294967295).toFixed(8) },
+  q: { header: "QOS", value: () => "normal" },
+  o: { header: "COMMAND", value: (r) => slurmData(r.job).command },
+  E: { header: "DEPENDENCY", value: (r, e) => dependencyText(e, r.job) },
+  y: { header: "NICE", value: () => "0" },
+  h: { header: "OVER_SUBSCRIBE", value: () => "OK" },
+  b: {
+    header: "TRES_PER_NODE",
+    value: (r) => (r.job.request.gpus ? `gres:gpu:${r.job.request.gpus}` : "N/A"),
+  },
+  m: { header: "MIN_MEMORY", value: (r) => memText(r.job.request.memoryMB ?? 0) },
+  c: {
+    header: "MIN_CPUS",
+    value: (r) => String((r.job.request.tasksPerNode ?? 1) * (r.job.request.cpusPerTask ?? 1)),
+  },
+  v: { header: "RESERVATION", value: () => "(null)" },
+  x: { header: "EXC_NODES", value: () => "" },
+  w: { header: "WCKEY", value: () => "(null)" },
+};
+
+/**
+ * The `-O` names this emulator knows → their `-o` letter (`src/squeue/opts.c`,
+ * `parse_long_format`).
+ */
+const SQUEUE_LONG_FIELDS: Record<string, string> = {
+  arrayjobid: "F",
+  arraytaskid: "K",
+  jobid: "i",
+  jobarrayid: "i",
+  name: "j",
+  state: "T",
+  statecompact: "t",
+  reason: "r",
+  timeused: "M",
+  timelimit: "l",
+  timeleft: "L",
+  numcpus: "C",
+  numnodes: "D",
+  nodelist: "N",
+  partition: "P",
+  username: "u",
+  userid: "U",
+  account: "a",
+  submittime: "V",
+  starttime: "S",
+  endtime: "e",
+  workdir: "Z",
+  priority: "p",
+  prioritylong: "Q",
+  command: "o",
+  dependency: "E",
+  qos: "q",
+};
+
+/** `%K`: the task index, or the remainder's range without brackets. */
+function arrayTaskText(r: QueueRecord): string {
+  const m = /_(.*)$/.exec(r.idText);
+  const text = m?.[1] ?? String(r.job.arrayTaskId);
+  return text.startsWith("[") ? text.slice(1, -1) : text;
+}
+
+/** One field of a layout. */
+interface Column {
+  /** The `-o` letter. */
+  letter: string;
+  /** Its header. */
+  header: string;
+  /** Its width; `undefined`: as wide as the value. */
+  width: number | undefined;
+  /** Right-justified (`%.5i`, `name:.5`). */
+  right: boolean;
+  /** Literal text before this column. */
+  prefix: string;
+}
+
+/** How squeue lays out its lines: the fields and the literal text after the last one. */
+export interface Layout {
+  /** The fields, in order. */
+  columns: Column[];
+  /** Literal text after the last field. */
+  suffix: string;
+}
+
+/**
+ * Parses an `-o` format: literal text and `%[.][width]X` fields (`src/squeue/opts.c`,
+ * `parse_format`); the unknown letter when there is one.
+ */
+export function parseFormat(format: string): Layout | string {
+  const columns: Column[] = [];
+  let literal = "";
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    if (c !== "%") {
+      literal += c;
+      continue;
+    }
+    const match = /^%(\.?)(\d*)([A-Za-z%])/.exec(format.slice(i));
+    if (match === null) {
+      literal += c;
+      continue;
+    }
+    i += match[0].length - 1;
+    if (match[3] === "%") {
+      literal += "%";
+      continue;
+    }
+    const field = SQUEUE_FIELDS[match[3]!];
+    if (field === undefined) return match[3]!;
+    columns.push({
+      letter: match[3]!,
+      header: field.header,
+      width: match[2] === "" ? undefined : Number(match[2]),
+      right: match[1] === ".",
+      prefix: literal,
+    });
+    literal = "";
+  }
+  return { columns, suffix: literal };
+}
+
+/**
+ * Parses an `-O` format: `name[:[.]width[:right]]` items, 20 wide by default
+ * (`_parse_long_token` in `src/squeue/opts.c`); the unknown name when there is one.
+ */
+export function parseLongFormat(format: string): Layout | string {
+  const columns: Column[] = [];
+  for (const item of format.split(",")) {
+    const [name = "", width, justify] = item.split(":");
+    const letter = SQUEUE_LONG_FIELDS[name.toLowerCase()];
+    if (letter === undefined) return name;
+    const right = width?.startsWith(".") ?? false;
+    const w = width === undefined || width === "" ? 20 : Number(width.replace(".", ""));
+    columns.push({
+      letter,
+      header: SQUEUE_FIELDS[letter]!.header,
+      // Every -O column is padded to its width, the last one too (recording 041).
+      width: w,
+      right: right || justify === "right",
+      prefix: "",
+    });
+  }
+  return { columns, suffix: "" };
+}
+
+/** The header line of a layout. */
+export function headerLine(layout: Layout): string {
+  return renderLine(layout, (c) => c.header);
+}
+
+/** The line of one record. */
+export function recordLine(layout: Layout, record: QueueRecord, engine: SimEngineApi): string {
+  return renderLine(layout, (c) => SQUEUE_FIELDS[c.letter]!.value(record, engine));
+}
+
+function renderLine(layout: Layout, value: (c: Column) => string): string {
+  return layout.columns.map((c) => c.prefix + column(value(c), c.width, c.right)).join("") +
+    layout.suffix;
+}

@@ -1,0 +1,223 @@
+/**
+ * `squeue`: the jobs slurmctld still holds, filtered by `-j`, `-t`, `-u`, `-p`, `-n`, in the
+ * default, `-l`, `-o` (`%.18i`-style) or `-O` (long names) layouts (`_squeue_format.ts`),
+ * ordered and folded as SLURM 22.05 prints them (a pending array remainder on one line as
+ * `12_[3-9%2]`).
+ *
+ * @module
+ */
+
+import { ok } from "../_common/command_result.ts";
+import { ctime, ranges } from "../_common/format.ts";
+import { isFinishedState } from "../engine/engine.ts";
+import type { SimCommand, SimCommandContext, SimJob } from "../types.ts";
+import {
+  ALL_STATE_WORDS,
+  foldArrayRemainders,
+  inController,
+  jobIdText,
+  jobsNamedAll,
+  LONG_STATE,
+  priorityOf,
+  VALID_STATES,
+  VERSION,
+} from "./_jobs.ts";
+import { answer, CommandError, type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
+import {
+  headerLine,
+  type Layout,
+  parseFormat,
+  parseLongFormat,
+  type QueueRecord,
+  recordLine,
+} from "./_squeue_format.ts";
+
+/** The options squeue accepts (`src/squeue/opts.c`), as `optionTable` (`_parse.ts`) reads them. */
+const SQUEUE_OPTIONS = `
+  noheader|h format|o: Format|O: jobs|j:: states|t: user|u: me array|r long|l partition|p:
+  name|n: all|a version|V sort|S: verbose|v
+`;
+
+/** The default layouts, in `-o` letters (`src/squeue/squeue.c` builds them as `-O` names). */
+const DEFAULT_FORMAT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R";
+const LONG_FORMAT = "%.18i %.9P %.8j %.8u %.8T %.10M %.9l %.6D %R";
+
+/** What squeue's options ask for; `undefined`: not given. */
+export interface SqueueOptions {
+  /** `-j`: the ids (a bare `-j` takes the operands). */
+  jobs: JobIdArg[] | undefined;
+  /** `-t`: long state names, or `all`; not given: active jobs only. */
+  states: ReadonlySet<string> | "all" | undefined;
+  /** `-u` names, checked against the known users when squeue runs. */
+  users: string[] | undefined;
+  /** `--me`. */
+  me: boolean;
+  /** `-p`. */
+  partitions: string[] | undefined;
+  /** `-n`. */
+  names: string[] | undefined;
+  /** `-r`: one line per array task. */
+  perTask: boolean;
+  /** `-o`. */
+  format: string | undefined;
+  /** `-O`, which wins over `-o`. */
+  longFormat: string | undefined;
+  /** `-l`. */
+  long: boolean;
+  /** `-h`. */
+  noHeader: boolean;
+}
+
+/**
+ * Parses squeue's arguments; `"version"` for `-V`. Throws {@linkcode CommandError} for a
+ * bad option, job id or state, with squeue's message (`src/squeue/opts.c`; recordings 132, 134).
+ */
+export function parseSqueueArgs(args: readonly string[]): SqueueOptions | "version" {
+  const line = parseCommandLine("squeue", args, SQUEUE_OPTIONS);
+  if (line.has("version")) return "version";
+  const list = (key: string) => line.value(key)?.split(",");
+  return {
+    jobs: line.has("jobs") ? jobIds([line.value("jobs") ?? "", ...line.operands]) : undefined,
+    states: states(line.value("states")),
+    users: list("user"),
+    me: line.has("me"),
+    partitions: list("partition"),
+    names: list("name"),
+    perTask: line.has("array"),
+    format: line.value("format"),
+    longFormat: line.value("Format"),
+    long: line.has("long"),
+    noHeader: line.has("noheader"),
+  };
+}
+
+/** `-j`'s ids: its value and, for a bare `-j`, the operands. */
+function jobIds(words: readonly string[]): JobIdArg[] {
+  const parts = words.filter((t) => t !== "").join(",").split(",").filter((p) => p !== "");
+  return parseJobIds(parts, (part) => `squeue: error: Invalid job id: ${part}\n`);
+}
+
+/** `-t`'s states as long names (compact ones too, any case), or `all`. */
+function states(text: string | undefined): ReadonlySet<string> | "all" | undefined {
+  if (text === undefined) return undefined;
+  if (text.toLowerCase() === "all") return "all";
+  return new Set(
+    text.split(",").map((word) => {
+      const state = ALL_STATE_WORDS.get(word.toUpperCase());
+      if (state !== undefined) return state;
+      throw new CommandError(
+        1,
+        `squeue: error: Invalid job state specified: ${word}\nsqueue: error: Valid job states include: ${VALID_STATES}\n\n`,
+      );
+    }),
+  );
+}
+
+/**
+ * `squeue [-h] [-l] [-o FORMAT | -O FIELDS] [-j IDS] [-t STATES] [-u USERS] [-p PARTS] [-n NAMES]
+ * [-r]`.
+ */
+export const squeue: SimCommand = (ctx) =>
+  answer(() => {
+    const options = parseSqueueArgs(ctx.args);
+    if (options === "version") return ok(`${VERSION}\n`);
+    const users = userFilter(ctx, options);
+    const selected = candidates(ctx, options.jobs).filter((job) =>
+      (options.states === undefined
+        ? !isFinishedState(job.state)
+        : options.states === "all" || options.states.has(job.state)) &&
+      (users.wanted === undefined || users.wanted.has(job.request.user)) &&
+      (options.partitions === undefined || options.partitions.includes(job.queue)) &&
+      (options.names === undefined || options.names.includes(job.request.name))
+    );
+    const records = queueRecords(selected, options.perTask);
+    const layout = layoutOf(options);
+    let stdout = "";
+    const defaultLong = options.long && options.format === undefined &&
+      options.longFormat === undefined;
+    // `-l` without `-o` or `-O` starts with the time (recording 038).
+    if (defaultLong && !options.noHeader) stdout += `${ctime(ctx.engine.now())}\n`;
+    if (!options.noHeader) stdout += headerLine(layout) + "\n";
+    for (const record of records) stdout += recordLine(layout, record, ctx.engine) + "\n";
+    return ok(stdout, users.stderr);
+  });
+
+/**
+ * The users `-u` and `--me` keep; an unknown name is reported and dropped (squeue goes on, as
+ * recording 133 shows).
+ */
+function userFilter(
+  ctx: SimCommandContext,
+  options: SqueueOptions,
+): { wanted: Set<string> | undefined; stderr: string } {
+  let wanted = options.me ? new Set([ctx.user]) : undefined;
+  let stderr = "";
+  if (options.users === undefined) return { wanted, stderr };
+  wanted ??= new Set();
+  const known = new Set(["root", ctx.user, ...ctx.engine.jobs().map((j) => j.request.user)]);
+  for (const user of options.users) {
+    if (known.has(user) || /^\d+$/.test(user)) wanted.add(user);
+    else stderr += `squeue: error: Invalid user: ${user}\n\n`;
+  }
+  return { wanted, stderr };
+}
+
+/**
+ * The jobs slurmctld still holds, or those of them `-j` names; `-j` fails only when it names
+ * none of them (recordings 044, 130).
+ */
+function candidates(ctx: SimCommandContext, wanted: readonly JobIdArg[] | undefined): SimJob[] {
+  const engine = ctx.engine;
+  if (wanted === undefined) return engine.jobs().filter((job) => inController(engine, job));
+  const jobs = jobsNamedAll(engine, wanted).filter((job) => inController(engine, job));
+  if (jobs.length === 0 && wanted.length > 0) {
+    throw new CommandError(1, "slurm_load_jobs error: Invalid job id specified\n");
+  }
+  return jobs;
+}
+
+/** The layout of `-O`, `-o`, `-l` or the default. */
+function layoutOf(options: SqueueOptions): Layout {
+  const layout = options.longFormat !== undefined
+    ? parseLongFormat(options.longFormat)
+    : parseFormat(options.format ?? (options.long ? LONG_FORMAT : DEFAULT_FORMAT));
+  if (typeof layout === "string") {
+    throw new CommandError(1, `squeue: error: Invalid job format specification: ${layout}\n`);
+  }
+  return layout;
+}
+
+/**
+ * Orders jobs as squeue does by default (`P,t,-p` in `src/squeue/sort.c`: partition, state,
+ * then priority; the emulator orders by state name, then priority, then id) and, without `-r`,
+ * folds each array's pending remainder into one record.
+ */
+function queueRecords(jobs: readonly SimJob[], perTask: boolean): QueueRecord[] {
+  const { remainders, others } = perTask
+    ? { remainders: [], others: [...jobs] }
+    : foldArrayRemainders(jobs);
+  const records: QueueRecord[] = others.map((job) => ({
+    job,
+    idText: jobIdText(job),
+    rawId: job.id,
+    state: job.state,
+  }));
+  for (const { arrayId, first, indices } of remainders) {
+    const limit = first.request.array?.maxConcurrent;
+    const idText = indices.length === 1
+      ? `${arrayId}_${indices[0]}`
+      : `${arrayId}_[${ranges(indices)}${limit === undefined ? "" : `%${limit}`}]`;
+    records.push({ job: first, idText, rawId: arrayId, state: "PENDING" });
+  }
+  return records.sort((a, b) => {
+    const sa = LONG_STATE[a.state];
+    const sb = LONG_STATE[b.state];
+    if (sa !== sb) return sa < sb ? -1 : 1;
+    const pa = priorityOf(a.job);
+    const pb = priorityOf(b.job);
+    if (pa !== pb) return pb - pa;
+    const ta = a.job.arrayTaskId ?? 0;
+    const tb = b.job.arrayTaskId ?? 0;
+    return (a.job.arrayJobId ?? a.job.id) - (b.job.arrayJobId ?? b.job.id) || ta - tb;
+  });
+}
