@@ -6,7 +6,7 @@
  */
 
 import type { CommandOutput } from "../src/core/transport.ts";
-import type { SimCommand } from "./types.ts";
+import type { SimCommand } from "./emulator.ts";
 
 /**
  * Commands every simulated login node has besides the scheduler's.

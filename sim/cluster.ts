@@ -17,15 +17,8 @@ import { sgeEmulator } from "./sge/mod.ts";
 import { slurmEmulator } from "./slurm/mod.ts";
 import { loginCommands } from "./_login_commands.ts";
 import { type SimCommandRecord, SimTransport, type SimTransportContext } from "./transport.ts";
-import type {
-  SchedulerKind,
-  SimCommand,
-  SimEmulator,
-  SimEmulatorDefaults,
-  SimJob,
-  SimNodeSpec,
-  SimQueueSpec,
-} from "./types.ts";
+import type { SchedulerKind, SimJob, SimNodeSpec, SimQueueSpec } from "./types.ts";
+import type { SimCommand, SimEmulator, SimEmulatorDefaults } from "./emulator.ts";
 import { realTimeline, type SimTimeline, VirtualClock } from "./engine/virtual_clock.ts";
 
 /**

@@ -30,6 +30,7 @@
 export type { Clock } from "../src/core/clock.ts";
 export type { CommandOutput, RunOptions, Transport } from "../src/core/transport.ts";
 export * from "./types.ts";
+export * from "./emulator.ts";
 export * from "./engine/engine.ts";
 export * from "./cluster.ts";
 export * from "./engine/virtual_clock.ts";

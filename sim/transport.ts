@@ -17,7 +17,7 @@ import {
 } from "../src/core/transport.ts";
 import type { SimCommandRole, SimFaultDecision, SimFaults } from "./faults.ts";
 import type { SimFileSystem } from "./engine/filesystem.ts";
-import type { SimCommand, SimEmulator, SimEngineApi } from "./types.ts";
+import type { SimCommand, SimEmulator, SimEngineApi } from "./emulator.ts";
 
 /**
  * One command served by the simulator, as recorded in the cluster's command log.

@@ -1,18 +1,11 @@
 /**
- * What an emulated command answers, the two ways every emulator builds that answer, and the
+ * The two ways every emulator builds a command's answer (a `CommandOutput`), and the
  * uid the emulators print. Internal to the simulator; not exported from `sim/mod.ts`.
  *
  * @module
  */
 
 import type { CommandOutput } from "../../src/core/transport.ts";
-
-/**
- * What one emulated command answers.
- *
- * @deprecated Use {@linkcode CommandOutput} (`src/core/transport.ts`), the one name of this shape.
- */
-export type CommandResult = CommandOutput;
 
 /** A successful answer with `stdout` (and, rarely, warnings on `stderr`). */
 export function ok(stdout: string, stderr = ""): CommandOutput {

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type CommandResult, fail } from "./command_result.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import { fail } from "./command_result.ts";
 
 /** `printf("%-Ns")`: left-justified in `width` columns, never truncated. */
 export function padEnd(text: string, width: number): string {
@@ -82,7 +83,7 @@ export class CommandFailure extends Error {
 }
 
 /** Runs a command body, answering a thrown {@linkcode CommandFailure} as the failure it is. */
-export function answerFailures(run: () => CommandResult): CommandResult {
+export function answerFailures(run: () => CommandOutput): CommandOutput {
   try {
     return run();
   } catch (error) {

@@ -8,14 +8,8 @@
 
 import type { JobRecord } from "./_job_record.ts";
 import type { JobTable } from "./_job_table.ts";
-import {
-  type SimLimitPolicy,
-  type SimNodeSpec,
-  type SimQueueSpec,
-  type SimReason,
-  SimSubmitRejection,
-  type SimSubmitRequest,
-} from "../types.ts";
+import type { SimNodeSpec, SimQueueSpec, SimReason, SimSubmitRequest } from "../types.ts";
+import { type SimLimitPolicy, SimSubmitRejection } from "../emulator.ts";
 
 /** The kinds of limit a policy is set for. */
 export type LimitKind = "cpus" | "memory" | "nodes" | "time" | "gpus";

@@ -12,12 +12,8 @@ import type { JobTable } from "./_job_table.ts";
 import { applyLimitPolicy, type Blocker, type LimitPolicies, neverFits } from "./_limits.ts";
 import type { NodePool } from "./_nodes.ts";
 import type { Scheduler } from "./_scheduling.ts";
-import {
-  type SimJob,
-  type SimQueueSpec,
-  SimSubmitRejection,
-  type SimSubmitRequest,
-} from "../types.ts";
+import type { SimJob, SimQueueSpec, SimSubmitRequest } from "../types.ts";
+import { SimSubmitRejection } from "../emulator.ts";
 import type { SimTimeline } from "./virtual_clock.ts";
 
 /** What the engine fills in where a request says nothing. */

@@ -24,13 +24,12 @@ import type { SimFileSystem } from "./filesystem.ts";
 import type { SimEngineOptions } from "./options.ts";
 import type {
   SchedulerKind,
-  SimEngineApi,
   SimJob,
   SimNodeSpec,
   SimQueueSpec,
-  SimStateKey,
   SimSubmitRequest,
 } from "../types.ts";
+import type { SimEngineApi, SimStateKey } from "../emulator.ts";
 import { type SimTimeline, VirtualClock } from "./virtual_clock.ts";
 
 export { isFinishedState };

@@ -6,7 +6,8 @@
  */
 
 import type { SimFileSystem } from "./filesystem.ts";
-import type { SchedulerKind, SimJob, SimLimitPolicy, SimNodeSpec, SimQueueSpec } from "../types.ts";
+import type { SchedulerKind, SimJob, SimNodeSpec, SimQueueSpec } from "../types.ts";
+import type { SimLimitPolicy } from "../emulator.ts";
 import type { SimTimeline } from "./virtual_clock.ts";
 
 /**

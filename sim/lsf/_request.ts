@@ -13,7 +13,8 @@
  * @module
  */
 
-import type { SimCommandContext, SimJob, SimSubmitRequest } from "../types.ts";
+import type { SimJob, SimSubmitRequest } from "../types.ts";
+import type { SimCommandContext } from "../emulator.ts";
 import type { LsfJobData } from "./_job_data.ts";
 import { elementName, slotsPerHost } from "./_jobs.ts";
 import { type BsubArray, type BsubDependencyTerm, type BsubSpan, spreadSlots } from "./_values.ts";

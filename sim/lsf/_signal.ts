@@ -11,9 +11,11 @@
  * @module
  */
 
-import type { SimCommandContext, SimEngineApi, SimJob } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimJob } from "../types.ts";
+import type { SimCommandContext, SimEngineApi } from "../emulator.ts";
 import { isKept, lsfJobLabel, parseJobId } from "./_jobs.ts";
-import { type CommandResult, fail } from "../_common/command_result.ts";
+import { fail } from "../_common/command_result.ts";
 
 /** A job the command acts on: as named, the id, and the element. */
 export interface SignalTarget {
@@ -40,7 +42,7 @@ const VALUED: ReadonlySet<string> = new Set(["-s", "-J", "-u", "-q", "-m"]);
 const FLAGS: ReadonlySet<string> = new Set(["-r", "-d", "-a"]);
 
 /** The job id operands; fails with the command's usage when there are none. */
-function operandsOf(args: readonly string[], command: string): string[] | CommandResult {
+function operandsOf(args: readonly string[], command: string): string[] | CommandOutput {
   const operands: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -70,7 +72,7 @@ function jobsOfUser(engine: SimEngineApi, user: string): SignalTarget[] {
 }
 
 /** Runs a signal command over its operands. */
-export function signalJobs(ctx: SimCommandContext, signal: SignalCommand): CommandResult {
+export function signalJobs(ctx: SimCommandContext, signal: SignalCommand): CommandOutput {
   const operands = operandsOf(ctx.args, signal.command);
   if (!Array.isArray(operands)) return operands;
   const engine = ctx.engine;

@@ -14,11 +14,13 @@
  * @module
  */
 
-import type { SimCommandContext, SimJob } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimJob } from "../types.ts";
+import type { SimCommandContext } from "../emulator.ts";
 import { getopt, type OptionSpec } from "../_common/getopt.ts";
 import { isSelected, type JobSelection, jobsOfOperands } from "./_jobs.ts";
 import { historyOf, longFormat, summaryTable } from "./_history.ts";
-import { type CommandResult, ok } from "../_common/command_result.ts";
+import { ok } from "../_common/command_result.ts";
 import { answerFailures, CommandFailure } from "../_common/words.ts";
 
 /** Where the simulated cluster keeps its event log (LSB_SHAREDIR/cluster_name/logdir). */
@@ -127,7 +129,7 @@ function selectedJobs(
 }
 
 /** Runs `bhist`. */
-export function bhist(ctx: SimCommandContext): CommandResult {
+export function bhist(ctx: SimCommandContext): CommandOutput {
   return answerFailures(() => {
     const options = parseBhist(ctx.args);
     const engine = ctx.engine;

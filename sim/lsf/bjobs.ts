@@ -14,7 +14,9 @@
  * @module
  */
 
-import type { SimCommandContext, SimJob } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimJob } from "../types.ts";
+import type { SimCommandContext } from "../emulator.ts";
 import {
   elementName,
   hostGroups,
@@ -26,7 +28,7 @@ import {
   truncateLeft,
 } from "./_jobs.ts";
 import { customTable, DEFAULT_FIELDS, jsonOutput, outputFormat } from "./_fields.ts";
-import { type CommandResult, fail } from "../_common/command_result.ts";
+import { fail } from "../_common/command_result.ts";
 import { answerFailures, CommandFailure, fixed, padEnd } from "../_common/words.ts";
 import { monthDayTime } from "../_common/format.ts";
 
@@ -190,7 +192,7 @@ function jobsOfSelections(
 }
 
 /** The listing of `jobs` in the requested output. */
-function listing(jobs: readonly SimJob[], options: BjobsOptions, now: number): CommandResult {
+function listing(jobs: readonly SimJob[], options: BjobsOptions, now: number): CommandOutput {
   if (jobs.length === 0) return { code: 0, stdout: "", stderr: "" };
   if (options.json || options.format !== undefined) {
     const format = outputFormat(options.format ?? DEFAULT_FIELDS);
@@ -205,7 +207,7 @@ function listing(jobs: readonly SimJob[], options: BjobsOptions, now: number): C
 }
 
 /** Runs `bjobs`. */
-export function bjobs(ctx: SimCommandContext): CommandResult {
+export function bjobs(ctx: SimCommandContext): CommandOutput {
   return answerFailures(() => {
     const options = parseBjobs(ctx.args);
     const now = ctx.engine.now();

@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { SimCommandContext } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimCommandContext } from "../emulator.ts";
 import { type SignalCommand, signalJobs } from "./_signal.ts";
-import type { CommandResult } from "../_common/command_result.ts";
 
 const BKILL: SignalCommand = {
   command: "bkill",
@@ -21,6 +21,6 @@ const BKILL: SignalCommand = {
 };
 
 /** Runs `bkill`. */
-export function bkill(ctx: SimCommandContext): CommandResult {
+export function bkill(ctx: SimCommandContext): CommandOutput {
   return signalJobs(ctx, BKILL);
 }

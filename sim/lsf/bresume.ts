@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { SimCommandContext } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimCommandContext } from "../emulator.ts";
 import { type SignalCommand, signalJobs } from "./_signal.ts";
-import type { CommandResult } from "../_common/command_result.ts";
 
 const BRESUME: SignalCommand = {
   command: "bresume",
@@ -20,6 +20,6 @@ const BRESUME: SignalCommand = {
 };
 
 /** Runs `bresume`. */
-export function bresume(ctx: SimCommandContext): CommandResult {
+export function bresume(ctx: SimCommandContext): CommandOutput {
   return signalJobs(ctx, BRESUME);
 }

@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { SimCommandContext } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimCommandContext } from "../emulator.ts";
 import { type SignalCommand, signalJobs } from "./_signal.ts";
-import type { CommandResult } from "../_common/command_result.ts";
 
 const BSTOP: SignalCommand = {
   command: "bstop",
@@ -24,6 +24,6 @@ const BSTOP: SignalCommand = {
 };
 
 /** Runs `bstop`. */
-export function bstop(ctx: SimCommandContext): CommandResult {
+export function bstop(ctx: SimCommandContext): CommandOutput {
   return signalJobs(ctx, BSTOP);
 }

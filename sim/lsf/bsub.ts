@@ -12,7 +12,9 @@
  * @module
  */
 
-import { type SimCommandContext, type SimDependency, SimSubmitRejection } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimDependency } from "../types.ts";
+import { type SimCommandContext, SimSubmitRejection } from "../emulator.ts";
 import { baseNameOf, namePattern, parseJobId } from "./_jobs.ts";
 import {
   parseDependency,
@@ -24,7 +26,7 @@ import {
 import { bsubRequest } from "./_request.ts";
 import type { BsubDependency, BsubOptions } from "./_request.ts";
 export type { BsubDependency, BsubOptions };
-import { type CommandResult, ok } from "../_common/command_result.ts";
+import { ok } from "../_common/command_result.ts";
 import { answerFailures, CommandFailure } from "../_common/words.ts";
 import { directiveWords } from "../_common/directive_words.ts";
 
@@ -244,7 +246,7 @@ function rejection(options: BsubOptions, error: SimSubmitRejection): CommandFail
 }
 
 /** Runs `bsub`: prints `Job <1> is submitted to [default ]queue <normal>.` */
-export function bsub(ctx: SimCommandContext): CommandResult {
+export function bsub(ctx: SimCommandContext): CommandOutput {
   return answerFailures(() => {
     const options = parseBsub(ctx);
     const request = bsubRequest(options, ctx);

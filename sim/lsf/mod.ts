@@ -22,7 +22,7 @@
  * @module
  */
 
-import type { SimEmulator } from "../types.ts";
+import type { SimEmulator } from "../emulator.ts";
 import { bsub } from "./bsub.ts";
 import { bjobs } from "./bjobs.ts";
 import { bhist, EVENT_LOG } from "./bhist.ts";

@@ -11,7 +11,8 @@
  * @module
  */
 
-import type { SimEngineApi, SimJob, SimSubmitRequest } from "../types.ts";
+import type { SimJob, SimSubmitRequest } from "../types.ts";
+import type { SimEngineApi } from "../emulator.ts";
 import type { PbsDialect } from "./dialect.ts";
 import { type PbsJobData, pbsJobData } from "./_job_data.ts";
 import { entryName, finishedAt, isFinished, type PbsEntry, serverOf } from "./_jobs.ts";

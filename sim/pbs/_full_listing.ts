@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { SimEngineApi } from "../types.ts";
+import type { SimEngineApi } from "../emulator.ts";
 import type { PbsDialect } from "./dialect.ts";
 import { entryId, type PbsEntry, serverOf } from "./_jobs.ts";
 import { attributesOf } from "./_attributes.ts";

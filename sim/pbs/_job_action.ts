@@ -10,7 +10,8 @@
  * @module
  */
 
-import type { SimCommandContext, SimEngineApi } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimCommandContext, SimEngineApi } from "../emulator.ts";
 import { exitFor, type PbsDialect, PBSE } from "./dialect.ts";
 import {
   deleteBrokenDependents,
@@ -21,7 +22,7 @@ import {
   type PbsEntry,
   qualifiedId,
 } from "./_jobs.ts";
-import { type CommandResult, fail } from "../_common/command_result.ts";
+import { fail } from "../_common/command_result.ts";
 
 /** A server's refusal of one operand: the message before the job id, and its `pbs_errno`. */
 export interface Refusal {
@@ -57,7 +58,7 @@ export function runJobAction(
   ctx: SimCommandContext,
   dialect: PbsDialect,
   action: JobAction,
-): CommandResult {
+): CommandOutput {
   const command = action.command;
   const operands = ctx.args.filter((arg) => !arg.startsWith("-"));
   if (ctx.args.some((arg) => arg.startsWith("-") && arg !== "-x" && arg !== "-W")) {

@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { SimEngineApi, SimJob } from "../types.ts";
+import type { SimJob } from "../types.ts";
+import type { SimEngineApi } from "../emulator.ts";
 import type { PbsDialect } from "./dialect.ts";
 import { pbsJobData } from "./_job_data.ts";
 

@@ -11,7 +11,8 @@
  * @module
  */
 
-import type { SimCommandContext, SimDependency, SimJob, SimSubmitRequest } from "../types.ts";
+import type { SimDependency, SimJob, SimSubmitRequest } from "../types.ts";
+import type { SimCommandContext } from "../emulator.ts";
 import type { PbsDialect } from "./dialect.ts";
 import type { PbsJobData } from "./_job_data.ts";
 import { jobIdOf, jobNameOf, type PbsJobRef } from "./_jobs.ts";

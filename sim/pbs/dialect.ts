@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { SimEmulatorDefaults } from "../types.ts";
+import type { SimEmulatorDefaults } from "../emulator.ts";
 
 /** `pbs_errno` values (pbs_error.h) the emulator reports; exit status is `errno & 0xff`. */
 export const PBSE = {

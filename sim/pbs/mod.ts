@@ -22,7 +22,7 @@
  * @module
  */
 
-import type { SimEmulator } from "../types.ts";
+import type { SimEmulator } from "../emulator.ts";
 import { exitFor, type PbsDialect, PBSPRO, TORQUE } from "./dialect.ts";
 import { qsub } from "./qsub.ts";
 import { qstat } from "./qstat.ts";

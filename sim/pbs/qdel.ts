@@ -8,10 +8,10 @@
  * @module
  */
 
-import type { SimCommandContext } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimCommandContext } from "../emulator.ts";
 import { type PbsDialect, PBSE } from "./dialect.ts";
 import { type JobAction, runJobAction, taskOf } from "./_job_action.ts";
-import type { CommandResult } from "../_common/command_result.ts";
 
 const QDEL: JobAction = {
   command: "qdel",
@@ -24,6 +24,6 @@ const QDEL: JobAction = {
 };
 
 /** Runs `qdel`. */
-export function qdel(ctx: SimCommandContext, dialect: PbsDialect): CommandResult {
+export function qdel(ctx: SimCommandContext, dialect: PbsDialect): CommandOutput {
   return runJobAction(ctx, dialect, QDEL);
 }

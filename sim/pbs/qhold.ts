@@ -7,10 +7,10 @@
  * @module
  */
 
-import type { SimCommandContext } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimCommandContext } from "../emulator.ts";
 import { type PbsDialect, PBSE } from "./dialect.ts";
 import { type JobAction, runJobAction } from "./_job_action.ts";
-import type { CommandResult } from "../_common/command_result.ts";
 
 const QHOLD: JobAction = {
   command: "qhold",
@@ -24,6 +24,6 @@ const QHOLD: JobAction = {
 };
 
 /** Runs `qhold`. */
-export function qhold(ctx: SimCommandContext, dialect: PbsDialect): CommandResult {
+export function qhold(ctx: SimCommandContext, dialect: PbsDialect): CommandOutput {
   return runJobAction(ctx, dialect, QHOLD);
 }

@@ -6,10 +6,10 @@
  * @module
  */
 
-import type { SimCommandContext } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimCommandContext } from "../emulator.ts";
 import type { PbsDialect } from "./dialect.ts";
 import { type JobAction, runJobAction } from "./_job_action.ts";
-import type { CommandResult } from "../_common/command_result.ts";
 
 const QRLS: JobAction = {
   command: "qrls",
@@ -20,6 +20,6 @@ const QRLS: JobAction = {
 };
 
 /** Runs `qrls`. */
-export function qrls(ctx: SimCommandContext, dialect: PbsDialect): CommandResult {
+export function qrls(ctx: SimCommandContext, dialect: PbsDialect): CommandOutput {
   return runJobAction(ctx, dialect, QRLS);
 }

@@ -12,7 +12,8 @@
  * @module
  */
 
-import type { SimCommandContext, SimEngineApi } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimCommandContext, SimEngineApi } from "../emulator.ts";
 import { exitFor, type PbsDialect, PBSE } from "./dialect.ts";
 import { getopt } from "./_options.ts";
 import {
@@ -30,7 +31,7 @@ import {
 } from "./_jobs.ts";
 import { stateOf } from "./_states.ts";
 import { fullBlock, xmlDocument } from "./_full_listing.ts";
-import type { CommandResult } from "../_common/command_result.ts";
+
 import { answerFailures, CommandFailure, padEnd, padStart } from "../_common/words.ts";
 
 const SPEC = { pbs: "fxtu:", pbspro: "fxHtJu:" } as const;
@@ -151,7 +152,7 @@ function listOperands(
   options: QstatOptions,
   dialect: PbsDialect,
   engine: SimEngineApi,
-): CommandResult {
+): CommandOutput {
   const now = engine.now();
   const { listed, mayShow } = visibility(options, dialect, now);
   const output: Output = { parts: [], dates: new Map(), header: true };
@@ -187,7 +188,7 @@ function listOperands(
 }
 
 /** Runs `qstat`. */
-export function qstat(ctx: SimCommandContext, dialect: PbsDialect): CommandResult {
+export function qstat(ctx: SimCommandContext, dialect: PbsDialect): CommandOutput {
   return answerFailures(() => {
     const options = parseQstat(ctx.args, dialect);
     const engine = ctx.engine;

@@ -12,7 +12,9 @@
  * @module
  */
 
-import { type SimCommandContext, type SimDependency, SimSubmitRejection } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimDependency } from "../types.ts";
+import { type SimCommandContext, SimSubmitRejection } from "../emulator.ts";
 import { exitFor, type PbsDialect, PBSE } from "./dialect.ts";
 import { getopt, type ParsedOptions } from "./_options.ts";
 import { deleteBrokenDependents, parseJobRef, type PbsJobRef } from "./_jobs.ts";
@@ -20,7 +22,7 @@ import { layoutOf, parseResourceLists, type PbsLayout, PbsResourceError } from "
 import { qsubRequest } from "./_request.ts";
 import type { QsubDependency, QsubOptions } from "./_request.ts";
 export type { QsubDependency, QsubOptions };
-import { type CommandResult, ok } from "../_common/command_result.ts";
+import { ok } from "../_common/command_result.ts";
 import { answerFailures, baseName, CommandFailure, parseIndexList } from "../_common/words.ts";
 import { directiveWords } from "../_common/directive_words.ts";
 
@@ -292,7 +294,7 @@ function rejection(dialect: PbsDialect, error: SimSubmitRejection): CommandFailu
 }
 
 /** Runs `qsub` against the context's engine: prints `12.server` (`12[].server` for an array). */
-export function qsub(ctx: SimCommandContext, dialect: PbsDialect): CommandResult {
+export function qsub(ctx: SimCommandContext, dialect: PbsDialect): CommandOutput {
   deleteBrokenDependents(ctx.engine);
   return answerFailures(() => {
     const options = parseQsub(ctx, dialect);

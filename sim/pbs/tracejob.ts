@@ -10,11 +10,13 @@
  * @module
  */
 
-import type { SimCommandContext, SimEngineApi, SimJob } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import type { SimJob } from "../types.ts";
+import type { SimCommandContext, SimEngineApi } from "../emulator.ts";
 import type { PbsDialect } from "./dialect.ts";
 import { entriesFor, parseJobRef, qualifiedId, serverOf } from "./_jobs.ts";
 import { exitStatusOf } from "./_states.ts";
-import { type CommandResult, ok } from "../_common/command_result.ts";
+import { ok } from "../_common/command_result.ts";
 import { usDateTime } from "../_common/format.ts";
 import { answerFailures, CommandFailure, hhmmss } from "../_common/words.ts";
 
@@ -119,7 +121,7 @@ export function parseTracejob(args: readonly string[]): string {
 }
 
 /** Runs `tracejob`. */
-export function tracejob(ctx: SimCommandContext, dialect: PbsDialect): CommandResult {
+export function tracejob(ctx: SimCommandContext, dialect: PbsDialect): CommandOutput {
   return answerFailures(() => {
     const operand = parseTracejob(ctx.args);
     const engine = ctx.engine;

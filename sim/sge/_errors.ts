@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type CommandResult, fail } from "../_common/command_result.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import { fail } from "../_common/command_result.ts";
 
 /**
  * An error the command reports itself, as the SGE client prints it (without the final newline),
@@ -51,7 +52,7 @@ export class QmasterRejection extends Error {
  * Calls `run`, answering an {@linkcode SgeCommandError} as the client prints it: the message on
  * stderr, the error's exit code.
  */
-export function answering(run: () => CommandResult): CommandResult {
+export function answering(run: () => CommandOutput): CommandOutput {
   try {
     return run();
   } catch (error) {
@@ -64,6 +65,6 @@ export function answering(run: () => CommandResult): CommandResult {
  * qsub's answer when a submission fails: `Unable to run job: <message>` and `Exiting.` on stderr,
  * exit 1 (090-qsub-invalid-queue; after `prefix`, the commlib error of 111).
  */
-export function unableToRunJob(message: string, prefix = ""): CommandResult {
+export function unableToRunJob(message: string, prefix = ""): CommandOutput {
   return fail(1, `${prefix}Unable to run job: ${message}\nExiting.\n`);
 }

@@ -7,8 +7,9 @@
  * @module
  */
 
-import { type CommandResult, fail } from "../_common/command_result.ts";
-import type { SimEngineApi } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import { fail } from "../_common/command_result.ts";
+import type { SimEngineApi } from "../emulator.ts";
 import { SGE_ROOT } from "./_cell.ts";
 import { unableToRunJob } from "./_errors.ts";
 
@@ -31,7 +32,7 @@ export function unreachable(
   command: string,
   args: readonly string[] = [],
   engine?: SimEngineApi,
-): CommandResult {
+): CommandOutput {
   const host = engine?.loginHost ?? "qmaster";
   const send =
     `unable to send message to qmaster using port 6444 on host "${host}": got send error\n`;
@@ -48,17 +49,17 @@ export function unreachable(
 }
 
 /** qsub's answer when qmaster does not answer in time (the job is not created). */
-export function submitTimeout(): CommandResult {
+export function submitTimeout(): CommandOutput {
   return unableToRunJob(GDI_TIMEOUT);
 }
 
 /** A query's answer when qmaster does not answer in time. */
-export function queryTimeout(): CommandResult {
+export function queryTimeout(): CommandOutput {
   return fail(1, `error: ${GDI_TIMEOUT}\n`);
 }
 
 /** qacct's answer while the accounting file is missing, or accounting is switched off. */
-export function accountingFailure(_command: string, state: "down" | "disabled"): CommandResult {
+export function accountingFailure(_command: string, state: "down" | "disabled"): CommandOutput {
   return state === "disabled"
     ? fail(1, `error: reporting file ${ACCOUNTING} does not exist\n`)
     : fail(1, `${ACCOUNTING}: No such file or directory\n`);

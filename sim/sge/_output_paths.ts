@@ -9,7 +9,8 @@
 
 import { join } from "node:path/posix";
 import { resolvePath } from "../_common/paths.ts";
-import type { SimEngineApi, SimJob } from "../types.ts";
+import type { SimJob } from "../types.ts";
+import type { SimEngineApi } from "../emulator.ts";
 import { jobNumber } from "./_jobs.ts";
 
 /** What decides a job's output paths. */

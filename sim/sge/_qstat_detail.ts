@@ -7,9 +7,11 @@
  * @module
  */
 
-import { type CommandResult, ok, uidOf } from "../_common/command_result.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import { ok, uidOf } from "../_common/command_result.ts";
 import { ctime, usDateTime } from "../_common/format.ts";
-import type { SimEngineApi, SimJob } from "../types.ts";
+import type { SimJob } from "../types.ts";
+import type { SimEngineApi } from "../emulator.ts";
 import { SEPARATOR } from "./_cell.ts";
 import { sgeJobData } from "./_job_data.ts";
 import { ERROR_STATE_EXIT, inErrorState, isActive, jobNumber, listed } from "./_jobs.ts";
@@ -151,7 +153,7 @@ function record(engine: SimEngineApi, tasks: readonly SimJob[]): string {
  * @param ids Job ids or names.
  * @returns The records; exit 1 naming the jobs that do not exist.
  */
-export function qstatDetail(engine: SimEngineApi, ids: readonly string[]): CommandResult {
+export function qstatDetail(engine: SimEngineApi, ids: readonly string[]): CommandOutput {
   let stdout = "";
   const missing: string[] = [];
   for (const text of ids) {

@@ -6,9 +6,11 @@
  * @module
  */
 
-import { type CommandResult, ok } from "../_common/command_result.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import { ok } from "../_common/command_result.ts";
 import { column, usDateTime } from "../_common/format.ts";
-import type { SimEngineApi, SimJob } from "../types.ts";
+import type { SimJob } from "../types.ts";
+import type { SimEngineApi } from "../emulator.ts";
 import { sgeJobData } from "./_job_data.ts";
 import { jobNumber, listed, prior, stateLetters } from "./_jobs.ts";
 import { taskRangeText } from "./_values.ts";
@@ -114,7 +116,7 @@ export function qstatFull(engine: SimEngineApi, lines: readonly QstatLine[]): st
 export function qstatFinished(
   engine: SimEngineApi,
   users: readonly string[] | "all",
-): CommandResult {
+): CommandOutput {
   const finished = engine.jobs().filter((job) =>
     !listed(job) && job.startTime !== undefined &&
     (users === "all" || users.includes(job.request.user))

@@ -6,7 +6,8 @@
  */
 
 import { resolvePath } from "../_common/paths.ts";
-import type { SimCommandContext, SimEngineApi, SimSubmitRequest } from "../types.ts";
+import type { SimSubmitRequest } from "../types.ts";
+import type { SimCommandContext, SimEngineApi } from "../emulator.ts";
 import { EXECD_PATH, execdSpool } from "./_cell.ts";
 import { sgeEnvironment } from "./_environment.ts";
 import { QmasterRejection, SgeCommandError } from "./_errors.ts";

@@ -27,7 +27,7 @@
  * @module
  */
 
-import type { SimEmulator } from "../types.ts";
+import type { SimEmulator } from "../emulator.ts";
 import { accountingFailure, queryTimeout, submitTimeout, unreachable } from "./_failures.ts";
 import { qacct } from "./qacct.ts";
 import { qdel } from "./qdel.ts";

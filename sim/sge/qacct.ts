@@ -15,8 +15,10 @@
  * @module
  */
 
-import { type CommandResult, fail, ok } from "../_common/command_result.ts";
-import type { SimCommand, SimCommandContext, SimJob } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import { fail, ok } from "../_common/command_result.ts";
+import type { SimJob } from "../types.ts";
+import type { SimCommand, SimCommandContext } from "../emulator.ts";
 import { VERSION } from "./_cell.ts";
 import { answering, SgeCommandError } from "./_errors.ts";
 import { fnmatch } from "./_fnmatch.ts";
@@ -147,7 +149,7 @@ function selected(job: SimJob, options: QacctOptions, since: number | undefined)
   return since === undefined || (time ?? 0) >= since;
 }
 
-function listing(ctx: SimCommandContext, options: QacctOptions, hooks: QacctHooks): CommandResult {
+function listing(ctx: SimCommandContext, options: QacctOptions, hooks: QacctHooks): CommandOutput {
   const engine = ctx.engine;
   const since = options.days === undefined
     ? undefined
@@ -177,7 +179,7 @@ function listing(ctx: SimCommandContext, options: QacctOptions, hooks: QacctHook
  * @param hooks The record format and which jobs have a record.
  * @returns The command's output and exit code.
  */
-export function runQacct(ctx: SimCommandContext, hooks: QacctHooks): CommandResult {
+export function runQacct(ctx: SimCommandContext, hooks: QacctHooks): CommandOutput {
   return answering(() => {
     const options = parseQacctArgs(ctx.args, hooks.version);
     if (options.help) return ok(`${hooks.version}\n${USAGE}\n`);

@@ -9,7 +9,8 @@
  */
 
 import { fail, uidOf } from "../_common/command_result.ts";
-import type { SimCommand, SimEngineApi, SimJob } from "../types.ts";
+import type { SimJob } from "../types.ts";
+import type { SimCommand, SimEngineApi } from "../emulator.ts";
 import { KILL_DELAY_MS, VERSION } from "./_cell.ts";
 import { markDeleted } from "./_job_data.ts";
 import { inErrorState, jobNumber, listed } from "./_jobs.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { SimCommand } from "../types.ts";
+import type { SimCommand } from "../emulator.ts";
 import { listed } from "./_jobs.ts";
 import { parseIdList } from "./_values.ts";
 

@@ -7,8 +7,10 @@
  * @module
  */
 
-import { type CommandResult, ok } from "../_common/command_result.ts";
-import type { SimCommand, SimEngineApi, SimJob } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import { ok } from "../_common/command_result.ts";
+import type { SimJob } from "../types.ts";
+import type { SimCommand, SimEngineApi } from "../emulator.ts";
 import { VERSION } from "./_cell.ts";
 import { answering, SgeCommandError } from "./_errors.ts";
 import { jobNumber, listed, priority, stateLetters } from "./_jobs.ts";
@@ -100,7 +102,7 @@ function byQstatOrder(a: SimJob, b: SimJob): number {
     (a.arrayTaskId ?? 0) - (b.arrayTaskId ?? 0);
 }
 
-function listing(engine: SimEngineApi, options: QstatOptions): CommandResult {
+function listing(engine: SimEngineApi, options: QstatOptions): CommandOutput {
   const { users, states } = options;
   const jobs = engine.jobs().filter((job) =>
     listed(job) && (users === "all" || users.includes(job.request.user)) &&

@@ -7,11 +7,12 @@
  * @module
  */
 
+import type { CommandOutput } from "../../src/core/transport.ts";
 import { basename } from "node:path/posix";
-import { type CommandResult, ok } from "../_common/command_result.ts";
+import { ok } from "../_common/command_result.ts";
 import { splitWords } from "../_common/directive_words.ts";
-import type { SimCommand, SimCommandContext } from "../types.ts";
-import { SimSubmitRejection } from "../types.ts";
+import type { SimCommand, SimCommandContext } from "../emulator.ts";
+import { SimSubmitRejection } from "../emulator.ts";
 import { answering, QmasterRejection, SgeCommandError, unableToRunJob } from "./_errors.ts";
 import { buildRequest } from "./_request.ts";
 import type { QsubOptions, QsubScript, QsubVariable } from "./_request.ts";
@@ -201,7 +202,7 @@ function rejectionMessage(error: SimSubmitRejection): string {
     : "error: no suitable queues";
 }
 
-function submit(ctx: SimCommandContext): CommandResult {
+function submit(ctx: SimCommandContext): CommandOutput {
   const args = parseQsubArgs(ctx.args);
   // Only the command line's -b y makes the operands a command (whose #$ lines are not read).
   const binary = args.options.some((o) => o.name === "-b" && o.values[0] === "y");

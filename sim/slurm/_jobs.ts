@@ -9,14 +9,8 @@
 
 import { hms, shortDuration } from "../_common/format.ts";
 import { isFinishedState } from "../engine/engine.ts";
-import type {
-  SimEngineApi,
-  SimJob,
-  SimJobState,
-  SimQueueSpec,
-  SimReason,
-  SimStateKey,
-} from "../types.ts";
+import type { SimJob, SimJobState, SimQueueSpec, SimReason } from "../types.ts";
+import type { SimEngineApi, SimStateKey } from "../emulator.ts";
 import { compressHosts } from "./_hostlist.ts";
 import type { JobIdArg } from "./_parse.ts";
 

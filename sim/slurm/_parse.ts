@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type CommandResult, fail } from "../_common/command_result.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import { fail } from "../_common/command_result.ts";
 import { getopt, type OptionSpec, type ParsedOption } from "../_common/getopt.ts";
 import type { SimDependency, SimJob } from "../types.ts";
 
@@ -28,7 +29,7 @@ export class CommandError extends Error {
  * Runs a command, answering a {@linkcode CommandError} thrown while it parses its arguments or
  * runs with the error's exit code and message.
  */
-export function answer(run: () => CommandResult): CommandResult {
+export function answer(run: () => CommandOutput): CommandOutput {
   try {
     return run();
   } catch (error) {

@@ -8,7 +8,8 @@
 
 import { uidOf } from "../_common/command_result.ts";
 import { hms, isoSeconds } from "../_common/format.ts";
-import type { SimEngineApi, SimJob, SimNodeSpec, SimQueueSpec } from "../types.ts";
+import type { SimJob, SimNodeSpec, SimQueueSpec } from "../types.ts";
+import type { SimEngineApi } from "../emulator.ts";
 import { compressHosts } from "./_hostlist.ts";
 import {
   cpusOf,

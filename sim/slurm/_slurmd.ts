@@ -9,7 +9,8 @@
 import { uidOf } from "../_common/command_result.ts";
 import { isoSeconds } from "../_common/format.ts";
 import { resolvePath } from "../_common/paths.ts";
-import type { SimEngineApi, SimJob, SimSubmitRequest } from "../types.ts";
+import type { SimJob, SimSubmitRequest } from "../types.ts";
+import type { SimEngineApi } from "../emulator.ts";
 import { CLUSTER_NAME, nodeListText, slurmData } from "./_jobs.ts";
 import { expandPattern } from "./_parse.ts";
 

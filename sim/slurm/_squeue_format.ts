@@ -7,7 +7,8 @@
 
 import { uidOf } from "../_common/command_result.ts";
 import { column, isoSeconds, shortDuration } from "../_common/format.ts";
-import type { SimEngineApi, SimJob, SimJobState } from "../types.ts";
+import type { SimJob, SimJobState } from "../types.ts";
+import type { SimEngineApi } from "../emulator.ts";
 import {
   COMPACT_STATE,
   cpusOf,

@@ -33,8 +33,9 @@
  * @module
  */
 
-import { type CommandResult, fail } from "../_common/command_result.ts";
-import type { SimEmulator, SimEngineApi } from "../types.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import { fail } from "../_common/command_result.ts";
+import type { SimEmulator, SimEngineApi } from "../emulator.ts";
 import { sacct } from "./sacct.ts";
 import { sbatch } from "./sbatch.ts";
 import { scancel } from "./scancel.ts";
@@ -49,7 +50,7 @@ function unreachable(
   command: string,
   args: readonly string[] = [],
   engine?: SimEngineApi,
-): CommandResult {
+): CommandOutput {
   switch (command) {
     case "sbatch":
       return fail(1, `sbatch: error: Batch job submission failed: ${UNREACHABLE}\n`);

@@ -7,7 +7,8 @@
  */
 
 import { ok } from "../_common/command_result.ts";
-import type { SimCommand, SimCommandContext, SimEngineApi, SimJob, SimJobState } from "../types.ts";
+import type { SimJob, SimJobState } from "../types.ts";
+import type { SimCommand, SimCommandContext, SimEngineApi } from "../emulator.ts";
 import { ALL_STATE_WORDS, jobsNamedAll, VERSION } from "./_jobs.ts";
 import { answer, CommandError, type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
 import { type AcctRow, SACCT_FIELDS, type SacctField } from "./_sacct_fields.ts";
@@ -227,6 +228,5 @@ function acctOrder(a: SimJob, b: SimJob): number {
 
 /** The engine's accounting lag (set by the fault injector), 0 when it has none. */
 function accountingLag(engine: SimEngineApi): number {
-  const lag = (engine as { accountingLagMs?: unknown }).accountingLagMs;
-  return typeof lag === "number" ? lag : 0;
+  return engine.accountingLagMs ?? 0;
 }

@@ -7,17 +7,18 @@
  * @module
  */
 
+import type { CommandOutput } from "../../src/core/transport.ts";
 import { basename } from "node:path/posix";
-import { type CommandResult, fail, ok } from "../_common/command_result.ts";
+import { fail, ok } from "../_common/command_result.ts";
 import { directiveWords } from "../_common/directive_words.ts";
 import { resolvePath } from "../_common/paths.ts";
+import type { SimSubmitRequest } from "../types.ts";
 import {
   type SimCommand,
   type SimCommandContext,
   type SimEngineApi,
   SimSubmitRejection,
-  type SimSubmitRequest,
-} from "../types.ts";
+} from "../emulator.ts";
 import { nextPriority, type SlurmJobData, VERSION } from "./_jobs.ts";
 import { CommandError } from "./_parse.ts";
 import {
@@ -222,7 +223,7 @@ function submit(
   engine: SimEngineApi,
   request: SbatchRequest,
   options: SbatchOptions,
-): CommandResult {
+): CommandOutput {
   Object.assign(request, slurmdHooks(engine));
   // slurmctld gives an accepted job the next priority; a held one gets it at release.
   if (request.hold !== true) request.schedulerData.priority = nextPriority(engine);

@@ -8,7 +8,7 @@
 
 import { ok, uidOf } from "../_common/command_result.ts";
 import { isFinishedState } from "../engine/engine.ts";
-import type { SimCommand, SimCommandContext } from "../types.ts";
+import type { SimCommand, SimCommandContext } from "../emulator.ts";
 import { ALL_STATE_WORDS, inController } from "./_jobs.ts";
 import { answer, CommandError, type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
 

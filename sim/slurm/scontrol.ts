@@ -6,9 +6,11 @@
  * @module
  */
 
-import { type CommandResult, fail, ok } from "../_common/command_result.ts";
+import type { CommandOutput } from "../../src/core/transport.ts";
+import { fail, ok } from "../_common/command_result.ts";
 import { ranges } from "../_common/format.ts";
-import type { SimCommand, SimEngineApi, SimJob } from "../types.ts";
+import type { SimJob } from "../types.ts";
+import type { SimCommand, SimEngineApi } from "../emulator.ts";
 import { foldArrayRemainders, inController, jobsNamed, reprioritize, VERSION } from "./_jobs.ts";
 import { answer, CommandError, type JobIdArg, parseJobIdArg } from "./_parse.ts";
 import { jobRecord, nodeRecord, partitionRecord, recordText } from "./_scontrol_records.ts";
@@ -111,7 +113,7 @@ function showNamed<T extends { name: string }>(
   name: string | undefined,
   what: string,
   record: (item: T) => string,
-): CommandResult {
+): CommandOutput {
   const text = items.filter((item) => name === undefined || item.name === name).map(record);
   return ok(text.join("") || `${what} ${name} not found\n`);
 }
@@ -124,7 +126,7 @@ function showJobs(
   engine: SimEngineApi,
   id: JobIdArg | undefined,
   oneLiner: boolean,
-): CommandResult {
+): CommandOutput {
   let jobs: SimJob[];
   if (id === undefined) {
     jobs = engine.jobs().filter((job) => inController(engine, job));
@@ -169,7 +171,7 @@ function holdOrRelease(
   engine: SimEngineApi,
   verb: "hold" | "uhold" | "release",
   ids: readonly string[],
-): CommandResult {
+): CommandOutput {
   let stderr = "";
   for (const part of ids) {
     const id = parseJobIdArg(part);

@@ -7,7 +7,7 @@
 
 import { ok } from "../_common/command_result.ts";
 import { column } from "../_common/format.ts";
-import type { SimCommand, SimEngineApi } from "../types.ts";
+import type { SimCommand, SimEngineApi } from "../emulator.ts";
 import { compressHosts } from "./_hostlist.ts";
 import { nodeUsage, partitionNodes, VERSION } from "./_jobs.ts";
 import { answer, parseCommandLine } from "./_parse.ts";

@@ -10,7 +10,8 @@
 import { ok } from "../_common/command_result.ts";
 import { ctime, ranges } from "../_common/format.ts";
 import { isFinishedState } from "../engine/engine.ts";
-import type { SimCommand, SimCommandContext, SimJob } from "../types.ts";
+import type { SimJob } from "../types.ts";
+import type { SimCommand, SimCommandContext } from "../emulator.ts";
 import {
   ALL_STATE_WORDS,
   foldArrayRemainders,

@@ -1,4 +1,4 @@
-// Golden renderings: every built-in backend × the parallel layouts of reference §4.9 and the
+// Golden renderings: every built-in backend × the parallel layouts of the Python clusterjob's Model docs page and the
 // tutorial job. Run with UPDATE_GOLDEN=1 to rewrite test/golden/*.txt (then read every file).
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,7 @@ import { tutorialJob } from "../../examples/tutorial.ts";
 const UPDATE = Deno.env.get("UPDATE_GOLDEN") === "1";
 const BACKENDS = ["slurm", "pbs", "pbspro", "lsf", "sge"];
 
-/** The layouts of reference §4.9 on 32-core nodes. */
+/** The layouts of the Python clusterjob's Model docs page on 32-core nodes. */
 const LAYOUTS: Record<string, ResourcesInput> = {
   mpi: { nodes: 2, ppn: 32, threads: 1 }, // pure MPI, 64 processes
   openmp: { nodes: 1, ppn: 1, threads: 32 }, // one process, 32 threads

@@ -49,7 +49,7 @@ Deno.test("lsf headers: every core key in LSF syntax", () => {
   );
 });
 
-Deno.test("lsf headers: layouts of reference §4.9, ptile spelled right, minutes rounded up", () => {
+Deno.test("lsf headers: layouts of the Python clusterjob's Model docs page, ptile spelled right, minutes rounded up", () => {
   const parallel = (resources: Partial<Resources>) =>
     lsf.renderHeaders({ ...base, ...resources }).slice(1);
   assert.deepEqual(parallel({ nodes: 2, ppn: 32, threads: 1 }), [

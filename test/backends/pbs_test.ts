@@ -42,7 +42,7 @@ Deno.test("pbs headers: every core key in Torque syntax", () => {
   );
 });
 
-Deno.test("pbs headers: parallel layouts of reference §4.9 and defaults", () => {
+Deno.test("pbs headers: parallel layouts of the Python clusterjob's Model docs page and defaults", () => {
   const nodes = (resources: Partial<Resources>) =>
     pbs.renderHeaders({ ...base, ...resources }).filter((line) => line.includes("nodes="));
   assert.deepEqual(nodes({ nodes: 2, ppn: 32, threads: 1 }), ["#PBS -l nodes=2:ppn=32"]);
@@ -57,7 +57,7 @@ Deno.test("pbs headers: parallel layouts of reference §4.9 and defaults", () =>
   ]);
 });
 
-Deno.test("pbs headers: PBS pass-through rules (reference §4.2)", () => {
+Deno.test("pbs headers: PBS pass-through rules (as in the Python clusterjob)", () => {
   const lines = pbs.renderHeaders({
     ...base,
     extra: [

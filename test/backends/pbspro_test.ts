@@ -12,7 +12,7 @@ import { documentedOutput } from "../_backend_fixtures.ts";
 
 const base: Resources = { name: "job", extra: [] };
 
-Deno.test("pbspro headers: select with mpiprocs/ompthreads, layouts of reference §4.9", () => {
+Deno.test("pbspro headers: select with mpiprocs/ompthreads, layouts of the Python clusterjob's Model docs page", () => {
   const select = (resources: Partial<Resources>) =>
     pbspro.renderHeaders({ ...base, ...resources }).filter((line) => line.includes("select="));
   assert.deepEqual(select({ nodes: 2, ppn: 32, threads: 1 }), [

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { InvalidValueError } from "../../../src/core/errors.ts";
 import { parseTime } from "../../../src/core/time.ts";
 
-Deno.test("parseTime() accepts every form of the original (reference §2.4)", () => {
+Deno.test("parseTime() accepts every form the Python clusterjob accepts (its resources docs)", () => {
   const cases: Array<[string | number, number]> = [
     ["10", 600], // M
     ["10:30", 630], // M:S
