@@ -21,3 +21,37 @@ export function fail(code: number, stderr: string, stdout = ""): CommandOutput {
 export function uidOf(user: string): number {
   return user === "root" ? 0 : 1000;
 }
+
+/**
+ * A command that refuses its arguments: the exit code and the text it prints on stderr. The
+ * option parsers throw it, so they return plain values; the command turns it into its answer.
+ */
+export class CommandFailure extends Error {
+  /** Exit code of the command. */
+  readonly code: number;
+  /** What the command prints on stderr, newline included. */
+  readonly stderr: string;
+
+  /**
+   * Creates the failure.
+   *
+   * @param code Exit code of the command.
+   * @param stderr What the command prints on stderr, newline included.
+   */
+  constructor(code: number, stderr: string) {
+    super(stderr.trimEnd());
+    this.name = "CommandFailure";
+    this.code = code;
+    this.stderr = stderr;
+  }
+}
+
+/** Runs a command body, answering a thrown {@linkcode CommandFailure} as the failure it is. */
+export function answerFailures(run: () => CommandOutput): CommandOutput {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof CommandFailure) return fail(error.code, error.stderr);
+    throw error;
+  }
+}

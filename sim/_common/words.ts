@@ -1,13 +1,10 @@
 /**
  * Small pieces the PBS and LSF emulators share: C `printf` padding, the `HH:MM:SS` durations of
- * PBS, base names, index lists, and the failure their option parsers throw. Internal to the
+ * PBS, base names and index lists. Internal to the
  * simulator; not exported from `sim/mod.ts`.
  *
  * @module
  */
-
-import type { CommandOutput } from "../../src/core/transport.ts";
-import { fail } from "./command_result.ts";
 
 /** `printf("%-Ns")`: left-justified in `width` columns, never truncated. */
 export function padEnd(text: string, width: number): string {
@@ -56,38 +53,4 @@ export function parseIndexList(text: string): number[] | undefined {
     for (let i = start; i <= end; i += step) indices.add(i);
   }
   return [...indices].sort((a, b) => a - b);
-}
-
-/**
- * A command that refuses its arguments: the exit code and the text it prints on stderr. The
- * option parsers throw it, so they return plain values; the command turns it into its answer.
- */
-export class CommandFailure extends Error {
-  /** Exit code of the command. */
-  readonly code: number;
-  /** What the command prints on stderr, newline included. */
-  readonly stderr: string;
-
-  /**
-   * Creates the failure.
-   *
-   * @param code Exit code of the command.
-   * @param stderr What the command prints on stderr, newline included.
-   */
-  constructor(code: number, stderr: string) {
-    super(stderr.trimEnd());
-    this.name = "CommandFailure";
-    this.code = code;
-    this.stderr = stderr;
-  }
-}
-
-/** Runs a command body, answering a thrown {@linkcode CommandFailure} as the failure it is. */
-export function answerFailures(run: () => CommandOutput): CommandOutput {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof CommandFailure) return fail(error.code, error.stderr);
-    throw error;
-  }
 }

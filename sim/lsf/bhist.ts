@@ -20,8 +20,7 @@ import type { SimCommandContext } from "../emulator.ts";
 import { getopt, type OptionSpec } from "../_common/getopt.ts";
 import { isSelected, type JobSelection, jobsOfOperands } from "./_jobs.ts";
 import { historyOf, longFormat, summaryTable } from "./_history.ts";
-import { ok } from "../_common/command_result.ts";
-import { answerFailures, CommandFailure } from "../_common/words.ts";
+import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts";
 
 /** Where the simulated cluster keeps its event log (LSB_SHAREDIR/cluster_name/logdir). */
 export const EVENT_LOG = "/usr/share/lsf/work/cluster1/logdir/lsb.events";

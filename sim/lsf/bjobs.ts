@@ -28,8 +28,8 @@ import {
   truncateLeft,
 } from "./_jobs.ts";
 import { customTable, DEFAULT_FIELDS, jsonOutput, outputFormat } from "./_fields.ts";
-import { fail } from "../_common/command_result.ts";
-import { answerFailures, CommandFailure, fixed, padEnd } from "../_common/words.ts";
+import { answerFailures, CommandFailure, fail } from "../_common/command_result.ts";
+import { fixed, padEnd } from "../_common/words.ts";
 import { monthDayTime } from "../_common/format.ts";
 
 const USAGE = "Usage: bjobs [-h] [-V] [-w | -l] [-a] [-d] [-p] [-s] [-r] [-noheader] [-json]\n" +

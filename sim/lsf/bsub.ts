@@ -26,8 +26,8 @@ import {
 import { bsubRequest } from "./_request.ts";
 import type { BsubDependency, BsubOptions } from "./_request.ts";
 export type { BsubDependency, BsubOptions };
-import { ok } from "../_common/command_result.ts";
-import { answerFailures, CommandFailure } from "../_common/words.ts";
+import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts";
+
 import { directiveWords } from "../_common/directive_words.ts";
 
 /** Options that take a value. */

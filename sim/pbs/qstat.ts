@@ -12,6 +12,7 @@
  * @module
  */
 
+import { answerFailures, CommandFailure } from "../_common/command_result.ts";
 import type { CommandOutput } from "../../src/core/transport.ts";
 import type { SimCommandContext, SimEngineApi } from "../emulator.ts";
 import { exitFor, type PbsDialect, PBSE } from "./dialect.ts";
@@ -32,7 +33,7 @@ import {
 import { stateOf } from "./_states.ts";
 import { fullBlock, xmlDocument } from "./_full_listing.ts";
 
-import { answerFailures, CommandFailure, padEnd, padStart } from "../_common/words.ts";
+import { padEnd, padStart } from "../_common/words.ts";
 
 const SPEC = { pbs: "fxtu:", pbspro: "fxHtJu:" } as const;
 const USAGE = {

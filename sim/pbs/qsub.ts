@@ -22,8 +22,8 @@ import { layoutOf, parseResourceLists, type PbsLayout, PbsResourceError } from "
 import { qsubRequest } from "./_request.ts";
 import type { QsubDependency, QsubOptions } from "./_request.ts";
 export type { QsubDependency, QsubOptions };
-import { ok } from "../_common/command_result.ts";
-import { answerFailures, baseName, CommandFailure, parseIndexList } from "../_common/words.ts";
+import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts";
+import { baseName, parseIndexList } from "../_common/words.ts";
 import { directiveWords } from "../_common/directive_words.ts";
 
 const COMMON_SPEC = "a:A:c:C:e:hIj:k:l:m:M:N:o:p:q:r:S:u:v:VW:z";

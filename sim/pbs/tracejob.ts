@@ -16,9 +16,9 @@ import type { SimCommandContext, SimEngineApi } from "../emulator.ts";
 import type { PbsDialect } from "./dialect.ts";
 import { entriesFor, parseJobRef, qualifiedId, serverOf } from "./_jobs.ts";
 import { exitStatusOf } from "./_states.ts";
-import { ok } from "../_common/command_result.ts";
+import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts";
 import { usDateTime } from "../_common/format.ts";
-import { answerFailures, CommandFailure, hhmmss } from "../_common/words.ts";
+import { hhmmss } from "../_common/words.ts";
 
 /** One log line: `MM/DD/YYYY HH:MM:SS  S    message` (server) or `A` (accounting). */
 function record(ms: number, type: "S" | "A", message: string): string {

@@ -7,17 +7,14 @@
  */
 
 import type { CommandOutput } from "../../src/core/transport.ts";
-import { fail } from "../_common/command_result.ts";
+import { CommandFailure, fail } from "../_common/command_result.ts";
 
 /**
  * An error the command reports itself, as the SGE client prints it (without the final newline),
  * with its exit code: `qsub: invalid option argument "-bogus"` exits 2
  * (test/fixtures/real-outputs/sge/095-qsub-unknown-option).
  */
-export class SgeCommandError extends Error {
-  /** The command's exit code. */
-  readonly exitCode: number;
-
+export class SgeCommandError extends CommandFailure {
   /**
    * Creates the error.
    *
@@ -25,9 +22,14 @@ export class SgeCommandError extends Error {
    * @param exitCode The command's exit code.
    */
   constructor(message: string, exitCode: number) {
-    super(message);
+    super(exitCode, `${message}\n`);
+    this.message = message;
     this.name = "SgeCommandError";
-    this.exitCode = exitCode;
+  }
+
+  /** The command's exit code. */
+  get exitCode(): number {
+    return this.code;
   }
 }
 
@@ -45,19 +47,6 @@ export class QmasterRejection extends Error {
   constructor(message: string) {
     super(message);
     this.name = "QmasterRejection";
-  }
-}
-
-/**
- * Calls `run`, answering an {@linkcode SgeCommandError} as the client prints it: the message on
- * stderr, the error's exit code.
- */
-export function answering(run: () => CommandOutput): CommandOutput {
-  try {
-    return run();
-  } catch (error) {
-    if (!(error instanceof SgeCommandError)) throw error;
-    return fail(error.exitCode, `${error.message}\n`);
   }
 }
 

@@ -16,11 +16,11 @@
  */
 
 import type { CommandOutput } from "../../src/core/transport.ts";
-import { fail, ok } from "../_common/command_result.ts";
+import { answerFailures, fail, ok } from "../_common/command_result.ts";
 import type { SimJob } from "../types.ts";
 import type { SimCommand, SimCommandContext } from "../emulator.ts";
 import { VERSION } from "./_cell.ts";
-import { answering, SgeCommandError } from "./_errors.ts";
+import { SgeCommandError } from "./_errors.ts";
 import { fnmatch } from "./_fnmatch.ts";
 import { inErrorState, jobNumber } from "./_jobs.ts";
 import { qacctRecord } from "./_qacct_record.ts";
@@ -180,7 +180,7 @@ function listing(ctx: SimCommandContext, options: QacctOptions, hooks: QacctHook
  * @returns The command's output and exit code.
  */
 export function runQacct(ctx: SimCommandContext, hooks: QacctHooks): CommandOutput {
-  return answering(() => {
+  return answerFailures(() => {
     const options = parseQacctArgs(ctx.args, hooks.version);
     if (options.help) return ok(`${hooks.version}\n${USAGE}\n`);
     return listing(ctx, options, hooks);

@@ -8,11 +8,11 @@
  */
 
 import type { CommandOutput } from "../../src/core/transport.ts";
-import { ok } from "../_common/command_result.ts";
+import { answerFailures, ok } from "../_common/command_result.ts";
 import type { SimJob } from "../types.ts";
 import type { SimCommand, SimEngineApi } from "../emulator.ts";
 import { VERSION } from "./_cell.ts";
-import { answering, SgeCommandError } from "./_errors.ts";
+import { SgeCommandError } from "./_errors.ts";
 import { jobNumber, listed, priority, stateLetters } from "./_jobs.ts";
 import { qstatDetail } from "./_qstat_detail.ts";
 import {
@@ -125,7 +125,7 @@ function listing(engine: SimEngineApi, options: QstatOptions): CommandOutput {
 
 /** The `qstat` command. */
 export const qstat: SimCommand = (ctx) =>
-  answering(() => {
+  answerFailures(() => {
     const options = parseQstatArgs(ctx.args, ctx.user);
     if (options.help) return ok(`${VERSION}\nusage: qstat [options]\n`);
     if (options.detail !== undefined) return qstatDetail(ctx.engine, options.detail);

@@ -9,11 +9,11 @@
 
 import type { CommandOutput } from "../../src/core/transport.ts";
 import { basename } from "node:path/posix";
-import { ok } from "../_common/command_result.ts";
+import { answerFailures, ok } from "../_common/command_result.ts";
 import { splitWords } from "../_common/directive_words.ts";
 import type { SimCommand, SimCommandContext } from "../emulator.ts";
 import { SimSubmitRejection } from "../emulator.ts";
-import { answering, QmasterRejection, SgeCommandError, unableToRunJob } from "./_errors.ts";
+import { QmasterRejection, SgeCommandError, unableToRunJob } from "./_errors.ts";
 import { buildRequest } from "./_request.ts";
 import type { QsubOptions, QsubScript, QsubVariable } from "./_request.ts";
 export type { QsubOptions, QsubScript, QsubVariable };
@@ -232,7 +232,7 @@ function submit(ctx: SimCommandContext): CommandOutput {
 
 /** The `qsub` command. */
 export const qsub: SimCommand = (ctx) =>
-  answering(() => {
+  answerFailures(() => {
     try {
       return submit(ctx);
     } catch (error) {

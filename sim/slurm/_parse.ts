@@ -6,37 +6,9 @@
  * @module
  */
 
-import type { CommandOutput } from "../../src/core/transport.ts";
-import { fail } from "../_common/command_result.ts";
+import { CommandFailure } from "../_common/command_result.ts";
 import { getopt, type OptionSpec, type ParsedOption } from "../_common/getopt.ts";
 import type { SimDependency, SimJob } from "../types.ts";
-
-/** A SLURM tool's refusal of its arguments: the exit code, and the message as its stderr. */
-export class CommandError extends Error {
-  /**
-   * Creates the refusal.
-   *
-   * @param code The exit code.
-   * @param message What the tool prints on stderr.
-   */
-  constructor(readonly code: number, message: string) {
-    super(message);
-    this.name = "CommandError";
-  }
-}
-
-/**
- * Runs a command, answering a {@linkcode CommandError} thrown while it parses its arguments or
- * runs with the error's exit code and message.
- */
-export function answer(run: () => CommandOutput): CommandOutput {
-  try {
-    return run();
-  } catch (error) {
-    if (!(error instanceof CommandError)) throw error;
-    return fail(error.code, error.message);
-  }
-}
 
 /**
  * A tool's options as getopt_long's option table would list them, in one string: `long|s`
@@ -79,7 +51,7 @@ export function commandLine(
 }
 
 /**
- * Reads a tool's arguments with getopt_long; throws {@linkcode CommandError} with getopt's
+ * Reads a tool's arguments with getopt_long; throws {@linkcode CommandFailure} with getopt's
  * message and the `Try "... --help"` line the tools add (`src/common/slurm_opt.c`,
  * `src/squeue/opts.c`; recording 125-sbatch-unknown-option).
  *
@@ -97,7 +69,7 @@ export function parseCommandLine(
 ): CommandLine {
   const parsed = getopt(args, optionTable(options), how.stopAtOperand ?? false);
   if (parsed.error !== undefined) {
-    throw new CommandError(
+    throw new CommandFailure(
       how.code ?? 1,
       `${tool}: ${parsed.error.message}\nTry "${tool} --help" for more information\n`,
     );
@@ -223,7 +195,7 @@ export function parseJobIdArg(text: string): JobIdArg | undefined {
 }
 
 /**
- * Parses job id operands; throws {@linkcode CommandError} with the tool's message for the
+ * Parses job id operands; throws {@linkcode CommandFailure} with the tool's message for the
  * first malformed one.
  */
 export function parseJobIds(
@@ -232,7 +204,7 @@ export function parseJobIds(
 ): JobIdArg[] {
   return parts.map((part) => {
     const id = parseJobIdArg(part);
-    if (id === undefined) throw new CommandError(1, message(part));
+    if (id === undefined) throw new CommandFailure(1, message(part));
     return id;
   });
 }

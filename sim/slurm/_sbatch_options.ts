@@ -6,9 +6,9 @@
  * @module
  */
 
+import { CommandFailure } from "../_common/command_result.ts";
 import type { SimDependency } from "../types.ts";
 import {
-  CommandError,
   type CommandLine,
   commandLine,
   parseCommandLine,
@@ -32,7 +32,7 @@ const SBATCH_OPTIONS = `
 `;
 
 /** Why sbatch refuses a submission before slurmctld queues it: the exit code and its stderr. */
-export class SbatchError extends CommandError {
+export class SbatchError extends CommandFailure {
   /**
    * Creates the refusal.
    *
@@ -99,7 +99,7 @@ export function sbatchCommandLine(args: readonly string[]): CommandLine {
 /**
  * Parses the script's `#SBATCH` directive words and the command line into checked options, in
  * the order sbatch checks them. Throws {@linkcode SbatchError} with sbatch's message for a bad
- * value, {@linkcode CommandError} for a bad directive option.
+ * value, {@linkcode CommandFailure} for a bad directive option.
  *
  * @param cli The command line, from {@linkcode sbatchCommandLine}.
  * @param directives The words of the script's `#SBATCH` lines.

@@ -6,11 +6,11 @@
  * @module
  */
 
-import { ok } from "../_common/command_result.ts";
+import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts";
 import type { SimJob, SimJobState } from "../types.ts";
 import type { SimCommand, SimCommandContext, SimEngineApi } from "../emulator.ts";
 import { ALL_STATE_WORDS, jobsNamedAll, VERSION } from "./_jobs.ts";
-import { answer, CommandError, type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
+import { type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
 import { type AcctRow, SACCT_FIELDS, type SacctField } from "./_sacct_fields.ts";
 
 /** The options sacct accepts (`src/sacct/options.c`), as `optionTable` (`_parse.ts`) reads them. */
@@ -56,7 +56,7 @@ export interface SacctOptions {
 
 /**
  * Parses sacct's arguments at time `now` (for `-S now-1hours`); `"version"` for `-V`. Throws
- * {@linkcode CommandError} for a bad option, field, job id or time, with sacct's message
+ * {@linkcode CommandFailure} for a bad option, field, job id or time, with sacct's message
  * (`src/sacct/options.c`; recordings 142, 143).
  */
 export function parseSacctArgs(args: readonly string[], now: number): SacctOptions | "version" {
@@ -92,7 +92,7 @@ function columns(format: string): SacctField[] {
     const key = base.toLowerCase();
     const field = SACCT_FIELDS[key];
     if (field === undefined) {
-      throw new CommandError(1, `sacct: error: Invalid field requested: "${base}"\n`);
+      throw new CommandFailure(1, `sacct: error: Invalid field requested: "${base}"\n`);
     }
     return { ...field, width: width === undefined ? field.width : Number(width) };
   });
@@ -119,7 +119,7 @@ function since(text: string | undefined, now: number): number {
   }
   const parsed = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
   if (Number.isNaN(parsed)) {
-    throw new CommandError(1, `sacct: error: Invalid time specification (pos=0): ${text}\n`);
+    throw new CommandFailure(1, `sacct: error: Invalid time specification (pos=0): ${text}\n`);
   }
   return parsed;
 }
@@ -128,7 +128,7 @@ function since(text: string | undefined, now: number): number {
  * `sacct [-j IDS | -S TIME] [-o FIELDS | -b | -c] [-X] [-P | -p] [-n] [-s STATES] [--name NAMES]`.
  */
 export const sacct: SimCommand = (ctx) =>
-  answer(() => {
+  answerFailures(() => {
     const now = ctx.engine.now();
     const options = parseSacctArgs(ctx.args, now);
     if (options === "version") return ok(`${VERSION}\n`);

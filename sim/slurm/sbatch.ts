@@ -9,7 +9,7 @@
 
 import type { CommandOutput } from "../../src/core/transport.ts";
 import { basename } from "node:path/posix";
-import { fail, ok } from "../_common/command_result.ts";
+import { CommandFailure, fail, ok } from "../_common/command_result.ts";
 import { directiveWords } from "../_common/directive_words.ts";
 import { resolvePath } from "../_common/paths.ts";
 import type { SimSubmitRequest } from "../types.ts";
@@ -20,7 +20,7 @@ import {
   SimSubmitRejection,
 } from "../emulator.ts";
 import { nextPriority, type SlurmJobData, VERSION } from "./_jobs.ts";
-import { CommandError } from "./_parse.ts";
+
 import {
   parseSbatchOptions,
   sbatchCommandLine,
@@ -211,9 +211,9 @@ export const sbatch: SimCommand = (ctx) => {
     options = parseSbatchOptions(cli, directiveWords(script.text, "#SBATCH"));
     request = sbatchRequest(options, script, ctx);
   } catch (error) {
-    if (!(error instanceof CommandError)) throw error;
+    if (!(error instanceof CommandFailure)) throw error;
     if (error instanceof SbatchError && error.usesJobId) ctx.engine.reserveJobId?.();
-    return fail(error.code, error.message);
+    return fail(error.code, error.stderr);
   }
   return submit(ctx.engine, request, options);
 };

@@ -6,11 +6,11 @@
  * @module
  */
 
-import { ok, uidOf } from "../_common/command_result.ts";
+import { answerFailures, CommandFailure, ok, uidOf } from "../_common/command_result.ts";
 import { isFinishedState } from "../engine/engine.ts";
 import type { SimCommand, SimCommandContext } from "../emulator.ts";
 import { ALL_STATE_WORDS, inController } from "./_jobs.ts";
-import { answer, CommandError, type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
+import { type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
 
 /** The options scancel accepts (`src/scancel/opt.c`), as `optionTable` (`_parse.ts`) reads them. */
 const SCANCEL_OPTIONS = `
@@ -39,7 +39,7 @@ export interface ScancelOptions {
 }
 
 /**
- * Parses scancel's arguments. Throws {@linkcode CommandError} for a bad option or job id,
+ * Parses scancel's arguments. Throws {@linkcode CommandFailure} for a bad option or job id,
  * or when neither an id nor a filter is given, with scancel's message (`src/scancel/opt.c`).
  */
 export function parseScancelArgs(args: readonly string[]): ScancelOptions {
@@ -47,7 +47,7 @@ export function parseScancelArgs(args: readonly string[]): ScancelOptions {
   const texts = line.operands.flatMap((p) => p.split(",")).filter((p) => p !== "");
   const filtered = ["user", "me", "name", "state", "partition"].some((key) => line.has(key));
   if (texts.length === 0 && !filtered) {
-    throw new CommandError(1, "scancel: error: No job identification provided\n");
+    throw new CommandFailure(1, "scancel: error: No job identification provided\n");
   }
   const ids = parseJobIds(texts, (text) => `scancel: error: Invalid job id ${text}\n`);
   const state = line.value("state");
@@ -66,7 +66,7 @@ export function parseScancelArgs(args: readonly string[]): ScancelOptions {
 
 /** `scancel [-v] [-u USER | --me] [-n NAME] [-t STATE] [-p PART] [IDS...]`. */
 export const scancel: SimCommand = (ctx) =>
-  answer(() => {
+  answerFailures(() => {
     const options = parseScancelArgs(ctx.args);
     if (options.ids.length === 0) {
       cancelMatching(ctx, options.filters);

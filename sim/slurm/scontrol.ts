@@ -7,12 +7,12 @@
  */
 
 import type { CommandOutput } from "../../src/core/transport.ts";
-import { fail, ok } from "../_common/command_result.ts";
+import { answerFailures, CommandFailure, fail, ok } from "../_common/command_result.ts";
 import { ranges } from "../_common/format.ts";
 import type { SimJob } from "../types.ts";
 import type { SimCommand, SimEngineApi } from "../emulator.ts";
 import { foldArrayRemainders, inController, jobsNamed, reprioritize, VERSION } from "./_jobs.ts";
-import { answer, CommandError, type JobIdArg, parseJobIdArg } from "./_parse.ts";
+import { type JobIdArg, parseJobIdArg } from "./_parse.ts";
 import { jobRecord, nodeRecord, partitionRecord, recordText } from "./_scontrol_records.ts";
 
 /** What scontrol is asked to do. */
@@ -24,7 +24,7 @@ export type ScontrolRequest =
 
 /**
  * Parses scontrol's arguments: leading flags (`-o`, `-V`, ignored `-d`/`-a`), then a verb and
- * its words. Throws {@linkcode CommandError} for an unknown flag, verb or entity, or a
+ * its words. Throws {@linkcode CommandFailure} for an unknown flag, verb or entity, or a
  * malformed id of `show job`, with scontrol's message.
  */
 export function parseScontrolArgs(args: readonly string[]): ScontrolRequest {
@@ -35,7 +35,7 @@ export function parseScontrolArgs(args: readonly string[]): ScontrolRequest {
     if (flag === "-o" || flag === "--oneliner") oneLiner = true;
     else if (flag === "-V" || flag === "--version") return { verb: "version" };
     else if (!["-d", "--details", "-a", "--all"].includes(flag)) {
-      throw new CommandError(
+      throw new CommandFailure(
         1,
         `scontrol: unrecognized option '${flag}'\nTry "scontrol --help" for more information\n`,
       );
@@ -56,7 +56,7 @@ export function parseScontrolArgs(args: readonly string[]): ScontrolRequest {
         ids: words.join(",").split(",").filter((p) => p !== ""),
       };
     default:
-      throw new CommandError(1, `invalid keyword: ${verb}\n`);
+      throw new CommandFailure(1, `invalid keyword: ${verb}\n`);
   }
 }
 
@@ -67,7 +67,7 @@ function parseShow(words: readonly string[], oneLiner: boolean): ScontrolRequest
     case "jobs": {
       const job = id === undefined ? undefined : parseJobIdArg(id);
       if (id !== undefined && job === undefined) {
-        throw new CommandError(1, `Invalid job id specified: ${id}\n`);
+        throw new CommandFailure(1, `Invalid job id specified: ${id}\n`);
       }
       return { verb: "show-job", job, oneLiner };
     }
@@ -78,7 +78,7 @@ function parseShow(words: readonly string[], oneLiner: boolean): ScontrolRequest
     case "nodes":
       return { verb: "show-node", name: id, oneLiner };
     default:
-      throw new CommandError(1, `invalid entity:${entity} for keyword:show \n`);
+      throw new CommandFailure(1, `invalid entity:${entity} for keyword:show \n`);
   }
 }
 
@@ -86,7 +86,7 @@ function parseShow(words: readonly string[], oneLiner: boolean): ScontrolRequest
  * `scontrol [-o] show job|partition|node [ID]`, `scontrol hold|uhold|release IDS`, `scontrol ping`.
  */
 export const scontrol: SimCommand = (ctx) =>
-  answer(() => {
+  answerFailures(() => {
     const engine = ctx.engine;
     const request = parseScontrolArgs(ctx.args);
     switch (request.verb) {

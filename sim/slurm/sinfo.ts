@@ -5,12 +5,12 @@
  * @module
  */
 
-import { ok } from "../_common/command_result.ts";
+import { answerFailures, ok } from "../_common/command_result.ts";
 import { column } from "../_common/format.ts";
 import type { SimCommand, SimEngineApi } from "../emulator.ts";
 import { compressHosts } from "./_hostlist.ts";
 import { nodeUsage, partitionNodes, VERSION } from "./_jobs.ts";
-import { answer, parseCommandLine } from "./_parse.ts";
+import { parseCommandLine } from "./_parse.ts";
 
 /** The options sinfo accepts (`src/sinfo/opts.c`), as `optionTable` (`_parse.ts`) reads them. */
 const SINFO_OPTIONS = `
@@ -53,7 +53,7 @@ const SINFO_FIELDS: Record<string, { header: string; value: (g: NodeGroup) => st
 
 /** `sinfo [-h] [-o FORMAT] [-p PARTITION]`. */
 export const sinfo: SimCommand = (ctx) =>
-  answer(() => {
+  answerFailures(() => {
     const line = parseCommandLine("sinfo", ctx.args, SINFO_OPTIONS);
     if (line.has("version")) return ok(`${VERSION}\n`);
     const format = line.value("format") ?? DEFAULT_FORMAT;

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ok } from "../_common/command_result.ts";
+import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts";
 import { ctime, ranges } from "../_common/format.ts";
 import { isFinishedState } from "../engine/engine.ts";
 import type { SimJob } from "../types.ts";
@@ -23,7 +23,7 @@ import {
   VALID_STATES,
   VERSION,
 } from "./_jobs.ts";
-import { answer, CommandError, type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
+import { type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
 import {
   headerLine,
   type Layout,
@@ -70,7 +70,7 @@ export interface SqueueOptions {
 }
 
 /**
- * Parses squeue's arguments; `"version"` for `-V`. Throws {@linkcode CommandError} for a
+ * Parses squeue's arguments; `"version"` for `-V`. Throws {@linkcode CommandFailure} for a
  * bad option, job id or state, with squeue's message (`src/squeue/opts.c`; recordings 132, 134).
  */
 export function parseSqueueArgs(args: readonly string[]): SqueueOptions | "version" {
@@ -106,7 +106,7 @@ function states(text: string | undefined): ReadonlySet<string> | "all" | undefin
     text.split(",").map((word) => {
       const state = ALL_STATE_WORDS.get(word.toUpperCase());
       if (state !== undefined) return state;
-      throw new CommandError(
+      throw new CommandFailure(
         1,
         `squeue: error: Invalid job state specified: ${word}\nsqueue: error: Valid job states include: ${VALID_STATES}\n\n`,
       );
@@ -119,7 +119,7 @@ function states(text: string | undefined): ReadonlySet<string> | "all" | undefin
  * [-r]`.
  */
 export const squeue: SimCommand = (ctx) =>
-  answer(() => {
+  answerFailures(() => {
     const options = parseSqueueArgs(ctx.args);
     if (options === "version") return ok(`${VERSION}\n`);
     const users = userFilter(ctx, options);
@@ -172,7 +172,7 @@ function candidates(ctx: SimCommandContext, wanted: readonly JobIdArg[] | undefi
   if (wanted === undefined) return engine.jobs().filter((job) => inController(engine, job));
   const jobs = jobsNamedAll(engine, wanted).filter((job) => inController(engine, job));
   if (jobs.length === 0 && wanted.length > 0) {
-    throw new CommandError(1, "slurm_load_jobs error: Invalid job id specified\n");
+    throw new CommandFailure(1, "slurm_load_jobs error: Invalid job id specified\n");
   }
   return jobs;
 }
@@ -183,7 +183,7 @@ function layoutOf(options: SqueueOptions): Layout {
     ? parseLongFormat(options.longFormat)
     : parseFormat(options.format ?? (options.long ? LONG_FORMAT : DEFAULT_FORMAT));
   if (typeof layout === "string") {
-    throw new CommandError(1, `squeue: error: Invalid job format specification: ${layout}\n`);
+    throw new CommandFailure(1, `squeue: error: Invalid job format specification: ${layout}\n`);
   }
   return layout;
 }

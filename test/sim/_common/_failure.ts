@@ -1,5 +1,5 @@
+import { CommandFailure } from "../../../sim/_common/command_result.ts";
 // For tests of the PBS and LSF option parsers: what a parser threw.
-import { CommandFailure } from "../../../sim/_common/words.ts";
 
 /** The exit code and stderr of the `CommandFailure` that `parse` throws (fails if none). */
 export function failureOf(parse: () => unknown): { code: number; stderr: string } {

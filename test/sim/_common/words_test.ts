@@ -1,9 +1,8 @@
 // The pieces the PBS and LSF emulators share (sim/_common/words.ts).
+import { answerFailures, CommandFailure } from "../../../sim/_common/command_result.ts";
 import assert from "node:assert/strict";
 import {
-  answerFailures,
   baseName,
-  CommandFailure,
   fixed,
   hhmmss,
   padEnd,

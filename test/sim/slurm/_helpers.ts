@@ -1,19 +1,19 @@
 /** Helpers of the SLURM emulator's tests: refusals, and a cluster with an array waiting. */
 
+import { CommandFailure } from "../../../sim/_common/command_result.ts";
 import { SimCluster } from "../../../sim/mod.ts";
-import { CommandError } from "../../../sim/slurm/_parse.ts";
 
-/** The {@linkcode CommandError} `run` throws; fails when it returns or throws something else. */
-export function refusal(run: () => unknown): CommandError;
+/** The {@linkcode CommandFailure} `run` throws; fails when it returns or throws something else. */
+export function refusal(run: () => unknown): CommandFailure;
 /** The error of class `type` `run` throws; fails when it returns or throws something else. */
-export function refusal<E extends CommandError>(
+export function refusal<E extends CommandFailure>(
   run: () => unknown,
   type: new (...args: never[]) => E,
 ): E;
 export function refusal(
   run: () => unknown,
-  type: new (...args: never[]) => CommandError = CommandError,
-): CommandError {
+  type: new (...args: never[]) => CommandFailure = CommandFailure,
+): CommandFailure {
   try {
     run();
   } catch (error) {

@@ -1,11 +1,9 @@
 /** The SLURM emulator's argument syntax: the command line, time limits, memory, arrays, dependencies, job ids, output patterns. */
 
 import assert from "node:assert/strict";
-import { fail, ok } from "../../../sim/_common/command_result.ts";
+import { answerFailures, CommandFailure, fail, ok } from "../../../sim/_common/command_result.ts";
 import { SimCluster } from "../../../sim/mod.ts";
 import {
-  answer,
-  CommandError,
   commandLine,
   expandPattern,
   lastValue,
@@ -57,7 +55,7 @@ Deno.test("parseCommandLine() refuses a bad option with getopt's message and the
   const bad = refusal(() => parseCommandLine("sacct", ["--bogus"], "brief|b"));
   assert.equal(bad.code, 1);
   assert.equal(
-    bad.message,
+    bad.stderr,
     `sacct: unrecognized option '--bogus'\nTry "sacct --help" for more information\n`,
   );
   assert.equal(
@@ -78,20 +76,20 @@ Deno.test("parseJobIds() parses every id or refuses the first malformed one in t
   assert.throws(
     () => parseJobIds(["3", "x", "y"], (part) => `bad ${part}\n`),
     (error: unknown) =>
-      error instanceof CommandError && error.message === "bad x\n" && error.code === 1,
+      error instanceof CommandFailure && error.stderr === "bad x\n" && error.code === 1,
   );
 });
 
-Deno.test("answer() turns a CommandError into the tool's answer and lets other errors through", () => {
-  assert.deepEqual(answer(() => ok("fine\n")), ok("fine\n"));
+Deno.test("answerFailures() turns a CommandFailure into the tool's answer and lets other errors through", () => {
+  assert.deepEqual(answerFailures(() => ok("fine\n")), ok("fine\n"));
   assert.deepEqual(
-    answer(() => {
-      throw new CommandError(8, "no\n");
+    answerFailures(() => {
+      throw new CommandFailure(8, "no\n");
     }),
     fail(8, "no\n"),
   );
   assert.throws(() =>
-    answer(() => {
+    answerFailures(() => {
       throw new RangeError("bug");
     }), RangeError);
 });

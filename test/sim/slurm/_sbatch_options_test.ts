@@ -1,7 +1,8 @@
 /** sbatch's options: its command line and `#SBATCH` directives into checked, typed options. */
 
+import { CommandFailure } from "../../../sim/_common/command_result.ts";
 import assert from "node:assert/strict";
-import { CommandError } from "../../../sim/slurm/_parse.ts";
+
 import {
   parseSbatchOptions,
   sbatchCommandLine,
@@ -57,13 +58,13 @@ Deno.test("sbatchCommandLine() stops at the script; a bad option exits 255, in a
   assert.deepEqual(sbatchCommandLine(["-H", "job.sh", "-J", "x"]).operands, ["job.sh", "-J", "x"]);
   assert.throws(
     () => sbatchCommandLine(["--bogus"]),
-    (error: unknown) => error instanceof CommandError && error.code === 255,
+    (error: unknown) => error instanceof CommandFailure && error.code === 255,
   );
   assert.throws(
     () => parseSbatchOptions(sbatchCommandLine([]), ["--bogus"]),
     (error: unknown) =>
-      error instanceof CommandError &&
-      error.message ===
+      error instanceof CommandFailure &&
+      error.stderr ===
         `sbatch: unrecognized option '--bogus'\nTry "sbatch --help" for more information\n`,
   );
 });
@@ -71,12 +72,12 @@ Deno.test("sbatchCommandLine() stops at the script; a bad option exits 255, in a
 Deno.test("parseSbatchOptions() refuses invalid values with sbatch's message and exit code", () => {
   const time = refused(() => optionsFor(["-t", "soon"]));
   assert.equal(time.code, 255);
-  assert.equal(time.message, "sbatch: error: Invalid --time specification\n");
+  assert.equal(time.stderr, "sbatch: error: Invalid --time specification\n");
   const nodes = refused(() => optionsFor(["-N", "0"]));
-  assert.equal(nodes.message, 'sbatch: error: Invalid numeric value "0" for --nodes.\n');
+  assert.equal(nodes.stderr, 'sbatch: error: Invalid numeric value "0" for --nodes.\n');
   assert.equal(refused(() => optionsFor(["--mem=lots"])).code, 255);
   assert.equal(refused(() => optionsFor(["--gres=tpu:1"])).code, 1);
-  assert.match(refused(() => optionsFor(["--array=9-1"])).message, /Invalid job array/);
+  assert.match(refused(() => optionsFor(["--array=9-1"])).stderr, /Invalid job array/);
   const dependency = refused(() => optionsFor(["-d", "before:1"]));
   assert.equal(dependency.usesJobId, true);
   assert.equal(refused(() => optionsFor(["--array=9-1"])).usesJobId, false);

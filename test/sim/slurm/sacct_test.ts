@@ -54,12 +54,12 @@ Deno.test("parseSacctArgs() reads filters, -X, -c, -P/-p and -n", () => {
 
 Deno.test("parseSacctArgs() refuses a bad field before a bad id, and a bad -S, in sacct's words", () => {
   assert.equal(
-    refused(["-j", "x", "-o", "JobID,Bogus"]).message,
+    refused(["-j", "x", "-o", "JobID,Bogus"]).stderr,
     'sacct: error: Invalid field requested: "Bogus"\n',
   );
-  assert.equal(refused(["-j", "4,x"]).message, "sacct: fatal: Bad job/step specified: x\n");
+  assert.equal(refused(["-j", "4,x"]).stderr, "sacct: fatal: Bad job/step specified: x\n");
   assert.equal(
-    refused(["-S", "yesterday"]).message,
+    refused(["-S", "yesterday"]).stderr,
     "sacct: error: Invalid time specification (pos=0): yesterday\n",
   );
 });

@@ -120,14 +120,14 @@ Deno.test("batchScript() refuses a missing file, an empty script and one without
     readFile: (p: string) => p === "/w/x" ? "echo\n" : undefined,
   };
   assert.equal(
-    refused(() => batchScript(ctx, undefined, ["/w/none"])).message,
+    refused(() => batchScript(ctx, undefined, ["/w/none"])).stderr,
     "sbatch: error: Unable to open file /w/none\n",
   );
   assert.equal(
-    refused(() => batchScript(ctx, undefined, [])).message,
+    refused(() => batchScript(ctx, undefined, [])).stderr,
     "sbatch: error: Batch script is empty!\n",
   );
-  assert.match(refused(() => batchScript(ctx, undefined, ["/w/x"])).message, /first\n/);
+  assert.match(refused(() => batchScript(ctx, undefined, ["/w/x"])).stderr, /first\n/);
 });
 
 Deno.test("sbatch uses up a job id when slurmctld refuses the dependency", async () => {

@@ -31,9 +31,9 @@ Deno.test("parseScancelArgs() reads id operands (comma lists too) and the filter
 });
 
 Deno.test("parseScancelArgs() refuses no id and no filter, and a bad id, in scancel's words", () => {
-  assert.equal(refused([]).message, "scancel: error: No job identification provided\n");
+  assert.equal(refused([]).stderr, "scancel: error: No job identification provided\n");
   assert.equal(refused(["-v", "-s", "KILL"]).code, 1);
-  assert.equal(refused(["3", "x"]).message, "scancel: error: Invalid job id x\n");
+  assert.equal(refused(["3", "x"]).stderr, "scancel: error: Invalid job id x\n");
 });
 
 Deno.test("scancel with filters cancels the matching active jobs only", async () => {

@@ -39,14 +39,14 @@ Deno.test("parseScontrolArgs() reads leading flags, the verb and its words", () 
 
 Deno.test("parseScontrolArgs() refuses unknown flags, verbs and entities, and a bad job id", () => {
   assert.equal(
-    refused(["--bogus", "-V"]).message,
+    refused(["--bogus", "-V"]).stderr,
     `scontrol: unrecognized option '--bogus'\nTry "scontrol --help" for more information\n`,
   );
-  assert.equal(refused([]).message, "invalid keyword: \n");
-  assert.equal(refused(["frobnicate"]).message, "invalid keyword: frobnicate\n");
-  assert.equal(refused(["show"]).message, "invalid entity: for keyword:show \n");
-  assert.equal(refused(["show", "bogus"]).message, "invalid entity:bogus for keyword:show \n");
-  assert.equal(refused(["show", "job", "x"]).message, "Invalid job id specified: x\n");
+  assert.equal(refused([]).stderr, "invalid keyword: \n");
+  assert.equal(refused(["frobnicate"]).stderr, "invalid keyword: frobnicate\n");
+  assert.equal(refused(["show"]).stderr, "invalid entity: for keyword:show \n");
+  assert.equal(refused(["show", "bogus"]).stderr, "invalid entity:bogus for keyword:show \n");
+  assert.equal(refused(["show", "job", "x"]).stderr, "Invalid job id specified: x\n");
 });
 
 Deno.test("scontrol hold gives priority 0; release the next priority, below every earlier one", async () => {

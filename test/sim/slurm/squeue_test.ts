@@ -55,17 +55,17 @@ Deno.test("parseSqueueArgs() takes the operands of a bare -j as its ids, and ign
 });
 
 Deno.test("parseSqueueArgs() refuses a bad job id before a bad state, in squeue's words", () => {
-  assert.equal(refused(["-j", "abc"]).message, "squeue: error: Invalid job id: abc\n");
-  assert.equal(refused(["-t", "XX", "-j", "abc"]).message, "squeue: error: Invalid job id: abc\n");
+  assert.equal(refused(["-j", "abc"]).stderr, "squeue: error: Invalid job id: abc\n");
+  assert.equal(refused(["-t", "XX", "-j", "abc"]).stderr, "squeue: error: Invalid job id: abc\n");
   const state = refused(["-t", "PD,XX"]);
   assert.equal(state.code, 1);
-  assert.match(state.message, /^squeue: error: Invalid job state specified: XX\n/);
+  assert.match(state.stderr, /^squeue: error: Invalid job state specified: XX\n/);
   assert.match(
-    state.message,
+    state.stderr,
     /Valid job states include: PENDING,RUNNING,SUSPENDED,.*,STOPPED\n\n$/,
   );
   assert.equal(
-    refused(["--bogus"]).message,
+    refused(["--bogus"]).stderr,
     `squeue: unrecognized option '--bogus'\nTry "squeue --help" for more information\n`,
   );
 });
