@@ -9,7 +9,13 @@
 import { QueryError, SubmitError } from "../src/core/errors.ts";
 import type { StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
-import type { JobInfo, QueryCommand } from "../src/core/backend.ts";
+import {
+  type Backend,
+  checkJobId,
+  checkJobIds,
+  type JobInfo,
+  type QueryCommand,
+} from "../src/core/backend.ts";
 
 /** The script's file name as a command argument: `./-x.slr` so a leading dash is no option. */
 export function scriptArgument(filename: string): string {
@@ -61,6 +67,30 @@ export function perIdQueries(
   build: (id: string) => string[],
 ): QueryCommand[] {
   return ids.map((id) => ({ argv: build(id), ids: [id] }));
+}
+
+/**
+ * `backend` with its job ids checked against its {@linkcode Backend.jobIdGrammar} wherever they
+ * pass: the id `parseJobId` found (`InvalidJobIdError` naming the submit command), and every id
+ * given to `statusCommands`, `accountingCommands` and `cancelCommand`, so that no command is
+ * ever built with an id such as `-u`, `all`, `*` or `0`. Frozen.
+ */
+export function guardJobIds(backend: Backend): Backend {
+  return Object.freeze({
+    ...backend,
+    parseJobId: (output: CommandOutput, argv: readonly string[]): string =>
+      checkJobId(
+        backend,
+        backend.parseJobId(output, argv),
+        `the output of "${argv.join(" ")}"`,
+      ),
+    statusCommands: (ids: readonly string[]): QueryCommand[] =>
+      backend.statusCommands(checkJobIds(backend, ids)),
+    accountingCommands: (ids: readonly string[]): QueryCommand[] =>
+      backend.accountingCommands(checkJobIds(backend, ids)),
+    cancelCommand: (ids: readonly string[]): string[] =>
+      backend.cancelCommand(checkJobIds(backend, ids)),
+  });
 }
 
 /** Non-empty, trimmed lines of a text. */

@@ -12,6 +12,7 @@ import type { CommandOutput } from "../src/core/transport.ts";
 import type {
   Backend,
   CoreVariable,
+  JobIdGrammar,
   JobInfo,
   QueryCommand,
   SubmitCommand,
@@ -27,6 +28,7 @@ import {
 import {
   addInfo,
   chunkedQueries,
+  guardJobIds,
   jobInfo,
   mergeInfo,
   nonEmptyLines,
@@ -78,6 +80,21 @@ function pbsHeaders(resources: Resources, resourceLists: readonly string[]): str
   return [...lines, ...pbsExtraLines(PBS_PREFIX, resources.extra)];
 }
 
+/** A PBS id: sequence number, `[]` for an array or `[N]` for a subjob, and `.server`. */
+const PBS_JOB_ID = /^\d+(?:\[\d*\])?(?:\.[\w.-]+)?$/;
+
+/**
+ * What `qsub` prints (see `parsePbsJobId`). The server part may be left out when tracking a job
+ * by hand, but a bare `0` is refused (`0.server` is a job id; `0` alone reads as "all" to some
+ * tools).
+ */
+const PBS_JOB_ID_GRAMMAR: JobIdGrammar = Object.freeze({
+  pattern: /^(?!0$)\d+(?:\[\d*\])?(?:\.[\w.-]+)?$/,
+  description: "a sequence number and the server, as qsub prints it: 123.server, " +
+    "123[].server (an array) or 123[4].server (a subjob); the server may be left out " +
+    '(not for job "0")',
+});
+
 /**
  * `qsub` prints the full job id (`123.server`, arrays `123[].server`) as its last line. The
  * FULL id is kept: PBS tools want it (`qstat 123.server` works across servers; a bare `123`
@@ -86,7 +103,7 @@ function pbsHeaders(resources: Resources, resourceLists: readonly string[]): str
 function parsePbsJobId(output: CommandOutput, argv: readonly string[]): string {
   return submittedJobId(output, argv, (stdout) => {
     const last = nonEmptyLines(stdout).at(-1);
-    return last !== undefined && /^\d+(?:\[\d*\])?(?:\.[\w.-]+)?$/.test(last) ? last : undefined;
+    return last !== undefined && PBS_JOB_ID.test(last) ? last : undefined;
   });
 }
 
@@ -392,8 +409,9 @@ export type PbsFlavour =
  */
 export function pbsBackend(flavour: PbsFlavour): Backend {
   const { name, arrayIndex, resourceLists, ...queries } = flavour;
-  return Object.freeze({
+  return guardJobIds({
     name,
+    jobIdGrammar: PBS_JOB_ID_GRAMMAR,
     extension: "pbs",
     prefix: PBS_PREFIX,
     envVars: pbsEnvVars(arrayIndex),

@@ -8,7 +8,13 @@
 import { QueryError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
-import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "../src/core/backend.ts";
+import type {
+  Backend,
+  JobIdGrammar,
+  JobInfo,
+  QueryCommand,
+  SubmitCommand,
+} from "../src/core/backend.ts";
 import {
   formatMemory,
   layoutOf,
@@ -19,6 +25,7 @@ import {
 import {
   addInfo,
   chunkedQueries,
+  guardJobIds,
   jobInfo,
   nonEmptyLines,
   parseInteger,
@@ -56,6 +63,16 @@ function renderHeaders(resources: Resources): string[] {
   lines.push(...textDirectives(PREFIX, resources, { stdout: "-o ", stderr: "-e " }));
   return [...lines, ...lsfExtraLines(PREFIX, resources.extra)];
 }
+
+/**
+ * What `bsub` prints in `Job <…>` (see `parseJobId`): a job number, or an array element `N[i]`.
+ * Never `0`: `bkill 0` kills all of the user's jobs.
+ */
+const JOB_ID_GRAMMAR: JobIdGrammar = Object.freeze({
+  pattern: /^[1-9]\d*(?:\[\d+\])?$/,
+  description: 'a positive integer such as 1234, or an array element such as 1234[5] (never "0": ' +
+    '"bkill 0" kills all your jobs)',
+});
 
 /** `bsub` reads `#BSUB` lines only from a script on its standard input. */
 function submitCommand(_filename: string): SubmitCommand {
@@ -153,7 +170,7 @@ function parseBjobs(
  * assert.ok(info?.status === Status.CANCELLED);
  * ```
  */
-export const lsf: Backend = Object.freeze({
+export const lsf: Backend = guardJobIds({
   name: "lsf",
   extension: "lsf",
   prefix: PREFIX,
@@ -165,6 +182,7 @@ export const lsf: Backend = Object.freeze({
     CLUSTERJOB_NODELIST: "LSB_HOSTS",
     CLUSTERJOB_ARRAY_INDEX: "LSB_JOBINDEX",
   }),
+  jobIdGrammar: JOB_ID_GRAMMAR,
   renderHeaders,
   submitCommand,
   parseJobId,

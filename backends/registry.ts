@@ -69,7 +69,8 @@ const METHODS = [
 /**
  * Checks that `value` has everything a {@linkcode Backend} needs: a lower-case `name`
  * (`/^[a-z][a-z0-9_-]*$/`), a non-empty `extension` without dots or slashes, a `prefix`
- * starting with `#`, an `envVars` entry for each of the six core variables, and every method.
+ * starting with `#`, an `envVars` entry for each of the six core variables, every method, and
+ * when given a `jobIdGrammar` with an anchored pattern (`^…$`, no `g`/`y` flag).
  *
  * @example Reject a half-built backend
  * ```ts
@@ -114,6 +115,21 @@ export function validateBackend(value: unknown): Backend {
     typeof candidate.submitOutcomeUnknown !== "function"
   ) {
     problems.push("submitOutcomeUnknown must be a function when given");
+  }
+  const grammar = candidate.jobIdGrammar as
+    | { pattern?: unknown; description?: unknown }
+    | undefined;
+  if (
+    grammar !== undefined &&
+    (typeof grammar !== "object" || grammar === null || !(grammar.pattern instanceof RegExp) ||
+      !grammar.pattern.source.startsWith("^") || !grammar.pattern.source.endsWith("$") ||
+      /[gy]/.test(grammar.pattern.flags) || typeof grammar.description !== "string" ||
+      grammar.description.trim() === "")
+  ) {
+    problems.push(
+      "jobIdGrammar must be { pattern, description } when given: an anchored RegExp (^…$) " +
+        "without the g or y flag, and the accepted form in words",
+    );
   }
   const envVars = candidate.envVars;
   if (typeof envVars !== "object" || envVars === null) {

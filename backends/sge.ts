@@ -9,7 +9,13 @@ import { InvalidValueError, QueryError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
-import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "../src/core/backend.ts";
+import type {
+  Backend,
+  JobIdGrammar,
+  JobInfo,
+  QueryCommand,
+  SubmitCommand,
+} from "../src/core/backend.ts";
 import {
   directiveValue,
   formatHms,
@@ -20,6 +26,7 @@ import {
 } from "./_headers.ts";
 import {
   addInfo,
+  guardJobIds,
   jobInfo,
   lastLineMatch,
   nonEmptyLines,
@@ -144,6 +151,16 @@ function parseJobId(output: CommandOutput, argv: readonly string[]): string {
     ]));
 }
 
+/**
+ * What `qsub -terse` prints, an array's `7.1-3:1` read as `7` (see `parseJobId`): qstat and
+ * qacct records of array tasks are merged into that id, so a task id would never be found.
+ * Never `0`; `qdel` reads `*` and other patterns as wildcards, which no id can hold.
+ */
+const JOB_ID_GRAMMAR: JobIdGrammar = Object.freeze({
+  pattern: /^[1-9]\d*$/,
+  description: "a positive integer such as 1234, as qsub -terse prints it",
+});
+
 const STATUS_ARGV = ["qstat"];
 
 /** `qstat` takes no id list: one command lists all of the user's jobs, filtered here. */
@@ -248,8 +265,9 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
   const owner = options.accountingOwner === undefined
     ? undefined
     : checkName(options.accountingOwner, "accountingOwner");
-  return Object.freeze({
+  return guardJobIds({
     name: "sge",
+    jobIdGrammar: JOB_ID_GRAMMAR,
     extension: "sge",
     prefix: PREFIX,
     envVars: Object.freeze({

@@ -9,11 +9,18 @@ import { QueryError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
-import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "../src/core/backend.ts";
+import type {
+  Backend,
+  JobIdGrammar,
+  JobInfo,
+  QueryCommand,
+  SubmitCommand,
+} from "../src/core/backend.ts";
 import { formatMemory, formatSlurmTime, slurmExtraLines, textDirectives } from "./_headers.ts";
 import {
   addInfo,
   chunkedQueries,
+  guardJobIds,
   jobInfo,
   lastLineMatch,
   nonEmptyLines,
@@ -72,6 +79,16 @@ function statusOf(state: string, argv: readonly string[], line: string): StatusC
 function baseJobId(field: string): string | undefined {
   return /^(\d+)(?:[_+].*)?$/.exec(field.trim())?.[1];
 }
+
+/**
+ * What `sbatch --parsable` prints (`7`, or `7;cluster`, of which the id is kept) and slurmctld
+ * numbers from 1 (FirstJobId). Array tasks (`7_3`) are not tracked on their own: squeue and
+ * sacct records of tasks are merged into their array's id, so a task id would never be found.
+ */
+const JOB_ID_GRAMMAR: JobIdGrammar = Object.freeze({
+  pattern: /^[1-9]\d*$/,
+  description: "a positive integer such as 1234, as sbatch prints it",
+});
 
 function renderHeaders(resources: Resources): string[] {
   const lines = textDirectives(PREFIX, resources, {
@@ -226,6 +243,7 @@ function cancelCommand(ids: readonly string[]): string[] {
  *   `sacct -X -P -n -o JobID,JobName,Partition,State,ExitCode,Start,End,Elapsed -j ID,…` for
  *   jobs that left the queue;
  *   `scancel ID …` (silent and exit 0 even for finished jobs).
+ * - Job ids: positive integers (`1234`), checked wherever they enter (`jobIdGrammar`).
  *
  * @example Render headers and parse real output
  * ```ts
@@ -241,7 +259,7 @@ function cancelCommand(ids: readonly string[]): string[] {
  * assert.ok(info?.status === Status.FAILED && info.exitCode === 3);
  * ```
  */
-export const slurm: Backend = Object.freeze({
+export const slurm: Backend = guardJobIds({
   name: "slurm",
   extension: "slr",
   prefix: PREFIX,
@@ -253,6 +271,7 @@ export const slurm: Backend = Object.freeze({
     CLUSTERJOB_NODELIST: "SLURM_JOB_NODELIST",
     CLUSTERJOB_ARRAY_INDEX: "SLURM_ARRAY_TASK_ID",
   }),
+  jobIdGrammar: JOB_ID_GRAMMAR,
   renderHeaders,
   submitCommand,
   parseJobId,

@@ -8,6 +8,9 @@
 import type { Resources } from "./resources.ts";
 import type { StatusCode } from "./status.ts";
 import type { CommandOutput } from "./transport.ts";
+import type { JobIdGrammar } from "./job_id.ts";
+
+export * from "./job_id.ts";
 
 /**
  * The core environment variables a job script may use; each backend translates them.
@@ -131,7 +134,16 @@ export interface Backend {
 
   /** The submit command for the script file `filename` (relative to the working directory). */
   submitCommand(filename: string): SubmitCommand;
-  /** The job id from the submit command's output; throws `SubmitError` when there is none. */
+  /**
+   * The form of this scheduler's job ids, derived from what `parseJobId` returns. Every id is
+   * checked against it (and {@linkcode SAFE_JOB_ID}) where it enters: the submit command's answer,
+   * a cache file, `new AsyncResult`, `cancel()`. Optional; without it only `SAFE_JOB_ID` applies.
+   */
+  readonly jobIdGrammar?: JobIdGrammar;
+  /**
+   * The job id from the submit command's output; throws `SubmitError` when there is none, and
+   * the built-in backends `InvalidJobIdError` when it is not of {@linkcode Backend.jobIdGrammar}.
+   */
   parseJobId(output: CommandOutput, argv: readonly string[]): string;
   /** Commands that ask the live queue about all `ids` (usually one; several only to stay under argument limits). */
   statusCommands(ids: readonly string[]): QueryCommand[];
@@ -141,7 +153,7 @@ export interface Backend {
   accountingCommands(ids: readonly string[]): QueryCommand[];
   /** Parses one accounting command's output; ids accounting does not know are absent. */
   parseAccounting(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo>;
-  /** The command that cancels `ids`. */
+  /** The command that cancels `ids` (the built-in backends throw `InvalidJobIdError` for an id not of their grammar, as do their query commands). */
   cancelCommand(ids: readonly string[]): string[];
   /**
    * Longest sensible sleep between polls, in seconds, when the scheduler forgets finished jobs

@@ -9,6 +9,7 @@
  */
 
 import { dirname } from "node:path";
+import type { Clock } from "../core/clock.ts";
 import type { CacheRecord } from "./cache_record.ts";
 
 /** A cache file write whose temporary file is being created; settle it with one of the two. */
@@ -27,37 +28,58 @@ export interface PreparedCacheWrite {
  * Starts creating the temporary file `<path>.<uuid>.tmp` (mode 0600 whatever the umask, in a
  * folder created 0700 when it is missing). Never rejects by itself: a failure to create the file
  * is reported by `commit`.
+ *
+ * With a `clock` that can be held (the simulator's virtual clock), the clock is held while the
+ * file is being created and while `commit` and `discard` run: local file work takes no simulated
+ * time, so a seeded simulation replays the same whatever the disk's speed. The creation's hold
+ * ends when the file exists, never later, so a command that sleeps on the clock meanwhile (an
+ * injected hang of the submit command) only waits for the file, not forever.
  */
-export function prepareCacheWrite(path: string): PreparedCacheWrite {
+export function prepareCacheWrite(path: string, clock?: Clock): PreparedCacheWrite {
   const temporary = `${path}.${crypto.randomUUID()}.tmp`;
+  const releaseCreation = clock?.hold?.();
   const created = createPrivateFile(temporary, dirname(path));
+  if (releaseCreation !== undefined) created.then(releaseCreation, releaseCreation);
   created.catch(() => {}); // reported by commit; discard has nothing to remove
   let settled = false;
   return {
     async commit(record: CacheRecord): Promise<void> {
       settled = true;
-      const file = await created;
+      const release = clock?.hold?.();
       try {
-        try {
-          await writeAll(file, new TextEncoder().encode(JSON.stringify(record, null, 2) + "\n"));
-        } finally {
-          file.close();
-        }
-        await Deno.rename(temporary, path);
-      } catch (error) {
-        await Deno.remove(temporary).catch(() => {});
-        throw error;
+        await commitTo(await created, record);
+      } finally {
+        release?.();
       }
     },
     async discard(): Promise<void> {
       if (settled) return;
       settled = true;
-      const file = await created.catch(() => undefined);
-      if (file === undefined) return;
-      file.close();
-      await Deno.remove(temporary).catch(() => {});
+      const release = clock?.hold?.();
+      try {
+        const file = await created.catch(() => undefined);
+        if (file === undefined) return;
+        file.close();
+        await Deno.remove(temporary).catch(() => {});
+      } finally {
+        release?.();
+      }
     },
   };
+
+  async function commitTo(file: Deno.FsFile, record: CacheRecord): Promise<void> {
+    try {
+      try {
+        await writeAll(file, new TextEncoder().encode(JSON.stringify(record, null, 2) + "\n"));
+      } finally {
+        file.close();
+      }
+      await Deno.rename(temporary, path);
+    } catch (error) {
+      await Deno.remove(temporary).catch(() => {});
+      throw error;
+    }
+  }
 }
 
 /** Creates `path` new, open for writing, mode 0600; creates `folder` (0700) only when missing. */

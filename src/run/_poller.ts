@@ -10,7 +10,10 @@
  *
  * Failed queries (non-zero exits the backend rejects, `QueryError`, `TransportError`, timeouts)
  * never change a status: the run keeps its last known status and backs off; waiters are rejected
- * with the last error only after `maxQueryFailures` consecutive failures. A job that neither the
+ * with the last error only after `maxQueryFailures` consecutive failures. A `wait()` started
+ * while the last query had failed keeps the back-off and the count (it polls when the back-off
+ * says, and rejects at the next failure), so a caller that retries `wait()` in a loop cannot make
+ * a failing scheduler answer a query per call at the same instant. A job that neither the
  * queue nor accounting knows keeps its status through a grace period, then ends FAILED with a
  * reason that names what was consulted; it is never assumed COMPLETED.
  *
@@ -162,8 +165,13 @@ export class Poller {
       if (!waiters) {
         waiters = new Set();
         this.#watchers.set(client, waiters);
-        client.tracking.intervalMs = undefined;
-        client.tracking.nextDue = this.transport.clock.now();
+        // A new wait starts polling now, at the base interval, unless the last query failed: then
+        // it keeps the back-off (and the failure count), so that a caller retrying wait() after
+        // a rejection does not hammer a failing scheduler with one query per call.
+        if (client.tracking.failures === 0) {
+          client.tracking.intervalMs = undefined;
+          client.tracking.nextDue = this.transport.clock.now();
+        }
       }
       const onStop = () => {
         this.#removeWaiter(client, waiter);

@@ -6,7 +6,12 @@
  * @module
  */
 
-import type { Backend } from "../core/backend.ts";
+import {
+  type Backend,
+  DEFAULT_JOB_ID_GRAMMAR,
+  InvalidJobIdError,
+  isValidJobId,
+} from "../core/backend.ts";
 import { Status, type StatusCode, statusName } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
 import { readCacheFile } from "./cache.ts";
@@ -91,7 +96,8 @@ export type RecordContext = Pick<
  * The run saved in `path` (see `AsyncResult.load`): the default backend is the built-in one of
  * the saved name, the default transport SSH to the saved `remote`, else this machine.
  *
- * @throws {CacheFormatError} When the file is missing or not a run record.
+ * @throws {CacheFormatError} When the file is missing or not a run record, or its job id is not
+ * one of the backend's.
  * @throws {InterruptedSubmissionError} When it holds an interrupted submission's marker.
  */
 export async function loadInit(path: string, options: LoadOptions): Promise<AsyncResultInit> {
@@ -101,12 +107,31 @@ export async function loadInit(path: string, options: LoadOptions): Promise<Asyn
     throw new InterruptedSubmissionError(path, record.jobName, record.updatedAt);
   }
   const backend = options.backend ?? builtinBackend(record.backend, path);
+  checkRecordJobId(record, backend, path);
   return initFromRecord(record, {
     backend,
     transport: options.transport ?? await defaultTransport(record.remote),
     cacheFile: path,
     ...(options.polling ? { polling: options.polling } : {}),
   });
+}
+
+/**
+ * Checks the job id of a record read from `path` against `backend`'s grammar, so that a
+ * hand-edited or damaged cache file never puts an id such as `-u` or `0` into a command.
+ *
+ * @throws {CacheFormatError} Field `jobId`, with the {@linkcode InvalidJobIdError} as its cause.
+ */
+export function checkRecordJobId(record: RunRecord, backend: Backend, path: string): void {
+  if (isValidJobId(backend, record.jobId)) return;
+  const grammar = backend.jobIdGrammar ?? DEFAULT_JOB_ID_GRAMMAR;
+  const cause = new InvalidJobIdError(backend.name, record.jobId, grammar, `cache file "${path}"`);
+  throw new CacheFormatError(
+    path,
+    `field "jobId" is ${JSON.stringify(record.jobId)}, not a job id of scheduler ` +
+      `"${backend.name}": expected ${grammar.description}`,
+    { cause, field: "jobId" },
+  );
 }
 
 /** The run `record` describes, in `context`. */

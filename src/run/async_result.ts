@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Backend, JobInfo } from "../core/backend.ts";
+import { type Backend, checkJobId, type JobInfo } from "../core/backend.ts";
 import { writeCacheFile } from "./cache.ts";
 import type { RunRecord } from "./cache_record.ts";
 import { check } from "../core/_check.ts";
@@ -108,23 +108,24 @@ export class AsyncResult {
    * Creates a run for a job that is already submitted.
    *
    * @param init The job id, backend, transport and what is known.
-   * @throws {InvalidValueError} For an empty job id or a bad `maxSleepInterval` / polling option.
+   * @throws {InvalidJobIdError} For a job id that is not of the backend's `jobIdGrammar` (an
+   * `InvalidValueError` of field `jobId`): no command is ever run with it.
+   * @throws {InvalidValueError} For a bad `maxSleepInterval` / polling option.
    *
    * @example Track a job submitted by other means
    * ```ts
-   * import { AsyncResult, LocalTransport, slurm, Status } from "@clusterjob/clusterjob";
+   * import { AsyncResult, InvalidJobIdError, LocalTransport, slurm, Status } from "@clusterjob/clusterjob";
    * import assert from "node:assert/strict";
    *
    * const run = new AsyncResult({ jobId: "1234", backend: slurm, transport: new LocalTransport() });
    * assert.equal(run.status, Status.PENDING);
    * assert.throws(() => new AsyncResult({ jobId: "", backend: slurm, transport: run.transport }), /"jobId"/);
+   * assert.throws(() => new AsyncResult({ jobId: "-u", backend: slurm, transport: run.transport }), InvalidJobIdError);
    * ```
    */
   constructor(init: AsyncResultInit) {
-    const { jobId } = init;
+    const jobId = checkJobId(init.backend, init.jobId);
     const cap = init.maxSleepInterval ?? 900;
-    const jobIdOk = typeof jobId === "string" && /^\S+$/.test(jobId);
-    check(jobIdOk, "jobId", jobId, "a non-empty job id without spaces");
     check(Number.isFinite(cap) && cap > 0, "maxSleepInterval", cap, "a positive number of seconds");
     const polling = pollingSettings(init.polling);
     this.jobId = jobId;
@@ -295,8 +296,11 @@ export class AsyncResult {
   /**
    * Cancels the job. Does nothing when the run is finished (by its last known status, or by a
    * refresh just before cancelling). The epilogue is not run. Waiters resolve with CANCELLED.
+   * The job id is checked against the backend's grammar once more before `scancel`, `qdel` or
+   * `bkill` runs with it.
    *
    * @throws {QueryError} When the scheduler refuses the cancel command and the job is still live.
+   * @throws {InvalidJobIdError} When the job id is not of the backend's grammar (nothing is run).
    *
    * @example Usage
    * ```ts
@@ -313,17 +317,19 @@ export class AsyncResult {
    * ```
    */
   async cancel(): Promise<void> {
+    // The id was checked at construction; checked again, as the one argument of a kill command.
+    const jobId = checkJobId(this.backend, this.jobId, "cancel()");
     if (this.ready()) return;
     await this.refresh().catch(() => {}); // a failed query: go on with the last known status
     if (this.ready()) return;
-    const argv = this.backend.cancelCommand([this.jobId]);
+    const argv = this.backend.cancelCommand([jobId]);
     const output = await this.transport.run(argv, { timeout: this.#client.queryTimeoutMs });
     if (output.code !== 0) {
       // The job may have finished in the meantime: then there is nothing to cancel.
       await this.refresh().catch(() => {});
       if (this.ready()) return;
       const said = output.stderr.trim() || output.stdout.trim() || "(no output)";
-      throw new QueryError(argv, `Cannot cancel job ${this.jobId} (exit ${output.code}): ${said}`);
+      throw new QueryError(argv, `Cannot cancel job ${jobId} (exit ${output.code}): ${said}`);
     }
     Object.assign(this.#facts, {
       status: Status.CANCELLED,
@@ -387,7 +393,9 @@ export class AsyncResult {
    * @param options Transport (default: SSH to the saved `remote`, else this machine), backend
    * (default: the built-in backend of the saved name), polling.
    * @returns The run, with `cacheFile` set to `path`.
-   * @throws {CacheFormatError} When the file is missing or not a run record.
+   * @throws {CacheFormatError} When the file is missing, a directory or not a run record, naming
+   * the bad field (`error.field`): an empty job id or one that is not of the backend's grammar (the
+   * `InvalidJobIdError` is the `cause`), a poll interval that is not a positive number, …
    * @throws {InterruptedSubmissionError} When the file holds an interrupted submission's marker.
    *
    * @example Usage
@@ -414,6 +422,7 @@ export class AsyncResult {
    * @param record The record.
    * @param context Backend, transport, and optionally cache file and polling options.
    * @returns The run.
+   * @throws {InvalidJobIdError} When the record's job id is not of the backend's grammar.
    *
    * @example Usage
    * ```ts

@@ -14,7 +14,7 @@
 
 import { join } from "node:path";
 import { checkCacheName } from "../core/_cache_name.ts";
-import { type CacheRecord, parseCacheRecord } from "./cache_record.ts";
+import { CacheFormatError, type CacheRecord, parseCacheRecord } from "./cache_record.ts";
 import { prepareCacheWrite } from "./_cache_write.ts";
 
 export {
@@ -25,6 +25,7 @@ export {
   type RunRecord,
   type SubmittingRecord,
 } from "./cache_record.ts";
+export { CacheMismatchError, type CacheOrigin } from "./cache_mismatch.ts";
 
 /**
  * The path of the cache file of `cacheId`: `<folder>/<prefix>.<cacheId>.json`. The prefix and the
@@ -53,8 +54,8 @@ export function cacheFilePath(folder: string, prefix: string, cacheId: string): 
 
 /**
  * Reads a cache file. Resolves `undefined` when the file does not exist; rejects with
- * {@linkcode CacheFormatError} when it is not a record this version understands (a damaged cache
- * is never silently ignored: that could submit a job twice).
+ * {@linkcode CacheFormatError} when it is not a record this version understands, or the path is a
+ * directory (a damaged cache is never silently ignored: that could submit a job twice).
  *
  * @example Usage
  * ```ts
@@ -79,6 +80,12 @@ export async function readCacheFile(path: string): Promise<CacheRecord | undefin
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
+    if (error instanceof Deno.errors.IsADirectory) {
+      throw new CacheFormatError(path, "it is a directory, not a cache file", { cause: error });
+    }
+    if (error instanceof Deno.errors.NotADirectory) {
+      throw new CacheFormatError(path, "a folder of its path is a file", { cause: error });
+    }
     throw error;
   }
   return parseCacheRecord(path, text);

@@ -7,6 +7,7 @@
  */
 
 import { ClusterjobError } from "../core/errors.ts";
+import { DEFAULT_JOB_ID_GRAMMAR, InvalidJobIdError, SAFE_JOB_ID } from "../core/job_id.ts";
 import type { StatusCode } from "../core/status.ts";
 
 /**
@@ -138,7 +139,10 @@ export interface SubmittingRecord {
 export type CacheRecord = RunRecord | SubmittingRecord;
 
 /**
- * A cache file exists but is not a clusterjob run record this version can read.
+ * A cache file exists but is not a clusterjob run record this version can read: not JSON, a
+ * field missing or of the wrong kind (an empty job id, one with `;`, a negative poll interval),
+ * a newer format, or a path that is a directory. Names the file and, when one field is at fault,
+ * that field.
  *
  * @example Usage
  * ```ts
@@ -151,22 +155,32 @@ export type CacheRecord = RunRecord | SubmittingRecord;
  *   readCacheFile(path),
  *   (error) => error instanceof CacheFormatError && error.path === path && /newer/.test(error.message),
  * );
+ * const run = {
+ *   format: "clusterjob-run", version: 1, phase: "submitted", jobId: "", jobName: "a", backend: "slurm",
+ *   transport: "local", maxSleepInterval: 900, status: -2, state: "PENDING", epilogueDone: false,
+ *   updatedAt: "2024-01-01T00:00:00.000Z",
+ * };
+ * await Deno.writeTextFile(path, JSON.stringify(run));
+ * await assert.rejects(readCacheFile(path), (error) => error instanceof CacheFormatError && error.field === "jobId");
  * await Deno.remove(path);
  * ```
  */
 export class CacheFormatError extends ClusterjobError {
   /** The file. */
   readonly path: string;
+  /** The field at fault (`"jobId"`, `"maxSleepInterval"`, …), when one is. */
+  readonly field: string | undefined;
   /**
    * Creates the error.
    *
    * @param path The cache file.
    * @param problem What is wrong with it.
-   * @param options Standard error options (`cause`).
+   * @param options Standard error options (`cause`), and `field`: the field at fault.
    */
-  constructor(path: string, problem: string, options?: ErrorOptions) {
+  constructor(path: string, problem: string, options?: ErrorOptions & { field?: string }) {
     super(`Cannot read cache file "${path}": ${problem}`, options);
     this.path = path;
+    this.field = options?.field;
   }
 }
 
@@ -237,42 +251,66 @@ export function parseCacheRecord(path: string, text: string): CacheRecord {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CacheFormatError(path, "not valid JSON", { cause: error });
+    const reason = error instanceof Error ? `: ${error.message}` : "";
+    throw new CacheFormatError(path, `not valid JSON (truncated or garbled?)${reason}`, {
+      cause: error,
+    });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new CacheFormatError(path, "not a JSON object");
   }
   const record = value as Record<string, unknown>;
+  const bad = (field: string, problem: string): CacheFormatError =>
+    new CacheFormatError(path, `field "${field}" ${problem}`, { field });
   if (record.format !== FORMAT) {
-    throw new CacheFormatError(path, `"format" is not "${FORMAT}"`);
+    throw new CacheFormatError(path, `"format" is not "${FORMAT}"`, { field: "format" });
   }
   if (typeof record.version !== "number" || !Number.isInteger(record.version)) {
-    throw new CacheFormatError(path, `"version" is not an integer`);
+    throw new CacheFormatError(path, `"version" is not an integer`, { field: "version" });
   }
   if (record.version > CACHE_FORMAT_VERSION) {
     throw new CacheFormatError(
       path,
       `format version ${record.version} is newer than this library's ${CACHE_FORMAT_VERSION}`,
+      { field: "version" },
     );
   }
   const need = (field: string, type: "string" | "number" | "boolean", optional = false) => {
     const v = record[field];
     if (v === undefined && optional) return;
     // deno-lint-ignore valid-typeof -- `type` is one of the typeof names above
-    if (typeof v !== type) {
-      throw new CacheFormatError(path, `field "${field}" is not a ${type}`);
-    }
+    if (typeof v !== type) throw bad(field, `is not a ${type}`);
   };
   need("jobName", "string");
   need("backend", "string");
   need("transport", "string");
   need("updatedAt", "string");
   if (record.phase === "submitting") return record as unknown as SubmittingRecord;
-  if (record.phase !== "submitted") {
-    throw new CacheFormatError(path, `field "phase" is not "submitting" or "submitted"`);
-  }
+  if (record.phase !== "submitted") throw bad("phase", `is not "submitting" or "submitted"`);
   need("jobId", "string");
+  if (!SAFE_JOB_ID.test(record.jobId as string)) {
+    // Whatever the backend: the backend's own grammar is checked where the record is used.
+    const grammar = DEFAULT_JOB_ID_GRAMMAR;
+    throw new CacheFormatError(
+      path,
+      `field "jobId" is ${JSON.stringify(record.jobId)}, not a job id: expected ` +
+        grammar.description,
+      {
+        field: "jobId",
+        cause: new InvalidJobIdError(
+          record.backend as string,
+          record.jobId,
+          grammar,
+          `cache file "${path}"`,
+        ),
+      },
+    );
+  }
   need("maxSleepInterval", "number");
+  const interval = record.maxSleepInterval as number;
+  if (!Number.isFinite(interval) || interval <= 0) {
+    throw bad("maxSleepInterval", `is not a positive number of seconds: ${interval}`);
+  }
   need("status", "number");
   need("state", "string");
   need("epilogueDone", "boolean");
@@ -282,7 +320,10 @@ export function parseCacheRecord(path: string, text: string): CacheRecord {
   need("epilogue", "string", true);
   need("epilogueError", "string", true);
   if (![-2, -1, 0, 1, 2].includes(record.status as number)) {
-    throw new CacheFormatError(path, `field "status" is not a status code (-2 to 2)`);
+    throw bad("status", "is not a status code (-2 to 2)");
+  }
+  if (record.exitCode !== undefined && !Number.isInteger(record.exitCode)) {
+    throw bad("exitCode", `is not an integer: ${record.exitCode}`);
   }
   return record as unknown as RunRecord;
 }

@@ -20,8 +20,12 @@ import { AsyncResult } from "./async_result.ts";
 import type { PollingOptions } from "./run_options.ts";
 import { readCacheFile, removeCacheFile } from "./cache.ts";
 import { InterruptedSubmissionError } from "./cache_record.ts";
+import { checkCacheOrigin } from "./cache_mismatch.ts";
 import { prepareCacheWrite } from "./_cache_write.ts";
+import { checkRecordJobId } from "./_run_record.ts";
 import { defaultTransport } from "./_defaults.ts";
+import { checkJobId } from "../core/backend.ts";
+import type { Clock } from "../core/clock.ts";
 import { SubmitError } from "../core/errors.ts";
 import { isEmptyScript, runLocalScript } from "./_local_script.ts";
 import { maxSleepSeconds } from "./_poller.ts";
@@ -63,7 +67,10 @@ export interface SubmitOptions {
    * very same job twice.
    */
   cacheId?: string;
-  /** Submit anew even when the cache holds a run (or an interrupted submission's marker). */
+  /**
+   * Submit anew even when the cache holds a run (or an interrupted submission's marker, or a run
+   * made through another transport or backend: see `CacheMismatchError`).
+   */
   force?: boolean;
   /** Resubmit a cached run that ended CANCELLED or FAILED (default true). */
   retry?: boolean;
@@ -91,7 +98,15 @@ export interface SubmitOptions {
  * @throws {SubmitError} When the scheduler refuses the job; carries the scheduler's own message.
  * @throws {LocalScriptError} When the prologue fails.
  * @throws {InterruptedSubmissionError} When an earlier submission with this cache id was interrupted.
- * @throws {CacheFormatError} When the cache file is damaged (never ignored: that could submit twice).
+ * @throws {CacheFormatError} When the cache file is damaged (never ignored: that could submit
+ * twice), its job id included.
+ * @throws {CacheMismatchError} When the cached run was made through another transport or backend
+ * (`force: true` submits afresh).
+ *
+ * The scheduler's answer must hold a job id of the backend's `jobIdGrammar`; an answer whose id is
+ * not (an `InvalidJobIdError`, kept as the `cause`) throws `SubmitError` with `jobMayExist`, and
+ * the cache marker stays. Local work (cache files, the prologue) holds the transport's clock, so
+ * it takes no simulated time.
  */
 export async function submitPlan(
   plan: SubmissionPlan,
@@ -103,12 +118,16 @@ export async function submitPlan(
   const transport = options.transport ?? await defaultTransport(plan.remote);
   const polling = options.polling ? { polling: options.polling } : {};
 
+  const clock = transport.clock;
   if (cacheFile !== undefined && !force) {
-    const record = await readCacheFile(cacheFile);
+    const record = await held(clock, () => readCacheFile(cacheFile));
     if (record?.phase === "submitting") {
       throw new InterruptedSubmissionError(cacheFile, record.jobName, record.updatedAt);
     }
     if (record !== undefined) {
+      const current = { backend: backend.name, transport: transport.name };
+      checkCacheOrigin(cacheFile, record.jobId, record, current);
+      checkRecordJobId(record, backend, cacheFile);
       const cached = AsyncResult.fromRecord(record, { backend, transport, cacheFile, ...polling });
       if (!(retry && cached.status >= Status.CANCELLED)) return cached;
     }
@@ -117,12 +136,15 @@ export async function submitPlan(
   // Creating a file costs more than filling and renaming it, so both cache writes create their
   // temporary file ahead, where it overlaps other work: the marker's while the scripts are
   // written, the run record's while the submit command runs. Each is settled on every path.
-  const marker = cacheFile !== undefined ? prepareCacheWrite(cacheFile) : undefined;
+  const marker = cacheFile !== undefined ? prepareCacheWrite(cacheFile, clock) : undefined;
   try {
     await writeFiles(transport, plan);
     signal?.throwIfAborted();
     if (!isEmptyScript(plan.prologue)) {
-      await runLocalScript("prologue", plan.prologue ?? "", signal ? { signal } : {});
+      await held(
+        clock,
+        () => runLocalScript("prologue", plan.prologue ?? "", signal ? { signal } : {}),
+      );
     }
     signal?.throwIfAborted();
     await marker?.commit({
@@ -143,7 +165,7 @@ export async function submitPlan(
     ...(submit.stdin !== undefined ? { stdin: submit.stdin } : {}),
     ...(signal ? { signal } : {}),
   });
-  const record = cacheFile !== undefined ? prepareCacheWrite(cacheFile) : undefined;
+  const record = cacheFile !== undefined ? prepareCacheWrite(cacheFile, clock) : undefined;
   let output: CommandOutput;
   try {
     // If this throws (connection lost, timeout, abort) the job may exist: the marker stays.
@@ -154,13 +176,20 @@ export async function submitPlan(
   }
   let jobId: string;
   try {
-    jobId = backend.parseJobId(output, submit.argv);
+    // Checked here too, for backends that do not check their own answers.
+    jobId = checkJobId(
+      backend,
+      backend.parseJobId(output, submit.argv),
+      `the output of "${submit.argv.join(" ")}"`,
+    );
   } catch (error) {
     await record?.discard();
     // A refusal (non-zero exit) created no job, unless the backend says the outcome is unknown
     // (a client-side timeout); an unreadable success may have: in both cases keep the marker.
     const jobMayExist = output.code === 0 || backend.submitOutcomeUnknown?.(output) === true;
-    if (cacheFile !== undefined && !jobMayExist) await removeCacheFile(cacheFile);
+    if (cacheFile !== undefined && !jobMayExist) {
+      await held(clock, () => removeCacheFile(cacheFile));
+    }
     if (error instanceof SubmitError && !jobMayExist) throw error;
     // Keep the parser's explanation when adding that the job may exist.
     const reason = error instanceof SubmitError
@@ -168,7 +197,9 @@ export async function submitPlan(
       : error instanceof Error
       ? error.message
       : undefined;
-    throw new SubmitError(submit.argv, output, reason, { jobMayExist });
+    const failure = new SubmitError(submit.argv, output, reason, { jobMayExist });
+    if (!(error instanceof SubmitError)) failure.cause = error;
+    throw failure;
   }
   const run = new AsyncResult({
     jobId,
@@ -184,6 +215,16 @@ export async function submitPlan(
   });
   await record?.commit(run.toRecord());
   return run;
+}
+
+/** Runs `work` with `clock` held (when it can be): local work takes no simulated time. */
+async function held<T>(clock: Clock, work: () => Promise<T>): Promise<T> {
+  const release = clock.hold?.();
+  try {
+    return await work();
+  } finally {
+    release?.();
+  }
 }
 
 /**

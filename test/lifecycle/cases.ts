@@ -279,7 +279,7 @@ export const lifecycleCases: LifecycleCase[] = [
       const run = await h.job({ body: "sleep 3600", epilogue: `touch "${local}/epilogue ran"` })
         .submit({ transport: await h.transport(), ...h.polling() });
       await h.untilRunning(run);
-      const cancel = target.backend.cancelCommand(["x"])[0];
+      const cancel = target.backend.cancelCommand([run.jobId])[0];
       await run.cancel();
       assert.equal(run.status, Status.CANCELLED);
       await run.cancel();

@@ -69,8 +69,8 @@ const SLURM_SCRIPTS: Record<string, string> = {
     "#!/bin/bash\n#SBATCH --job-name=conf-fail\n#SBATCH --time=00:05:00\nsleep 1\nexit 3\n",
 };
 
-const SACCT = slurm.accountingCommands(["X"])[0]!.argv.slice(0, -1); // [..., "-j"]
-const SQUEUE = slurm.statusCommands(["X"])[0]!.argv.slice(0, -1);
+const SACCT = slurm.accountingCommands(["1"])[0]!.argv.slice(0, -1); // [..., "-j"]
+const SQUEUE = slurm.statusCommands(["1"])[0]!.argv.slice(0, -1);
 
 async function squeueStates(r: Recorder, ids: string[]): Promise<Map<string, string>> {
   const output = await r.run(["squeue", "-h", "-o", "%i %T", "-j", ids.join(",")]);
