@@ -34,6 +34,7 @@ export * from "./src/core/errors.ts";
 export * from "./src/core/status.ts";
 export * from "./src/core/clock.ts";
 export * from "./src/core/transport.ts";
+export * from "./src/core/transport_errors.ts";
 export * from "./src/core/resources.ts";
 export * from "./src/core/time.ts";
 export * from "./src/core/memory.ts";

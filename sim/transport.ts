@@ -15,6 +15,7 @@ import {
   type Transport,
   TransportError,
 } from "../src/core/transport.ts";
+import { CommandNotFoundError } from "../src/core/transport_errors.ts";
 import type { SimCommandRole, SimFaultDecision, SimFaults } from "./faults.ts";
 import type { SimFileSystem } from "./engine/filesystem.ts";
 import type { SimCommand, SimEmulator, SimEngineApi } from "./emulator.ts";
@@ -96,17 +97,22 @@ export interface SimTransportContext {
 
 /**
  * The transport of a simulated cluster (see `SimCluster.transport()`): argv[0] is dispatched to
- * the emulated tool of that name; an unknown command gives exit 127 and
- * `bash: <cmd>: command not found`, as a login shell would.
+ * the emulated tool of that name. An unknown command is logged as a login shell answers it
+ * (exit 127, `bash: <cmd>: command not found`) and rejects with `CommandNotFoundError`, as
+ * `SshTransport` does for that answer.
  *
  * @example Usage
  * ```ts
+ * import { CommandNotFoundError } from "@clusterjob/clusterjob";
  * import { SimCluster } from "@clusterjob/clusterjob/sim";
  * import assert from "node:assert/strict";
  * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
  * const transport = cluster.transport();
- * const out = await transport.run(["nosuchtool"]);
- * assert.deepEqual(out, { code: 127, stdout: "", stderr: "bash: nosuchtool: command not found\n" });
+ * await assert.rejects(
+ *   transport.run(["bsub", "job.lsf"]),
+ *   (e) => e instanceof CommandNotFoundError && e.where === "sim:slurm" && e.command === "bsub",
+ * );
+ * assert.equal(cluster.commandLog[0]?.stderr, "bash: bsub: command not found\n");
  * ```
  */
 export class SimTransport implements Transport {
@@ -139,6 +145,7 @@ export class SimTransport implements Transport {
    * @param argv Command and arguments (argv[0] may be a path: its base name is looked up).
    * @param options Working directory, stdin, environment, timeout, abort signal.
    * @returns Exit code and output.
+   * @throws {CommandNotFoundError} When no emulated tool has that name.
    * @throws {CommandTimeoutError} When an injected hang outlasts `options.timeout`.
    */
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandOutput> {
@@ -157,10 +164,13 @@ export class SimTransport implements Transport {
     context.log.push(record);
     const command = context.emulator.commands[name] ?? context.extraCommands?.[name];
     if (command === undefined) {
-      return this.#finish(record, {
-        code: 127,
-        stdout: "",
-        stderr: `bash: ${argv[0] ?? ""}: command not found\n`,
+      const said = `bash: ${argv[0] ?? ""}: command not found`;
+      this.#finish(record, { code: 127, stdout: "", stderr: `${said}\n` });
+      const tools = Object.keys(context.emulator.commands).join(", ");
+      throw new CommandNotFoundError(this.name, argv, {
+        said,
+        hint: `this simulated cluster has ${context.engine.kind}'s commands (${tools}): ` +
+          `give the job the backend "${context.engine.kind}", or simulate its scheduler`,
       });
     }
     const stdin = typeof options.stdin === "string"

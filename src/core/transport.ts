@@ -72,7 +72,11 @@ export interface Transport {
   readonly name: string;
   /** The clock runs use to sleep between polls: real time, or the simulator's virtual time. */
   readonly clock: Clock;
-  /** Runs `argv` (no shell) and resolves with its exit code and output; a non-zero exit is not an error. */
+  /**
+   * Runs `argv` (no shell) and resolves with its exit code and output; a non-zero exit is not an
+   * error. A program that cannot start rejects instead: `CommandNotFoundError` when it is not
+   * installed where commands run, `MissingPermissionError` when Deno may not run it.
+   */
   run(argv: readonly string[], options?: RunOptions): Promise<CommandOutput>;
   /** Writes a text file atomically (temporary file, then rename); `mode` defaults to 0o644. */
   writeFile(path: string, text: string, options?: { mode?: number }): Promise<void>;

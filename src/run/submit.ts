@@ -31,6 +31,7 @@ import { isEmptyScript, runLocalScript } from "./_local_script.ts";
 import { maxSleepSeconds } from "./_poller.ts";
 import { Status } from "../core/status.ts";
 import type { CommandOutput, Transport } from "../core/transport.ts";
+import { CommandNotFoundError, MissingPermissionError } from "../core/transport_errors.ts";
 import type { SubmissionPlan } from "./submission_plan.ts";
 
 /**
@@ -96,6 +97,9 @@ export interface SubmitOptions {
  * used by the plan.
  * @returns The run (PENDING, or the cached run).
  * @throws {SubmitError} When the scheduler refuses the job; carries the scheduler's own message.
+ * @throws {CommandNotFoundError} When the submit command is not installed where the transport
+ * runs commands (nothing is cached).
+ * @throws {MissingPermissionError} When Deno may not run it (nothing is cached).
  * @throws {LocalScriptError} When the prologue fails.
  * @throws {InterruptedSubmissionError} When an earlier submission with this cache id was interrupted.
  * @throws {CacheFormatError} When the cache file is damaged (never ignored: that could submit
@@ -172,6 +176,10 @@ export async function submitPlan(
     output = await submitting;
   } catch (error) {
     await record?.discard();
+    // The submit command never started (not installed there, or no --allow-run): no job exists.
+    const neverRan = error instanceof CommandNotFoundError ||
+      error instanceof MissingPermissionError;
+    if (cacheFile !== undefined && neverRan) await removeCacheFile(cacheFile);
     throw error;
   }
   let jobId: string;

@@ -13,17 +13,21 @@
  * @module
  */
 
-import { InvalidValueError } from "../core/errors.ts";
+import { describeValue } from "../core/errors.ts";
 import { type CommandOutput, CommandTimeoutError, TransportError } from "../core/transport.ts";
+import {
+  isMissingPermission,
+  permissionError,
+  validateArgv,
+  validateEnv,
+  validateTimeout,
+} from "./_checks.ts";
 
 /** How long a killed process group gets between SIGTERM and SIGKILL. */
 const KILL_GRACE_MS = 1000;
 
 /** How long a killed command's output pipes may stay open before they are abandoned. */
 const PIPE_DRAIN_MS = 200;
-
-/** A valid environment variable name (also safe unquoted on the left of `=` in a shell). */
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Options of {@linkcode runProcess}. */
 export interface ProcessOptions {
@@ -39,37 +43,6 @@ export interface ProcessOptions {
   signal?: AbortSignal;
   /** Connects stdin, stdout and stderr to this process's terminal (for password prompts); output is then empty. */
   inheritStdio?: boolean;
-}
-
-/**
- * Checks environment variable names; a bad name would otherwise be dropped or, over SSH,
- * misparsed by the remote shell.
- *
- * @param env The variables.
- * @throws {InvalidValueError} When a name is not `[A-Za-z_][A-Za-z0-9_]*`.
- */
-export function validateEnv(env: Record<string, string> | undefined): void {
-  for (const name of Object.keys(env ?? {})) {
-    if (!ENV_NAME.test(name)) {
-      throw new InvalidValueError(
-        "env",
-        name,
-        "variable names of letters, digits and _ that do not start with a digit",
-      );
-    }
-  }
-}
-
-/**
- * Checks a time limit.
- *
- * @param timeout Milliseconds, or undefined for none.
- * @throws {InvalidValueError} When it is not a positive finite number.
- */
-export function validateTimeout(timeout: number | undefined): void {
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
-    throw new InvalidValueError("timeout", timeout, "a positive number of milliseconds");
-  }
 }
 
 /** True when `error` says the program to run does not exist. */
@@ -88,7 +61,9 @@ export function isMissingProgram(error: unknown): boolean {
  * @throws {CommandTimeoutError} When the time limit expires (the process group is killed).
  * @throws The signal's reason when aborted (the process group is killed).
  * @throws {Deno.errors.NotFound} When the program does not exist (see {@linkcode isMissingProgram}).
- * @throws {TransportError} When `cwd` does not exist.
+ * @throws {MissingPermissionError} When Deno was started without permission to run it.
+ * @throws {TransportError} When `cwd` does not exist or the program cannot be started.
+ * @throws {InvalidValueError} For a bad argv, environment or time limit.
  */
 export async function runProcess(
   transport: string,
@@ -96,10 +71,8 @@ export async function runProcess(
   options: ProcessOptions = {},
   shownArgv: readonly string[] = argv,
 ): Promise<CommandOutput> {
-  const [program, ...args] = argv;
-  if (program === undefined || program === "") {
-    throw new InvalidValueError("argv", argv, "a non-empty list whose first item names a program");
-  }
+  validateArgv(argv);
+  const [program = "", ...args] = argv;
   validateEnv(options.env);
   validateTimeout(options.timeout);
   const { signal, timeout } = options;
@@ -122,17 +95,7 @@ export async function runProcess(
       detached: killable,
     }).spawn();
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound && options.cwd !== undefined) {
-      const cwdExists = await Deno.stat(options.cwd).then(() => true, () => false);
-      if (!cwdExists) {
-        throw new TransportError(
-          transport,
-          `Cannot run "${program}" in "${options.cwd}": directory not found`,
-          { cause: error },
-        );
-      }
-    }
-    throw error;
+    throw await spawnError(transport, program, options.cwd, error);
   }
 
   let timedOut = false;
@@ -189,6 +152,46 @@ export async function runProcess(
     clearTimeout(killTimer);
     signal?.removeEventListener("abort", killGroup);
   }
+}
+
+/**
+ * What a failed spawn means: Deno's `NotFound` stays as it is for the caller to name the missing
+ * program (unless the working directory is what is missing); a missing permission and anything
+ * else become typed errors.
+ */
+async function spawnError(
+  transport: string,
+  program: string,
+  cwd: string | undefined,
+  error: unknown,
+): Promise<unknown> {
+  const run = `Cannot run ${describeValue(program)}`;
+  if (isMissingPermission(error)) {
+    return permissionError(transport, error, { permission: "run", target: program }, run);
+  }
+  if (error instanceof Deno.errors.NotFound) {
+    if (cwd === undefined) return error;
+    const cwdMissing = await Deno.stat(cwd).then(
+      () => false,
+      (statError) => statError instanceof Deno.errors.NotFound,
+    );
+    return cwdMissing
+      ? new TransportError(
+        transport,
+        `${run} in ${describeValue(cwd)}: directory not found`,
+        { cause: error },
+      )
+      : error;
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return new TransportError(
+      transport,
+      `${run}: permission denied (is it an executable file, and its directory searchable?)`,
+      { cause: error },
+    );
+  }
+  const said = error instanceof Error ? error.message : String(error);
+  return new TransportError(transport, `${run}: ${said}`, { cause: error });
 }
 
 /** Sends `signal` to the process group led by `pid`; a group that is gone is fine. */

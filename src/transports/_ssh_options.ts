@@ -1,25 +1,177 @@
 /**
- * Checks of `SshTransport` options: the `-o` options a user may add (host-key checking may not
- * be switched off, the shared connection is the transport's own), file modes and positive
- * numbers. Internal module.
+ * Checks of `SshTransport` options, all at construction: the host (a leading `-` would be read
+ * by ssh as an option, a NUL cannot be passed at all, shell metacharacters reach the shell of a
+ * `ProxyCommand`), the user, the port, local file paths, numbers, flags, the clock, and the `-o`
+ * options a user may add (host-key checking may not be switched off, the shared connection is
+ * the transport's own). Internal module.
  *
  * @module
  */
 
 import { InvalidValueError } from "../core/errors.ts";
+import {
+  checkOptionsObject,
+  validateBoolean,
+  validateClock,
+  validateLocalPath,
+  validatePositive,
+} from "./_checks.ts";
 
-/** Validates user-supplied `-o` options; host-key checking may not be switched off. */
-export function checkedExtraOptions(
-  extra: Readonly<Record<string, string>> | undefined,
-): Record<string, string> {
+/** The keys of `SshTransportOptions`. */
+const SSH_OPTION_KEYS = [
+  "host",
+  "user",
+  "port",
+  "configFile",
+  "identityFile",
+  "sshPath",
+  "extraOptions",
+  "connectTimeout",
+  "interactive",
+  "controlPersist",
+  "maxSessions",
+  "clock",
+];
+
+/** Characters of a host name, an IP address (v6 with a `%zone`) or a plain ssh_config alias. */
+const HOST_CHARS = /^[\p{L}\p{N}._%:+-]+$/u;
+/** Characters of a user name. */
+const USER_CHARS = /^[\p{L}\p{N}._-]+$/u;
+/** Control characters (C0, DEL, C1), NUL and newlines included. */
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+
+const HOST_ACCEPTED = "a host name, IP address or ssh_config alias of letters, digits and " +
+  ". _ - : % +, optionally as user@host, not starting with -";
+const USER_ACCEPTED = "a user name of letters, digits and . _ -, not starting with -";
+
+/** The fields of `SshTransportOptions` that are checked here. */
+interface CheckedOptions {
+  host: unknown;
+  user?: unknown;
+  port?: unknown;
+  configFile?: unknown;
+  identityFile?: unknown;
+  sshPath?: unknown;
+  extraOptions?: unknown;
+  connectTimeout?: unknown;
+  interactive?: unknown;
+  controlPersist?: unknown;
+  maxSessions?: unknown;
+  clock?: unknown;
+}
+
+/**
+ * Checks every option of an `SshTransport`.
+ *
+ * @param options The options as given.
+ * @throws {InvalidValueError} Naming the first bad option and its value.
+ */
+export function validateSshOptions(options: CheckedOptions): void {
+  checkOptionsObject("options", options, SSH_OPTION_KEYS);
+  checkHost(options.host, options.user);
+  if (options.user !== undefined) checkUser("user", options.user, options.user);
+  const { port } = options;
+  if (
+    port !== undefined && !(Number.isInteger(port) && Number(port) >= 1 && Number(port) <= 65535)
+  ) {
+    throw new InvalidValueError("port", port, "an integer from 1 to 65535");
+  }
+  if (options.configFile !== undefined) {
+    validateLocalPath("configFile", options.configFile, "an ssh_config file");
+  }
+  if (options.identityFile !== undefined) {
+    validateLocalPath("identityFile", options.identityFile, "a private key file");
+  }
+  if (options.sshPath !== undefined) {
+    validateLocalPath("sshPath", options.sshPath, "the ssh program");
+  }
+  const number = (field: string, value: unknown, accepted: string, whole: boolean): void => {
+    if (value !== undefined) validatePositive(field, value as number, accepted, whole);
+  };
+  number("connectTimeout", options.connectTimeout, "a positive number of milliseconds", false);
+  number("controlPersist", options.controlPersist, "a positive whole number of seconds", true);
+  number("maxSessions", options.maxSessions, "a positive whole number", true);
+  validateBoolean("interactive", options.interactive);
+  validateClock(options.clock);
+}
+
+/** A host, or `user@host` (then without the `user` option). */
+function checkHost(host: unknown, user: unknown): void {
+  const fail = (problem: string): never => {
+    throw new InvalidValueError("host", host, `${HOST_ACCEPTED} (this one ${problem})`);
+  };
+  if (typeof host !== "string") return fail("is not a string");
+  if (host === "") fail("is empty");
+  if (host.includes("\0")) fail("contains a NUL character");
+  if (CONTROL.test(host)) fail("contains a newline or another control character");
+  if (/\s/u.test(host)) fail("contains whitespace");
+  if (host.startsWith("-")) fail("starts with -, which ssh would read as an option");
+  const at = host.lastIndexOf("@");
+  const name = host.slice(at + 1);
+  if (at !== -1) {
+    const userPart = host.slice(0, at);
+    if (userPart === "" || name === "") fail("has an empty part around @");
+    if (user !== undefined) {
+      fail(`names a user, and the user option ${JSON.stringify(user)} is given too: give it once`);
+    }
+    checkUser("host", userPart, host);
+  }
+  if (name.startsWith("-")) fail("has a host part that starts with -");
+  if (!HOST_CHARS.test(name)) {
+    fail("contains a character that is never part of a host name, such as a shell metacharacter");
+  }
+}
+
+/** A user name, as the `user` option or the part of `host` before `@`. */
+function checkUser(field: string, user: unknown, given: unknown): void {
+  const accepted = field === "host" ? HOST_ACCEPTED : USER_ACCEPTED;
+  if (typeof user !== "string" || !USER_CHARS.test(user) || user.startsWith("-")) {
+    const problem = typeof user !== "string"
+      ? "is not a string"
+      : user === ""
+      ? "is empty"
+      : user.startsWith("-")
+      ? "starts with -, which ssh would read as an option"
+      : user.includes("\0")
+      ? "contains a NUL character"
+      : "contains a character that is not part of a user name";
+    throw new InvalidValueError(
+      field,
+      given,
+      `${accepted} (${field === "host" ? "its user part" : "this one"} ${problem})`,
+    );
+  }
+}
+
+/**
+ * Validates user-supplied `-o` options; host-key checking may not be switched off.
+ *
+ * @param extra The options as given.
+ * @returns A copy.
+ * @throws {InvalidValueError} Field `extraOptions` or `extraOptions.<Key>`.
+ */
+export function checkedExtraOptions(extra: unknown): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(extra ?? {})) {
+  if (extra === undefined) return result;
+  if (typeof extra !== "object" || extra === null || Array.isArray(extra)) {
+    throw new InvalidValueError(
+      "extraOptions",
+      extra,
+      'an object of ssh_config keywords to values, such as { ProxyJump: "gateway" }',
+    );
+  }
+  for (const [key, value] of Object.entries(extra)) {
     const field = `extraOptions.${key}`;
     if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) {
       throw new InvalidValueError("extraOptions", key, "ssh_config keywords such as ProxyJump");
     }
-    if (typeof value !== "string" || /[\n\r\0]/.test(value)) {
-      throw new InvalidValueError(field, value, "a single-line string");
+    if (typeof value !== "string" || CONTROL.test(value)) {
+      throw new InvalidValueError(
+        field,
+        value,
+        "a single-line string without NUL or other control characters",
+      );
     }
     const lower = key.toLowerCase();
     if (lower === "stricthostkeychecking" && /^(no|off)$/i.test(value.trim())) {
@@ -46,23 +198,4 @@ export function checkedExtraOptions(
     result[key] = value;
   }
   return result;
-}
-
-/** A file mode as octal digits for `chmod`/`mkdir -m`. */
-export function checkedMode(mode: number): string {
-  if (!(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777)) {
-    throw new InvalidValueError("mode", mode, "an integer from 0 to 0o7777");
-  }
-  return mode.toString(8);
-}
-
-export function validatePositive(
-  field: string,
-  value: number,
-  accepted: string,
-  whole = false,
-): void {
-  if (!(Number.isFinite(value) && value > 0 && (!whole || Number.isInteger(value)))) {
-    throw new InvalidValueError(field, value, accepted);
-  }
 }

@@ -7,13 +7,26 @@
 
 import { basename, dirname, join } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
+import { describeValue } from "../core/errors.ts";
 import { isMissingProgram, runProcess } from "./_process.ts";
+import {
+  checkOptionsObject,
+  fileMode,
+  isMissingPermission,
+  permissionError,
+  validateArgv,
+  validateClock,
+  validatePath,
+  validateRunOptions,
+  validateText,
+} from "./_checks.ts";
 import {
   type CommandOutput,
   type RunOptions,
   type Transport,
   TransportError,
 } from "../core/transport.ts";
+import { CommandNotFoundError, type DenoPermission } from "../core/transport_errors.ts";
 
 /**
  * Options of {@linkcode LocalTransport}.
@@ -35,21 +48,22 @@ export interface LocalTransportOptions {
 /**
  * Runs commands and touches files on this machine, with `Deno.Command` and never a shell.
  * A leading `~` in `cwd` and in paths means the home directory (`$HOME`). A command that
- * does not exist answers like a shell would: exit code 127 and `<cmd>: command not found`.
+ * is not installed rejects with {@linkcode CommandNotFoundError} ("is this the login node?").
  * A timeout or abort kills the command's whole process group.
  *
- * Needs `--allow-run` (commands), `--allow-read`/`--allow-write` (files) and
- * `--allow-env=HOME` (for `~`).
+ * Needs `--allow-run` (commands; `--allow-run=sbatch,squeue,sacct,scancel` is enough for
+ * SLURM), `--allow-read`/`--allow-write` (files) and `--allow-env=HOME` (for `~`); without
+ * one, the call rejects with {@linkcode MissingPermissionError} naming the flag to add.
  *
  * @example Run a command
  * ```ts
- * import { LocalTransport } from "@clusterjob/clusterjob";
+ * import { CommandNotFoundError, LocalTransport } from "@clusterjob/clusterjob";
  * import assert from "node:assert/strict";
  *
  * const local = new LocalTransport();
  * assert.equal(local.name, "local");
  * assert.deepEqual(await local.run(["echo", "hello world"]), { code: 0, stdout: "hello world\n", stderr: "" });
- * assert.equal((await local.run(["no-such-command-here"])).code, 127);
+ * await assert.rejects(local.run(["no-such-command-here"]), CommandNotFoundError);
  * ```
  */
 export class LocalTransport implements Transport {
@@ -62,8 +76,11 @@ export class LocalTransport implements Transport {
    * Creates the transport.
    *
    * @param options See {@linkcode LocalTransportOptions}.
+   * @throws {InvalidValueError} For an unknown option or a `clock` that is not a Clock.
    */
   constructor(options: LocalTransportOptions = {}) {
+    checkOptionsObject("options", options, ["clock"]);
+    validateClock(options.clock);
     this.clock = options.clock ?? realClock;
   }
 
@@ -81,12 +98,17 @@ export class LocalTransport implements Transport {
    *
    * @param argv Program and arguments.
    * @param options Working directory (`~` expanded), stdin, extra environment, timeout, signal.
-   * @returns Exit code, stdout and stderr; a missing program gives code 127.
+   * @returns Exit code, stdout and stderr.
+   * @throws {CommandNotFoundError} When the program is not installed (not on the PATH).
+   * @throws {MissingPermissionError} When Deno may not run it (`--allow-run`).
    * @throws {CommandTimeoutError} When `timeout` expires.
    * @throws The signal's reason when `signal` aborts.
-   * @throws {TransportError} When `cwd` does not exist.
+   * @throws {TransportError} When `cwd` does not exist or the program cannot be started.
+   * @throws {InvalidValueError} For a bad argv (a NUL in an argument) or option.
    */
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandOutput> {
+    validateArgv(argv);
+    validateRunOptions(options);
     const { cwd, ...rest } = options;
     try {
       return await runProcess(this.name, argv, {
@@ -95,7 +117,7 @@ export class LocalTransport implements Transport {
       });
     } catch (error) {
       if (!isMissingProgram(error)) throw error;
-      return { code: 127, stdout: "", stderr: `${argv[0]}: command not found\n` };
+      throw new CommandNotFoundError(this.name, argv, { where: "this machine", cause: error });
     }
   }
 
@@ -122,7 +144,9 @@ export class LocalTransport implements Transport {
    * @throws {TransportError} When the file cannot be written.
    */
   async writeFile(path: string, text: string, options: { mode?: number } = {}): Promise<void> {
-    const mode = options.mode ?? 0o644;
+    validatePath(path);
+    validateText(text);
+    const mode = fileMode(options) ?? 0o644;
     const target = this.#expand(path);
     const temp = join(
       dirname(target),
@@ -134,9 +158,7 @@ export class LocalTransport implements Transport {
       await Deno.rename(temp, target);
     } catch (error) {
       await Deno.remove(temp).catch(() => {});
-      throw new TransportError(this.name, `Cannot write file "${path}": ${reason(error)}`, {
-        cause: error,
-      });
+      throw this.#fileError(`Cannot write file ${describeValue(path)}`, "write", target, error);
     }
   }
 
@@ -159,12 +181,12 @@ export class LocalTransport implements Transport {
    * @throws {TransportError} When it does not exist or cannot be read.
    */
   async readFile(path: string): Promise<string> {
+    validatePath(path);
+    const target = this.#expand(path);
     try {
-      return await Deno.readTextFile(this.#expand(path));
+      return await Deno.readTextFile(target);
     } catch (error) {
-      throw new TransportError(this.name, `Cannot read file "${path}": ${reason(error)}`, {
-        cause: error,
-      });
+      throw this.#fileError(`Cannot read file ${describeValue(path)}`, "read", target, error);
     }
   }
 
@@ -188,15 +210,14 @@ export class LocalTransport implements Transport {
    * @throws {TransportError} When it cannot be created.
    */
   async mkdir(path: string, options: { mode?: number } = {}): Promise<void> {
+    validatePath(path);
+    const mode = fileMode(options);
+    const target = this.#expand(path);
     try {
-      await Deno.mkdir(this.#expand(path), {
-        recursive: true,
-        ...(options.mode !== undefined ? { mode: options.mode } : {}),
-      });
+      await Deno.mkdir(target, { recursive: true, ...(mode !== undefined ? { mode } : {}) });
     } catch (error) {
-      throw new TransportError(this.name, `Cannot create directory "${path}": ${reason(error)}`, {
-        cause: error,
-      });
+      const action = `Cannot create directory ${describeValue(path)}`;
+      throw this.#fileError(action, "write", target, error, target);
     }
   }
 
@@ -219,24 +240,52 @@ export class LocalTransport implements Transport {
    * @throws {TransportError} When it exists but cannot be removed.
    */
   async remove(path: string): Promise<void> {
+    validatePath(path);
+    const target = this.#expand(path);
     try {
-      await Deno.remove(this.#expand(path));
+      await Deno.remove(target);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return;
-      throw new TransportError(this.name, `Cannot remove "${path}": ${reason(error)}`, {
-        cause: error,
-      });
+      throw this.#fileError(`Cannot remove ${describeValue(path)}`, "write", target, error);
     }
   }
 
   /** Expands a leading `~` or `~/` to the home directory. */
   #expand(path: string): string {
     if (path !== "~" && !path.startsWith("~/")) return path;
-    const home = Deno.env.get("HOME");
+    let home: string | undefined;
+    try {
+      home = Deno.env.get("HOME");
+    } catch (error) {
+      if (!isMissingPermission(error)) throw error;
+      throw permissionError(
+        this.name,
+        error,
+        { permission: "env", target: "HOME" },
+        `Cannot expand ${describeValue(path)} to the home directory`,
+      );
+    }
     if (!home) {
-      throw new TransportError(this.name, `Cannot expand "${path}": HOME is not set`);
+      throw new TransportError(this.name, `Cannot expand ${describeValue(path)}: HOME is not set`);
     }
     return path === "~" ? home : join(home, path.slice(2));
+  }
+
+  /**
+   * The error of a failed file operation: a missing Deno permission names its flag (narrowed
+   * to the file's directory, or `place`), anything else its short reason.
+   */
+  #fileError(
+    action: string,
+    permission: DenoPermission,
+    target: string,
+    error: unknown,
+    place: string = dirname(target),
+  ): TransportError {
+    if (isMissingPermission(error)) {
+      return permissionError(this.name, error, { permission, target }, action, place);
+    }
+    return new TransportError(this.name, `${action}: ${reason(error)}`, { cause: error });
   }
 }
 

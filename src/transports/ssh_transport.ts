@@ -7,17 +7,28 @@
 
 import { posix } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
-import { InvalidValueError } from "../core/errors.ts";
 import { quoteRemotePath, quoteShellCommand, quoteShellWord } from "../core/_shell_quote.ts";
-import { isMissingProgram, runProcess, validateEnv, validateTimeout } from "./_process.ts";
+import { isMissingProgram, runProcess } from "./_process.ts";
 import { Semaphore } from "./_semaphore.ts";
-import { checkedExtraOptions, checkedMode, validatePositive } from "./_ssh_options.ts";
+import { checkedExtraOptions, validateSshOptions } from "./_ssh_options.ts";
+import {
+  checkedMode,
+  fileMode,
+  isMissingPermission,
+  permissionError,
+  validateArgv,
+  validatePath,
+  validateRunOptions,
+  validateText,
+} from "./_checks.ts";
+import { NOT_FOUND_EXIT, notFoundLine } from "./_not_found.ts";
 import {
   type CommandOutput,
   type RunOptions,
   type Transport,
   TransportError,
 } from "../core/transport.ts";
+import { CommandNotFoundError } from "../core/transport_errors.ts";
 
 /**
  * Options of {@linkcode SshTransport}. Anything not given here comes from the user's
@@ -39,7 +50,10 @@ import {
  * ```
  */
 export interface SshTransportOptions {
-  /** Host name or `~/.ssh/config` alias of the login node. */
+  /**
+   * Host name, IP address or `~/.ssh/config` alias of the login node, optionally as
+   * `user@host`: letters, digits and `. _ - : % +`, not starting with `-`.
+   */
   host: string;
   /** Remote user name (default: from the ssh config, else the local user). */
   user?: string;
@@ -73,8 +87,6 @@ export interface SshTransportOptions {
 const REMOTE_TIMEOUT_SLACK_S = 2;
 /** Grace the remote `timeout -k` gives a command between SIGTERM and SIGKILL. */
 const REMOTE_KILL_AFTER_S = 5;
-/** A host name or alias: no leading dash (it would be read as an option), no spaces or control characters. */
-const HOST_PATTERN = /^[^\s\-][^\s]*$/u;
 
 /**
  * Runs commands and touches files on a remote host with the system's OpenSSH client.
@@ -120,6 +132,8 @@ export class SshTransport implements Transport {
   readonly #interactive: boolean;
   readonly #connectTimeout: number;
   readonly #baseOptions: readonly string[];
+  /** How a user would reach the host by hand, for advice in messages. */
+  readonly #tryCommand: readonly string[];
   readonly #slots: Semaphore;
   #controlDir: Promise<string> | undefined;
   #master: Promise<void> | undefined;
@@ -129,29 +143,16 @@ export class SshTransport implements Transport {
    * Creates the transport; nothing connects until the first command.
    *
    * @param options See {@linkcode SshTransportOptions}.
-   * @throws {InvalidValueError} For a malformed host, user, port or option.
+   * @throws {InvalidValueError} For a malformed host (a NUL, a newline, whitespace, a leading
+   *   `-`, an empty part around `@`, a shell metacharacter), user, port, path, number, flag,
+   *   clock or `-o` option, and for an unknown option; the error names the option and its value.
    */
   constructor(options: SshTransportOptions) {
+    validateSshOptions(options);
     const { host, user, port } = options;
-    if (typeof host !== "string" || !HOST_PATTERN.test(host)) {
-      throw new InvalidValueError(
-        "host",
-        host,
-        "a host name or ssh_config alias without spaces that does not start with -",
-      );
-    }
-    if (user !== undefined && !/^[^\s\-@][^\s@]*$/u.test(user)) {
-      throw new InvalidValueError("user", user, "a user name without spaces or @");
-    }
-    if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
-      throw new InvalidValueError("port", port, "an integer from 1 to 65535");
-    }
     const connectTimeout = options.connectTimeout ?? 15_000;
-    validatePositive("connectTimeout", connectTimeout, "a positive number of milliseconds");
     const persist = options.controlPersist ?? 60;
-    validatePositive("controlPersist", persist, "a positive whole number of seconds", true);
     const maxSessions = options.maxSessions ?? 8;
-    validatePositive("maxSessions", maxSessions, "a positive whole number", true);
 
     this.#host = host;
     this.#sshPath = options.sshPath ?? "ssh";
@@ -160,6 +161,12 @@ export class SshTransport implements Transport {
     this.#slots = new Semaphore(maxSessions);
     this.name = `ssh:${user ? `${user}@` : ""}${host}${port ? `:${port}` : ""}`;
     this.clock = options.clock ?? realClock;
+    this.#tryCommand = [
+      "ssh",
+      ...(options.configFile !== undefined ? ["-F", options.configFile] : []),
+      ...(port !== undefined ? ["-p", String(port)] : []),
+      user !== undefined ? `${user}@${host}` : host,
+    ];
 
     const sshOptions: Record<string, string> = {
       ...checkedExtraOptions(options.extraOptions),
@@ -196,22 +203,39 @@ export class SshTransport implements Transport {
    * @param options Working directory on the remote host (default: the home directory; `~/`
    *   is expanded there), stdin, extra environment, timeout (local and remote), signal.
    * @returns The remote command's exit code and output. ssh itself exits 255 when the
-   *   connection fails; a remote command that does not exist gives 127.
+   *   connection fails.
+   * @throws {CommandNotFoundError} When the remote shell answers exit 127 and "command not
+   *   found" for the program (or for coreutils' `timeout`, which carries a time limit).
    * @throws {CommandTimeoutError} When `timeout` expires.
    * @throws The signal's reason when `signal` aborts.
    * @throws {TransportError} When the connection cannot be made or the transport is closed.
+   * @throws {MissingPermissionError} When Deno may not run `ssh` (`--allow-run=ssh`).
+   * @throws {InvalidValueError} For a bad argv (a NUL in an argument) or option.
    */
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandOutput> {
-    if (argv.length === 0 || argv[0] === "") {
-      throw new InvalidValueError(
-        "argv",
-        argv,
-        "a non-empty list whose first item names a program",
-      );
+    validateArgv(argv);
+    validateRunOptions(options);
+    const output = await this.#exec(this.#remoteCommand(argv, options), options, argv);
+    if (output.code === NOT_FOUND_EXIT) {
+      const program = argv[0] ?? "";
+      const timeoutMissing = options.timeout !== undefined && program !== "timeout"
+        ? notFoundLine(output.stderr, "timeout")
+        : undefined;
+      const said = timeoutMissing ?? notFoundLine(output.stderr, program);
+      if (said !== undefined) {
+        throw new CommandNotFoundError(this.name, timeoutMissing ? ["timeout"] : argv, {
+          said,
+          hint: timeoutMissing
+            ? "commands with a time limit run under coreutils' timeout on the remote host: install coreutils there"
+            : `check the host, and that ${
+              JSON.stringify(program)
+            } is on the PATH of commands run over ssh (try: ${
+              quoteShellCommand([...this.#tryCommand, "command", "-v", program])
+            })`,
+        });
+      }
     }
-    validateEnv(options.env);
-    validateTimeout(options.timeout);
-    return await this.#exec(this.#remoteCommand(argv, options), options, argv);
+    return output;
   }
 
   /**
@@ -231,16 +255,20 @@ export class SshTransport implements Transport {
    * @throws {TransportError} When the file cannot be written.
    */
   async writeFile(path: string, text: string, options: { mode?: number } = {}): Promise<void> {
-    const mode = checkedMode(options.mode ?? 0o644);
+    validatePath(path);
+    validateText(text);
+    const mode = checkedMode(fileMode(options) ?? 0o644);
     const temp = posix.join(
       posix.dirname(path),
       `.${posix.basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
     );
-    const tmp = quoteRemotePath(temp);
-    // umask 077: the partial file is private until it is complete and has its final mode
-    const script = `umask 077; if cat > ${tmp} && chmod ${mode} ${tmp} && mv -f -- ${tmp} ${
-      quoteRemotePath(path)
-    }; then :; else status=$?; rm -f -- ${tmp}; exit $status; fi`;
+    const tmp = remotePath(temp);
+    const target = remotePath(path);
+    // umask 077: the partial file is private until it is complete and has its final mode;
+    // `mv` onto a directory would move the file into it, so a directory is refused first
+    const script = `if [ -d ${target} ]; then echo "Is a directory" >&2; exit 1; fi; ` +
+      `umask 077; if cat > ${tmp} && chmod ${mode} -- ${tmp} && mv -f -- ${tmp} ${target}; ` +
+      `then :; else status=$?; rm -f -- ${tmp}; exit $status; fi`;
     const output = await this.#exec(script, { stdin: text }, ["writeFile", path]);
     if (output.code !== 0) throw this.#fileError("Cannot write file", path, output);
   }
@@ -260,7 +288,8 @@ export class SshTransport implements Transport {
    * @throws {TransportError} When it does not exist or cannot be read.
    */
   async readFile(path: string): Promise<string> {
-    const output = await this.#exec(`cat -- ${quoteRemotePath(path)}`, {}, ["readFile", path]);
+    validatePath(path);
+    const output = await this.#exec(`cat -- ${remotePath(path)}`, {}, ["readFile", path]);
     if (output.code !== 0) throw this.#fileError("Cannot read file", path, output);
     return output.stdout;
   }
@@ -280,9 +309,11 @@ export class SshTransport implements Transport {
    * @throws {TransportError} When it cannot be created.
    */
   async mkdir(path: string, options: { mode?: number } = {}): Promise<void> {
-    const mode = options.mode === undefined ? "" : `-m ${checkedMode(options.mode)} `;
+    validatePath(path);
+    const given = fileMode(options);
+    const mode = given === undefined ? "" : `-m ${checkedMode(given)} `;
     const output = await this.#exec(
-      `mkdir -p ${mode}-- ${quoteRemotePath(path)}`,
+      `mkdir -p ${mode}-- ${remotePath(path)}`,
       {},
       ["mkdir", path],
     );
@@ -303,7 +334,8 @@ export class SshTransport implements Transport {
    * @throws {TransportError} When it exists but cannot be removed.
    */
   async remove(path: string): Promise<void> {
-    const output = await this.#exec(`rm -f -- ${quoteRemotePath(path)}`, {}, ["remove", path]);
+    validatePath(path);
+    const output = await this.#exec(`rm -f -- ${remotePath(path)}`, {}, ["remove", path]);
     if (output.code !== 0) throw this.#fileError("Cannot remove", path, output);
   }
 
@@ -367,7 +399,7 @@ export class SshTransport implements Transport {
   /** The shell command line for `argv` with its cwd, environment and remote time limit. */
   #remoteCommand(argv: readonly string[], options: RunOptions): string {
     const parts: string[] = [];
-    if (options.cwd !== undefined) parts.push(`cd -- ${quoteRemotePath(options.cwd)} &&`);
+    if (options.cwd !== undefined) parts.push(`cd -- ${remotePath(options.cwd)} &&`);
     for (const [name, value] of Object.entries(options.env ?? {})) {
       parts.push(`${name}=${quoteShellWord(value)}`);
     }
@@ -410,7 +442,7 @@ export class SshTransport implements Transport {
 
   /** Starts the master connection once (prompting on the terminal when interactive). */
   #ensureMaster(signal: AbortSignal | undefined): Promise<string> {
-    this.#controlDir ??= makeControlDir();
+    this.#controlDir ??= makeControlDir(this.name);
     this.#master ??= this.#controlDir.then(async (dir) => {
       let output: CommandOutput;
       try {
@@ -456,8 +488,10 @@ export class SshTransport implements Transport {
     ];
   }
 
-  #missingSsh(error: unknown): TransportError {
-    return new TransportError(this.name, `Cannot run "${this.#sshPath}": program not found`, {
+  #missingSsh(error: unknown): CommandNotFoundError {
+    return new CommandNotFoundError(this.name, [this.#sshPath], {
+      where: "this machine",
+      hint: 'SshTransport needs the OpenSSH client: install it, or give its path as "sshPath"',
       cause: error,
     });
   }
@@ -468,6 +502,8 @@ export class SshTransport implements Transport {
       ? "not found"
       : /Permission denied/.test(said)
       ? "permission denied"
+      : /Is a directory/.test(said)
+      ? "is a directory"
       : said || `exit code ${output.code}`;
     return new TransportError(this.name, `${action} "${path}": ${why}`);
   }
@@ -477,11 +513,37 @@ export class SshTransport implements Transport {
  * A private directory for the control socket with a short path: unix socket paths are
  * limited to ~104 bytes, so `/tmp` is preferred over a long `$TMPDIR` (as on macOS).
  */
-async function makeControlDir(): Promise<string> {
-  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "cj-" })
-    .catch(() => Deno.makeTempDir({ prefix: "cj-" }));
-  await Deno.chmod(dir, 0o700);
-  return dir;
+async function makeControlDir(transport: string): Promise<string> {
+  try {
+    const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "cj-" })
+      .catch(() => Deno.makeTempDir({ prefix: "cj-" }));
+    await Deno.chmod(dir, 0o700);
+    return dir;
+  } catch (error) {
+    if (isMissingPermission(error)) {
+      throw permissionError(
+        transport,
+        error,
+        { permission: "write", target: "/tmp" },
+        "Cannot create the private directory of the ssh connection's socket in /tmp",
+      );
+    }
+    throw new TransportError(
+      transport,
+      `Cannot create the private directory of the ssh connection's socket: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * A path for the remote shell: quoted, `~/` left to expand, and a leading `-` behind `./`, so
+ * that no command reads it as an option, nor `-` as standard input (`cat -- -` reads stdin).
+ */
+function remotePath(path: string): string {
+  return quoteRemotePath(path.startsWith("-") ? `./${path}` : path);
 }
 
 /** Rejects with the signal's reason as soon as it aborts, else settles like `promise`. */

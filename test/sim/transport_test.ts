@@ -1,14 +1,14 @@
 /** The simulator's transport and cluster façade: dispatch, files, clock, command log. */
 
 import assert from "node:assert/strict";
-import { TransportError } from "../../mod.ts";
+import { CommandNotFoundError, TransportError } from "../../mod.ts";
 import { SimCluster, SimTransport, VirtualClock } from "../../sim/mod.ts";
 
-Deno.test("an unknown command exits 127 with bash's message, and is logged", async () => {
+Deno.test("an unknown command rejects with CommandNotFoundError, and is logged as bash answers it", async () => {
   await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
   const transport = cluster.transport();
-  const out = await transport.run(["qsub", "x.sh"]);
-  assert.deepEqual(out, { code: 127, stdout: "", stderr: "bash: qsub: command not found\n" });
+  await assert.rejects(transport.run(["qsub", "x.sh"]), CommandNotFoundError);
+  assert.equal(cluster.commandLog[0]!.stderr, "bash: qsub: command not found\n");
   assert.equal(cluster.commandLog.length, 1);
   assert.deepEqual(cluster.commandLog[0]!.argv, ["qsub", "x.sh"]);
   assert.equal(cluster.commandLog[0]!.code, 127);

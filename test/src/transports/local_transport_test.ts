@@ -4,6 +4,7 @@ import { realClock } from "../../../src/core/clock.ts";
 import { InvalidValueError } from "../../../src/core/errors.ts";
 import { LocalTransport } from "../../../src/transports/local_transport.ts";
 import { CommandTimeoutError, TransportError } from "../../../src/core/transport.ts";
+import { CommandNotFoundError } from "../../../src/core/transport_errors.ts";
 import { NASTY_WORDS } from "../../_nasty_words.ts";
 
 const local = new LocalTransport();
@@ -79,13 +80,90 @@ Deno.test("LocalTransport.run() expands ~ in cwd", async () => {
   );
 });
 
-Deno.test("LocalTransport.run() answers 127 and 'command not found' for a missing program", async () => {
-  assert.deepEqual(await local.run(["clusterjob-no-such-program", "x"]), {
-    code: 127,
-    stdout: "",
-    stderr: "clusterjob-no-such-program: command not found\n",
+Deno.test("LocalTransport.run() rejects with CommandNotFoundError for a program not on the PATH", async () => {
+  await withTempDir(async (emptyDir) => {
+    // `sh` exists, but not on this PATH
+    const error = await local.run(["sh", "-c", "true"], { env: { PATH: emptyDir } }).catch((e) =>
+      e
+    );
+    assert.ok(error instanceof CommandNotFoundError, String(error));
+    assert.ok(error instanceof TransportError);
+    assert.equal(
+      error.message,
+      `"sh" is not installed on this machine — is this the login node? Run where the scheduler's ` +
+        `commands are installed (the cluster's login node), or reach that host over SSH (give the ` +
+        `job a "remote", or pass an SshTransport)`,
+    );
+    assert.deepEqual([error.command, error.where, error.transport], [
+      "sh",
+      "this machine",
+      "local",
+    ]);
+    assert.deepEqual(error.argv, ["sh", "-c", "true"]);
+    assert.ok(error.cause instanceof Deno.errors.NotFound);
   });
+  await assert.rejects(
+    local.run(["/no/such/dir/sbatch", "job.slr"]),
+    (error: unknown) =>
+      error instanceof CommandNotFoundError && error.command === "/no/such/dir/sbatch",
+  );
   await assert.rejects(local.run([]), InvalidValueError);
+});
+
+Deno.test("LocalTransport.run() reports a program it may not execute as a TransportError", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(join(dir, "not-executable"), "#!/bin/sh\n", { mode: 0o644 });
+    await assert.rejects(
+      local.run([join(dir, "not-executable")]),
+      (error: unknown) =>
+        error instanceof TransportError && !(error instanceof CommandNotFoundError) &&
+        error.message.includes("permission denied"),
+    );
+  });
+});
+
+Deno.test("LocalTransport checks its options and every argument before running anything", async () => {
+  const bad: [() => unknown, string, string][] = [
+    [() => new LocalTransport({ clok: realClock } as never), "options.clok", "no such option"],
+    [() => new LocalTransport(null as never), "options", "an object"],
+    [() => new LocalTransport({ clock: {} as never }), "clock", "a Clock"],
+    [() => local.run(["printf", "a\0b"]), "argv[1]", "without NUL"],
+    [() => local.run(["print\0f"]), "argv[0]", "without NUL"],
+    [() => local.run([""]), "argv", "non-empty list"],
+    [() => local.run(["true", 3 as never]), "argv[1]", "a string"],
+    [() => local.run(["true"], { cwd: "/tmp\0/x" }), "cwd", "without NUL"],
+    [() => local.run(["true"], { env: { A: "x\0y" } }), "env.A", "without NUL"],
+    [() => local.run(["true"], { env: { A: 1 as never } }), "env.A", "a string"],
+    [() => local.run(["true"], { stdin: 5 as never }), "stdin", "Uint8Array"],
+    [() => local.run(["true"], { timeout: NaN }), "timeout", "positive number"],
+    [() => local.run(["true"], { signal: "stop" as never }), "signal", "AbortSignal"],
+    [() => local.run(["true"], { cdw: "/" } as never), "options.cdw", "no such option"],
+    [() => local.writeFile("/tmp/a\0b", "x"), "path", "without NUL"],
+    [() => local.writeFile("", "x"), "path", "non-empty"],
+    [() => local.writeFile("/tmp/x", 5 as never), "text", "a string"],
+    [() => local.writeFile("/tmp/x", "x", { mode: 0o10000 }), "mode", "0 to 0o7777"],
+    [() => local.writeFile("/tmp/x", "x", { mode: "644" as never }), "mode", "0 to 0o7777"],
+    [() => local.readFile("a\0b"), "path", "without NUL"],
+    [() => local.mkdir("a\0b"), "path", "without NUL"],
+    [() => local.mkdir("/tmp/x", { mode: -1 }), "mode", "0 to 0o7777"],
+    [() => local.remove("a\0b"), "path", "without NUL"],
+  ];
+  for (const [call, field, accepted] of bad) {
+    let error: unknown;
+    try {
+      await call();
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof InvalidValueError, `${field}: ${error}`);
+    assert.equal(error.field, field);
+    assert.ok(error.message.startsWith(`Invalid value for "${field}": `), error.message);
+    assert.ok(error.accepted.includes(accepted), error.message);
+  }
+  // the value is shown as given, JSON-quoted: a NUL is visible
+  await assert.rejects(local.run(["printf", "a\0b"]), {
+    message: 'Invalid value for "argv[1]": "a\\u0000b"; expected a string without NUL characters',
+  });
 });
 
 Deno.test("LocalTransport.run() timeout kills the whole process group, grandchildren included", async () => {

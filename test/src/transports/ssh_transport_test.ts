@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { realClock } from "../../../src/core/clock.ts";
-import { InvalidValueError } from "../../../src/core/errors.ts";
+import { describeValue, InvalidValueError } from "../../../src/core/errors.ts";
 import { SshTransport, type SshTransportOptions } from "../../../src/transports/ssh_transport.ts";
 import { CommandTimeoutError, TransportError } from "../../../src/core/transport.ts";
+import { CommandNotFoundError } from "../../../src/core/transport_errors.ts";
 import { NASTY_WORDS } from "../../_nasty_words.ts";
+import { JobScript } from "../../../src/job/job_script.ts";
+import { AsyncResult } from "../../../src/run/async_result.ts";
+import { slurm } from "../../../backends/slurm.ts";
+import { Status } from "../../../src/core/status.ts";
 import { realTests, sshTarget } from "../../real/_targets.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -20,6 +25,8 @@ interface FakeSsh {
   calls(): string[][];
   /** Makes connection attempts fail (or succeed again). */
   failConnect(fail: boolean): Promise<void>;
+  /** Sets the PATH of the remote commands (undefined: this process's). */
+  remotePath(path: string | undefined): Promise<void>;
 }
 
 async function withFakeSsh(fn: (fake: FakeSsh) => Promise<void>): Promise<void> {
@@ -38,7 +45,8 @@ if [ "$mode" = -N ]; then
   exit 0
 fi
 [ "$mode" = -O ] && exit 0
-cd '${home}' && HOME='${home}' exec sh -c "$last"
+[ -e '${dir}/path' ] && PATH=$(cat '${dir}/path')
+cd '${home}' && HOME='${home}' exec /bin/sh -c "$last"
 `,
     { mode: 0o755 },
   );
@@ -53,6 +61,10 @@ cd '${home}' && HOME='${home}' exec sh -c "$last"
         ),
       failConnect: (fail) =>
         fail ? Deno.writeTextFile(join(dir, "fail"), "") : Deno.remove(join(dir, "fail")),
+      remotePath: (path) =>
+        path === undefined
+          ? Deno.remove(join(dir, "path"))
+          : Deno.writeTextFile(join(dir, "path"), path),
     });
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -109,6 +121,87 @@ Deno.test("SshTransport validates its options", () => {
   assert.equal(ok.name, "ssh:alice@login:2222");
   assert.equal(ok.clock, realClock);
   assert.equal(new SshTransport({ host: "cluster-alias" }).name, "ssh:cluster-alias");
+});
+
+Deno.test("SshTransport refuses every malformed option at construction, naming it and its value", () => {
+  const bad: [Partial<SshTransportOptions>, string, RegExp][] = [
+    [{ host: "login\0.evil" }, "host", /contains a NUL character/],
+    [{ host: "login\n-oProxyCommand=x" }, "host", /newline or another control character/],
+    [{ host: "login\r" }, "host", /control character/],
+    [{ host: "log in" }, "host", /contains whitespace/],
+    [{ host: "login\t" }, "host", /control character/],
+    [{ host: "-oProxyCommand=evil" }, "host", /starts with -, which ssh would read as an option/],
+    [{ host: "-" }, "host", /starts with -/],
+    [{ host: "@login" }, "host", /empty part around @/],
+    [{ host: "alice@" }, "host", /empty part around @/],
+    [{ host: "alice@-login" }, "host", /host part that starts with -/],
+    [{ host: "-alice@login" }, "host", /starts with -/],
+    [{ host: "a@b@login" }, "host", /its user part contains a character/],
+    [{ host: "alice@login", user: "bob" }, "host", /user option "bob" is given too/],
+    [{ host: "login;touch${IFS}x" }, "host", /shell metacharacter/],
+    [{ host: "$(touch${IFS}x)" }, "host", /shell metacharacter/],
+    [{ host: "`id`" }, "host", /shell metacharacter/],
+    [{ host: "login'" }, "host", /shell metacharacter/],
+    [{ host: 42 as never }, "host", /is not a string/],
+    [{ host: undefined as never }, "host", /is not a string/],
+    [{ host: "h", user: "" }, "user", /is empty/],
+    [{ host: "h", user: "al\0ice" }, "user", /NUL/],
+    [{ host: "h", user: "alice@corp" }, "user", /not part of a user name/],
+    [{ host: "h", user: "$(id)" }, "user", /not part of a user name/],
+    [{ host: "h", port: -1 }, "port", /1 to 65535/],
+    [{ host: "h", port: 65536 }, "port", /1 to 65535/],
+    [{ host: "h", port: NaN }, "port", /1 to 65535/],
+    [{ host: "h", port: "22" as never }, "port", /1 to 65535/],
+    [{ host: "h", configFile: "/etc/ssh\0/config" }, "configFile", /without NUL/],
+    [{ host: "h", configFile: "" }, "configFile", /non-empty/],
+    [{ host: "h", identityFile: "/keys/id\0" }, "identityFile", /without NUL/],
+    [{ host: "h", identityFile: "/keys/id\n" }, "identityFile", /newlines/],
+    [{ host: "h", identityFile: 1 as never }, "identityFile", /a private key file/],
+    [{ host: "h", sshPath: "" }, "sshPath", /the ssh program/],
+    [{ host: "h", sshPath: "/usr/bin/ssh\0" }, "sshPath", /without NUL/],
+    [{ host: "h", extraOptions: "ProxyJump=x" as never }, "extraOptions", /an object/],
+    [{ host: "h", extraOptions: { ProxyJump: "gw\0" } }, "extraOptions.ProxyJump", /single-line/],
+    [{ host: "h", extraOptions: { ProxyJump: 1 as never } }, "extraOptions.ProxyJump", /string/],
+    [{ host: "h", connectTimeout: Infinity }, "connectTimeout", /positive number/],
+    [{ host: "h", connectTimeout: "5" as never }, "connectTimeout", /positive number/],
+    [{ host: "h", controlPersist: -5 }, "controlPersist", /positive whole/],
+    [{ host: "h", maxSessions: 2.5 }, "maxSessions", /positive whole/],
+    [{ host: "h", interactive: "yes" as never }, "interactive", /true or false/],
+    [{ host: "h", clock: Date as never }, "clock", /a Clock/],
+    [{ host: "h", identity_file: "~/.ssh/id" } as never, "options.identity_file", /no such option/],
+    [{ host: "h", hostname: "x" } as never, "options.hostname", /the options are host, user/],
+  ];
+  for (const [options, field, accepted] of bad) {
+    let error: unknown;
+    try {
+      new SshTransport(options as SshTransportOptions);
+    } catch (e) {
+      error = e;
+    }
+    const shown = JSON.stringify(options);
+    assert.ok(error instanceof InvalidValueError, `${shown}: ${error}`);
+    assert.equal(error.field, field, shown);
+    assert.match(error.accepted, accepted, shown);
+    const value = field.startsWith("options.")
+      ? (options as Record<string, unknown>)[field.slice(8)]
+      : field.startsWith("extraOptions.")
+      ? options.extraOptions?.[field.slice(13)]
+      : (options as Record<string, unknown>)[field];
+    assert.ok(
+      error.message.startsWith(`Invalid value for "${field}": ${describeValue(value)}; expected `),
+      error.message,
+    );
+  }
+  assert.throws(() => new SshTransport(null as never), /Invalid value for "options": null/);
+  // what is fine stays fine
+  const fine: [SshTransportOptions, string][] = [
+    [{ host: "alice@login.cluster.edu" }, "ssh:alice@login.cluster.edu"],
+    [{ host: "10.0.0.7", port: 22 }, "ssh:10.0.0.7:22"],
+    [{ host: "fe80::1%eth0" }, "ssh:fe80::1%eth0"],
+    [{ host: "hpc_login-2", user: "a.b-c_d" }, "ssh:a.b-c_d@hpc_login-2"],
+    [{ host: "rechner.universität.de" }, "ssh:rechner.universität.de"],
+  ];
+  for (const [options, name] of fine) assert.equal(new SshTransport(options).name, name);
 });
 
 Deno.test("SshTransport passes ssh the options it needs and never disables host-key checks", async () => {
@@ -191,7 +284,9 @@ Deno.test("SshTransport runs in cwd (~/ expanded remotely) with env and stdin", 
       stderr: "",
     });
     assert.equal((await ssh.run(["sh", "-c", "exit 42"])).code, 42);
-    assert.equal((await ssh.run(["clusterjob-no-such-program"])).code, 127);
+    // a script's own exit 127 for another missing command is its answer, not a missing `sh`
+    const inner = await ssh.run(["sh", "-c", "clusterjob-no-such-program"]);
+    assert.equal(inner.code, 127);
     await assert.rejects(ssh.run(["true"], { env: { "A B": "1" } }), InvalidValueError);
     await assert.rejects(ssh.run([]), InvalidValueError);
   });
@@ -245,6 +340,16 @@ Deno.test("SshTransport file operations work through the remote shell", async ()
         e instanceof TransportError && e.message.endsWith(`Cannot read file "~/nope": not found`),
     );
     await assert.rejects(ssh.writeFile("~/no/such/dir/f", "x"), TransportError);
+    // onto a directory: refused, and nothing is moved into it
+    await assert.rejects(
+      ssh.writeFile("~/runs/a 'b'", "x"),
+      (e) =>
+        e instanceof TransportError &&
+        e.message.endsWith(`Cannot write file "~/runs/a 'b'": is a directory`),
+    );
+    assert.deepEqual([...Deno.readDirSync(join(fake.home, "runs", "a 'b'"))].map((e) => e.name), [
+      "c",
+    ]);
     await ssh.remove("~/runs/a 'b'/c/job $1.sh");
     await ssh.remove("~/runs/a 'b'/c/job $1.sh");
     assert.deepEqual([...Deno.readDirSync(dir)], []);
@@ -294,12 +399,172 @@ Deno.test("SshTransport interactive mode leaves BatchMode to the user's config",
 
 Deno.test("SshTransport reports a missing ssh program", async () => {
   await using ssh = new SshTransport({ host: "h", sshPath: "/no/such/ssh" });
-  await assert.rejects(
-    ssh.run(["true"]),
-    (e) =>
-      e instanceof TransportError &&
-      /Cannot run "\/no\/such\/ssh": program not found/.test(e.message),
-  );
+  await assert.rejects(ssh.run(["true"]), {
+    name: "CommandNotFoundError",
+    message: '"/no/such/ssh" is not installed on this machine — is this the login node? ' +
+      'SshTransport needs the OpenSSH client: install it, or give its path as "sshPath"',
+  });
+});
+
+Deno.test("SshTransport.run() rejects with CommandNotFoundError when the remote shell cannot find the program", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake, { user: "alice", port: 2200 });
+    const error = await ssh.run(["clusterjob-no-such-bsub", "job.lsf"]).catch((e) => e);
+    assert.ok(error instanceof CommandNotFoundError, String(error));
+    assert.equal(
+      error.message,
+      '"clusterjob-no-such-bsub" is not installed on ssh:alice@login.example.org:2200 ' +
+        '("/bin/sh: 1: clusterjob-no-such-bsub: not found") — is this the login node? Check the ' +
+        'host, and that "clusterjob-no-such-bsub" is on the PATH of commands run over ssh ' +
+        "(try: ssh -p 2200 alice@login.example.org command -v clusterjob-no-such-bsub)",
+    );
+    assert.deepEqual(
+      [error.command, error.where, error.said, error.transport],
+      [
+        "clusterjob-no-such-bsub",
+        "ssh:alice@login.example.org:2200",
+        "/bin/sh: 1: clusterjob-no-such-bsub: not found",
+        "ssh:alice@login.example.org:2200",
+      ],
+    );
+    assert.deepEqual(error.argv, ["clusterjob-no-such-bsub", "job.lsf"]);
+    // under a time limit coreutils' timeout is what answers
+    await assert.rejects(
+      ssh.run(["clusterjob-no-such-bsub"], { timeout: 10_000, cwd: "~" }),
+      (e) =>
+        e instanceof CommandNotFoundError && e.command === "clusterjob-no-such-bsub" &&
+        /failed to run command/.test(e.said ?? ""),
+    );
+    // an exit 127 that names another program is the command's own answer
+    const own = await ssh.run(["sh", "-c", 'echo "other: not found" >&2; exit 127']);
+    assert.deepEqual(own, { code: 127, stdout: "", stderr: "other: not found\n" });
+  });
+});
+
+Deno.test("SshTransport.run() names a missing remote `timeout` when a time limit needs it", async () => {
+  await withFakeSsh(async (fake) => {
+    // a remote PATH with the shell's tools but without coreutils' timeout
+    await fake.remotePath(await toolDir(fake, ["printf", "cat"]));
+    await using ssh = fakeTransport(fake);
+    assert.equal((await ssh.run(["printf", "ok"])).stdout, "ok");
+    const error = await ssh.run(["printf", "ok"], { timeout: 5_000 }).catch((e) => e);
+    assert.ok(error instanceof CommandNotFoundError, String(error));
+    assert.equal(error.command, "timeout");
+    assert.match(error.message, /^"timeout" is not installed on ssh:login.example.org \(/);
+    assert.match(error.message, /under coreutils' timeout on the remote host: install coreutils/);
+  });
+});
+
+/** A directory of links to this machine's `tools`, to serve as a remote PATH without others. */
+async function toolDir(fake: FakeSsh, tools: readonly string[]): Promise<string> {
+  const bin = join(fake.dir, "bin");
+  await Deno.mkdir(bin);
+  for (const tool of tools) {
+    const found = await new Deno.Command("sh", { args: ["-c", `command -v ${tool}`] }).output();
+    await Deno.symlink(new TextDecoder().decode(found.stdout).trim(), join(bin, tool));
+  }
+  return bin;
+}
+
+Deno.test("over SSH, a login node without the scheduler fails submit and status with CommandNotFoundError", async () => {
+  await withFakeSsh(async (fake) => {
+    // the file tools and timeout, but no scheduler (even where this machine has one)
+    await fake.remotePath(await toolDir(fake, ["mkdir", "cat", "chmod", "mv", "rm", "timeout"]));
+    await using ssh = fakeTransport(fake, { user: "alice" });
+    const job = new JobScript({ name: "fit", body: "true", rootdir: "~/runs", workdir: "fit" });
+    const cacheFolder = join(fake.dir, "cache");
+    const error = await job.submit({ transport: ssh, cacheFolder }).catch((e) => e);
+    assert.ok(error instanceof CommandNotFoundError, String(error));
+    assert.equal(error.command, "sbatch");
+    assert.match(
+      error.message,
+      /^"sbatch" is not installed on ssh:alice@login.example.org \("\/bin\/sh: 1: sbatch: not found"\) — is this the login node\? Check the host/,
+    );
+    // nothing was submitted, so nothing is cached (no "interrupted submission" marker)
+    assert.deepEqual([...Deno.readDirSync(cacheFolder)], []);
+    // the status poll of a run on that host fails with it, and the run keeps its status
+    const run = new AsyncResult({ jobId: "42", backend: slurm, transport: ssh });
+    await assert.rejects(
+      run.refresh(),
+      (e) => e instanceof CommandNotFoundError && e.command === "squeue" && /timeout/.test(e.said!),
+    );
+    assert.equal(run.status, Status.PENDING);
+  });
+});
+
+/**
+ * Words that would run `touch canary` in the home directory if any shell parsed them as code
+ * (no `/`, so they are also file names).
+ */
+const PAYLOADS: readonly string[] = [
+  "$(cd; touch canary)",
+  "`cd; touch canary`",
+  "x; cd; touch canary",
+  "x\ncd; touch canary\n",
+  "x' ; cd; touch canary; echo '",
+  'x" ; cd; touch canary; echo "',
+  "x\\'; cd; touch canary; '",
+  "x && cd && touch canary",
+  "x | (cd; touch canary)",
+  "$(cd;touch${IFS}canary)",
+  "-x; cd; touch canary",
+  "--x=$(cd; touch canary)",
+  "-",
+  "--",
+  "-n",
+];
+
+Deno.test("SshTransport quotes argv, cwd, env and every file path: no payload runs", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake);
+    const canary = join(fake.home, "canary");
+    const assertNoCanary = async (what: string) =>
+      assert.equal(await Deno.stat(canary).then(() => true, () => false), false, what);
+    // `-` is a file, never standard input; a leading dash is never an option
+    await Deno.writeTextFile(join(fake.home, "-"), "dash file");
+    assert.equal(await ssh.readFile("-"), "dash file");
+    await ssh.writeFile("-n", "not an option", { mode: 0o600 });
+    assert.equal(await Deno.readTextFile(join(fake.home, "-n")), "not an option");
+    await ssh.mkdir("-p/-m", { mode: 0o700 });
+    await ssh.writeFile("-p/-m/-f", "deep");
+    assert.equal(await Deno.readTextFile(join(fake.home, "-p", "-m", "-f")), "deep");
+    assert.equal(
+      (await ssh.run(["pwd"], { cwd: "-p/-m" })).stdout,
+      `${join(fake.home, "-p/-m")}\n`,
+    );
+    await ssh.remove("-");
+    await ssh.remove("-n");
+    await ssh.remove("-p/-m/-f");
+    assert.deepEqual([...Deno.readDirSync(fake.home)].map((e) => e.name), ["-p"]);
+    await Deno.remove(join(fake.home, "-p"), { recursive: true });
+    await assertNoCanary("dashes");
+    // each payload as an argument, an environment value and a working directory
+    const echoed = await ssh.run(["printf", "%s\\0", ...PAYLOADS]);
+    assert.deepEqual(echoed.stdout.split("\0").slice(0, -1), PAYLOADS);
+    await assertNoCanary("argv");
+    for (const [i, payload] of PAYLOADS.entries()) {
+      const env = await ssh.run(["sh", "-c", 'printf %s "$V"'], { env: { V: payload } });
+      assert.equal(env.stdout, payload);
+      await assertNoCanary(`env ${i}`);
+      // as a directory, a file in it, and as the working directory of a command
+      await ssh.mkdir(payload);
+      await ssh.mkdir(`~/${payload}/${payload}`, { mode: 0o700 });
+      await ssh.writeFile(`${payload}/${payload}/${payload}`, payload, { mode: 0o600 });
+      await ssh.writeFile(`~/${payload}/file`, payload);
+      assert.equal(await ssh.readFile(`${payload}/${payload}/${payload}`), payload);
+      assert.equal(
+        await Deno.readTextFile(join(fake.home, payload, payload, payload)),
+        payload,
+        "the file is where the path says",
+      );
+      const pwd = await ssh.run(["pwd"], { cwd: `${payload}/${payload}` });
+      assert.equal(pwd.stdout, `${join(fake.home, payload, payload)}\n`);
+      await ssh.remove(`${payload}/${payload}/${payload}`);
+      await ssh.remove(`~/${payload}/file`);
+      assert.deepEqual([...Deno.readDirSync(join(fake.home, payload, payload))], []);
+      await assertNoCanary(`path ${JSON.stringify(payload)}`);
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -328,8 +593,18 @@ realTests("ssh", () => {
     const args = await ssh.run(["printf", "%s\\0", ...NASTY_WORDS]);
     assert.deepEqual(args.stdout.split("\0").slice(0, -1), NASTY_WORDS);
     assert.equal((await ssh.run(["sh", "-c", "exit 7"])).code, 7);
-    const missing = await ssh.run(["clusterjob-no-such-program"]);
-    assert.equal(missing.code, 127);
+    await assert.rejects(
+      ssh.run(["clusterjob-no-such-program", "x"]),
+      (e) =>
+        e instanceof CommandNotFoundError && e.command === "clusterjob-no-such-program" &&
+        e.where === ssh.name &&
+        /is not installed on ssh:.* — is this the login node\?/.test(e.message),
+    );
+    // under a time limit, coreutils' timeout answers for the shell
+    await assert.rejects(
+      ssh.run(["clusterjob-no-such-program"], { timeout: 10_000 }),
+      (e) => e instanceof CommandNotFoundError && e.command === "clusterjob-no-such-program",
+    );
     await ssh.mkdir("~/cj ssh test/sub dir");
     const output = await ssh.run(["sh", "-c", 'pwd; echo "$GREETING"; cat'], {
       cwd: "~/cj ssh test/sub dir",
@@ -339,6 +614,38 @@ realTests("ssh", () => {
     const home = (await ssh.run(["sh", "-c", 'echo "$HOME"'])).stdout.trim();
     assert.equal(output.stdout, `${home}/cj ssh test/sub dir\nhé 'there' $USER\nline\n`);
     await ssh.run(["rm", "-rf", "cj ssh test"]);
+  });
+
+  Deno.test("real ssh: payloads in argv, cwd, env and file paths never run (canary)", async () => {
+    await using ssh = connect();
+    await ssh.remove("~/canary");
+    const canary = async () => (await ssh.run(["test", "-e", "canary"], { cwd: "~" })).code === 0;
+    const base = `~/cj-inject-${crypto.randomUUID()}`;
+    await ssh.mkdir(base);
+    const echoed = await ssh.run(["printf", "%s\\0", ...PAYLOADS], { cwd: base });
+    assert.deepEqual(echoed.stdout.split("\0").slice(0, -1), PAYLOADS);
+    for (const payload of PAYLOADS) {
+      const dir = `${base}/${payload}`;
+      await ssh.mkdir(`${dir}/${payload}`, { mode: 0o700 });
+      await ssh.writeFile(`${dir}/${payload}/${payload}`, payload);
+      assert.equal(await ssh.readFile(`${dir}/${payload}/${payload}`), payload);
+      const pwd = await ssh.run(["sh", "-c", 'printf %s "${PWD##*/}|$V"'], {
+        cwd: `${dir}/${payload}`,
+        env: { V: payload },
+        timeout: 10_000,
+      });
+      assert.equal(pwd.stdout, `${payload}|${payload}`);
+      await ssh.remove(`${dir}/${payload}/${payload}`);
+      assert.equal(await canary(), false, JSON.stringify(payload));
+    }
+    // a directory is never replaced by, nor filled with, a file
+    await assert.rejects(
+      ssh.writeFile(`${base}/-`, "dash"),
+      (e) => e instanceof TransportError && /: is a directory$/.test(e.message),
+    );
+    assert.equal((await ssh.run(["ls", "-A", "--", "./-"], { cwd: base })).stdout, "-\n");
+    await ssh.run(["rm", "-rf", "--", base.slice(2)]);
+    assert.equal(await canary(), false);
   });
 
   Deno.test("real ssh: a timeout fails locally and the remote command dies too", async () => {
