@@ -8,6 +8,7 @@
  */
 
 import type { CommandOutput, RunOptions, Transport } from "../src/core/transport.ts";
+import { MissingPermissionError } from "../src/core/transport_errors.ts";
 import { SimEngine, type SimEngineOptions, type SimJobModel } from "./engine/engine.ts";
 import { type SimFaultOptions, SimFaults } from "./faults.ts";
 import { SimFileSystem } from "./engine/filesystem.ts";
@@ -135,10 +136,14 @@ export class SimCluster implements AsyncDisposable {
    * Builds the cluster.
    *
    * @param options Scheduler, nodes, queues, execution mode, clock, user, faults.
+   * @throws {MissingPermissionError} In `shell` mode, when Deno may not run `bash`.
    * @throws {Error} When the options are inconsistent.
    */
   constructor(options: SimClusterOptions) {
     this.kind = options.scheduler;
+    if ((options.execution ?? (options.model === undefined ? "shell" : "model")) === "shell") {
+      requireBash();
+    }
     this.emulator = EMULATORS[this.kind];
     this.user = options.user ?? "user";
     this.home = homeOf(this.user);
@@ -251,6 +256,23 @@ export class SimCluster implements AsyncDisposable {
   /** Same as {@linkcode SimCluster.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+}
+
+/**
+ * Shell mode runs every job script with bash: without the permission, each job would end as a
+ * failure to start, so the cluster refuses up front and names the flag (or the model mode).
+ */
+function requireBash(): void {
+  const descriptor = { name: "run", command: "bash" } as const;
+  let state = Deno.permissions.querySync(descriptor).state;
+  if (state === "prompt") state = Deno.permissions.requestSync(descriptor).state;
+  if (state !== "granted") {
+    throw new MissingPermissionError("sim", "run", "bash", {
+      action: 'Cannot run job scripts with "bash" (a SimCluster in shell mode; give a `model` to ' +
+        "simulate without running scripts)",
+      narrow: "bash",
+    });
   }
 }
 

@@ -21,7 +21,7 @@
  * ```
  */
 export interface CommandOutput {
-  /** Exit code; 127 when the command does not exist, 128+N when killed by signal N. */
+  /** Exit code; 128+N when killed by signal N (a command that does not exist is a `CommandNotFoundError`, not an exit code). */
   code: number;
   /** Standard output, decoded as UTF-8. */
   stdout: string;

@@ -27,6 +27,7 @@ import type { Backend, JobInfo } from "../core/backend.ts";
 import { isFinished, Status, type StatusCode } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
 import { InvalidValueError } from "../core/errors.ts";
+import { CommandNotFoundError, MissingPermissionError } from "../core/transport_errors.ts";
 import type { PollingOptions } from "./run_options.ts";
 
 /** The defaults of {@linkcode PollingOptions}. */
@@ -296,7 +297,7 @@ export class Poller {
         const list = refreshers.get(client);
         refreshers.delete(client);
         for (const waiter of list ?? []) waiter.reject(error);
-        if (tracking.failures >= client.maxQueryFailures) {
+        if (tracking.failures >= client.maxQueryFailures || cannotRecover(error)) {
           const waiters = this.#watchers.get(client);
           this.#watchers.delete(client);
           for (const waiter of waiters ?? []) waiter.reject(error);
@@ -389,4 +390,12 @@ export function pollerFor(transport: Transport, backend: Backend): Poller {
     byBackend.set(backend, poller);
   }
   return poller;
+}
+
+/**
+ * Failures no retry can mend: the status command is not installed where the transport runs it,
+ * or Deno may not run it. Waiting on them would only repeat the same error.
+ */
+function cannotRecover(error: unknown): boolean {
+  return error instanceof CommandNotFoundError || error instanceof MissingPermissionError;
 }

@@ -315,3 +315,31 @@ Deno.test("the narrow --allow-run advice covers every command each built-in back
     }
   }
 });
+
+Deno.test("without --allow-run, a shell-mode SimCluster refuses up front and names the flag", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cj-safety-" });
+  try {
+    const simModule = JSON.stringify(new URL("sim/mod.ts", `file://${REPO}`).href);
+    const caught = await inChild(
+      ["--allow-read", "--allow-write", "--allow-env"],
+      `const sim = await import(${simModule});
+       new sim.SimCluster({ scheduler: "slurm" });`,
+      { dir },
+    );
+    assert.notEqual(caught, "ok");
+    if (caught === "ok") return;
+    assert.equal(caught.name, "MissingPermissionError");
+    assert.equal(caught.flag, "--allow-run");
+    assert.match(caught.message, /Cannot run job scripts with "bash"/);
+    assert.match(caught.message, /--allow-run=bash/);
+    const modelled = await inChild(
+      ["--allow-read", "--allow-write", "--allow-env"],
+      `const sim = await import(${simModule});
+       await using cluster = new sim.SimCluster({ scheduler: "slurm", model: () => ({ runtimeSeconds: 1, exitCode: 0 }) });`,
+      { dir },
+    );
+    assert.equal(modelled, "ok", "model mode runs no process and needs no run permission");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -2,7 +2,14 @@
 // status command always fails does not make one query per call at the same instant.
 
 import assert from "node:assert/strict";
-import { JobScript, QueryError, Status } from "../../../mod.ts";
+import {
+  AsyncResult,
+  CommandNotFoundError,
+  JobScript,
+  lsf,
+  QueryError,
+  Status,
+} from "../../../mod.ts";
 import { SimCluster } from "../../../sim/mod.ts";
 
 const model = () => ({ runtimeSeconds: 36_000, exitCode: 0 });
@@ -57,4 +64,21 @@ Deno.test("after a rejection, the next wait() polls when the back-off says, not 
   const before = cluster.commandLog.length;
   await run.wait({ timeout: 1 });
   assert.equal(cluster.commandLog[before]?.time, transport.clock.now() - 1);
+});
+
+Deno.test("wait() rejects at the first round when the status command is not installed: no retry can mend it", async () => {
+  await using cluster = new SimCluster({ scheduler: "slurm", model });
+  const transport = cluster.transport();
+  const submitted = await new JobScript({ name: "elsewhere", body: "sleep 36000" })
+    .submit({ transport, cacheFolder: "" });
+  // The same job id, tracked as if the cluster ran LSF: `bjobs` does not exist on this login node.
+  const run = new AsyncResult({ backend: lsf, jobId: submitted.jobId, transport });
+  const start = transport.clock.now();
+  await assert.rejects(run.wait(), (error: unknown) => {
+    assert.ok(error instanceof CommandNotFoundError, String(error));
+    assert.match(error.message, /"bjobs" is not installed on sim:slurm/);
+    return true;
+  });
+  assert.equal(transport.clock.now(), start, "no back-off before giving up");
+  assert.equal(run.status, Status.PENDING, "the status it had is kept");
 });
