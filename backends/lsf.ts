@@ -9,6 +9,7 @@ import { QueryError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "../src/core/backend.ts";
+import { lsfKnownOptions } from "./_known_lsf.ts";
 import {
   formatMemory,
   layoutOf,
@@ -157,6 +158,7 @@ export const lsf: Backend = Object.freeze({
   name: "lsf",
   extension: "lsf",
   prefix: PREFIX,
+  knownOptions: lsfKnownOptions,
   envVars: Object.freeze({
     CLUSTERJOB_ID: "LSB_JOBID",
     CLUSTERJOB_WORKDIR: "LS_SUBCWD",

@@ -10,6 +10,7 @@ import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "../src/core/backend.ts";
+import { sgeKnownOptions } from "./_known_sge.ts";
 import {
   directiveValue,
   formatHms,
@@ -252,6 +253,7 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
     name: "sge",
     extension: "sge",
     prefix: PREFIX,
+    knownOptions: sgeKnownOptions,
     envVars: Object.freeze({
       CLUSTERJOB_ID: "JOB_ID",
       CLUSTERJOB_WORKDIR: "SGE_O_WORKDIR",

@@ -10,6 +10,7 @@ import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand, SubmitCommand } from "../src/core/backend.ts";
+import { slurmKnownOptions } from "./_known_slurm.ts";
 import { formatMemory, formatSlurmTime, slurmExtraLines, textDirectives } from "./_headers.ts";
 import {
   addInfo,
@@ -245,6 +246,7 @@ export const slurm: Backend = Object.freeze({
   name: "slurm",
   extension: "slr",
   prefix: PREFIX,
+  knownOptions: slurmKnownOptions,
   envVars: Object.freeze({
     CLUSTERJOB_ID: "SLURM_JOB_ID",
     CLUSTERJOB_WORKDIR: "SLURM_SUBMIT_DIR",

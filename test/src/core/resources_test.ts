@@ -24,7 +24,7 @@ Deno.test("resolveResources() normalises every core key", () => {
     stdout: "out.txt",
     stderr: "err.txt",
     account: "proj",
-    gpus: 0,
+    gpus: 2,
   });
   assert.deepEqual(resources, {
     name: "printenv",
@@ -37,7 +37,7 @@ Deno.test("resolveResources() normalises every core key", () => {
     stdout: "out.txt",
     stderr: "err.txt",
     account: "proj",
-    gpus: 0,
+    gpus: 2,
     extra: [],
   });
 });
@@ -98,7 +98,8 @@ Deno.test("resolveResources() rejects bad core values naming the key", () => {
   invalid({ account: "  " }, "account");
   invalid({ time: true as unknown as string }, "time");
   invalid({ mem: [] as unknown as string }, "mem");
-  assert.equal(resolveResources("j", { gpus: 0 }).gpus, 0);
+  // No GPUs is no request: left unset, so no backend renders one.
+  assert.equal(resolveResources("j", { gpus: 0 }).gpus, undefined);
 });
 
 Deno.test("resolveResources() rejects header values with a newline, CR or NUL", () => {

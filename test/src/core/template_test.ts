@@ -143,7 +143,8 @@ Deno.test("renderTemplate() names an unknown placeholder and its line", () => {
   assert.equal(error.line, 4);
   assert.equal(
     error.message,
-    'Cannot render placeholder "{nosuch}" on line 4: no resource, job attribute or var has that name',
+    'Cannot render placeholder "{nosuch}" on line 4: no resource, job attribute or var has that name; ' +
+      'give it a value (a resource, a job attribute or one of "vars"), or write "{{nosuch}}" for literal braces',
   );
 });
 

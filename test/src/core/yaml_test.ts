@@ -35,7 +35,11 @@ Deno.test("parseYaml() rejects duplicate keys with line and column", () => {
     assert.ok(error instanceof SyntaxError);
     assert.equal(error.line, 2);
     assert.equal(error.column, 1);
-    assert.match(error.message, /^Cannot parse YAML: duplicated mapping key/);
+    assert.equal(error.problem, "duplicated mapping key");
+    assert.equal(
+      error.message,
+      "Cannot parse YAML in <string>, line 2, column 1: duplicated mapping key",
+    );
   }
 });
 

@@ -148,7 +148,10 @@ Deno.test("an unset attribute or unknown name is a TemplateError with its line",
     () => job.render(),
     (error) =>
       error instanceof TemplateError && error.placeholder === "remote" && error.line === 2 &&
-      error.message.includes('"{remote}" on line 2'),
+      error.script === "body" &&
+      error.message.startsWith(
+        'Cannot render placeholder "{remote}" in the body, line 2: the job attribute "remote" is not set; ',
+      ),
   );
   assert.throws(() => job.renderScript("{nosuch}"), TemplateError);
   // A null pass-through resource has no value either.
