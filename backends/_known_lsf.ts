@@ -114,8 +114,7 @@ const OPTIONS = [
 
 /** How the LSF backend passes a key through: every key is a bsub option, one dash added. */
 function passThrough(key: string): PassThrough {
-  const name = key.replace(/=$/, "");
-  return { option: name.startsWith("-") ? name : `-${name}` };
+  return { option: (key.startsWith("-") ? key : `-${key}`).replace(/=$/, "") };
 }
 
 /** The table of the LSF backend. */

@@ -124,8 +124,8 @@ const SHORT = "AaBbCcDdeFGHhiJkLMmNnOopQqSstVvWwx";
 
 /** How the SLURM backend passes a key through: `-K` for one letter, `--key` for longer ones. */
 function passThrough(key: string): PassThrough {
-  const name = key.replace(/=$/, "");
-  return { option: name.startsWith("-") ? name : name.length === 1 ? `-${name}` : `--${name}` };
+  const option = key.startsWith("-") ? key : key.length === 1 ? `-${key}` : `--${key}`;
+  return { option: option.replace(/=$/, "") };
 }
 
 /** The table of the SLURM backend. */

@@ -236,10 +236,10 @@ export class JobScript {
    * import { JobScript } from "@clusterjob/clusterjob";
    * import assert from "node:assert/strict";
    *
-   * const job = new JobScript({ name: "a", body: "true", remote: "hpc", rootdir: "~/jobs", workdir: "run1" });
+   * const job = new JobScript({ name: "a", body: "true", remote: "hpc", rootdir: "~/jobs", workdir: "run 1" });
    * assert.equal(
-   *   job.renderScript("rsync -av {workdir}/ {remote}:{rootdir}/{workdir}"),
-   *   "#!/bin/bash\nrsync -av run1/ hpc:~/jobs/run1\n",
+   *   job.renderScript("rsync -av {workdir:q}/ {remote}:{rootdir:q}/{workdir:q}"),
+   *   "#!/bin/bash\nrsync -av 'run 1'/ hpc:~/jobs/'run 1'\n",
    * );
    * ```
    */

@@ -300,6 +300,22 @@ function checkAttributes(attributes: Record<string, unknown>, text: string, sour
     }
     if (value === null) attributes[key] = undefined; // null means "not set"
     else if (key === "vars") checkVars(value as Record<string, unknown>, text, source);
+    else checkForm(key, value, line, source);
+  }
+}
+
+/**
+ * An attribute by the rule JobScript applies to it (`shell` a safe absolute path, paths without
+ * control characters, …), so that a bad value is reported with its file and line. The value
+ * is kept as written: the job normalises it.
+ */
+function checkForm(key: string, value: unknown, line: number | undefined, source: string): void {
+  const { check }: JobOption = JOB_OPTIONS[key as keyof typeof JOB_OPTIONS];
+  try {
+    check?.(key, value);
+  } catch (error) {
+    if (!(error instanceof InvalidValueError)) throw error;
+    throw new SettingsError(source, error.message, key, line, { cause: error });
   }
 }
 
