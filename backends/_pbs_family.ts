@@ -394,7 +394,7 @@ export type PbsFlavour =
     Backend,
     "name" | "statusCommands" | "parseStatus" | "accountingCommands" | "parseAccounting"
   >
-  & Partial<Pick<Backend, "maxPollInterval">>
+  & Partial<Pick<Backend, "maxPollInterval" | "knownOptions">>
   & {
     /** The variable that holds a job array's index (`PBS_ARRAYID`, `PBS_ARRAY_INDEX`). */
     arrayIndex: string;

@@ -15,6 +15,7 @@ import type {
   QueryCommand,
   SubmitCommand,
 } from "../src/core/backend.ts";
+import { lsfKnownOptions } from "./_known_lsf.ts";
 import {
   formatMemory,
   layoutOf,
@@ -174,6 +175,7 @@ export const lsf: Backend = guardJobIds({
   name: "lsf",
   extension: "lsf",
   prefix: PREFIX,
+  knownOptions: lsfKnownOptions,
   envVars: Object.freeze({
     CLUSTERJOB_ID: "LSB_JOBID",
     CLUSTERJOB_WORKDIR: "LS_SUBCWD",

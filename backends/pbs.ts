@@ -9,6 +9,7 @@ import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand } from "../src/core/backend.ts";
 import type { Layout } from "./_headers.ts";
+import { pbsKnownOptions } from "./_known_pbs.ts";
 import { chunkedQueries, jobInfo, perIdQueries, queryFailed } from "./_commands.ts";
 import {
   finishedPbsInfo,
@@ -162,6 +163,7 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
  */
 export const pbs: Backend = pbsBackend({
   name: "pbs",
+  knownOptions: pbsKnownOptions,
   arrayIndex: "PBS_ARRAYID",
   resourceLists,
   statusCommands,

@@ -9,6 +9,7 @@ import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand } from "../src/core/backend.ts";
 import type { Layout } from "./_headers.ts";
+import { pbsproKnownOptions } from "./_known_pbspro.ts";
 import { chunkedQueries } from "./_commands.ts";
 import {
   parseQstatFullStatus,
@@ -65,6 +66,7 @@ function accountingArgv(ids: readonly string[]): string[] {
  */
 export const pbspro: Backend = pbsBackend({
   name: "pbspro",
+  knownOptions: pbsproKnownOptions,
   arrayIndex: "PBS_ARRAY_INDEX",
   resourceLists,
   statusCommands: qstatStatusCommands,

@@ -16,6 +16,7 @@ import type {
   QueryCommand,
   SubmitCommand,
 } from "../src/core/backend.ts";
+import { sgeKnownOptions } from "./_known_sge.ts";
 import {
   directiveValue,
   formatHms,
@@ -270,6 +271,7 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
     jobIdGrammar: JOB_ID_GRAMMAR,
     extension: "sge",
     prefix: PREFIX,
+    knownOptions: sgeKnownOptions,
     envVars: Object.freeze({
       CLUSTERJOB_ID: "JOB_ID",
       CLUSTERJOB_WORKDIR: "SGE_O_WORKDIR",

@@ -16,6 +16,7 @@ import type {
   QueryCommand,
   SubmitCommand,
 } from "../src/core/backend.ts";
+import { slurmKnownOptions } from "./_known_slurm.ts";
 import { formatMemory, formatSlurmTime, slurmExtraLines, textDirectives } from "./_headers.ts";
 import {
   addInfo,
@@ -263,6 +264,7 @@ export const slurm: Backend = guardJobIds({
   name: "slurm",
   extension: "slr",
   prefix: PREFIX,
+  knownOptions: slurmKnownOptions,
   envVars: Object.freeze({
     CLUSTERJOB_ID: "SLURM_JOB_ID",
     CLUSTERJOB_WORKDIR: "SLURM_SUBMIT_DIR",

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { KnownOptions } from "./known_options.ts";
 import type { Resources } from "./resources.ts";
 import type { StatusCode } from "./status.ts";
 import type { CommandOutput } from "./transport.ts";
@@ -169,4 +170,11 @@ export interface Backend {
    * re-run does not submit a second copy. Optional; without it every failure counts as refused.
    */
   submitOutcomeUnknown?(output: CommandOutput): boolean;
+  /**
+   * The options and resources the scheduler's submit command accepts, from its manual (see
+   * `KnownOptions`): a pass-through resource key that is not in it gets a warning (an error with
+   * `strict: true`). Optional; without it, pass-through keys are only checked for misspellings
+   * of the portable ones.
+   */
+  readonly knownOptions?: KnownOptions;
 }

@@ -6,6 +6,7 @@
  */
 
 import type { CommandOutput } from "./command_output.ts";
+import { describe } from "./_describe.ts";
 
 /**
  * Base class of every error thrown by clusterjob.
@@ -73,16 +74,13 @@ export class InvalidValueError extends ClusterjobError {
   }
 }
 
-/** Renders a value for an error message: strings are quoted, others shown as JSON. */
+/**
+ * Renders a value for an error message, as given and bounded: strings JSON-quoted (control
+ * characters as escapes), `NaN`, `Infinity`, `undefined` as they are, objects like JSON, at most
+ * about 200 characters.
+ */
 export function describeValue(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === undefined) return "undefined";
-  if (typeof value === "bigint") return `${value}n`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+  return describe(value);
 }
 
 /**

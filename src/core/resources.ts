@@ -29,7 +29,9 @@ export type ExtraValue = string | number | boolean | null;
 
 /**
  * Resources as a user writes them. Core keys are portable; any other key passes through to the
- * scheduler (`exclusive: true` → `--exclusive` on SLURM, `"-A": "proj"` → `-A proj`).
+ * scheduler (`exclusive: true` → `--exclusive` on SLURM, `"-A": "proj"` → `-A proj`), except one
+ * that looks like a misspelt portable key (`ppm`, `quene`, `memory`): `JobScript` refuses that
+ * with "did you mean …?", and warns of a key its backend's scheduler does not list.
  *
  * @example Usage
  * ```ts
@@ -61,7 +63,7 @@ export interface ResourcesInput {
   stderr?: string;
   /** Account (project) to charge. */
   account?: string;
-  /** GPUs per node. */
+  /** GPUs per node (`0`: none, the same as not given). */
   gpus?: number;
   /** Any other key passes through to the scheduler. */
   [key: string]: ExtraValue | undefined;
@@ -105,7 +107,7 @@ export interface Resources {
   stderr?: string;
   /** Account to charge. */
   account?: string;
-  /** GPUs per node. */
+  /** GPUs per node (at least 1; unset for none). */
   gpus?: number;
   /** Pass-through resources in the order the user gave them. */
   extra: Array<[key: string, value: ExtraValue]>;
@@ -116,8 +118,21 @@ export interface Resources {
   interpreter?: string;
 }
 
-/** Keys with a portable meaning; every other key of {@linkcode ResourcesInput} passes through. */
-const CORE_KEYS: ReadonlySet<string> = new Set([
+/**
+ * The resource keys with a portable meaning, in documentation order; every other key of
+ * {@linkcode ResourcesInput} passes through to the scheduler (unless it looks like a misspelling
+ * of one of these: then `JobScript` refuses it with "did you mean …?").
+ *
+ * @example Usage
+ * ```ts
+ * import { PORTABLE_RESOURCES } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(PORTABLE_RESOURCES.includes("ppn"));
+ * assert.equal(PORTABLE_RESOURCES.length, 10);
+ * ```
+ */
+export const PORTABLE_RESOURCES: readonly string[] = Object.freeze([
   "queue",
   "time",
   "nodes",
@@ -130,13 +145,22 @@ const CORE_KEYS: ReadonlySet<string> = new Set([
   "gpus",
 ]);
 
+const CORE_KEYS: ReadonlySet<string> = new Set(PORTABLE_RESOURCES);
+
 const TEXT = "a non-empty string without newlines or NUL characters";
+const PATH =
+  "a non-empty file path without control characters (newline, carriage return, tab, NUL, …)";
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
 
 /**
  * Validates and normalises resources: the job name and core keys are type-checked
  * (`time` → seconds via {@linkcode parseTime}, `mem` → megabytes via {@linkcode parseMemory},
- * `nodes`/`ppn`/`threads` positive integers, `gpus` a non-negative integer, strings non-empty),
- * and every other key passes through as `extra`, in the order given.
+ * `nodes`/`ppn`/`threads` positive integers, `gpus` a non-negative integer — `0` is the same as
+ * not asking, so no backend renders a GPU request for it —, strings non-empty, `stdout` and
+ * `stderr` paths without control characters), and every other key passes through as `extra`,
+ * in the order given. (Whether a pass-through key is a misspelt portable one, or one the
+ * scheduler knows, is checked by `JobScript`, which knows the backend.)
  *
  * A core key whose value is `undefined` or `null` is left unset; an extra key whose value is
  * `undefined` is skipped, `null` is kept (the backend renders nothing for it). Because every
@@ -167,6 +191,8 @@ const TEXT = "a non-empty string without newlines or NUL characters";
  * assert.equal(resources.memMB, 4096);
  * assert.deepEqual(resources.extra, [["exclusive", true], ["-A", "proj"]]);
  * assert.throws(() => resolveResources("hello", { nodes: 0 }), /Invalid value for "nodes": 0/);
+ * assert.throws(() => resolveResources("hello", { nodes: NaN }), /Invalid value for "nodes": NaN/);
+ * assert.equal(resolveResources("hello", { gpus: 0 }).gpus, undefined);
  * ```
  */
 export function resolveResources(name: string, input: ResourcesInput): Resources {
@@ -197,11 +223,18 @@ export function resolveResources(name: string, input: ResourcesInput): Resources
       case "threads":
         resources[key] = wholeNumber(key, value, 1);
         break;
-      case "gpus":
-        resources.gpus = wholeNumber(key, value, 0);
+      case "gpus": {
+        // No GPUs is no request: every backend renders nothing for it (not `--gres=gpu:0`).
+        const gpus = wholeNumber(key, value, 0);
+        if (gpus > 0) resources.gpus = gpus;
         break;
-      default: // queue, stdout, stderr, account
-        resources[key as "queue" | "stdout" | "stderr" | "account"] = headerText(key, value);
+      }
+      case "stdout":
+      case "stderr":
+        resources[key] = pathText(key, value);
+        break;
+      default: // queue, account
+        resources[key as "queue" | "account"] = headerText(key, value);
     }
   }
   return resources;
@@ -213,6 +246,21 @@ function headerText(key: string, value: unknown): string {
     key,
     value,
     TEXT,
+  );
+  return value;
+}
+
+/**
+ * A file path a header line carries: non-empty, and without any control character (a newline
+ * or NUL would end the directive; a tab or escape garbles it). Characters a path may hold,
+ * spaces and quotes included, are the backend's to render (or refuse).
+ */
+function pathText(key: string, value: unknown): string {
+  check(
+    typeof value === "string" && value.trim() !== "" && !CONTROL.test(value),
+    key,
+    value,
+    PATH,
   );
   return value;
 }

@@ -7,10 +7,12 @@
 
 import type { CoreVariable } from "./backend.ts";
 import { ClusterjobError } from "./errors.ts";
+import { quoteRemotePath } from "./_shell_quote.ts";
 
 /**
  * A placeholder in a script cannot be rendered: no value of that name exists, or a core
- * variable is used in a form the scheduler cannot express.
+ * variable is used in a form the scheduler cannot express. Names the placeholder, the script it
+ * is in (when known) and its line.
  *
  * @example Usage
  * ```ts
@@ -18,16 +20,24 @@ import { ClusterjobError } from "./errors.ts";
  * import assert from "node:assert/strict";
  *
  * assert.throws(
- *   () => renderTemplate("echo hi\necho {nosuch}", { envVars: slurm.envVars, lookup: () => undefined }),
- *   (error) => error instanceof TemplateError && error.placeholder === "nosuch" && error.line === 2,
+ *   () => renderTemplate("echo hi\necho {nosuch}", { envVars: slurm.envVars, lookup: () => undefined, script: "prologue" }),
+ *   (error) =>
+ *     error instanceof TemplateError && error.placeholder === "nosuch" && error.line === 2 &&
+ *     error.script === "prologue" &&
+ *     error.message.startsWith('Cannot render placeholder "{nosuch}" in the prologue, line 2: '),
  * );
  * ```
  */
 export class TemplateError extends ClusterjobError {
-  /** The placeholder's name (`"nosuch"` for `{nosuch}`), or the core variable form that failed. */
+  /** The placeholder's name (`"nosuch"` for `{nosuch}` and `{nosuch:q}`), or the core variable form that failed. */
   readonly placeholder: string;
   /** The 1-based line of the script text on which it occurs. */
   readonly line: number;
+  /**
+   * The script it occurs in (`"body"`, `"prologue"`, `"epilogue"`, `"auxScripts.<file>"`), when
+   * known.
+   */
+  readonly script: string | undefined;
 
   /**
    * Creates the error.
@@ -35,15 +45,37 @@ export class TemplateError extends ClusterjobError {
    * @param placeholder The placeholder's name.
    * @param line The 1-based line number.
    * @param message What went wrong; default: no value of that name exists.
+   * @param options `script`: the script the placeholder is in.
    */
-  constructor(placeholder: string, line: number, message?: string) {
+  constructor(
+    placeholder: string,
+    line: number,
+    message?: string,
+    options: { script?: string } = {},
+  ) {
     super(
       message ??
-        `Cannot render placeholder "{${placeholder}}" on line ${line}: no resource, job attribute or var has that name`,
+        `Cannot render placeholder "{${placeholder}}" ${where(options.script, line)}: ${
+          missing(placeholder)
+        }`,
     );
     this.placeholder = placeholder;
     this.line = line;
+    this.script = options.script;
   }
+}
+
+/** `in the prologue, line 3`, `in aux script "a.sh", line 1`, or `on line 3`. */
+function where(script: string | undefined, line: number): string {
+  if (script === undefined) return `on line ${line}`;
+  const aux = script.startsWith("auxScripts.") ? script.slice("auxScripts.".length) : undefined;
+  return `${
+    aux === undefined ? `in the ${script}` : `in aux script ${JSON.stringify(aux)}`
+  }, line ${line}`;
+}
+
+function missing(name: string, why = "no resource, job attribute or var has that name"): string {
+  return `${why}; give it a value (a resource, a job attribute or one of "vars"), or write "{{${name}}}" for literal braces`;
 }
 
 /**
@@ -67,11 +99,18 @@ export interface TemplateContext {
   readonly envVars: Readonly<Record<CoreVariable, string>>;
   /** The value of placeholder `name`, or `undefined` when there is none. */
   lookup(name: string): string | undefined;
+  /** The script the text is (`"body"`, `"prologue"`, `"auxScripts.<file>"`), named in errors. */
+  readonly script?: string;
+  /**
+   * Why placeholder `name` has no value (`the job attribute "remote" is not set`), for the
+   * error; `undefined` for the default: no resource, job attribute or var has that name.
+   */
+  unset?(name: string): string | undefined;
 }
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)(:q)?\}/y;
 
 /**
  * Renders script text in one pass, line by line; substituted values are never scanned again.
@@ -82,16 +121,22 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
  *   command such as `` `cat $PBS_NODEFILE` `` for both forms). A longer name such as
  *   `$CLUSTERJOB_IDX` is a different variable and is left alone. Inside a parameter expansion
  *   (`${X:-$CLUSTERJOB_ID}`, `${CLUSTERJOB_ID:-none}`) they are translated too.
- * - `{name}`, where `name` is an identifier, is replaced by `lookup(name)`; `{{` and `}}` give
- *   literal braces. Shell code needs no escaping: a parameter expansion `${…}` is copied as is
- *   (braces nested in it included), and braces around anything but an identifier
- *   (`awk '{print $1}'`, `{ a; b; }`) stay as written. Only a literal `{{` or `}}` outside `${…}`
- *   has to be written doubled.
+ * - `{name}`, where `name` is an identifier, is replaced by `lookup(name)` as raw text;
+ *   `{name:q}` by the value quoted as ONE word of POSIX shell (`/scratch/my run` →
+ *   `'/scratch/my run'`, `$(touch x)` → `'$(touch x)'`), so that a value with spaces, quotes,
+ *   `$` or backticks stays one inert argument; a leading `~` or `~/` is left unquoted, so the
+ *   shell that runs the script expands it to its user's home (`~/runs` → `~/runs`). Use `:q`
+ *   wherever a value goes into shell code as an argument. `{{` and `}}` give literal braces.
+ *   Shell code needs no escaping: a parameter expansion `${…}` is copied as is (braces nested in
+ *   it included), and braces around anything but an identifier (`awk '{print $1}'`,
+ *   `{ a; b; }`, `{a:b}`) stay as written. Only a literal `{{` or `}}` outside `${…}` has to be
+ *   written doubled.
  *
  * @param text The script text.
  * @param context The variable translations and placeholder values.
  * @returns The rendered text.
- * @throws {TemplateError} For a placeholder `lookup` has no value for (naming it and its line),
+ * @throws {TemplateError} For a placeholder `lookup` has no value for (naming it, the script
+ * and its line),
  * or for a core variable the scheduler provides as a command used with a parameter-expansion
  * operator (`${CLUSTERJOB_NODELIST:-x}` on PBS).
  *
@@ -100,14 +145,14 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
  * import { renderTemplate, slurm } from "@clusterjob/clusterjob";
  * import assert from "node:assert/strict";
  *
- * const values: Record<string, string> = { name: "hello", threads: "4" };
+ * const values: Record<string, string> = { name: "hello", threads: "4", workdir: "my run" };
  * const text = renderTemplate(
- *   "export OMP_NUM_THREADS={threads}\necho $CLUSTERJOB_ID ${HOME} {{literal}}\nawk '{print $1}' f",
+ *   "export OMP_NUM_THREADS={threads}\necho $CLUSTERJOB_ID ${HOME} {{literal}}\nawk '{print $1}' f\ncd {workdir:q}",
  *   { envVars: slurm.envVars, lookup: (name) => values[name] },
  * );
  * assert.equal(
  *   text,
- *   `export OMP_NUM_THREADS=4\necho $${slurm.envVars.CLUSTERJOB_ID} \${HOME} {literal}\nawk '{print $1}' f`,
+ *   `export OMP_NUM_THREADS=4\necho $${slurm.envVars.CLUSTERJOB_ID} \${HOME} {literal}\nawk '{print $1}' f\ncd 'my run'`,
  * );
  * ```
  */
@@ -116,6 +161,7 @@ export function renderTemplate(text: string, context: TemplateContext): string {
 }
 
 function renderLine(line: string, lineNumber: number, context: TemplateContext): string {
+  const script = context.script === undefined ? {} : { script: context.script };
   let out = "";
   let depth = 0; // nesting of `${ … }` parameter expansions, copied verbatim
   let i = 0;
@@ -143,7 +189,10 @@ function renderLine(line: string, lineNumber: number, context: TemplateContext):
         throw new TemplateError(
           `\${${name}`,
           lineNumber,
-          `Cannot translate "\${${name}" with an operator on line ${lineNumber}: this scheduler provides it as the command "${target}"; use "$${name}" instead`,
+          `Cannot translate "\${${name}" with an operator ${
+            where(context.script, lineNumber)
+          }: this scheduler provides it as the command "${target}"; use "$${name}" instead`,
+          script,
         );
       }
       continue;
@@ -166,8 +215,17 @@ function renderLine(line: string, lineNumber: number, context: TemplateContext):
       if (placeholder) {
         const name = placeholder[1] as string;
         const value = context.lookup(name);
-        if (value === undefined) throw new TemplateError(name, lineNumber);
-        out += value;
+        if (value === undefined) {
+          throw new TemplateError(
+            name,
+            lineNumber,
+            `Cannot render placeholder "${placeholder[0]}" ${where(context.script, lineNumber)}: ${
+              missing(name, context.unset?.(name))
+            }`,
+            script,
+          );
+        }
+        out += placeholder[2] === undefined ? value : quoteRemotePath(value);
         i += placeholder[0].length;
         continue;
       }

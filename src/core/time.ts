@@ -9,7 +9,8 @@ import { InvalidValueError } from "./errors.ts";
 
 /** The forms {@linkcode parseTime} accepts, for error messages. */
 const ACCEPTED_TIME =
-  "a whole number of minutes or M:S, H:M:S, D-H, D-H:M, D-H:M:S or D:H:M:S with whole numbers";
+  "a whole number of minutes or M:S, H:M:S, D-H, D-H:M, D-H:M:S or D:H:M:S with whole numbers " +
+  '(after the first part, minutes and seconds below 60 and hours below 24: "1:30:00", "2-12:00")';
 
 // Each form maps its captured numbers, in order, to a unit in seconds.
 const DAY = 86400;
@@ -30,14 +31,16 @@ const TIME_FORMS: ReadonlyArray<readonly [RegExp, readonly number[]]> = [
  *
  * A number, or a string of digits, means minutes (as in the original and in SLURM). Strings may
  * also be `M:S`, `H:M:S`, `D-H`, `D-H:M`, `D-H:M:S` or `D:H:M:S`; every part is a non-negative
- * whole number without size limit per part (`"90:00"` is 90 minutes). Surrounding whitespace is
- * ignored.
+ * whole number. The first part has no upper limit (`"90:00"` is 90 minutes, `"36:00:00"` 36
+ * hours); each later part must be below the size of the one before it — seconds and minutes
+ * below 60, hours after days below 24 — so `"1:99"` (a mistyped `"1:09"`?) is refused rather
+ * than read as 2 minutes 39 seconds. Surrounding whitespace is ignored.
  *
  * @param value The walltime.
  * @param field The name of the field, for the error message.
  * @returns The walltime in whole seconds.
  * @throws {InvalidValueError} For any other form (`"1.5"`, `""`, `"-1"`, `"1 1:10:30"`,
- * `"1:2:3:4:5"`), a negative, fractional or non-finite number, or a result beyond
+ * `"1:2:3:4:5"`), a later part out of range (`"1:99"`, `"1-24"`), a negative, fractional or non-finite number, or a result beyond
  * `Number.MAX_SAFE_INTEGER`.
  *
  * @example Usage
@@ -51,6 +54,7 @@ const TIME_FORMS: ReadonlyArray<readonly [RegExp, readonly number[]]> = [
  * assert.equal(parseTime("1-1:10:30"), 90630);
  * assert.equal(parseTime(90), 5400);
  * assert.throws(() => parseTime("1.5"), /Invalid value for "time": "1.5"/);
+ * assert.throws(() => parseTime("1:99"), /Invalid value for "time": "1:99"/);
  * ```
  */
 export function parseTime(value: string | number, field = "time"): number {
@@ -67,7 +71,12 @@ export function parseTime(value: string | number, field = "time"): number {
     if (!match) continue;
     let seconds = 0;
     units.forEach((unit, index) => {
-      seconds += Number(match[index + 1]) * unit;
+      const part = Number(match[index + 1]);
+      // A later part counts units of the one before it: it must stay below one of those.
+      if (index > 0 && part * unit >= units[index - 1]!) {
+        throw new InvalidValueError(field, value, ACCEPTED_TIME);
+      }
+      seconds += part * unit;
     });
     return checked(seconds, value, field);
   }

@@ -13,6 +13,56 @@ import { normalizeScript } from "../core/_script_text.ts";
 import { type BackendRegistry, validateBackend } from "../../backends/registry.ts";
 
 const SINGLE_LINE = "a string without newlines or NUL characters";
+const PATH = "a path without control characters (newline, carriage return, tab, NUL, …)";
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/**
+ * A path (`rootdir`, `workdir`, `filename`, `cacheFolder`): a string without control
+ * characters. A newline or NUL cannot be carried by a scheduler directive or a command line
+ * intact, and a tab or an escape garbles every message that shows the path; anything else a
+ * file name may hold (spaces, quotes, `$`) is fine, because clusterjob quotes paths wherever
+ * a shell reads them (and `{workdir:q}` does in scripts).
+ */
+export function pathString(field: string, value: unknown): string {
+  check(typeof value === "string" && !CONTROL.test(value), field, value, PATH);
+  return value;
+}
+
+const INTERPRETER =
+  'an absolute path of letters, digits and "._+-/", optionally followed by arguments of those ' +
+  'characters and "=", separated by single spaces, without "#!" (e.g. "/bin/bash", ' +
+  '"/bin/bash -l" or "/usr/bin/env python3")';
+
+/**
+ * The interpreter of the `#!` line clusterjob writes (`shell`): an absolute path of safe
+ * characters, optionally followed by plain arguments. Anything else (`"#!$(…)"`, `"bash"`, a
+ * `;`) would put text of the user's choice on the first line of a script a scheduler runs.
+ */
+export function interpreter(field: string, value: unknown): string {
+  check(
+    typeof value === "string" && /^\/[A-Za-z0-9._+/-]+(?: [A-Za-z0-9._+/=-]+)*$/.test(value),
+    field,
+    value,
+    INTERPRETER,
+  );
+  return value;
+}
+
+/** A boolean. */
+export function boolean(field: string, value: unknown): boolean {
+  check(typeof value === "boolean", field, value, "true or false");
+  return value;
+}
+
+/** A function (a callback option), or `undefined` for the default. */
+export function optionalFunction<T extends (...args: never[]) => unknown>(
+  field: string,
+  value: unknown,
+): T | undefined {
+  check(value === undefined || typeof value === "function", field, value, "a function");
+  return value as T | undefined;
+}
 
 /** A string, as given. */
 export function requireString(field: string, value: unknown): string {
@@ -52,7 +102,7 @@ export function remoteHost(field: string, value: unknown): string | undefined {
 
 /** A directory; as the original, surrounding whitespace and one trailing slash are removed. */
 export function directory(field: string, value: unknown): string {
-  let path = singleLine(field, value).trim();
+  let path = pathString(field, value).trim();
   if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
   return path === "" ? "." : path;
 }
@@ -60,12 +110,12 @@ export function directory(field: string, value: unknown): string {
 /** A file name given by the user, or `undefined` for the default. */
 export function fileName(field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  const name = singleLine(field, value);
+  const name = pathString(field, value);
   check(
     name.trim() !== "" && !name.endsWith("/"),
     field,
     value,
-    "a file name without newlines or NUL characters",
+    'a file name (not ending in "/") without control characters',
   );
   return name;
 }
@@ -112,10 +162,11 @@ export function auxScripts(
   const scripts: Record<string, string> = {};
   for (const [name, text] of Object.entries(value)) {
     check(
-      name !== "" && name !== "." && name !== ".." && !/[/\n\r\0]/.test(name) && name !== filename,
+      name !== "" && name !== "." && name !== ".." && !name.includes("/") && !CONTROL.test(name) &&
+        name !== filename,
       field,
       name,
-      `a plain file name (no "/", newline or NUL; not "." or ".."; not the job script's "${filename}")`,
+      `a plain file name (no "/" or control characters; not "." or ".."; not the job script's "${filename}")`,
     );
     scripts[name] = scriptText(`${field}.${name}`, text);
   }
@@ -134,6 +185,10 @@ export const isString: SettingCheck = (value) => typeof value === "string" ? und
 /** A settings attribute that must be a string or null (null: not set). */
 export const isOptionalString: SettingCheck = (value) =>
   value === null || typeof value === "string" ? undefined : "a string or null";
+
+/** A settings attribute that must be a boolean. */
+export const isBoolean: SettingCheck = (value) =>
+  typeof value === "boolean" ? undefined : "true or false";
 
 /** A settings attribute that must be a finite number. */
 export const isNumber: SettingCheck = (value) =>

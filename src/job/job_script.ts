@@ -17,6 +17,8 @@ import { renderTemplate } from "../core/template.ts";
 import { auxScripts, defaultFilename, resolveBackend } from "./_checks.ts";
 import {
   checkedOption,
+  isJobOption,
+  JOB_OPTIONS,
   type JobOptionName,
   type JobScriptOptions,
   type JobScriptOverrides,
@@ -29,6 +31,13 @@ import {
 } from "./options.ts";
 import { planSubmission } from "./plan_submission.ts";
 import { userVars } from "./_user_vars.ts";
+import type { JobWarning, WarningHandler } from "./job_warning.ts";
+import {
+  knownOptionsOf,
+  rejectMisspeltKeys,
+  strictError,
+  unknownKeyWarnings,
+} from "./_pass_through.ts";
 
 export type {
   DefaultAttributes,
@@ -48,6 +57,25 @@ export type {
  * resources as the user gave them (`{queue}`, `{time}` → `"1:00:00"`, `{threads}`), then the
  * job's attributes (`{name}`, `{backend}`, `{shell}`, `{remote}`, `{rootdir}`, `{workdir}`,
  * `{filename}`, `{maxSleepInterval}`, `{cacheFolder}`, `{cachePrefix}`), then `vars`.
+ * `{workdir:q}` gives the value as one quoted shell word: use it wherever a value is an
+ * argument in shell code (`rsync -a {workdir:q}/ …`), so that a space or a `$(…)` in it stays
+ * inert text. An unknown placeholder is a `TemplateError` naming it, the script (body, prologue,
+ * epilogue or aux script) and the line.
+ *
+ * Pass-through resources (any key but the portable ones) are checked against the portable keys
+ * and the backend's table of what its scheduler accepts (`Backend.knownOptions`):
+ *
+ * - a key that looks like a misspelt portable key is a `MisspelledKeyError` ("did you mean
+ *   …?"): one at most 1 edit (Damerau–Levenshtein: insert, delete, replace, swap two
+ *   neighbours) from `ppn`, `mem`, `time` or `gpus`, at most 2 from `queue`, `nodes`,
+ *   `threads`, `stdout`, `stderr` or `account`, ignoring case and leading dashes (`ppm`,
+ *   `quene`, `thread`, `--Mem`), or another scheduler's name for one (`memory`, `walltime`,
+ *   `partition`, `output`, `error`; `cpus`, `ncpus`, `cores`, `ncores` for `ppn`/`threads`) —
+ *   unless the backend's table lists it (`pmem` on Torque, `--nodes` on SLURM);
+ * - a key the table does not list gives a {@linkcode JobWarning} to `onWarning` (default
+ *   `console.warn`; a copy made by `with()` does not repeat a warning its original gave to the
+ *   same handler), or, with `strict: true`, an `UnknownKeyError`. Keys set to `false`/`null`
+ *   render nothing and are not warned about.
  *
  * @example Render a job script
  * ```ts
@@ -103,6 +131,12 @@ export class JobScript {
   readonly cacheFolder: string | undefined;
   /** File name prefix of cached runs. */
   readonly cachePrefix: string;
+  /** The handler of warnings, or `undefined` for the default (`console.warn`). */
+  readonly onWarning: WarningHandler | undefined;
+  /** Whether warnings are errors. */
+  readonly strict: boolean;
+  /** The warnings about this job (given to `onWarning` at construction). */
+  readonly warnings: readonly JobWarning[];
 
   readonly #filenameOption: string | undefined;
   readonly #headers: readonly string[];
@@ -113,6 +147,10 @@ export class JobScript {
    * @param options The job's options.
    * @throws {InvalidValueError} For an unknown option, a value of the wrong type or form, an
    * unknown backend name, or resources the backend cannot express.
+   * @throws {MisspelledKeyError} For an unknown option or pass-through resource that looks like
+   * a misspelling of a known one.
+   * @throws {UnknownKeyError} With `strict: true`, for a pass-through resource the backend's
+   * scheduler does not list.
    * @throws {BackendError} For a malformed Backend object.
    */
   constructor(options: JobScriptOptions) {
@@ -136,6 +174,8 @@ export class JobScript {
     this.maxSleepInterval = checkedOption("maxSleepInterval", options);
     this.resourcesInput = Object.freeze(mergedOption("resources", options) as ResourcesInput);
     const resources = resolveResources(this.name, this.resourcesInput);
+    const table = knownOptionsOf(this.backend);
+    rejectMisspeltKeys(resources.extra, table === undefined ? [] : [table]);
     const interpreter = interpreterOf(this.body, this.shell);
     if (interpreter !== undefined) resources.interpreter = interpreter;
     resources.extra.forEach((entry) => Object.freeze(entry));
@@ -144,8 +184,19 @@ export class JobScript {
     this.vars = userVars(mergedOption("vars", options));
     this.cacheFolder = checkedOption("cacheFolder", options);
     this.cachePrefix = checkedOption("cachePrefix", options);
+    this.onWarning = checkedOption("onWarning", options);
+    this.strict = checkedOption("strict", options);
     // Render the headers now, so resources the backend cannot express fail at construction.
     this.#headers = Object.freeze(this.backend.renderHeaders(this.resources));
+    const warnings = unknownKeyWarnings(this.backend, this.resources);
+    if (this.strict && warnings[0] !== undefined) throw strictError(warnings[0]);
+    this.warnings = Object.freeze(warnings.map(({ warning }) => warning));
+    const handler = this.onWarning ?? defaultWarningHandler;
+    const reported = (options as { [REPORTED]?: Reported })[REPORTED];
+    for (const warning of this.warnings) {
+      if (reported?.handler === handler && reported.messages.has(warning.message)) continue;
+      handler(warning);
+    }
   }
 
   /**
@@ -167,7 +218,7 @@ export class JobScript {
    * ```
    */
   render(): string {
-    return assembleScript(this.#renderText(this.body), this.shell, this.#headers);
+    return assembleScript(this.#renderText(this.body, "body"), this.shell, this.#headers);
   }
 
   /**
@@ -175,23 +226,25 @@ export class JobScript {
    * rules, without headers.
    *
    * @param text The script text (normalised like `body`).
+   * @param script What the script is, named in errors (`"prologue"`, `"epilogue"`); default
+   * `"script"`.
    * @returns The rendered script, ending with a newline.
-   * @throws {TemplateError} For an unknown placeholder.
+   * @throws {TemplateError} For an unknown placeholder (naming it, `script` and the line).
    *
    * @example Usage
    * ```ts
    * import { JobScript } from "@clusterjob/clusterjob";
    * import assert from "node:assert/strict";
    *
-   * const job = new JobScript({ name: "a", body: "true", remote: "hpc", rootdir: "~/jobs", workdir: "run1" });
+   * const job = new JobScript({ name: "a", body: "true", remote: "hpc", rootdir: "~/jobs", workdir: "run 1" });
    * assert.equal(
-   *   job.renderScript("rsync -av {workdir}/ {remote}:{rootdir}/{workdir}"),
-   *   "#!/bin/bash\nrsync -av run1/ hpc:~/jobs/run1\n",
+   *   job.renderScript("rsync -av {workdir:q}/ {remote}:{rootdir:q}/{workdir:q}"),
+   *   "#!/bin/bash\nrsync -av 'run 1'/ hpc:~/jobs/'run 1'\n",
    * );
    * ```
    */
-  renderScript(text: string): string {
-    return assembleScript(this.#renderText(normalizeScript(text)), this.shell, []);
+  renderScript(text: string, script = "script"): string {
+    return assembleScript(this.#renderText(normalizeScript(text), script), this.shell, []);
   }
 
   /**
@@ -212,7 +265,7 @@ export class JobScript {
   renderAuxScripts(): Record<string, string> {
     const rendered: Record<string, string> = {};
     for (const [name, text] of Object.entries(this.auxScripts)) {
-      rendered[name] = assembleScript(this.#renderText(text), this.shell, []);
+      rendered[name] = assembleScript(this.#renderText(text, `auxScripts.${name}`), this.shell, []);
     }
     return rendered;
   }
@@ -239,7 +292,15 @@ export class JobScript {
    * ```
    */
   with(overrides: JobScriptOverrides): JobScript {
-    return new JobScript(withOverrides(this.#options(), overrides));
+    const options: JobScriptOptions & { [REPORTED]?: Reported } = withOverrides(
+      this.#options(),
+      overrides,
+    );
+    options[REPORTED] = {
+      handler: this.onWarning ?? defaultWarningHandler,
+      messages: new Set(this.warnings.map((warning) => warning.message)),
+    };
+    return new JobScript(options);
   }
 
   /**
@@ -306,11 +367,24 @@ export class JobScript {
     return await submitPlan(await planSubmission(this, options), options);
   }
 
-  #renderText(text: string): string {
+  #renderText(text: string, script: string): string {
     return renderTemplate(text, {
       envVars: this.backend.envVars,
       lookup: (name) => this.#placeholder(name),
+      script,
+      unset: (name) => this.#unset(name),
     });
+  }
+
+  /** Why `{name}` has no value, when it names something that is there but unset. */
+  #unset(name: string): string | undefined {
+    if (Object.hasOwn(this.resourcesInput, name)) {
+      return `the resource ${JSON.stringify(name)} is null, which gives it no value`;
+    }
+    if (isJobOption(name) && "placeholder" in JOB_OPTIONS[name]) {
+      return `the job attribute ${JSON.stringify(name)} is not set`;
+    }
+    return undefined;
   }
 
   #placeholder(name: string): string | undefined {
@@ -332,6 +406,19 @@ export class JobScript {
       defaults: undefined,
     } as unknown as Record<JobOptionName, unknown>;
   }
+}
+
+/** The warnings a job's original reported, so that `with()` copies do not repeat them. */
+interface Reported {
+  readonly handler: WarningHandler;
+  readonly messages: ReadonlySet<string>;
+}
+
+/** A private option of the copies `with()` makes (a symbol: no option table sees it). */
+const REPORTED: unique symbol = Symbol("reported warnings");
+
+function defaultWarningHandler(warning: JobWarning): void {
+  console.warn(`clusterjob: ${warning.message}`);
 }
 
 // POSIX join where a later absolute part (or a `~` path) starts over, as os.path.join did.

@@ -13,20 +13,28 @@ import { InvalidValueError } from "../core/errors.ts";
 import type { ResourcesInput } from "../core/resources.ts";
 import type { BackendRegistry } from "../../backends/registry.ts";
 import {
+  boolean,
   directory,
   fileName,
+  interpreter,
+  isBoolean,
   isMapOf,
   isNumber,
   isOptionalString,
   isString,
   merged,
+  optionalFunction,
+  pathString,
   positiveSeconds,
   remoteHost,
   requireString,
   scriptText,
   type SettingCheck,
-  singleLine,
 } from "./_checks.ts";
+import type { WarningHandler } from "./job_warning.ts";
+import { MisspelledKeyError } from "./key_errors.ts";
+import { nearestWords } from "../core/_edit_distance.ts";
+import { allowedEdits } from "./_pass_through.ts";
 
 /**
  * The value of a user placeholder (`vars`).
@@ -90,6 +98,13 @@ export interface JobScriptOptions {
   cacheFolder?: string | undefined;
   /** File name prefix of cached runs. Default `"clusterjob"`. */
   cachePrefix?: string;
+  /**
+   * Receives each warning (a pass-through resource the backend's scheduler does not list).
+   * Default: `console.warn`; `() => {}` silences them.
+   */
+  onWarning?: WarningHandler | undefined;
+  /** Warnings are errors (`UnknownKeyError`). Default `false`. */
+  strict?: boolean;
   /** Defaults (e.g. a `Settings` object) for every option not given here. */
   defaults?: JobScriptDefaults;
 }
@@ -123,6 +138,7 @@ export type DefaultAttributes = Partial<
     | "vars"
     | "cacheFolder"
     | "cachePrefix"
+    | "strict"
   >
 >;
 
@@ -206,7 +222,7 @@ export const JOB_OPTIONS = {
   registry: { doc: "Where backend names are looked up. Default: the built-in backends." },
   shell: {
     doc: 'Interpreter for the `#!` line added to scripts that have none. Default `"/bin/bash"`.',
-    check: singleLine,
+    check: interpreter,
     fallback: "/bin/bash",
     setting: isString,
     placeholder: text,
@@ -271,7 +287,7 @@ export const JOB_OPTIONS = {
   cacheFolder: {
     doc: 'Local folder for cached runs; `undefined` or `""` disables the cache.',
     check: (field: string, value: unknown): string | undefined =>
-      singleLine(field, value) || undefined,
+      pathString(field, value) || undefined,
     fallback: "",
     setting: isOptionalString,
     placeholder: text,
@@ -282,6 +298,18 @@ export const JOB_OPTIONS = {
     fallback: "clusterjob",
     setting: isString,
     placeholder: text,
+  },
+  onWarning: {
+    doc:
+      "Receives each warning (a pass-through resource the backend's scheduler does not list).\nDefault: `console.warn`; `() => {}` silences them.",
+    check: (field: string, value: unknown): WarningHandler | undefined =>
+      optionalFunction<WarningHandler>(field, value),
+  },
+  strict: {
+    doc: "Warnings are errors (`UnknownKeyError`). Default `false`.",
+    check: boolean,
+    fallback: false,
+    setting: isBoolean,
   },
   defaults: {
     doc: "Defaults (e.g. a `Settings` object) for every option not given here.",
@@ -322,7 +350,16 @@ export function isJobOption(name: string): name is JobOptionName {
 export function rejectUnknownOptions(options: object, skipUndefined = false): void {
   for (const [key, value] of Object.entries(options)) {
     if (isJobOption(key) || (skipUndefined && value === undefined)) continue;
-    throw new InvalidValueError("options", key, `one of ${OPTION_NAMES.join(", ")}`);
+    const accepted = `one of ${OPTION_NAMES.join(", ")}`;
+    // Compared without case, "_" or "-": `work_dir`, `WorkDir` and `cache-folder` are near misses.
+    const plain = (name: string): string => name.toLowerCase().replace(/[_-]/g, "");
+    const byPlain = new Map(OPTION_NAMES.map((name) => [plain(name), name]));
+    const near = nearestWords(plain(key), byPlain.keys(), allowedEdits).slice(0, 3)
+      .map((name) => byPlain.get(name)!);
+    if (near.length > 0) {
+      throw new MisspelledKeyError("options", key, near, accepted, `Expected ${accepted}`);
+    }
+    throw new InvalidValueError("options", key, accepted);
   }
 }
 

@@ -43,8 +43,8 @@ export interface PlannableJob {
   render(): string;
   /** The rendered aux scripts. */
   renderAuxScripts(): Record<string, string>;
-  /** A rendered script other than the job script. */
-  renderScript(text: string): string;
+  /** A rendered script other than the job script; `script` names it in errors (`"prologue"`). */
+  renderScript(text: string, script?: string): string;
   /** The working directory on the scheduler host. */
   workingDirectory(): string;
   /** The job script's path on the scheduler host. */
@@ -63,7 +63,8 @@ export type PlanOptions = Pick<SubmitOptions, "cacheId" | "cacheFolder" | "cache
  * @param job The job script.
  * @param options Cache id, cache folder and prefix overrides (`cacheFolder: ""` disables the cache).
  * @returns The frozen plan.
- * @throws {TemplateError} For an unknown placeholder in any script.
+ * @throws {TemplateError} For an unknown placeholder in any script (naming it, the script and
+ * the line).
  * @throws {InvalidValueError} For a cache id or prefix that is not a plain file-name word.
  */
 export async function planSubmission(
@@ -73,8 +74,8 @@ export async function planSubmission(
   // Render everything first: a template error must surface before anything touches the cluster.
   const script = job.render();
   const auxScripts = job.renderAuxScripts();
-  const prologue = job.prologue === "" ? undefined : job.renderScript(job.prologue);
-  const epilogue = job.epilogue === "" ? undefined : job.renderScript(job.epilogue);
+  const prologue = job.prologue === "" ? undefined : job.renderScript(job.prologue, "prologue");
+  const epilogue = job.epilogue === "" ? undefined : job.renderScript(job.epilogue, "epilogue");
   const directory = job.workingDirectory();
   const scriptPath = job.scriptPath();
   const files: PlannedFile[] = [

@@ -6,9 +6,14 @@
  * @module
  */
 
-import { parseYaml, YamlSyntaxError } from "../core/_yaml.ts";
-import { ClusterjobError, InvalidValueError } from "../core/errors.ts";
-import { resolveResources, type ResourcesInput } from "../core/resources.ts";
+import { MAX_YAML_BYTES, parseYaml, YamlSyntaxError } from "../core/_yaml.ts";
+import { ClusterjobError, describeValue, InvalidValueError } from "../core/errors.ts";
+import type { KnownOptions } from "../core/known_options.ts";
+import { PORTABLE_RESOURCES, resolveResources, type ResourcesInput } from "../core/resources.ts";
+import { nearestWords } from "../core/_edit_distance.ts";
+import { builtinBackends } from "../../backends/registry.ts";
+import { allowedEdits, misspeltPortableKeys, rejectMisspeltKeys } from "./_pass_through.ts";
+import { alternatives } from "./_words.ts";
 import type { SettingCheck } from "./_checks.ts";
 import {
   type DefaultAttributes,
@@ -114,12 +119,13 @@ const SECTIONS = ["attributes", "resources"];
  *
  * ```yaml
  * attributes:            # any of: backend shell remote rootdir workdir prologue epilogue
- *   backend: slurm       #   auxScripts maxSleepInterval vars cacheFolder cachePrefix
+ *   backend: slurm       #   auxScripts maxSleepInterval vars cacheFolder cachePrefix strict
  *   remote: login.cluster.edu
  *   rootdir: ~/jobs
  *   maxSleepInterval: 60 # a number
+ *   strict: true         # unknown pass-through resources are errors, not warnings
  *   prologue: |
- *     rsync -av {workdir}/ {remote}:{rootdir}/{workdir}
+ *     rsync -a {workdir:q}/ {remote}:{rootdir:q}/{workdir:q}
  *   vars:                # user placeholders: {module_load}
  *     module_load: module load intel
  * resources:             # validated like JobScript resources
@@ -131,14 +137,21 @@ const SECTIONS = ["attributes", "resources"];
  * ```
  *
  * `remote: ~` (null) or `remote: ""` means local; `cacheFolder: ~` means no cache. Backend
- * names are checked when a `JobScript` uses the settings (it knows the registry).
+ * names are checked when a `JobScript` uses the settings (it knows the registry). A resource
+ * that looks like a misspelt portable key (`quene`, `memory`) is refused with "did you mean
+ * …?" unless a built-in backend's scheduler lists it (`walltime` and `pmem` are Torque's); the
+ * job checks it again against its own backend.
+ *
+ * The text is read with the limits of clusterjob's YAML reader: at most 1 MiB, nesting at
+ * most 64 deep, and no anchors (`&name`) or aliases (`*name`) — write values out in full.
  *
  * @param text The YAML text.
  * @param source Where it came from, for error messages.
  * @returns The validated settings (frozen).
- * @throws {SettingsError} For a YAML syntax error, a document that is not a mapping, a section
- * other than `attributes`/`resources`, an unknown or per-job attribute, or a value of the wrong
- * type (the message names the file, the key and, where found, the line).
+ * @throws {SettingsError} For a YAML syntax error, a text beyond the limits, a document that is
+ * not a mapping, a section other than `attributes`/`resources`, an unknown or per-job attribute,
+ * a value of the wrong type, or a misspelt resource key (the message names the file, the key
+ * and, where found, the line).
  *
  * @example Usage
  * ```ts
@@ -154,12 +167,17 @@ const SECTIONS = ["attributes", "resources"];
 export function parseSettings(text: string, source = "<string>"): Settings {
   let document: unknown;
   try {
-    document = parseYaml(text);
+    document = parseYaml(text, source);
   } catch (error) {
     if (!(error instanceof YamlSyntaxError)) throw error;
-    throw new SettingsError(source, error.message, undefined, error.line || undefined, {
-      cause: error,
-    });
+    const column = error.line > 0 ? ` (column ${error.column})` : "";
+    throw new SettingsError(
+      source,
+      `cannot parse YAML: ${error.problem}${column}`,
+      undefined,
+      error.line || undefined,
+      { cause: error },
+    );
   }
   if (document === null) {
     throw new SettingsError(
@@ -199,7 +217,7 @@ export function parseSettings(text: string, source = "<string>"): Settings {
  *
  * @param path The file.
  * @returns The validated settings; `source` is `path`.
- * @throws {SettingsError} When the file is malformed.
+ * @throws {SettingsError} When the file is malformed or larger than 1 MiB.
  * @throws {Deno.errors.NotFound} When the file does not exist (other I/O errors likewise).
  *
  * @example Usage
@@ -216,7 +234,29 @@ export function parseSettings(text: string, source = "<string>"): Settings {
  * ```
  */
 export async function loadSettings(path: string): Promise<Settings> {
-  return parseSettings(await Deno.readTextFile(path), path);
+  return parseSettings(await readBounded(path, MAX_YAML_BYTES), path);
+}
+
+/**
+ * The text of file `path`, read only as far as `limit` + 1 bytes: a file beyond the limit
+ * (or a device that never ends) is refused without reading it all.
+ */
+async function readBounded(path: string, limit: number): Promise<string> {
+  using file = await Deno.open(path, { read: true });
+  const buffer = new Uint8Array(limit + 1);
+  let length = 0;
+  while (length < buffer.length) {
+    const count = await file.read(buffer.subarray(length));
+    if (count === null) break;
+    length += count;
+  }
+  if (length > limit) {
+    throw new SettingsError(
+      path,
+      `the file is larger than ${limit} bytes (1 MiB), the most a settings file may be; is this the right file?`,
+    );
+  }
+  return new TextDecoder().decode(buffer.subarray(0, length));
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -253,13 +293,29 @@ function checkAttributes(attributes: Record<string, unknown>, text: string, sour
     if (expected !== undefined) {
       throw new SettingsError(
         source,
-        `attribute "${key}" must be ${expected}, not ${JSON.stringify(value)}`,
+        `attribute "${key}" must be ${expected}, not ${describeValue(value)}`,
         key,
         line,
       );
     }
     if (value === null) attributes[key] = undefined; // null means "not set"
     else if (key === "vars") checkVars(value as Record<string, unknown>, text, source);
+    else checkForm(key, value, line, source);
+  }
+}
+
+/**
+ * An attribute by the rule JobScript applies to it (`shell` a safe absolute path, paths without
+ * control characters, …), so that a bad value is reported with its file and line. The value
+ * is kept as written: the job normalises it.
+ */
+function checkForm(key: string, value: unknown, line: number | undefined, source: string): void {
+  const { check }: JobOption = JOB_OPTIONS[key as keyof typeof JOB_OPTIONS];
+  try {
+    check?.(key, value);
+  } catch (error) {
+    if (!(error instanceof InvalidValueError)) throw error;
+    throw new SettingsError(source, error.message, key, line, { cause: error });
   }
 }
 
@@ -298,14 +354,36 @@ function unknownAttribute(key: string): string {
     return `attribute "${key}" belongs to each job, not to settings`;
   }
   const known = [...ATTRIBUTE_CHECKS.keys()];
-  const camel = key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
-  const hint = camel !== key && known.includes(camel) ? `; did you mean "${camel}"?` : "";
-  return `unknown attribute "${key}"; expected one of ${known.join(", ")}${hint}`;
+  const shown = JSON.stringify(key.slice(0, 100));
+  const expected = `unknown attribute ${shown}; expected one of ${known.join(", ")}`;
+  // Compared without case, "_" or "-": `cache_folder` and `rootDir` are near misses.
+  const plain = (name: string): string => name.toLowerCase().replace(/[_-]/g, "");
+  const byPlain = new Map(known.map((name) => [plain(name), name]));
+  const near = nearestWords(plain(key), byPlain.keys(), allowedEdits).slice(0, 3)
+    .map((name) => byPlain.get(name)!);
+  if (near.length > 0) return `${expected}; did you mean ${alternatives(near)}?`;
+  // A resource in the wrong section, or a misspelt one.
+  if (PORTABLE_RESOURCES.includes(key)) {
+    return `unknown attribute ${shown}: it is a resource; put it under "resources:"`;
+  }
+  const resource = misspeltPortableKeys(key);
+  if (resource.length > 0) {
+    return `${expected}; did you mean the resource ${
+      alternatives(resource)
+    }? (resources go under "resources:")`;
+  }
+  return expected;
 }
+
+/** The tables of the built-in backends: a resource any of them lists is not a misspelling. */
+const BUILTIN_TABLES: readonly KnownOptions[] = builtinBackends.list().flatMap((backend) =>
+  backend.knownOptions === undefined ? [] : [backend.knownOptions]
+);
 
 function checkResources(resources: Record<string, unknown>, text: string, source: string): void {
   try {
-    resolveResources("settings", resources as ResourcesInput);
+    const resolved = resolveResources("settings", resources as ResourcesInput);
+    rejectMisspeltKeys(resolved.extra, BUILTIN_TABLES);
   } catch (error) {
     if (!(error instanceof InvalidValueError)) throw error;
     // A bad key is reported with field "resources" and the key as the value.

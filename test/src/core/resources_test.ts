@@ -24,7 +24,7 @@ Deno.test("resolveResources() normalises every core key", () => {
     stdout: "out.txt",
     stderr: "err.txt",
     account: "proj",
-    gpus: 0,
+    gpus: 2,
   });
   assert.deepEqual(resources, {
     name: "printenv",
@@ -37,7 +37,7 @@ Deno.test("resolveResources() normalises every core key", () => {
     stdout: "out.txt",
     stderr: "err.txt",
     account: "proj",
-    gpus: 0,
+    gpus: 2,
     extra: [],
   });
 });
@@ -98,7 +98,8 @@ Deno.test("resolveResources() rejects bad core values naming the key", () => {
   invalid({ account: "  " }, "account");
   invalid({ time: true as unknown as string }, "time");
   invalid({ mem: [] as unknown as string }, "mem");
-  assert.equal(resolveResources("j", { gpus: 0 }).gpus, 0);
+  // No GPUs is no request: left unset, so no backend renders one.
+  assert.equal(resolveResources("j", { gpus: 0 }).gpus, undefined);
 });
 
 Deno.test("resolveResources() rejects header values with a newline, CR or NUL", () => {
@@ -124,4 +125,39 @@ Deno.test("resolveResources() rejects unknown value types naming the key", () =>
 Deno.test("resolveResources() rejects a non-object input", () => {
   invalid(null as unknown as ResourcesInput, "resources");
   invalid(["x"] as unknown as ResourcesInput, "resources");
+});
+
+Deno.test("resolveResources() shows bad numbers as given: NaN, Infinity, -1", () => {
+  const cases: Array<[ResourcesInput, string, string]> = [
+    [{ nodes: Number.NaN }, "nodes", "NaN"],
+    [{ ppn: -1 }, "ppn", "-1"],
+    [{ threads: Number.POSITIVE_INFINITY }, "threads", "Infinity"],
+    [{ mem: Number.POSITIVE_INFINITY }, "mem", "Infinity"],
+    [{ mem: Number.NaN }, "mem", "NaN"],
+    [{ time: Number.NaN }, "time", "NaN"],
+    [{ gpus: Number.NEGATIVE_INFINITY }, "gpus", "-Infinity"],
+    [{ time: "1:99" }, "time", '"1:99"'],
+  ];
+  for (const [input, field, shown] of cases) {
+    const error = invalid(input, field);
+    assert.ok(
+      error.message.startsWith(`Invalid value for "${field}": ${shown}; expected `),
+      error.message,
+    );
+  }
+});
+
+Deno.test("resolveResources() treats gpus: 0 as no request", () => {
+  assert.deepEqual(resolveResources("j", { gpus: 0 }), { name: "j", extra: [] });
+  assert.equal(resolveResources("j", { gpus: 1 }).gpus, 1);
+});
+
+Deno.test("resolveResources() refuses control characters in stdout and stderr", () => {
+  for (const bad of ["a\tb", "a\u001b[31m", "a\u007f", "a\rb", " "]) {
+    const error = invalid({ stdout: bad }, "stdout");
+    assert.match(error.message, /expected a non-empty file path without control characters/);
+    invalid({ stderr: bad }, "stderr");
+  }
+  // Spaces, quotes and $ are characters a path may hold: the backend renders (or refuses) them.
+  assert.equal(resolveResources("j", { stdout: "my out $x.txt" }).stdout, "my out $x.txt");
 });

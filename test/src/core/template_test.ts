@@ -143,7 +143,8 @@ Deno.test("renderTemplate() names an unknown placeholder and its line", () => {
   assert.equal(error.line, 4);
   assert.equal(
     error.message,
-    'Cannot render placeholder "{nosuch}" on line 4: no resource, job attribute or var has that name',
+    'Cannot render placeholder "{nosuch}" on line 4: no resource, job attribute or var has that name; ' +
+      'give it a value (a resource, a job attribute or one of "vars"), or write "{{nosuch}}" for literal braces',
   );
 });
 
@@ -155,4 +156,70 @@ Deno.test("renderTemplate() does not treat prototype names as core variables", (
 Deno.test("renderTemplate() keeps line structure, empty lines and a trailing newline", () => {
   assert.equal(render("\n\na\n\n"), "\n\na\n\n");
   assert.equal(render(""), "");
+});
+
+Deno.test("renderTemplate() quotes {name:q} as one POSIX shell word", () => {
+  const values = {
+    plain: "run1",
+    space: "my run",
+    subst: "$(touch x)",
+    quote: "it's",
+    home: "~/jobs",
+    homeSpace: "~/my jobs",
+    empty: "",
+  };
+  assert.equal(
+    render(
+      "{plain:q} {space:q} {subst:q} {quote:q} {home:q} {homeSpace:q} {empty:q} {space}",
+      values,
+    ),
+    `run1 'my run' '$(touch x)' 'it'\\''s' ~/jobs ~/'my jobs' '' my run`,
+  );
+  // The quoted text is not scanned again: braces and $ in a value stay as they are.
+  assert.equal(render("{a:q}", { a: "{b} $CLUSTERJOB_ID" }), "'{b} $CLUSTERJOB_ID'");
+});
+
+Deno.test("renderTemplate() leaves {name:other} and {{name:q}} as written", () => {
+  assert.equal(render("{a:b} {a:Q} {a:qq} {{a:q}}", { a: "x" }), "{a:b} {a:Q} {a:qq} {a:q}");
+  assert.equal(render("${a:q} {a:q}", { a: "x" }), "${a:q} x");
+});
+
+Deno.test("renderTemplate() names the script an unknown placeholder is in, and why", () => {
+  const context = (script?: string) => ({
+    envVars: NAMES,
+    lookup: () => undefined,
+    ...(script === undefined ? {} : { script }),
+    unset: (name: string) =>
+      name === "remote" ? 'the job attribute "remote" is not set' : undefined,
+  });
+  const cases: Array<[string | undefined, string]> = [
+    ["body", "in the body, line 2"],
+    ["prologue", "in the prologue, line 2"],
+    ["epilogue", "in the epilogue, line 2"],
+    ["auxScripts.helper.sh", 'in aux script "helper.sh", line 2'],
+    [undefined, "on line 2"],
+  ];
+  for (const [script, where] of cases) {
+    assert.throws(
+      () => renderTemplate("echo\nrsync {remote:q}", context(script)),
+      (error) =>
+        error instanceof TemplateError && error.placeholder === "remote" &&
+        error.script === script && error.line === 2 &&
+        error.message ===
+          `Cannot render placeholder "{remote:q}" ${where}: the job attribute "remote" is not set; ` +
+            'give it a value (a resource, a job attribute or one of "vars"), or write "{{remote}}" for literal braces',
+    );
+  }
+  assert.throws(
+    () =>
+      renderTemplate("${CLUSTERJOB_NODELIST:-x}", {
+        ...context("epilogue"),
+        envVars: WITH_COMMAND,
+      }),
+    (error) =>
+      error instanceof TemplateError && error.script === "epilogue" &&
+      error.message.startsWith(
+        'Cannot translate "${CLUSTERJOB_NODELIST" with an operator in the epilogue, line 1: ',
+      ),
+  );
 });

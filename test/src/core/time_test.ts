@@ -15,7 +15,11 @@ Deno.test("parseTime() accepts every form the Python clusterjob accepts (its res
     ["00:05:00", 300],
     ["0", 0],
     [" 10 ", 600], // surrounding whitespace ignored, as the original's strip()
-    ["90:00", 5400], // parts have no upper limit
+    ["90:00", 5400], // the first part has no upper limit
+    ["36:00:00", 129600],
+    ["1-23:59:59", 172799], // later parts up to their range
+    ["1:23:59:59", 172799],
+    ["0:59", 59],
     [90, 5400], // a number is minutes
     [0, 0],
   ];
@@ -46,6 +50,14 @@ Deno.test("parseTime() rejects every invalid form with InvalidValueError naming 
     Number.NaN,
     Number.POSITIVE_INFINITY,
     Number.MAX_SAFE_INTEGER, // minutes × 60 exceeds the safe integer range
+    "1:99", // later parts in range: seconds, minutes below 60, hours after days below 24
+    "1:60",
+    "1:10:60",
+    "1:60:00",
+    "1-24",
+    "1-23:60",
+    "1-0:0:60",
+    "1:24:00:00",
   ];
   for (const input of invalid) {
     try {
@@ -71,4 +83,16 @@ Deno.test("parseTime() names the field 'time' by default", () => {
   assert.throws(() => parseTime("1.5"), {
     message: /^Invalid value for "time": "1\.5"; expected /,
   });
+});
+
+Deno.test("parseTime() says what the parts' ranges are, and shows NaN as NaN", () => {
+  assert.throws(
+    () => parseTime("1:99"),
+    (error) =>
+      error instanceof InvalidValueError &&
+      error.message.startsWith('Invalid value for "time": "1:99"; expected ') &&
+      error.message.includes("minutes and seconds below 60 and hours below 24"),
+  );
+  assert.throws(() => parseTime(Number.NaN), { message: /^Invalid value for "time": NaN; / });
+  assert.throws(() => parseTime(Number.POSITIVE_INFINITY), /"time": Infinity; /);
 });

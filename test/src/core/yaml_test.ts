@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { parseYaml, stringifyYaml, YamlSyntaxError } from "../../../src/core/_yaml.ts";
+import {
+  MAX_YAML_BYTES,
+  parseYaml,
+  stringifyYaml,
+  YamlSyntaxError,
+} from "../../../src/core/_yaml.ts";
 
 Deno.test("parseYaml() returns null for empty and comment-only text", () => {
   assert.equal(parseYaml(""), null);
@@ -35,7 +40,11 @@ Deno.test("parseYaml() rejects duplicate keys with line and column", () => {
     assert.ok(error instanceof SyntaxError);
     assert.equal(error.line, 2);
     assert.equal(error.column, 1);
-    assert.match(error.message, /^Cannot parse YAML: duplicated mapping key/);
+    assert.equal(error.problem, "duplicated mapping key");
+    assert.equal(
+      error.message,
+      "Cannot parse YAML in <string>, line 2, column 1: duplicated mapping key",
+    );
   }
 });
 
@@ -58,3 +67,85 @@ Deno.test("stringifyYaml() round-trips through parseYaml()", () => {
   };
   assert.deepEqual(parseYaml(stringifyYaml(value)), value);
 });
+
+/** The "billion laughs": `levels` levels of nine aliases each of the level below. */
+function billionLaughs(levels = 9): string {
+  const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (let level = 1; level < levels; level++) {
+    const below = String.fromCharCode(96 + level);
+    const name = String.fromCharCode(97 + level);
+    lines.push(`${name}: &${name} [${Array(9).fill(`*${below}`).join(",")}]`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+Deno.test("parseYaml() refuses a billion-laughs alias bomb with a short typed error", () => {
+  const text = billionLaughs(9);
+  assert.ok(text.length < 400, `${text.length}`);
+  try {
+    parseYaml(text, "bomb.yaml");
+    assert.fail("no error");
+  } catch (error) {
+    assert.ok(error instanceof YamlSyntaxError, String(error));
+    assert.ok(error.message.length < 1024, `${error.message.length}`);
+    assert.equal(error.source, "bomb.yaml");
+    assert.equal(error.line, 1);
+    assert.equal(error.column, 4);
+    assert.equal(
+      error.message,
+      'Cannot parse YAML in bomb.yaml, line 1, column 4: YAML anchors and aliases are not supported, found the anchor "&a"; write the value out in full where it is needed',
+    );
+  }
+});
+
+Deno.test("parseYaml() refuses every alias and anchor, naming it and its line", () => {
+  assert.throws(
+    () => parseYaml("x: 1\ny: *nope\n"),
+    (error) =>
+      error instanceof YamlSyntaxError && error.line === 2 && error.column === 4 &&
+      error.problem.includes('found the alias "*nope"'),
+  );
+  assert.throws(
+    () => parseYaml("resources:\n  queue: &q debug\n"),
+    (error) =>
+      error instanceof YamlSyntaxError && error.line === 2 && error.problem.includes('"&q"'),
+  );
+  // An anchor or alias is refused even where it would be harmless, and before any is followed.
+  assert.throws(() => parseYaml("- &a [1]\n- *a\n"), /anchors and aliases are not supported/);
+  // The characters themselves are fine inside scalars.
+  assert.deepEqual(parseYaml('a: "&b *c"\nd: x&y*z\n'), { a: "&b *c", d: "x&y*z" });
+});
+
+Deno.test("parseYaml() accepts 1 MiB of UTF-8 and refuses more, counted in bytes", () => {
+  const comment = "#" + "x".repeat(MAX_YAML_BYTES - 2) + "\n";
+  assert.equal(new TextEncoder().encode(comment).length, MAX_YAML_BYTES);
+  assert.equal(parseYaml(comment), null);
+  assert.throws(
+    () => parseYaml(comment + " ", "big.yaml"),
+    (error) =>
+      error instanceof YamlSyntaxError && error.source === "big.yaml" &&
+      error.message ===
+        "Cannot parse YAML in big.yaml: the text is larger than 1048576 bytes (1 MiB), the most accepted; is this the right file?",
+  );
+  // "é" is two bytes: 600,000 of them are 1.2 MB though only 600,000 characters.
+  assert.throws(() => parseYaml(`a: ${"é".repeat(600_000)}`), /larger than 1048576 bytes/);
+  assert.equal((parseYaml(`a: ${"é".repeat(500_000)}`) as { a: string }).a.length, 500_000);
+  // An astral character is four bytes (a surrogate pair in JavaScript).
+  assert.throws(() => parseYaml(`a: ${"😀".repeat(270_000)}`), /larger than/);
+});
+
+Deno.test("parseYaml() refuses nesting deeper than 64 levels, with the position", () => {
+  assert.deepEqual(parseYaml("[".repeat(63) + "]".repeat(63)), deep(63));
+  assert.throws(
+    () => parseYaml("[".repeat(65) + "]".repeat(65), "deep.yaml"),
+    (error) =>
+      error instanceof YamlSyntaxError && error.line === 1 && error.source === "deep.yaml" &&
+      error.message.length < 200,
+  );
+});
+
+function deep(levels: number): unknown {
+  let value: unknown[] = [];
+  for (let level = 1; level < levels; level++) value = [value];
+  return value;
+}

@@ -5,6 +5,7 @@ import { slurm } from "../../../backends/slurm.ts";
 import { InvalidValueError } from "../../../src/core/errors.ts";
 import { JobScript, type JobScriptOptions } from "../../../src/job/job_script.ts";
 import { TemplateError } from "../../../src/core/template.ts";
+import { MisspelledKeyError } from "../../../src/job/key_errors.ts";
 
 function invalid(options: JobScriptOptions, field: string): InvalidValueError {
   try {
@@ -148,7 +149,10 @@ Deno.test("an unset attribute or unknown name is a TemplateError with its line",
     () => job.render(),
     (error) =>
       error instanceof TemplateError && error.placeholder === "remote" && error.line === 2 &&
-      error.message.includes('"{remote}" on line 2'),
+      error.script === "body" &&
+      error.message.startsWith(
+        'Cannot render placeholder "{remote}" in the body, line 2: the job attribute "remote" is not set; ',
+      ),
   );
   assert.throws(() => job.renderScript("{nosuch}"), TemplateError);
   // A null pass-through resource has no value either.
@@ -384,4 +388,141 @@ Deno.test("object options must be objects; defaults and with() merge them key by
     "a.sh": "echo A",
     "b.sh": "echo b",
   });
+});
+
+Deno.test("shell must be an absolute path of safe characters, with plain arguments", () => {
+  const base = { name: "a", body: "true" };
+  for (
+    const shell of ["/bin/sh", "/bin/bash -l", "/usr/bin/env python3", "/opt/my-sh_1.2/bin/zsh"]
+  ) {
+    assert.ok(new JobScript({ ...base, shell }).render().startsWith(`#!${shell}\n`), shell);
+  }
+  const bad = [
+    "#!$(touch x)",
+    "#!/bin/bash",
+    "bash",
+    "/bin/bash; rm -rf ~",
+    "/bin/$(id)",
+    "/bin/`id`",
+    "/bin/bash  -l",
+    "/bin/bash ",
+    " /bin/bash",
+    "/bin/b ash\t-l",
+    "",
+  ];
+  for (const shell of bad) {
+    const error = invalid({ ...base, shell }, "shell");
+    assert.ok(
+      error.message.startsWith(
+        `Invalid value for "shell": ${JSON.stringify(shell)}; expected an absolute path`,
+      ),
+      error.message,
+    );
+  }
+});
+
+Deno.test("path attributes refuse control characters, naming the field", () => {
+  const base = { name: "a", body: "true" };
+  for (const field of ["rootdir", "workdir", "filename", "cacheFolder"] as const) {
+    for (const bad of ["a\nb", "a\0b", "a\tb", "a\u001b[2Jb", "a\rb", "a\u007fb"]) {
+      const error = invalid({ ...base, [field]: bad }, field);
+      assert.ok(error.message.startsWith(`Invalid value for "${field}": ${JSON.stringify(bad)}; `));
+      assert.match(error.message, /control characters/);
+    }
+  }
+  invalid({ ...base, auxScripts: { "a\tb": "x" } }, "auxScripts");
+  // Spaces, quotes, $ and backticks are characters a path may hold.
+  const job = new JobScript({ ...base, rootdir: "/scratch/my 'runs'", workdir: "$(touch x)`id`" });
+  assert.equal(job.workingDirectory(), "/scratch/my 'runs'/$(touch x)`id`");
+});
+
+Deno.test("an unknown option near a real one says did you mean", () => {
+  const base = { name: "a", body: "true" };
+  const cases: Array<[string, string[]]> = [
+    ["worksdir", ["workdir"]],
+    ["work_dir", ["workdir"]],
+    ["cache_folder", ["cacheFolder"]],
+    ["resource", ["resources"]],
+    ["prolog", ["prologue"]],
+    ["Strict", ["strict"]],
+  ];
+  for (const [key, suggestions] of cases) {
+    const error = invalid({ ...base, [key]: "x" } as unknown as JobScriptOptions, "options");
+    assert.ok(error instanceof MisspelledKeyError, key);
+    assert.deepEqual(error.suggestions, suggestions, key);
+    assert.ok(
+      error.message.startsWith(
+        `Invalid value for "options": ${JSON.stringify(key)}; did you mean ${
+          JSON.stringify(suggestions[0])
+        }? Expected one of name, body, `,
+      ),
+      error.message,
+    );
+  }
+  // Far from every option: the plain error, listing them.
+  const error = invalid({ ...base, colour: "blue" } as unknown as JobScriptOptions, "options");
+  assert.ok(!(error instanceof MisspelledKeyError));
+});
+
+Deno.test("an unknown placeholder names the script it is in", async () => {
+  const job = new JobScript({
+    name: "a",
+    body: "echo {name}",
+    prologue: "rsync -a {workdir:q}/ {remote}:{rootdir:q}",
+    epilogue: "echo {nosuch}",
+    auxScripts: { "helper.sh": "echo\necho {cacheFolder:q}" },
+    resources: { x: null },
+  });
+  const cases: Array<[() => unknown, string, string, string]> = [
+    [
+      () => job.renderScript(job.prologue, "prologue"),
+      "prologue",
+      "remote",
+      "in the prologue, line 1",
+    ],
+    [
+      () => job.renderScript(job.epilogue, "epilogue"),
+      "epilogue",
+      "nosuch",
+      "in the epilogue, line 1",
+    ],
+    [
+      () => job.renderAuxScripts(),
+      "auxScripts.helper.sh",
+      "cacheFolder",
+      'in aux script "helper.sh", line 2',
+    ],
+    [() => job.with({ body: "{x}" }).render(), "body", "x", "in the body, line 1"],
+  ];
+  for (const [render, script, placeholder, where] of cases) {
+    assert.throws(
+      render,
+      (error) =>
+        error instanceof TemplateError && error.script === script &&
+        error.placeholder === placeholder && error.message.includes(`" ${where}: `),
+      script,
+    );
+  }
+  assert.throws(
+    () => job.renderScript(job.prologue),
+    /"\{remote\}" in the script, line 1: the job attribute "remote" is not set; /,
+  );
+  assert.throws(
+    () => job.with({ body: "{x}" }).render(),
+    /the resource "x" is null, which gives it no value/,
+  );
+  assert.throws(
+    () => job.renderScript(job.epilogue, "epilogue"),
+    /"\{nosuch\}" in the epilogue, line 1: no resource, job attribute or var has that name; /,
+  );
+  // Submission renders every script first: the plan's error names the script too.
+  const { planSubmission } = await import("../../../src/job/plan_submission.ts");
+  await assert.rejects(
+    planSubmission(job),
+    (error) => error instanceof TemplateError && error.script === "auxScripts.helper.sh",
+  );
+  await assert.rejects(
+    planSubmission(job.with({ auxScripts: { "helper.sh": "true" } })),
+    (error) => error instanceof TemplateError && error.script === "prologue",
+  );
 });

@@ -31,6 +31,8 @@ const GIVEN: Required<Omit<JobScriptOptions, "defaults">> = {
   vars: { x: 1 },
   cacheFolder: "cache",
   cachePrefix: "mine",
+  onWarning: () => {},
+  strict: true,
 };
 
 /** Another value for each, as with() gets it. */
@@ -52,6 +54,8 @@ const CHANGED: Required<Omit<JobScriptOptions, "defaults">> = {
   vars: { y: 2 },
   cacheFolder: "cache2",
   cachePrefix: "theirs",
+  onWarning: () => {},
+  strict: false,
 };
 
 /** The field a job keeps an option in, as with() compares it. */
@@ -125,6 +129,7 @@ Deno.test("a settings file may set exactly the table's setting options", () => {
     vars: "{ x: 1 }",
     cacheFolder: "cache",
     cachePrefix: "mine",
+    strict: "true",
   };
   assert.deepEqual(Object.keys(values), settingNames);
   const yaml = `attributes:\n${

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { InvalidValueError } from "../../../src/core/errors.ts";
 import { JobScript } from "../../../src/job/job_script.ts";
 import { loadSettings, parseSettings, SettingsError } from "../../../src/job/settings.ts";
+import type { JobWarning } from "../../../src/job/job_warning.ts";
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../../fixtures/settings/${name}`, import.meta.url));
@@ -58,12 +59,19 @@ Deno.test("loadSettings() reads the original's example with real types", async (
 
 Deno.test("Settings serve as defaults of many job scripts without global state", async () => {
   const settings = await loadSettings(fixture("cluster.yaml"));
+  const warnings: JobWarning[] = [];
   const job = new JobScript({
     defaults: settings,
     name: "oct",
     body: "{module_load}\necho {text}",
     resources: { threads: 4, time: "1:00:00" },
+    onWarning: (warning) => warnings.push(warning),
   });
+  // The original's example has `exclusive: true`, which renders "#PBS -exclusive": not a qsub option.
+  assert.deepEqual(warnings.map((warning) => [warning.key, warning.backend]), [[
+    "exclusive",
+    "pbs",
+  ]]);
   assert.equal(job.backend.name, "pbs");
   assert.equal(job.remote, "login.cluster.edu");
   assert.equal(job.rootdir, "~/jobs");
@@ -206,5 +214,129 @@ Deno.test("an unknown backend named in settings fails when a job uses it", () =>
   assert.throws(
     () => new JobScript({ defaults: settings, name: "a", body: "true" }),
     InvalidValueError,
+  );
+});
+
+/** `text` in a temporary file, removed after `use`. */
+async function withFile<T>(
+  text: string | Uint8Array,
+  use: (path: string) => Promise<T>,
+): Promise<T> {
+  const path = await Deno.makeTempFile({ suffix: ".yaml" });
+  try {
+    if (typeof text === "string") await Deno.writeTextFile(path, text);
+    else await Deno.writeFile(path, text);
+    return await use(path);
+  } finally {
+    await Deno.remove(path);
+  }
+}
+
+Deno.test("a settings file with an anchor or alias is refused, naming the file and line", async () => {
+  const text = "attributes:\n  rootdir: ~/jobs\nresources:\n  queue: &q debug\n  account: *q\n";
+  await withFile(text, async (path) => {
+    await assert.rejects(
+      loadSettings(path),
+      (error) =>
+        error instanceof SettingsError && error.source === path && error.line === 4 &&
+        error.message ===
+          `Invalid settings in ${path}, line 4: cannot parse YAML: YAML anchors and aliases are not supported, ` +
+            'found the anchor "&q"; write the value out in full where it is needed (column 10)',
+    );
+  });
+});
+
+Deno.test("a settings file above 1 MiB is refused without reading it all", async () => {
+  const big = new Uint8Array(3 * 1024 * 1024).fill(0x23); // "###…": a comment, if it were read
+  await withFile(big, async (path) => {
+    await assert.rejects(
+      loadSettings(path),
+      (error) =>
+        error instanceof SettingsError && error.source === path &&
+        error.message.includes("larger than 1048576 bytes (1 MiB)") && error.message.length < 400,
+    );
+  });
+  const fits = "# " + "x".repeat(1024 * 1024 - 40) + "\nresources:\n  queue: q\n";
+  await withFile(
+    fits,
+    async (path) => assert.equal((await loadSettings(path)).resources.queue, "q"),
+  );
+  assert.throws(() => parseSettings("#".repeat(1024 * 1024 + 1)), /larger than 1048576 bytes/);
+});
+
+Deno.test("a misspelt resource in settings says did you mean, with the line", () => {
+  const text = "attributes:\n  backend: slurm\nresources:\n  time: 10\n  quene: debug\n";
+  assert.throws(
+    () => parseSettings(text, "cluster.yaml"),
+    (error) =>
+      error instanceof SettingsError && error.key === "quene" && error.line === 5 &&
+      error.message.startsWith(
+        'Invalid settings in cluster.yaml, line 5: Invalid value for "resources": "quene"; did you mean "queue"? ',
+      ),
+  );
+  assert.throws(() => parseSettings("resources:\n  memory: 4G\n"), /did you mean "mem"\?/);
+  // A key one of the built-in schedulers has is not a misspelling in settings (jobs check again).
+  const torque = parseSettings("resources:\n  walltime: '1:00:00'\n  pmem: 2gb\n");
+  assert.deepEqual(torque.resources, { walltime: "1:00:00", pmem: "2gb" });
+  assert.ok(
+    new JobScript({ defaults: torque, name: "a", body: "true", backend: "pbs" }).render()
+      .includes("#PBS -l pmem=2gb"),
+  );
+  assert.throws(
+    () => new JobScript({ defaults: torque, name: "a", body: "true", backend: "slurm" }),
+    /"walltime"; did you mean "time"\?/,
+  );
+});
+
+Deno.test("a resource among the attributes, or a misspelt attribute, gets a hint", () => {
+  const hint = (text: string): string => {
+    try {
+      parseSettings(text);
+    } catch (error) {
+      assert.ok(error instanceof SettingsError);
+      return error.message;
+    }
+    assert.fail("no error");
+  };
+  assert.match(
+    hint("attributes:\n  queue: debug\n"),
+    /unknown attribute "queue": it is a resource; put it under "resources:"$/,
+  );
+  assert.match(
+    hint("attributes:\n  quene: debug\n"),
+    /; did you mean the resource "queue"\? \(resources go under "resources:"\)$/,
+  );
+  assert.match(hint("attributes:\n  rootDir: x\n"), /; did you mean "rootdir"\?$/);
+  assert.match(hint("attributes:\n  cache-folder: x\n"), /; did you mean "cacheFolder"\?$/);
+  assert.match(hint("attributes:\n  colour: x\n"), /expected one of backend, .*, strict$/);
+});
+
+Deno.test("settings may make every job strict; bad values are shown as given", () => {
+  const settings = parseSettings("attributes:\n  strict: true\n");
+  assert.equal(settings.attributes.strict, true);
+  assert.throws(
+    () => parseSettings("attributes:\n  strict: yes\n"),
+    /"strict" must be true or false, not "yes"/,
+  );
+  assert.throws(
+    () => parseSettings("attributes:\n  maxSleepInterval: .nan\n"),
+    /"maxSleepInterval" must be a number, not NaN/,
+  );
+  assert.throws(
+    () => parseSettings("resources:\n  time: '1:99'\n"),
+    (error) => error instanceof SettingsError && error.key === "time" && error.line === 2,
+  );
+  assert.throws(
+    () => parseSettings("attributes:\n  backend: slurm\n  shell: '#!$(touch x)'\n", "s.yaml"),
+    (error) =>
+      error instanceof SettingsError && error.key === "shell" && error.line === 3 &&
+      error.cause instanceof InvalidValueError &&
+      error.message.startsWith(
+        'Invalid settings in s.yaml, line 3: Invalid value for "shell": "#!$(touch x)"; expected an absolute path',
+      ),
+  );
+  assert.throws(
+    () => parseSettings('attributes:\n  workdir: "a\\tb"\n'),
+    (error) => error instanceof SettingsError && error.key === "workdir" && error.line === 2,
   );
 });
