@@ -142,8 +142,8 @@ function parseBjobs(
  *   RESOURCE_RESERVE_PER_TASK=N) with explicit units (LSF ≥ 10.1.0.2), `-gpu "num=G"` (GPUs
  *   per host), `-o`, `-e`, `-cwd .` (the job runs in the directory bsub ran in, clusterjob's
  *   workdir, whatever the site's default working directory; documented since LSF 9.1.3,
- *   OpenLava has no `-cwd`); other keys become options with a dash added when missing (`P: "proj"` →
- *   `-P proj`, `x: true` → `-x`; a `cwd` of your own wins).
+ *   OpenLava has no `-cwd`); other keys become options with a dash added when missing
+ *   (`P: "proj"` → `-P proj`, `x: true` → `-x`; a `cwd` of your own wins).
  * - Variables: `$LSB_JOBID`, `$LS_SUBCWD`, `$LSB_SUB_HOST` (the submission host, set by LSF),
  *   `$LSB_JOBNAME`, `$LSB_HOSTS`, `$LSB_JOBINDEX` (0 for a non-array job).
  * - Commands: `bsub` with the script on standard input; `bjobs -o "jobid stat exit_code

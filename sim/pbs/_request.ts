@@ -14,9 +14,9 @@
  * `sandbox=PRIVATE`, not emulated). Torque 6.1 starts the job in `$PBS_O_INITDIR`, else in
  * `$HOME` (`src/resmom/start_exec.c`, `go_to_init_dir()`); only `-d` sets `PBS_O_INITDIR`, a
  * relative one made absolute against qsub's directory (`src/cmds/qsub_functions.c`,
- * `process_opt_d()`). Torque's `-w` sets `PBS_O_WORKDIR` and `init_work_dir` instead, which are
- * otherwise qsub's directory (`validate_pbs_o_workdir()`; `init_work_dir` is the submission
- * directory in `raw/torque/047`) and does not move the job.
+ * `process_opt_d()`). Torque's `-w` only renames the submission directory: it sets
+ * `PBS_O_WORKDIR` and `init_work_dir`, otherwise qsub's directory (`validate_pbs_o_workdir()`;
+ * `init_work_dir` is the submission directory in `raw/torque/047`), and does not move the job.
  *
  * @module
  */
