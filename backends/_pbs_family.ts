@@ -62,11 +62,27 @@ function pbsEnvVars(arrayIndex: string): Readonly<Record<CoreVariable, string>> 
 }
 
 /**
- * Header lines of both flavours around the flavour's own resource lists: name, queue,
- * account, walltime, then `-l <list>` for each of `resourceLists`, then output files and
- * pass-through keys.
+ * How a flavour starts the job in the directory qsub ran in (clusterjob's `rootdir/workdir`):
+ * both PBS flavours start jobs in `$HOME` unless told otherwise.
  */
-function pbsHeaders(resources: Resources, resourceLists: readonly string[]): string[] {
+export interface PbsStartDirectory {
+  /** Directive lines, placed before the pass-through keys (so that a user's own option wins). */
+  directives: string[];
+  /** Shell lines that end the headers, for a flavour without a working-directory option. */
+  commands: string[];
+}
+
+/**
+ * Header lines of both flavours around the flavour's own resource lists: name, queue,
+ * account, walltime, then `-l <list>` for each of `resourceLists`, then output files, the
+ * working-directory directives, pass-through keys, and the working-directory shell lines last
+ * (qsub reads directives only up to the first command).
+ */
+function pbsHeaders(
+  resources: Resources,
+  resourceLists: readonly string[],
+  start: PbsStartDirectory,
+): string[] {
   const lines = textDirectives(PBS_PREFIX, resources, {
     name: "-N ",
     queue: "-q ",
@@ -77,7 +93,12 @@ function pbsHeaders(resources: Resources, resourceLists: readonly string[]): str
   }
   lines.push(...resourceLists.map((list) => `${PBS_PREFIX} -l ${list}`));
   lines.push(...textDirectives(PBS_PREFIX, resources, { stdout: "-o ", stderr: "-e " }));
-  return [...lines, ...pbsExtraLines(PBS_PREFIX, resources.extra)];
+  return [
+    ...lines,
+    ...start.directives,
+    ...pbsExtraLines(PBS_PREFIX, resources.extra),
+    ...start.commands,
+  ];
 }
 
 /** A PBS id: sequence number, `[]` for an array or `[N]` for a subjob, and `.server`. */
@@ -400,6 +421,8 @@ export type PbsFlavour =
     arrayIndex: string;
     /** The flavour's own resource lists (layout, memory, GPUs): `-l` lines after the walltime. */
     resourceLists(resources: Resources, layout: Layout): string[];
+    /** How the flavour starts the job in the directory qsub ran in. */
+    startDirectory(resources: Resources): PbsStartDirectory;
   };
 
 /**
@@ -408,7 +431,7 @@ export type PbsFlavour =
  * kept) and `qdel ID …`.
  */
 export function pbsBackend(flavour: PbsFlavour): Backend {
-  const { name, arrayIndex, resourceLists, ...queries } = flavour;
+  const { name, arrayIndex, resourceLists, startDirectory, ...queries } = flavour;
   return guardJobIds({
     name,
     jobIdGrammar: PBS_JOB_ID_GRAMMAR,
@@ -416,7 +439,11 @@ export function pbsBackend(flavour: PbsFlavour): Backend {
     prefix: PBS_PREFIX,
     envVars: pbsEnvVars(arrayIndex),
     renderHeaders: (resources: Resources): string[] =>
-      pbsHeaders(resources, resourceLists(resources, layoutOf(resources))),
+      pbsHeaders(
+        resources,
+        resourceLists(resources, layoutOf(resources)),
+        startDirectory(resources),
+      ),
     submitCommand: qsubCommand,
     parseJobId: parsePbsJobId,
     ...queries,

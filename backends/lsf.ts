@@ -41,6 +41,16 @@ const PREFIX = "#BSUB";
 /** Explicit units (LSF ≥ 10.1.0.2) make the site's LSF_UNIT_FOR_LIMITS irrelevant. */
 const LSF_MEMORY_UNITS: readonly [string, string, string] = ["MB", "GB", "TB"];
 
+/**
+ * `-cwd .`: the job runs in the directory bsub ran in, clusterjob's workdir. That is LSF's
+ * default, but a site or user may change the default (`LSB_JOB_CWD`, an application profile's
+ * `JOB_CWD`, `DEFAULT_JOB_CWD` in `lsb.params`), and `-cwd` wins over all of them; a relative
+ * `-cwd` is taken from the submission directory (IBM Spectrum LSF 10.1 Command Reference,
+ * `bsub -cwd`, and "About flexible job CWD" in the administration guide, since LSF 9.1.3). No
+ * path is written, so none needs quoting.
+ */
+const START_DIRECTORY = `${PREFIX} -cwd .`;
+
 function renderHeaders(resources: Resources): string[] {
   const lines = textDirectives(PREFIX, resources, { name: "-J ", queue: "-q ", account: "-P " });
   if (resources.timeSeconds !== undefined) {
@@ -62,6 +72,7 @@ function renderHeaders(resources: Resources): string[] {
   if (requirements.length > 0) lines.push(`${PREFIX} -R "${requirements.join(" ")}"`);
   if (resources.gpus !== undefined) lines.push(`${PREFIX} -gpu "num=${resources.gpus}"`);
   lines.push(...textDirectives(PREFIX, resources, { stdout: "-o ", stderr: "-e " }));
+  lines.push(START_DIRECTORY);
   return [...lines, ...lsfExtraLines(PREFIX, resources.extra)];
 }
 
@@ -147,8 +158,10 @@ function parseBjobs(
  *   `-R "span[ptile=P·T]"` (always, so the job spans exactly N hosts), memory per node as
  *   `-M <mem>MB` (limit) and `rusage[mem=<mem>MB]` (reservation; per host with LSF's default
  *   RESOURCE_RESERVE_PER_TASK=N) with explicit units (LSF ≥ 10.1.0.2), `-gpu "num=G"` (GPUs
- *   per host), `-o`, `-e`; other keys become options with a dash added when missing
- *   (`P: "proj"` → `-P proj`, `x: true` → `-x`).
+ *   per host), `-o`, `-e`, `-cwd .` (the job runs in the directory bsub ran in, clusterjob's
+ *   workdir, whatever the site's default working directory; documented since LSF 9.1.3,
+ *   OpenLava has no `-cwd`); other keys become options with a dash added when missing
+ *   (`P: "proj"` → `-P proj`, `x: true` → `-x`; a `cwd` of your own wins).
  * - Variables: `$LSB_JOBID`, `$LS_SUBCWD`, `$LSB_SUB_HOST` (the submission host, set by LSF),
  *   `$LSB_JOBNAME`, `$LSB_HOSTS`, `$LSB_JOBINDEX` (0 for a non-array job).
  * - Commands: `bsub` with the script on standard input; `bjobs -o "jobid stat exit_code
@@ -166,6 +179,7 @@ function parseBjobs(
  * const headers = lsf.renderHeaders({ name: "omp", timeSeconds: 5430, nodes: 1, ppn: 1, threads: 32, extra: [["P", "proj"]] });
  * assert.ok(headers.includes("#BSUB -W 91") && headers.includes("#BSUB -n 32"));
  * assert.ok(headers.includes('#BSUB -R "span[ptile=32]"') && headers.includes("#BSUB -P proj"));
+ * assert.ok(headers.includes("#BSUB -cwd .")); // the job runs where bsub ran
  *
  * const info = lsf.parseStatus({ code: 0, stdout: "42|EXIT|130|TERM_OWNER: job killed by owner\n", stderr: "" }, ["42"]).get("42");
  * assert.ok(info?.status === Status.CANCELLED);

@@ -17,6 +17,7 @@ import {
   parseQstatStatus,
   pbsBackend,
   pbsMemory,
+  type PbsStartDirectory,
   qstatFullArgv,
 } from "./_pbs_family.ts";
 import { Status } from "../src/core/status.ts";
@@ -31,6 +32,16 @@ function resourceLists(resources: Resources, layout: Layout): string[] {
   // Torque's `mem` limits the whole job, so the per-node amount is multiplied by the nodes.
   if (resources.memMB !== undefined) lists.push(`mem=${pbsMemory(resources.memMB * layout.nodes)}`);
   return lists;
+}
+
+/**
+ * `-d .`: Torque starts a job in `$PBS_O_INITDIR`, which only `-d` sets, and otherwise in
+ * `$HOME` (Torque 6.1 `src/resmom/start_exec.c`, `go_to_init_dir()`); qsub makes a relative
+ * `-d` absolute against the directory it runs in (`src/cmds/qsub_functions.c`,
+ * `process_opt_d()`), which is clusterjob's workdir. No path is written, so none needs quoting.
+ */
+function startDirectory(): PbsStartDirectory {
+  return { directives: ["#PBS -d ."], commands: [] };
 }
 
 /**
@@ -135,8 +146,9 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
  * - Headers: `-N`, `-q`, `-A`, `-l walltime=HH:MM:SS` (hours may exceed 24),
  *   `-l nodes=N:ppn=P·T[:gpus=G]` (Torque's ppn counts cores per node), `-l mem=` with a unit
  *   (`100mb`, `4gb`) for the WHOLE job (Torque's `mem` is job-wide, so it is the per-node
- *   amount × nodes), `-o`, `-e`; other keys follow the PBS rules (`pmem: "2gb"` →
- *   `-l pmem=2gb`, `"-W": "x"` → `-W x`, `V: true` → `-V`).
+ *   amount × nodes), `-o`, `-e`, `-d .` (the job starts in the directory qsub ran in,
+ *   clusterjob's workdir, not in `$HOME`); other keys follow the PBS rules (`pmem: "2gb"` →
+ *   `-l pmem=2gb`, `"-W": "x"` → `-W x`, `V: true` → `-V`; a `"-d"` of your own wins).
  * - Variables: `$PBS_JOBID`, `$PBS_O_WORKDIR`, `$PBS_O_HOST`, `$PBS_JOBNAME`,
  *   `` `cat $PBS_NODEFILE` `` (one line per core), `$PBS_ARRAYID`.
  * - Commands: `qsub FILE` (the full id `123.server` is kept); `qstat -f ID …` (Torque keeps
@@ -155,6 +167,7 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
  * const headers = pbs.renderHeaders({ name: "mpi", timeSeconds: 93600, nodes: 2, ppn: 16, threads: 2, extra: [] });
  * assert.ok(headers.includes("#PBS -l walltime=26:00:00"));
  * assert.ok(headers.includes("#PBS -l nodes=2:ppn=32"));
+ * assert.ok(headers.includes("#PBS -d .")); // the job starts where qsub ran, not in $HOME
  *
  * const stdout = "Job Id: 7.server\n    job_state = C\n    exit_status = 3\n";
  * const info = pbs.parseStatus({ code: 0, stdout, stderr: "" }, ["7.server"]).get("7.server");
@@ -166,6 +179,7 @@ export const pbs: Backend = pbsBackend({
   knownOptions: pbsKnownOptions,
   arrayIndex: "PBS_ARRAYID",
   resourceLists,
+  startDirectory,
   statusCommands,
   parseStatus,
   accountingCommands,

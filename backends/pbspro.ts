@@ -5,6 +5,7 @@
  * @module
  */
 
+import { InvalidValueError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand } from "../src/core/backend.ts";
@@ -16,6 +17,7 @@ import {
   parseQstatStatus,
   pbsBackend,
   pbsMemory,
+  type PbsStartDirectory,
   qstatStatusCommands,
 } from "./_pbs_family.ts";
 
@@ -36,6 +38,37 @@ function resourceLists(resources: Resources, layout: Layout): string[] {
   return [...select, ...(layout.nodes > 1 ? ["place=scatter"] : [])];
 }
 
+/** Interpreters (by file name) that run the `cd` line: POSIX shells, the csh family, fish. */
+const SHELLS = /^(?:sh|bash|dash|ash|ksh|ksh93|mksh|pdksh|zsh|yash|posh|csh|tcsh|fish)$/;
+
+/**
+ * `cd "$PBS_O_WORKDIR" || exit 1` as the last header line. PBS Pro starts every job in `$HOME`
+ * (OpenPBS `src/resmom/start_exec.c`: `chdir(pwdp->pw_dir)` unless `sandbox=PRIVATE`) and its
+ * qsub has no working-directory option (no `-d`/`-w`: `GETOPT_ARGS` in `src/cmds/qsub_sup.c`),
+ * so the script changes directory itself. `$PBS_O_WORKDIR` is where qsub ran
+ * (`src/cmds/qsub.c`), and clusterjob always runs qsub in the job's workdir: unlike the
+ * workdir as written (`.`, `runs/a`, `~/runs/a`), it is absolute, expanded on the scheduler
+ * host and needs no quoting of its own. A job whose directory has gone fails (exit 1) instead
+ * of running in `$HOME`.
+ *
+ * @throws {InvalidValueError} For a job script run by a program that is not a shell (its
+ * plain-path `#!` interpreter): it could not run the `cd`. An interpreter with arguments
+ * (`#!/usr/bin/env bash`) is not known here and is taken for a shell.
+ */
+function startDirectory(resources: Resources): PbsStartDirectory {
+  const interpreter = resources.interpreter;
+  if (interpreter !== undefined && !SHELLS.test(interpreter.replace(/^.*\//, ""))) {
+    throw new InvalidValueError(
+      "interpreter",
+      interpreter,
+      "a shell on PBS Pro: it starts every job in $HOME and has no working-directory option, so " +
+        'the job script changes to the submit directory with a shell line (cd "$PBS_O_WORKDIR"); ' +
+        "run other programs from a shell body",
+    );
+  }
+  return { directives: [], commands: ['cd "$PBS_O_WORKDIR" || exit 1'] };
+}
+
 function accountingArgv(ids: readonly string[]): string[] {
   return ["qstat", "-x", "-f", ...ids];
 }
@@ -46,7 +79,11 @@ function accountingArgv(ids: readonly string[]): string[] {
  * - Headers: `-N`, `-q`, `-A`, `-l walltime=HH:MM:SS`,
  *   `-l select=N:ncpus=P·T:mpiprocs=P:ompthreads=T[:mem=M][:ngpus=G]` (memory and GPUs per
  *   chunk, i.e. per node), `-l place=scatter` for more than one node, `-o`, `-e`; other keys
- *   follow the PBS rules.
+ *   follow the PBS rules; then `cd "$PBS_O_WORKDIR" || exit 1` as the last header line: PBS
+ *   Pro starts jobs in `$HOME` and has no option for the working directory, so the script
+ *   moves to the directory qsub ran in (clusterjob's workdir) itself. It ends the directives
+ *   (qsub reads them up to the first command): give options as resources, not as `#PBS` lines
+ *   in the body. A script whose `#!` program is not a shell is refused (`InvalidValueError`).
  * - Variables: `$PBS_JOBID`, `$PBS_O_WORKDIR`, `$PBS_O_HOST`, `$PBS_JOBNAME`,
  *   `` `cat $PBS_NODEFILE` ``, `$PBS_ARRAY_INDEX`.
  * - Commands: `qsub FILE` (full id kept); `qstat -f ID …` for live jobs; `qstat -x -f ID …`
@@ -62,6 +99,7 @@ function accountingArgv(ids: readonly string[]): string[] {
  * const headers = pbspro.renderHeaders({ name: "hybrid", nodes: 4, ppn: 2, threads: 16, memMB: 8192, extra: [] });
  * assert.ok(headers.includes("#PBS -l select=4:ncpus=32:mpiprocs=2:ompthreads=16:mem=8gb"));
  * assert.ok(headers.includes("#PBS -l place=scatter"));
+ * assert.equal(headers.at(-1), 'cd "$PBS_O_WORKDIR" || exit 1'); // PBS Pro starts jobs in $HOME
  * ```
  */
 export const pbspro: Backend = pbsBackend({
@@ -69,6 +107,7 @@ export const pbspro: Backend = pbsBackend({
   knownOptions: pbsproKnownOptions,
   arrayIndex: "PBS_ARRAY_INDEX",
   resourceLists,
+  startDirectory,
   statusCommands: qstatStatusCommands,
   parseStatus: parseQstatFullStatus,
   accountingCommands: (ids: readonly string[]): QueryCommand[] =>

@@ -236,6 +236,9 @@ function cancelCommand(ids: readonly string[]): string[] {
  *   `--nodes`, `--ntasks-per-node` (ppn), `--cpus-per-task` (threads), `--mem` per node with a
  *   unit (`100M`, `4G`), `--gres=gpu:N`, `--output`, `--error`; other keys pass through (`-K v`
  *   for one letter, `--key=v` for longer keys, `true` → bare flag, `false`/`null` → nothing).
+ *   No `--chdir`: sbatch starts the job in the directory it runs in (its `getcwd()`; no
+ *   environment variable or setting changes that, SLURM 22.05 `src/common/slurm_opt.c`
+ *   `arg_reset_chdir()`), which is clusterjob's workdir.
  * - Variables: `$SLURM_JOB_ID` (the documented name; `$SLURM_JOBID` is its legacy alias, both
  *   are set), `$SLURM_SUBMIT_DIR`, `$SLURM_SUBMIT_HOST`, `$SLURM_JOB_NAME`,
  *   `$SLURM_JOB_NODELIST`, `$SLURM_ARRAY_TASK_ID` (checked against a real SLURM 22.05 job's

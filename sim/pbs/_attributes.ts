@@ -265,7 +265,8 @@ function torqueAttributes(row: Row): Attribute[] {
   }
   attributes.push(
     { name: "submit_host", value: row.submitHost },
-    { name: "init_work_dir", value: row.request.workdir },
+    // The submission directory, not where the job runs (raw/torque/047, `_request.ts`).
+    { name: "init_work_dir", value: row.data?.submitDir ?? row.request.workdir },
     { name: "request_version", value: "1" },
   );
   return attributes;

@@ -1,7 +1,8 @@
 /**
  * What `qsub` keeps on a job for the other PBS commands: the attributes `qstat -f` lists that
  * the engine's neutral job does not hold (Resource_List as submitted, Submit_arguments,
- * Join_Path, Variable_List, the array request, the project, the server name).
+ * Join_Path, Variable_List, the array request, the project, the server name, the submission
+ * directory).
  *
  * @module
  */
@@ -24,6 +25,8 @@ export interface PbsJobData {
   readonly project?: string;
   /** The server name qsub printed in the job's id. */
   readonly server: string;
+  /** The submission directory qsub recorded (`PBS_O_WORKDIR`, Torque's `init_work_dir`). */
+  readonly submitDir: string;
 }
 
 /** The PBS data of a job, `undefined` for a job `qsub` did not submit. */

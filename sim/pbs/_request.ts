@@ -8,6 +8,16 @@
  * `place`); Torque Administrator Guide "qsub" (`PBS_ARRAYID`, output `<name>.o<seq>-<index>`
  * for arrays, `PBS_NUM_NODES`, `PBS_NUM_PPN`, `PBS_NP`, `PBS_WALLTIME`).
  *
+ * Where a job starts: in `$HOME` on both, as the recordings show (OpenPBS 23.06 `jobdir =
+ * /home/pbsuser` for jobs submitted from `~/openpbs`, /work/shared/real-pbs `raw/openpbs/045`).
+ * PBS Pro has no option for it (OpenPBS `src/resmom/start_exec.c`: `chdir(pwdp->pw_dir)` unless
+ * `sandbox=PRIVATE`, not emulated). Torque 6.1 starts the job in `$PBS_O_INITDIR`, else in
+ * `$HOME` (`src/resmom/start_exec.c`, `go_to_init_dir()`); only `-d` sets `PBS_O_INITDIR`, a
+ * relative one made absolute against qsub's directory (`src/cmds/qsub_functions.c`,
+ * `process_opt_d()`). Torque's `-w` only renames the submission directory: it sets
+ * `PBS_O_WORKDIR` and `init_work_dir`, otherwise qsub's directory (`validate_pbs_o_workdir()`;
+ * `init_work_dir` is the submission directory in `raw/torque/047`), and does not move the job.
+ *
  * @module
  */
 
@@ -103,6 +113,7 @@ function originVariables(
   dialect: PbsDialect,
   home: string,
   submitHost: string,
+  options: QsubOptions,
 ): Array<[string, string]> {
   const variables: Array<[string, string]> = [
     ["PBS_O_HOME", home],
@@ -111,12 +122,22 @@ function originVariables(
     ["PBS_O_MAIL", ctx.env.MAIL ?? `/var/mail/${ctx.user}`],
     ["PBS_O_SHELL", ctx.env.SHELL ?? "/bin/bash"],
     ["PBS_O_LANG", ctx.env.LANG ?? "C.UTF-8"],
-    ["PBS_O_WORKDIR", ctx.cwd],
+    ["PBS_O_WORKDIR", submitDirectory(ctx, options)],
     ["PBS_O_HOST", submitHost],
     ["PBS_O_SERVER", ctx.engine.loginHost],
   ];
   if (dialect.kind === "pbspro") variables.push(["PBS_O_SYSTEM", "Linux"]);
+  // Where Torque lists it is not recorded (no -d job in raw/torque): after the others.
+  const { workdir } = options;
+  if (workdir !== undefined) {
+    variables.push(["PBS_O_INITDIR", workdir.startsWith("/") ? workdir : `${ctx.cwd}/${workdir}`]);
+  }
   return variables;
+}
+
+/** `PBS_O_WORKDIR` (and Torque's `init_work_dir`): Torque's `-w` as given, else qsub's directory. */
+function submitDirectory(ctx: SimCommandContext, options: QsubOptions): string {
+  return options.submitDir ?? ctx.cwd;
 }
 
 /** The environment a job sees: pbs_mom's login-like base, the exported variables, PBS's own. */
@@ -193,6 +214,7 @@ function jobData(
     variableList: [...submission.originVariables, ...Object.entries(submission.exported)]
       .map(([key, value]) => `${key}=${value}`).join(","),
     server: submission.server,
+    submitDir: submitDirectory(ctx, options),
     ...(arraySpec === undefined ? {} : { arraySpec }),
     ...(project === undefined ? {} : { project }),
   };
@@ -217,7 +239,7 @@ export function qsubRequest(
     user: ctx.user,
     shell: ctx.env.SHELL ?? "/bin/bash",
     exported,
-    originVariables: originVariables(ctx, dialect, home, submitHost),
+    originVariables: originVariables(ctx, dialect, home, submitHost, options),
   };
   const { name, layout } = options;
   const request: SimSubmitRequest = {
@@ -266,8 +288,10 @@ export interface QsubOptions {
   array?: { indices: number[]; maxConcurrent?: number };
   /** The `-W depend=` clauses, in order. */
   dependencies: QsubDependency[];
-  /** Torque's `-d` / `-w` working directory, as given. */
+  /** Torque's `-d`: the directory the job starts in, as given. */
   workdir?: string;
+  /** Torque's `-w`: the directory recorded as the submission directory, as given. */
+  submitDir?: string;
   /** `-V`: the submitter's whole environment goes with the job. */
   exportAll: boolean;
   /** Every `-v` list, directives first. */

@@ -5,9 +5,10 @@
  * server's jobs, submits, and words the server's refusals.
  *
  * Sources: PBS Professional Reference Guide "qsub" (options, `-J X-Y[:Z][%N]`, `-W depend=`,
- * `-j oe`, `-- command`); Torque Administrator Guide "qsub" (`-t 1-10%2`, `-d`/`-w` working
- * directory, `-F` script arguments); the usage texts of Torque 6.1 and OpenPBS
- * `src/cmds/qsub.c`; `pbs_error.h` for the exit statuses.
+ * `-j oe`, `-- command`); Torque Administrator Guide "qsub" (`-t 1-10%2`, `-d` working
+ * directory, `-w` submit directory, `-F` script arguments) and Torque 6.1
+ * `src/cmds/qsub_functions.c` (`process_opt_d()`, `validate_pbs_o_workdir()`); the usage texts
+ * of Torque 6.1 and OpenPBS `src/cmds/qsub.c`; `pbs_error.h` for the exit statuses.
  *
  * @module
  */
@@ -227,8 +228,10 @@ export function parseQsub(input: QsubInput, dialect: PbsDialect): QsubOptions {
     options.array = array;
   }
   options.dependencies = parseAttributes(merged.attributeLists, dialect);
-  const workdir = torque ? single.get("d") ?? single.get("w") : undefined;
+  const workdir = torque ? single.get("d") : undefined;
   if (workdir !== undefined) options.workdir = workdir;
+  const submitDir = torque ? single.get("w") : undefined;
+  if (submitDir !== undefined) options.submitDir = submitDir;
   const queue = single.get("q")?.replace(/@.*$/, "");
   if (queue !== undefined) options.queue = queue;
   for (const [letter, key] of VERBATIM) {

@@ -130,7 +130,13 @@ export interface Backend {
    * or a shell expression (`` "`cat $PBS_NODEFILE`" ``), used as is for both forms.
    */
   readonly envVars: Readonly<Record<CoreVariable, string>>;
-  /** Header lines (each starting with {@linkcode Backend.prefix}) for the resources. Throws `InvalidValueError` for resources it cannot express. */
+  /**
+   * Header lines (each starting with {@linkcode Backend.prefix}) for the resources. Throws
+   * `InvalidValueError` for resources it cannot express. The job must start in the directory
+   * the submit command runs in (clusterjob's `rootdir/workdir`): where that is not the
+   * scheduler's default, the headers say so (Torque `-d .`); a scheduler without such an option
+   * may end the headers with a shell line that changes there (PBS Pro `cd "$PBS_O_WORKDIR"`).
+   */
   renderHeaders(resources: Resources): string[];
 
   /** The submit command for the script file `filename` (relative to the working directory). */

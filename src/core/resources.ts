@@ -82,6 +82,7 @@ export interface ResourcesInput {
  *   "#PBS -N hello",
  *   "#PBS -l walltime=00:05:00",
  *   "#PBS -l mem=100mb",
+ *   "#PBS -d .",
  *   "#PBS -exclusive",
  * ]);
  * ```

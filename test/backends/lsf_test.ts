@@ -45,13 +45,14 @@ Deno.test("lsf headers: every core key in LSF syntax", () => {
       '#BSUB -gpu "num=2"',
       "#BSUB -o out.%J",
       "#BSUB -e err.%J",
+      "#BSUB -cwd .",
     ],
   );
 });
 
 Deno.test("lsf headers: layouts of the Python clusterjob's Model docs page, ptile spelled right, minutes rounded up", () => {
   const parallel = (resources: Partial<Resources>) =>
-    lsf.renderHeaders({ ...base, ...resources }).slice(1);
+    lsf.renderHeaders({ ...base, ...resources }).slice(1, -1);
   assert.deepEqual(parallel({ nodes: 2, ppn: 32, threads: 1 }), [
     "#BSUB -n 64",
     '#BSUB -R "span[ptile=32]"',
@@ -77,6 +78,7 @@ Deno.test("lsf headers: pass-through keys get their dash (fixed)", () => {
       ], ["u", "me@example.org"]],
     }).slice(1),
     [
+      "#BSUB -cwd .",
       "#BSUB -P proj",
       "#BSUB -outdir /tmp/x",
       "#BSUB -app big",

@@ -38,6 +38,7 @@ Deno.test("pbs headers: every core key in Torque syntax", () => {
       "#PBS -l mem=32gb",
       "#PBS -o out.txt",
       "#PBS -e err.txt",
+      "#PBS -d .",
     ],
   );
 });
@@ -54,6 +55,7 @@ Deno.test("pbs headers: parallel layouts of the Python clusterjob's Model docs p
     "#PBS -N job",
     "#PBS -l walltime=00:00:59",
     "#PBS -l mem=100mb",
+    "#PBS -d .",
   ]);
 });
 
@@ -72,6 +74,7 @@ Deno.test("pbs headers: PBS pass-through rules (as in the Python clusterjob)", (
     ],
   });
   assert.deepEqual(lines.slice(1), [
+    "#PBS -d .",
     "#PBS -l pmem=2gb",
     "#PBS -l F=x",
     "#PBS -A acct",

@@ -53,6 +53,7 @@ Deno.test("pbspro headers: every core key; memory and GPUs per chunk; scatter ov
       "#PBS -o o",
       "#PBS -e e",
       "#PBS -j oe",
+      'cd "$PBS_O_WORKDIR" || exit 1',
     ],
   );
 });

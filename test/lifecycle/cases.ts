@@ -53,6 +53,11 @@ export interface LifecycleTarget {
   submitCount?(): number | Promise<number>;
   /** Makes the next `count` status/accounting queries fail (simulator). */
   injectQueryFailures?(count: number): void | Promise<void>;
+  /**
+   * What `pwd -P` prints inside a job for a directory of the scheduler host (the simulator runs
+   * jobs in its own folder on this machine). Default: the path itself.
+   */
+  jobPath?(path: string): string;
   /** Releases what the target holds (a simulated cluster, a temporary folder). */
   close?(): Promise<void>;
 }
@@ -410,6 +415,31 @@ export const lifecycleCases: LifecycleCase[] = [
       assert.equal(run.epilogueError, undefined);
       if (target.capabilities.scriptsRun) {
         assert.equal(await transport.readFile(`${directory}/aux out.txt`), "aux of aux-test\n");
+      }
+    }),
+  },
+  {
+    // The same relative paths on every scheduler: PBS starts jobs in $HOME unless told, SGE
+    // too without -cwd; no `cd` in the body. `pwd -P`: the physical path, whatever PWD the
+    // scheduler passes on (SGE sets it, SLURM exports the submitter's).
+    name: "the body runs in rootdir/workdir, next to its aux scripts, on every scheduler",
+    requires: ["scriptsRun"],
+    run: withHarness(async (h, target) => {
+      const transport = await h.transport();
+      const stamp = Date.now().toString(36);
+      for (const workdir of [`where-${stamp}`, `where  with spaces ${stamp}`]) {
+        const job = h.job({
+          name: "where",
+          workdir,
+          body: "pwd -P > where.txt; ./helper.sh",
+          auxScripts: { "helper.sh": 'echo "helper of {name} ran" > helper.txt' },
+        });
+        const run = await job.submit({ transport, ...h.polling() });
+        assert.equal(await run.wait(), Status.COMPLETED, `${workdir}: ${run.state}`);
+        const directory = job.workingDirectory();
+        const expected = target.jobPath?.(directory) ?? directory;
+        assert.equal(await transport.readFile(`${directory}/where.txt`), `${expected}\n`);
+        assert.equal(await transport.readFile(`${directory}/helper.txt`), "helper of where ran\n");
       }
     }),
   },

@@ -173,6 +173,8 @@ async function makeTarget(suite: RealSuite): Promise<LifecycleTarget> {
     queueRetentionSeconds: await suite.retention(),
     polling: POLLING,
     capabilities: CAPABILITIES,
+    // `pwd -P` in a job prints the physical path; over SSH the home directory is taken as one.
+    ...(suite.home === localHome ? { jobPath: (path: string) => Deno.realPathSync(path) } : {}),
     async close() {
       try {
         // scancel is silent for finished jobs; qdel complains about them: both are harmless

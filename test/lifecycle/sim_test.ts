@@ -45,6 +45,8 @@ for (const scheduler of SCHEDULERS) {
           injectQueryFailures: (count: number) => {
             cluster.faults.failCommands({ times: count });
           },
+          // Jobs run in the simulator's folder on this machine (physical path: `pwd -P`).
+          jobPath: (path: string) => Deno.realPathSync(cluster.fs.hostPath(path)),
           close: () => cluster.close(),
         });
       },

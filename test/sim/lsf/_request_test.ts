@@ -30,3 +30,25 @@ Deno.test("LSF in shell mode: job in the submission directory, -o file with stde
   await cluster.runUntilIdle();
   assert.equal(await transport.readFile("/home/user/.lsbatch-2.mail"), "mailed\n");
 });
+
+Deno.test("LSF in shell mode: -cwd . is the submission directory, a relative -cwd is taken from it", async () => {
+  await using cluster = new SimCluster({ scheduler: "lsf", execution: "shell" });
+  const transport = cluster.transport();
+  await transport.mkdir("/home/user/my run/sub");
+  const script = (cwd: string) =>
+    `#!/bin/bash\n#BSUB -o "/home/user/out %J"\n#BSUB -cwd ${cwd}\n` +
+    'echo "$(pwd -P) ${LS_SUBCWD#"$HOME/"} ${LS_EXECCWD#"$HOME/"}"\n';
+  for (const cwd of [".", "sub"]) {
+    await transport.run(["bsub"], { stdin: script(cwd), cwd: "/home/user/my run" });
+  }
+  await cluster.runUntilIdle();
+  const real = (path: string) => Deno.realPathSync(cluster.fs.hostPath(path));
+  assert.equal(
+    await transport.readFile("/home/user/out 1"),
+    `${real("/home/user/my run")} my run my run\n`,
+  );
+  assert.equal(
+    await transport.readFile("/home/user/out 2"),
+    `${real("/home/user/my run/sub")} my run my run/sub\n`,
+  );
+});

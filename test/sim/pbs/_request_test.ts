@@ -60,3 +60,54 @@ Deno.test("PBS Pro in shell mode: $HOME working directory, PBS_O_WORKDIR, -j oe,
   );
   assert.equal(cluster.job(1)!.state, "COMPLETED");
 });
+
+Deno.test("Torque in shell mode: $HOME unless -d (relative to qsub's directory, PBS_O_INITDIR); -w moves only PBS_O_WORKDIR", async () => {
+  await using cluster = new SimCluster({ scheduler: "pbs", execution: "shell" });
+  const transport = cluster.transport();
+  await transport.mkdir("/home/user/my run");
+  await transport.writeFile(
+    "/home/user/my run/job.pbs",
+    '#!/bin/bash\necho "$(pwd -P)|${PBS_O_INITDIR-unset}|${PBS_O_WORKDIR#"$HOME/"}"\n',
+  );
+  for (const args of [[], ["-d", "."], ["-w", "/home/user/elsewhere"]]) {
+    await transport.run(["qsub", "-j", "oe", ...args, "job.pbs"], { cwd: "/home/user/my run" });
+  }
+  await cluster.runUntilIdle();
+  const real = (path: string) => Deno.realPathSync(cluster.fs.hostPath(path));
+  const output = (seq: number) => transport.readFile(`/home/user/my run/job.pbs.o${seq}`);
+  assert.equal(await output(1), `${real("/home/user")}|unset|my run\n`);
+  assert.equal(
+    await output(2),
+    `${real("/home/user/my run")}|${cluster.fs.hostPath("/home/user/my run")}|my run\n`,
+  );
+  // qsub writes a relative -d as `<its directory>/<d>` (process_opt_d), not normalised.
+  const job = cluster.job(2)!;
+  assert.equal(job.request.environment!(job).PBS_O_INITDIR, "/home/user/my run/.");
+  assert.equal(await output(3), `${real("/home/user")}|unset|elsewhere\n`);
+  // init_work_dir is the submission directory (raw/torque/047), not where the job ran.
+  const initWorkDir = async (id: string) =>
+    /init_work_dir = (.*)\n/.exec((await transport.run(["qstat", "-f", id])).stdout)?.[1];
+  assert.equal(await initWorkDir("1"), "/home/user/my run");
+  assert.equal(await initWorkDir("3"), "/home/user/elsewhere");
+});
+
+Deno.test("PBS Pro: jobs start in $HOME and qsub has no -d; a cd to PBS_O_WORKDIR moves the job", async () => {
+  await using cluster = new SimCluster({ scheduler: "pbspro", execution: "shell" });
+  const transport = cluster.transport();
+  await transport.mkdir("/home/user/my run");
+  await transport.writeFile(
+    "/home/user/my run/job.pbs",
+    '#!/bin/bash\n#PBS -j oe\necho "$(pwd -P)"\ncd "$PBS_O_WORKDIR" || exit 1\necho "$(pwd -P)"\n',
+  );
+  await transport.run(["qsub", "job.pbs"], { cwd: "/home/user/my run" });
+  const refused = await transport.run(["qsub", "-d", ".", "job.pbs"], { cwd: "/home/user/my run" });
+  assert.equal(refused.code, 2);
+  assert.equal(refused.stderr.split("\n")[0], "qsub: invalid option -- 'd'");
+  await cluster.runUntilIdle();
+  const real = (path: string) => Deno.realPathSync(cluster.fs.hostPath(path));
+  assert.equal(
+    await transport.readFile("/home/user/my run/job.pbs.o1"),
+    `${real("/home/user")}\n${real("/home/user/my run")}\n`,
+  );
+  assert.match((await transport.run(["qstat", "-x", "-f", "1"])).stdout, /jobdir = \/home\/user\n/);
+});
