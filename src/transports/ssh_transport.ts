@@ -7,15 +7,15 @@
 
 import { posix } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
-import { quoteRemotePath, quoteShellCommand, quoteShellWord } from "../core/_shell_quote.ts";
+import { quoteShellCommand } from "../core/_shell_quote.ts";
+import { fileError, remoteCommand, remotePath, writeFileScript } from "./_ssh_shell.ts";
+import { abortable, makeControlDir } from "./_ssh_control.ts";
 import { isMissingProgram, runProcess } from "./_process.ts";
 import { Semaphore } from "./_semaphore.ts";
 import { checkedExtraOptions, validateSshOptions } from "./_ssh_options.ts";
 import {
   checkedMode,
   fileMode,
-  isMissingPermission,
-  permissionError,
   validateArgv,
   validatePath,
   validateRunOptions,
@@ -82,11 +82,6 @@ export interface SshTransportOptions {
   /** The clock runs use between polls (default: the wall clock). */
   clock?: Clock;
 }
-
-/** Extra seconds the remote `timeout` allows beyond the local limit, so the local one fires first. */
-const REMOTE_TIMEOUT_SLACK_S = 2;
-/** Grace the remote `timeout -k` gives a command between SIGTERM and SIGKILL. */
-const REMOTE_KILL_AFTER_S = 5;
 
 /**
  * Runs commands and touches files on a remote host with the system's OpenSSH client.
@@ -215,7 +210,7 @@ export class SshTransport implements Transport {
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandOutput> {
     validateArgv(argv);
     validateRunOptions(options);
-    const output = await this.#exec(this.#remoteCommand(argv, options), options, argv);
+    const output = await this.#exec(remoteCommand(argv, options), options, argv);
     if (output.code === NOT_FOUND_EXIT) {
       const program = argv[0] ?? "";
       const timeoutMissing = options.timeout !== undefined && program !== "timeout"
@@ -262,15 +257,11 @@ export class SshTransport implements Transport {
       posix.dirname(path),
       `.${posix.basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
     );
-    const tmp = remotePath(temp);
-    const target = remotePath(path);
-    // umask 077: the partial file is private until it is complete and has its final mode;
-    // `mv` onto a directory would move the file into it, so a directory is refused first
-    const script = `if [ -d ${target} ]; then echo "Is a directory" >&2; exit 1; fi; ` +
-      `umask 077; if cat > ${tmp} && chmod ${mode} -- ${tmp} && mv -f -- ${tmp} ${target}; ` +
-      `then :; else status=$?; rm -f -- ${tmp}; exit $status; fi`;
-    const output = await this.#exec(script, { stdin: text }, ["writeFile", path]);
-    if (output.code !== 0) throw this.#fileError("Cannot write file", path, output);
+    const output = await this.#exec(writeFileScript(temp, path, mode), { stdin: text }, [
+      "writeFile",
+      path,
+    ]);
+    if (output.code !== 0) throw fileError(this.name, "Cannot write file", path, output);
   }
 
   /**
@@ -290,7 +281,7 @@ export class SshTransport implements Transport {
   async readFile(path: string): Promise<string> {
     validatePath(path);
     const output = await this.#exec(`cat -- ${remotePath(path)}`, {}, ["readFile", path]);
-    if (output.code !== 0) throw this.#fileError("Cannot read file", path, output);
+    if (output.code !== 0) throw fileError(this.name, "Cannot read file", path, output);
     return output.stdout;
   }
 
@@ -317,7 +308,7 @@ export class SshTransport implements Transport {
       {},
       ["mkdir", path],
     );
-    if (output.code !== 0) throw this.#fileError("Cannot create directory", path, output);
+    if (output.code !== 0) throw fileError(this.name, "Cannot create directory", path, output);
   }
 
   /**
@@ -336,7 +327,7 @@ export class SshTransport implements Transport {
   async remove(path: string): Promise<void> {
     validatePath(path);
     const output = await this.#exec(`rm -f -- ${remotePath(path)}`, {}, ["remove", path]);
-    if (output.code !== 0) throw this.#fileError("Cannot remove", path, output);
+    if (output.code !== 0) throw fileError(this.name, "Cannot remove", path, output);
   }
 
   /**
@@ -394,21 +385,6 @@ export class SshTransport implements Transport {
    */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
-  }
-
-  /** The shell command line for `argv` with its cwd, environment and remote time limit. */
-  #remoteCommand(argv: readonly string[], options: RunOptions): string {
-    const parts: string[] = [];
-    if (options.cwd !== undefined) parts.push(`cd -- ${remotePath(options.cwd)} &&`);
-    for (const [name, value] of Object.entries(options.env ?? {})) {
-      parts.push(`${name}=${quoteShellWord(value)}`);
-    }
-    if (options.timeout !== undefined) {
-      const seconds = Math.ceil(options.timeout / 1000) + REMOTE_TIMEOUT_SLACK_S;
-      parts.push(`timeout -k ${REMOTE_KILL_AFTER_S} ${seconds}`);
-    }
-    parts.push(quoteShellCommand(argv));
-    return parts.join(" ");
   }
 
   /** Runs a remote shell command line over the shared connection. */
@@ -495,64 +471,4 @@ export class SshTransport implements Transport {
       cause: error,
     });
   }
-
-  #fileError(action: string, path: string, output: CommandOutput): TransportError {
-    const said = output.stderr.trim();
-    const why = /No such file or directory/.test(said)
-      ? "not found"
-      : /Permission denied/.test(said)
-      ? "permission denied"
-      : /Is a directory/.test(said)
-      ? "is a directory"
-      : said || `exit code ${output.code}`;
-    return new TransportError(this.name, `${action} "${path}": ${why}`);
-  }
-}
-
-/**
- * A private directory for the control socket with a short path: unix socket paths are
- * limited to ~104 bytes, so `/tmp` is preferred over a long `$TMPDIR` (as on macOS).
- */
-async function makeControlDir(transport: string): Promise<string> {
-  try {
-    const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "cj-" })
-      .catch(() => Deno.makeTempDir({ prefix: "cj-" }));
-    await Deno.chmod(dir, 0o700);
-    return dir;
-  } catch (error) {
-    if (isMissingPermission(error)) {
-      throw permissionError(
-        transport,
-        error,
-        { permission: "write", target: "/tmp" },
-        "Cannot create the private directory of the ssh connection's socket in /tmp",
-      );
-    }
-    throw new TransportError(
-      transport,
-      `Cannot create the private directory of the ssh connection's socket: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-      { cause: error },
-    );
-  }
-}
-
-/**
- * A path for the remote shell: quoted, `~/` left to expand, and a leading `-` behind `./`, so
- * that no command reads it as an option, nor `-` as standard input (`cat -- -` reads stdin).
- */
-function remotePath(path: string): string {
-  return quoteRemotePath(path.startsWith("-") ? `./${path}` : path);
-}
-
-/** Rejects with the signal's reason as soon as it aborts, else settles like `promise`. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
