@@ -6,7 +6,8 @@
  * @module
  */
 
-import { ClusterjobError } from "../core/errors.ts";
+import { ClusterjobError, describeValue, InvalidValueError } from "../core/errors.ts";
+import { checkSshHost } from "../core/_ssh_host.ts";
 import { DEFAULT_JOB_ID_GRAMMAR, InvalidJobIdError, SAFE_JOB_ID } from "../core/job_id.ts";
 import type { StatusCode } from "../core/status.ts";
 
@@ -319,6 +320,22 @@ export function parseCacheRecord(path: string, text: string): CacheRecord {
   need("reason", "string", true);
   need("epilogue", "string", true);
   need("epilogueError", "string", true);
+  if (typeof record.remote === "string" && record.remote !== "") {
+    // Loading reconnects to it over SSH: the host rule of SshTransport, checked here, so a
+    // tampered host is this file's error, not a transport's.
+    try {
+      checkSshHost("remote", record.remote);
+    } catch (error) {
+      if (!(error instanceof InvalidValueError)) throw error;
+      throw new CacheFormatError(
+        path,
+        `field "remote" is ${
+          describeValue(record.remote)
+        }, not an SSH host: expected ${error.accepted}`,
+        { field: "remote", cause: error },
+      );
+    }
+  }
   if (![-2, -1, 0, 1, 2].includes(record.status as number)) {
     throw bad("status", "is not a status code (-2 to 2)");
   }
