@@ -196,7 +196,9 @@ export function parseSettings(text: string, source = "<string>"): Settings {
   if (!isMapping(document)) {
     throw new SettingsError(
       source,
-      'expected a mapping with "attributes:" and "resources:" sections',
+      `expected a mapping with "attributes:" and "resources:" sections, found ${
+        describeValue(document)
+      }`,
     );
   }
   for (const key of Object.keys(document)) {
