@@ -28,18 +28,19 @@ export function isEmptyScript(text: string | undefined): boolean {
 
 /**
  * The program that runs a script and its arguments before the script's path, read from its
- * shebang line as the kernel reads it (`#!/usr/bin/env python3` → `["/usr/bin/env", "python3"]`);
- * `undefined` for a script without one (then the file itself is run).
+ * shebang line as the kernel reads it (`#!/usr/bin/env python3` → `["/usr/bin/env", "python3"]`:
+ * the program, then the rest of the line as one argument); `undefined` for a script without one,
+ * or whose program is not an absolute path (then the file itself is run, and the kernel decides).
  */
 export function shebangCommand(text: string): string[] | undefined {
   const first = text.split("\n", 1)[0] ?? "";
   if (!first.startsWith("#!")) return undefined;
   const line = first.slice(2).trim();
   const space = line.search(/\s/);
-  if (line === "") return undefined;
-  if (space === -1) return [line];
-  const argument = line.slice(space).trim();
-  return [line.slice(0, space), ...(argument === "" ? [] : [argument])];
+  const program = space === -1 ? line : line.slice(0, space);
+  if (!program.startsWith("/")) return undefined;
+  const argument = space === -1 ? "" : line.slice(space).trim();
+  return [program, ...(argument === "" ? [] : [argument])];
 }
 
 /** Where Deno makes temporary files (`$TMPDIR`, else `/tmp`), read only if Deno may. */
