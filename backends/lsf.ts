@@ -70,7 +70,8 @@ function renderHeaders(resources: Resources): string[] {
   }
   // One -R with all sections: several -R options are not merged for every section.
   if (requirements.length > 0) lines.push(`${PREFIX} -R "${requirements.join(" ")}"`);
-  if (resources.gpus !== undefined) lines.push(`${PREFIX} -gpu "num=${resources.gpus}"`);
+  // `gpus: 0` is no request: no `-gpu "num=0"`.
+  if ((resources.gpus ?? 0) > 0) lines.push(`${PREFIX} -gpu "num=${resources.gpus}"`);
   lines.push(...textDirectives(PREFIX, resources, { stdout: "-o ", stderr: "-e " }));
   lines.push(START_DIRECTORY);
   return [...lines, ...lsfExtraLines(PREFIX, resources.extra)];

@@ -25,8 +25,8 @@ import { Status } from "../src/core/status.ts";
 /** `nodes=N:ppn=C[:gpus=G]` (ppn counts cores per node) and `mem=` for the whole job. */
 function resourceLists(resources: Resources, layout: Layout): string[] {
   const lists: string[] = [];
-  if (layout.given || resources.gpus !== undefined) {
-    const gpus = resources.gpus !== undefined ? `:gpus=${resources.gpus}` : "";
+  const gpus = (resources.gpus ?? 0) > 0 ? `:gpus=${resources.gpus}` : ""; // none for `gpus: 0`
+  if (layout.given || gpus !== "") {
     lists.push(`nodes=${layout.nodes}:ppn=${layout.coresPerNode}${gpus}`);
   }
   // Torque's `mem` limits the whole job, so the per-node amount is multiplied by the nodes.

@@ -31,7 +31,7 @@ function resourceLists(resources: Resources, layout: Layout): string[] {
       ? [`ncpus=${layout.coresPerNode}`, `mpiprocs=${layout.ppn}`, `ompthreads=${layout.threads}`]
       : []),
     ...(resources.memMB !== undefined ? [`mem=${pbsMemory(resources.memMB)}`] : []),
-    ...(resources.gpus !== undefined ? [`ngpus=${resources.gpus}`] : []),
+    ...((resources.gpus ?? 0) > 0 ? [`ngpus=${resources.gpus}`] : []), // none for `gpus: 0`
   ];
   const select = chunk.length > 0 ? [[`select=${layout.nodes}`, ...chunk].join(":")] : [];
   // Without `place=scatter` PBS Pro may put several chunks on one big host; nodes means hosts.

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ClusterjobError, InvalidValueError } from "../src/core/errors.ts";
+import { ClusterjobError, describeValue, InvalidValueError } from "../src/core/errors.ts";
 import type { Backend, CoreVariable } from "../src/core/backend.ts";
 import { lsf } from "./lsf.ts";
 import { pbs } from "./pbs.ts";
@@ -91,14 +91,14 @@ const METHODS = [
 export function validateBackend(value: unknown): Backend {
   if (typeof value !== "object" || value === null) {
     throw new BackendError(undefined, [
-      `expected an object, got ${value === null ? "null" : typeof value}`,
+      `expected an object, got ${describeValue(value)}`,
     ]);
   }
   const candidate = value as Record<string, unknown>;
   const problems: string[] = [];
   const name = typeof candidate.name === "string" ? candidate.name : undefined;
   if (name === undefined || !NAME.test(name)) {
-    problems.push(`name must match ${NAME} (got ${JSON.stringify(candidate.name) ?? "undefined"})`);
+    problems.push(`name must match ${NAME} (got ${describeValue(candidate.name)})`);
   }
   if (typeof candidate.extension !== "string" || !/^[A-Za-z0-9_-]+$/.test(candidate.extension)) {
     problems.push('extension must be a non-empty string of letters, digits, "_" or "-"');
@@ -175,8 +175,24 @@ export class BackendRegistry {
    *
    * @param backends Backends to register, e.g. `builtinBackends.list()`.
    * @param options `frozen: true` makes `register` throw (used for the built-in registry).
+   * @throws {InvalidValueError} When `backends` is not iterable (an array, a Set, …) or
+   * `options` is not `{ frozen?: boolean }`.
+   * @throws {BackendError} When a backend is malformed.
    */
   constructor(backends: Iterable<Backend> = [], options: { frozen?: boolean } = {}) {
+    const iterable = typeof backends === "object" && backends !== null &&
+      typeof (backends as Partial<Iterable<Backend>>)[Symbol.iterator] === "function";
+    if (!iterable) {
+      throw new InvalidValueError("backends", backends, "a list of Backend objects");
+    }
+    const frozen = (options as { frozen?: unknown } | null)?.frozen;
+    if (
+      typeof options !== "object" || options === null ||
+      Object.keys(options).some((key) => key !== "frozen") ||
+      (frozen !== undefined && typeof frozen !== "boolean")
+    ) {
+      throw new InvalidValueError("options", options, "{ frozen?: true or false }");
+    }
     for (const backend of backends) this.#add(backend);
     this.#frozen = options.frozen ?? false;
   }

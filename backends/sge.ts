@@ -120,7 +120,7 @@ function renderHeaders(
     const perSlot = Math.ceil(resources.memMB / slotsPerNode);
     lines.push(`${PREFIX} -l h_vmem=${formatMemory(perSlot, ["M", "G", "T"])}`);
   }
-  if (resources.gpus !== undefined) {
+  if ((resources.gpus ?? 0) > 0) { // `gpus: 0` is no request
     lines.push(`${PREFIX} -l ${options.gpuResource}=${resources.gpus}`);
   }
   lines.push(...textDirectives(PREFIX, resources, { stdout: "-o ", stderr: "-e " }));

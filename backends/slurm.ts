@@ -108,7 +108,8 @@ function renderHeaders(resources: Resources): string[] {
   if (resources.memMB !== undefined) {
     lines.push(`${PREFIX} --mem=${formatMemory(resources.memMB, ["M", "G", "T"])}`);
   }
-  if (resources.gpus !== undefined) lines.push(`${PREFIX} --gres=gpu:${resources.gpus}`);
+  // `gpus: 0` is no request: no `--gres=gpu:0`.
+  if ((resources.gpus ?? 0) > 0) lines.push(`${PREFIX} --gres=gpu:${resources.gpus}`);
   lines.push(...textDirectives(PREFIX, resources, { stdout: "--output=", stderr: "--error=" }));
   return [...lines, ...slurmExtraLines(PREFIX, resources.extra)];
 }

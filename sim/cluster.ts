@@ -17,6 +17,7 @@ import { pbsEmulator, pbsproEmulator } from "./pbs/mod.ts";
 import { sgeEmulator } from "./sge/mod.ts";
 import { slurmEmulator } from "./slurm/mod.ts";
 import { loginCommands } from "./_login_commands.ts";
+import { checkClusterOptions } from "./_cluster_options.ts";
 import { type SimCommandRecord, SimTransport, type SimTransportContext } from "./transport.ts";
 import type { SchedulerKind, SimJob, SimNodeSpec, SimQueueSpec } from "./types.ts";
 import type { SimCommand, SimEmulator, SimEmulatorDefaults } from "./emulator.ts";
@@ -136,10 +137,13 @@ export class SimCluster implements AsyncDisposable {
    * Builds the cluster.
    *
    * @param options Scheduler, nodes, queues, execution mode, clock, user, faults.
+   * @throws {InvalidValueError} For an unknown option or a value of the wrong type or form
+   * (naming the option: `scheduler`, `nodes[0].cpus`, …).
    * @throws {MissingPermissionError} In `shell` mode, when Deno may not run `bash`.
-   * @throws {Error} When the options are inconsistent.
+   * @throws {Error} When the options are inconsistent (a queue lists an unknown node).
    */
   constructor(options: SimClusterOptions) {
+    checkClusterOptions(options, Object.keys(EMULATORS) as SchedulerKind[]);
     this.kind = options.scheduler;
     if ((options.execution ?? (options.model === undefined ? "shell" : "model")) === "shell") {
       requireBash();

@@ -9,10 +9,11 @@
 
 import type { Backend } from "../core/backend.ts";
 import { check } from "../core/_check.ts";
+import { InvalidValueError } from "../core/errors.ts";
 import { normalizeScript } from "../core/_script_text.ts";
-import { type BackendRegistry, validateBackend } from "../../backends/registry.ts";
+import { BackendRegistry, validateBackend } from "../../backends/registry.ts";
+import { checkSshHost } from "../core/_ssh_host.ts";
 
-const SINGLE_LINE = "a string without newlines or NUL characters";
 const PATH = "a path without control characters (newline, carriage return, tab, NUL, …)";
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
@@ -75,29 +76,81 @@ export function scriptText(field: string, value: unknown): string {
   return normalizeScript(requireString(field, value));
 }
 
-/** A string without newlines or NUL characters. */
-export function singleLine(field: string, value: unknown): string {
-  check(typeof value === "string" && !/[\n\r\0]/.test(value), field, value, SINGLE_LINE);
+/** A backend object, or the name of one in `registry`. */
+export function resolveBackend(value: unknown, registry: BackendRegistry): Backend {
+  if (typeof value === "string") return registry.get(value);
+  check(
+    typeof value === "object" && value !== null,
+    "backend",
+    value,
+    `the name of a backend (one of ${registry.names().join(", ")}) or a Backend object`,
+  );
+  return validateBackend(value);
+}
+
+/** The registry backend names are looked up in (`undefined`: the built-in one). */
+export function backendRegistry(field: string, value: unknown): BackendRegistry | undefined {
+  check(
+    value === undefined || value instanceof BackendRegistry,
+    field,
+    value,
+    "a BackendRegistry, such as new BackendRegistry(builtinBackends.list())",
+  );
   return value;
 }
 
-/** A backend object, or the name of one in `registry`. */
-export function resolveBackend(value: unknown, registry: BackendRegistry): Backend {
-  return typeof value === "string" ? registry.get(value) : validateBackend(value);
+/**
+ * Checks a job's `defaults` (a `Settings` object, or `{ attributes, resources }`): an object of
+ * those keys, whose `attributes` names only options a settings file may set (`settable`). The
+ * values are checked where the job uses them, by each option's own check.
+ */
+export function checkDefaults(value: unknown, settable: readonly string[]): void {
+  if (value === undefined) return;
+  const sections = ["attributes", "resources", "source"];
+  check(
+    typeof value === "object" && value !== null && !Array.isArray(value),
+    "defaults",
+    value,
+    "an object { attributes, resources }, such as the Settings of loadSettings()",
+  );
+  for (const key of Object.keys(value)) {
+    check(sections.includes(key), "defaults", key, `the keys ${sections.join(", ")}`);
+  }
+  const { attributes } = value as { attributes?: unknown };
+  if (attributes === undefined) return;
+  check(
+    typeof attributes === "object" && attributes !== null && !Array.isArray(attributes),
+    "defaults.attributes",
+    attributes,
+    "an object of job attributes",
+  );
+  for (const key of Object.keys(attributes)) {
+    check(
+      settable.includes(key),
+      "defaults.attributes",
+      key,
+      `attributes a settings file may set: ${settable.join(", ")}`,
+    );
+  }
 }
 
-/** An SSH host; an empty one means this machine (the original treated `remote =` as a host named ""). */
+/**
+ * An SSH host, by the rule `SshTransport` applies to its `host` (so a job never accepts a
+ * remote that fails only at submission); an empty one means this machine (the original treated
+ * `remote =` as a host named ""). Surrounding whitespace is removed.
+ */
 export function remoteHost(field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  const host = singleLine(field, value).trim();
+  const host = typeof value === "string" ? value.trim() : value;
   if (host === "") return undefined;
-  check(
-    !host.startsWith("-") && !/\s/.test(host),
-    field,
-    value,
-    "an SSH host name without whitespace, not starting with -",
-  );
-  return host;
+  try {
+    checkSshHost(field, host);
+  } catch (error) {
+    // The message shows the value as given, surrounding whitespace included.
+    if (!(error instanceof InvalidValueError) || host === value) throw error;
+    throw new InvalidValueError(field, value, error.accepted);
+  }
+  return host as string;
 }
 
 /** A directory; as the original, surrounding whitespace and one trailing slash are removed. */

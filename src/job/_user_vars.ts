@@ -1,6 +1,6 @@
 /**
  * The one rule for user placeholders (`vars`), shared by `JobScript` and `parseSettings`:
- * names are identifiers, values are strings, finite numbers or booleans.
+ * names are identifiers, values are strings (without NUL), finite numbers or booleans.
  *
  * @module
  */
@@ -14,7 +14,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Checks `value` as `vars` and returns a frozen copy without `undefined` entries.
  *
  * @throws {InvalidValueError} Field `vars` (value: the key) for a name that is not an
- * identifier; field `vars.<key>` for a value of the wrong type.
+ * identifier; field `vars.<key>` for a value of the wrong type or a string with a NUL.
  */
 export function userVars(value: Record<string, unknown>): Readonly<Record<string, VarValue>> {
   const vars: Record<string, VarValue> = {};
@@ -27,11 +27,16 @@ export function userVars(value: Record<string, unknown>): Readonly<Record<string
         "placeholder names that are identifiers ([A-Za-z_][A-Za-z0-9_]*)",
       );
     }
+    // A NUL cannot be part of a shell word or an argument: `{key:q}` could not keep it.
     if (
-      typeof item !== "string" && typeof item !== "boolean" &&
+      !(typeof item === "string" && !item.includes("\0")) && typeof item !== "boolean" &&
       !(typeof item === "number" && Number.isFinite(item))
     ) {
-      throw new InvalidValueError(`vars.${key}`, item, "a string, a finite number or a boolean");
+      throw new InvalidValueError(
+        `vars.${key}`,
+        item,
+        "a string without NUL characters, a finite number or a boolean",
+      );
     }
     vars[key] = item;
   }

@@ -8,13 +8,22 @@
 import { join } from "node:path/posix";
 import type { Backend } from "../core/backend.ts";
 import { type BackendRegistry, builtinBackends } from "../../backends/registry.ts";
-import { assembleScript, normalizeScript } from "../core/_script_text.ts";
+import { assembleScript } from "../core/_script_text.ts";
 import type { AsyncResult } from "../run/async_result.ts";
 import { InvalidValueError } from "../core/errors.ts";
 import { resolveResources, type Resources, type ResourcesInput } from "../core/resources.ts";
 import { type SubmitOptions, submitPlan } from "../run/submit.ts";
 import { renderTemplate } from "../core/template.ts";
-import { auxScripts, defaultFilename, resolveBackend } from "./_checks.ts";
+import {
+  auxScripts,
+  backendRegistry,
+  checkDefaults,
+  defaultFilename,
+  requireString,
+  resolveBackend,
+  scriptText,
+} from "./_checks.ts";
+import { checkSubmitOptions } from "../run/_run_checks.ts";
 import {
   checkedOption,
   isJobOption,
@@ -26,6 +35,7 @@ import {
   optionPlaceholder,
   optionValue,
   rejectUnknownOptions,
+  SETTABLE_OPTIONS,
   type VarValue,
   withOverrides,
 } from "./options.ts";
@@ -158,7 +168,8 @@ export class JobScript {
       throw new InvalidValueError("options", options, "an object of JobScript options");
     }
     rejectUnknownOptions(options);
-    this.registry = options.registry ?? builtinBackends;
+    checkDefaults(options.defaults, SETTABLE_OPTIONS);
+    this.registry = backendRegistry("registry", options.registry) ?? builtinBackends;
     this.name = checkedOption("name", options);
     this.body = checkedOption("body", options);
     this.backend = resolveBackend(optionValue("backend", options), this.registry);
@@ -244,7 +255,12 @@ export class JobScript {
    * ```
    */
   renderScript(text: string, script = "script"): string {
-    return assembleScript(this.#renderText(normalizeScript(text), script), this.shell, []);
+    const normalized = scriptText("text", text);
+    return assembleScript(
+      this.#renderText(normalized, requireString("script", script)),
+      this.shell,
+      [],
+    );
   }
 
   /**
@@ -363,6 +379,8 @@ export class JobScript {
    * ```
    */
   async submit(options: SubmitOptions = {}): Promise<AsyncResult> {
+    // Before anything is rendered: a misspelt `transport` must not mean "submit here".
+    checkSubmitOptions(options);
     options.signal?.throwIfAborted();
     return await submitPlan(await planSubmission(this, options), options);
   }

@@ -338,6 +338,11 @@ const _attributesMatchTable: [SettingName, keyof DefaultAttributes] extends
 /** The option names, in table order. */
 export const OPTION_NAMES: readonly JobOptionName[] = Object.keys(JOB_OPTIONS) as JobOptionName[];
 
+/** The options a settings file (and `defaults.attributes`) may set, in table order. */
+export const SETTABLE_OPTIONS: readonly JobOptionName[] = OPTION_NAMES.filter((name) =>
+  (JOB_OPTIONS[name] as JobOption).setting !== undefined
+);
+
 /** Whether `name` is an option of the table. */
 export function isJobOption(name: string): name is JobOptionName {
   return Object.hasOwn(JOB_OPTIONS, name);
@@ -410,15 +415,16 @@ export function withOverrides(
   overrides: JobScriptOverrides,
 ): JobScriptOptions {
   const refused = OPTION_NAMES.filter((name) => (JOB_OPTIONS[name] as JobOption).with === false);
-  if (typeof overrides === "object" && overrides !== null) {
-    for (const name of refused) {
-      if (name in overrides) {
-        throw new InvalidValueError(
-          "options",
-          name,
-          `any JobScript option but ${refused.join(", ")}`,
-        );
-      }
+  if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) {
+    throw new InvalidValueError("overrides", overrides, "an object of JobScript options");
+  }
+  for (const name of refused) {
+    if (name in overrides) {
+      throw new InvalidValueError(
+        "options",
+        name,
+        `any JobScript option but ${refused.join(", ")}`,
+      );
     }
   }
   rejectUnknownOptions(overrides, true);

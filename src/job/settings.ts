@@ -24,6 +24,7 @@ import {
   OPTION_NAMES,
 } from "./options.ts";
 import { userVars } from "./_user_vars.ts";
+import { MissingPermissionError } from "../core/transport_errors.ts";
 
 /**
  * Validated settings: default attributes and resources, and where they came from. Use it as
@@ -152,6 +153,7 @@ const SECTIONS = ["attributes", "resources"];
  * not a mapping, a section other than `attributes`/`resources`, an unknown or per-job attribute,
  * a value of the wrong type, or a misspelt resource key (the message names the file, the key
  * and, where found, the line).
+ * @throws {InvalidValueError} When `text` or `source` is not a string.
  *
  * @example Usage
  * ```ts
@@ -165,6 +167,12 @@ const SECTIONS = ["attributes", "resources"];
  * ```
  */
 export function parseSettings(text: string, source = "<string>"): Settings {
+  if (typeof text !== "string") {
+    throw new InvalidValueError("text", text, "the text of a YAML settings file (a string)");
+  }
+  if (typeof source !== "string") {
+    throw new InvalidValueError("source", source, "a file name or description (a string)");
+  }
   let document: unknown;
   try {
     document = parseYaml(text, source);
@@ -188,7 +196,9 @@ export function parseSettings(text: string, source = "<string>"): Settings {
   if (!isMapping(document)) {
     throw new SettingsError(
       source,
-      'expected a mapping with "attributes:" and "resources:" sections',
+      `expected a mapping with "attributes:" and "resources:" sections, found ${
+        describeValue(document)
+      }`,
     );
   }
   for (const key of Object.keys(document)) {
@@ -217,8 +227,10 @@ export function parseSettings(text: string, source = "<string>"): Settings {
  *
  * @param path The file.
  * @returns The validated settings; `source` is `path`.
- * @throws {SettingsError} When the file is malformed or larger than 1 MiB.
- * @throws {Deno.errors.NotFound} When the file does not exist (other I/O errors likewise).
+ * @throws {SettingsError} When the file is malformed or larger than 1 MiB, or cannot be read
+ * (it does not exist, it is a directory, …): the message names the file.
+ * @throws {InvalidValueError} When `path` is not a non-empty string without NUL.
+ * @throws {MissingPermissionError} When Deno was started without `--allow-read` for the file.
  *
  * @example Usage
  * ```ts
@@ -242,13 +254,37 @@ export async function loadSettings(path: string): Promise<Settings> {
  * (or a device that never ends) is refused without reading it all.
  */
 async function readBounded(path: string, limit: number): Promise<string> {
-  using file = await Deno.open(path, { read: true });
+  if (typeof path !== "string" || path === "" || path.includes("\0")) {
+    throw new InvalidValueError("path", path, "a non-empty path without NUL characters");
+  }
   const buffer = new Uint8Array(limit + 1);
   let length = 0;
-  while (length < buffer.length) {
-    const count = await file.read(buffer.subarray(length));
-    if (count === null) break;
-    length += count;
+  try {
+    using file = await Deno.open(path, { read: true });
+    while (length < buffer.length) {
+      const count = await file.read(buffer.subarray(length));
+      if (count === null) break;
+      length += count;
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) {
+      throw new MissingPermissionError("local", "read", path, {
+        action: `Cannot read settings file ${JSON.stringify(path)}`,
+        cause: error,
+      });
+    }
+    const problem = error instanceof Deno.errors.NotFound
+      ? "no such file"
+      : error instanceof Deno.errors.IsADirectory
+      ? "it is a directory, not a settings file"
+      : error instanceof Deno.errors.NotADirectory
+      ? "a folder of its path is a file"
+      : error instanceof Error
+      ? error.message
+      : String(error);
+    throw new SettingsError(path, `cannot read the file: ${problem}`, undefined, undefined, {
+      cause: error,
+    });
   }
   if (length > limit) {
     throw new SettingsError(

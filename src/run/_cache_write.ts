@@ -11,13 +11,15 @@
 import { dirname } from "node:path";
 import type { Clock } from "../core/clock.ts";
 import type { CacheRecord } from "./cache_record.ts";
+import { isMissingPermission, permissionError } from "../transports/_checks.ts";
 
 /** A cache file write whose temporary file is being created; settle it with one of the two. */
 export interface PreparedCacheWrite {
   /**
    * Writes `record` to the temporary file and renames it over the cache file, so a reader sees
    * the old record or the new one, never a part. Rejects with the file-system error (the
-   * temporary file is then removed).
+   * temporary file is then removed), or `MissingPermissionError` naming the cache folder when
+   * Deno was started without `--allow-write` (or `--allow-read`) for it.
    */
   commit(record: CacheRecord): Promise<void>;
   /** Removes the temporary file; the cache file is left as it was. Safe after `commit`. */
@@ -38,7 +40,9 @@ export interface PreparedCacheWrite {
 export function prepareCacheWrite(path: string, clock?: Clock): PreparedCacheWrite {
   const temporary = `${path}.${crypto.randomUUID()}.tmp`;
   const releaseCreation = clock?.hold?.();
-  const created = createPrivateFile(temporary, dirname(path));
+  const created = createPrivateFile(temporary, dirname(path)).catch((error) => {
+    throw permissionFailure(error, path);
+  });
   if (releaseCreation !== undefined) created.then(releaseCreation, releaseCreation);
   created.catch(() => {}); // reported by commit; discard has nothing to remove
   let settled = false;
@@ -77,9 +81,24 @@ export function prepareCacheWrite(path: string, clock?: Clock): PreparedCacheWri
       await Deno.rename(temporary, path);
     } catch (error) {
       await Deno.remove(temporary).catch(() => {});
-      throw error;
+      throw permissionFailure(error, path);
     }
   }
+}
+
+/**
+ * Deno's refusal of a cache write (no `--allow-write`, or no `--allow-read` for the rename) as
+ * a `MissingPermissionError` naming the cache folder; any other error as it is.
+ */
+function permissionFailure(error: unknown, path: string): unknown {
+  if (!isMissingPermission(error)) return error;
+  const folder = dirname(path);
+  return permissionError(
+    "local",
+    error,
+    { permission: "write", target: folder },
+    `Cannot write cache file ${JSON.stringify(path)} in the cache folder ${JSON.stringify(folder)}`,
+  );
 }
 
 /** Creates `path` new, open for writing, mode 0600; creates `folder` (0700) only when missing. */

@@ -11,6 +11,7 @@
 import type { Backend } from "../core/backend.ts";
 import { builtinBackends } from "../../backends/registry.ts";
 import { CacheFormatError } from "./cache_record.ts";
+import { describeValue } from "../core/errors.ts";
 import { LocalTransport } from "../transports/local_transport.ts";
 import type { Transport } from "../core/transport.ts";
 
@@ -35,6 +36,11 @@ export function builtinBackend(name: string, path: string): Backend {
   try {
     return builtinBackends.get(name);
   } catch (error) {
-    throw new CacheFormatError(path, `unknown backend "${name}"`, { cause: error });
+    throw new CacheFormatError(
+      path,
+      `field "backend" is ${describeValue(name)}, not a built-in backend: expected one of ` +
+        `${builtinBackends.names().join(", ")} (or pass the backend to load it with)`,
+      { cause: error, field: "backend" },
+    );
   }
 }

@@ -27,6 +27,7 @@ import type { Backend, JobInfo } from "../core/backend.ts";
 import { isFinished, Status, type StatusCode } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
 import { InvalidValueError } from "../core/errors.ts";
+import { checkOptionsObject } from "../transports/_checks.ts";
 import { CommandNotFoundError, MissingPermissionError } from "../core/transport_errors.ts";
 import type { PollingOptions } from "./run_options.ts";
 
@@ -40,10 +41,14 @@ const POLLING_DEFAULTS: Required<PollingOptions> = {
 /**
  * The polling options with every default filled in (an `undefined` field takes its default).
  *
- * @throws {InvalidValueError} Field `polling.<key>` for a value that is not a number of at
- * least 0 (1 for `maxQueryFailures`).
+ * @throws {InvalidValueError} Field `polling` for a value that is not an object, and
+ * `polling.<key>` for an unknown key or a value that is not a number of at least 0 (1 for
+ * `maxQueryFailures`).
  */
 export function pollingSettings(options?: PollingOptions): Required<PollingOptions> {
+  if (options !== undefined) {
+    checkOptionsObject("polling", options, Object.keys(POLLING_DEFAULTS));
+  }
   const given = Object.entries(options ?? {}).filter(([, value]) => value !== undefined);
   const settings = { ...POLLING_DEFAULTS, ...Object.fromEntries(given) };
   for (const [key, value] of Object.entries(settings)) {

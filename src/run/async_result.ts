@@ -17,6 +17,7 @@ import { runEpilogue } from "./_local_script.ts";
 import { initFromRecord, initialFacts, loadInit, recordOf, type RunFacts } from "./_run_record.ts";
 import { type PollClient, pollerFor, pollingSettings } from "./_poller.ts";
 import { JobFailedError, RunNotFinishedError } from "./run_errors.ts";
+import { checkInit, checkLoadOptions } from "./_run_checks.ts";
 import type { AsyncResultInit, LoadOptions, WaitOptions } from "./run_options.ts";
 import { isFinished, Status, type StatusCode } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
@@ -110,7 +111,10 @@ export class AsyncResult {
    * @param init The job id, backend, transport and what is known.
    * @throws {InvalidJobIdError} For a job id that is not of the backend's `jobIdGrammar` (an
    * `InvalidValueError` of field `jobId`): no command is ever run with it.
-   * @throws {InvalidValueError} For a bad `maxSleepInterval` / polling option.
+   * @throws {InvalidValueError} For an unknown key of `init`, a value of the wrong type (a
+   * backend's name instead of the object, a status that is no status code, a bad `remote`
+   * host), a bad `maxSleepInterval` or polling option.
+   * @throws {BackendError} For a malformed backend object.
    *
    * @example Track a job submitted by other means
    * ```ts
@@ -124,6 +128,7 @@ export class AsyncResult {
    * ```
    */
   constructor(init: AsyncResultInit) {
+    checkInit(init);
     const jobId = checkJobId(init.backend, init.jobId);
     const cap = init.maxSleepInterval ?? 900;
     check(Number.isFinite(cap) && cap > 0, "maxSleepInterval", cap, "a positive number of seconds");
@@ -397,6 +402,8 @@ export class AsyncResult {
    * the bad field (`error.field`): an empty job id or one that is not of the backend's grammar (the
    * `InvalidJobIdError` is the `cause`), a poll interval that is not a positive number, …
    * @throws {InterruptedSubmissionError} When the file holds an interrupted submission's marker.
+   * @throws {InvalidValueError} For a path that is not a non-empty string without NUL, or a bad
+   * option (an unknown key, a transport or backend of the wrong type).
    *
    * @example Usage
    * ```ts
@@ -413,6 +420,7 @@ export class AsyncResult {
    * ```
    */
   static async load(path: string, options: LoadOptions = {}): Promise<AsyncResult> {
+    checkLoadOptions(options);
     return new AsyncResult(await loadInit(path, options));
   }
 

@@ -12,10 +12,12 @@
  * @module
  */
 
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { checkCacheName } from "../core/_cache_name.ts";
 import { CacheFormatError, type CacheRecord, parseCacheRecord } from "./cache_record.ts";
 import { prepareCacheWrite } from "./_cache_write.ts";
+import { InvalidValueError } from "../core/errors.ts";
+import { isMissingPermission, permissionError, validatePath } from "../transports/_checks.ts";
 
 export {
   CACHE_FORMAT_VERSION,
@@ -73,8 +75,12 @@ export function cacheFilePath(folder: string, prefix: string, cacheId: string): 
  *
  * @param path The cache file.
  * @returns The record, or `undefined`.
+ * @throws {CacheFormatError} For a damaged record, a directory, or a path through a file.
+ * @throws {InvalidValueError} For a path that is not a non-empty string without NUL.
+ * @throws {MissingPermissionError} When Deno was started without `--allow-read` for the file.
  */
 export async function readCacheFile(path: string): Promise<CacheRecord | undefined> {
+  validatePath(path);
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -85,6 +91,14 @@ export async function readCacheFile(path: string): Promise<CacheRecord | undefin
     }
     if (error instanceof Deno.errors.NotADirectory) {
       throw new CacheFormatError(path, "a folder of its path is a file", { cause: error });
+    }
+    if (isMissingPermission(error)) {
+      throw permissionError(
+        "local",
+        error,
+        { permission: "read", target: dirname(path) },
+        `Cannot read cache file ${JSON.stringify(path)}`,
+      );
     }
     throw error;
   }
@@ -168,6 +182,8 @@ export async function removeCacheFile(path: string): Promise<void> {
  * @param folder The cache folder.
  * @param prefix The file prefix (default `"clusterjob"`).
  * @returns How many files were removed.
+ * @throws {InvalidValueError} For a bad prefix, or a folder that is a file (or not a path).
+ * @throws {MissingPermissionError} When Deno was started without `--allow-read` for it.
  */
 export async function clearCache(folder: string, prefix = "clusterjob"): Promise<number> {
   checkCacheName("cachePrefix", prefix);
@@ -175,11 +191,20 @@ export async function clearCache(folder: string, prefix = "clusterjob"): Promise
   const recordName = new RegExp(`^${escaped}\\.[^/]+\\.json$`);
   const temporaryName = new RegExp(`^${escaped}\\.[^/]+\\.json\\.[0-9a-f-]{36}\\.tmp$`);
   let removed = 0;
+  validatePath(folder, "folder");
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(folder));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return 0;
+    if (error instanceof Deno.errors.NotADirectory) {
+      throw new InvalidValueError("folder", folder, "a cache folder (this is a file)", {
+        cause: error,
+      });
+    }
+    if (isMissingPermission(error)) {
+      throw permissionError("local", error, { permission: "read", target: folder });
+    }
     throw error;
   }
   for (const entry of entries) {

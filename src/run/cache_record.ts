@@ -6,7 +6,8 @@
  * @module
  */
 
-import { ClusterjobError } from "../core/errors.ts";
+import { ClusterjobError, describeValue, InvalidValueError } from "../core/errors.ts";
+import { checkSshHost } from "../core/_ssh_host.ts";
 import { DEFAULT_JOB_ID_GRAMMAR, InvalidJobIdError, SAFE_JOB_ID } from "../core/job_id.ts";
 import type { StatusCode } from "../core/status.ts";
 
@@ -263,15 +264,15 @@ export function parseCacheRecord(path: string, text: string): CacheRecord {
   const bad = (field: string, problem: string): CacheFormatError =>
     new CacheFormatError(path, `field "${field}" ${problem}`, { field });
   if (record.format !== FORMAT) {
-    throw new CacheFormatError(path, `"format" is not "${FORMAT}"`, { field: "format" });
+    throw bad("format", `is ${describeValue(record.format)}, not "${FORMAT}"`);
   }
   if (typeof record.version !== "number" || !Number.isInteger(record.version)) {
-    throw new CacheFormatError(path, `"version" is not an integer`, { field: "version" });
+    throw bad("version", `is ${describeValue(record.version)}, not an integer`);
   }
   if (record.version > CACHE_FORMAT_VERSION) {
     throw new CacheFormatError(
       path,
-      `format version ${record.version} is newer than this library's ${CACHE_FORMAT_VERSION}`,
+      `field "version": format version ${record.version} is newer than this library's ${CACHE_FORMAT_VERSION}`,
       { field: "version" },
     );
   }
@@ -279,14 +280,16 @@ export function parseCacheRecord(path: string, text: string): CacheRecord {
     const v = record[field];
     if (v === undefined && optional) return;
     // deno-lint-ignore valid-typeof -- `type` is one of the typeof names above
-    if (typeof v !== type) throw bad(field, `is not a ${type}`);
+    if (typeof v !== type) throw bad(field, `is ${describeValue(v)}, not a ${type}`);
   };
   need("jobName", "string");
   need("backend", "string");
   need("transport", "string");
   need("updatedAt", "string");
   if (record.phase === "submitting") return record as unknown as SubmittingRecord;
-  if (record.phase !== "submitted") throw bad("phase", `is not "submitting" or "submitted"`);
+  if (record.phase !== "submitted") {
+    throw bad("phase", `is ${describeValue(record.phase)}, not "submitting" or "submitted"`);
+  }
   need("jobId", "string");
   if (!SAFE_JOB_ID.test(record.jobId as string)) {
     // Whatever the backend: the backend's own grammar is checked where the record is used.
@@ -319,8 +322,24 @@ export function parseCacheRecord(path: string, text: string): CacheRecord {
   need("reason", "string", true);
   need("epilogue", "string", true);
   need("epilogueError", "string", true);
+  if (typeof record.remote === "string" && record.remote !== "") {
+    // Loading reconnects to it over SSH: the host rule of SshTransport, checked here, so a
+    // tampered host is this file's error, not a transport's.
+    try {
+      checkSshHost("remote", record.remote);
+    } catch (error) {
+      if (!(error instanceof InvalidValueError)) throw error;
+      throw new CacheFormatError(
+        path,
+        `field "remote" is ${
+          describeValue(record.remote)
+        }, not an SSH host: expected ${error.accepted}`,
+        { field: "remote", cause: error },
+      );
+    }
+  }
   if (![-2, -1, 0, 1, 2].includes(record.status as number)) {
-    throw bad("status", "is not a status code (-2 to 2)");
+    throw bad("status", `is ${describeValue(record.status)}, not a status code (-2 to 2)`);
   }
   if (record.exitCode !== undefined && !Number.isInteger(record.exitCode)) {
     throw bad("exitCode", `is not an integer: ${record.exitCode}`);

@@ -23,6 +23,7 @@ import { InterruptedSubmissionError } from "./cache_record.ts";
 import { checkCacheOrigin } from "./cache_mismatch.ts";
 import { prepareCacheWrite } from "./_cache_write.ts";
 import { checkRecordJobId } from "./_run_record.ts";
+import { checkSubmitOptions } from "./_run_checks.ts";
 import { defaultTransport } from "./_defaults.ts";
 import { checkJobId } from "../core/backend.ts";
 import type { Clock } from "../core/clock.ts";
@@ -96,6 +97,8 @@ export interface SubmitOptions {
  * @param options Transport, `force`, `retry`, abort signal, polling; the cache options were
  * used by the plan.
  * @returns The run (PENDING, or the cached run).
+ * @throws {InvalidValueError} For an unknown option or a value of the wrong type (checked before
+ * anything is written or run).
  * @throws {SubmitError} When the scheduler refuses the job; carries the scheduler's own message.
  * @throws {CommandNotFoundError} When the submit command is not installed where the transport
  * runs commands (nothing is cached).
@@ -116,6 +119,7 @@ export async function submitPlan(
   plan: SubmissionPlan,
   options: SubmitOptions = {},
 ): Promise<AsyncResult> {
+  checkSubmitOptions(options);
   const { signal, retry = true, force = false } = options;
   signal?.throwIfAborted();
   const { backend, cacheFile, submit } = plan;

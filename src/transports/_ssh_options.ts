@@ -9,6 +9,7 @@
  */
 
 import { InvalidValueError } from "../core/errors.ts";
+import { checkSshHost, checkSshUser } from "../core/_ssh_host.ts";
 import {
   checkOptionsObject,
   validateBoolean,
@@ -33,17 +34,8 @@ const SSH_OPTION_KEYS = [
   "clock",
 ];
 
-/** Characters of a host name, an IP address (v6 with a `%zone`) or a plain ssh_config alias. */
-const HOST_CHARS = /^[\p{L}\p{N}._%:+-]+$/u;
-/** Characters of a user name. */
-const USER_CHARS = /^[\p{L}\p{N}._-]+$/u;
-/** Control characters (C0, DEL, C1), NUL and newlines included. */
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
-
-const HOST_ACCEPTED = "a host name, IP address or ssh_config alias of letters, digits and " +
-  ". _ - : % +, optionally as user@host, not starting with -";
-const USER_ACCEPTED = "a user name of letters, digits and . _ -, not starting with -";
 
 /** The fields of `SshTransportOptions` that are checked here. */
 interface CheckedOptions {
@@ -69,8 +61,8 @@ interface CheckedOptions {
  */
 export function validateSshOptions(options: CheckedOptions): void {
   checkOptionsObject("options", options, SSH_OPTION_KEYS);
-  checkHost(options.host, options.user);
-  if (options.user !== undefined) checkUser("user", options.user, options.user);
+  checkSshHost("host", options.host, options.user);
+  if (options.user !== undefined) checkSshUser("user", options.user);
   const { port } = options;
   if (
     port !== undefined && !(Number.isInteger(port) && Number(port) >= 1 && Number(port) <= 65535)
@@ -94,54 +86,6 @@ export function validateSshOptions(options: CheckedOptions): void {
   number("maxSessions", options.maxSessions, "a positive whole number", true);
   validateBoolean("interactive", options.interactive);
   validateClock(options.clock);
-}
-
-/** A host, or `user@host` (then without the `user` option). */
-function checkHost(host: unknown, user: unknown): void {
-  const fail = (problem: string): never => {
-    throw new InvalidValueError("host", host, `${HOST_ACCEPTED} (this one ${problem})`);
-  };
-  if (typeof host !== "string") return fail("is not a string");
-  if (host === "") fail("is empty");
-  if (host.includes("\0")) fail("contains a NUL character");
-  if (CONTROL.test(host)) fail("contains a newline or another control character");
-  if (/\s/u.test(host)) fail("contains whitespace");
-  if (host.startsWith("-")) fail("starts with -, which ssh would read as an option");
-  const at = host.lastIndexOf("@");
-  const name = host.slice(at + 1);
-  if (at !== -1) {
-    const userPart = host.slice(0, at);
-    if (userPart === "" || name === "") fail("has an empty part around @");
-    if (user !== undefined) {
-      fail(`names a user, and the user option ${JSON.stringify(user)} is given too: give it once`);
-    }
-    checkUser("host", userPart, host);
-  }
-  if (name.startsWith("-")) fail("has a host part that starts with -");
-  if (!HOST_CHARS.test(name)) {
-    fail("contains a character that is never part of a host name, such as a shell metacharacter");
-  }
-}
-
-/** A user name, as the `user` option or the part of `host` before `@`. */
-function checkUser(field: string, user: unknown, given: unknown): void {
-  const accepted = field === "host" ? HOST_ACCEPTED : USER_ACCEPTED;
-  if (typeof user !== "string" || !USER_CHARS.test(user) || user.startsWith("-")) {
-    const problem = typeof user !== "string"
-      ? "is not a string"
-      : user === ""
-      ? "is empty"
-      : user.startsWith("-")
-      ? "starts with -, which ssh would read as an option"
-      : user.includes("\0")
-      ? "contains a NUL character"
-      : "contains a character that is not part of a user name";
-    throw new InvalidValueError(
-      field,
-      given,
-      `${accepted} (${field === "host" ? "its user part" : "this one"} ${problem})`,
-    );
-  }
 }
 
 /**

@@ -343,3 +343,72 @@ Deno.test("without --allow-run, a shell-mode SimCluster refuses up front and nam
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("without --allow-run, a prologue fails with MissingPermissionError naming its program; the narrow flag is enough", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cj-safety-" });
+  try {
+    const simModule = JSON.stringify(new URL("sim/mod.ts", `file://${REPO}`).href);
+    const submit = `const sim = await import(${simModule});
+      await using cluster = new sim.SimCluster({ scheduler: "slurm", model: () => ({ runtimeSeconds: 1, exitCode: 0 }) });
+      const job = new cj.JobScript({ name: "p", body: "true", prologue: "echo staged > /dev/null" });
+      const run = await job.submit({ transport: cluster.transport(), cacheFolder: "" });
+      if (run.jobId !== "1") throw new Error("job id " + run.jobId);`;
+    const caught = await inChild(["--allow-read", "--allow-write", "--allow-env"], submit, { dir });
+    assert.deepEqual(caught, {
+      name: "MissingPermissionError",
+      message: 'local: Cannot run the prologue script with "/bin/bash": Deno was started ' +
+        "without run permission for it; start it with --allow-run, or allow only this " +
+        "command with --allow-run=/bin/bash",
+      permission: "run",
+      flag: "--allow-run",
+    });
+    const narrow = await inChild(
+      ["--allow-read", "--allow-write", "--allow-env", "--allow-run=/bin/bash"],
+      submit,
+      { dir },
+    );
+    assert.equal(narrow, "ok");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("without --allow-write (or --allow-read), the run cache says which flag and folder to allow", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cj-safety-" });
+  try {
+    const folder = join(dir, "cache");
+    const dump =
+      `const run = new cj.AsyncResult({ jobId: "7", backend: cj.slurm, transport: new cj.LocalTransport() });
+      await run.dump(dir + "/cache/run.json");`;
+    const noWrite = await inChild(["--allow-read", "--allow-env"], dump, { dir });
+    assert.deepEqual(noWrite, {
+      name: "MissingPermissionError",
+      message: `local: Cannot write cache file "${folder}/run.json" in the cache folder ` +
+        `"${folder}": Deno was started without write permission for it; start it with ` +
+        `--allow-write, or allow only this place with --allow-write=${folder}`,
+      permission: "write",
+      flag: "--allow-write",
+    });
+    assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["child.ts"]);
+    const narrow = await inChild(["--allow-read", "--allow-env", `--allow-write=${folder}`], dump, {
+      dir,
+    });
+    assert.equal(narrow, "ok");
+    assert.deepEqual([...Deno.readDirSync(folder)].map((entry) => entry.name), ["run.json"]);
+    const noRead = await inChild(
+      ["--allow-env"],
+      `await cj.AsyncResult.load(dir + "/cache/run.json", { transport: new cj.LocalTransport() });`,
+      { dir },
+    );
+    assert.deepEqual(noRead, {
+      name: "MissingPermissionError",
+      message: `local: Cannot read cache file "${folder}/run.json": Deno was started without ` +
+        `read permission for it; start it with --allow-read, or allow only this place with ` +
+        `--allow-read=${folder}`,
+      permission: "read",
+      flag: "--allow-read",
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

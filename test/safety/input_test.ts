@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  builtinBackends,
   InvalidValueError,
   JobScript,
   type JobWarning,
@@ -12,6 +13,7 @@ import {
   MisspelledKeyError,
   parseSettings,
   SettingsError,
+  SshTransport,
   TemplateError,
   UnknownKeyError,
 } from "../../mod.ts";
@@ -106,6 +108,72 @@ Deno.test("gpus: 0 renders no GPU request on any backend", () => {
       .render();
     assert.ok(!/gpu/i.test(script), script);
   }
+});
+
+Deno.test("renderHeaders({ gpus: 0 }) called on a backend directly renders no GPU request", () => {
+  for (const backend of builtinBackends.list()) {
+    // One node with a layout (Torque's nodes=…:ppn=… list is where its gpus would go), and none.
+    for (const layout of [{}, { nodes: 1, ppn: 4 }]) {
+      const headers = backend.renderHeaders({ name: "a", ...layout, gpus: 0, extra: [] });
+      assert.ok(!/gpu/i.test(headers.join("\n")), `${backend.name}: ${headers}`);
+    }
+    const one = backend.renderHeaders({ name: "a", gpus: 1, extra: [] }).join("\n");
+    assert.match(one, /gpu/i, `${backend.name} still renders gpus: 1`);
+  }
+});
+
+Deno.test("a job's remote is checked by SshTransport's own host rule, naming the field remote", () => {
+  const hosts = [
+    "login.cluster.edu",
+    "alice@login",
+    "10.0.0.1",
+    "fe80::1%eth0",
+    "login;x",
+    "login&&x",
+    "$(touch x)",
+    "`x`",
+    "a|b",
+    "a>b",
+    "two hosts",
+    "-oProxyCommand=x",
+    "me@-x",
+    "@login",
+    "a\u0000b",
+    "a\u007fb",
+    "héte.example",
+  ];
+  for (const host of hosts) {
+    let transportError: unknown;
+    try {
+      new SshTransport({ host });
+    } catch (error) {
+      transportError = error;
+    }
+    let jobError: unknown;
+    try {
+      new JobScript({ name: "a", body: "true", remote: host });
+    } catch (error) {
+      jobError = error;
+    }
+    assert.equal(jobError === undefined, transportError === undefined, JSON.stringify(host));
+    if (jobError === undefined) continue;
+    assert.ok(jobError instanceof InvalidValueError && transportError instanceof InvalidValueError);
+    assert.equal(jobError.field, "remote");
+    assert.equal(transportError.field, "host");
+    assert.equal(jobError.accepted, transportError.accepted, JSON.stringify(host));
+    assert.equal(
+      jobError.message,
+      transportError.message.replace('"host"', '"remote"'),
+      JSON.stringify(host),
+    );
+  }
+  // Refused at construction, so nothing is written or submitted.
+  assert.throws(
+    () => new JobScript({ name: "a", body: "true", remote: "login;x" }),
+    (error) =>
+      error instanceof InvalidValueError && error.field === "remote" &&
+      error.message.startsWith('Invalid value for "remote": "login;x"; expected a host name'),
+  );
 });
 
 Deno.test("bad values are reported as given: NaN, Infinity, -1, 1:99, #!$(…)", () => {

@@ -141,7 +141,7 @@ Deno.test("attributes must have the right type: numbers are numbers", async () =
     () => parseSettings("attributes:\n  vars:\n    a: [1]\n"),
     (e) =>
       e instanceof SettingsError && e.key === "vars.a" && e.line === 3 &&
-      /Invalid value for "vars\.a": \[1\]; expected a string, a finite number or a boolean/
+      /Invalid value for "vars\.a": \[1\]; expected a string without NUL characters, a finite number or a boolean/
         .test(e.message),
   );
   assert.throws(() => parseSettings("attributes:\n  vars: [a]\n"), /"vars" must be a mapping/);

@@ -137,10 +137,10 @@ Deno.test("damaged, foreign or newer cache files are CacheFormatErrors naming th
     const cases: Array<[string, RegExp]> = [
       ["{not json", /not valid JSON/],
       ["[]", /not a JSON object/],
-      ['{"format":"other"}', /"format" is not "clusterjob-run"/],
+      ['{"format":"other"}', /field "format" is "other", not "clusterjob-run"/],
       [JSON.stringify({ ...run, version: 99 }), /version 99 is newer than this library's 1/],
-      [JSON.stringify({ ...run, status: 7 }), /"status" is not a status code/],
-      [JSON.stringify({ ...run, jobId: 12 }), /field "jobId" is not a string/],
+      [JSON.stringify({ ...run, status: 7 }), /field "status" is 7, not a status code/],
+      [JSON.stringify({ ...run, jobId: 12 }), /field "jobId" is 12, not a string/],
       [JSON.stringify({ ...run, phase: "done" }), /field "phase"/],
     ];
     for (const [index, [text, message]] of cases.entries()) {

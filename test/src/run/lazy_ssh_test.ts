@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { readImportGraph, staticPath } from "../../../scripts/check_imports.ts";
 import { AsyncResult } from "../../../src/run/async_result.ts";
 import { slurm } from "../../../backends/slurm.ts";
+import { LocalTransport } from "../../../src/transports/local_transport.ts";
 
 const ROOT = new URL("../../..", import.meta.url).pathname.replace(/\/$/, "");
 const SSH = "src/transports/ssh_transport.ts";
@@ -34,7 +35,7 @@ Deno.test("a loaded run with a saved remote gets an SshTransport (loaded on dema
   const folder = await Deno.makeTempDir();
   try {
     const path = `${folder}/run.json`;
-    const transport = { name: "x", clock: { now: () => 0 } } as never;
+    const transport = new LocalTransport(); // only for dump(); load() picks the SSH one
     await new AsyncResult({ jobId: "1", backend: slurm, transport, remote: "login.example.org" })
       .dump(path);
     const run = await AsyncResult.load(path);
