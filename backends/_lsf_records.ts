@@ -212,9 +212,10 @@ function minutes(seconds: number): string {
 /**
  * The JobInfo of one record. `bjobs -l` names the state in its header (`Status <EXIT>`), which
  * `fromHeader` reads instead of replaying the events (bhist has no such field); the events give
- * the exit code, kill requests and run times either way. A job that EXITed with a `RUNLIMIT`
- * block and exit code 140 (OpenLava's run-limit signal, see `RUN_LIMIT_EXIT`) or a run time of
- * at least the limit timed out. In `bjobs` (`fromHeader`) a bare exit 130 is a bkill (bjobs
+ * the exit code, kill requests and run times either way. A job that EXITed (without a
+ * `TERM_*` reason or kill request) with a `RUNLIMIT` block timed out when it ran for the limit,
+ * from its start event to its end; without those events, when it exited 140 (OpenLava's
+ * run-limit signal, see `RUN_LIMIT_EXIT`). In `bjobs` (`fromHeader`) a bare exit 130 is a bkill (bjobs
  * logs no kill request; `finishedInfo`), and an EXIT without a start or an exit code was
  * killed while pending. Returns why the record cannot be read instead, as a string.
  */
@@ -243,7 +244,8 @@ export function recordInfo(record: LongRecord, fromHeader: boolean): JobInfo | s
     : undefined;
   if (
     state === "EXIT" && termination === "" && killRequest === "" && limit !== undefined &&
-    (exitCode === RUN_LIMIT_EXIT || (ranFor !== undefined && ranFor >= limit))
+    // The time stamps are whole seconds: a run cut at the limit may show one second less.
+    (ranFor === undefined ? exitCode === RUN_LIMIT_EXIT : ranFor >= limit - 1)
   ) {
     return jobInfo(
       Status.FAILED,

@@ -171,7 +171,11 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
  *   whose subjobs are merged (any task active → that state; else any failed → FAILED; all
  *   exited 0 → COMPLETED); `tracejob -q -n 7 ID`, one per id, only for plain jobs
  *   purged before a poll saw them finish (needs read access to the server logs; set
- *   `keep_completed` ≥ 900 s to make it rare); `qdel ID …`.
+ *   `keep_completed` ≥ 900 s to make it rare); `qdel ID …`. A purged id (`qstat` exit 153,
+ *   `Unknown Job Id Error`, or nothing at all) is no longer in the queue.
+ * - Exit status (see `finishedPbsInfo`): 0 COMPLETED, 1–255 FAILED, 256+N (271 = qdel) →
+ *   CANCELLED, `-11` (walltime) → FAILED with a `timeout` reason; `C` without `exit_status` →
+ *   CANCELLED when the job never ran, FAILED with an unknown exit code when it ran (`exec_host`).
  *
  * @example Render headers and parse qstat output
  * ```ts

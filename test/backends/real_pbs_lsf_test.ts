@@ -644,3 +644,20 @@ Deno.test("the poller keeps what a partly garbled answer says and fails only the
   assert.ok(transport.log.slice(1).every((cmd) => cmd === "qstat -f 2.vm"), String(transport.log));
   assert.ok(!transport.log.some((cmd) => cmd.startsWith("tracejob")));
 });
+
+Deno.test("openlava: a RUNLIMIT job timed out only when it ran for its limit", async () => {
+  const dialect = await openlavaDialect();
+  const recorded = (await realOutput("openlava", "069")).output;
+  // The job ran 61 s of 60; the same record ending after 30 s exited 140 on its own.
+  const early = recorded.stdout.replace(
+    "Tue Dec  1 23:11:28: Exited",
+    "Tue Dec  1 23:10:57: Exited",
+  );
+  assert.notEqual(early, recorded.stdout);
+  const info = dialect.parseStatus({ ...recorded, stdout: early }, ["119"]).get("119");
+  assert.deepEqual(info, { status: FAILED, state: "EXIT", exitCode: 140 });
+  // A job that trapped SIGUSR2 and was killed later (exit 137) after its limit: a timeout too.
+  const trapped = recorded.stdout.replace("exit code 140", "exit code 137");
+  const killed = dialect.parseStatus({ ...recorded, stdout: trapped }, ["119"]).get("119");
+  assert.match(killed?.reason ?? "", /^timeout: run limit of 1\.0 min reached$/);
+});
