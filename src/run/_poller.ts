@@ -161,13 +161,6 @@ export class Poller {
     this.#dialects.add(backend);
   }
 
-  /**
-   * The backend whose status and accounting commands this poller runs: its backend, or the
-   * dialect it learned from the scheduler's answers (see `Backend.dialectFor`).
-   */
-  get queries(): Backend {
-    return this.#queries;
-  }
 
   /** Number of runs currently being waited for. */
   get watching(): number {
