@@ -161,7 +161,6 @@ export class Poller {
     this.#dialects.add(backend);
   }
 
-
   /** Number of runs currently being waited for. */
   get watching(): number {
     return this.#watchers.size;
