@@ -175,3 +175,75 @@ export function parseInteger(text: string | undefined): number | undefined {
   if (text === undefined || !/^-?\d+$/.test(text.trim())) return undefined;
   return Number.parseInt(text.trim(), 10);
 }
+
+/**
+ * Collects what one query's answer says, job by job: the `JobInfo` of each requested id whose
+ * entry could be read, and the problem of each whose entry could not. {@linkcode result}
+ * returns the readable part, or throws a `QueryError` that names the failed ids and carries
+ * the rest, so that one garbled entry never hides the other jobs of a batch.
+ */
+export class AnswerReader {
+  readonly #argv: readonly string[];
+  readonly #ids: readonly string[];
+  readonly #infos = new Map<string, JobInfo>();
+  readonly #problems = new Map<string, string>();
+  #unattributed: string | undefined;
+
+  /** A reader of the answer to `argv`, which asked about `ids`. */
+  constructor(argv: readonly string[], ids: readonly string[]) {
+    this.#argv = argv;
+    this.#ids = ids;
+  }
+
+  /** Merges `info` into what is known of `id` (see {@linkcode mergeInfo}). */
+  add(id: string, info: JobInfo): void {
+    addInfo(this.#infos, id, info);
+  }
+
+  /** Replaces what is known of `id`. */
+  set(id: string, info: JobInfo): void {
+    this.#infos.set(id, info);
+  }
+
+  /** The entry of `id` cannot be read (the first problem is kept). */
+  fail(id: string, problem: string): void {
+    if (!this.#problems.has(id)) this.#problems.set(id, problem);
+  }
+
+  /**
+   * Part of the answer belongs to no job that can be told: every asked id the answer says
+   * nothing readable about fails (it may have been any of them); the others keep their entries.
+   */
+  failUnattributed(problem: string): void {
+    this.#unattributed ??= problem;
+  }
+
+  /**
+   * What was read, by id.
+   *
+   * @throws {QueryError} When an entry could not be read: with `failedIds` and `parsed` (the
+   * readable entries) when some could, without them when nothing could.
+   */
+  result(): Map<string, JobInfo> {
+    const problems = new Map(this.#problems);
+    if (this.#unattributed !== undefined) {
+      for (const id of this.#ids) {
+        if (!this.#infos.has(id) && !problems.has(id)) problems.set(id, this.#unattributed);
+      }
+    }
+    if (problems.size === 0) return this.#infos;
+    const parsed = new Map([...this.#infos].filter(([id]) => !problems.has(id)));
+    const failedIds = [...problems.keys()];
+    const [first, problem] = [...problems][0]!;
+    const command = `"${this.#argv.join(" ")}"`;
+    if (parsed.size === 0 && this.#ids.every((id) => problems.has(id))) {
+      throw new QueryError(this.#argv, `Cannot read the answer of ${command}: ${problem}`);
+    }
+    const which = failedIds.length === 1 ? `job ${first}` : `jobs ${failedIds.join(", ")}`;
+    throw new QueryError(
+      this.#argv,
+      `Cannot read the answer of ${command} for ${which}: ${problem} (the other jobs in it were read)`,
+      { failedIds, parsed },
+    );
+  }
+}

@@ -1,7 +1,7 @@
 /**
- * LSF words shared by the `bjobs` parser (`lsf.ts`) and the `bhist` parser (`_lsf_bhist.ts`):
- * the job states and how a finished job's state, exit code and termination reason become a
- * portable status. Internal; not exported from `mod.ts`.
+ * LSF words shared by the `bjobs` parsers (`lsf.ts`, `_lsf_bjobs_long.ts`) and the `bhist`
+ * parser (`_lsf_bhist.ts`): the job states and how a finished job's state, exit code and
+ * termination reason become a portable status. Internal; not exported from `mod.ts`.
  *
  * Sources: IBM Spectrum LSF 10.1 Command Reference "bjobs" (JOB STATUS: PEND, PROV, WAIT, PSUSP,
  * USUSP, SSUSP, RUN, UNKWN, DONE, EXIT, ZOMBI) and Administering LSF "Termination reasons

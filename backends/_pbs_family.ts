@@ -26,7 +26,7 @@ import {
   textDirectives,
 } from "./_headers.ts";
 import {
-  addInfo,
+  AnswerReader,
   chunkedQueries,
   guardJobIds,
   jobInfo,
@@ -132,51 +132,98 @@ function parsePbsJobId(output: CommandOutput, argv: readonly string[]): string {
 export interface QstatJob {
   /** The id after `Job Id:`. */
   id: string;
-  /** Attributes, continuation lines joined. */
+  /** Attributes, continuation lines joined, values trimmed. */
   attributes: Map<string, string>;
+  /** Why the block cannot be read (a line of no known form before its first attribute). */
+  problem?: string;
 }
 
-/** One attribute line of `qstat -f`: `    name[.resource] = value`. */
-const ATTRIBUTE = /^\s+([\w.]+) = ?(.*)$/;
+/** A `qstat -f` listing: its job blocks, and any text that comes before the first block. */
+export interface QstatListing {
+  /** The `Job Id:` blocks, in order. */
+  jobs: QstatJob[];
+  /** The first non-blank line before any `Job Id:` line: it belongs to no job. */
+  stray?: string;
+}
 
 /**
- * Parses `qstat -f` text: `Job Id: ID` blocks of indented `name = value` lines; a value that
- * does not fit on one line continues on following lines indented by a tab (both flavours
- * wrap long values). With `keep`, only those attributes are stored (the others are still
- * checked): a poll of 10,000 jobs needs five of their ~40 attributes.
+ * One attribute line of `qstat -f`: `    name[.resource] = value`, indented by four blanks (Torque,
+ * PBS Pro) or by a tab (Slurm's `qstat` wrapper, which never wraps values).
  */
-export function parseQstatFull(
-  text: string,
-  argv: readonly string[],
-  keep?: ReadonlySet<string>,
-): QstatJob[] {
-  const jobs: QstatJob[] = [];
+const ATTRIBUTE = /^([ \t])[ \t]*([\w.]+) = ?(.*)$/;
+
+/**
+ * Parses `qstat -f` text: `Job Id: ID` blocks of indented `name = value` lines. Values can run
+ * over several lines in three ways, all seen in real output:
+ * - Both flavours wrap a long value at about 78 columns with a newline and ONE tab, anywhere,
+ *   even inside a word (`exceeded r` / `\tesource walltime`), and a blank that falls on the
+ *   break starts the next piece (`terminated` / `\t by pbsuser@vm-pbs`, OpenPBS 23.06 in
+ *   test/fixtures/real-outputs/openpbs/061): the piece is the line without that one tab.
+ * - Values are printed raw, so a newline inside one (an exported bash function in
+ *   `Variable_List`: body lines indented by one blank, a bare `}` in column 0; a Torque
+ *   `sched_hint` with the text of a failed copy, blank lines and column-0 lines) starts a line
+ *   of no form: it continues the value being read, after a newline.
+ * - Blank lines separate blocks, and inside such raw values they are part of them.
+ * A line of no form before a block's first attribute makes only that block unreadable
+ * (`problem`); text before the first block is `stray`. With `keep`, only those attributes are
+ * stored: a poll of 10,000 jobs needs a few of their ~40 attributes.
+ */
+export function parseQstatFull(text: string, keep?: ReadonlySet<string>): QstatListing {
+  const listing: QstatListing = { jobs: [] };
   let current: QstatJob | undefined;
   let lastKey: string | undefined;
+  let indent: string | undefined;
+  let blanks = 0;
+  const append = (piece: string) => {
+    if (current === undefined || lastKey === undefined) return;
+    const previous = current.attributes.get(lastKey);
+    if (previous !== undefined) current.attributes.set(lastKey, previous + piece);
+  };
+  const close = () => {
+    if (current === undefined) return;
+    for (const [key, value] of current.attributes) current.attributes.set(key, value.trim());
+  };
   for (const raw of text.split("\n")) {
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (line.trim() === "") continue;
     const header = line.startsWith("Job Id:") ? /^Job Id:\s*(\S+)\s*$/.exec(line) : null;
     if (header !== null) {
+      close();
       current = { id: header[1]!, attributes: new Map() };
-      jobs.push(current);
+      listing.jobs.push(current);
       lastKey = undefined;
+      indent = undefined;
+      blanks = 0;
+      continue;
+    }
+    if (current === undefined) {
+      if (line.trim() !== "") listing.stray ??= line;
       continue;
     }
     const attribute = ATTRIBUTE.exec(line);
-    if (current !== undefined && attribute !== null) {
-      lastKey = attribute[1]!;
-      if (keep === undefined || keep.has(lastKey)) {
-        current.attributes.set(lastKey, attribute[2]!.trim());
-      }
-    } else if (current !== undefined && lastKey !== undefined && /^\s/.test(line)) {
-      const previous = current.attributes.get(lastKey);
-      if (previous !== undefined) current.attributes.set(lastKey, previous + line.trim());
-    } else {
-      throw new QueryError(argv, `Cannot parse qstat -f line "${line}"`);
+    // The block's first attribute line tells how attributes are indented; where that is not a
+    // tab, a line starting with a tab continues a value.
+    if (line.startsWith("\t") && lastKey !== undefined && indent !== "\t") {
+      append(line.slice(1));
+      blanks = 0;
+      continue;
     }
+    if (line.trim() === "") {
+      blanks++;
+      continue;
+    }
+    if (attribute !== null && (indent === undefined || attribute[1] === indent)) {
+      indent = attribute[1];
+      lastKey = attribute[2]!;
+      if (keep === undefined || keep.has(lastKey)) current.attributes.set(lastKey, attribute[3]!);
+    } else if (lastKey !== undefined) {
+      append("\n".repeat(blanks + 1) + line);
+    } else {
+      current.problem ??= `Cannot parse qstat -f line "${line}" of job "${current.id}"`;
+    }
+    blanks = 0;
   }
-  return jobs;
+  close();
+  return listing;
 }
 
 /** Whether `id` names a whole job array (`123[]`, `123[].server`) rather than one job or subjob. */
@@ -240,57 +287,167 @@ const ACTIVE_STATES: Readonly<Record<string, StatusCode>> = {
 const FINAL_STATES = new Set(["C", "F", "X"]);
 
 /**
+ * A flavour's negative exit statuses for a job its MOM killed for exceeding a limit, by code:
+ * the limit's name (`"walltime"` means a timeout). The two flavours number them differently.
+ */
+export type LimitKills = ReadonlyMap<number, string>;
+
+/**
+ * PBS Pro's `substate` of a job deleted by a delete request (`qdel`): JOB_SUBSTATE_TERMINATED
+ * (OpenPBS `src/include/job.h`; set from `ji_terminated` in `src/server/svr_jobfunc.c`, for
+ * jobs, subjobs and whole arrays). 92 is FINISHED and 93 FAILED (a non-zero exit, or for an
+ * array: a failed or deleted subjob).
+ */
+const SUBSTATE_TERMINATED = "91";
+
+/**
  * The outcome of a finished PBS job from its exit status (`exit_status` in Torque,
- * `Exit_status` in PBS Pro):
- * - missing: the job never ran (deleted while queued) → CANCELLED;
+ * `Exit_status` in PBS Pro), whether it ran (`exec_host` or `resources_used.walltime` is set)
+ * and PBS Pro's `substate`:
+ * - substate 91 (deleted by `qdel`) → CANCELLED, whatever the exit status (a deleted array's
+ *   subjob that never ran shows `Exit_status = 1`, OpenPBS 23.06 recording 082);
+ * - no exit status: a job that never ran (deleted while queued or held, or a dependent whose
+ *   parent failed) → CANCELLED; one that RAN → FAILED with an unknown exit code. Torque 6.1
+ *   sets `exit_status` only from the MOM's obituary (`src/server/req_jobobit.c`) or when it
+ *   aborts a job (`job_func.c`, 271); a job that ran (its `exec_host` is set when it starts) and
+ *   is COMPLETE without one was finished by the server without hearing from its node — deleted
+ *   or purged while the node was unreachable (`req_delete.c`: `force_purge_work`,
+ *   `delete_inactive_job`), or lost in a server restart. Whether the script succeeded is
+ *   unknown, so it is neither COMPLETED nor a cancel: FAILED, with a reason that says so;
  * - 0 → COMPLETED; 1–255 (the script's own code; 128+N when its shell saw signal N) → FAILED;
  * - 256+N: PBS killed the job with signal N (271 = SIGTERM from `qdel`) → CANCELLED, unless
  *   the job used its whole walltime, which means the walltime limit killed it → FAILED with a
- *   `timeout` reason (PBS has no separate state for that);
- * - negative: PBS could not start or keep the job (JOB_EXEC_* codes, resource-limit kills) →
- *   FAILED, with the walltime check as above.
+ *   `timeout` reason; a job that never ran gets 271 when the server deletes it (Torque: an
+ *   afterok child of a failed parent, with a comment saying so) → CANCELLED, no exit code;
+ * - negative: PBS could not start or keep the job (JOB_EXEC_* codes): the flavour's limit kills
+ *   (`limitKills`: Torque -11, PBS Pro -29 for the walltime) → FAILED, a `timeout` reason for
+ *   the walltime; other codes → FAILED, with the walltime check as above.
  */
-export function finishedPbsInfo(state: string, attributes: Map<string, string>): JobInfo {
-  const raw = attributes.get("Exit_status") ?? attributes.get("exit_status");
-  const exitStatus = parseInteger(raw);
+export function finishedPbsInfo(
+  state: string,
+  attributes: Map<string, string>,
+  limitKills: LimitKills = new Map(),
+): JobInfo {
+  const exitStatus = parseInteger(attributes.get("Exit_status") ?? attributes.get("exit_status"));
+  const host = attributes.get("exec_host");
+  const ran = host !== undefined || attributes.has("resources_used.walltime");
+  const comment = attributes.get("comment");
+  const because = (text: string) =>
+    comment !== undefined && !ran && comment !== "" ? `${text}: ${comment}` : text;
+  if (attributes.get("substate") === SUBSTATE_TERMINATED) {
+    if (!ran || exitStatus === undefined) {
+      return jobInfo(
+        Status.CANCELLED,
+        state,
+        undefined,
+        ran ? "deleted while running (no exit status)" : because("deleted before it ran"),
+      );
+    }
+    const signal = exitStatus > 256 ? exitStatus - 256 : undefined;
+    return jobInfo(
+      Status.CANCELLED,
+      state,
+      signal !== undefined ? 128 + signal : exitStatus >= 0 ? exitStatus : undefined,
+      signal !== undefined
+        ? `deleted while running, killed by signal ${signal} (exit status ${exitStatus})`
+        : `deleted while running (exit status ${exitStatus})`,
+    );
+  }
   if (exitStatus === undefined) {
-    return jobInfo(Status.CANCELLED, state, undefined, "finished without running (no exit status)");
+    if (ran) {
+      return jobInfo(
+        Status.FAILED,
+        state,
+        undefined,
+        `ran${host === undefined ? "" : ` on ${host}`} but finished without an exit status ` +
+          "(the server completed it without word from its node: deleted or purged while the " +
+          "node was unreachable, or lost in a server restart); its outcome is unknown",
+      );
+    }
+    return jobInfo(
+      Status.CANCELLED,
+      state,
+      undefined,
+      because("finished without running (no exit status)"),
+    );
   }
   if (exitStatus >= 0 && exitStatus < 256) {
     return jobInfo(exitStatus === 0 ? Status.COMPLETED : Status.FAILED, state, exitStatus);
   }
+  const limit = limitKills.get(exitStatus);
+  if (limit !== undefined) {
+    return jobInfo(
+      Status.FAILED,
+      state,
+      undefined,
+      limit === "walltime"
+        ? `timeout: walltime limit reached, killed by PBS (exit status ${exitStatus})`
+        : `killed by PBS for exceeding its ${limit} limit (exit status ${exitStatus})`,
+    );
+  }
   const used = walltimeSeconds(attributes.get("resources_used.walltime"));
-  const limit = walltimeSeconds(attributes.get("Resource_List.walltime"));
-  const timedOut = used !== undefined && limit !== undefined && used >= limit;
+  const allowed = walltimeSeconds(attributes.get("Resource_List.walltime"));
+  const timedOut = used !== undefined && allowed !== undefined && used >= allowed;
   const what = exitStatus > 256
     ? `killed by signal ${exitStatus - 256} (exit status ${exitStatus})`
     : `PBS could not run the job (exit status ${exitStatus})`;
-  const exitCode = exitStatus > 256 ? 128 + exitStatus - 256 : undefined;
+  const exitCode = exitStatus > 256 && ran ? 128 + exitStatus - 256 : undefined;
   if (timedOut) {
     return jobInfo(Status.FAILED, state, exitCode, `timeout: walltime limit reached, ${what}`);
+  }
+  if (exitStatus > 256 && !ran) {
+    return jobInfo(
+      Status.CANCELLED,
+      state,
+      undefined,
+      because(`deleted before it ran (exit status ${exitStatus})`),
+    );
   }
   return jobInfo(exitStatus > 256 ? Status.CANCELLED : Status.FAILED, state, exitCode, what);
 }
 
-/** The JobInfo of one `qstat -f` job. */
-function pbsJobInfo(job: QstatJob, argv: readonly string[]): JobInfo {
+/**
+ * A finished array's own (summary) record, read only when the answer lists none of its
+ * subjobs: PBS Pro's `substate` is derived from the subjobs (91 deleted, 93 a subjob failed or
+ * was deleted, 92 all finished; `src/server/svr_jobfunc.c`), its `Exit_status` is not — it is
+ * the class of whichever subjob changed state last (an array whose task 3 exited 5 shows
+ * `Exit_status = 0`, OpenPBS 23.06 recording 053). Torque's summary has no exit status at all.
+ */
+function finishedArraySummary(job: QstatJob, state: string): JobInfo | string {
+  const substate = job.attributes.get("substate");
+  const reason = "from the array's summary record (qstat -t lists each task's exit status)";
+  if (substate === SUBSTATE_TERMINATED) return jobInfo(Status.CANCELLED, state, undefined, reason);
+  if (substate === "92") return jobInfo(Status.COMPLETED, state, undefined, reason);
+  if (substate === "93") return jobInfo(Status.FAILED, state, undefined, reason);
+  return `array "${job.id}" is finished (state ${state}) but the answer lists none of its ` +
+    "tasks, whose exit statuses decide its outcome (ask with qstat -t)";
+}
+
+/** The JobInfo of one `qstat -f` job, or why it cannot be read. */
+function pbsJobInfo(job: QstatJob, limitKills: LimitKills): JobInfo | string {
+  if (job.problem !== undefined) return job.problem;
   const state = job.attributes.get("job_state");
-  if (state === undefined) {
-    throw new QueryError(argv, `Cannot parse qstat -f output: job "${job.id}" has no job_state`);
+  if (state === undefined) return `Cannot parse qstat -f output: job "${job.id}" has no job_state`;
+  if (FINAL_STATES.has(state)) {
+    const raw = job.attributes.get("Exit_status") ?? job.attributes.get("exit_status");
+    if (raw !== undefined && parseInteger(raw) === undefined) {
+      return `Cannot parse the exit status "${raw}" of job "${job.id}"`;
+    }
+    if (isArrayId(job.id)) return finishedArraySummary(job, state);
+    return finishedPbsInfo(state, job.attributes, limitKills);
   }
-  if (FINAL_STATES.has(state)) return finishedPbsInfo(state, job.attributes);
   const status = ACTIVE_STATES[state];
-  if (status === undefined) {
-    throw new QueryError(argv, `Cannot parse PBS job state "${state}" of job "${job.id}"`);
-  }
+  if (status === undefined) return `Cannot parse PBS job state "${state}" of job "${job.id}"`;
   return jobInfo(status, state, undefined, job.attributes.get("comment"));
 }
 
 /** The attributes a job's status is derived from (`pbsJobInfo`, `finishedPbsInfo`). */
 const STATUS_ATTRIBUTES: ReadonlySet<string> = new Set([
   "job_state",
+  "substate",
   "exit_status",
   "Exit_status",
+  "exec_host",
   "resources_used.walltime",
   "Resource_List.walltime",
   "comment",
@@ -305,49 +462,87 @@ const STATUS_ATTRIBUTES: ReadonlySet<string> = new Set([
 const NOT_KNOWN = [/^qstat: Unknown Job Id\b/, /Job has finished, use -x or -H\b/];
 
 /**
- * Parses `qstat -f` (or `qstat -x -f`) output for `ids`. `qstat` prints the jobs it knows on
- * stdout and one line per unknown id on stderr, exiting non-zero if any is unknown; only other
- * complaints (server down, bad option) make the query fail.
+ * The exit code of `qstat` when an id is unknown: PBSE_UNKJOBID (15001) modulo 256, in both
+ * flavours (Torque 6.1 and OpenPBS 23.06 recordings: `qstat: Unknown Job Id …`, exit 153).
+ */
+const UNKNOWN_JOB_EXIT = 153;
+
+/**
+ * Parses `qstat -f` (or `qstat -x -f`, with or without `-t`) output for `ids`. `qstat` prints
+ * the jobs it knows on stdout and one line per unknown id on stderr, exiting non-zero (153)
+ * if any is unknown; a `qstat` that exits 153 printing nothing (seen for purged Torque jobs)
+ * says the same. Only other complaints (server down, bad option) make the whole query fail.
+ *
+ * Only records of asked ids count (Torque's `qstat -f N[]` without `-t` lists every job in the
+ * queue). A subjob record (`N[k]`) counts for its own id and for its array `N[]` when either
+ * was asked; an array's subjobs replace its summary record (see `finishedArraySummary`). A job
+ * whose record cannot be read fails alone (`QueryError.failedIds`, see `AnswerReader`), and
+ * so does an array with an unreadable subjob.
  */
 export function parseQstatStatus(
   output: CommandOutput,
   ids: readonly string[],
   argv: readonly string[],
+  limitKills: LimitKills = new Map(),
 ): Map<string, JobInfo> {
   const complaints = nonEmptyLines(output.stderr).filter(
     (line) => !NOT_KNOWN.some((pattern) => pattern.test(line)),
   );
-  if (complaints.length > 0 || (output.code !== 0 && output.stderr.trim() === "")) {
+  const silent = output.stderr.trim() === "";
+  if (
+    complaints.length > 0 || (output.code !== 0 && silent && output.code !== UNKNOWN_JOB_EXIT)
+  ) {
     throw queryFailed(argv, output, "Status query failed");
   }
-  const jobs = parseQstatFull(output.stdout, argv, STATUS_ATTRIBUTES);
-  if (output.code === 0 && jobs.length === 0 && ids.length > 0) {
-    throw new QueryError(argv, `Status query "${argv.join(" ")}" printed no job and no error`);
+  const listing = parseQstatFull(output.stdout, STATUS_ATTRIBUTES);
+  if (output.code === 0 && listing.jobs.length === 0 && ids.length > 0) {
+    throw new QueryError(
+      argv,
+      listing.stray === undefined
+        ? `Status query "${argv.join(" ")}" printed no job and no error`
+        : `Cannot parse qstat -f line "${listing.stray}": no "Job Id:" line`,
+    );
+  }
+  const reader = new AnswerReader(argv, ids);
+  if (listing.stray !== undefined) {
+    reader.failUnattributed(
+      `Cannot parse qstat -f line "${listing.stray}": it comes before any "Job Id:" line`,
+    );
   }
   const asked = new Set(ids);
   const bySequence = new Map(ids.map((id) => [sequenceNumber(id), id]));
-  const result = new Map<string, JobInfo>();
+  const summaries = new Map<string, JobInfo | string>();
   const arrays = new Map<string, SubjobRecords>();
-  for (const job of jobs) {
-    const id = asked.has(job.id) ? job.id : bySequence.get(sequenceNumber(job.id));
-    if (id !== undefined) {
-      addInfo(result, id, pbsJobInfo(job, argv));
-      continue;
-    }
+  for (const job of listing.jobs) {
+    const own = asked.has(job.id) ? job.id : bySequence.get(sequenceNumber(job.id));
     const array = arrayOfSubjob(job.id);
     const arrayId = array === undefined ? undefined : bySequence.get(array);
+    if (own === undefined && arrayId === undefined) continue;
+    const info = pbsJobInfo(job, limitKills);
+    if (own !== undefined && isArrayId(own)) summaries.set(own, info);
+    else if (own !== undefined) {
+      if (typeof info === "string") reader.fail(own, info);
+      else reader.add(own, info);
+    }
     if (arrayId === undefined) continue;
     const records = arrays.get(arrayId) ??
-      { ids: new Set(), info: undefined, requested: undefined };
+      { ids: new Set(), info: undefined, requested: undefined, problem: undefined };
     arrays.set(arrayId, records);
     records.ids.add(job.id);
-    records.info = mergeInfo(records.info, pbsJobInfo(job, argv));
+    if (typeof info === "string") records.problem ??= info;
+    else records.info = mergeInfo(records.info, info);
     records.requested ??= requestedTasks(job.attributes.get("job_array_request"));
   }
-  // Subjob records (Torque `qstat -t`) replace an array's summary record, which carries no
-  // exit status of its own.
-  for (const [id, records] of arrays) result.set(id, arrayInfo(records));
-  return result;
+  for (const [id, info] of summaries) {
+    if (arrays.has(id)) continue;
+    if (typeof info === "string") reader.fail(id, info);
+    else reader.add(id, info);
+  }
+  for (const [id, records] of arrays) {
+    if (records.problem !== undefined) reader.fail(id, `a task's record: ${records.problem}`);
+    else reader.set(id, arrayInfo(records));
+  }
+  return reader.result();
 }
 
 /** What `qstat -t` printed about the subjobs of one requested array id. */
@@ -358,6 +553,8 @@ interface SubjobRecords {
   info: JobInfo | undefined;
   /** How many subjobs the array's `job_array_request` names, when it is known. */
   requested: number | undefined;
+  /** Why one of the subjob records cannot be read. */
+  problem: string | undefined;
 }
 
 /**
@@ -394,14 +591,6 @@ export function qstatFullArgv(ids: readonly string[]): string[] {
 /** `qstat -f ID …` in chunks: PBS Pro's status commands (Torque adds `-t` for arrays). */
 export function qstatStatusCommands(ids: readonly string[]): QueryCommand[] {
   return chunkedQueries(ids, qstatFullArgv);
-}
-
-/** Parses the output of one of {@linkcode qstatStatusCommands}. */
-export function parseQstatFullStatus(
-  output: CommandOutput,
-  ids: readonly string[],
-): Map<string, JobInfo> {
-  return parseQstatStatus(output, ids, qstatFullArgv(ids));
 }
 
 /** The common command for both flavours' cancel: `qdel ID …`. */

@@ -24,7 +24,7 @@ import {
   textDirectives,
 } from "./_headers.ts";
 import {
-  addInfo,
+  AnswerReader,
   chunkedQueries,
   guardJobIds,
   jobInfo,
@@ -35,6 +35,7 @@ import {
 } from "./_commands.ts";
 import { finishedInfo, LSF_ACTIVE_STATES, saysNotKnown } from "./_lsf_common.ts";
 import { bhistArgv, parseBhist } from "./_lsf_bhist.ts";
+import { bjobsLongArgv, lacksFormatOption, parseBjobsLong } from "./_lsf_bjobs_long.ts";
 
 const PREFIX = "#BSUB";
 
@@ -110,7 +111,8 @@ function statusArgv(ids: readonly string[]): string[] {
 /**
  * Parses `bjobs -o "jobid stat exit_code exit_reason delimiter='|'" -noheader`: one
  * `ID|STAT|CODE|REASON` line per job (array elements share the id and are merged), `-` for an
- * empty field; `Job <ID> is not found` on stderr for unknown ids.
+ * empty field; `Job <ID> is not found` on stderr for unknown ids. A line that cannot be read
+ * fails only its job (or, when not even its id can be read, the ids no other line answers).
  */
 function parseBjobs(
   output: CommandOutput,
@@ -126,31 +128,68 @@ function parseBjobs(
     throw new QueryError(argv, `Status query "${argv.join(" ")}" printed no job and no error`);
   }
   const wanted = new Set(ids);
-  const result = new Map<string, JobInfo>();
+  const reader = new AnswerReader(argv, ids);
   for (const line of lines) {
     const [id, state, code, ...reasonParts] = line.split("|").map((field) => field.trim());
-    const exitCode = code === "-" ? undefined : parseInteger(code);
-    if (
-      id === undefined || state === undefined || !/^\d+$/.test(id) ||
-      (code !== "-" && exitCode === undefined) || reasonParts.length === 0
-    ) {
-      throw new QueryError(
-        argv,
-        `Cannot parse bjobs line "${line}": expected "id|STAT|code|reason"`,
-      );
+    if (id === undefined || !/^\d+$/.test(id)) {
+      reader.failUnattributed(`Cannot parse bjobs line "${line}": expected "id|STAT|code|reason"`);
+      continue;
     }
     if (!wanted.has(id)) continue;
+    const exitCode = code === "-" ? undefined : parseInteger(code);
+    if (
+      state === undefined || (code !== "-" && exitCode === undefined) || reasonParts.length === 0
+    ) {
+      reader.fail(id, `Cannot parse bjobs line "${line}": expected "id|STAT|code|reason"`);
+      continue;
+    }
     const reason = reasonParts.join("|") === "-" ? "" : reasonParts.join("|");
     const active = LSF_ACTIVE_STATES[state];
-    let info: JobInfo;
-    if (active !== undefined) info = jobInfo(active, state, undefined, reason);
+    if (active !== undefined) reader.add(id, jobInfo(active, state, undefined, reason));
     else if (state === "DONE" || state === "EXIT" || state === "ZOMBI") {
-      info = finishedInfo(state, exitCode, reason, true);
-    } else throw new QueryError(argv, `Cannot parse LSF job state "${state}" in line "${line}"`);
-    addInfo(result, id, info);
+      reader.add(id, finishedInfo(state, exitCode, reason, true));
+    } else reader.fail(id, `Cannot parse LSF job state "${state}" in line "${line}"`);
   }
-  return result;
+  return reader.result();
 }
+
+/** What both dialects share: everything but the status query. */
+const common = {
+  name: "lsf",
+  extension: "lsf",
+  prefix: PREFIX,
+  knownOptions: lsfKnownOptions,
+  envVars: Object.freeze({
+    CLUSTERJOB_ID: "LSB_JOBID",
+    CLUSTERJOB_WORKDIR: "LS_SUBCWD",
+    CLUSTERJOB_SUBMIT_HOST: "LSB_SUB_HOST",
+    CLUSTERJOB_NAME: "LSB_JOBNAME",
+    CLUSTERJOB_NODELIST: "LSB_HOSTS",
+    CLUSTERJOB_ARRAY_INDEX: "LSB_JOBINDEX",
+  }),
+  jobIdGrammar: JOB_ID_GRAMMAR,
+  renderHeaders,
+  submitCommand,
+  parseJobId,
+  accountingCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, bhistArgv),
+  parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
+    parseBhist(output, ids, bhistArgv(ids)),
+  cancelCommand: (ids: readonly string[]): string[] => ["bkill", ...ids],
+} as const;
+
+/**
+ * The dialect of schedulers whose `bjobs` has no `-o` (OpenLava 4.0, LSF before 9.1.1): status
+ * by `bjobs -l ID …`, one command for all ids, whose records carry the state and the exit code
+ * (see `_lsf_bjobs_long.ts`); accounting by the same `bhist -l -n 0`, which OpenLava has. The
+ * `lsf` backend's poller switches to it on the first `bjobs -o` answer that says
+ * `invalid option -- 'o'` (`Backend.dialectFor`).
+ */
+const openlavaDialect: Backend = guardJobIds({
+  ...common,
+  statusCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, bjobsLongArgv),
+  parseStatus: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
+    parseBjobsLong(output, ids, bjobsLongArgv(ids)),
+});
 
 /**
  * The LSF backend.
@@ -171,6 +210,12 @@ function parseBjobs(
  *   (the event log history of every log file: `Done successfully`, `Exited with exit code N`,
  *   a `Signal <KILL> requested` or `TERM_OWNER` kill → CANCELLED, `TERM_RUNLIMIT` → FAILED
  *   with a `timeout` reason); `bkill ID …`.
+ * - OpenLava (an LSF clone of the LSF 7 era) and LSF before 9.1.1 have no `bjobs -o`: on the
+ *   first answer `bjobs: invalid option -- 'o'` a transport's poller switches for good to
+ *   `bjobs -l ID …` (one command for all ids, its records `Job Id <N>, … Status <EXIT>` with
+ *   `Exited with exit code N.`), see {@linkcode Backend.dialectFor}. `bhist -l` records are read
+ *   in both forms (`Job <N>,` and `Job Id <N>,`); OpenLava's run-limit kill, `exit code 140`
+ *   with a `RUNLIMIT` block and no `TERM_RUNLIMIT`, is a timeout.
  *
  * @example Render headers and read bjobs output
  * ```ts
@@ -187,27 +232,10 @@ function parseBjobs(
  * ```
  */
 export const lsf: Backend = guardJobIds({
-  name: "lsf",
-  extension: "lsf",
-  prefix: PREFIX,
-  knownOptions: lsfKnownOptions,
-  envVars: Object.freeze({
-    CLUSTERJOB_ID: "LSB_JOBID",
-    CLUSTERJOB_WORKDIR: "LS_SUBCWD",
-    CLUSTERJOB_SUBMIT_HOST: "LSB_SUB_HOST",
-    CLUSTERJOB_NAME: "LSB_JOBNAME",
-    CLUSTERJOB_NODELIST: "LSB_HOSTS",
-    CLUSTERJOB_ARRAY_INDEX: "LSB_JOBINDEX",
-  }),
-  jobIdGrammar: JOB_ID_GRAMMAR,
-  renderHeaders,
-  submitCommand,
-  parseJobId,
+  ...common,
   statusCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, statusArgv),
   parseStatus: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBjobs(output, ids, statusArgv(ids)),
-  accountingCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, bhistArgv),
-  parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
-    parseBhist(output, ids, bhistArgv(ids)),
-  cancelCommand: (ids: readonly string[]): string[] => ["bkill", ...ids],
+  dialectFor: (output: CommandOutput): Backend | undefined =>
+    lacksFormatOption(output) ? openlavaDialect : undefined,
 });

@@ -14,6 +14,7 @@ import { chunkedQueries, jobInfo, perIdQueries, queryFailed } from "./_commands.
 import {
   finishedPbsInfo,
   isArrayId,
+  type LimitKills,
   parseQstatStatus,
   pbsBackend,
   pbsMemory,
@@ -65,10 +66,22 @@ function statusCommands(ids: readonly string[]): QueryCommand[] {
   ];
 }
 
-/** Parses the output of one of `statusCommands` (a group is all plain or all array ids). */
+/**
+ * The negative `exit_status` of a job the MOM killed for exceeding a limit: JOB_EXEC_OVERLIMIT_*
+ * in Torque 6.1 `src/include/pbs_job.h` (-11 for the walltime, with `walltime 13 exceeded limit
+ * 3` in the MOM log: test/fixtures/real-outputs/torque/064 and 076).
+ */
+const LIMIT_KILLS: LimitKills = new Map([[-10, "mem"], [-11, "walltime"], [-12, "cput"]]);
+
+/**
+ * Parses the output of one of `statusCommands` (a group is all plain or all array ids). Torque
+ * keeps finished jobs as `C` for `keep_completed` seconds; a job it has purged is unknown
+ * (`qstat: Unknown Job Id Error …`, exit 153, also without a word), so it is absent and asked
+ * of `tracejob`.
+ */
 function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> {
   const argv = ids.some(isArrayId) ? qstatSubjobsArgv(ids) : qstatFullArgv(ids);
-  return parseQstatStatus(output, ids, argv);
+  return parseQstatStatus(output, ids, argv, LIMIT_KILLS);
 }
 
 /** How many days of server logs `tracejob` searches. */
@@ -133,8 +146,9 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
     }
     return result;
   }
-  if (attributes.has("Exit_status")) result.set(id, finishedPbsInfo("C", attributes));
-  else if (deleted) {
+  if (attributes.has("Exit_status")) {
+    result.set(id, finishedPbsInfo("C", attributes, LIMIT_KILLS));
+  } else if (deleted) {
     result.set(id, jobInfo(Status.CANCELLED, "C", undefined, "deleted before it ran"));
   }
   return result;
@@ -157,7 +171,11 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
  *   whose subjobs are merged (any task active → that state; else any failed → FAILED; all
  *   exited 0 → COMPLETED); `tracejob -q -n 7 ID`, one per id, only for plain jobs
  *   purged before a poll saw them finish (needs read access to the server logs; set
- *   `keep_completed` ≥ 900 s to make it rare); `qdel ID …`.
+ *   `keep_completed` ≥ 900 s to make it rare); `qdel ID …`. A purged id (`qstat` exit 153,
+ *   `Unknown Job Id Error`, or nothing at all) is no longer in the queue.
+ * - Exit status (see `finishedPbsInfo`): 0 COMPLETED, 1–255 FAILED, 256+N (271 = qdel) →
+ *   CANCELLED, `-11` (walltime) → FAILED with a `timeout` reason; `C` without `exit_status` →
+ *   CANCELLED when the job never ran, FAILED with an unknown exit code when it ran (`exec_host`).
  *
  * @example Render headers and parse qstat output
  * ```ts

@@ -13,11 +13,12 @@ import type { Layout } from "./_headers.ts";
 import { pbsproKnownOptions } from "./_known_pbspro.ts";
 import { chunkedQueries } from "./_commands.ts";
 import {
-  parseQstatFullStatus,
+  type LimitKills,
   parseQstatStatus,
   pbsBackend,
   pbsMemory,
   type PbsStartDirectory,
+  qstatFullArgv,
   qstatStatusCommands,
 } from "./_pbs_family.ts";
 
@@ -69,9 +70,30 @@ function startDirectory(resources: Resources): PbsStartDirectory {
   return { directives: [], commands: ['cd "$PBS_O_WORKDIR" || exit 1'] };
 }
 
+/**
+ * `qstat -x -f -t ID …`: the history of finished jobs, with `-t` so that an array `N[]` comes
+ * with its subjobs `N[k]`, each with its own `Exit_status`. The array's own `Exit_status` is
+ * not the outcome of its tasks: OpenPBS 23.06 shows `Exit_status = 0` for an array whose task
+ * 3 exited 5, the class of whichever subjob changed state last (`update_subjob_state_ct()` in
+ * `src/server/array_func.c`; test/fixtures/real-outputs/openpbs/053 and 054). `-t` changes
+ * nothing for plain jobs, so one command still asks about every id.
+ */
 function accountingArgv(ids: readonly string[]): string[] {
-  return ["qstat", "-x", "-f", ...ids];
+  return ["qstat", "-x", "-f", "-t", ...ids];
 }
+
+/**
+ * The negative `Exit_status` of a job the MOM killed for exceeding a limit: JOB_EXEC_KILL_*
+ * in OpenPBS `src/include/job.h` (-29 for the walltime, test/fixtures/real-outputs/openpbs/065).
+ */
+const LIMIT_KILLS: LimitKills = new Map([
+  [-24, "ncpus (burst)"],
+  [-25, "ncpus (sum)"],
+  [-26, "vmem"],
+  [-27, "mem"],
+  [-28, "cput"],
+  [-29, "walltime"],
+]);
 
 /**
  * The PBS Professional backend.
@@ -86,10 +108,13 @@ function accountingArgv(ids: readonly string[]): string[] {
  *   in the body. A script whose `#!` program is not a shell is refused (`InvalidValueError`).
  * - Variables: `$PBS_JOBID`, `$PBS_O_WORKDIR`, `$PBS_O_HOST`, `$PBS_JOBNAME`,
  *   `` `cat $PBS_NODEFILE` ``, `$PBS_ARRAY_INDEX`.
- * - Commands: `qsub FILE` (full id kept); `qstat -f ID …` for live jobs; `qstat -x -f ID …`
- *   (job history, `job_state = F` with `Exit_status`) for finished ones; `qdel ID …`.
+ * - Commands: `qsub FILE` (full id kept); `qstat -f ID …` for live jobs; `qstat -x -f -t ID …`
+ *   (job history, `job_state = F` with `Exit_status`; `-t` lists an array's subjobs, whose
+ *   exit statuses decide the array: any failed → FAILED) for finished ones; `qdel ID …`.
  *   Exit status: 0 COMPLETED, 1–255 FAILED, 256+N killed by signal N → CANCELLED (FAILED with a
- *   `timeout` reason when the walltime was used up), negative → FAILED, none → CANCELLED.
+ *   `timeout` reason when the walltime was used up), -29 (walltime) → FAILED with a `timeout`
+ *   reason, other negative → FAILED; `substate = 91` (deleted by qdel) → CANCELLED; none →
+ *   CANCELLED when the job never ran, FAILED (outcome unknown) when it ran.
  *
  * @example Render a hybrid MPI/OpenMP layout
  * ```ts
@@ -109,9 +134,10 @@ export const pbspro: Backend = pbsBackend({
   resourceLists,
   startDirectory,
   statusCommands: qstatStatusCommands,
-  parseStatus: parseQstatFullStatus,
+  parseStatus: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
+    parseQstatStatus(output, ids, qstatFullArgv(ids), LIMIT_KILLS),
   accountingCommands: (ids: readonly string[]): QueryCommand[] =>
     chunkedQueries(ids, accountingArgv),
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
-    parseQstatStatus(output, ids, accountingArgv(ids)),
+    parseQstatStatus(output, ids, accountingArgv(ids), LIMIT_KILLS),
 });

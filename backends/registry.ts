@@ -110,11 +110,10 @@ export function validateBackend(value: unknown): Backend {
   if (poll !== undefined && (typeof poll !== "number" || !Number.isFinite(poll) || poll <= 0)) {
     problems.push("maxPollInterval must be a positive number of seconds when given");
   }
-  if (
-    candidate.submitOutcomeUnknown !== undefined &&
-    typeof candidate.submitOutcomeUnknown !== "function"
-  ) {
-    problems.push("submitOutcomeUnknown must be a function when given");
+  for (const optional of ["submitOutcomeUnknown", "dialectFor"]) {
+    if (candidate[optional] !== undefined && typeof candidate[optional] !== "function") {
+      problems.push(`${optional} must be a function when given`);
+    }
   }
   const grammar = candidate.jobIdGrammar as
     | { pattern?: unknown; description?: unknown }

@@ -7,11 +7,13 @@
 
 import type { KnownOptions } from "./known_options.ts";
 import type { Resources } from "./resources.ts";
-import type { StatusCode } from "./status.ts";
 import type { CommandOutput } from "./transport.ts";
 import type { JobIdGrammar } from "./job_id.ts";
 
+import type { JobInfo } from "./job_info.ts";
+
 export * from "./job_id.ts";
+export * from "./job_info.ts";
 
 /**
  * The core environment variables a job script may use; each backend translates them.
@@ -33,31 +35,6 @@ export type CoreVariable =
   | "CLUSTERJOB_NAME"
   | "CLUSTERJOB_NODELIST"
   | "CLUSTERJOB_ARRAY_INDEX";
-
-/**
- * What the scheduler says about one job.
- *
- * @example Usage
- * ```ts
- * import { type JobInfo, slurm, Status } from "@clusterjob/clusterjob";
- * import assert from "node:assert/strict";
- *
- * const stdout = "5|fail|debug|TIMEOUT|0:0|2026-11-25T08:46:01|2026-11-25T09:46:01|01:00:00\n";
- * const info: JobInfo | undefined = slurm.parseAccounting({ code: 0, stdout, stderr: "" }, ["5"]).get("5");
- * assert.equal(info?.status, Status.FAILED);
- * assert.equal(info?.state, "TIMEOUT");
- * ```
- */
-export interface JobInfo {
-  /** The portable status. */
-  status: StatusCode;
-  /** The scheduler's own word for the state (`"TIMEOUT"`, `"CANCELLED by 0"`, `"qw"`, `"EXIT"`). */
-  state: string;
-  /** The job script's exit code, when the scheduler reports it. */
-  exitCode?: number;
-  /** The scheduler's reason or extra detail (`"Dependency"`, `"failed 37: qmaster enforced h_rt"`). */
-  reason?: string;
-}
 
 /**
  * How to submit a script: the argv, run in the script's directory, and whether the script's
@@ -106,7 +83,9 @@ export interface QueryCommand {
  * Status queries are batched: one command for many ids. `parseStatus` returns an entry for every
  * id the queue knows; an id missing from the result has left the queue and is looked up with the
  * accounting command. Empty or garbled output (where the command should have printed something)
- * throws {@linkcode QueryError}: it is an error of the query, never a state.
+ * throws {@linkcode QueryError}: it is an error of the query, never a state. When only some
+ * entries of the answer are unreadable, the error names their ids (`failedIds`) and carries
+ * what the others said (`parsed`), so that one garbled job never hides the rest of the batch.
  *
  * @example Usage
  * ```ts
@@ -156,6 +135,15 @@ export interface Backend {
   statusCommands(ids: readonly string[]): QueryCommand[];
   /** Parses one status command's output; ids (of that command) the queue does not know are absent. */
   parseStatus(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo>;
+  /**
+   * Another dialect of the same scheduler to poll with, when a status command's answer that
+   * `parseStatus` rejected shows that the scheduler's tools are of that dialect: OpenLava's
+   * `bjobs` has no `-o` (`bjobs: invalid option -- 'o'`), so `lsf` answers with its OpenLava
+   * dialect, which asks `bjobs -l`. The poller asks once per transport, on the first such
+   * answer, and from then on uses the dialect's status and accounting commands and parsers
+   * (still one status command per round); `undefined` keeps this backend. Optional.
+   */
+  dialectFor?(output: CommandOutput): Backend | undefined;
   /** Commands that ask accounting about jobs `ids` that left the queue (one per id where the tool takes only one). */
   accountingCommands(ids: readonly string[]): QueryCommand[];
   /** Parses one accounting command's output; ids accounting does not know are absent. */

@@ -6,6 +6,7 @@
  */
 
 import type { CommandOutput } from "./command_output.ts";
+import type { JobInfo } from "./job_info.ts";
 import { describe } from "./_describe.ts";
 
 /**
@@ -142,8 +143,39 @@ export class SubmitError extends ClusterjobError {
 }
 
 /**
+ * What a {@linkcode QueryError} knows beyond its message: the jobs whose entries in the answer
+ * could not be read, and what the rest of the answer said.
+ *
+ * @example Usage
+ * ```ts
+ * import { type QueryErrorOptions, Status } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const options: QueryErrorOptions = {
+ *   failedIds: ["8"],
+ *   parsed: new Map([["7", { status: Status.RUNNING, state: "R" }]]),
+ * };
+ * assert.deepEqual(options.failedIds, ["8"]);
+ * ```
+ */
+export interface QueryErrorOptions extends ErrorOptions {
+  /**
+   * The ids whose entries could not be read. Without it the whole answer was unusable, and the
+   * query failed for every id it asked about.
+   */
+  failedIds?: readonly string[];
+  /** With `failedIds`: what the answer said about the other ids (those the scheduler knows). */
+  parsed?: ReadonlyMap<string, JobInfo>;
+}
+
+/**
  * A status, accounting or cancel query failed or answered with text that cannot be parsed.
  * This is an error of the query, never a state of the job.
+ *
+ * When only some entries of a batched answer are unreadable, the error says which
+ * ({@linkcode QueryError.failedIds}) and carries what the others said
+ * ({@linkcode QueryError.parsed}): the poller keeps those, so one garbled job never hides the
+ * rest of the batch.
  *
  * @example Usage
  * ```ts
@@ -152,23 +184,53 @@ export class SubmitError extends ClusterjobError {
  *
  * const error = new QueryError(["squeue", "-h"], 'Cannot parse squeue line "garbage"');
  * assert.deepEqual(error.argv, ["squeue", "-h"]);
+ * assert.equal(error.failedIds, undefined); // the whole answer is unusable
  * const garbled = { code: 0, stdout: "garbage\n", stderr: "" };
  * assert.throws(() => slurm.parseStatus(garbled, ["7"]), QueryError);
+ * ```
+ *
+ * @example One unreadable entry in a batch
+ * ```ts
+ * import { pbs, QueryError, Status } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const stdout = "Job Id: 7.server\n    job_state = R\n\nJob Id: 8.server\n    job_state = ?\n";
+ * try {
+ *   pbs.parseStatus({ code: 0, stdout, stderr: "" }, ["7.server", "8.server"]);
+ *   assert.fail("expected a QueryError");
+ * } catch (error) {
+ *   assert.ok(error instanceof QueryError);
+ *   assert.deepEqual(error.failedIds, ["8.server"]);
+ *   assert.equal(error.parsed.get("7.server")?.status, Status.RUNNING);
+ * }
  * ```
  */
 export class QueryError extends ClusterjobError {
   /** The command whose answer was unusable. */
   readonly argv: readonly string[];
   /**
+   * The ids whose entries could not be read, when the rest of the answer could; `undefined`
+   * when the whole answer was unusable (the query failed for every id it asked about).
+   */
+  readonly failedIds?: readonly string[];
+  /**
+   * What the readable rest of the answer said (empty when `failedIds` is `undefined`). Ids in
+   * neither `failedIds` nor here are not known to the scheduler's queue.
+   */
+  readonly parsed: ReadonlyMap<string, JobInfo>;
+  /**
    * Creates the error.
    *
    * @param argv The command.
    * @param message What was wrong with the answer.
-   * @param options Standard error options (`cause`).
+   * @param options Standard error options (`cause`), and the ids that failed with what the rest
+   * of the answer said.
    */
-  constructor(argv: readonly string[], message: string, options?: ErrorOptions) {
+  constructor(argv: readonly string[], message: string, options?: QueryErrorOptions) {
     super(message, options);
     this.argv = argv;
+    if (options?.failedIds !== undefined) this.failedIds = options.failedIds;
+    this.parsed = options?.failedIds === undefined ? new Map() : options.parsed ?? new Map();
   }
 }
 

@@ -9,7 +9,9 @@
  * Sleeps go through `transport.clock`, so the simulator's virtual clock makes 900 s polls instant.
  *
  * Failed queries (non-zero exits the backend rejects, `QueryError`, `TransportError`, timeouts)
- * never change a status: the run keeps its last known status and backs off; waiters are rejected
+ * never change a status: the run keeps its last known status and backs off; a batched answer
+ * that is unreadable for some jobs only (a `QueryError` with `failedIds`) fails those alone,
+ * and the others take what it said about them. Waiters are rejected
  * with the last error only after `maxQueryFailures` consecutive failures. A `wait()` started
  * while the last query had failed keeps the back-off and the count (it polls when the back-off
  * says, and rejects at the next failure), so a caller that retries `wait()` in a loop cannot make
@@ -17,16 +19,21 @@
  * queue nor accounting knows keeps its status through a grace period, then ends FAILED with a
  * reason that names what was consulted; it is never assumed COMPLETED.
  *
+ * A backend may recognise in a rejected status answer that the scheduler speaks another dialect
+ * of its tools (`Backend.dialectFor`: OpenLava's `bjobs` has no `-o`); the poller then asks
+ * again with that dialect in the same round and keeps it for every later round, so each
+ * transport learns its scheduler's dialect once.
+ *
  * Pollers are attached to their transport object (a WeakMap), so nothing outlives the transport
  * and no loop runs while nobody waits.
  *
  * @module
  */
 
-import type { Backend, JobInfo } from "../core/backend.ts";
+import type { Backend, JobInfo, QueryCommand } from "../core/backend.ts";
 import { isFinished, Status, type StatusCode } from "../core/status.ts";
-import type { Transport } from "../core/transport.ts";
-import { InvalidValueError } from "../core/errors.ts";
+import type { CommandOutput, Transport } from "../core/transport.ts";
+import { InvalidValueError, QueryError } from "../core/errors.ts";
 import { checkOptionsObject } from "../transports/_checks.ts";
 import { CommandNotFoundError, MissingPermissionError } from "../core/transport_errors.ts";
 import type { PollingOptions } from "./run_options.ts";
@@ -143,6 +150,10 @@ export class Poller {
   readonly backend: Backend;
   /** Rounds done and commands issued so far (inspection for tests and benchmarks). */
   readonly stats: { rounds: number; commands: number } = { rounds: 0, commands: 0 };
+  /** The backend whose queries this poller runs: `backend`, or the dialect it learned. */
+  #queries: Backend;
+  /** Every dialect used so far (never switched back to: no loop between two dialects). */
+  #dialects = new Set<Backend>();
   #watchers = new Map<PollClient, Set<Waiter>>();
   #refreshes = new Map<PollClient, Waiter[]>();
   #wake: AbortController | undefined;
@@ -151,6 +162,8 @@ export class Poller {
   constructor(transport: Transport, backend: Backend) {
     this.transport = transport;
     this.backend = backend;
+    this.#queries = backend;
+    this.#dialects.add(backend);
   }
 
   /** Number of runs currently being waited for. */
@@ -335,40 +348,79 @@ export class Poller {
     }
   }
 
-  /** Queue first, then accounting for the ids that left the queue. */
+  /**
+   * Queue first, then accounting for the ids that left the queue. A status answer the backend
+   * rejects may show that the scheduler speaks another dialect (`Backend.dialectFor`): then this
+   * poller switches to it for good and asks the queue again in the same round.
+   */
   async #query(ids: string[], timeout: number): Promise<QueryOutcome> {
-    const infos = new Map<string, JobInfo>();
-    const failed = new Map<string, unknown>();
     const consulted: string[] = [];
-    const ask = async (
-      commands: { argv: string[]; ids: string[] }[],
-      parse: (output: Awaited<ReturnType<Transport["run"]>>, ids: string[]) => Map<string, JobInfo>,
-    ) => {
-      for (const command of commands) {
-        consulted.push(command.argv.join(" "));
-        this.stats.commands++;
-        try {
-          const output = await this.transport.run(command.argv, timeout > 0 ? { timeout } : {});
-          const parsed = parse(output, command.ids);
-          for (const id of command.ids) {
-            const info = parsed.get(id);
-            if (info) infos.set(id, info);
-          }
-        } catch (error) {
-          for (const id of command.ids) failed.set(id, error);
-        }
-      }
-    };
-    await ask(this.backend.statusCommands(ids), (o, i) => this.backend.parseStatus(o, i));
+    let status = await this.#ask(this.#queries.statusCommands(ids), "status", timeout, consulted);
+    while (status.dialect !== undefined) {
+      this.#dialects.add(status.dialect);
+      this.#queries = status.dialect;
+      status = await this.#ask(this.#queries.statusCommands(ids), "status", timeout, consulted);
+    }
+    const { infos, failed } = status;
     const missing = ids.filter((id) => !infos.has(id) && !failed.has(id));
     if (missing.length > 0) {
-      await ask(
-        this.backend.accountingCommands(missing),
-        (o, i) => this.backend.parseAccounting(o, i),
+      const accounting = await this.#ask(
+        this.#queries.accountingCommands(missing),
+        "accounting",
+        timeout,
+        consulted,
       );
+      for (const [id, info] of accounting.infos) infos.set(id, info);
+      for (const [id, error] of accounting.failed) failed.set(id, error);
     }
     const unknown = new Set(missing.filter((id) => !infos.has(id) && !failed.has(id)));
     return { infos, failed, unknown, consulted: abbreviate(consulted) };
+  }
+
+  /**
+   * Runs `commands` and parses each answer. An answer that is unreadable only for some jobs
+   * (a `QueryError` with `failedIds`) fails those jobs alone and keeps what it said about the
+   * others. For status commands, a rejected answer the backend recognises as another dialect's
+   * stops the round's commands and returns that dialect, unless this poller already used it.
+   */
+  async #ask(
+    commands: QueryCommand[],
+    kind: "status" | "accounting",
+    timeout: number,
+    consulted: string[],
+  ): Promise<{ infos: Map<string, JobInfo>; failed: Map<string, unknown>; dialect?: Backend }> {
+    const infos = new Map<string, JobInfo>();
+    const failed = new Map<string, unknown>();
+    const backend = this.#queries;
+    for (const command of commands) {
+      consulted.push(command.argv.join(" "));
+      this.stats.commands++;
+      let output: CommandOutput | undefined;
+      try {
+        output = await this.transport.run(command.argv, timeout > 0 ? { timeout } : {});
+        const parsed = kind === "status"
+          ? backend.parseStatus(output, command.ids)
+          : backend.parseAccounting(output, command.ids);
+        for (const id of command.ids) {
+          const info = parsed.get(id);
+          if (info) infos.set(id, info);
+        }
+      } catch (error) {
+        const dialect = kind === "status" && output !== undefined
+          ? backend.dialectFor?.(output)
+          : undefined;
+        if (dialect !== undefined && !this.#dialects.has(dialect)) {
+          return { infos, failed, dialect };
+        }
+        const only = error instanceof QueryError ? error.failedIds : undefined;
+        for (const id of command.ids) {
+          const info = only === undefined ? undefined : (error as QueryError).parsed.get(id);
+          if (info) infos.set(id, info);
+          else if (only === undefined || only.includes(id)) failed.set(id, error);
+        }
+      }
+    }
+    return { infos, failed };
   }
 }
 

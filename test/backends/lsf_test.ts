@@ -4,13 +4,13 @@
 // states of bjobs(1), the termination reasons (TERM_OWNER, TERM_RUNLIMIT) and the messages
 // `Job <ID> is not found` and `LSF is down. Please wait ...`.
 // The `bhist-*` fixtures follow `bhist -l` as IBM Spectrum LSF 10.1 prints it (see
-// backends/_lsf_bhist.ts for the sources): a blank line and `Job <ID>, ...` per record, records
+// backends/_lsf_records.ts for the sources): a blank line and `Job <ID>, ...` per record, records
 // separated by 78 dashes, event lines `Www Mmm dd hh:mm:ss: text`, lines cut at 79 columns and
 // continued after a 21-column indent (26 when the time stamps carry the year), `No matching job
 // found` on stdout with exit 255, and the event log path in a `perror` message.
 import assert from "node:assert/strict";
 import { lsf } from "../../backends/lsf.ts";
-import { unwrapLines } from "../../backends/_lsf_bhist.ts";
+import { unwrapLines } from "../../backends/_lsf_records.ts";
 import { InvalidValueError, QueryError, SubmitError } from "../../src/core/errors.ts";
 import type { Resources } from "../../src/core/resources.ts";
 import { Status } from "../../src/core/status.ts";

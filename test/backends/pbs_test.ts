@@ -225,8 +225,12 @@ Deno.test("pbs status: the real slurm-wlm-torque qstat -f format (tab after 'Job
     state: "R",
   });
   // Slurm's wrapper shows a completed job as C without an exit status: never silently COMPLETED.
+  // It has an exec_host, so it ran: its outcome is unknown (FAILED), not a cancel.
   const completed = await realOutput("pbs-wrappers", "014");
-  assert.equal(pbs.parseStatus(completed.output, ["41"]).get("41")?.status, Status.CANCELLED);
+  const info = pbs.parseStatus(completed.output, ["41"]).get("41");
+  assert.equal(info?.status, Status.FAILED);
+  assert.equal(info?.exitCode, undefined);
+  assert.match(info?.reason ?? "", /^ran on vm\/1 but finished without an exit status/);
 });
 
 Deno.test("pbs status: every job state letter", () => {

@@ -64,14 +64,14 @@ Deno.test("pbspro envVars: PBS_ARRAY_INDEX for arrays", () => {
   assert.equal(pbspro.extension, "pbs");
 });
 
-Deno.test("pbspro commands: qsub, qstat -f, qstat -x -f, qdel", () => {
+Deno.test("pbspro commands: qsub, qstat -f, qstat -x -f -t, qdel", () => {
   assert.deepEqual(pbspro.submitCommand("a.pbs"), { argv: ["qsub", "a.pbs"] });
   assert.deepEqual(pbspro.statusCommands(["1.s"]), [{
     argv: ["qstat", "-f", "1.s"],
     ids: ["1.s"],
   }]);
   assert.deepEqual(pbspro.accountingCommands(["1.s", "2.s"]), [
-    { argv: ["qstat", "-x", "-f", "1.s", "2.s"], ids: ["1.s", "2.s"] },
+    { argv: ["qstat", "-x", "-f", "-t", "1.s", "2.s"], ids: ["1.s", "2.s"] },
   ]);
   assert.deepEqual(pbspro.cancelCommand(["1.s"]), ["qdel", "1.s"]);
   assert.equal(
@@ -127,18 +127,18 @@ Deno.test("pbspro accounting: qstat -x -f history and exit statuses", async () =
     status: Status.CANCELLED,
     state: "F",
     exitCode: 143,
-    reason: "killed by signal 15 (exit status 271)",
+    reason: "deleted while running, killed by signal 15 (exit status 271)",
   });
   const timeout = result.get("1237.pbsserver");
   assert.equal(timeout?.status, Status.FAILED);
   assert.match(
     timeout?.reason ?? "",
-    /^timeout: walltime limit reached, PBS could not run the job \(exit status -29\)/,
+    /^timeout: walltime limit reached, killed by PBS \(exit status -29\)/,
   );
   assert.deepEqual(result.get("1238.pbsserver"), {
     status: Status.CANCELLED,
     state: "F",
-    reason: "finished without running (no exit status)",
+    reason: "deleted before it ran: Job deleted by user1@host1",
   });
   const negative = "Job Id: 9.s\n    job_state = F\n    Exit_status = -1\n";
   assert.equal(
