@@ -94,7 +94,7 @@ export interface Recording {
 /**
  * Reads one recorded invocation from `test/fixtures/real-outputs/<scheduler>/`.
  *
- * @param scheduler `slurm` or `sge`.
+ * @param scheduler `slurm`, `sge`, `openpbs`, `torque` or `openlava`.
  * @param name The slug without extension.
  */
 export function readRecording(scheduler: string, name: string): Recording {
@@ -120,11 +120,14 @@ export function listRecordings(scheduler: string): string[] {
 
 /**
  * Recorded wall-clock times of the invocations (`HH:MM:SS` UTC on the recording day), read from
- * the transcript's `<sub>raw: ... · 08:46:01Z · 0.007s</sub>` lines.
+ * the transcript's `<sub>raw: ... · 08:46:01Z · 0.007s</sub>` lines, keyed `<scheduler>/<slug>`.
+ *
+ * @param transcript The transcript under `test/fixtures/real-outputs/` (default the SLURM and
+ * SGE one; the PBS and LSF ones are `pbs-lsf-capture/outputs-<scheduler>.md`).
  */
-export function recordedTimes(): Map<string, string> {
+export function recordedTimes(transcript = "TRANSCRIPTS.md"): Map<string, string> {
   const text = Deno.readTextFileSync(
-    new URL("./fixtures/real-outputs/TRANSCRIPTS.md", import.meta.url).pathname,
+    new URL(`./fixtures/real-outputs/${transcript}`, import.meta.url).pathname,
   );
   const times = new Map<string, string>();
   for (

@@ -1,10 +1,19 @@
-// Helpers of the fidelity tests that replay the recorded SLURM and SGE transcripts
-// (test/sim_slurm_test.ts, test/sim_sge_test.ts) on a simulated copy of the recording VM.
+// Helpers of the fidelity tests that replay recorded transcripts on a simulated copy of the
+// recording VM: SLURM and SGE (test/sim/slurm/slurm_test.ts, test/sim/sge/mod_test.ts), and the
+// conformance tables of OpenPBS, Torque and OpenLava (`replayConformance`, test/sim/pbs/,
+// test/sim/lsf/).
 
 import assert from "node:assert/strict";
 import { SimCluster, type SimClusterOptions } from "../sim/mod.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
-import type { Recording } from "./_normalize.ts";
+import { CommandNotFoundError } from "../src/core/transport_errors.ts";
+import {
+  listRecordings,
+  readRecording,
+  recordedTimes,
+  type Recording,
+  shellWords,
+} from "./_normalize.ts";
 
 /** The day the transcripts were recorded (UTC). */
 const RECORDING_DAY = Date.UTC(2026, 10, 25);
@@ -38,14 +47,18 @@ export function recordingVm(
   return cluster;
 }
 
-/** Moves the cluster's clock to the recorded `HH:MM:SS` of an invocation (never backwards). */
+/**
+ * Moves the cluster's clock to the recorded `HH:MM:SS` of an invocation (never backwards).
+ * `day`: midnight UTC of the recording day (default the SLURM and SGE one, 2026-11-25).
+ */
 export async function advanceToRecordedTime(
   cluster: SimCluster,
   at: string | undefined,
+  day: number = RECORDING_DAY,
 ): Promise<void> {
   if (at === undefined) return;
   const [h, m, s] = at.split(":").map(Number) as [number, number, number];
-  const target = RECORDING_DAY + ((h * 60 + m) * 60 + s) * 1000;
+  const target = day + ((h * 60 + m) * 60 + s) * 1000;
   if (target > cluster.clock.now()) await cluster.advance(target - cluster.clock.now());
 }
 
@@ -75,4 +88,170 @@ export function stepMatchesRecording(
     assert.equal(norm(output.stderr), norm(recording.stderr), `stderr of: ${recording.cmd}`);
     assert.equal(output.code, recording.code, `exit code of: ${recording.cmd}`);
   });
+}
+
+/** A recorded command line as one simulated command: its argv, environment and stdin. */
+export interface RecordedCommand {
+  argv: string[];
+  env?: Record<string, string>;
+  stdin?: string;
+}
+
+/**
+ * Reads the simple shell forms the PBS and LSF transcripts use: `A=1 B=2 cmd ...` (variables for
+ * the command), `timeout N cmd ...`, `echo 'text' | cmd ...` and `cmd ... < file` (stdin, the
+ * file read with `readFile`). `undefined` for anything else (`;` lists, `>` redirections).
+ */
+export function recordedCommand(
+  line: string,
+  readFile: (path: string) => string | undefined,
+): RecordedCommand | undefined {
+  const unquoted = line.replace(/'[^']*'/g, "''");
+  if (/;|>|&&|\|\|/.test(unquoted)) return undefined;
+  let stdin: string | undefined;
+  let text = line;
+  const piped = /^echo '([^']*)' \| (.*)$/.exec(text);
+  if (piped) {
+    stdin = `${piped[1]}\n`;
+    text = piped[2]!;
+  } else if (unquoted.includes("|")) return undefined;
+  const redirected = /^(.*?) < (\S+)$/.exec(text);
+  if (redirected) {
+    stdin = readFile(redirected[2]!) ?? "";
+    text = redirected[1]!;
+  }
+  let words = shellWords(text);
+  const env: Record<string, string> = {};
+  while (words.length > 0 && /^[A-Za-z_]\w*=/.test(words[0]!)) {
+    const [key, ...value] = words[0]!.split("=");
+    env[key!] = value.join("=");
+    words = words.slice(1);
+  }
+  if (words[0] === "timeout") words = words.slice(2);
+  return {
+    argv: words,
+    ...(Object.keys(env).length === 0 ? {} : { env }),
+    ...(stdin === undefined ? {} : { stdin }),
+  };
+}
+
+/** How to replay one recorded command differently from its command line. */
+export interface ReplayStep {
+  /** Runs before the command (state the recording set up off-transcript, time moving). */
+  before?: (cluster: SimCluster) => void | Promise<void>;
+  /** Runs instead of the recorded command line (compound lines, extracts of an output). */
+  run?: (cluster: SimCluster) => Promise<CommandOutput>;
+}
+
+/** A product's conformance replay: its recordings, the cluster they ran on, and the table. */
+export interface ConformancePlan {
+  /** The recordings' folder under `test/fixtures/real-outputs/` (`torque`). */
+  product: string;
+  /** A copy of the recorded cluster, at the transcript's start. */
+  cluster: SimCluster;
+  /** Where the recording ran its commands, and the environment they ran with. */
+  cwd: string;
+  env: Record<string, string>;
+  /** Midnight UTC of the recording day. */
+  day: number;
+  /** Steps replayed differently, by slug. */
+  steps?: Readonly<Record<string, ReplayStep>>;
+  /**
+   * The conformance table: every recorded command whose simulated output differs, with the
+   * reason (one line). Every other recorded command must give the same output and exit code.
+   */
+  listed: Readonly<Record<string, string>>;
+  /** Blanks what legitimately differs between two runs (ids, times, hosts, process values). */
+  norm: (text: string) => string;
+}
+
+/**
+ * With `CLUSTERJOB_CONFORMANCE_DIFFS=<dir>`, a differing command's normalised outputs are written
+ * to `<dir>/<product>/<slug>.{real,sim}` (stdout, stderr and exit code), for `diff -r`.
+ */
+function writeDifference(
+  product: string,
+  recording: Recording,
+  output: CommandOutput,
+  norm: (text: string) => string,
+): void {
+  const dir = Deno.env.get("CLUSTERJOB_CONFORMANCE_DIFFS");
+  if (dir === undefined || dir === "") return;
+  Deno.mkdirSync(`${dir}/${product}`, { recursive: true });
+  const text = (out: CommandOutput) =>
+    `$ ${recording.cmd}\n${norm(out.stdout)}--- stderr\n${norm(out.stderr)}--- exit ${out.code}\n`;
+  Deno.writeTextFileSync(`${dir}/${product}/${recording.name}.real`, text(recording));
+  Deno.writeTextFileSync(`${dir}/${product}/${recording.name}.sim`, text(output));
+}
+
+/** What a conformance replay found, by slug. */
+export interface ConformanceCounts {
+  identical: string[];
+  listed: string[];
+}
+
+/**
+ * Replays every recorded command of a product in order, at its recorded time, on the plan's
+ * cluster, and compares stdout, stderr and exit code after normalising. A command must be
+ * identical, or listed in the plan's table: one step per recording fails when a listed command
+ * turns out identical (the table is stale) or an unlisted one differs. Returns the counts.
+ */
+export async function replayConformance(
+  t: Deno.TestContext,
+  plan: ConformancePlan,
+): Promise<ConformanceCounts> {
+  const { cluster, product } = plan;
+  const times = recordedTimes(`pbs-lsf-capture/outputs-${product}.md`);
+  const counts: ConformanceCounts = { identical: [], listed: [] };
+  const names = listRecordings(product);
+  for (const name of Object.keys(plan.listed)) {
+    assert.ok(names.includes(name), `the table lists ${name}, which is not a recording`);
+  }
+  const readFile = (path: string) =>
+    cluster.fs.readText(path.startsWith("/") ? path : `${plan.cwd}/${path}`);
+  for (const name of names) {
+    const recording = readRecording(product, name);
+    const step = plan.steps?.[name] ?? {};
+    await advanceToRecordedTime(cluster, times.get(`${product}/${name}`), plan.day);
+    await step.before?.(cluster);
+    let output: CommandOutput;
+    if (step.run !== undefined) output = await step.run(cluster);
+    else {
+      const command = recordedCommand(recording.cmd, readFile);
+      output = command === undefined
+        ? { code: 127, stdout: "", stderr: `not replayable: ${recording.cmd}\n` }
+        : await cluster.run(command.argv, {
+          cwd: plan.cwd,
+          env: { ...plan.env, ...command.env },
+          ...(command.stdin === undefined ? {} : { stdin: command.stdin }),
+        }).catch((error: unknown) => {
+          if (!(error instanceof CommandNotFoundError)) throw error;
+          return { code: 127, stdout: "", stderr: `${command.argv[0]}: command not found\n` };
+        });
+    }
+    const same = plan.norm(output.stdout) === plan.norm(recording.stdout) &&
+      plan.norm(output.stderr) === plan.norm(recording.stderr) && output.code === recording.code;
+    const reason = plan.listed[name];
+    if (!same) writeDifference(product, recording, output, plan.norm);
+    if (same) counts.identical.push(name);
+    else if (reason !== undefined) counts.listed.push(name);
+    await t.step(name, () => {
+      if (reason === undefined) {
+        assert.equal(
+          plan.norm(output.stdout),
+          plan.norm(recording.stdout),
+          `stdout of: ${recording.cmd}`,
+        );
+        assert.equal(
+          plan.norm(output.stderr),
+          plan.norm(recording.stderr),
+          `stderr of: ${recording.cmd}`,
+        );
+        assert.equal(output.code, recording.code, `exit code of: ${recording.cmd}`);
+      } else {
+        assert.ok(!same, `listed as different (${reason}) but identical: take it off the table`);
+      }
+    });
+  }
+  return counts;
 }
