@@ -140,6 +140,27 @@ export function recordedTimes(transcript = "TRANSCRIPTS.md"): Map<string, string
   return times;
 }
 
+/**
+ * How long each recorded invocation took, ms, keyed `<scheduler>/<slug>`: the `· 0.013s` after
+ * its time in the transcript's `<sub>raw: ...</sub>` lines.
+ *
+ * @param transcript The transcript under `test/fixtures/real-outputs/`.
+ */
+export function recordedDurations(transcript: string): Map<string, number> {
+  const text = Deno.readTextFileSync(
+    new URL(`./fixtures/real-outputs/${transcript}`, import.meta.url).pathname,
+  );
+  const durations = new Map<string, number>();
+  for (
+    const match of text.matchAll(
+      /raw: `raw\/(\w+)\/([^.`]+)\.\{cmd,out,err,rc\}` · \d\d:\d\d:\d\dZ · ([\d.]+)s/g,
+    )
+  ) {
+    durations.set(`${match[1]}/${match[2]}`, Math.round(Number(match[3]) * 1000));
+  }
+  return durations;
+}
+
 /** Splits a simple shell command line into words (single and double quotes, no expansions). */
 export function shellWords(line: string): string[] {
   const words: string[] = [];

@@ -10,6 +10,7 @@ import { CommandNotFoundError } from "../src/core/transport_errors.ts";
 import {
   listRecordings,
   readRecording,
+  recordedDurations,
   recordedTimes,
   type Recording,
   shellWords,
@@ -191,8 +192,8 @@ export interface ConformanceCounts {
 }
 
 /**
- * Replays every recorded command of a product in order, at its recorded time, on the plan's
- * cluster, and compares stdout, stderr and exit code after normalising. A command must be
+ * Replays every recorded command of a product in order, at its recorded time and for its recorded
+ * duration, on the plan's cluster, and compares stdout, stderr and exit code after normalising. A command must be
  * identical, or listed in the plan's table: one step per recording fails when a listed command
  * turns out identical (the table is stale) or an unlisted one differs. Returns the counts.
  */
@@ -201,7 +202,9 @@ export async function replayConformance(
   plan: ConformancePlan,
 ): Promise<ConformanceCounts> {
   const { cluster, product } = plan;
-  const times = recordedTimes(`pbs-lsf-capture/outputs-${product}.md`);
+  const transcript = `pbs-lsf-capture/outputs-${product}.md`;
+  const times = recordedTimes(transcript);
+  const durations = recordedDurations(transcript);
   const counts: ConformanceCounts = { identical: [], listed: [] };
   const names = listRecordings(product);
   for (const name of Object.keys(plan.listed)) {
@@ -229,6 +232,8 @@ export async function replayConformance(
           return { code: 127, stdout: "", stderr: `${command.argv[0]}: command not found\n` };
         });
     }
+    // The command took its recorded time; what the scheduler did meanwhile shows in the next.
+    await cluster.advance(durations.get(`${product}/${name}`) ?? 0);
     const same = plan.norm(output.stdout) === plan.norm(recording.stdout) &&
       plan.norm(output.stderr) === plan.norm(recording.stderr) && output.code === recording.code;
     const reason = plan.listed[name];

@@ -30,10 +30,13 @@ export function ctime(ms: number): string {
   } ${d.getUTCFullYear()}`;
 }
 
-/** PBS Pro's comment date: `Wed Nov 25 at 08:49`. */
+/**
+ * The PBS comments' date, `%a %b %d at %H:%M`: `Tue Dec 01 at 23:08` (Torque's `Job started
+ * on ...` and OpenPBS's `Job run at ...`, raw/torque/020 and raw/openpbs/024).
+ */
 export function ctimeShort(ms: number): string {
   const date = new Date(ms);
-  return `${DAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()} at ${
+  return `${DAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${two(date.getUTCDate())} at ${
     two(date.getUTCHours())
   }:${two(date.getUTCMinutes())}`;
 }

@@ -11,7 +11,7 @@
 import type { SimEngineApi } from "../emulator.ts";
 import type { PbsDialect } from "./dialect.ts";
 import { entryId, type PbsEntry, serverOf } from "./_jobs.ts";
-import { attributesOf } from "./_attributes.ts";
+import { attributesOf, type Listing } from "./_attributes.ts";
 import { ctime } from "../_common/format.ts";
 
 /**
@@ -62,12 +62,13 @@ export function fullBlock(
   engine: SimEngineApi,
   parts: string[],
   dates: Map<number, string>,
+  listing: Listing,
 ): void {
   const server = serverOf(entry.jobs[0]!, engine);
   const limit = dialect.kind === "pbspro" ? 78 : 77;
   // The block is joined at once, so its pieces die young instead of living in `parts`.
   const lines = [`Job Id: ${entryId(entry, server)}\n`];
-  for (const attribute of attributesOf(entry, dialect, engine)) {
+  for (const attribute of attributesOf(entry, dialect, engine, listing)) {
     let value = attribute.value;
     if (attribute.at !== undefined) {
       value = dates.get(attribute.at) ?? ctime(attribute.at * 1000);
@@ -88,6 +89,7 @@ export function xmlDocument(
   entries: readonly PbsEntry[],
   dialect: PbsDialect,
   engine: SimEngineApi,
+  listing: Listing,
 ): string {
   let body = "";
   for (const entry of entries) {
@@ -95,7 +97,7 @@ export function xmlDocument(
     body += `<Job><Job_Id>${escapeXml(entryId(entry, server))}</Job_Id>`;
     // Resources of one attribute (resources_used.*, Resource_List.*) nest in its element.
     let group: string | undefined;
-    for (const attribute of attributesOf(entry, dialect, engine)) {
+    for (const attribute of attributesOf(entry, dialect, engine, listing)) {
       if (group !== undefined && attribute.name !== group) {
         body += `</${group}>`;
         group = undefined;

@@ -23,6 +23,7 @@ import {
   qualifiedId,
 } from "./_jobs.ts";
 import { fail } from "../_common/command_result.ts";
+import { getopt } from "./_options.ts";
 
 /** A server's refusal of one operand: the message before the job id, and its `pbs_errno`. */
 export interface Refusal {
@@ -37,7 +38,7 @@ export interface JobAction {
   /** The command's name. */
   readonly command: "qdel" | "qhold" | "qrls";
   /** Changes a live (unfinished) row; returns the server's refusal, if any. */
-  act(engine: SimEngineApi, entry: PbsEntry): Refusal | undefined;
+  act(engine: SimEngineApi, entry: PbsEntry, dialect: PbsDialect): Refusal | undefined;
   /** The server's answer for a finished job (default: a bad state). */
   finished?(dialect: PbsDialect): Refusal | undefined;
 }
@@ -45,7 +46,7 @@ export interface JobAction {
 /** The server's answer to any request on a finished job (Torque adds the state it is in). */
 function badState(dialect: PbsDialect): Refusal {
   const state = dialect.kind === "pbs" ? " MSG=invalid state for job - COMPLETE" : "";
-  return { message: `Request invalid for state of job${state}`, errno: PBSE.BADSTATE };
+  return { message: `Request invalid for state of job${state}`, errno: dialect.errors.badState };
 }
 
 /** The task option of a subjob row, for the engine's cancel. */
@@ -53,17 +54,19 @@ export function taskOf(entry: PbsEntry): { taskId?: number } {
   return entry.kind === "subjob" && entry.index !== undefined ? { taskId: entry.index } : {};
 }
 
-/** Runs a job action over its operands (`-x` and `-W` are accepted and ignored). */
+/**
+ * Runs a job action over its operands. `-x`, `-W <value>` (qdel's `-W force`, raw/openpbs/089)
+ * and `-h <hold types>` are accepted and ignored.
+ */
 export function runJobAction(
   ctx: SimCommandContext,
   dialect: PbsDialect,
   action: JobAction,
 ): CommandOutput {
   const command = action.command;
-  const operands = ctx.args.filter((arg) => !arg.startsWith("-"));
-  if (ctx.args.some((arg) => arg.startsWith("-") && arg !== "-x" && arg !== "-W")) {
-    return fail(2, `usage:\n\t${command} [-W force] job_identifier...\n`);
-  }
+  const parsed = getopt(ctx.args, "W:xh:");
+  if ("error" in parsed) return fail(2, `usage:\n\t${command} [-W force] job_identifier...\n`);
+  const operands = parsed.operands;
   if (operands.length === 0) return fail(2, `usage:\n\t${command} job_identifier...\n`);
   const engine = ctx.engine;
   deleteBrokenDependents(engine);
@@ -78,11 +81,12 @@ export function runJobAction(
       continue;
     }
     const entry = entriesFor(engine, ref, false).find((row) => isKept(row, dialect, now));
+    const unknown = command === "qdel" ? dialect.qdelUnknownText : dialect.unknownJobText;
     const refusal = entry === undefined
-      ? { message: dialect.unknownJobText, errno: PBSE.UNKJOBID }
+      ? { message: unknown, errno: PBSE.UNKJOBID }
       : isFinished(entry)
       ? action.finished?.(dialect) ?? badState(dialect)
-      : action.act(engine, entry);
+      : action.act(engine, entry, dialect);
     if (refusal === undefined) continue;
     stderr += `${command}: ${refusal.message} ${qualifiedId(operand, engine.loginHost)}\n`;
     code = exitFor(refusal.errno);

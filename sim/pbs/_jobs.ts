@@ -40,6 +40,8 @@ export interface PbsEntry {
   index?: number;
   /** The engine jobs behind the row (every task for an array). */
   jobs: SimJob[];
+  /** A subjob's array row. */
+  parent?: PbsEntry;
 }
 
 /** The server name qsub printed for this job (the cluster's login host). */
@@ -110,14 +112,20 @@ export function allEntries(engine: SimEngineApi, expand: boolean): PbsEntry[] {
 export function subjobsOf(array: PbsEntry): PbsEntry[] {
   return [...array.jobs]
     .sort((a, b) => (a.arrayTaskId ?? 0) - (b.arrayTaskId ?? 0))
-    .map((job) => ({ kind: "subjob", seq: array.seq, index: job.arrayTaskId ?? 0, jobs: [job] }));
+    .map((job) => ({
+      kind: "subjob",
+      seq: array.seq,
+      index: job.arrayTaskId ?? 0,
+      jobs: [job],
+      parent: array,
+    }));
 }
 
 /**
  * The row of sequence number `seq` (a plain job or an array summary), through the engine's id
  * index: a query naming 10,000 ids must not list every job per id.
  */
-function entryOf(engine: SimEngineApi, seq: number): PbsEntry | undefined {
+export function entryOf(engine: SimEngineApi, seq: number): PbsEntry | undefined {
   const jobs = engine.find(seq).filter((job) => (job.arrayJobId ?? job.id) === seq);
   const first = jobs[0];
   if (first === undefined) return undefined;
@@ -154,14 +162,31 @@ export function isKept(entry: PbsEntry, dialect: PbsDialect, now: number): boole
 }
 
 /**
- * PBS deletes a job whose dependency can never be satisfied (its `afterok` parent failed); the
- * engine keeps it pending, so the emulator removes it the next time a PBS command looks.
+ * PBS deletes a job whose dependency can never be satisfied because a job it depends on ran and
+ * failed (an `afterok` child of a failed parent: Torque `C`, OpenPBS `F`, raw/torque/043,
+ * raw/openpbs/040); the engine keeps it pending, so the emulator removes it the next time a PBS
+ * command looks. A dependency on a job deleted before it ran is left alone: OpenPBS keeps the
+ * child held for good (`H`, substate 22, 30 s later in raw/openpbs/075).
  */
 export function deleteBrokenDependents(engine: SimEngineApi): void {
   for (const job of engine.jobs()) {
     if (job.state === "PENDING" && job.reason === "dependency-never-satisfied") {
+      const ranAndEnded = (job.request.dependencies ?? []).some((dependency) =>
+        dependency.jobIds.some((id) =>
+          engine.find(id).some((target) =>
+            target.startTime !== undefined && target.endTime !== undefined
+          )
+        )
+      );
+      if (!ranAndEnded) continue;
       const taskId = job.arrayTaskId;
       engine.cancel(job.arrayJobId ?? job.id, taskId === undefined ? {} : { taskId });
     }
   }
+}
+
+/** Whether a job was deleted by {@linkcode deleteBrokenDependents} (never ran, dependency broken). */
+export function deletedForDependency(job: SimJob): boolean {
+  return job.state === "CANCELLED" && job.startTime === undefined &&
+    job.reason === "dependency-never-satisfied";
 }

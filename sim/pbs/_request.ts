@@ -25,7 +25,7 @@ import type { SimDependency, SimJob, SimSubmitRequest } from "../types.ts";
 import type { SimCommandContext } from "../emulator.ts";
 import type { PbsDialect } from "./dialect.ts";
 import type { PbsJobData } from "./_job_data.ts";
-import { jobIdOf, jobNameOf, type PbsJobRef } from "./_jobs.ts";
+import { jobIdOf, jobNameOf, type PbsJobRef, qualifiedId } from "./_jobs.ts";
 import type { PbsLayout } from "./_resources.ts";
 import { resolvePath } from "../_common/paths.ts";
 
@@ -46,39 +46,19 @@ function parseVariables(
   return variables;
 }
 
-/** Resource_List as qstat -f shows it: the request plus the server's defaults. */
-function resourceList(
-  dialect: PbsDialect,
-  resources: ReadonlyMap<string, string>,
-  layout: PbsLayout,
-): Array<[string, string]> {
-  const list = new Map(resources);
-  if (!list.has("nodect")) list.set("nodect", String(layout.nodes));
-  if (dialect.kind === "pbspro") {
-    const ncpus = layout.tasksPerNode * layout.cpusPerTask;
-    if (!list.has("select")) {
-      const mpiprocs = layout.tasksPerNode > 1 ? `:mpiprocs=${layout.tasksPerNode}` : "";
-      list.set("select", `${layout.nodes}:ncpus=${ncpus}${mpiprocs}`);
-    }
-    if (!list.has("ncpus")) list.set("ncpus", String(ncpus * layout.nodes));
-    if (!list.has("place")) list.set("place", "pack");
-  } else if (!list.has("nodes") && !list.has("ncpus")) {
-    list.set("nodes", String(layout.nodes));
-  }
-  return [...list.entries()].sort(([a], [b]) => a.localeCompare(b));
-}
-
-/** Where `-o`/`-e` (or the default `<name>.<o|e><seq>`) puts a job's stream. */
-function streamPath(
+/**
+ * Where `-o`/`-e` (or the default `<name>.<o|e><seq>`) puts a job's stream: job `seq`, array
+ * index `index` (PBS Pro's array template shows `^array_index^`, raw/openpbs/030).
+ */
+export function streamPath(
   dialect: PbsDialect,
   spec: string | undefined,
   letter: "o" | "e",
   name: string,
   submitCwd: string,
-  job: SimJob,
+  seq: number,
+  index: number | string | undefined,
 ): string {
-  const seq = job.arrayJobId ?? job.id;
-  const index = job.arrayTaskId;
   const suffix = index === undefined ? "" : dialect.kind === "pbspro" ? `.${index}` : `-${index}`;
   const defaultName = `${name}.${letter}${seq}${suffix}`;
   if (spec === undefined) return resolvePath(submitCwd, defaultName);
@@ -107,7 +87,15 @@ interface Submission {
   originVariables: Array<[string, string]>;
 }
 
-/** `PBS_O_*`: the submitter's side, as qsub records it in `Variable_List`. */
+/**
+ * `PBS_O_*`: the submitter's side, in the order qsub sends them (and `Variable_List` lists
+ * them). Torque 6.1: `PBS_O_HOME`, `_LOGNAME`, `_PATH`, `_SHELL`, `_LANG`, then what `-v`/`-V`
+ * export, then `_WORKDIR`, `_HOST`, `_SERVER`, the server putting `PBS_O_QUEUE` first
+ * (raw/torque/020, 040). OpenPBS 23.06: `PBS_O_HOME`, `_LANG`, `_LOGNAME`, `_PATH`, `_SHELL`,
+ * `_INTERACTIVE_AUTH_METHOD`, `_INTERACTIVE_ENCRYPT_METHOD`, `_WORKDIR`, `_SYSTEM`, the exports,
+ * then `PBS_O_QUEUE` and `_HOST` (raw/openpbs/024, 061). `PBS_O_MAIL` only when `MAIL` is set
+ * (neither recording has it). The exports are placed by {@linkcode variablesOf}.
+ */
 function originVariables(
   ctx: SimCommandContext,
   dialect: PbsDialect,
@@ -115,24 +103,55 @@ function originVariables(
   submitHost: string,
   options: QsubOptions,
 ): Array<[string, string]> {
-  const variables: Array<[string, string]> = [
-    ["PBS_O_HOME", home],
-    ["PBS_O_LOGNAME", ctx.env.LOGNAME ?? ctx.user],
-    ["PBS_O_PATH", ctx.env.PATH ?? "/usr/local/bin:/usr/bin:/bin"],
-    ["PBS_O_MAIL", ctx.env.MAIL ?? `/var/mail/${ctx.user}`],
-    ["PBS_O_SHELL", ctx.env.SHELL ?? "/bin/bash"],
-    ["PBS_O_LANG", ctx.env.LANG ?? "C.UTF-8"],
-    ["PBS_O_WORKDIR", submitDirectory(ctx, options)],
-    ["PBS_O_HOST", submitHost],
-    ["PBS_O_SERVER", ctx.engine.loginHost],
-  ];
-  if (dialect.kind === "pbspro") variables.push(["PBS_O_SYSTEM", "Linux"]);
+  const env = ctx.env;
+  const mail: Array<[string, string]> = env.MAIL === undefined ? [] : [["PBS_O_MAIL", env.MAIL]];
+  const path: [string, string] = ["PBS_O_PATH", env.PATH ?? "/usr/local/bin:/usr/bin:/bin"];
+  const variables: Array<[string, string]> = dialect.kind === "pbspro"
+    ? [
+      ["PBS_O_HOME", home],
+      ["PBS_O_LANG", env.LANG ?? "C.UTF-8"],
+      ["PBS_O_LOGNAME", env.LOGNAME ?? ctx.user],
+      path,
+      ...mail,
+      ["PBS_O_SHELL", env.SHELL ?? "/bin/bash"],
+      ["PBS_O_INTERACTIVE_AUTH_METHOD", "resvport"],
+      ["PBS_O_INTERACTIVE_ENCRYPT_METHOD", ""],
+      ["PBS_O_WORKDIR", submitDirectory(ctx, options)],
+      ["PBS_O_SYSTEM", "Linux"],
+    ]
+    : [
+      ["PBS_O_HOME", home],
+      ["PBS_O_LOGNAME", env.LOGNAME ?? ctx.user],
+      path,
+      ...mail,
+      ["PBS_O_SHELL", env.SHELL ?? "/bin/bash"],
+      ["PBS_O_LANG", env.LANG ?? "C.UTF-8"],
+      ["PBS_O_WORKDIR", submitDirectory(ctx, options)],
+      ["PBS_O_HOST", submitHost],
+      ["PBS_O_SERVER", ctx.engine.loginHost],
+    ];
+  if (dialect.kind === "pbspro") variables.push(["PBS_O_HOST", submitHost]);
   // Where Torque lists it is not recorded (no -d job in raw/torque): after the others.
   const { workdir } = options;
   if (workdir !== undefined) {
     variables.push(["PBS_O_INITDIR", workdir.startsWith("/") ? workdir : `${ctx.cwd}/${workdir}`]);
   }
   return variables;
+}
+
+/**
+ * `Variable_List` without the queue: the origin variables with the exported ones where each
+ * product puts them (Torque before `PBS_O_WORKDIR`, OpenPBS before `PBS_O_HOST`).
+ */
+function variablesOf(
+  dialect: PbsDialect,
+  origin: ReadonlyArray<[string, string]>,
+  exported: Record<string, string>,
+): Array<[string, string]> {
+  const before = dialect.kind === "pbspro" ? "PBS_O_HOST" : "PBS_O_WORKDIR";
+  const at = origin.findIndex(([key]) => key === before);
+  const own = Object.entries(exported).filter(([key]) => !key.startsWith("PBS_O_"));
+  return [...origin.slice(0, at), ...own, ...origin.slice(at)];
 }
 
 /** `PBS_O_WORKDIR` (and Torque's `init_work_dir`): Torque's `-w` as given, else qsub's directory. */
@@ -191,8 +210,10 @@ type OutputPaths = NonNullable<SimSubmitRequest["outputPaths"]>;
 function outputPathsOf(options: QsubOptions, dialect: PbsDialect, submitCwd: string): OutputPaths {
   const { name, join } = options;
   return (job) => {
-    const stdout = streamPath(dialect, options.outputPath, "o", name, submitCwd, job);
-    const stderr = streamPath(dialect, options.errorPath, "e", name, submitCwd, job);
+    const seq = job.arrayJobId ?? job.id;
+    const index = job.arrayTaskId;
+    const stdout = streamPath(dialect, options.outputPath, "o", name, submitCwd, seq, index);
+    const stderr = streamPath(dialect, options.errorPath, "e", name, submitCwd, seq, index);
     if (join === "oe") return { stdout, stderr: null };
     if (join === "eo") return { stdout: stderr, stderr: null };
     return { stdout, stderr };
@@ -206,15 +227,24 @@ function jobData(
   ctx: SimCommandContext,
   submission: Submission,
 ): PbsJobData {
-  const { arraySpec, project } = options;
+  const { arraySpec, project, outputPath, errorPath, command } = options;
+  const server = submission.server;
   return {
-    resourceList: resourceList(dialect, options.resources, options.layout),
+    resources: [...options.resources.entries()],
     submitArgs: ctx.args.join(" "),
     join: options.join,
-    variableList: [...submission.originVariables, ...Object.entries(submission.exported)]
-      .map(([key, value]) => `${key}=${value}`).join(","),
-    server: submission.server,
+    variables: variablesOf(dialect, submission.originVariables, submission.exported),
+    depend: options.dependencies.map(({ typeName, refs }) => ({
+      type: typeName,
+      ids: refs.map((ref) => qualifiedId(ref.text, server)),
+      seqs: refs.map((ref) => ref.seq),
+    })),
+    server,
     submitDir: submitDirectory(ctx, options),
+    cwd: ctx.cwd,
+    ...(outputPath === undefined ? {} : { outputSpec: outputPath }),
+    ...(errorPath === undefined ? {} : { errorSpec: errorPath }),
+    ...(command === undefined ? {} : { command }),
     ...(arraySpec === undefined ? {} : { arraySpec }),
     ...(project === undefined ? {} : { project }),
   };
@@ -308,12 +338,16 @@ export interface QsubOptions {
   account?: string;
   /** PBS Pro's `-P`. */
   project?: string;
+  /** PBS Pro's `-- command [arg ...]`: the executable and its arguments. */
+  command?: string[];
 }
 
 /** One `-W depend=` clause: how the job depends and on which jobs. */
 export interface QsubDependency {
   /** The engine's dependency type (`afterokarray` is `afterok`, ...). */
   type: SimDependency["type"];
+  /** The type as written (`afterokarray`). */
+  typeName: string;
   /** The jobs named, in order. */
   refs: PbsJobRef[];
 }

@@ -11,16 +11,21 @@
 
 import type { SimJob } from "../types.ts";
 import type { PbsDialect } from "./dialect.ts";
-import { isFinished, type PbsEntry } from "./_jobs.ts";
+import { deletedForDependency, isFinished, type PbsEntry } from "./_jobs.ts";
 
 /** A dependency hold: the engine waits for other jobs, PBS shows a system hold. */
 function waitsOnDependency(job: SimJob): boolean {
   return job.reason === "dependency" || job.reason === "dependency-never-satisfied";
 }
 
-function jobState(job: SimJob, dialect: PbsDialect, subjob: boolean): string {
+function jobState(job: SimJob, dialect: PbsDialect, entry: PbsEntry): string {
   if (job.endTime !== undefined) {
-    return subjob && dialect.kind === "pbspro" ? "X" : dialect.finishedState;
+    // A finished subjob is X while its array runs, F once the array is finished
+    // (raw/openpbs/084, 052).
+    const running = entry.parent === undefined || !isFinished(entry.parent);
+    return entry.kind === "subjob" && dialect.kind === "pbspro" && running
+      ? "X"
+      : dialect.finishedState;
   }
   if (job.state === "RUNNING") return "R";
   // A job waiting for a dependency carries a system hold in PBS (Hold_Types = s): state H.
@@ -35,7 +40,7 @@ function jobState(job: SimJob, dialect: PbsDialect, subjob: boolean): string {
 export function stateOf(entry: PbsEntry, dialect: PbsDialect): string {
   const first = entry.jobs[0];
   if (entry.kind !== "array" || !first) {
-    return first ? jobState(first, dialect, entry.kind === "subjob") : "Q";
+    return first ? jobState(first, dialect, entry) : "Q";
   }
   if (isFinished(entry)) return dialect.finishedState;
   const begun = entry.jobs.some((job) => job.startTime !== undefined);
@@ -53,30 +58,26 @@ export function stateOf(entry: PbsEntry, dialect: PbsDialect): string {
 
 /**
  * `exit_status` / `Exit_status` of an ended job: the script's code; 256 + signal when killed by
- * a signal (qdel'd while running: 271); the dialect's walltime code for TIMEOUT; `undefined`
- * for a job deleted before it started.
+ * a signal (qdel'd while running: 271); the dialect's walltime code for TIMEOUT (Torque -11,
+ * OpenPBS -29: raw/torque/064, raw/openpbs/065); Torque's 271 for a job deleted because its
+ * dependency failed (raw/torque/043); `undefined` for a job deleted before it started.
  */
 export function exitStatusOf(job: SimJob, dialect: PbsDialect): number | undefined {
   if (job.endTime === undefined) return undefined;
   if (job.state === "TIMEOUT") return dialect.walltimeExitStatus;
+  if (deletedForDependency(job)) return dialect.dependencyDeletedExitStatus;
   if (job.startTime === undefined) return undefined;
   if (job.state === "COMPLETED" || job.state === "FAILED") return job.exitCode ?? 0;
   return 256 + (job.signal ?? (job.state === "CANCELLED" ? 15 : 9));
 }
 
 /**
- * Exit status of an ended array (PBS Pro): 0 when every subjob exited 0, 1 when one exited
- * otherwise, 2 when a subjob was deleted.
+ * `Hold_Types` of a row: `u` user, `o` operator, `s` system (a dependency), `n` none. A job keeps
+ * them when it is deleted (`u` for a job deleted while held, `s` for one deleted for its
+ * dependency: raw/torque/061, 043; raw/openpbs/062, 040).
  */
-export function arrayExitStatus(entry: PbsEntry, dialect: PbsDialect): number {
-  if (entry.jobs.some((job) => job.state === "CANCELLED")) return 2;
-  return entry.jobs.every((job) => exitStatusOf(job, dialect) === 0) ? 0 : 1;
-}
-
-/** `Hold_Types` of a row: `u` user, `o` operator, `s` system (a dependency), `n` none. */
 export function holdTypes(entry: PbsEntry): string {
   const job = entry.jobs[0]!;
-  if (job.endTime !== undefined) return "n";
   if (job.held !== undefined) return job.held === "admin" ? "o" : "u";
   if (waitsOnDependency(job)) return "s";
   return "n";

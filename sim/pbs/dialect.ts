@@ -15,16 +15,37 @@
 
 import type { SimEmulatorDefaults } from "../emulator.ts";
 
-/** `pbs_errno` values (pbs_error.h) the emulator reports; exit status is `errno & 0xff`. */
+/**
+ * `pbs_errno` values both products share (pbs_error.h); exit status is `errno & 0xff`. The
+ * numbers that differ between the two are in each dialect's {@linkcode PbsErrors}.
+ */
 export const PBSE = {
   UNKJOBID: 15001,
   PERM: 15007,
-  BADHOST: 15010,
-  BADSTATE: 15018,
-  UNKQUE: 15020,
-  EXCQRESC: 15038,
   HISTJOBID: 15139,
 } as const;
+
+/**
+ * The `pbs_errno` of the server's refusals, which the two products number differently: Torque
+ * 6.1 numbers its errors in order in `src/include/pbs_error_db.h` (PBSE_BADSTATE 15018,
+ * PBSE_UNKQUE 15020, PBSE_EXCQRESC 15038, PBSE_BADDEPEND 15056, PBSE_BAD_ARRAY_REQ 15083), OpenPBS
+ * in `src/include/pbs_error.h` (PBSE_BADSTATE 15016, PBSE_UNKQUE 15018, PBSE_EXCQRESC 15036,
+ * PBSE_BADDEPEND 15054). The recordings exit with them: Torque `qsub -q nosuchq` 172 and
+ * `qdel` of a completed job 170 (raw/torque/015, 059), OpenPBS `qsub -q nosuchq` 170
+ * (raw/openpbs/019).
+ */
+export interface PbsErrors {
+  /** PBSE_BADSTATE: request invalid for the job's state. */
+  readonly badState: number;
+  /** PBSE_UNKQUE: unknown queue (also a malformed `qstat` operand, read as a destination). */
+  readonly unknownQueue: number;
+  /** PBSE_EXCQRESC: the job exceeds the queue's resource limits. */
+  readonly queueLimits: number;
+  /** PBSE_BADDEPEND: invalid job dependency. */
+  readonly badDependency: number;
+  /** PBSE_BAD_ARRAY_REQ (Torque): a job array request the server cannot read. */
+  readonly badArray: number;
+}
 
 /** The exit status a PBS command returns for `pbs_errno` (so 15001 exits 153). */
 export function exitFor(errno: number): number {
@@ -54,6 +75,51 @@ export interface PbsDialect {
   readonly exitStatusAttribute: "exit_status" | "Exit_status";
   /** Server error text for an unknown job (pbs_geterrmsg / pbse_to_txt). */
   readonly unknownJobText: string;
+  /** The `pbs_errno` of refusals the products number differently. */
+  readonly errors: PbsErrors;
+  /**
+   * What `qdel` prints before an unknown id: Torque 6.1 `nonexistent job id:` (raw/torque/058),
+   * OpenPBS the server's `Unknown Job Id` (raw/openpbs/059).
+   */
+  readonly qdelUnknownText: string;
+  /**
+   * A dependency on a job the server does not know: Torque refuses the submission (`Invalid Job
+   * Dependency`, raw/torque/037); OpenPBS accepts it and the job ends without running
+   * (raw/openpbs/021, job 52 is `F` in raw/openpbs/043).
+   */
+  readonly unknownDependency: "refuse" | "accept";
+  /**
+   * Torque 6.1 answers `qstat 6[].vm` and `qstat -f 6[].vm` (an array id without `-t`) with every
+   * job in the queue, not the array (raw/torque/022, 024, 051, 053, 067): the recordings, not the
+   * documentation, which describes the array's summary.
+   */
+  readonly arrayIdListsAll: boolean;
+  /**
+   * The host in `Job_Owner`: Torque names the host the request came from as the server resolves
+   * its address, `localhost` when qsub runs on the server's host (`pbsuser@localhost` beside
+   * `submit_host = vm`, raw/torque/020); OpenPBS takes the submit host (`pbsuser@vm-pbs`,
+   * raw/openpbs/024).
+   */
+  ownerHost(submitHost: string, server: string): string;
+  /**
+   * How long a job runs before the server has its resource usage from the mom: `qstat -f` shows
+   * no `resources_used` for the jobs running a few seconds in the recordings (raw/torque/040,
+   * raw/openpbs/085). Torque's mom reports every `$status_update_time` (45 s, Torque
+   * Administrator Guide, MOM configuration); OpenPBS's polls from `$min_check_poll` (10 s, PBS
+   * Professional Administrator's Guide).
+   */
+  readonly usageReportMs: number;
+  /**
+   * `exit_status` of a job deleted because its dependency failed: Torque 271 with a comment
+   * (raw/torque/043); OpenPBS none (raw/openpbs/040).
+   */
+  readonly dependencyDeletedExitStatus: number | undefined;
+  /**
+   * qsub's complaint about its arguments and its usage, all of stderr: `message` as getopt prints
+   * it (`invalid option -- 'Z'`, after `qsub: `), as qsub prints it (`illegal -l value`, after
+   * `qsub: `), or bare (Torque's `The -J option can only be used in conjunction with -P`).
+   */
+  qsubUsage(message: string, kind: "getopt" | "qsub" | "bare"): string;
   /** `exit_status` of a job killed for exceeding its walltime (Torque JOB_EXEC_OVERLIMIT_WT -11, Pro JOB_EXEC_KILL_WALLTIME -29). */
   readonly walltimeExitStatus: number;
   /** Spool directory of node files (`$PBS_HOME/aux`). */
@@ -91,6 +157,26 @@ export interface QstatTableLayout {
 
 const SECOND = 1000;
 
+/** Torque 6.1's qsub usage, `usage` and `usage2` of `print_qsub_usage_exit()` verbatim. */
+const TORQUE_QSUB_USAGE = "usage: qsub [-a date_time] [-A account_string] [-b secs]\n" +
+  "    [-c [ none | { enabled | periodic | shutdown |\n" +
+  "    depth=<int> | dir=<path> | interval=<minutes>}... ]\n" +
+  "    [-C directive_prefix] [-d path] [-D path]\n" +
+  "    [-e path] [-h] [-I] [-j oe|eo|n] [-k {oe}] [-K <kill delay seconds>] \n" +
+  "    [-l resource_list] [-m n|{abe}] [-M user_list] [-N jobname] [-o path] \n" +
+  "    [-p priority] [-P proxy_user [-J <jobid]] [-q queue] [-r y|n] \n" +
+  "    [-S path] [-t number_to_submit] [-T type]  [-u user_list] [-w] path\n" +
+  "    [-W additional_attributes] [-v variable_list] [-V ] [-x] [-X] [-z] [script]\n";
+
+/** OpenPBS's qsub usage: `usage[]` of src/cmds/qsub_sup.c and `usage2` of `print_usage()`. */
+const PRO_QSUB_USAGE = "usage: qsub [-a date_time] [-A account_string] [-c interval]\n" +
+  "\t[-C directive_prefix] [-e path] [-f ] [-h ] [-I [-X]] [-j oe|eo] [-J X-Y[:Z]]\n" +
+  "\t[-k keep] [-l resource_list] [-m mail_options] [-M user_list]\n" +
+  "\t[-N jobname] [-o path] [-p priority] [-P project] [-q queue] [-r y|n]\n" +
+  "\t[-R o|e|oe] [-S path] [-u user_list] [-W otherattributes=value...]\n" +
+  "\t[-v variable_list] [-V ] [-z] [script | -- command [arg1 ...]]\n" +
+  "       qsub --version\n";
+
 /**
  * Torque 6.1. `display_statjob()` prints the hard-coded header below and rows with
  * `"%-26s %-16s %-15s %8s %1s %-15s"` (PBS_MAXSEQNUM 8 + PBS_MAXJOBARRAYLEN 7 + 11 = 26; the
@@ -107,6 +193,26 @@ export const TORQUE: PbsDialect = {
   historyNeedsX: false,
   exitStatusAttribute: "exit_status",
   unknownJobText: "Unknown Job Id Error",
+  errors: {
+    badState: 15018,
+    unknownQueue: 15020,
+    queueLimits: 15038,
+    badDependency: 15056,
+    badArray: 15083,
+  },
+  qdelUnknownText: "nonexistent job id:",
+  ownerHost: (submitHost, server) => submitHost === server ? "localhost" : submitHost,
+  usageReportMs: 45 * SECOND,
+  dependencyDeletedExitStatus: 271,
+  unknownDependency: "refuse",
+  arrayIdListsAll: true,
+  // `print_qsub_usage_exit()` in src/cmds/qsub_functions.c: `[message]`, a blank line, the usage
+  // in two parts and another blank line; getopt has already printed its complaint, and the
+  // message is then `exiting` (raw/torque/014, 017).
+  qsubUsage: (message, kind) =>
+    (kind === "getopt"
+      ? `qsub: ${message}\n[exiting]`
+      : `[${kind === "qsub" ? "qsub: " : ""}${message}]`) + `\n\n${TORQUE_QSUB_USAGE}\n`,
   walltimeExitStatus: -11,
   auxDirectory: "/var/spool/torque/aux",
   table: {
@@ -166,6 +272,21 @@ export const PBSPRO: PbsDialect = {
   historyNeedsX: true,
   exitStatusAttribute: "Exit_status",
   unknownJobText: "Unknown Job Id",
+  errors: {
+    badState: 15016,
+    unknownQueue: 15018,
+    queueLimits: 15036,
+    badDependency: 15054,
+    badArray: 15014,
+  },
+  qdelUnknownText: "Unknown Job Id",
+  ownerHost: (submitHost) => submitHost,
+  usageReportMs: 10 * SECOND,
+  dependencyDeletedExitStatus: undefined,
+  unknownDependency: "accept",
+  arrayIdListsAll: false,
+  // `print_usage()` in src/cmds/qsub.c after the message (raw/openpbs/018, 020).
+  qsubUsage: (message, kind) => `${kind === "bare" ? "" : "qsub: "}${message}\n${PRO_QSUB_USAGE}`,
   walltimeExitStatus: -29,
   auxDirectory: "/var/spool/pbs/aux",
   table: {
@@ -193,7 +314,7 @@ export const PBSPRO: PbsDialect = {
     `Connection refused\n${command}: cannot connect to server ${SERVER_PLACEHOLDER} (errno=111)\n`,
   // A connection blip seen in production: the client cannot reach the server for a moment.
   busyServer: {
-    errno: PBSE.BADHOST,
+    errno: 15010,
     text: (command) => `${command}: cannot connect to server ${SERVER_PLACEHOLDER} (errno=15010)\n`,
   },
 };

@@ -23,6 +23,7 @@ import {
   entriesFor,
   entryId,
   entryName,
+  entryOf,
   isFinished,
   isKept,
   parseJobRef,
@@ -32,6 +33,7 @@ import {
 } from "./_jobs.ts";
 import { stateOf } from "./_states.ts";
 import { fullBlock, xmlDocument } from "./_full_listing.ts";
+import { type Listing, listingOf } from "./_attributes.ts";
 
 import { padEnd, padStart } from "../_common/words.ts";
 
@@ -90,8 +92,12 @@ function tableRow(entry: PbsEntry, dialect: PbsDialect, engine: SimEngineApi): s
   const name = layout.shorten("name", entryName(entry, dialect.kind));
   const user = layout.shorten("user", first.request.user);
   const queue = layout.shorten("queue", first.queue);
-  const begun = entry.jobs.some((job) => job.startTime !== undefined) && entry.kind !== "array";
-  const timeUse = begun ? "00:00:00" : "0";
+  // Time Use is the cput the mom reported: `0` until then (a running job, raw/torque/018,
+  // raw/openpbs/022), `00:00:00` once the job has ended after running; always `0` for an array.
+  const job = entry.jobs[0]!;
+  const reported = entry.kind !== "array" && job.startTime !== undefined &&
+    (job.endTime !== undefined || engine.now() - job.startTime >= dialect.usageReportMs);
+  const timeUse = reported ? "00:00:00" : "0";
   return `${padEnd(id, layout.idWidth)} ${padEnd(name, layout.nameWidth)} ` +
     `${padEnd(user, layout.userWidth)}${layout.beforeTime}${padStart(timeUse, 8)} ` +
     `${stateOf(entry, dialect)} ${padEnd(queue, layout.queueWidth)}\n`;
@@ -105,6 +111,8 @@ interface Output {
   dates: Map<number, string>;
   /** Whether the table still needs its header. */
   header: boolean;
+  /** What the full listings compute once (`_attributes.ts`), on first use. */
+  listing?: Listing;
 }
 
 /**
@@ -121,9 +129,12 @@ function render(
 ): void {
   if (entries.length === 0) return;
   const { parts } = output;
-  if (options.format === "xml") parts.push(xmlDocument(entries, dialect, engine));
+  if (options.format !== "table") output.listing ??= listingOf(engine, dialect);
+  if (options.format === "xml") parts.push(xmlDocument(entries, dialect, engine, output.listing!));
   else if (options.format === "full") {
-    for (const entry of entries) fullBlock(entry, dialect, engine, parts, output.dates);
+    for (const entry of entries) {
+      fullBlock(entry, dialect, engine, parts, output.dates, output.listing!);
+    }
   } else {
     if (output.header) parts.push(`${dialect.table.header[0]}\n${dialect.table.header[1]}\n`);
     output.header = false;
@@ -140,7 +151,8 @@ function visibility(options: QstatOptions, dialect: PbsDialect, now: number) {
       : entries;
   const mayShow = (entry: PbsEntry): boolean => {
     if (!isKept(entry, dialect, now)) return false;
-    const finished = isFinished(entry);
+    // A finished subjob shows (X) without -x while its array runs (raw/openpbs/084, 087).
+    const finished = isFinished(entry.parent ?? entry);
     if (options.finishedOnly && !finished) return false;
     if (options.arraysOnly && entry.kind === "job") return false;
     return !finished || !dialect.historyNeedsX || options.history;
@@ -163,12 +175,27 @@ function listOperands(
   for (const operand of options.operands) {
     const ref = parseJobRef(operand);
     if (!ref) {
-      errors.push(`qstat: illegally formed job identifier: ${operand}\n`);
-      code = 1;
+      // Not a job id: a destination, `queue`, `queue@server` or `@server` (both products'
+      // qstat.c: `isjobid()` fails, the operand is a destination); an unknown queue is refused
+      // with PBSE_UNKQUE (raw/torque/031 exit 172, raw/openpbs/037 exit 170).
+      const queue = operand.replace(/@.*$/, "");
+      if (queue !== "" && !engine.queues.some((known) => known.name === queue)) {
+        errors.push(`qstat: Unknown queue destination ${operand}\n`);
+        code = exitFor(dialect.errors.unknownQueue);
+        continue;
+      }
+      const inQueue = listed(allEntries(engine, options.expand)).filter((entry) =>
+        mayShow(entry) && (queue === "" || entry.jobs[0]!.queue === queue)
+      );
+      render(inQueue, options, dialect, engine, output);
       continue;
     }
-    const entries = listed(entriesFor(engine, ref, options.expand))
-      .filter((entry) => isKept(entry, dialect, now));
+    // Torque 6.1 answers an array id without -t with every job it has (raw/torque/022, 024).
+    const everything = ref.index === "all" && !options.expand && dialect.arrayIdListsAll &&
+      entryOf(engine, ref.seq)?.kind === "array";
+    const entries = listed(
+      everything ? allEntries(engine, false) : entriesFor(engine, ref, options.expand),
+    ).filter((entry) => isKept(entry, dialect, now));
     const id = qualifiedId(operand, server);
     if (entries.length === 0) {
       errors.push(`qstat: ${dialect.unknownJobText} ${id}\n`);

@@ -16,7 +16,7 @@
 import type { CommandOutput } from "../../src/core/transport.ts";
 import type { SimDependency } from "../types.ts";
 import { type SimCommandContext, SimSubmitRejection } from "../emulator.ts";
-import { exitFor, type PbsDialect, PBSE } from "./dialect.ts";
+import { exitFor, type PbsDialect } from "./dialect.ts";
 import { getopt, type ParsedOptions } from "./_options.ts";
 import { deleteBrokenDependents, parseJobRef, type PbsJobRef } from "./_jobs.ts";
 import { layoutOf, parseResourceLists, type PbsLayout, PbsResourceError } from "./_resources.ts";
@@ -28,23 +28,31 @@ import { baseName, parseIndexList } from "../_common/words.ts";
 import { directiveWords } from "../_common/directive_words.ts";
 
 const COMMON_SPEC = "a:A:c:C:e:hIj:k:l:m:M:N:o:p:q:r:S:u:v:VW:z";
-const SPEC = { pbs: COMMON_SPEC + "t:d:w:F:D:nx", pbspro: COMMON_SPEC + "J:P:R:XfG" } as const;
-
-const USAGE = {
-  pbs: "usage: qsub [-a date_time] [-A account_string] [-d path] [-e path] [-F args] [-h]\n" +
-    "  [-j oe|eo|n] [-l resource_list] [-N name] [-o path] [-q destination] [-t array_request]\n" +
-    "  [-v variable_list] [-V] [-W additional_attributes] [script]\n",
-  pbspro: "usage: qsub [-a date_time] [-A account_string] [-e path] [-h] [-j oe|eo]\n" +
-    "  [-J X-Y[:Z][%N]] [-l resource_list] [-N jobname] [-o path] [-P project] [-q queue]\n" +
-    "  [-v variable_list] [-V ] [-W otherattributes=value...] [script | -- command [arg1 ...]]\n" +
-    "       qsub --version\n",
-} as const;
+const SPEC = { pbs: COMMON_SPEC + "t:d:w:F:D:nxJ:P:", pbspro: COMMON_SPEC + "J:P:R:XfG" } as const;
 
 /** What {@linkcode parseQsub} reads: the arguments, the script on stdin, and script files. */
 export type QsubInput = Pick<SimCommandContext, "args" | "stdin" | "readFile">;
 
-function usageError(dialect: PbsDialect, message: string): CommandFailure {
-  return new CommandFailure(2, `qsub: ${message}\n${USAGE[dialect.kind]}`);
+/** qsub's complaint about its arguments, with its usage (exit 2). */
+function usageError(
+  dialect: PbsDialect,
+  message: string,
+  kind: "getopt" | "qsub" | "bare" = "qsub",
+): CommandFailure {
+  return new CommandFailure(2, dialect.qsubUsage(message, kind));
+}
+
+/**
+ * A submission the server refuses. The server has numbered the job before it looks at it, so a
+ * refusal uses up a job id on both products: Torque's `Unknown queue`, `Bad Job Array Request`
+ * and `Invalid Job Dependency` took ids 7, 8 and 13 (raw/torque/015, 016, 037: the next jobs
+ * are 9.vm and 14.vm), OpenPBS's `Unknown queue` id 51 (raw/openpbs/019).
+ */
+class ServerRefusal extends CommandFailure {}
+
+/** The server's refusal `text` (newline added), exiting with `errno & 0xff`. */
+function refusal(errno: number, text: string): ServerRefusal {
+  return new ServerRefusal(exitFor(errno), text + "\n");
 }
 
 /** The options of directives and command line: the last single value wins, lists add up. */
@@ -82,13 +90,14 @@ function scriptSource(
   parsed: ParsedOptions,
   input: QsubInput,
   dialect: PbsDialect,
-): { script: string; name: string } {
+): { script: string; name: string; command?: string[] } {
   if (parsed.sawDoubleDash && dialect.kind === "pbspro") {
     if (parsed.operands.length === 0) throw usageError(dialect, "no executable given after --");
     const [executable = "", ...rest] = parsed.operands;
     return {
       script: `#!/bin/sh\n${[executable, ...rest].join(" ")}\n`,
       name: baseName(executable),
+      command: [executable, ...rest],
     };
   }
   if (parsed.operands.length === 0) return { script: input.stdin, name: "STDIN" };
@@ -154,7 +163,7 @@ function parseDepend(value: string): QsubDependency[] | undefined {
     const type = DEPENDENCY_TYPES[typeName];
     const refs = texts.map(parseJobRef);
     if (!type || refs.length === 0 || refs.some((ref) => ref === undefined)) return undefined;
-    result.push({ type, refs: refs as PbsJobRef[] });
+    result.push({ type, typeName, refs: refs as PbsJobRef[] });
   }
   return result;
 }
@@ -194,7 +203,7 @@ function isJoin(value: string): value is QsubOptions["join"] {
  */
 export function parseQsub(input: QsubInput, dialect: PbsDialect): QsubOptions {
   const commandLine = getopt(input.args, SPEC[dialect.kind]);
-  if ("error" in commandLine) throw usageError(dialect, commandLine.error);
+  if ("error" in commandLine) throw usageError(dialect, commandLine.error, "getopt");
   const source = scriptSource(commandLine, input, dialect);
   const directives = getopt(directiveWords(source.script, "#PBS"), SPEC[dialect.kind]);
   if ("error" in directives) {
@@ -220,14 +229,24 @@ export function parseQsub(input: QsubInput, dialect: PbsDialect): QsubOptions {
     variableLists: merged.variableLists,
     hold: single.has("h"),
   };
+  // Torque's -J names a proxy user's job and needs -P (`process_opts()` in qsub_functions.c).
+  if (torque && single.has("J") && !single.has("P")) {
+    throw usageError(dialect, "The -J option can only be used in conjunction with -P", "bare");
+  }
   const arraySpec = single.get(dialect.arrayOption);
   if (arraySpec !== undefined) {
     const array = parseArray(dialect, arraySpec);
+    // Torque's qsub sends -t unchecked (`hash_add_or_exit(ji->job_attr, ATTR_t, ...)` in
+    // qsub_functions.c); the server refuses what it cannot read (raw/torque/016).
+    if (!array && torque) {
+      throw refusal(dialect.errors.badArray, dialect.submitError("Bad Job Array Request", ""));
+    }
     if (!array) throw usageError(dialect, `illegal -${dialect.arrayOption} value`);
     options.arraySpec = arraySpec;
     options.array = array;
   }
   options.dependencies = parseAttributes(merged.attributeLists, dialect);
+  if (source.command !== undefined) options.command = source.command;
   const workdir = torque ? single.get("d") : undefined;
   if (workdir !== undefined) options.workdir = workdir;
   const submitDir = torque ? single.get("w") : undefined;
@@ -241,49 +260,51 @@ export function parseQsub(input: QsubInput, dialect: PbsDialect): QsubOptions {
   return options;
 }
 
-/** The engine ids of the `-W depend=` jobs, or the server's refusal of an unknown one. */
+/**
+ * The engine ids of the `-W depend=` jobs. A job the server does not know: Torque refuses the
+ * submission (raw/torque/037), OpenPBS accepts it (raw/openpbs/021) and `unknown` is set.
+ */
 function resolveDependencies(
   ctx: SimCommandContext,
   dialect: PbsDialect,
   clauses: readonly QsubDependency[],
-): SimDependency[] {
-  const server = ctx.engine.loginHost;
-  return clauses.map(({ type, refs }) => ({
+): { dependencies: SimDependency[]; unknown: boolean } {
+  let unknown = false;
+  const dependencies = clauses.map(({ type, refs }) => ({
     type,
-    jobIds: refs.map((ref) => {
+    jobIds: refs.flatMap((ref) => {
       const known = ctx.engine.find(ref.seq);
       if (known.length === 0) {
-        const array = ref.index === undefined ? "" : "[]";
-        throw unknownDependency(dialect, `${ref.seq}${array}.${server}`);
+        if (dialect.unknownDependency === "refuse") throw badDependency(dialect);
+        unknown = true;
+        return [];
       }
       const task = typeof ref.index === "number"
         ? known.find((job) => job.arrayTaskId === ref.index)
         : undefined;
-      return task?.id ?? ref.seq;
+      return [task?.id ?? ref.seq];
     }),
-  }));
+  })).filter((dependency) => dependency.jobIds.length > 0);
+  return { dependencies, unknown };
 }
 
-/** A dependency on a job the server does not know (Pro: `qsub: Unknown Job Id 9.server`). */
-function unknownDependency(dialect: PbsDialect, id: string): CommandFailure {
-  const text = dialect.kind === "pbspro"
-    ? `qsub: ${dialect.unknownJobText} ${id}`
-    : dialect.submitError(dialect.unknownJobText, id);
-  return new CommandFailure(exitFor(PBSE.UNKJOBID), text + "\n");
+/** Torque's `qsub: submit error (Invalid Job Dependency)`, exit 208 (raw/torque/037). */
+function badDependency(dialect: PbsDialect): ServerRefusal {
+  return refusal(dialect.errors.badDependency, dialect.submitError("Invalid Job Dependency", ""));
 }
 
 /** The server's answer to a refused submission, in each product's words. */
 function rejection(dialect: PbsDialect, error: SimSubmitRejection): CommandFailure {
   switch (error.code) {
     case "invalid-queue":
-      return new CommandFailure(
-        exitFor(PBSE.UNKQUE),
-        dialect.submitError("Unknown queue", "requested queue not found") + "\n",
+      return refusal(
+        dialect.errors.unknownQueue,
+        dialect.submitError("Unknown queue", "requested queue not found"),
       );
     case "invalid-array":
       return usageError(dialect, `illegal -${dialect.arrayOption} value`);
     case "invalid-dependency":
-      return unknownDependency(dialect, error.detail);
+      return badDependency(dialect);
     default: {
       const text = dialect.kind === "pbspro"
         ? "qsub: Job violates queue and/or server resource limits"
@@ -291,7 +312,7 @@ function rejection(dialect: PbsDialect, error: SimSubmitRejection): CommandFailu
           "Job exceeds queue resource limits",
           "cannot satisfy queue max requirement",
         );
-      return new CommandFailure(exitFor(PBSE.EXCQRESC), text + "\n");
+      return refusal(dialect.errors.queueLimits, text);
     }
   }
 }
@@ -300,15 +321,24 @@ function rejection(dialect: PbsDialect, error: SimSubmitRejection): CommandFailu
 export function qsub(ctx: SimCommandContext, dialect: PbsDialect): CommandOutput {
   deleteBrokenDependents(ctx.engine);
   return answerFailures(() => {
-    const options = parseQsub(ctx, dialect);
-    const request = qsubRequest(options, ctx, dialect);
-    const dependencies = resolveDependencies(ctx, dialect, options.dependencies);
-    if (dependencies.length > 0) request.dependencies = dependencies;
     try {
-      const { jobId } = ctx.engine.submit(request);
+      const options = parseQsub(ctx, dialect);
+      const request = qsubRequest(options, ctx, dialect);
+      const { dependencies, unknown } = resolveDependencies(ctx, dialect, options.dependencies);
+      if (dependencies.length > 0) request.dependencies = dependencies;
+      let jobId: number;
+      try {
+        jobId = ctx.engine.submit(request).jobId;
+      } catch (error) {
+        if (error instanceof SimSubmitRejection) throw rejection(dialect, error);
+        throw error;
+      }
+      // A dependency on an unknown job can never be satisfied: OpenPBS deletes the job without
+      // running it (52.vm-pbs, `F` with time use 0 in raw/openpbs/043).
+      if (unknown) ctx.engine.cancel(jobId);
       return ok(`${jobId}${request.array ? "[]" : ""}.${ctx.engine.loginHost}\n`);
     } catch (error) {
-      if (error instanceof SimSubmitRejection) throw rejection(dialect, error);
+      if (error instanceof ServerRefusal) ctx.engine.reserveJobId?.();
       throw error;
     }
   });

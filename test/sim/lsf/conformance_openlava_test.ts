@@ -135,6 +135,8 @@ function recordingCluster(): SimCluster {
     firstJobId: 103,
     startTime: Date.UTC(2026, 11, 1, 23, 10, 0),
     model: recordedModel,
+    // The recorded median from submission to running (pbs-lsf-capture/README.md).
+    engine: { schedulerDelayMs: 490 },
   });
   const jobs = new URL("../../fixtures/real-outputs/openlava/jobs/", import.meta.url).pathname;
   for (const entry of Deno.readDirSync(jobs)) {

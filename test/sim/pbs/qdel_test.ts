@@ -16,10 +16,11 @@ Deno.test("Torque qdel: running job ends with exit_status 271, unknown and finis
     stderr:
       "qdel: Request invalid for state of job MSG=invalid state for job - COMPLETE 1.login1\n",
   });
+  // Torque's qdel words an unknown id itself (raw/torque/058).
   assert.deepEqual(await transport.run(["qdel", "99"]), {
     code: 153,
     stdout: "",
-    stderr: "qdel: Unknown Job Id Error 99.login1\n",
+    stderr: "qdel: nonexistent job id: 99.login1\n",
   });
 });
 

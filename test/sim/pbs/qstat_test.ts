@@ -37,11 +37,16 @@ Deno.test("Torque qstat prints the Torque table, C for kept jobs, then Unknown J
   assert.match(mixed.stdout, /^Job ID +Name/);
   assert.match(mixed.stdout, /\n3\.login1 +fail +user +0 H batch/);
   assert.equal(mixed.stderr, "qstat: Unknown Job Id Error 99.login1\n");
+  // Not a job id: a destination, and no such queue (raw/torque/031).
   assert.deepEqual(await transport.run(["qstat", "abc"]), {
-    code: 1,
+    code: 172,
     stdout: "",
-    stderr: "qstat: illegally formed job identifier: abc\n",
+    stderr: "qstat: Unknown queue destination abc\n",
   });
+  assert.match(
+    (await transport.run(["qstat", "batch"])).stdout,
+    /\n3\.login1 +fail +user +0 H batch/,
+  );
 });
 
 Deno.test("Torque qstat -f -t: subjob records with exit_status and job_array_request, no summary", async () => {
@@ -64,7 +69,9 @@ Deno.test("Torque qstat -f -t: subjob records with exit_status and job_array_req
     "2.login1",
   ]);
   assert.match(blocks[0]!, /\n {4}job_state = C\n[^]*\n {4}exit_status = 0\n/);
-  assert.match(blocks[0]!, /\n {4}job_array_id = 1\n {4}job_array_request = 1-3\n/);
+  // A subjob has its index, not the array's request (raw/torque/025).
+  assert.match(blocks[0]!, /\n {4}submit_args = -t 1-3 -N arr\n {4}job_array_id = 1\n/);
+  assert.doesNotMatch(blocks[0]!, /job_array_request/);
   assert.deepEqual(blocks.map((block) => /\n {4}Job_Name = (\S+)\n/.exec(block)?.[1]), [
     "arr-1",
     "arr-2",
@@ -80,10 +87,17 @@ Deno.test("Torque qstat -f -t: subjob records with exit_status and job_array_req
     [...done.stdout.matchAll(/^ {4}exit_status = (\S+)$/gm)].map((match) => match[1]),
     ["0", "3", "0"],
   );
-  // Without -t the array is one summary record, which has no exit status.
+  // Without -t, Torque 6.1 lists every job (raw/torque/024); the array's summary record has no
+  // exit status, but its request.
   const summary = await transport.run(["qstat", "-f", "1[]"]);
-  assert.match(summary.stdout, /^Job Id: 1\[\]\.login1\n {4}Job_Name = arr\n[^]*job_state = C\n/);
-  assert.doesNotMatch(summary.stdout, /exit_status/);
+  const records = summary.stdout.split("\n\n").filter((block) => block !== "");
+  assert.deepEqual(records.map((block) => /^Job Id: (\S+)/.exec(block)?.[1]), [
+    "1[].login1",
+    "2.login1",
+  ]);
+  assert.match(records[0]!, /^Job Id: 1\[\]\.login1\n {4}Job_Name = arr\n[^]*job_state = C\n/);
+  assert.match(records[0]!, /\n {4}job_array_request = 1-3\n/);
+  assert.doesNotMatch(records[0]!, /exit_status/);
   // Subjobs are purged keep_completed (300 s) after their own end: task 1 (ended at ~60 s) is
   // gone at ~380 s, task 2 (ended at ~120 s) is not.
   await cluster.advance(200_000);
@@ -101,12 +115,12 @@ Deno.test("Torque qstat -f with many ids answers each in operand order, arrays a
     await transport.run(["qsub", "-N", `job${i}`], { stdin: TORQUE_SCRIPT });
   }
   await transport.run(["qsub", "-t", "1-2"], { stdin: TORQUE_SCRIPT });
-  const ids = ["301[]", "999", ...Array.from({ length: 300 }, (_, i) => `${300 - i}.login1`)];
+  const ids = ["301[2]", "999", ...Array.from({ length: 300 }, (_, i) => `${300 - i}.login1`)];
   const out = await transport.run(["qstat", "-f", ...ids]);
   assert.equal(out.code, 153);
   assert.equal(out.stderr, "qstat: Unknown Job Id Error 999.login1\n");
   const listed = [...out.stdout.matchAll(/^Job Id: (\S+)$/gm)].map((match) => match[1]);
-  assert.deepEqual(listed, ["301[].login1", ...ids.slice(2)]);
+  assert.deepEqual(listed, ["301[2].login1", ...ids.slice(2)]);
   assert.match(out.stdout, /^Job Id: 1\.login1\n {4}Job_Name = job0\n/m);
 });
 
@@ -138,10 +152,12 @@ Deno.test("PBS Pro finished jobs need -x: F with Exit_status; without -x exit 35
   const full = await transport.run(["qstat", "-x", "-f", "1"]);
   assert.match(full.stdout, /\n {4}job_state = F\n/);
   assert.match(full.stdout, /\n {4}Exit_status = 3\n/);
-  assert.match(full.stdout, /\n {4}substate = 92\n/);
+  // A failed job is substate 93 (raw/openpbs/046), a finished one 92.
+  assert.match(full.stdout, /\n {4}substate = 93\n/);
+  // No memory asked for, none in exec_vnode (raw/openpbs/046).
   assert.match(
     full.stdout,
-    /\n {4}comment = Job run at Thu Jan 1 at 00:00 on \(node1:ncpus=1:mem=262144kb\) and\n\t finished\n/,
+    /\n {4}comment = Job run at Thu Jan 01 at 00:00 on \(node1:ncpus=1\) and failed\n/,
   );
   assert.match(full.stdout, /\n {4}Resource_List\.select = 1:ncpus=1\n/);
   assert.match(full.stdout, /\n {4}project = _pbs_project_default\n {4}Submit_Host = login1\n\n$/);

@@ -44,8 +44,9 @@ Deno.test("Torque arrays: -t 1-3%1 gives 1[].server, subjobs run one at a time w
   const expanded = await transport.run(["qstat", "-t", "1[]"]);
   assert.match(
     expanded.stdout,
-    // Torque names array task k "<name>-<k>"; the summary row keeps the submitted name.
-    /\n1\[1\]\.login1 +arr-1 +user +00:00:00 R batch +\n1\[2\]\.login1 +arr-2 +user +0 Q batch/,
+    // Torque names array task k "<name>-<k>"; the summary row keeps the submitted name. Time Use
+    // stays 0 until the mom reports the task's cput (raw/torque/018).
+    /\n1\[1\]\.login1 +arr-1 +user +0 R batch +\n1\[2\]\.login1 +arr-2 +user +0 Q batch/,
   );
   assert.doesNotMatch(expanded.stdout, /1\[\]\.login1/);
   const task = cluster.jobs().find((job) => job.arrayTaskId === 2)!;
@@ -80,7 +81,7 @@ Deno.test("Torque dependencies: afterok waits (H), runs after success, is delete
   );
   await cluster.advance(61_000);
   const after = await transport.run(["qstat", "3", "4"]);
-  assert.match(after.stdout, /\n3\.login1 +STDIN +user +00:00:00 R batch/);
+  assert.match(after.stdout, /\n3\.login1 +STDIN +user +0 R batch/);
   // PBS removes a job whose dependency can never be satisfied.
   assert.match(after.stdout, /\n4\.login1 +STDIN +user +0 C batch/);
   assert.equal(cluster.job(4)!.state, "CANCELLED");
@@ -88,11 +89,13 @@ Deno.test("Torque dependencies: afterok waits (H), runs after success, is delete
   const unknown = await transport.run(["qsub", "-W", "depend=afterok:77"], {
     stdin: "#!/bin/bash\n",
   });
+  // Torque refuses a dependency on an unknown job, using up its id (raw/torque/037).
   assert.deepEqual(unknown, {
-    code: 153,
+    code: 208,
     stdout: "",
-    stderr: "qsub: submit error (Unknown Job Id Error MSG=77.login1)\n",
+    stderr: "qsub: submit error (Invalid Job Dependency)\n",
   });
+  assert.equal((await transport.run(["qsub"], { stdin: "#!/bin/bash\n" })).stdout, "6.login1\n");
 });
 
 Deno.test("Torque walltime: a job past its limit ends with exit_status -11; limits and queues are checked", async () => {
@@ -116,10 +119,10 @@ Deno.test("Torque walltime: a job past its limit ends with exit_status -11; limi
   assert.match(tooLong.stderr, /^qsub: submit error \(Job exceeds queue resource limits/);
   const badOption = await transport.run(["qsub", "-Z"], { stdin: "" });
   assert.equal(badOption.code, 2);
-  assert.match(badOption.stderr, /^qsub: invalid option -- 'Z'\nusage: qsub/);
+  assert.match(badOption.stderr, /^qsub: invalid option -- 'Z'\n\[exiting\]\n\nusage: qsub/);
   assert.equal(
     (await transport.run(["qsub", "-l", "walltime=soon"], { stdin: "" })).stderr.split("\n")[0],
-    "qsub: illegal -l value",
+    "[qsub: illegal -l value]",
   );
   assert.deepEqual(await transport.run(["qsub", "nosuch.pbs"]), {
     code: 1,
@@ -141,7 +144,7 @@ Deno.test("PBS Pro arrays: -J 1-5:2%2 gives 1[].server, state B, subjobs X, PBS_
   const expanded = await transport.run(["qstat", "-t", "1[]"]);
   assert.match(
     expanded.stdout,
-    /\n1\[\]\.login1 +arr +user +0 B workq +\n1\[1\]\.login1 +arr +user +00:00:00 R workq +\n/,
+    /\n1\[\]\.login1 +arr +user +0 B workq +\n1\[1\]\.login1 +arr +user +0 R workq +\n/,
   );
   assert.match(expanded.stdout, /\n1\[5\]\.login1 +arr +user +0 Q workq +\n$/);
   assert.match(
@@ -157,10 +160,11 @@ Deno.test("PBS Pro arrays: -J 1-5:2%2 gives 1[].server, state B, subjobs X, PBS_
   assert.equal(env.PBS_JOBID, "1[3].login1");
   assert.equal(task.request.outputPaths!(task).stdout, "/home/user/arr.o1.3");
   await cluster.runUntilIdle();
+  // Finished subjobs are X while the array runs, F once it has finished (raw/openpbs/052).
   const done = await transport.run(["qstat", "-x", "-t", "1[]"]);
   assert.match(
     done.stdout,
-    /\n1\[\]\.login1 +arr +user +0 F workq +\n1\[1\]\.login1 +arr +user +00:00:00 X workq/,
+    /\n1\[\]\.login1 +arr +user +0 F workq +\n1\[1\]\.login1 +arr +user +00:00:00 F workq/,
   );
   assert.match(
     (await transport.run(["qstat", "-x", "-f", "1[]"])).stdout,
@@ -215,24 +219,24 @@ Deno.test("PBS Pro select, -- executable, -V/-v and walltime kill (-29)", async 
   const rejected = await transport.run(["qsub", "-q", "short", "-l", "walltime=01:00:00"], {
     stdin: "#!/bin/bash\n",
   });
+  // OpenPBS's own pbs_errno values: PBSE_EXCQRESC 15036, PBSE_UNKQUE 15018 (raw/openpbs/019).
   assert.deepEqual(rejected, {
-    code: 190,
+    code: 188,
     stdout: "",
     stderr: "qsub: Job violates queue and/or server resource limits\n",
   });
   assert.deepEqual(await transport.run(["qsub", "-q", "nosuch"], { stdin: "#!/bin/bash\n" }), {
-    code: 172,
+    code: 170,
     stdout: "",
     stderr: "qsub: Unknown queue\n",
   });
+  // A dependency on an unknown job is accepted, and the job ends without running (ids 2 and 3
+  // went to the refused submissions: raw/openpbs/021, 043).
   assert.deepEqual(
     await transport.run(["qsub", "-W", "depend=afterok:77"], { stdin: "#!/bin/bash\n" }),
-    {
-      code: 153,
-      stdout: "",
-      stderr: "qsub: Unknown Job Id 77.login1\n",
-    },
+    { code: 0, stdout: "4.login1\n", stderr: "" },
   );
+  assert.deepEqual([cluster.job(4)!.state, cluster.job(4)!.startTime], ["CANCELLED", undefined]);
 });
 
 const files = (texts: Record<string, string>) => (path: string) => texts[path];
@@ -278,6 +282,7 @@ Deno.test("parseQsub() merges argv and #PBS directives into typed options, the c
     array: { indices: [1, 2, 3], maxConcurrent: 2 },
     dependencies: [{
       type: "afterok",
+      typeName: "afterok",
       refs: [{ seq: 1, text: "1" }, { seq: 2, index: "all", text: "2[]" }],
     }],
     workdir: "sub",
@@ -305,37 +310,47 @@ Deno.test("parseQsub() reads stdin as STDIN and PBS Pro's -- command as a two-li
   assert.equal(command.name, "sleep");
   assert.equal(command.project, "proj");
   assert.deepEqual(command.array, { indices: [1, 3, 5] });
-  // Torque has no -P, and its -F and -d are not PBS Pro's.
+  // Torque's -J names a proxy user's job and needs -P (raw/torque/017).
   assert.equal(
-    failureOf(() => parseQsub({ args: ["-P", "x"], stdin: "", readFile: files({}) }, TORQUE)).stderr
-      .split("\n")[0],
-    "qsub: invalid option -- 'P'",
+    failureOf(() => parseQsub({ args: ["-J", "1-4"], stdin: "", readFile: files({}) }, TORQUE))
+      .stderr.split("\n")[0],
+    "[The -J option can only be used in conjunction with -P]",
   );
 });
+
+const TORQUE_USAGE = Deno.readTextFileSync(
+  new URL("../../fixtures/real-outputs/torque/014-qsub-bad-option.err", import.meta.url),
+).replace(/^[^]*?\n\n/, "");
+const PRO_USAGE = Deno.readTextFileSync(
+  new URL("../../fixtures/real-outputs/openpbs/018-qsub-bad-option.err", import.meta.url),
+).replace(/^.*\n/, "");
 
 Deno.test("parseQsub() fails with qsub's texts and exit codes", () => {
   const parse = (args: string[], dialect = TORQUE, texts: Record<string, string> = {}) =>
     failureOf(() => parseQsub({ args, stdin: "#!/bin/bash\n", readFile: files(texts) }, dialect));
-  const usage = (dialect: typeof TORQUE) => (message: string) => ({
+  // The usage texts of raw/torque/014 and raw/openpbs/018.
+  const torqueUsage = (message: string) => ({
     code: 2,
-    stderr: `qsub: ${message}\n` +
-      (dialect === TORQUE
-        ? "usage: qsub [-a date_time] [-A account_string] [-d path] [-e path] [-F args] [-h]\n" +
-          "  [-j oe|eo|n] [-l resource_list] [-N name] [-o path] [-q destination] [-t array_request]\n" +
-          "  [-v variable_list] [-V] [-W additional_attributes] [script]\n"
-        : "usage: qsub [-a date_time] [-A account_string] [-e path] [-h] [-j oe|eo]\n" +
-          "  [-J X-Y[:Z][%N]] [-l resource_list] [-N jobname] [-o path] [-P project] [-q queue]\n" +
-          "  [-v variable_list] [-V ] [-W otherattributes=value...] [script | -- command [arg1 ...]]\n" +
-          "       qsub --version\n"),
+    stderr: `[qsub: ${message}]\n\n` + TORQUE_USAGE,
   });
-  const torqueUsage = usage(TORQUE);
-  const proUsage = usage(PBSPRO);
-  assert.deepEqual(parse(["-Z"]), torqueUsage("invalid option -- 'Z'"));
-  assert.deepEqual(parse(["-N"]), torqueUsage("option requires an argument -- 'N'"));
+  const proUsage = (message: string) => ({ code: 2, stderr: `qsub: ${message}\n` + PRO_USAGE });
+  assert.deepEqual(parse(["-Z"]), {
+    code: 2,
+    stderr: "qsub: invalid option -- 'Z'\n[exiting]\n\n" + TORQUE_USAGE,
+  });
+  assert.deepEqual(parse(["-N"]), {
+    code: 2,
+    stderr: "qsub: option requires an argument -- 'N'\n[exiting]\n\n" + TORQUE_USAGE,
+  });
+  assert.deepEqual(parse(["-Z"], PBSPRO), proUsage("invalid option -- 'Z'"));
   assert.deepEqual(parse(["-l", "walltime=soon"]), torqueUsage("illegal -l value"));
   assert.deepEqual(parse(["-l", "=4"]), torqueUsage("illegal -l value"));
   assert.deepEqual(parse(["-j", "xx"]), torqueUsage("illegal -j value"));
-  assert.deepEqual(parse(["-t", "1-3%0"]), torqueUsage("illegal -t value"));
+  // Torque's qsub sends -t unchecked; the server refuses it (raw/torque/016).
+  assert.deepEqual(parse(["-t", "1-3%0"]), {
+    code: 235,
+    stderr: "qsub: submit error (Bad Job Array Request)\n",
+  });
   assert.deepEqual(parse(["-J", "5-1"], PBSPRO), proUsage("illegal -J value"));
   assert.deepEqual(parse(["-W", "depend"]), torqueUsage("illegal -W value"));
   assert.deepEqual(parse(["-W", "depend=foo:1"]), torqueUsage("illegal -W value"));
