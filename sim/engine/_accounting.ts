@@ -13,6 +13,7 @@ export class Accounting {
   /** How long a finished job takes to reach accounting, ms. */
   lagMs: number;
   readonly #finished: JobRecord[] = [];
+  readonly #recorded = new Set<SimJob>();
 
   /**
    * Creates an empty accounting.
@@ -26,6 +27,7 @@ export class Accounting {
   /** Records a job that has just finished. */
   record(job: JobRecord): void {
     this.#finished.push(job);
+    this.#recorded.add(job);
   }
 
   /** The finished jobs accounting knows at `now`. */
@@ -33,6 +35,12 @@ export class Accounting {
     if (this.lagMs <= 0) return this.#finished;
     const horizon = now - this.lagMs;
     return this.#finished.filter((job) => (job.endTime ?? Infinity) <= horizon);
+  }
+
+  /** Whether {@linkcode Accounting.known} lists `job` at `now`, without listing them all. */
+  lists(job: SimJob, now: number): boolean {
+    if (!this.#recorded.has(job)) return false;
+    return this.lagMs <= 0 || (job.endTime ?? Infinity) <= now - this.lagMs;
   }
 
   /** Whether accounting knows `job` at `now`. */

@@ -197,7 +197,8 @@ export function qstat(ctx: SimCommandContext, dialect: PbsDialect): CommandOutpu
     if (options.operands.length > 0) return listOperands(options, dialect, engine);
     const { listed, mayShow } = visibility(options, dialect, engine.now());
     const users = options.users;
-    const entries = listed(allEntries(engine, options.expand)).filter((entry) =>
+    const kept = allEntries(engine, options.expand, engine.now() - dialect.keepFinishedMs);
+    const entries = listed(kept).filter((entry) =>
       mayShow(entry) && (users === undefined || users.includes(entry.jobs[0]!.request.user))
     );
     const output: Output = { parts: [], dates: new Map(), header: true };
