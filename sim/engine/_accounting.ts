@@ -13,7 +13,6 @@ export class Accounting {
   /** How long a finished job takes to reach accounting, ms. */
   lagMs: number;
   readonly #finished: JobRecord[] = [];
-  readonly #recorded = new Set<SimJob>();
 
   /**
    * Creates an empty accounting.
@@ -27,7 +26,7 @@ export class Accounting {
   /** Records a job that has just finished. */
   record(job: JobRecord): void {
     this.#finished.push(job);
-    this.#recorded.add(job);
+    job.accounted = true;
   }
 
   /** The finished jobs accounting knows at `now`. */
@@ -39,7 +38,7 @@ export class Accounting {
 
   /** Whether {@linkcode Accounting.known} lists `job` at `now`, without listing them all. */
   lists(job: SimJob, now: number): boolean {
-    if (!this.#recorded.has(job)) return false;
+    if (!(job as Partial<JobRecord>).accounted) return false;
     return this.lagMs <= 0 || (job.endTime ?? Infinity) <= now - this.lagMs;
   }
 

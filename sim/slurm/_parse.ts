@@ -189,6 +189,8 @@ export interface JobIdArg {
  * `src/common/slurm_protocol_defs.c`); `undefined` when malformed.
  */
 export function parseJobIdArg(text: string): JobIdArg | undefined {
+  // The common case, a plain id, without a match array: `-j` names up to 10,000 of them.
+  if (/^\d+$/.test(text)) return { id: Number(text) };
   const match = /^(\d+)(?:_(\d+))?(?:\.\S+)?$/.exec(text.trim());
   if (match === null) return undefined;
   const result: JobIdArg = { id: Number(match[1]) };

@@ -134,14 +134,15 @@ export const squeue: SimCommand = (ctx) =>
     );
     const records = queueRecords(selected, options.perTask);
     const layout = layoutOf(options);
-    let stdout = "";
+    const lines: string[] = [];
     const defaultLong = options.long && options.format === undefined &&
       options.longFormat === undefined;
     // `-l` without `-o` or `-O` starts with the time (recording 038).
-    if (defaultLong && !options.noHeader) stdout += `${ctime(ctx.engine.now())}\n`;
-    if (!options.noHeader) stdout += headerLine(layout) + "\n";
-    for (const record of records) stdout += recordLine(layout, record, ctx.engine) + "\n";
-    return ok(stdout, users.stderr);
+    if (defaultLong && !options.noHeader) lines.push(ctime(ctx.engine.now()));
+    if (!options.noHeader) lines.push(headerLine(layout));
+    for (const record of records) lines.push(recordLine(layout, record, ctx.engine));
+    // One join, not a string grown line by line: a listing can have 100,000 lines.
+    return ok(lines.length === 0 ? "" : lines.join("\n") + "\n", users.stderr);
   });
 
 /**
@@ -204,6 +205,11 @@ function layoutOf(options: SqueueOptions): Layout {
   return layout;
 }
 
+/** A record and the priority it is sorted by. */
+interface SortedRecord extends QueueRecord {
+  priority: number;
+}
+
 /**
  * Orders jobs as squeue does by default (`P,t,-p` in `src/squeue/sort.c`: partition, state,
  * then priority; the emulator orders by state name, then priority, then id) and, without `-r`,
@@ -211,27 +217,35 @@ function layoutOf(options: SqueueOptions): Layout {
  */
 function queueRecords(jobs: readonly SimJob[], perTask: boolean): QueueRecord[] {
   const { remainders, others } = perTask
-    ? { remainders: [], others: [...jobs] }
+    ? { remainders: [], others: jobs }
     : foldArrayRemainders(jobs);
-  const records: QueueRecord[] = others.map((job) => ({
+  // Each record's priority once, not once per comparison.
+  const records: SortedRecord[] = others.map((job) => ({
     job,
     idText: jobIdText(job),
     rawId: job.id,
     state: job.state,
+    priority: priorityOf(job),
   }));
   for (const { arrayId, first, indices } of remainders) {
     const limit = first.request.array?.maxConcurrent;
     const idText = indices.length === 1
       ? `${arrayId}_${indices[0]}`
       : `${arrayId}_[${ranges(indices)}${limit === undefined ? "" : `%${limit}`}]`;
-    records.push({ job: first, idText, rawId: arrayId, state: "PENDING" });
+    records.push({
+      job: first,
+      idText,
+      rawId: arrayId,
+      state: "PENDING",
+      priority: priorityOf(first),
+    });
   }
   return records.sort((a, b) => {
     const sa = LONG_STATE[a.state];
     const sb = LONG_STATE[b.state];
     if (sa !== sb) return sa < sb ? -1 : 1;
-    const pa = priorityOf(a.job);
-    const pb = priorityOf(b.job);
+    const pa = a.priority;
+    const pb = b.priority;
     if (pa !== pb) return pb - pa;
     const ta = a.job.arrayTaskId ?? 0;
     const tb = b.job.arrayTaskId ?? 0;
