@@ -1,62 +1,217 @@
-// Simulator benchmark: 10,000 jobs submitted through the emulated `sbatch` (argv parsing,
-// #SBATCH directives, engine) and run to completion in `model` mode on the virtual clock.
-// Prints wall time and peak memory (RSS and heap, sampled). Goal: under 2 s.
+// Simulator benchmark (issue 13, deliverable 5: 100,000 jobs in model mode on the virtual clock
+// in <= 10 s with peak RSS <= 500 MB). Each figure comes from its own process, so that one's
+// memory does not count against the next; peak RSS is the kernel's high-water mark (VmHWM).
+// Prints, in one run:
+//  1. engine: 10,000 and 100,000 jobs submitted through the emulated `sbatch` (argv, #SBATCH
+//     directives, engine) on 128 cores and run to the end; wall time, peak RSS, and the ratio of
+//     100,000 to 10,000 (10 when the simulator scales linearly);
+//  2. polling: the same submissions on a cluster a quarter as wide as the jobs, waited for the way
+//     clusterjob's SLURM backend polls (its `squeue -j` and `sacct -j` commands, ids chunked to
+//     100,000 characters) every 5 simulated minutes; wall time, commands, peak RSS and the ratio;
+//  3. the command log at the large size, polling: peak RSS with every output kept
+//     (`commandLog: { outputs: "all" }`), with the default bound and with none, side by side.
 //
-//   deno run -A bench/sim_bench.ts [jobs]
+//   deno run -A bench/sim_bench.ts [--jobs N]      (default 100000; the small size is N / 10)
 
-import { SimCluster } from "../sim/mod.ts";
+import { SimCluster, type SimCommandLogOptions } from "../sim/mod.ts";
+import { slurm } from "../backends/slurm.ts";
+import { isFinished } from "../src/core/status.ts";
 
-const jobs = Number(Deno.args[0] ?? 10_000);
-let peakRss = 0;
-let peakHeap = 0;
-const sample = () => {
-  const usage = Deno.memoryUsage();
-  peakRss = Math.max(peakRss, usage.rss);
-  peakHeap = Math.max(peakHeap, usage.heapUsed);
-};
+type Case = "engine" | "polling";
+type Outputs = "all" | "bounded" | "none";
 
-sample();
-const began = performance.now();
-await using cluster = new SimCluster({
-  scheduler: "slurm",
-  nodes: Array.from(
-    { length: 16 },
-    (_, i) => ({ name: `node${i + 1}`, cpus: 8, memoryMB: 64_000 }),
-  ),
-  queues: [{ name: "batch", default: true, maxTimeSeconds: 86_400 }],
-  // Runtimes of 1–30 minutes, one in twenty jobs failing, deterministic per job.
-  model: (job) => ({
-    runtimeSeconds: 60 + ((job.id * 7919) % 1740),
-    exitCode: job.id % 20 === 0 ? 1 : 0,
-  }),
-});
-const transport = cluster.transport();
-await transport.writeFile(
-  "~/job.sh",
-  "#!/bin/bash\n#SBATCH --job-name=bench\n#SBATCH --time=01:00:00\n#SBATCH --mem=1G\nsrun ./step\n",
-);
-for (let i = 0; i < jobs; i++) {
-  const out = await transport.run(["sbatch", "--parsable", "-c", String(1 + (i % 4)), "job.sh"]);
-  if (out.code !== 0) throw new Error(`sbatch failed: ${out.stderr}`);
-  if (i % 500 === 0) sample();
+/** What one measured process reports. */
+interface Figures {
+  jobs: number;
+  submitMs: number;
+  runMs: number;
+  simulatedHours: number;
+  commands: number;
+  rounds: number;
+  keptOutputChars: number;
+  peakRssMB: number;
+  /** Heap in use after a full garbage collection at the end, the cluster still open. */
+  retainedMB: number;
 }
-const submitted = performance.now();
-sample();
-await cluster.runUntilIdle();
-const finished = performance.now();
-sample();
 
-const states = new Map<string, number>();
-for (const job of cluster.jobs()) states.set(job.state, (states.get(job.state) ?? 0) + 1);
-const simulated = (cluster.clock.now() - Date.UTC(2026, 0, 1)) / 3_600_000;
-const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-console.log(`jobs:            ${jobs} (${[...states].map(([s, n]) => `${n} ${s}`).join(", ")})`);
-console.log(`submit (sbatch): ${(submitted - began).toFixed(0)} ms`);
+const MB = 1024 * 1024;
+const POLL_MS = 300_000;
+
+/** Peak resident set size of this process: VmHWM where Linux tells it, else the RSS now. */
+function peakRssMB(): number {
+  try {
+    const status = Deno.readTextFileSync("/proc/self/status");
+    const kB = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+    if (kB !== undefined) return Number(kB) / 1024;
+  } catch { /* not Linux */ }
+  return Deno.memoryUsage().rss / MB;
+}
+
+/** One measurement: `jobs` submitted with sbatch, then run to the end or polled until done. */
+async function measure(which: Case, jobs: number, outputs: Outputs): Promise<Figures> {
+  const commandLog: SimCommandLogOptions = outputs === "bounded" ? {} : { outputs };
+  const nodes = which === "engine" ? 16 : Math.max(1, Math.ceil(jobs / 4 / 64));
+  const cpus = which === "engine" ? 8 : 64;
+  const began = performance.now();
+  await using cluster = new SimCluster({
+    scheduler: "slurm",
+    nodes: Array.from({ length: nodes }, (_, i) => ({
+      name: `node${i + 1}`,
+      cpus,
+      memoryMB: cpus * 8_000,
+    })),
+    queues: [{ name: "batch", default: true, maxTimeSeconds: 86_400 }],
+    // Runtimes of 1–30 minutes, one in twenty jobs failing, deterministic per job.
+    model: (job) => ({
+      runtimeSeconds: 60 + ((job.id * 7919) % 1740),
+      exitCode: job.id % 20 === 0 ? 1 : 0,
+    }),
+    commandLog,
+  });
+  const transport = cluster.transport();
+  await transport.writeFile(
+    "~/job.sh",
+    "#!/bin/bash\n#SBATCH --job-name=bench\n#SBATCH --time=01:00:00\n#SBATCH --mem=1G\nsrun ./step\n",
+  );
+  const ids: string[] = [];
+  for (let i = 0; i < jobs; i++) {
+    const out = await transport.run(["sbatch", "--parsable", "-c", String(1 + (i % 4)), "job.sh"]);
+    if (out.code !== 0) throw new Error(`sbatch failed: ${out.stderr}`);
+    ids.push(out.stdout.trim());
+  }
+  const submitted = performance.now();
+  let rounds = 0;
+  if (which === "engine") {
+    await cluster.runUntilIdle();
+  } else {
+    // One round as clusterjob's poller does it: status of every unfinished job, then accounting
+    // for the ids that left the queue.
+    let waiting = ids;
+    while (waiting.length > 0) {
+      await cluster.advance(POLL_MS);
+      rounds++;
+      const known = new Map<string, boolean>();
+      for (const query of slurm.statusCommands(waiting)) {
+        const output = await transport.run(query.argv);
+        for (const [id, info] of slurm.parseStatus(output, query.ids)) {
+          known.set(id, isFinished(info.status));
+        }
+      }
+      const left = waiting.filter((id) => !known.has(id));
+      for (const query of slurm.accountingCommands(left)) {
+        const output = await transport.run(query.argv);
+        for (const [id, info] of slurm.parseAccounting(output, query.ids)) {
+          known.set(id, isFinished(info.status));
+        }
+      }
+      waiting = waiting.filter((id) => known.get(id) !== true);
+    }
+  }
+  const finished = performance.now();
+  const done = cluster.jobs().filter((job) => job.state === "COMPLETED" || job.state === "FAILED");
+  if (done.length !== jobs) throw new Error(`${jobs - done.length} jobs did not finish`);
+  let keptOutputChars = 0;
+  for (const record of cluster.commandLog) {
+    keptOutputChars += (record.stdout?.length ?? 0) + (record.stderr?.length ?? 0);
+  }
+  ids.length = 0;
+  (globalThis as { gc?: () => void }).gc?.();
+  return {
+    jobs,
+    submitMs: submitted - began,
+    runMs: finished - submitted,
+    simulatedHours: (cluster.clock.now() - Date.UTC(2026, 0, 1)) / 3_600_000,
+    commands: cluster.commandLog.length,
+    rounds,
+    keptOutputChars,
+    peakRssMB: peakRssMB(),
+    retainedMB: Deno.memoryUsage().heapUsed / MB,
+  };
+}
+
+/** Runs one measurement in a fresh process. */
+async function inProcess(which: Case, jobs: number, outputs: Outputs): Promise<Figures> {
+  const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--v8-flags=--expose-gc",
+      import.meta.filename!,
+      "--measure",
+      which,
+      String(jobs),
+      outputs,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (code !== 0) throw new Error(`sim_bench ${which} ${jobs} ${outputs} failed (exit ${code})`);
+  return JSON.parse(new TextDecoder().decode(stdout));
+}
+
+const args = [...Deno.args];
+const measureFlag = args.indexOf("--measure");
+if (measureFlag >= 0) {
+  const [which, jobs, outputs] = args.slice(measureFlag + 1) as [Case, string, Outputs];
+  console.log(JSON.stringify(await measure(which, Number(jobs), outputs)));
+  Deno.exit(0);
+}
+
+const jobsFlag = args.indexOf("--jobs");
+const large = jobsFlag >= 0 ? Number(args[jobsFlag + 1]) : 100_000;
+const small = Math.max(1, Math.round(large / 10));
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (value: number) => `${value.toFixed(0)} MB`;
+const wall = (f: Figures) => f.submitMs + f.runMs;
+const line = (f: Figures, extra: string) =>
+  `  ${String(f.jobs).padStart(7)} jobs: wall ${s(wall(f))} (submit ${s(f.submitMs)}, ${extra}); ` +
+  `peak rss ${mb(f.peakRssMB)}, retained heap ${mb(f.retainedMB)}`;
+const ratio = ([little, big]: Figures[]) =>
+  `  ${big!.jobs} / ${little!.jobs}: ${(wall(big!) / wall(little!)).toFixed(1)}× the wall time, ` +
+  `${(big!.peakRssMB / little!.peakRssMB).toFixed(1)}× the peak rss, ` +
+  `${(big!.retainedMB / little!.retainedMB).toFixed(1)}× the retained heap, for ` +
+  `${(big!.jobs / little!.jobs).toFixed(0)}× the jobs`;
+
 console.log(
-  `run to the end:  ${(finished - submitted).toFixed(0)} ms (${simulated.toFixed(1)} h simulated)`,
+  "sim_bench: jobs submitted through the emulated sbatch, model mode, virtual clock, one " +
+    "process per figure (goal at 100000 jobs: <= 10 s, peak rss <= 500 MB)",
 );
-console.log(`wall time:       ${(finished - began).toFixed(0)} ms`);
-console.log(`peak memory:     rss ${mb(peakRss)} MB, heap ${mb(peakHeap)} MB`);
-if (states.get("COMPLETED")! + (states.get("FAILED") ?? 0) !== jobs) {
-  throw new Error("not every job finished");
+console.log("engine: 128 cores, run to the end");
+const engine = [
+  await inProcess("engine", small, "bounded"),
+  await inProcess("engine", large, "bounded"),
+];
+for (const f of engine) {
+  console.log(line(f, `run ${s(f.runMs)}, ${f.simulatedHours.toFixed(0)} h simulated`));
 }
+console.log(ratio(engine));
+console.log(
+  `polling: jobs/4 cores, waited for with clusterjob's squeue -j and sacct -j (and its parsing) ` +
+    `every ${POLL_MS / 60_000} simulated minutes`,
+);
+const polling = [
+  await inProcess("polling", small, "bounded"),
+  await inProcess("polling", large, "bounded"),
+];
+for (const f of polling) {
+  console.log(
+    line(f, `wait ${s(f.runMs)}, ${f.rounds} rounds, ${f.commands - f.jobs} status commands`),
+  );
+}
+console.log(ratio(polling));
+const bounded = polling[1]!;
+console.log(`command log: polling ${large} jobs (${bounded.commands} commands), side by side`);
+const all = await inProcess("polling", large, "all");
+const none = await inProcess("polling", large, "none");
+for (const [name, f] of [["all", all], ["bounded (default)", bounded], ["none", none]] as const) {
+  console.log(
+    `  outputs ${name.padEnd(17)}: keeps ${(f.keptOutputChars / MB).toFixed(1).padStart(5)} Mi ` +
+      `characters; peak rss ${mb(f.peakRssMB)}, retained heap ${mb(f.retainedMB)}, wall ${
+        s(wall(f))
+      }`,
+  );
+}
+console.log(
+  `  all / bounded: ${(all.retainedMB / bounded.retainedMB).toFixed(2)}× the retained heap, ` +
+    `${(all.peakRssMB / bounded.peakRssMB).toFixed(2)}× the peak rss`,
+);

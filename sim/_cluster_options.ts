@@ -26,6 +26,7 @@ const KEYS = [
   "faults",
   "commands",
   "engine",
+  "commandLog",
 ];
 
 /** A Unix user name (it becomes `/home/<user>` in the simulator's file system). */
@@ -104,7 +105,7 @@ export function checkClusterOptions(
     (value) => typeof value === "number" && Number.isFinite(value),
     "a finite number",
   );
-  for (const key of ["faults", "engine"]) optional(key, isObject, "an object");
+  for (const key of ["faults", "engine", "commandLog"]) optional(key, isObject, "an object");
   optional(
     "commands",
     (value) => isObject(value) && Object.values(value).every((item) => typeof item === "function"),

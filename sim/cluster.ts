@@ -18,7 +18,8 @@ import { sgeEmulator } from "./sge/mod.ts";
 import { slurmEmulator } from "./slurm/mod.ts";
 import { loginCommands } from "./_login_commands.ts";
 import { checkClusterOptions } from "./_cluster_options.ts";
-import { type SimCommandRecord, SimTransport, type SimTransportContext } from "./transport.ts";
+import { SimCommandLog, type SimCommandLogOptions, type SimCommandRecord } from "./command_log.ts";
+import { SimTransport, type SimTransportContext } from "./transport.ts";
 import type { SchedulerKind, SimJob, SimNodeSpec, SimQueueSpec } from "./types.ts";
 import type { SimCommand, SimEmulator, SimEmulatorDefaults } from "./emulator.ts";
 import { realTimeline, type SimTimeline, VirtualClock } from "./engine/virtual_clock.ts";
@@ -71,6 +72,11 @@ export interface SimClusterOptions {
   faults?: SimFaultOptions;
   /** Extra commands served besides the scheduler's tools (name → handler). */
   commands?: Record<string, SimCommand>;
+  /**
+   * What {@linkcode SimCluster.commandLog} keeps of the commands' outputs (default: the most
+   * recent ones, up to 16 Mi characters together); every command keeps its record.
+   */
+  commandLog?: SimCommandLogOptions;
   /** Engine tuning (accounting lag, backfill depth, memory default, limit policies). */
   engine?: Pick<
     SimEngineOptions,
@@ -129,7 +135,7 @@ export class SimCluster implements AsyncDisposable {
   readonly user: string;
   /** The default user's home directory (simulated path). */
   readonly home: string;
-  readonly #log: SimCommandRecord[] = [];
+  readonly #log: SimCommandLog;
   readonly #commands: Record<string, SimCommand>;
   #closed = false;
 
@@ -165,11 +171,15 @@ export class SimCluster implements AsyncDisposable {
     }
     this.faults = new SimFaults(this.engine, faultOptions);
     this.#commands = { ...loginCommands(this.engine.loginHost), ...options.commands };
+    this.#log = new SimCommandLog(options.commandLog);
   }
 
-  /** Every command served so far (argv, time, exit code, output), in order. */
+  /**
+   * Every command served so far, in order: argv, working directory, user, time, role, exit code,
+   * fault, and the outputs the log keeps (see {@linkcode SimClusterOptions.commandLog}).
+   */
   get commandLog(): readonly SimCommandRecord[] {
-    return this.#log;
+    return this.#log.records;
   }
 
   /**

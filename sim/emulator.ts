@@ -86,8 +86,23 @@ export interface SimEngineApi {
   jobs(): readonly SimJob[];
   /** Jobs by id: the job with that raw id, or all tasks of the array with that id. */
   find(jobId: number): SimJob[];
+  /**
+   * The jobs not finished before `since` (ms since the epoch): every pending or running job and
+   * those that ended at or after it, in submission order. A live view (what a controller still
+   * holds) costs what it returns, not every job ever submitted.
+   */
+  jobsSince(since: number): SimJob[];
+  /**
+   * The pending jobs whose dependencies can never be satisfied (held ones included), in
+   * submission order.
+   */
+  unsatisfiableJobs(): SimJob[];
+  /** Jobs of this engine in submission order (a sorted copy), for merging views. */
+  inSubmissionOrder(jobs: Iterable<SimJob>): SimJob[];
   /** Finished jobs that accounting knows by now (honours accounting lag and outages). */
   accounting(): readonly SimJob[];
+  /** Whether {@linkcode SimEngineApi.accounting} lists the job now, at the cost of a lookup. */
+  knownToAccounting(job: SimJob): boolean;
   /** How long a finished job takes to reach accounting, ms (0 when immediate). */
   readonly accountingLagMs?: number;
   /** Reads a file of the simulator's file system (job output, scripts); `undefined` when missing. */

@@ -36,6 +36,7 @@ export * from "./cluster.ts";
 export * from "./engine/virtual_clock.ts";
 export * from "./engine/filesystem.ts";
 export * from "./transport.ts";
+export * from "./command_log.ts";
 export * from "./faults.ts";
 export * from "./slurm/mod.ts";
 export * from "./sge/mod.ts";

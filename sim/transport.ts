@@ -16,49 +16,10 @@ import {
   TransportError,
 } from "../src/core/transport.ts";
 import { CommandNotFoundError } from "../src/core/transport_errors.ts";
-import type { SimCommandRole, SimFaultDecision, SimFaults } from "./faults.ts";
+import type { SimCommandLog, SimCommandRecord } from "./command_log.ts";
+import type { SimCommandRole, SimFaults } from "./faults.ts";
 import type { SimFileSystem } from "./engine/filesystem.ts";
 import type { SimCommand, SimEmulator, SimEngineApi } from "./emulator.ts";
-
-/**
- * One command served by the simulator, as recorded in the cluster's command log.
- *
- * @example Usage
- * ```ts
- * import { SimCluster, type SimCommandRecord } from "@clusterjob/clusterjob/sim";
- * import assert from "node:assert/strict";
- * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
- * await cluster.run(["squeue", "-h"], { cwd: "/tmp" });
- * const [record]: readonly SimCommandRecord[] = cluster.commandLog;
- * assert.deepEqual(record, {
- *   argv: ["squeue", "-h"],
- *   cwd: "/tmp",
- *   user: "user",
- *   time: cluster.clock.now(),
- *   code: 0,
- *   stdout: "",
- *   stderr: "",
- * });
- * ```
- */
-export interface SimCommandRecord {
-  /** The command as given. */
-  argv: readonly string[];
-  /** Working directory (simulated path). */
-  cwd: string;
-  /** User who ran it. */
-  user: string;
-  /** Cluster time when it was served, ms since the epoch. */
-  time: number;
-  /** Exit code; `undefined` when the call timed out or was aborted. */
-  code?: number;
-  /** Standard output. */
-  stdout: string;
-  /** Standard error. */
-  stderr: string;
-  /** The fault injected into this call, if any. */
-  fault?: SimFaultDecision["kind"];
-}
 
 /**
  * What a {@linkcode SimTransport} needs from its cluster.
@@ -85,8 +46,8 @@ export interface SimTransportContext {
   clock: Clock;
   /** Fault controls consulted before each command. */
   faults: SimFaults;
-  /** Where each served command is appended. */
-  log: SimCommandRecord[];
+  /** Where each served command is recorded. */
+  log: SimCommandLog;
   /** The calling user (default `user`). */
   user?: string;
   /** The user's home directory (default `/home/<user>`). */
@@ -153,16 +114,16 @@ export class SimTransport implements Transport {
     const context = this.#context;
     const name = basename(argv[0] ?? "");
     const cwd = this.#resolve(options.cwd ?? "~");
-    const record: SimCommandRecord = {
+    const emulator = context.emulator;
+    const role = emulator.commands[name] === undefined ? undefined : commandRole(emulator, name);
+    const record: SimCommandRecord = context.log.start({
       argv: [...argv],
       cwd,
       user: this.user,
       time: context.engine.now(),
-      stdout: "",
-      stderr: "",
-    };
-    context.log.push(record);
-    const command = context.emulator.commands[name] ?? context.extraCommands?.[name];
+      ...(role === undefined ? {} : { role }),
+    });
+    const command = emulator.commands[name] ?? context.extraCommands?.[name];
     if (command === undefined) {
       const said = `bash: ${argv[0] ?? ""}: command not found`;
       this.#finish(record, { code: 127, stdout: "", stderr: `${said}\n` });
@@ -189,11 +150,8 @@ export class SimTransport implements Transport {
         readFile: (path) => context.fs.readText(this.#resolve(path, cwd)),
       });
 
-    const emulator = context.emulator;
     // Faults hit the scheduler's tools only, never the login node's own commands.
-    const fault = emulator.commands[name] === undefined
-      ? undefined
-      : context.faults.decide(name, commandRole(emulator, name));
+    const fault = role === undefined ? undefined : context.faults.decide(name, role);
     if (fault !== undefined) record.fault = fault.kind;
     switch (fault?.kind) {
       case undefined:
@@ -243,9 +201,7 @@ export class SimTransport implements Transport {
   }
 
   #finish(record: SimCommandRecord, output: CommandOutput): CommandOutput {
-    record.code = output.code;
-    record.stdout = output.stdout;
-    record.stderr = output.stderr;
+    this.#context.log.finish(record, output);
     return { code: output.code, stdout: output.stdout, stderr: output.stderr };
   }
 

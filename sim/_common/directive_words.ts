@@ -12,6 +12,9 @@
  * at the start of a word begins a comment (qsub and bsub both allow trailing comments).
  */
 export function splitWords(text: string): string[] {
+  // Without quotes, escapes or comments, words are what lies between whitespace: one split
+  // instead of a string built character by character (every sbatch reads its directives).
+  if (!/['"\\#]/.test(text)) return text.split(/\s+/).filter((word) => word !== "");
   const words: string[] = [];
   let word = "";
   let inWord = false;
@@ -52,8 +55,8 @@ export function splitWords(text: string): string[] {
 export function directiveWords(script: string, prefix: string): string[] {
   const words: string[] = [];
   const lines = script.split("\n");
-  for (const [index, raw] of lines.entries()) {
-    const line = raw.trim();
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!.trim();
     if (index === 0 && line.startsWith("#!")) continue;
     if (line === "") continue;
     if (!line.startsWith("#")) break;

@@ -62,7 +62,6 @@ export function getopt(
       const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       const exact = specs.find((s) => s.long === name);
       const prefixed = exact ? [exact] : specs.filter((s) => s.long?.startsWith(name));
-      const distinct = new Set(prefixed.map((s) => s.key));
       if (prefixed.length === 0) {
         return {
           options,
@@ -70,7 +69,7 @@ export function getopt(
           error: { kind: "unrecognized", message: `unrecognized option '${arg}'` },
         };
       }
-      if (distinct.size > 1) {
+      if (exact === undefined && new Set(prefixed.map((s) => s.key)).size > 1) {
         return {
           options,
           positionals,

@@ -26,6 +26,7 @@ export class Accounting {
   /** Records a job that has just finished. */
   record(job: JobRecord): void {
     this.#finished.push(job);
+    job.accounted = true;
   }
 
   /** The finished jobs accounting knows at `now`. */
@@ -33,6 +34,12 @@ export class Accounting {
     if (this.lagMs <= 0) return this.#finished;
     const horizon = now - this.lagMs;
     return this.#finished.filter((job) => (job.endTime ?? Infinity) <= horizon);
+  }
+
+  /** Whether {@linkcode Accounting.known} lists `job` at `now`, without listing them all. */
+  lists(job: SimJob, now: number): boolean {
+    if (!(job as Partial<JobRecord>).accounted) return false;
+    return this.lagMs <= 0 || (job.endTime ?? Infinity) <= now - this.lagMs;
   }
 
   /** Whether accounting knows `job` at `now`. */

@@ -13,6 +13,8 @@ import type { SimDependency } from "../types.ts";
 export class Dependencies {
   /** Job depended on → the pending jobs that name it. */
   readonly #dependents = new Map<JobRecord, Set<JobRecord>>();
+  /** Jobs whose dependencies can never be satisfied, until they are seen finished. */
+  readonly #never = new Set<JobRecord>();
   readonly #find: (jobId: number) => JobRecord[];
   readonly #satisfied: (job: JobRecord) => void;
 
@@ -41,6 +43,7 @@ export class Dependencies {
       }
     }
     job.dependencyState = this.#evaluate(job);
+    if (job.dependencyState === "never") this.#never.add(job);
   }
 
   /** Re-evaluates the jobs waiting on `target` after it started or ended. */
@@ -52,9 +55,23 @@ export class Dependencies {
       const state = this.#evaluate(job);
       if (state === "waiting") continue;
       job.dependencyState = state;
+      if (state === "never") this.#never.add(job);
       if (state === "satisfied") this.#satisfied(job);
     }
     if (isFinishedState(target.state)) this.#dependents.delete(target);
+  }
+
+  /**
+   * The pending jobs whose dependencies can never be satisfied (held ones included), in
+   * submission order; costs what it returns, not every job.
+   */
+  unsatisfiable(): JobRecord[] {
+    const pending: JobRecord[] = [];
+    for (const job of this.#never) {
+      if (job.state === "PENDING") pending.push(job);
+      else this.#never.delete(job);
+    }
+    return pending.sort((a, b) => a.seq - b.seq);
   }
 
   #evaluate(job: JobRecord): DependencyState {

@@ -136,6 +136,7 @@ export class JobRunner {
     job.endTime = this.#parts.clock.now();
     if (end.exitCode !== undefined) job.exitCode = end.exitCode;
     if (end.signal !== undefined) job.signal = end.signal;
+    this.#parts.table.ended(job);
     this.#parts.accounting.record(job);
     if (job.group !== undefined) this.#taskEnded(job, job.group, wasRunning);
     this.#emit(job);

@@ -90,6 +90,8 @@ export class JobRecord {
   inQueue = false;
   /** Held back by its array's `%` limit (kept off the eligible queue). */
   parked = false;
+  /** Recorded by accounting when it finished (a request refused yet recorded never is). */
+  accounted = false;
   allocation?: Allocation[];
   timers: SimTimer[] = [];
   process?: RunningProcess;

@@ -11,6 +11,10 @@ import type { ArrayGroup, JobRecord } from "./_job_record.ts";
 export class JobTable {
   /** Every record (array tasks individually), in submission order. */
   readonly all: JobRecord[] = [];
+  /** The records not finished yet, in submission order (a Set keeps insertion order). */
+  readonly #active = new Set<JobRecord>();
+  /** The finished records in the order they ended, so by end time. */
+  readonly #ended: JobRecord[] = [];
   readonly #byId = new Map<number, JobRecord>();
   readonly #arrays = new Map<number, ArrayGroup>();
   #nextId: number;
@@ -47,10 +51,45 @@ export class JobTable {
     this.#submissions--;
   }
 
-  /** Adds a record; a job outside an array is found by its id at once. */
+  /**
+   * Adds a record (in submission order); a job outside an array is found by its id at once. A
+   * record that comes in finished (refused, yet recorded) counts as ended now.
+   */
   add(job: JobRecord): void {
     this.all.push(job);
     if (job.arrayJobId === undefined) this.#byId.set(job.id, job);
+    if (job.endTime === undefined) this.#active.add(job);
+    else this.#ended.push(job);
+  }
+
+  /** Moves a record that has just finished from the active ones to the ended ones. */
+  ended(job: JobRecord): void {
+    if (this.#active.delete(job)) this.#ended.push(job);
+  }
+
+  /**
+   * The records not finished before `since`: every active one, and those that ended at or after
+   * it, in submission order. Costs what it returns (plus a binary search), not every record.
+   */
+  since(since: number): JobRecord[] {
+    const ended = this.#ended;
+    let low = 0;
+    let high = ended.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (ended[middle]!.endTime! < since) low = middle + 1;
+      else high = middle;
+    }
+    if (low === ended.length) return [...this.#active];
+    const late = ended.slice(low).sort((a, b) => a.seq - b.seq);
+    const merged: JobRecord[] = [];
+    let next = 0;
+    for (const job of this.#active) {
+      while (next < late.length && late[next]!.seq < job.seq) merged.push(late[next++]!);
+      merged.push(job);
+    }
+    while (next < late.length) merged.push(late[next++]!);
+    return merged;
   }
 
   /** Adds an array, whose id then finds all its tasks. */

@@ -88,7 +88,8 @@ export class NodePool {
         node.freeGpus >= gpus
       ) {
         chosen.push({ node: index, cpus, memoryMB, gpus });
-        if (chosen.length === r.nodes!) return chosen;
+        // A copy of exactly this length: the job keeps it, and a grown array has spare room.
+        if (chosen.length === r.nodes!) return chosen.slice();
       }
     }
     return undefined;
@@ -132,24 +133,33 @@ export class NodePool {
       gpus: n.freeGpus,
       down: n.down,
     }));
-    const ends = [...this.running]
-      .filter((running) => running.timeLimitSeconds !== undefined)
-      .map((running) => ({ running, end: running.startTime! + running.timeLimitSeconds! * 1000 }))
-      .sort((a, b) => a.end - b.end);
+    // Every backfill pass asks this over thousands of running jobs: no object per job.
+    const endOf = (running: JobRecord) => running.startTime! + running.timeLimitSeconds! * 1000;
+    const ends: JobRecord[] = [];
+    for (const running of this.running) {
+      if (running.timeLimitSeconds !== undefined) ends.push(running);
+    }
+    ends.sort((a, b) => endOf(a) - endOf(b));
     const indices = this.#queueNodes.get(job.queue) ?? [];
-    const fits = () =>
-      indices.filter((i) => {
+    const wanted = r.nodes!;
+    const fits = () => {
+      let count = 0;
+      if (count >= wanted) return true;
+      for (const i of indices) {
         const n = free[i]!;
-        return !n.down && n.cpus >= cpus && n.memoryMB >= r.memoryMB! && n.gpus >= r.gpus!;
-      }).length >= r.nodes!;
-    for (const { running, end } of ends) {
+        const room = !n.down && n.cpus >= cpus && n.memoryMB >= r.memoryMB! && n.gpus >= r.gpus!;
+        if (room && ++count >= wanted) return true;
+      }
+      return false;
+    };
+    for (const running of ends) {
       for (const a of running.allocation ?? []) {
         const n = free[a.node]!;
         n.cpus += a.cpus;
         n.memoryMB += a.memoryMB;
         n.gpus += a.gpus;
       }
-      if (fits()) return end;
+      if (fits()) return endOf(running);
     }
     return Infinity;
   }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { MinHeap } from "./_heap.ts";
+import { FrontHeap } from "./_front_heap.ts";
 import type { Allocation, ArrayGroup, JobRecord, PassCounter } from "./_job_record.ts";
 import type { NodePool } from "./_nodes.ts";
 import type { SimTimeline } from "./virtual_clock.ts";
@@ -35,7 +35,7 @@ export class Scheduler implements PassCounter {
   /** Completed scheduling passes (a pending job evaluated by none shows reason `none`). */
   passes = 0;
   readonly #options: SchedulerOptions;
-  readonly #eligible = new MinHeap<JobRecord>((a, b) =>
+  readonly #eligible = new FrontHeap<JobRecord>((a, b) =>
     a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq)
   );
   #passScheduled = false;
@@ -139,7 +139,10 @@ export class Scheduler implements PassCounter {
       if (!backfill && blocked.size === queueCount) break;
       if (++examinedBehindBlock > backfillDepth) break;
     }
-    for (const job of deferred) this.push(job);
+    // Back to the front of the queue, where the next pass looks first (no heap operation).
+    const back = deferred.filter((job) => !job.inQueue);
+    for (const job of back) job.inQueue = true;
+    this.#eligible.giveBack(back);
     if (!backfill && blocked.size > 0 && nodes.freeCpus > 0) this.#requestBackfill();
   }
 

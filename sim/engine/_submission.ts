@@ -16,6 +16,9 @@ import type { SimJob, SimQueueSpec, SimSubmitRequest } from "../types.ts";
 import { SimSubmitRejection } from "../emulator.ts";
 import type { SimTimeline } from "./virtual_clock.ts";
 
+/** How many request shapes {@linkcode Submissions} remembers the fit of (then it recomputes). */
+const MAX_REMEMBERED_SHAPES = 10_000;
+
 /** What the engine fills in where a request says nothing. */
 export interface RequestDefaults {
   /** Submit host. */
@@ -47,6 +50,8 @@ export interface Submitted {
 /** Turns requests into queued jobs. */
 export class Submissions {
   readonly #parts: SubmissionsOptions;
+  /** Queue and shape of a request → what {@linkcode neverFits} found for it. */
+  readonly #fits = new Map<string, Blocker | undefined>();
 
   /**
    * Creates the submission desk of one engine.
@@ -63,16 +68,30 @@ export class Submissions {
    * @throws {SimSubmitRejection} When the request cannot be accepted.
    */
   submit(request: SimSubmitRequest): Submitted {
-    const { queues, defaultQueue, defaults, limits, nodes } = this.#parts;
+    const { queues, defaultQueue, defaults } = this.#parts;
     const queueName = request.queue ?? defaultQueue;
     const queue = queues.find((q) => q.name === queueName);
     if (queue === undefined) throw new SimSubmitRejection("invalid-queue", queueName);
     checkArray(request.array);
     const filled = fillDefaults(request, queue, defaults);
-    const blocker = neverFits(filled, queue, nodes.nodesOf(queue.name), limits);
+    const blocker = this.#neverFits(filled, queue);
     return request.array === undefined
       ? this.#submitJob(filled, queue.name, blocker)
       : this.#submitArray(filled, queue.name, request.array, blocker);
+  }
+
+  /**
+   * {@linkcode neverFits}, remembered per queue and shape: it looks at every node of the queue,
+   * and a sweep submits the same shape thousands of times (nodes and policies never change).
+   */
+  #neverFits(filled: SimSubmitRequest, queue: SimQueueSpec): Blocker | undefined {
+    const key = `${queue.name}\0${filled.nodes}\0${filled.tasksPerNode}\0${filled.cpusPerTask}\0` +
+      `${filled.memoryMB}\0${filled.gpus}\0${filled.timeLimitSeconds}`;
+    if (this.#fits.has(key)) return this.#fits.get(key);
+    const { nodes, limits } = this.#parts;
+    const blocker = neverFits(filled, queue, nodes.nodesOf(queue.name), limits);
+    if (this.#fits.size < MAX_REMEMBERED_SHAPES) this.#fits.set(key, blocker);
+    return blocker;
   }
 
   #submitJob(filled: SimSubmitRequest, queue: string, blocker: Blocker | undefined): Submitted {

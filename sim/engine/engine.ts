@@ -15,7 +15,7 @@
 import { Accounting } from "./_accounting.ts";
 import { Dependencies } from "./_dependencies.ts";
 import { JobRunner } from "./_execution.ts";
-import { isFinishedState } from "./_job_record.ts";
+import { isFinishedState, type JobRecord } from "./_job_record.ts";
 import { JobTable } from "./_job_table.ts";
 import { NodePool } from "./_nodes.ts";
 import { Scheduler } from "./_scheduling.ts";
@@ -275,6 +275,38 @@ export class SimEngine implements SimEngineApi {
   }
 
   /**
+   * The jobs not finished before `since`: every pending or running job, and those that ended at
+   * or after it, in submission order. What a controller still holds (finished jobs it keeps for
+   * a while) costs what it returns, not every job ever submitted.
+   *
+   * @param since A time, ms since the epoch.
+   * @returns The jobs (a new array).
+   */
+  jobsSince(since: number): SimJob[] {
+    return this.#table.since(since);
+  }
+
+  /**
+   * Jobs of this engine in submission order (array tasks individually), for merging views.
+   *
+   * @param jobs Jobs of this engine.
+   * @returns A sorted copy.
+   */
+  inSubmissionOrder(jobs: Iterable<SimJob>): SimJob[] {
+    return [...jobs].sort((a, b) => (a as JobRecord).seq - (b as JobRecord).seq);
+  }
+
+  /**
+   * The pending jobs whose dependencies can never be satisfied (an `afterok` job failed), held
+   * ones included, in submission order.
+   *
+   * @returns The jobs (a new array).
+   */
+  unsatisfiableJobs(): SimJob[] {
+    return this.#dependencies.unsatisfiable();
+  }
+
+  /**
    * The job with that raw id, or all tasks of the array with that id.
    *
    * @param jobId A raw job id or an array id.
@@ -287,6 +319,16 @@ export class SimEngine implements SimEngineApi {
   /** Finished jobs that accounting knows by now (honours {@linkcode SimEngine.accountingLagMs}). */
   accounting(): readonly SimJob[] {
     return this.#accounting.known(this.now());
+  }
+
+  /**
+   * Whether {@linkcode SimEngine.accounting} lists the job now, without listing them all.
+   *
+   * @param job A job of this engine.
+   * @returns The same as `accounting().includes(job)`, at the cost of a lookup.
+   */
+  knownToAccounting(job: SimJob): boolean {
+    return this.#accounting.lists(job, this.now());
   }
 
   /**

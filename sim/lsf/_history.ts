@@ -67,7 +67,7 @@ export interface History {
 }
 
 /** A job as the event log tells it, given the jobs whose end accounting has logged. */
-export function historyOf(job: SimJob, logged: ReadonlySet<SimJob>): History {
+export function historyOf(job: SimJob, logged: Pick<ReadonlySet<SimJob>, "has">): History {
   const ended = job.endTime !== undefined && logged.has(job);
   if (ended) return { job, status: lsfStatus(job), ended };
   if (job.startTime !== undefined) return { job, status: "RUN", ended };

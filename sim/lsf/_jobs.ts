@@ -109,21 +109,22 @@ export interface OperandJobs {
   bad?: string;
 }
 
-/** The jobs that job id operands name among `jobs`, grouped by id once for all operands. */
-export function jobsOfOperands(jobs: readonly SimJob[], operands: readonly string[]): OperandJobs {
-  const byId = new Map<number, SimJob[]>();
-  for (const job of jobs) {
-    const id = job.arrayJobId ?? job.id;
-    const group = byId.get(id);
-    if (group === undefined) byId.set(id, [job]);
-    else group.push(job);
-  }
+/**
+ * The jobs that job id operands name among a command's jobs, which `find` gives by id (the job,
+ * or an array's elements, in submission order): a lookup per operand, not a pass over every job.
+ */
+export function jobsOfOperands(
+  find: (id: number) => readonly SimJob[],
+  operands: readonly string[],
+): OperandJobs {
   const result: OperandJobs = { selected: [], missing: [] };
   const seen = new Set<SimJob>();
   for (const operand of operands) {
     const ref = parseJobId(operand);
     if (ref === undefined) result.bad ??= operand;
-    const group = ref === undefined ? [] : byId.get(ref.id) ?? [];
+    const group = ref === undefined
+      ? []
+      : find(ref.id).filter((job) => (job.arrayJobId ?? job.id) === ref.id);
     const found = ref?.index === undefined
       ? group
       : group.filter((job) => job.arrayTaskId === ref.index);

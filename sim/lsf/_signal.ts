@@ -62,7 +62,7 @@ function operandsOf(args: readonly string[], command: string): string[] | Comman
 
 /** Every unfinished job of `user`, element by element (the operand `0`). */
 function jobsOfUser(engine: SimEngineApi, user: string): SignalTarget[] {
-  return engine.jobs()
+  return engine.jobsSince(engine.now())
     .filter((job) => job.request.user === user && job.endTime === undefined)
     .map((job) => {
       const target: SignalTarget = { label: lsfJobLabel(job), id: job.arrayJobId ?? job.id };

@@ -16,7 +16,7 @@
 
 import type { CommandOutput } from "../../src/core/transport.ts";
 import type { SimJob } from "../types.ts";
-import type { SimCommandContext } from "../emulator.ts";
+import type { SimCommandContext, SimEngineApi } from "../emulator.ts";
 import { getopt, type OptionSpec } from "../_common/getopt.ts";
 import { isSelected, type JobSelection, jobsOfOperands } from "./_jobs.ts";
 import { historyOf, longFormat, summaryTable } from "./_history.ts";
@@ -110,19 +110,20 @@ function stateSelected(status: string, states: ReadonlySet<BhistStateFlag>): boo
 
 /** The jobs bhist reports: those of the ids (every user and state), else the selected ones. */
 function selectedJobs(
-  jobs: readonly SimJob[],
+  engine: SimEngineApi,
   options: BhistOptions,
   caller: string,
-  logged: ReadonlySet<SimJob>,
+  logged: Pick<ReadonlySet<SimJob>, "has">,
 ): SimJob[] {
   if (options.operands.length === 0) {
-    return jobs.filter((job) =>
+    // The event log keeps every job.
+    return engine.jobs().filter((job) =>
       isSelected(job, options, caller) &&
       stateSelected(historyOf(job, logged).status, options.states)
     );
   }
   // Job ids: every user, every state (bhist sets OPT_ALLUSERS and OPT_ALL for ids).
-  const { selected, bad } = jobsOfOperands(jobs, options.operands);
+  const { selected, bad } = jobsOfOperands((id) => engine.find(id), options.operands);
   if (bad !== undefined) throw new CommandFailure(255, `${bad}: Bad job ID\n`);
   return selected.sort((a, b) => a.id - b.id);
 }
@@ -133,8 +134,8 @@ export function bhist(ctx: SimCommandContext): CommandOutput {
     const options = parseBhist(ctx.args);
     const engine = ctx.engine;
     const now = engine.now();
-    const logged = new Set(engine.accounting());
-    const selected = selectedJobs(engine.jobs(), options, ctx.user, logged);
+    const logged = { has: (job: SimJob) => engine.knownToAccounting(job) };
+    const selected = selectedJobs(engine, options, ctx.user, logged);
     if (selected.length === 0) return { code: 255, stdout: "No matching job found\n", stderr: "" };
     const histories = selected.map((job) => historyOf(job, logged));
     const stdout = options.long

@@ -18,6 +18,7 @@ import type { CommandOutput } from "../../src/core/transport.ts";
 import type { SimJob } from "../types.ts";
 import type { SimCommandContext } from "../emulator.ts";
 import {
+  CLEAN_PERIOD_MS,
   elementName,
   hostGroups,
   isKept,
@@ -211,11 +212,19 @@ export function bjobs(ctx: SimCommandContext): CommandOutput {
   return answerFailures(() => {
     const options = parseBjobs(ctx.args);
     const now = ctx.engine.now();
-    const all = ctx.engine.jobs().filter((job) => isKept(job, now));
+    const engine = ctx.engine;
+    const kept = (jobs: readonly SimJob[]) => jobs.filter((job) => isKept(job, now));
     // Explicit ids list finished jobs too (bjobs sets ALL_JOB for job ids).
     const { selected, missing } = options.operands.length > 0
-      ? jobsOfOperands(all, options.operands)
-      : { selected: jobsOfSelections(all, options, ctx.user), missing: [] };
+      ? jobsOfOperands((id) => kept(engine.find(id)), options.operands)
+      : {
+        selected: jobsOfSelections(
+          kept(engine.jobsSince(now - CLEAN_PERIOD_MS)),
+          options,
+          ctx.user,
+        ),
+        missing: [],
+      };
     const stderr = missing.map((operand) => `Job <${operand}> is not found\n`).join("");
     const ordered = selected
       .map((job, position) => ({ job, position }))

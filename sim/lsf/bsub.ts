@@ -212,11 +212,14 @@ function resolveDependencyJob(ctx: SimCommandContext, reference: string): number
     return task ? [task.id] : [];
   }
   const pattern = namePattern(reference);
-  const named = ctx.engine.jobs().filter((job) =>
-    job.request.user === ctx.user && pattern.test(baseNameOf(job))
-  );
-  const last = named[named.length - 1];
-  return last ? [last.arrayJobId ?? last.id] : [];
+  const jobs = ctx.engine.jobs();
+  for (let i = jobs.length - 1; i >= 0; i--) {
+    const job = jobs[i]!;
+    if (job.request.user === ctx.user && pattern.test(baseNameOf(job))) {
+      return [job.arrayJobId ?? job.id];
+    }
+  }
+  return [];
 }
 
 function resolveDependencies(ctx: SimCommandContext, dependency: BsubDependency): SimDependency[] {

@@ -69,7 +69,7 @@ export function runJobAction(
   const operands = parsed.operands;
   if (operands.length === 0) return fail(2, `usage:\n\t${command} job_identifier...\n`);
   const engine = ctx.engine;
-  deleteBrokenDependents(engine);
+  deleteBrokenDependents(engine, dialect);
   const now = engine.now();
   let stderr = "";
   let code = 0;

@@ -84,22 +84,28 @@ export function jobIdOf(job: SimJob, server: string): string {
     : `${job.arrayJobId}[${job.arrayTaskId}].${server}`;
 }
 
-/** Every job as rows: plain jobs and array summaries in submission order; subjobs when `expand`. */
-export function allEntries(engine: SimEngineApi, expand: boolean): PbsEntry[] {
+/**
+ * Every job as rows: plain jobs and array summaries in submission order; subjobs when `expand`.
+ * With `since`, only the rows with a job not finished before it (an array's row then has all its
+ * tasks): what the server can still show costs what it holds, not every job ever submitted.
+ */
+export function allEntries(
+  engine: SimEngineApi,
+  expand: boolean,
+  since: number = -Infinity,
+): PbsEntry[] {
   const entries: PbsEntry[] = [];
-  const arrays = new Map<number, PbsEntry>();
-  for (const job of engine.jobs()) {
+  const arrays = new Set<number>();
+  for (const job of since === -Infinity ? engine.jobs() : engine.jobsSince(since)) {
     if (job.arrayJobId === undefined) {
       entries.push({ kind: "job", seq: job.id, jobs: [job] });
       continue;
     }
-    let array = arrays.get(job.arrayJobId);
-    if (!array) {
-      array = { kind: "array", seq: job.arrayJobId, jobs: [] };
-      arrays.set(job.arrayJobId, array);
-      entries.push(array);
-    }
-    array.jobs.push(job);
+    const seq = job.arrayJobId;
+    if (arrays.has(seq)) continue;
+    arrays.add(seq);
+    const tasks = engine.find(seq).filter((task) => task.arrayJobId === seq);
+    entries.push({ kind: "array", seq, jobs: tasks });
   }
   entries.sort((a, b) => a.seq - b.seq);
   if (!expand) return entries;
@@ -166,23 +172,35 @@ export function isKept(entry: PbsEntry, dialect: PbsDialect, now: number): boole
  * failed (an `afterok` child of a failed parent: Torque `C`, OpenPBS `F`, raw/torque/043,
  * raw/openpbs/040); the engine keeps it pending, so the emulator removes it the next time a PBS
  * command looks. A dependency on a job deleted before it ran is left alone: OpenPBS keeps the
- * child held for good (`H`, substate 22, 30 s later in raw/openpbs/075).
+ * child held for good (`H`, substate 22, 30 s later in raw/openpbs/075). Torque ends the
+ * dependents of a deleted job too, so a broken chain goes at once; no recording has that case,
+ * so this keeps the emulator's behaviour from before the recordings.
  */
-export function deleteBrokenDependents(engine: SimEngineApi): void {
-  for (const job of engine.jobs()) {
-    if (job.state === "PENDING" && job.reason === "dependency-never-satisfied") {
-      const ranAndEnded = (job.request.dependencies ?? []).some((dependency) =>
-        dependency.jobIds.some((id) =>
-          engine.find(id).some((target) =>
-            target.startTime !== undefined && target.endTime !== undefined
-          )
-        )
-      );
-      if (!ranAndEnded) continue;
-      const taskId = job.arrayTaskId;
-      engine.cancel(job.arrayJobId ?? job.id, taskId === undefined ? {} : { taskId });
-    }
+export function deleteBrokenDependents(engine: SimEngineApi, dialect: PbsDialect): void {
+  // In submission order, as a sweep over every job would: a deletion can only break jobs
+  // submitted after the deleted one (they depend on it), which come next.
+  const seen = new Set<SimJob>();
+  for (;;) {
+    const job = engine.unsatisfiableJobs().find((job) =>
+      !seen.has(job) && job.reason === "dependency-never-satisfied"
+    );
+    if (job === undefined) return;
+    seen.add(job);
+    if (dialect.kind === "pbspro" && !dependsOnAnEndedRun(engine, job)) continue;
+    const taskId = job.arrayTaskId;
+    engine.cancel(job.arrayJobId ?? job.id, taskId === undefined ? {} : { taskId });
   }
+}
+
+/** Whether one of the jobs `job` depends on ran and ended (not one deleted before it ran). */
+function dependsOnAnEndedRun(engine: SimEngineApi, job: SimJob): boolean {
+  return (job.request.dependencies ?? []).some((dependency) =>
+    dependency.jobIds.some((id) =>
+      engine.find(id).some((target) =>
+        target.startTime !== undefined && target.endTime !== undefined
+      )
+    )
+  );
 }
 
 /** Whether a job was deleted by {@linkcode deleteBrokenDependents} (never ran, dependency broken). */

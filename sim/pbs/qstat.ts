@@ -220,11 +220,12 @@ export function qstat(ctx: SimCommandContext, dialect: PbsDialect): CommandOutpu
   return answerFailures(() => {
     const options = parseQstat(ctx.args, dialect);
     const engine = ctx.engine;
-    deleteBrokenDependents(engine);
+    deleteBrokenDependents(engine, dialect);
     if (options.operands.length > 0) return listOperands(options, dialect, engine);
     const { listed, mayShow } = visibility(options, dialect, engine.now());
     const users = options.users;
-    const entries = listed(allEntries(engine, options.expand)).filter((entry) =>
+    const kept = allEntries(engine, options.expand, engine.now() - dialect.keepFinishedMs);
+    const entries = listed(kept).filter((entry) =>
       mayShow(entry) && (users === undefined || users.includes(entry.jobs[0]!.request.user))
     );
     const output: Output = { parts: [], dates: new Map(), header: true };

@@ -319,7 +319,7 @@ function rejection(dialect: PbsDialect, error: SimSubmitRejection): CommandFailu
 
 /** Runs `qsub` against the context's engine: prints `12.server` (`12[].server` for an array). */
 export function qsub(ctx: SimCommandContext, dialect: PbsDialect): CommandOutput {
-  deleteBrokenDependents(ctx.engine);
+  deleteBrokenDependents(ctx.engine, dialect);
   return answerFailures(() => {
     try {
       const options = parseQsub(ctx, dialect);

@@ -6,6 +6,7 @@
  */
 
 import type { SimJob } from "../types.ts";
+import type { SimEngineApi, SimStateKey } from "../emulator.ts";
 import { sgeJobData } from "./_job_data.ts";
 
 /** Exit status that puts a job into the error state (Eqw) instead of ending it (057, 059). */
@@ -33,6 +34,31 @@ export function inErrorState(job: SimJob): boolean {
 /** A job qmaster still lists: active, or in the error state. Finished jobs leave at once (016). */
 export function listed(job: SimJob): boolean {
   return isActive(job) || inErrorState(job);
+}
+
+/**
+ * The jobs in the error state so far, found among the jobs that ended since `checkedUntil`: a
+ * job enters the error state when it ends (exit 100) and leaves it only by `qdel`.
+ */
+const ERROR_JOBS: SimStateKey<{ checkedUntil: number; jobs: Set<SimJob> }> = {
+  name: "sge jobs in the error state",
+  init: () => ({ checkedUntil: -Infinity, jobs: new Set() }),
+};
+
+/**
+ * Every job qmaster lists ({@linkcode listed}), in submission order: the active jobs and those in
+ * the error state, at the cost of what it lists and of the jobs ended since the last call.
+ */
+export function listedJobs(engine: SimEngineApi): SimJob[] {
+  const errors = engine.state(ERROR_JOBS);
+  const active: SimJob[] = [];
+  for (const job of engine.jobsSince(errors.checkedUntil)) {
+    if (isActive(job)) active.push(job);
+    else if (inErrorState(job)) errors.jobs.add(job);
+  }
+  errors.checkedUntil = engine.now();
+  for (const job of errors.jobs) if (!inErrorState(job)) errors.jobs.delete(job);
+  return errors.jobs.size === 0 ? active : engine.inSubmissionOrder([...active, ...errors.jobs]);
 }
 
 /**

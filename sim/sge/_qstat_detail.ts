@@ -14,7 +14,14 @@ import type { SimJob } from "../types.ts";
 import type { SimEngineApi } from "../emulator.ts";
 import { SEPARATOR } from "./_cell.ts";
 import { sgeJobData } from "./_job_data.ts";
-import { ERROR_STATE_EXIT, inErrorState, isActive, jobNumber, listed } from "./_jobs.ts";
+import {
+  ERROR_STATE_EXIT,
+  inErrorState,
+  isActive,
+  jobNumber,
+  listed,
+  listedJobs,
+} from "./_jobs.ts";
 import { taskRangeSpec } from "./_values.ts";
 
 function field(key: string, value: string): string {
@@ -24,7 +31,7 @@ function field(key: string, value: string): string {
 /** Cores in use per node. */
 function usedCores(engine: SimEngineApi): Map<string, number> {
   const used = new Map<string, number>();
-  for (const other of engine.jobs()) {
+  for (const other of engine.jobsSince(engine.now())) {
     if (other.state !== "RUNNING") continue;
     for (const node of other.nodeList) {
       used.set(node, (used.get(node) ?? 0) + (other.request.cpusPerTask ?? 1));
@@ -105,7 +112,7 @@ function requested(engine: SimEngineApi, job: SimJob): string {
     if (ids !== "") out += field("jid_predecessor_list:", ids);
   }
   const id = jobNumber(job);
-  const successors = engine.jobs().filter((other) =>
+  const successors = engine.jobsSince(engine.now()).filter((other) =>
     isActive(other) && (other.request.dependencies ?? []).some((d) => d.jobIds.includes(id))
   ).map(jobNumber);
   if (successors.length > 0) {
@@ -159,7 +166,7 @@ export function qstatDetail(engine: SimEngineApi, ids: readonly string[]): Comma
   for (const text of ids) {
     const jobs = /^\d+$/.test(text)
       ? engine.find(Number(text)).filter(listed)
-      : engine.jobs().filter((j) => j.request.name === text && listed(j));
+      : listedJobs(engine).filter((j) => j.request.name === text);
     if (jobs.length === 0) missing.push(text);
     else stdout += record(engine, jobs);
   }

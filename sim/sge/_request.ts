@@ -28,7 +28,7 @@ function predecessors(engine: SimEngineApi, request: readonly string[]) {
       ids.push(Number(item));
       continue;
     }
-    for (const job of engine.jobs()) {
+    for (const job of engine.jobsSince(engine.now())) {
       if (job.request.name === item && isActive(job)) ids.push(jobNumber(job));
     }
   }

@@ -13,7 +13,7 @@ import type { SimJob } from "../types.ts";
 import type { SimCommand, SimEngineApi } from "../emulator.ts";
 import { KILL_DELAY_MS, VERSION } from "./_cell.ts";
 import { markDeleted } from "./_job_data.ts";
-import { inErrorState, jobNumber, listed } from "./_jobs.ts";
+import { inErrorState, jobNumber, listed, listedJobs } from "./_jobs.ts";
 import { parseIdList, parseTaskRange, type TaskRange } from "./_values.ts";
 
 /** qdel's usage, printed on stderr without arguments (106-qdel-no-args). */
@@ -123,7 +123,7 @@ function deleteTarget(
   const dotted = /^(\d+)\.(\d+(?:-\d+(?::\d+)?)?)$/.exec(target);
   const idText = dotted?.[1] ?? target;
   if (!/^\d+$/.test(idText)) {
-    const named = engine.jobs().filter((j) => j.request.name === idText && listed(j));
+    const named = listedJobs(engine).filter((j) => j.request.name === idText);
     if (named.length === 0) {
       return { text: `The job ${idText} of user(s) ${user} does not exist\n`, found: false };
     }
@@ -144,8 +144,8 @@ export const qdel: SimCommand = (ctx) => {
   const options = parseQdelArgs(ctx.args);
   const targets = [...options.targets];
   if (options.users !== undefined) {
-    for (const job of engine.jobs()) {
-      if (listed(job) && options.users.includes(job.request.user)) {
+    for (const job of listedJobs(engine)) {
+      if (options.users.includes(job.request.user)) {
         targets.push(String(jobNumber(job)));
       }
     }

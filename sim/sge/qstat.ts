@@ -13,7 +13,7 @@ import type { SimJob } from "../types.ts";
 import type { SimCommand, SimEngineApi } from "../emulator.ts";
 import { VERSION } from "./_cell.ts";
 import { SgeCommandError } from "./_errors.ts";
-import { jobNumber, listed, priority, stateLetters } from "./_jobs.ts";
+import { jobNumber, listedJobs, priority, stateLetters } from "./_jobs.ts";
 import { qstatDetail } from "./_qstat_detail.ts";
 import {
   QSTAT_HEADER,
@@ -104,8 +104,8 @@ function byQstatOrder(a: SimJob, b: SimJob): number {
 
 function listing(engine: SimEngineApi, options: QstatOptions): CommandOutput {
   const { users, states } = options;
-  const jobs = engine.jobs().filter((job) =>
-    listed(job) && (users === "all" || users.includes(job.request.user)) &&
+  const jobs = listedJobs(engine).filter((job) =>
+    (users === "all" || users.includes(job.request.user)) &&
     (states === undefined || matchesStates(job, states))
   ).sort(byQstatOrder);
   const lines: QstatLine[] = options.perTask

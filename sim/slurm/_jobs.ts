@@ -153,6 +153,11 @@ export function inController(engine: SimEngineApi, job: SimJob): boolean {
   return job.endTime === undefined || engine.now() - job.endTime < MIN_JOB_AGE_MS;
 }
 
+/** Every job slurmctld still holds, in submission order (what it costs is what it holds). */
+export function controllerJobs(engine: SimEngineApi): SimJob[] {
+  return engine.jobsSince(engine.now() - MIN_JOB_AGE_MS).filter((job) => inController(engine, job));
+}
+
 /**
  * The priority squeue, scontrol and sacct show: what slurmctld gave the job (priority/basic:
  * one below the lowest so far, `src/plugins/priority/basic/priority_basic.c`), 0 while held; a
@@ -192,7 +197,18 @@ export function jobsNamed(engine: SimEngineApi, id: JobIdArg): SimJob[] {
 
 /** The jobs a list of id operands names, each once, in the order named. */
 export function jobsNamedAll(engine: SimEngineApi, ids: readonly JobIdArg[]): SimJob[] {
-  return [...new Set(ids.flatMap((id) => jobsNamed(engine, id)))];
+  // A loop rather than flatMap and a Set spread: `-j` names up to 10,000 ids per call.
+  const seen = new Set<SimJob>();
+  const named: SimJob[] = [];
+  for (const id of ids) {
+    for (const job of engine.find(id.id)) {
+      if ((id.task === undefined || job.arrayTaskId === id.task) && !seen.has(job)) {
+        seen.add(job);
+        named.push(job);
+      }
+    }
+  }
+  return named;
 }
 
 /** The tasks of an array that have not started yet, which slurmctld keeps as one record. */
@@ -306,7 +322,7 @@ export function partitionNodes(engine: SimEngineApi, queue: SimQueueSpec): reado
 export function nodeUsage(engine: SimEngineApi, name: string): { cpus: number; memoryMB: number } {
   let cpus = 0;
   let memoryMB = 0;
-  for (const job of engine.jobs()) {
+  for (const job of engine.jobsSince(engine.now())) {
     if (job.state !== "RUNNING" || !job.nodeList.includes(name)) continue;
     cpus += (job.request.tasksPerNode ?? 1) * (job.request.cpusPerTask ?? 1);
     memoryMB += job.request.memoryMB ?? 0;

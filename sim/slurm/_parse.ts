@@ -57,17 +57,19 @@ export function commandLine(
  *
  * @param tool The tool's name, for the message.
  * @param args The arguments after the tool's name.
- * @param options The options the tool accepts, as {@linkcode optionTable} reads them.
+ * @param options The options the tool accepts: their table, or its text for
+ *   {@linkcode optionTable} (a tool parses its table once, at load, rather than per call).
  * @param how `stopAtOperand`: options end at the first operand (sbatch: what follows belongs
  *   to the script); `code`: the exit code of the refusal (sbatch exits 255, the others 1).
  */
 export function parseCommandLine(
   tool: string,
   args: readonly string[],
-  options: string,
+  options: string | readonly OptionSpec[],
   how: { stopAtOperand?: boolean; code?: number } = {},
 ): CommandLine {
-  const parsed = getopt(args, optionTable(options), how.stopAtOperand ?? false);
+  const specs = typeof options === "string" ? optionTable(options) : options;
+  const parsed = getopt(args, specs, how.stopAtOperand ?? false);
   if (parsed.error !== undefined) {
     throw new CommandFailure(
       how.code ?? 1,
@@ -187,6 +189,8 @@ export interface JobIdArg {
  * `src/common/slurm_protocol_defs.c`); `undefined` when malformed.
  */
 export function parseJobIdArg(text: string): JobIdArg | undefined {
+  // The common case, a plain id, without a match array: `-j` names up to 10,000 of them.
+  if (/^\d+$/.test(text)) return { id: Number(text) };
   const match = /^(\d+)(?:_(\d+))?(?:\.\S+)?$/.exec(text.trim());
   if (match === null) return undefined;
   const result: JobIdArg = { id: Number(match[1]) };

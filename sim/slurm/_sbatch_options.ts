@@ -11,6 +11,7 @@ import type { SimDependency } from "../types.ts";
 import {
   type CommandLine,
   commandLine,
+  optionTable,
   parseCommandLine,
   parseSlurmArray,
   parseSlurmDependency,
@@ -20,16 +21,16 @@ import {
 
 /**
  * The options sbatch accepts on its command line and in `#SBATCH` directives
- * (`src/common/slurm_opt.c`, `src/sbatch/opt.c`), as `optionTable` (`_parse.ts`) reads them.
+ * (`src/common/slurm_opt.c`, `src/sbatch/opt.c`), read once by `optionTable` (`_parse.ts`).
  */
-const SBATCH_OPTIONS = `
+const SBATCH_OPTIONS = optionTable(`
   job-name|J: partition|p: time|t: nodes|N: ntasks|n: ntasks-per-node: cpus-per-task|c:
   mem: mem-per-cpu: output|o: error|e: input|i: account|A: gres: gpus|G: array|a:
   dependency|d: hold|H parsable quiet|Q wrap: chdir|D: export: mail-type: mail-user:
   qos|q: exclusive:: constraint|C: nice:: requeue no-requeue comment: open-mode: begin|b:
   version|V verbose|v licenses|L: reservation: exclude|x: nodelist|w: signal:
   get-user-env:: priority:
-`;
+`);
 
 /** Why sbatch refuses a submission before slurmctld queues it: the exit code and its stderr. */
 export class SbatchError extends CommandFailure {

@@ -10,18 +10,26 @@ import { uidOf } from "../_common/command_result.ts";
 import { isoSeconds } from "../_common/format.ts";
 import { resolvePath } from "../_common/paths.ts";
 import type { SimJob, SimSubmitRequest } from "../types.ts";
-import type { SimEngineApi } from "../emulator.ts";
+import type { SimEngineApi, SimStateKey } from "../emulator.ts";
 import { CLUSTER_NAME, nodeListText, slurmData } from "./_jobs.ts";
 import { expandPattern } from "./_parse.ts";
 
-/** The hooks through which the engine asks, when a job starts or is killed, what slurmd does. */
-export function slurmdHooks(
-  engine: SimEngineApi,
-): Pick<
+/** What slurmd does for a job, as hooks of its request. */
+type SlurmdHooks = Pick<
   SimSubmitRequest,
   "outputPaths" | "environment" | "pidVariables" | "spoolPath" | "killMessage"
-> {
-  return {
+>;
+
+/** A cluster's slurmd hooks, made once: every job's request shares them. */
+const HOOKS: SimStateKey<{ hooks?: SlurmdHooks }> = { name: "slurmd hooks", init: () => ({}) };
+
+/**
+ * The hooks through which the engine asks, when a job starts or is killed, what slurmd does;
+ * the same functions for every job of a cluster (a sweep of 100,000 jobs keeps one set).
+ */
+export function slurmdHooks(engine: SimEngineApi): SlurmdHooks {
+  const state = engine.state(HOOKS);
+  return state.hooks ??= {
     outputPaths: outputFiles,
     environment: (job) => slurmEnvironment(engine, job),
     pidVariables: ["SLURM_TASK_PID"],

@@ -251,6 +251,7 @@ export function recordLine(layout: Layout, record: QueueRecord, engine: SimEngin
 }
 
 function renderLine(layout: Layout, value: (c: Column) => string): string {
-  return layout.columns.map((c) => c.prefix + column(value(c), c.width, c.right)).join("") +
-    layout.suffix;
+  let line = "";
+  for (const c of layout.columns) line += c.prefix + column(value(c), c.width, c.right);
+  return line + layout.suffix;
 }

@@ -10,15 +10,15 @@ import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts
 import type { SimJob, SimJobState } from "../types.ts";
 import type { SimCommand, SimCommandContext, SimEngineApi } from "../emulator.ts";
 import { ALL_STATE_WORDS, jobsNamedAll, VERSION } from "./_jobs.ts";
-import { type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
+import { type JobIdArg, optionTable, parseCommandLine, parseJobIds } from "./_parse.ts";
 import { type AcctRow, SACCT_FIELDS, type SacctField } from "./_sacct_fields.ts";
 
-/** The options sacct accepts (`src/sacct/options.c`), as `optionTable` (`_parse.ts`) reads them. */
-const SACCT_OPTIONS = `
+/** The options sacct accepts (`src/sacct/options.c`), read once by `optionTable` (`_parse.ts`). */
+const SACCT_OPTIONS = optionTable(`
   jobs|j: parsable2|P parsable|p noheader|n allocations|X format|o: starttime|S:
   endtime|E: user|u: allusers|a state|s: completion|c brief|b name: partition|r:
   duplicates|D version|V
-`;
+`);
 
 /**
  * The fields without `-o`: `DEFAULT_FIELDS` and `BRIEF_FIELDS` (`-b`) of `src/sacct/sacct.h`;
@@ -152,7 +152,7 @@ export const sacct: SimCommand = (ctx) =>
 function jobsInWindow(ctx: SimCommandContext, options: SacctOptions, since: number): SimJob[] {
   const now = ctx.engine.now();
   const everyone = options.allUsers || ctx.user === "root";
-  return ctx.engine.jobs().filter((job) =>
+  return ctx.engine.jobsSince(since).filter((job) =>
     (job.endTime ?? now) >= since &&
     !(job.request.hold === true && job.startTime === undefined &&
       (job.held !== undefined || job.state !== "PENDING")) &&

@@ -17,6 +17,7 @@ import {
   type SimCommand,
   type SimCommandContext,
   type SimEngineApi,
+  type SimStateKey,
   SimSubmitRejection,
 } from "../emulator.ts";
 import { nextPriority, type SlurmJobData, VERSION } from "./_jobs.ts";
@@ -174,6 +175,36 @@ export function exportedEnvironment(
   return out;
 }
 
+/** The environment the last job exported, one per cluster. */
+const LAST_EXPORT: SimStateKey<{ env?: Readonly<Record<string, string>> }> = {
+  name: "sbatch last exported environment",
+  init: () => ({}),
+};
+
+/**
+ * The environment a job exports, as the same object as the previous job's when it holds the
+ * same variables: the jobs of a sweep, submitted from one shell, keep one copy (nothing changes
+ * an exported environment once submitted).
+ */
+function sharedEnvironment(
+  engine: SimEngineApi,
+  env: Record<string, string>,
+): Record<string, string> {
+  const last = engine.state(LAST_EXPORT);
+  const previous = last.env;
+  if (previous !== undefined) {
+    const keys = Object.keys(env);
+    if (
+      keys.length === Object.keys(previous).length &&
+      keys.every((key) => previous[key] === env[key])
+    ) {
+      return previous as Record<string, string>;
+    }
+  }
+  last.env = env;
+  return env;
+}
+
 /**
  * slurmctld's refusal of a request in sbatch's words: the reasons of `src/common/slurm_errno.c`,
  * after slurmctld's own line for a partition or memory (recordings 112, 117).
@@ -225,6 +256,9 @@ function submit(
   options: SbatchOptions,
 ): CommandOutput {
   Object.assign(request, slurmdHooks(engine));
+  if (request.exportedEnv !== undefined) {
+    request.exportedEnv = sharedEnvironment(engine, request.exportedEnv);
+  }
   // slurmctld gives an accepted job the next priority; a held one gets it at release.
   if (request.hold !== true) request.schedulerData.priority = nextPriority(engine);
   let jobId: number;

@@ -10,12 +10,12 @@ import { answerFailures, CommandFailure, ok, uidOf } from "../_common/command_re
 import { isFinishedState } from "../engine/engine.ts";
 import type { SimCommand, SimCommandContext } from "../emulator.ts";
 import { ALL_STATE_WORDS, inController } from "./_jobs.ts";
-import { type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
+import { type JobIdArg, optionTable, parseCommandLine, parseJobIds } from "./_parse.ts";
 
-/** The options scancel accepts (`src/scancel/opt.c`), as `optionTable` (`_parse.ts`) reads them. */
-const SCANCEL_OPTIONS = `
+/** The options scancel accepts (`src/scancel/opt.c`), read once by `optionTable` (`_parse.ts`). */
+const SCANCEL_OPTIONS = optionTable(`
   verbose|v user|u: name|n: state|t: partition|p: signal|s: quiet|Q me batch|b full|f
-`;
+`);
 
 /** What scancel's options ask for; `undefined`: not given. */
 export interface ScancelOptions {
@@ -93,7 +93,7 @@ export const scancel: SimCommand = (ctx) =>
 function cancelMatching(ctx: SimCommandContext, filters: ScancelOptions["filters"]): void {
   const user = filters.me ? ctx.user : filters.user;
   const uid = uidOf(ctx.user);
-  for (const job of ctx.engine.jobs()) {
+  for (const job of ctx.engine.jobsSince(ctx.engine.now())) {
     if (isFinishedState(job.state)) continue;
     if (user !== undefined && job.request.user !== user) continue;
     if (filters.name !== undefined && job.request.name !== filters.name) continue;

@@ -11,7 +11,14 @@ import { answerFailures, CommandFailure, fail, ok } from "../_common/command_res
 import { ranges } from "../_common/format.ts";
 import type { SimJob } from "../types.ts";
 import type { SimCommand, SimEngineApi } from "../emulator.ts";
-import { foldArrayRemainders, inController, jobsNamed, reprioritize, VERSION } from "./_jobs.ts";
+import {
+  controllerJobs,
+  foldArrayRemainders,
+  inController,
+  jobsNamed,
+  reprioritize,
+  VERSION,
+} from "./_jobs.ts";
 import { type JobIdArg, parseJobIdArg } from "./_parse.ts";
 import { jobRecord, nodeRecord, partitionRecord, recordText } from "./_scontrol_records.ts";
 
@@ -129,7 +136,7 @@ function showJobs(
 ): CommandOutput {
   let jobs: SimJob[];
   if (id === undefined) {
-    jobs = engine.jobs().filter((job) => inController(engine, job));
+    jobs = controllerJobs(engine);
     if (jobs.length === 0) return ok("No jobs in the system\n");
   } else {
     jobs = jobsNamed(engine, id);

@@ -10,12 +10,12 @@ import { column } from "../_common/format.ts";
 import type { SimCommand, SimEngineApi } from "../emulator.ts";
 import { compressHosts } from "./_hostlist.ts";
 import { nodeUsage, partitionNodes, VERSION } from "./_jobs.ts";
-import { parseCommandLine } from "./_parse.ts";
+import { optionTable, parseCommandLine } from "./_parse.ts";
 
-/** The options sinfo accepts (`src/sinfo/opts.c`), as `optionTable` (`_parse.ts`) reads them. */
-const SINFO_OPTIONS = `
+/** The options sinfo accepts (`src/sinfo/opts.c`), read once by `optionTable` (`_parse.ts`). */
+const SINFO_OPTIONS = optionTable(`
   noheader|h format|o: partition|p: Node|N version|V long|l
-`;
+`);
 
 /** The default layout in `-o` letters (`src/sinfo/opts.c` gives it as `-O` names). */
 const DEFAULT_FORMAT = "%9P %.5a %.10l %.6D %.6t %N";

@@ -11,9 +11,10 @@ import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts
 import { ctime, ranges } from "../_common/format.ts";
 import { isFinishedState } from "../engine/engine.ts";
 import type { SimJob } from "../types.ts";
-import type { SimCommand, SimCommandContext } from "../emulator.ts";
+import type { SimCommand, SimCommandContext, SimEngineApi, SimStateKey } from "../emulator.ts";
 import {
   ALL_STATE_WORDS,
+  controllerJobs,
   foldArrayRemainders,
   inController,
   jobIdText,
@@ -23,7 +24,7 @@ import {
   VALID_STATES,
   VERSION,
 } from "./_jobs.ts";
-import { type JobIdArg, parseCommandLine, parseJobIds } from "./_parse.ts";
+import { type JobIdArg, optionTable, parseCommandLine, parseJobIds } from "./_parse.ts";
 import {
   headerLine,
   type Layout,
@@ -33,11 +34,11 @@ import {
   recordLine,
 } from "./_squeue_format.ts";
 
-/** The options squeue accepts (`src/squeue/opts.c`), as `optionTable` (`_parse.ts`) reads them. */
-const SQUEUE_OPTIONS = `
+/** The options squeue accepts (`src/squeue/opts.c`), read once by `optionTable` (`_parse.ts`). */
+const SQUEUE_OPTIONS = optionTable(`
   noheader|h format|o: Format|O: jobs|j:: states|t: user|u: me array|r long|l partition|p:
   name|n: all|a version|V sort|S: verbose|v
-`;
+`);
 
 /** The default layouts, in `-o` letters (`src/squeue/squeue.c` builds them as `-O` names). */
 const DEFAULT_FORMAT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R";
@@ -133,14 +134,15 @@ export const squeue: SimCommand = (ctx) =>
     );
     const records = queueRecords(selected, options.perTask);
     const layout = layoutOf(options);
-    let stdout = "";
+    const lines: string[] = [];
     const defaultLong = options.long && options.format === undefined &&
       options.longFormat === undefined;
     // `-l` without `-o` or `-O` starts with the time (recording 038).
-    if (defaultLong && !options.noHeader) stdout += `${ctime(ctx.engine.now())}\n`;
-    if (!options.noHeader) stdout += headerLine(layout) + "\n";
-    for (const record of records) stdout += recordLine(layout, record, ctx.engine) + "\n";
-    return ok(stdout, users.stderr);
+    if (defaultLong && !options.noHeader) lines.push(ctime(ctx.engine.now()));
+    if (!options.noHeader) lines.push(headerLine(layout));
+    for (const record of records) lines.push(recordLine(layout, record, ctx.engine));
+    // One join, not a string grown line by line: a listing can have 100,000 lines.
+    return ok(lines.length === 0 ? "" : lines.join("\n") + "\n", users.stderr);
   });
 
 /**
@@ -155,12 +157,27 @@ function userFilter(
   let stderr = "";
   if (options.users === undefined) return { wanted, stderr };
   wanted ??= new Set();
-  const known = new Set(["root", ctx.user, ...ctx.engine.jobs().map((j) => j.request.user)]);
+  const known = knownUsers(ctx.engine);
   for (const user of options.users) {
-    if (known.has(user) || /^\d+$/.test(user)) wanted.add(user);
-    else stderr += `squeue: error: Invalid user: ${user}\n\n`;
+    if (known.has(user) || user === "root" || user === ctx.user || /^\d+$/.test(user)) {
+      wanted.add(user);
+    } else stderr += `squeue: error: Invalid user: ${user}\n\n`;
   }
   return { wanted, stderr };
+}
+
+/** Every user who submitted a job, kept up to date by reading only the jobs added since. */
+const KNOWN_USERS: SimStateKey<{ seen: number; users: Set<string> }> = {
+  name: "slurm known users",
+  init: () => ({ seen: 0, users: new Set() }),
+};
+
+/** Every user who submitted a job to this cluster (squeue knows them; `-u` checks against them). */
+function knownUsers(engine: SimEngineApi): ReadonlySet<string> {
+  const known = engine.state(KNOWN_USERS);
+  const jobs = engine.jobs();
+  for (; known.seen < jobs.length; known.seen++) known.users.add(jobs[known.seen]!.request.user);
+  return known.users;
 }
 
 /**
@@ -169,7 +186,7 @@ function userFilter(
  */
 function candidates(ctx: SimCommandContext, wanted: readonly JobIdArg[] | undefined): SimJob[] {
   const engine = ctx.engine;
-  if (wanted === undefined) return engine.jobs().filter((job) => inController(engine, job));
+  if (wanted === undefined) return controllerJobs(engine);
   const jobs = jobsNamedAll(engine, wanted).filter((job) => inController(engine, job));
   if (jobs.length === 0 && wanted.length > 0) {
     throw new CommandFailure(1, "slurm_load_jobs error: Invalid job id specified\n");
@@ -188,6 +205,11 @@ function layoutOf(options: SqueueOptions): Layout {
   return layout;
 }
 
+/** A record and the priority it is sorted by. */
+interface SortedRecord extends QueueRecord {
+  priority: number;
+}
+
 /**
  * Orders jobs as squeue does by default (`P,t,-p` in `src/squeue/sort.c`: partition, state,
  * then priority; the emulator orders by state name, then priority, then id) and, without `-r`,
@@ -195,27 +217,35 @@ function layoutOf(options: SqueueOptions): Layout {
  */
 function queueRecords(jobs: readonly SimJob[], perTask: boolean): QueueRecord[] {
   const { remainders, others } = perTask
-    ? { remainders: [], others: [...jobs] }
+    ? { remainders: [], others: jobs }
     : foldArrayRemainders(jobs);
-  const records: QueueRecord[] = others.map((job) => ({
+  // Each record's priority once, not once per comparison.
+  const records: SortedRecord[] = others.map((job) => ({
     job,
     idText: jobIdText(job),
     rawId: job.id,
     state: job.state,
+    priority: priorityOf(job),
   }));
   for (const { arrayId, first, indices } of remainders) {
     const limit = first.request.array?.maxConcurrent;
     const idText = indices.length === 1
       ? `${arrayId}_${indices[0]}`
       : `${arrayId}_[${ranges(indices)}${limit === undefined ? "" : `%${limit}`}]`;
-    records.push({ job: first, idText, rawId: arrayId, state: "PENDING" });
+    records.push({
+      job: first,
+      idText,
+      rawId: arrayId,
+      state: "PENDING",
+      priority: priorityOf(first),
+    });
   }
   return records.sort((a, b) => {
     const sa = LONG_STATE[a.state];
     const sb = LONG_STATE[b.state];
     if (sa !== sb) return sa < sb ? -1 : 1;
-    const pa = priorityOf(a.job);
-    const pb = priorityOf(b.job);
+    const pa = a.priority;
+    const pb = b.priority;
     if (pa !== pb) return pb - pa;
     const ta = a.job.arrayTaskId ?? 0;
     const tb = b.job.arrayTaskId ?? 0;

@@ -373,3 +373,26 @@ Deno.test("parseQsub() fails with qsub's texts and exit codes", () => {
     stderr: "qsub: directive error: invalid option -- 'Z'\n",
   });
 });
+
+Deno.test("Torque deletes a chain of broken dependents at once, in submission order; a held one waits for its release", async () => {
+  await using cluster = torque();
+  const transport = cluster.transport();
+  const qsub = (...args: string[]) => transport.run(["qsub", ...args], { stdin: "#!/bin/bash\n" });
+  await qsub("-N", "fail");
+  await qsub("-W", "depend=afterok:1"); // 2: broken once 1 fails
+  await qsub("-W", "depend=afterok:2"); // 3: broken once 2 is deleted
+  await qsub("-h", "-W", "depend=afterok:1"); // 4: held, so kept until released
+  await qsub("-W", "depend=afterany:3"); // 5: runs once 3 is gone
+  await cluster.advance(61_000);
+  await transport.run(["qstat"]);
+  assert.deepEqual(
+    cluster.jobs().map((job) => [job.id, job.state]),
+    [[1, "FAILED"], [2, "CANCELLED"], [3, "CANCELLED"], [4, "PENDING"], [5, "PENDING"]],
+  );
+  assert.ok(cluster.job(2)!.endTime! <= cluster.job(3)!.endTime!);
+  await transport.run(["qrls", "4"]);
+  await transport.run(["qstat"]);
+  assert.equal(cluster.job(4)!.state, "CANCELLED");
+  await cluster.runUntilIdle();
+  assert.equal(cluster.job(5)!.state, "COMPLETED");
+});
