@@ -143,8 +143,8 @@ export class NodePool {
     const indices = this.#queueNodes.get(job.queue) ?? [];
     const wanted = r.nodes!;
     const fits = () => {
+      if (wanted <= 0) return true;
       let count = 0;
-      if (count >= wanted) return true;
       for (const i of indices) {
         const n = free[i]!;
         const room = !n.down && n.cpus >= cpus && n.memoryMB >= r.memoryMB! && n.gpus >= r.gpus!;

@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { SimJob, SimSubmitRequest } from "../types.ts";
+import type { SimJob, SimNodeSpec, SimSubmitRequest } from "../types.ts";
 import type { SimEngineApi } from "../emulator.ts";
 import type { PbsDialect } from "./dialect.ts";
 import { type PbsJobData, pbsJobData } from "./_job_data.ts";
@@ -139,6 +139,8 @@ interface Row {
   listing: Listing;
   /** Every task of the row's array (the row's own jobs unless it is a subjob). */
   parentJobs: SimJob[];
+  /** The cluster's nodes. */
+  nodes: readonly SimNodeSpec[];
 }
 
 function date(name: string, ms: number): Attribute {
@@ -302,7 +304,7 @@ function etime(job: SimJob): number | undefined {
 /** Whether a pending job was passed over by the scheduler for lack of resources. */
 function starved(job: SimJob): boolean {
   return job.state === "PENDING" && job.held === undefined &&
-    (job.reason === "resources" || job.reason === "priority");
+    (job.reason === "resources" || job.reason === "priority" || job.reason === "over-memory");
 }
 
 /** Torque's `resources_used`: cput, vmem, walltime, mem, energy_used (raw/torque/045). */
@@ -493,7 +495,9 @@ function proComment(row: Row, job: SimJob | undefined): string | undefined {
     return isFinished(entry) ? `${began} and ${arrayEnding(entry, dialect)}` : began;
   }
   if (job === undefined) return undefined;
-  if (job.startTime === undefined) return starved(job) ? NOT_ENOUGH_NODES : undefined;
+  if (job.startTime === undefined) {
+    return neverRuns(row, job) ?? (starved(job) ? NOT_ENOUGH_NODES : undefined);
+  }
   const ran = `Job run at ${ctimeShort(job.startTime)} on ${execVnode(row, job)}`;
   if (job.endTime === undefined) return ran;
   const ending = proEnding(job, dialect);
@@ -505,6 +509,37 @@ function proComment(row: Row, job: SimJob | undefined): string | undefined {
 }
 
 const NOT_ENOUGH_NODES = "Not Running: Not enough free nodes available";
+
+/**
+ * The OpenPBS scheduler's comment on a queued job no node can ever run: `Can Never Run:`
+ * (`NEVER_RUN_PREFIX`, src/scheduler/constant.h) and the reason, `Insufficient amount of
+ * resource: ncpus (R: 64 A: 2 T: 2)` (the chunk's request, then what the best node has and has
+ * in total: `check_avail_resources()` in src/scheduler/check.cpp) or `Not enough total nodes
+ * available` (src/scheduler/job_info.cpp).
+ */
+function neverRuns(row: Row, job: SimJob): string | undefined {
+  const reasons = ["over-node-limit", "over-memory", "over-queue-limit"];
+  if (job.state !== "PENDING" || !reasons.includes(job.reason)) return undefined;
+  const nodes = row.nodes;
+  if ((job.request.nodes ?? 1) > nodes.length) {
+    return `${NEVER_RUN}: Not enough total nodes available`;
+  }
+  const cpus = Math.max(...nodes.map((node) => node.cpus));
+  if (coresOf(job) > cpus) {
+    return `${NEVER_RUN}: Insufficient amount of resource: ncpus (R: ${
+      coresOf(job)
+    } A: ${cpus} T: ${cpus})`;
+  }
+  // Memory counts only when asked for (the engine's default per core is not PBS's).
+  const select = row.data?.resources.find(([name]) => name === "select")?.[1] ?? "";
+  const asked = /(?:^|:)mem=([^:+]+)/.exec(select)?.[1] ??
+    row.data?.resources.find(([name]) => name === "mem")?.[1];
+  if (asked === undefined) return undefined;
+  const most = Math.max(...nodes.map((node) => node.memoryMB)) * 1024;
+  return `${NEVER_RUN}: Insufficient amount of resource: mem (R: ${asked} A: ${most}kb T: ${most}kb)`;
+}
+
+const NEVER_RUN = "Can Never Run";
 
 /**
  * An OpenPBS array's `Exit_status`, as `update_sj_parent()` in `src/server/array_func.c` sets it:
@@ -709,6 +744,7 @@ export function attributesOf(
     now: engine.now(),
     listing,
     parentJobs: entry.parent?.jobs ?? entry.jobs,
+    nodes: engine.nodes,
   };
   return dialect.kind === "pbspro" ? proAttributes(row) : torqueAttributes(row);
 }

@@ -185,7 +185,14 @@ const PRO_QSUB_USAGE = "usage: qsub [-a date_time] [-A account_string] [-c inter
  */
 export const TORQUE: PbsDialect = {
   kind: "pbs",
-  defaults: { queue: "batch", arrayTaskIds: "shared", killSignal: 15, limits: {} },
+  // pbs_server refuses walltimes over the queue's and nodes the node file cannot give, but does
+  // not check memory against the nodes: such a job waits for good (svr_jobfunc.c).
+  defaults: {
+    queue: "batch",
+    arrayTaskIds: "shared",
+    killSignal: 15,
+    limits: { memory: "pend" },
+  },
   arrayOption: "t",
   arrayIndexVariable: "PBS_ARRAYID",
   finishedState: "C",
@@ -264,7 +271,14 @@ function proCut(value: string, width: number): string {
  */
 export const PBSPRO: PbsDialect = {
   kind: "pbspro",
-  defaults: { queue: "workq", arrayTaskIds: "shared", killSignal: 15, limits: {} },
+  // The server accepts a job no node can run; the scheduler leaves it queued with a comment
+  // starting `Can Never Run` (src/scheduler/job_info.cpp). Only queue limits refuse at qsub.
+  defaults: {
+    queue: "workq",
+    arrayTaskIds: "shared",
+    killSignal: 15,
+    limits: { cpus: "pend", memory: "pend", nodes: "pend", gpus: "pend" },
+  },
   arrayOption: "J",
   arrayIndexVariable: "PBS_ARRAY_INDEX",
   finishedState: "F",

@@ -306,13 +306,22 @@ function rejection(dialect: PbsDialect, error: SimSubmitRejection): CommandFailu
     case "invalid-dependency":
       return badDependency(dialect);
     default: {
-      const text = dialect.kind === "pbspro"
-        ? "qsub: Job violates queue and/or server resource limits"
-        : dialect.submitError(
-          "Job exceeds queue resource limits",
-          "cannot satisfy queue max requirement",
+      if (dialect.kind === "pbspro") {
+        return refusal(
+          dialect.errors.queueLimits,
+          "qsub: Job violates queue and/or server resource limits",
         );
-      return refusal(dialect.errors.queueLimits, text);
+      }
+      // Torque 6.1 `chk_resc_limits()` and `count_proc()` in src/server/svr_jobfunc.c: a queue's
+      // max walltime, or nodes the node file cannot give (exit 190, PBSE_EXCQRESC).
+      const detail = error.code === "time-limit"
+        ? "cannot satisfy queue max walltime requirement"
+        : "cannot locate feasible nodes (nodes file is empty, all systems are busy, or no nodes " +
+          "have the requested feature)";
+      return refusal(
+        dialect.errors.queueLimits,
+        dialect.submitError("Job exceeds queue resource limits", detail),
+      );
     }
   }
 }

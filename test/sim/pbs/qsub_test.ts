@@ -396,3 +396,42 @@ Deno.test("Torque deletes a chain of broken dependents at once, in submission or
   await cluster.runUntilIdle();
   assert.equal(cluster.job(5)!.state, "COMPLETED");
 });
+
+Deno.test("qsub of a request no node can run: Torque refuses it (190), PBS Pro queues it as Can Never Run", async () => {
+  await using torqueCluster = torque();
+  const feasible =
+    "qsub: submit error (Job exceeds queue resource limits MSG=cannot locate feasible nodes " +
+    "(nodes file is empty, all systems are busy, or no nodes have the requested feature))\n";
+  for (const nodes of ["nodes=3:ppn=1", "nodes=1:ppn=16"]) {
+    assert.deepEqual(
+      await torqueCluster.run(["qsub", "-l", nodes], { stdin: "#!/bin/bash\n" }),
+      { code: 190, stdout: "", stderr: feasible },
+    );
+  }
+  const tooLong = await torqueCluster.run(["qsub", "-q", "short", "-l", "walltime=01:00:00"], {
+    stdin: "#!/bin/bash\n",
+  });
+  assert.equal(
+    tooLong.stderr,
+    "qsub: submit error (Job exceeds queue resource limits MSG=cannot satisfy queue max " +
+      "walltime requirement)\n",
+  );
+  await using proCluster = pbspro();
+  const submitted = await proCluster.run(["qsub", "-l", "select=1:ncpus=64"], {
+    stdin: "#!/bin/bash\n",
+  });
+  assert.deepEqual(submitted, { code: 0, stdout: "1.login1\n", stderr: "" });
+  await proCluster.advance(60_000);
+  const full = (await proCluster.run(["qstat", "-f", "1"])).stdout;
+  assert.match(full, /\n {4}job_state = Q\n/);
+  assert.match(
+    full,
+    // Wrapped at 78 columns, the space kept after the tab (raw/openpbs/061).
+    /\n {4}comment = Can Never Run: Insufficient amount of resource: ncpus \(R: 64 A: 4\n\t T: 4\)\n/,
+  );
+  await proCluster.run(["qsub", "-l", "select=3:ncpus=1"], { stdin: "#!/bin/bash\n" });
+  assert.match(
+    (await proCluster.run(["qstat", "-f", "2"])).stdout,
+    /\n {4}comment = Can Never Run: Not enough total nodes available\n/,
+  );
+});
