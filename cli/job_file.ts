@@ -155,15 +155,18 @@ export class JobFile {
         : error.field === "interpreter"
         ? "body"
         : error.field;
+      const at = this.lineOf(key);
+      // The interpreter is the body's #! line, its first.
+      const line = error.field === "interpreter" && at !== undefined
+        ? scriptLine(this.text, at, 1)
+        : at;
       return new InputFileError(
         "job file",
         this.path,
         lowerFirst(error.message),
         key,
-        this.lineOf(key),
-        {
-          cause: error,
-        },
+        line,
+        { cause: error },
       );
     }
     return error;

@@ -11,7 +11,7 @@ import type { ParsedArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 import { findCluster } from "../config.ts";
 import { type CliContext, Connections } from "../context.ts";
-import { UsageError } from "../errors.ts";
+import { CliError, UsageError } from "../errors.ts";
 import { ExitCode, type ExitCodeValue } from "../exit_codes.ts";
 import { loadJob } from "../load_job.ts";
 import { type CachedRun, runJson, runsDocument, runsTable } from "../runs.ts";
@@ -99,12 +99,12 @@ With --wait, waits for the job as "clusterjob wait" does; the exit code is then 
       onWarning: (warning) => context.err(`warning: ${warning.message}\n`),
     });
     if (!context.runsLocalScripts && (job.prologue !== "" || job.epilogue !== "")) {
-      throw new UsageError(
-        "submit",
-        `${
+      throw new CliError(
+        `clusterjob submit: ${
           args.positionals[0]
-        } has a prologue or an epilogue, which would run on your own machine: ` +
-          "not in a simulated session (use a simulator cluster of the config file instead)",
+        } has a prologue or an epilogue, which would run ` +
+          "on your own machine: not in a simulated session (use a simulator cluster of the config file)",
+        ExitCode.USAGE,
       );
     }
     const connections = new Connections(context);
