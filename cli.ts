@@ -92,8 +92,14 @@ export {
   selectRuns,
 } from "./cli/runs.ts";
 export { SavedSimulator, simClusterOptions, SimulatorStateError } from "./cli/simulated_cluster.ts";
-export { type LineResult, type SessionOptions, SimSession } from "./cli/sim/session.ts";
+export {
+  type LineOptions,
+  type LineResult,
+  type SessionOptions,
+  SimSession,
+} from "./cli/sim/session.ts";
 export { type CommandLine, ShellSyntaxError, splitCommandLine } from "./cli/sim/shell_words.ts";
+export { type EditorEvent, LineEditor } from "./cli/sim/line_editor.ts";
 
 /**
  * Runs the `clusterjob` command in this process: standard output and error, the environment's

@@ -15,6 +15,7 @@ import { UsageError } from "../errors.ts";
 import { ExitCode, type ExitCodeValue } from "../exit_codes.ts";
 import { readInput } from "../load_job.ts";
 import { SimSession } from "../sim/session.ts";
+import { runAtTerminal } from "../sim/terminal.ts";
 import { parseSeconds } from "../_shared.ts";
 
 /** The `sim` subcommand. */
@@ -104,31 +105,25 @@ clusterjob wait.)`,
     const session = new SimSession({
       cluster,
       transport: cluster.transport(),
-      signal: context.signal,
       ...(context.clusterjob === undefined ? {} : { clusterjob: context.clusterjob }),
     });
 
-    const interactive = script === undefined && Deno.stdin.isTerminal();
-    const lines = scriptText !== undefined ? linesOf(scriptText) : stdinLines();
-    if (interactive) {
+    if (script === undefined && Deno.stdin.isTerminal()) {
       context.out(
         `A simulated ${scheduler} cluster: login node ${cluster.engine.loginHost}, you are ${cluster.user}. ` +
-          `Type help; exit or Ctrl-D ends the session.\n`,
+          "Type help; exit or Ctrl-D ends the session.\n",
       );
+      return clamp(await runAtTerminal(session, context.out));
     }
-    if (interactive) context.out(session.prompt);
+    const lines = scriptText !== undefined ? linesOf(scriptText) : stdinLines();
     for await (const line of lines) {
-      if (!interactive) {
-        context.out(
-          session.writing ? `${line}\n` : line.trim() === "" ? "\n" : `${session.prompt}${line}\n`,
-        );
-      }
-      const result = await session.line(line);
-      context.out(result.output);
+      context.out(
+        session.writing ? `${line}\n` : line.trim() === "" ? "\n" : `${session.prompt}${line}\n`,
+      );
+      const result = await session.line(line, { out: context.out, signal: context.signal });
       if (result.exit !== undefined) return clamp(result.exit);
-      if (interactive) context.out(session.writing ? "> " : session.prompt);
+      if (context.signal.aborted) return ExitCode.INTERRUPTED;
     }
-    if (interactive) context.out("\n");
     return ExitCode.OK;
   },
 };

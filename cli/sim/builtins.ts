@@ -33,6 +33,8 @@ export interface BuiltinIo {
   err(text: string): void;
   /** Standard input (`< FILE`). */
   stdin: string | undefined;
+  /** Aborts the builtin (Ctrl-C). */
+  signal: AbortSignal;
 }
 
 /** A builtin's outcome. */
@@ -200,7 +202,12 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
         io.err(`sleep: invalid time interval '${args.join(" ")}' (e.g. sleep 600, sleep 10m)\n`);
         return { code: 1 };
       }
-      await shell.cluster.advance(seconds * 1000);
+      try {
+        await shell.cluster.clock.sleep(seconds * 1000, io.signal);
+      } catch (error) {
+        if (!io.signal.aborted) throw error;
+        return { code: 130 };
+      }
       return ok;
     },
   },

@@ -22,10 +22,16 @@ export interface SessionOptions {
   readonly cluster: SimCluster;
   /** Its transport (the one clusterjob uses too). */
   readonly transport: Transport;
-  /** Aborts a running command (Ctrl-C). */
-  readonly signal: AbortSignal;
   /** Runs `clusterjob` command lines typed in the session (default: refused). */
   readonly clusterjob?: (argv: readonly string[], context: CliContext) => Promise<number>;
+}
+
+/** How to run one line. */
+export interface LineOptions {
+  /** Receives the output as it comes (it is also returned). */
+  readonly out?: (text: string) => void;
+  /** Aborts the command (Ctrl-C). */
+  readonly signal?: AbortSignal;
 }
 
 /** What one line did. */
@@ -46,7 +52,7 @@ export interface LineResult {
  * import assert from "node:assert/strict";
  *
  * await using cluster = new SimCluster({ scheduler: "slurm" });
- * const session = new SimSession({ cluster, transport: cluster.transport(), signal: new AbortController().signal });
+ * const session = new SimSession({ cluster, transport: cluster.transport() });
  * assert.equal(session.prompt, "[user@login1 ~]$ ");
  * assert.equal((await session.line("echo hi $USER")).output, "hi user\n");
  * await session.line("write job.sh");
@@ -61,8 +67,8 @@ export class SimSession {
   readonly cluster: SimCluster;
   /** Its transport. */
   readonly transport: Transport;
-  /** Aborts a running command. */
-  readonly signal: AbortSignal;
+  /** Aborts the command running now (each line gets its own, see `line`). */
+  signal: AbortSignal = new AbortController().signal;
   /** Runs `clusterjob` command lines typed in the session. */
   readonly clusterjob: SessionOptions["clusterjob"];
   /** The working directory (a simulated absolute path). */
@@ -74,12 +80,11 @@ export class SimSession {
   /**
    * Starts a session in the cluster user's home directory.
    *
-   * @param options The cluster, its transport, the abort signal.
+   * @param options The cluster, its transport, what runs `clusterjob`.
    */
   constructor(options: SessionOptions) {
     this.cluster = options.cluster;
     this.transport = options.transport;
-    this.signal = options.signal;
     this.clusterjob = options.clusterjob;
     this.cwd = options.cluster.home;
   }
@@ -120,6 +125,11 @@ export class SimSession {
     return posix.resolve(this.cwd, path);
   }
 
+  /** Drops a `write FILE` in progress (Ctrl-C): nothing is written. */
+  cancelWriting(): void {
+    this.#writing = undefined;
+  }
+
   /** Starts reading the lines of a file (`write`). */
   startWriting(file: string): void {
     this.#writing = { file, lines: [] };
@@ -129,19 +139,26 @@ export class SimSession {
    * Runs one typed line.
    *
    * @param text The line.
+   * @param options Where its output goes as it comes, what aborts it.
    * @returns Its output, and the exit code when the session ends.
    */
-  async line(text: string): Promise<LineResult> {
+  async line(text: string, options: LineOptions = {}): Promise<LineResult> {
     if (this.#writing !== undefined) return await this.#writeLine(text);
+    this.signal = options.signal ?? new AbortController().signal;
     let output = "";
-    const write = (chunk: string) => output += chunk;
+    const write = (chunk: string) => {
+      if (chunk === "") return;
+      output += chunk;
+      options.out?.(chunk);
+    };
     let parsed;
     try {
       parsed = splitCommandLine(text, this.env);
     } catch (error) {
       if (!(error instanceof ShellSyntaxError)) throw error;
       this.lastCode = 2;
-      return { output: `bash: ${error.message}\n` };
+      write(`bash: ${error.message}\n`);
+      return { output };
     }
     const words = this.#expandGlobs(parsed.words, parsed.globs);
     if (words.length === 0) return { output: "" };
@@ -153,7 +170,8 @@ export class SimSession {
       stdin = this.cluster.fs.readText(file);
       if (stdin === undefined) {
         this.lastCode = 1;
-        return { output: `bash: ${parsed.stdin}: No such file or directory\n` };
+        write(`bash: ${parsed.stdin}: No such file or directory\n`);
+        return { output };
       }
     }
     let out = write;
@@ -174,7 +192,7 @@ export class SimSession {
         code = await this.clusterjob(args, sessionContext(this, out, write));
       }
     } else if (builtin !== undefined) {
-      const result = await builtin.run(this, args, { out, err: write, stdin });
+      const result = await builtin.run(this, args, { out, err: write, stdin, signal: this.signal });
       code = result.code;
       exit = result.exit;
     } else {
