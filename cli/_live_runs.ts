@@ -12,6 +12,7 @@ import { AsyncResult } from "../src/run/async_result.ts";
 import { readCacheFile } from "../src/run/cache.ts";
 import type { CliContext, Connections } from "./context.ts";
 import { ProgressDisplay, progressLine } from "./progress.ts";
+import { formatAge } from "./table.ts";
 import type { CachedRun } from "./runs.ts";
 
 /** A submitted run, cached and live. */
@@ -63,9 +64,14 @@ export interface WaitOutcome {
   readonly timedOut: boolean;
 }
 
+/** How often the progress line is shown again while nothing changes, by the cluster's clock. */
+export const HEARTBEAT_MS = { terminal: 5_000, lines: 600_000 } as const;
+
 /**
- * Waits for runs, showing the progress line on standard error (updated in place on a terminal,
- * a line at each change otherwise).
+ * Waits for runs, showing the progress line on standard error: at once, at each run that
+ * finishes, and again while nothing changes with the time waited (`0/3 done (waited 10m)`):
+ * on a terminal updated in place every 5 s, elsewhere a line every 10 minutes (of the first
+ * run's cluster clock: simulated time on a simulator).
  *
  * @param context Output and the abort signal.
  * @param runs The runs.
@@ -78,8 +84,21 @@ export async function waitWithProgress(
   timeoutMs?: number,
 ): Promise<WaitOutcome> {
   const display = new ProgressDisplay((text) => context.err(text), context.errIsTerminal);
-  const show = () => display.show(progressLine(runs.map((run) => run.status)));
+  const line = () => progressLine(runs.map((run) => run.status));
+  const show = () => display.show(line());
   show();
+  const clock = runs[0]?.transport.clock;
+  const stop = new AbortController();
+  const heartbeat = async () => {
+    if (clock === undefined) return;
+    const start = clock.now();
+    const every = context.errIsTerminal ? HEARTBEAT_MS.terminal : HEARTBEAT_MS.lines;
+    while (!stop.signal.aborted) {
+      await clock.sleep(every, stop.signal);
+      display.show(`${line()} (waited ${formatAge((clock.now() - start) / 1000)})`);
+    }
+  };
+  const beating = heartbeat().catch(() => {});
   try {
     const statuses = await AsyncResult.waitAll(runs, {
       onProgress: show,
@@ -88,6 +107,8 @@ export async function waitWithProgress(
     });
     return { statuses, timedOut: statuses.some((status) => !isFinished(status)) };
   } finally {
+    stop.abort();
+    await beating;
     display.end();
   }
 }

@@ -32,8 +32,10 @@ folder. Time is virtual: it stands still until "sleep 600" lets ten simulated mi
 no time (--clock real: the wall clock). Type "help" at the prompt.
 
 With --script FILE ("-": standard input), the lines of FILE are typed one by one and the
-session is printed as a transcript: prompt and command, then the output. Standard input that
-is not a terminal is read the same way. The exit code is that of an "exit N" line, else 0.
+session is printed as a transcript: prompt and command, then the output. So is a session
+whose input or output is not a terminal. At a terminal, the prompt has line editing and a
+history (arrow keys, Ctrl-A/E/U/K/W), and Ctrl-C interrupts the command that runs (a sleep,
+a clusterjob wait), not the session. The exit code is that of an "exit N" line, else 0.
 Nothing is kept: each session starts on a new cluster. (A simulator cluster of the config
 file keeps its state between commands: clusterjob submit job.yaml --cluster NAME, then
 clusterjob wait.)`,
@@ -108,7 +110,7 @@ clusterjob wait.)`,
       ...(context.clusterjob === undefined ? {} : { clusterjob: context.clusterjob }),
     });
 
-    if (script === undefined && Deno.stdin.isTerminal()) {
+    if (script === undefined && Deno.stdin.isTerminal() && Deno.stdout.isTerminal()) {
       context.out(
         `A simulated ${scheduler} cluster: login node ${cluster.engine.loginHost}, you are ${cluster.user}. ` +
           "Type help; exit or Ctrl-D ends the session.\n",

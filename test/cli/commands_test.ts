@@ -317,6 +317,18 @@ Deno.test("wait --timeout exits with 124; cancel cancels a running job, leaves a
   assert.equal(retried.stdout, "2\n");
 });
 
+Deno.test("wait shows the progress line again every 10 minutes of cluster time while nothing changes", async () => {
+  await using home = await CliHome.create(CONFIG);
+  await home.write("long.yaml", "name: long\nbody: ./simulate\n");
+  assert.equal((await home.run(["submit", "long.yaml", "--cluster", "slow"])).code, 0);
+  const waited = await home.run(["wait"]);
+  assert.equal(waited.code, 0, said(waited));
+  const lines = waited.stderr.trimEnd().split("\n");
+  assert.equal(lines[0], "0/1 done");
+  assert.deepEqual(lines.slice(1, 6), [10, 20, 30, 40, 50].map((m) => `0/1 done (waited ${m}m)`));
+  assert.equal(lines.at(-1), "1/1 done: 1 completed"); // the job runs an hour (simulated)
+});
+
 Deno.test("submit --wait waits, and its exit code says how the job ended", async () => {
   await using home = await CliHome.create(CONFIG);
   await home.write("bad.yaml", "name: bad\nbody: exit 4\n");
