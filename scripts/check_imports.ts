@@ -13,6 +13,7 @@
  * | `src/job/`        | core, backends, run                | JobScript, its options, the plan        |
  * | `sim/`            | core                               | the simulator                           |
  * | `mod.ts`          | anything                           | the façade                              |
+ * | `cli/`, `cli.ts`  | anything                           | the command line (nothing imports it)   |
  *
  * Data flows job → plan → submission → run: `src/job/` builds a plan (a plain value) from a
  * `JobScript`; `src/run/` submits it and returns the run. Besides, a module of `LAZY` is reached
@@ -44,6 +45,8 @@ export interface Layer {
   prefix: string;
   /** Names of the lower layers its files may import; `"*"` for anything. */
   imports: readonly string[];
+  /** Only another top layer may import it, not even a layer that may import anything. */
+  top?: boolean;
 }
 
 /** What the checker enforces. */
@@ -64,13 +67,15 @@ export const RULES: ImportRules = {
     { name: "job", prefix: "src/job/", imports: ["core", "backends", "run"] },
     { name: "sim", prefix: "sim/", imports: ["core"] },
     { name: "façade", prefix: "mod.ts", imports: ["*"] },
+    { name: "cli", prefix: "cli/", imports: ["*"], top: true },
+    { name: "cli entry", prefix: "cli.ts", imports: ["*"], top: true },
   ],
   lazy: ["src/transports/ssh_transport.ts"],
 };
 
 /** The folders whose every `.ts` file is checked, and the entry points. */
-const SOURCES = ["src", "backends", "sim"];
-const ENTRY_POINTS = ["mod.ts", "sim/mod.ts"];
+const SOURCES = ["src", "backends", "sim", "cli"];
+const ENTRY_POINTS = ["mod.ts", "sim/mod.ts", "cli.ts"];
 
 /**
  * Finds every rule broken by `edges`: each import cycle once (as a path that ends where it
@@ -112,6 +117,13 @@ function layerViolations(edges: readonly ImportEdge[], layers: readonly Layer[])
     const from = layerOf(edge.from, layers);
     const to = layerOf(edge.to, layers);
     if (from === undefined || to === undefined || from === to) continue;
+    if (to.top && !from.top) {
+      messages.push(
+        `Layer violation: ${edge.from} (${from.name}) imports ${edge.to} (${to.name})` +
+          `${describe(edge)}; nothing may import ${to.name}`,
+      );
+      continue;
+    }
     if (from.imports.includes("*") || from.imports.includes(to.name)) continue;
     const allowed = from.imports.length === 0 ? "nothing outside itself" : from.imports.join(", ");
     messages.push(

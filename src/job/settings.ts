@@ -6,25 +6,23 @@
  * @module
  */
 
-import { MAX_YAML_BYTES, parseYaml, YamlSyntaxError } from "../core/_yaml.ts";
 import { ClusterjobError, describeValue, InvalidValueError } from "../core/errors.ts";
-import type { KnownOptions } from "../core/known_options.ts";
-import { PORTABLE_RESOURCES, resolveResources, type ResourcesInput } from "../core/resources.ts";
+import { PORTABLE_RESOURCES, type ResourcesInput } from "../core/resources.ts";
 import { nearestWords } from "../core/_edit_distance.ts";
-import { builtinBackends } from "../../backends/registry.ts";
-import { allowedEdits, misspeltPortableKeys, rejectMisspeltKeys } from "./_pass_through.ts";
+import { allowedEdits, misspeltPortableKeys } from "./_pass_through.ts";
 import { alternatives } from "./_words.ts";
-import type { SettingCheck } from "./_checks.ts";
+import { type DefaultAttributes, isJobOption, type JobScriptDefaults } from "./options.ts";
 import {
-  type DefaultAttributes,
-  isJobOption,
-  JOB_OPTIONS,
-  type JobOption,
-  type JobScriptDefaults,
-  OPTION_NAMES,
-} from "./options.ts";
-import { userVars } from "./_user_vars.ts";
-import { MissingPermissionError } from "../core/transport_errors.ts";
+  ATTRIBUTE_CHECKS,
+  checkAttributes,
+  checkResources,
+  isMapping,
+  type KeyProblem,
+  lineInBlock,
+  lineOf,
+  parseYamlText,
+  readBoundedText,
+} from "./_yaml_keys.ts";
 
 /**
  * Validated settings: default attributes and resources, and where they came from. Use it as
@@ -105,14 +103,6 @@ export class SettingsError extends ClusterjobError {
   }
 }
 
-/** The attributes a settings file may set (in table order), with the type each must have. */
-const ATTRIBUTE_CHECKS: ReadonlyMap<string, SettingCheck> = new Map(
-  OPTION_NAMES.flatMap((name) => {
-    const { setting }: JobOption = JOB_OPTIONS[name];
-    return setting === undefined ? [] : [[name, setting] as const];
-  }),
-);
-
 const SECTIONS = ["attributes", "resources"];
 
 /**
@@ -153,7 +143,6 @@ const SECTIONS = ["attributes", "resources"];
  * not a mapping, a section other than `attributes`/`resources`, an unknown or per-job attribute,
  * a value of the wrong type, or a misspelt resource key (the message names the file, the key
  * and, where found, the line).
- * @throws {InvalidValueError} When `text` or `source` is not a string.
  *
  * @example Usage
  * ```ts
@@ -173,20 +162,16 @@ export function parseSettings(text: string, source = "<string>"): Settings {
   if (typeof source !== "string") {
     throw new InvalidValueError("source", source, "a file name or description (a string)");
   }
-  let document: unknown;
-  try {
-    document = parseYaml(text, source);
-  } catch (error) {
-    if (!(error instanceof YamlSyntaxError)) throw error;
-    const column = error.line > 0 ? ` (column ${error.column})` : "";
+  const fail: KeyProblem = (problem, key, line, cause) => {
     throw new SettingsError(
       source,
-      `cannot parse YAML: ${error.problem}${column}`,
-      undefined,
-      error.line || undefined,
-      { cause: error },
+      problem,
+      key,
+      line,
+      cause === undefined ? undefined : { cause },
     );
-  }
+  };
+  const document = parseYamlText(text, source, fail);
   if (document === null) {
     throw new SettingsError(
       source,
@@ -213,8 +198,16 @@ export function parseSettings(text: string, source = "<string>"): Settings {
   }
   const attributes = section(document, "attributes", text, source);
   const resources = section(document, "resources", text, source);
-  checkAttributes(attributes, text, source);
-  checkResources(resources, text, source);
+  checkAttributes(
+    attributes,
+    {
+      attribute: (key) => lineOf(text, "attributes", key),
+      variable: (name) => lineInBlock(text, lineOf(text, "attributes", "vars"), name),
+    },
+    unknownAttribute,
+    fail,
+  );
+  checkResources(resources, "settings", (key) => lineOf(text, "resources", key), fail);
   return Object.freeze({
     source,
     attributes: Object.freeze(attributes) as Readonly<DefaultAttributes>,
@@ -227,6 +220,7 @@ export function parseSettings(text: string, source = "<string>"): Settings {
  *
  * @param path The file.
  * @returns The validated settings; `source` is `path`.
+ * @throws {InvalidValueError} When `text` or `source` is not a string.
  * @throws {SettingsError} When the file is malformed or larger than 1 MiB, or cannot be read
  * (it does not exist, it is a directory, …): the message names the file.
  * @throws {InvalidValueError} When `path` is not a non-empty string without NUL.
@@ -246,57 +240,25 @@ export function parseSettings(text: string, source = "<string>"): Settings {
  * ```
  */
 export async function loadSettings(path: string): Promise<Settings> {
-  return parseSettings(await readBounded(path, MAX_YAML_BYTES), path);
-}
-
-/**
- * The text of file `path`, read only as far as `limit` + 1 bytes: a file beyond the limit
- * (or a device that never ends) is refused without reading it all.
- */
-async function readBounded(path: string, limit: number): Promise<string> {
-  if (typeof path !== "string" || path === "" || path.includes("\0")) {
-    throw new InvalidValueError("path", path, "a non-empty path without NUL characters");
-  }
-  const buffer = new Uint8Array(limit + 1);
-  let length = 0;
-  try {
-    using file = await Deno.open(path, { read: true });
-    while (length < buffer.length) {
-      const count = await file.read(buffer.subarray(length));
-      if (count === null) break;
-      length += count;
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) {
-      throw new MissingPermissionError("local", "read", path, {
-        action: `Cannot read settings file ${JSON.stringify(path)}`,
-        cause: error,
-      });
-    }
-    const problem = error instanceof Deno.errors.NotFound
-      ? "no such file"
-      : error instanceof Deno.errors.IsADirectory
-      ? "it is a directory, not a settings file"
-      : error instanceof Deno.errors.NotADirectory
-      ? "a folder of its path is a file"
-      : error instanceof Error
-      ? error.message
-      : String(error);
-    throw new SettingsError(path, `cannot read the file: ${problem}`, undefined, undefined, {
-      cause: error,
-    });
-  }
-  if (length > limit) {
+  const fail: KeyProblem = (problem, _key, _line, cause) => {
     throw new SettingsError(
       path,
-      `the file is larger than ${limit} bytes (1 MiB), the most a settings file may be; is this the right file?`,
+      problem,
+      undefined,
+      undefined,
+      cause === undefined ? undefined : {
+        cause,
+      },
     );
+  };
+  let text: string;
+  try {
+    text = await readBoundedText(path, "a settings file", fail);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    return fail("cannot read the file: no such file", undefined, undefined, error);
   }
-  return new TextDecoder().decode(buffer.subarray(0, length));
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return parseSettings(text, path);
 }
 
 function section(
@@ -316,72 +278,6 @@ function section(
     );
   }
   return { ...value };
-}
-
-function checkAttributes(attributes: Record<string, unknown>, text: string, source: string): void {
-  for (const [key, value] of Object.entries(attributes)) {
-    const line = lineOf(text, "attributes", key);
-    const check = ATTRIBUTE_CHECKS.get(key);
-    if (check === undefined) {
-      throw new SettingsError(source, unknownAttribute(key), key, line);
-    }
-    const expected = check(value);
-    if (expected !== undefined) {
-      throw new SettingsError(
-        source,
-        `attribute "${key}" must be ${expected}, not ${describeValue(value)}`,
-        key,
-        line,
-      );
-    }
-    if (value === null) attributes[key] = undefined; // null means "not set"
-    else if (key === "vars") checkVars(value as Record<string, unknown>, text, source);
-    else checkForm(key, value, line, source);
-  }
-}
-
-/**
- * An attribute by the rule JobScript applies to it (`shell` a safe absolute path, paths without
- * control characters, …), so that a bad value is reported with its file and line. The value
- * is kept as written: the job normalises it.
- */
-function checkForm(key: string, value: unknown, line: number | undefined, source: string): void {
-  const { check }: JobOption = JOB_OPTIONS[key as keyof typeof JOB_OPTIONS];
-  try {
-    check?.(key, value);
-  } catch (error) {
-    if (!(error instanceof InvalidValueError)) throw error;
-    throw new SettingsError(source, error.message, key, line, { cause: error });
-  }
-}
-
-/** `vars` by the rule JobScript applies, so a bad name or value is reported with its line. */
-function checkVars(vars: Record<string, unknown>, text: string, source: string): void {
-  try {
-    userVars(vars);
-  } catch (error) {
-    if (!(error instanceof InvalidValueError)) throw error;
-    // A bad name is reported with field "vars" and the name as the value.
-    const name = error.field === "vars" ? String(error.value) : error.field.slice("vars.".length);
-    throw new SettingsError(source, error.message, `vars.${name}`, varLine(text, name), {
-      cause: error,
-    });
-  }
-}
-
-/** The line of `name` inside `attributes: vars:` (block style), when it can be found. */
-function varLine(text: string, name: string): number | undefined {
-  const varsLine = lineOf(text, "attributes", "vars");
-  if (varsLine === undefined) return undefined;
-  const lines = text.split(/\r?\n/);
-  const indent = /^\s*/.exec(lines[varsLine - 1] as string)![0].length;
-  for (let index = varsLine; index < lines.length; index++) {
-    const line = lines[index] as string;
-    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
-    if (/^\s*/.exec(line)![0].length <= indent) return undefined; // past the vars mapping
-    if (keyPattern(name, "\\s+").test(line)) return index + 1;
-  }
-  return undefined;
 }
 
 function unknownAttribute(key: string): string {
@@ -409,52 +305,4 @@ function unknownAttribute(key: string): string {
     }? (resources go under "resources:")`;
   }
   return expected;
-}
-
-/** The tables of the built-in backends: a resource any of them lists is not a misspelling. */
-const BUILTIN_TABLES: readonly KnownOptions[] = builtinBackends.list().flatMap((backend) =>
-  backend.knownOptions === undefined ? [] : [backend.knownOptions]
-);
-
-function checkResources(resources: Record<string, unknown>, text: string, source: string): void {
-  try {
-    const resolved = resolveResources("settings", resources as ResourcesInput);
-    rejectMisspeltKeys(resolved.extra, BUILTIN_TABLES);
-  } catch (error) {
-    if (!(error instanceof InvalidValueError)) throw error;
-    // A bad key is reported with field "resources" and the key as the value.
-    const key = String(error.field === "resources" ? error.value : error.field);
-    throw new SettingsError(source, error.message, key, lineOf(text, "resources", key), {
-      cause: error,
-    });
-  }
-}
-
-/**
- * The line of `key` (inside top-level `section`, or at top level), found by a plain text search;
- * `undefined` when the file is written in a form the search does not recognise (flow style).
- */
-function lineOf(text: string, section: string | undefined, key: string): number | undefined {
-  const lines = text.split(/\r?\n/);
-  if (section !== undefined) {
-    const header = lines.findIndex((line) => new RegExp(`^${escape(section)}\\s*:`).test(line));
-    if (header < 0) return undefined;
-    for (let index = header + 1; index < lines.length; index++) {
-      const line = lines[index] as string;
-      if (/^\S/.test(line) && !line.startsWith("#")) return undefined; // next section
-      if (keyPattern(key, "\\s+").test(line)) return index + 1;
-    }
-    return undefined;
-  }
-  const found = lines.findIndex((line) => keyPattern(key, "").test(line));
-  return found < 0 ? undefined : found + 1;
-}
-
-/** A line that sets `key` (plain or quoted) after `indent` (a regular expression). */
-function keyPattern(key: string, indent: string): RegExp {
-  return new RegExp(`^${indent}(?:${escape(key)}|"${escape(key)}"|'${escape(key)}')\\s*:`);
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
