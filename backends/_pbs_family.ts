@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { JobDependency } from "../src/core/dependency.ts";
+import { pbsDependencyHeaders } from "./_dependency_headers.ts";
 import { QueryError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
@@ -612,6 +614,8 @@ export type PbsFlavour =
     resourceLists(resources: Resources, layout: Layout): string[];
     /** How the flavour starts the job in the directory qsub ran in. */
     startDirectory(resources: Resources): PbsStartDirectory;
+    /** Whether an array parent takes the `-W depend` array types (`afterokarray`: Torque). */
+    dependencyArrayForms: boolean;
   };
 
 /**
@@ -620,7 +624,8 @@ export type PbsFlavour =
  * kept) and `qdel ID …`.
  */
 export function pbsBackend(flavour: PbsFlavour): Backend {
-  const { name, arrayIndex, resourceLists, startDirectory, ...queries } = flavour;
+  const { name, arrayIndex, resourceLists, startDirectory, dependencyArrayForms, ...queries } =
+    flavour;
   return guardJobIds({
     name,
     jobIdGrammar: PBS_JOB_ID_GRAMMAR,
@@ -632,6 +637,12 @@ export function pbsBackend(flavour: PbsFlavour): Backend {
         resources,
         resourceLists(resources, layoutOf(resources)),
         startDirectory(resources),
+      ),
+    dependencyHeaders: (dependencies: readonly JobDependency[]): string[] =>
+      pbsDependencyHeaders(
+        { name, jobIdGrammar: PBS_JOB_ID_GRAMMAR },
+        dependencies,
+        dependencyArrayForms,
       ),
     submitCommand: qsubCommand,
     parseJobId: parsePbsJobId,

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { JobDependency } from "../src/core/dependency.ts";
+import { lsfDependencyHeaders } from "./_dependency_headers.ts";
 import { QueryError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
@@ -169,6 +171,8 @@ const common = {
   }),
   jobIdGrammar: JOB_ID_GRAMMAR,
   renderHeaders,
+  dependencyHeaders: (dependencies: readonly JobDependency[]): string[] =>
+    lsfDependencyHeaders({ name: "lsf", jobIdGrammar: JOB_ID_GRAMMAR }, dependencies),
   submitCommand,
   parseJobId,
   accountingCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, bhistArgv),

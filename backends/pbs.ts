@@ -193,6 +193,7 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
  * ```
  */
 export const pbs: Backend = pbsBackend({
+  dependencyArrayForms: true,
   name: "pbs",
   knownOptions: pbsKnownOptions,
   arrayIndex: "PBS_ARRAYID",

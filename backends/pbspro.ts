@@ -128,6 +128,7 @@ const LIMIT_KILLS: LimitKills = new Map([
  * ```
  */
 export const pbspro: Backend = pbsBackend({
+  dependencyArrayForms: false,
   name: "pbspro",
   knownOptions: pbsproKnownOptions,
   arrayIndex: "PBS_ARRAY_INDEX",

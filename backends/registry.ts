@@ -110,7 +110,13 @@ export function validateBackend(value: unknown): Backend {
   if (poll !== undefined && (typeof poll !== "number" || !Number.isFinite(poll) || poll <= 0)) {
     problems.push("maxPollInterval must be a positive number of seconds when given");
   }
-  for (const optional of ["submitOutcomeUnknown", "dialectFor"]) {
+  if (
+    candidate.endOnlyDependencies !== undefined &&
+    typeof candidate.endOnlyDependencies !== "boolean"
+  ) {
+    problems.push("endOnlyDependencies must be true or false when given");
+  }
+  for (const optional of ["submitOutcomeUnknown", "dialectFor", "dependencyHeaders"]) {
     if (candidate[optional] !== undefined && typeof candidate[optional] !== "function") {
       problems.push(`${optional} must be a function when given`);
     }

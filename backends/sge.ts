@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { JobDependency } from "../src/core/dependency.ts";
+import { sgeDependencyHeaders } from "./_dependency_headers.ts";
 import { InvalidValueError, QueryError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
@@ -282,6 +284,9 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
       CLUSTERJOB_ARRAY_INDEX: "SGE_TASK_ID",
     }),
     renderHeaders: (resources: Resources): string[] => renderHeaders(resources, settings),
+    dependencyHeaders: (dependencies: readonly JobDependency[]): string[] =>
+      sgeDependencyHeaders({ name: "sge", jobIdGrammar: JOB_ID_GRAMMAR }, dependencies),
+    endOnlyDependencies: true,
     submitCommand,
     parseJobId,
     statusCommands,

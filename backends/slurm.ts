@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { JobDependency } from "../src/core/dependency.ts";
+import { slurmDependencyHeaders } from "./_dependency_headers.ts";
 import { QueryError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
@@ -279,6 +281,8 @@ export const slurm: Backend = guardJobIds({
   }),
   jobIdGrammar: JOB_ID_GRAMMAR,
   renderHeaders,
+  dependencyHeaders: (dependencies: readonly JobDependency[]): string[] =>
+    slurmDependencyHeaders({ name: "slurm", jobIdGrammar: JOB_ID_GRAMMAR }, dependencies),
   submitCommand,
   parseJobId,
   statusCommands,

@@ -11,7 +11,8 @@ import { isFinished, Status, type StatusCode } from "../src/core/status.ts";
 import { AsyncResult } from "../src/run/async_result.ts";
 import { readCacheFile } from "../src/run/cache.ts";
 import type { CliContext, Connections } from "./context.ts";
-import { ProgressDisplay, progressLine } from "./progress.ts";
+import { ProgressDisplay, progressLine } from "../src/run/progress.ts";
+import type { WaitProgress } from "../src/run/async_result.ts";
 import { formatAge } from "./table.ts";
 import type { CachedRun } from "./runs.ts";
 
@@ -84,8 +85,16 @@ export async function waitWithProgress(
   timeoutMs?: number,
 ): Promise<WaitOutcome> {
   const display = new ProgressDisplay((text) => context.err(text), context.errIsTerminal);
-  const line = () => progressLine(runs.map((run) => run.status));
-  const show = () => display.show(line());
+  let latest: WaitProgress | undefined;
+  const line = () => progressLine(latest ?? runs.map((run) => run.status));
+  let shown: string | undefined;
+  // A poll round that changed nothing leaves the heartbeat's "(waited …)" line standing.
+  const show = (progress?: WaitProgress) => {
+    latest = progress ?? latest;
+    if (line() === shown) return;
+    shown = line();
+    display.show(shown);
+  };
   show();
   const clock = runs[0]?.transport.clock;
   const stop = new AbortController();

@@ -53,6 +53,25 @@ export interface SlurmJobData {
   errorPattern?: string;
   /** The priority slurmctld gave at submission or release; absent while held since submission. */
   priority?: number;
+  /** `--kill-on-invalid-dep=yes`: slurmctld cancels the job once its dependency breaks. */
+  killOnInvalidDep?: true;
+}
+
+/**
+ * slurmctld cancels a pending job submitted with `--kill-on-invalid-dep=yes` once its
+ * dependency can never be satisfied (`_kill_dependent` in `src/slurmctld/job_mgr.c`, 22.05:
+ * "Job dependency can't be satisfied, cancelling"; state CANCELLED, the reason stays
+ * `DependencyNeverSatisfied`); without the flag the job stays PENDING with that reason
+ * (recordings 068, 072, 081). The engine keeps such jobs pending, so the emulator cancels them
+ * the next time a SLURM command looks, as PBS does for its broken chains.
+ */
+export function killInvalidDependents(engine: SimEngineApi): void {
+  for (const job of engine.unsatisfiableJobs()) {
+    if (job.reason !== "dependency-never-satisfied") continue;
+    if (storedData(job)?.killOnInvalidDep !== true) continue;
+    const taskId = job.arrayTaskId;
+    engine.cancel(job.arrayJobId ?? job.id, taskId === undefined ? {} : { taskId });
+  }
 }
 
 /** The data sbatch stored; only sbatch submits to a SLURM cluster with `schedulerData`. */

@@ -29,7 +29,7 @@ const SBATCH_OPTIONS = optionTable(`
   dependency|d: hold|H parsable quiet|Q wrap: chdir|D: export: mail-type: mail-user:
   qos|q: exclusive:: constraint|C: nice:: requeue no-requeue comment: open-mode: begin|b:
   version|V verbose|v licenses|L: reservation: exclude|x: nodelist|w: signal:
-  get-user-env:: priority:
+  get-user-env:: priority: kill-on-invalid-dep:
 `);
 
 /** Why sbatch refuses a submission before slurmctld queues it: the exit code and its stderr. */
@@ -72,6 +72,8 @@ export interface SbatchOptions {
   array: { indices: number[]; maxConcurrent?: number } | undefined;
   /** `-d`. */
   dependencies: SimDependency[] | undefined;
+  /** `--kill-on-invalid-dep=yes`: cancel the job once its dependency can never be satisfied. */
+  killOnInvalidDep: boolean;
   /** `--priority` when a number (anything else is ignored). */
   priority: number | undefined;
   /** `-A`. */
@@ -126,6 +128,7 @@ export function parseSbatchOptions(
     gpus: gpuOption(value("gres"), value("gpus")),
     array: arrayOption(value("array")),
     dependencies: dependencyOption(value("dependency")),
+    killOnInvalidDep: killOnInvalidDepOption(value("kill-on-invalid-dep")),
     priority: priority !== undefined && /^\d+$/.test(priority) ? Number(priority) : undefined,
     account: value("account"),
     output: value("output"),
@@ -196,6 +199,18 @@ function arrayOption(text: string | undefined): SbatchOptions["array"] {
 }
 
 /** `-d`; slurmctld numbers the job before it refuses a bad one (recording 123). */
+/**
+ * `--kill-on-invalid-dep=<yes|no>`: `yes` or `1` sets it, `no` or `0` clears it, any case;
+ * anything else is refused (`arg_set_kill_on_invalid_dep`, `src/common/slurm_opt.c`, 22.05).
+ */
+function killOnInvalidDepOption(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  const word = text.toLowerCase();
+  if (word === "yes" || word === "1") return true;
+  if (word === "no" || word === "0") return false;
+  throw new SbatchError(255, "sbatch: error: Invalid --kill-on-invalid-dep specification\n");
+}
+
 function dependencyOption(text: string | undefined): SimDependency[] | undefined {
   if (text === undefined) return undefined;
   const dependencies = parseSlurmDependency(text);

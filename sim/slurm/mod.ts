@@ -35,7 +35,8 @@
 
 import type { CommandOutput } from "../../src/core/transport.ts";
 import { fail } from "../_common/command_result.ts";
-import type { SimEmulator, SimEngineApi } from "../emulator.ts";
+import type { SimCommandContext, SimEmulator, SimEngineApi } from "../emulator.ts";
+import { killInvalidDependents } from "./_jobs.ts";
 import { sacct } from "./sacct.ts";
 import { sbatch } from "./sbatch.ts";
 import { scancel } from "./scancel.ts";
@@ -109,7 +110,15 @@ export const slurmEmulator: SimEmulator = {
       gpus: "reject",
     },
   },
-  commands: { sbatch, squeue, sacct, scancel, scontrol, sinfo },
+  commands: Object.fromEntries(
+    Object.entries({ sbatch, squeue, sacct, scancel, scontrol, sinfo }).map(([name, command]) => [
+      name,
+      (ctx: SimCommandContext) => {
+        killInvalidDependents(ctx.engine);
+        return command(ctx);
+      },
+    ]),
+  ),
   submitCommands: ["sbatch"],
   accountingCommands: ["sacct"],
   unreachable,

@@ -150,6 +150,7 @@ function jobData(options: SbatchOptions, script: BatchScript, user: string): Slu
   if (options.cpusPerTask !== undefined) data.cpusPerTask = options.cpusPerTask;
   if (options.memory !== undefined) data.memory = options.memory;
   if (options.error !== undefined) data.errorPattern = options.error;
+  if (options.killOnInvalidDep) data.killOnInvalidDep = true;
   return data;
 }
 

@@ -11,6 +11,7 @@ import type { CommandOutput } from "./transport.ts";
 import type { JobIdGrammar } from "./job_id.ts";
 
 import type { JobInfo } from "./job_info.ts";
+import type { JobDependency } from "./dependency.ts";
 
 export * from "./job_id.ts";
 export * from "./job_info.ts";
@@ -117,6 +118,19 @@ export interface Backend {
    * may end the headers with a shell line that changes there (PBS Pro `cd "$PBS_O_WORKDIR"`).
    */
   renderHeaders(resources: Resources): string[];
+  /**
+   * Header lines that make the job wait for other jobs (SLURM `--dependency=afterok:…`); throws
+   * `DependencyError` for a dependency the scheduler cannot express. Optional: a backend
+   * without it refuses every `after`.
+   */
+  dependencyHeaders?(dependencies: readonly JobDependency[]): string[];
+  /**
+   * Whether the scheduler's dependencies only wait for a job to end, whatever its exit (SGE's
+   * `-hold_jid`): then `ok` and `notok` are checked by a guard at the top of the job script,
+   * which reads the parents' end markers and ends the job without running its body when the
+   * kind is not met. Optional; default `false`.
+   */
+  readonly endOnlyDependencies?: boolean;
 
   /** The submit command for the script file `filename` (relative to the working directory). */
   submitCommand(filename: string): SubmitCommand;

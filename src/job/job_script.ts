@@ -40,6 +40,10 @@ import {
   withOverrides,
 } from "./options.ts";
 import { planSubmission } from "./plan_submission.ts";
+import { checkAfter, type Dependency, sgeGuard } from "./_dependencies.ts";
+import type { AfterItem } from "../run/submit.ts";
+import type { JobDependency } from "../core/dependency.ts";
+import type { RunDependency } from "../run/run_options.ts";
 import { userVars } from "./_user_vars.ts";
 import type { JobWarning, WarningHandler } from "./job_warning.ts";
 import {
@@ -147,9 +151,14 @@ export class JobScript {
   readonly strict: boolean;
   /** The warnings about this job (given to `onWarning` at construction). */
   readonly warnings: readonly JobWarning[];
+  /** The jobs this one waits for, checked (`after`): ids, kinds, and the runs given. */
+  readonly after: readonly (JobDependency & RunDependency)[];
 
   readonly #filenameOption: string | undefined;
+  readonly #after: readonly Dependency[];
   readonly #headers: readonly string[];
+  /** The lines before the body that check dependencies the scheduler cannot (SGE). */
+  readonly #guard: readonly string[];
 
   /**
    * Builds and validates a job script.
@@ -197,8 +206,18 @@ export class JobScript {
     this.cachePrefix = checkedOption("cachePrefix", options);
     this.onWarning = checkedOption("onWarning", options);
     this.strict = checkedOption("strict", options);
-    // Render the headers now, so resources the backend cannot express fail at construction.
-    this.#headers = Object.freeze(this.backend.renderHeaders(this.resources));
+    this.#after = checkAfter(options.after, this);
+    this.after = this.#after;
+    // Render the headers now, so resources (and dependencies) the backend cannot express fail
+    // at construction.
+    this.#headers = Object.freeze(withDirectives(
+      this.backend.renderHeaders(this.resources),
+      this.after.length === 0 ? [] : this.backend.dependencyHeaders?.(this.after) ?? [],
+      this.backend.prefix,
+    ));
+    this.#guard = this.backend.endOnlyDependencies === true
+      ? Object.freeze(sgeGuard(this.after, this.workingDirectory(), undefined))
+      : [];
     const warnings = unknownKeyWarnings(this.backend, this.resources);
     if (this.strict && warnings[0] !== undefined) throw strictError(warnings[0]);
     this.warnings = Object.freeze(warnings.map(({ warning }) => warning));
@@ -229,7 +248,10 @@ export class JobScript {
    * ```
    */
   render(): string {
-    return assembleScript(this.#renderText(this.body, "body"), this.shell, this.#headers);
+    return assembleScript(this.#renderText(this.body, "body"), this.shell, [
+      ...this.#headers,
+      ...this.#guard,
+    ]);
   }
 
   /**
@@ -382,7 +404,16 @@ export class JobScript {
     // Before anything is rendered: a misspelt `transport` must not mean "submit here".
     checkSubmitOptions(options);
     options.signal?.throwIfAborted();
-    return await submitPlan(await planSubmission(this, options), options);
+    // `after` of the submission adds to the job's own.
+    const job = options.after === undefined || options.after.length === 0
+      ? this
+      : this.with({ after: [...this.#afterGiven(), ...options.after] });
+    return await submitPlan(await planSubmission(job, options), options);
+  }
+
+  /** The job's `after` as entries `with()` accepts again. */
+  #afterGiven(): AfterItem[] {
+    return this.#after.map(({ jobId, when, run }) => ({ run: run ?? jobId, when }));
   }
 
   #renderText(text: string, script: string): string {
@@ -419,6 +450,7 @@ export class JobScript {
   #options(): Record<JobOptionName, unknown> {
     return {
       ...this,
+      after: this.#afterGiven(),
       filename: this.#filenameOption,
       resources: this.resourcesInput,
       defaults: undefined,
@@ -446,6 +478,16 @@ function joinPaths(...parts: string[]): string {
     if (part.startsWith("/") || part === "~" || part.startsWith("~/")) start = index;
   });
   return join(...parts.slice(start));
+}
+
+/**
+ * `headers` with `more` directives after its last directive: before the shell lines a backend
+ * may end its headers with (PBS Pro's `cd "$PBS_O_WORKDIR"`), which end the directives qsub reads.
+ */
+function withDirectives(headers: string[], more: string[], prefix: string): string[] {
+  const shellAt = headers.findIndex((line) => !line.startsWith(prefix));
+  const at = shellAt === -1 ? headers.length : shellAt;
+  return [...headers.slice(0, at), ...more, ...headers.slice(at)];
 }
 
 /** The job script's `#!` program when it is a single path (no arguments), else `undefined`. */

@@ -35,6 +35,7 @@ import type { WarningHandler } from "./job_warning.ts";
 import { MisspelledKeyError } from "./key_errors.ts";
 import { nearestWords } from "../core/_edit_distance.ts";
 import { allowedEdits } from "./_pass_through.ts";
+import type { AfterItem } from "../run/submit.ts";
 
 /**
  * The value of a user placeholder (`vars`).
@@ -105,6 +106,12 @@ export interface JobScriptOptions {
   onWarning?: WarningHandler | undefined;
   /** Warnings are errors (`UnknownKeyError`). Default `false`. */
   strict?: boolean;
+  /**
+   * Jobs this one waits for: runs, ids of jobs submitted by other programs, or `{ run, when }`
+   * with `when` `"ok"` (default), `"notok"`, `"any"` or `"start"`; an array's run means all its
+   * tasks. Not merged by `with()`: a new list replaces the old.
+   */
+  after?: readonly AfterItem[];
   /** Defaults (e.g. a `Settings` object) for every option not given here. */
   defaults?: JobScriptDefaults;
 }
@@ -310,6 +317,10 @@ export const JOB_OPTIONS = {
     check: boolean,
     fallback: false,
     setting: isBoolean,
+  },
+  after: {
+    doc:
+      'Jobs this one waits for: runs, ids of jobs submitted by other programs, or `{ run, when }`\nwith `when` `"ok"` (default), `"notok"`, `"any"` or `"start"`; an array\'s run means all its\ntasks. Not merged by `with()`: a new list replaces the old.',
   },
   defaults: {
     doc: "Defaults (e.g. a `Settings` object) for every option not given here.",

@@ -12,6 +12,7 @@ import type { Resources } from "../core/resources.ts";
 import { cacheFilePath } from "../run/cache.ts";
 import type { SubmitOptions } from "../run/submit.ts";
 import type { PlannedFile, SubmissionPlan } from "../run/submission_plan.ts";
+import type { RunDependency } from "../run/run_options.ts";
 import { defaultCacheId } from "./_cache_id.ts";
 
 /** The mode of every script written on the scheduler host. */
@@ -39,6 +40,8 @@ export interface PlannableJob {
   readonly cacheFolder: string | undefined;
   /** File name prefix of cached runs. */
   readonly cachePrefix: string;
+  /** The jobs it waits for (already in its rendered headers). */
+  readonly after?: readonly RunDependency[];
   /** The rendered job script. */
   render(): string;
   /** The rendered aux scripts. */
@@ -123,6 +126,7 @@ export async function planSubmission(
     cacheFile,
     maxSleepInterval: job.maxSleepInterval,
     timeSeconds: job.resources.timeSeconds,
+    after: Object.freeze([...(job.after ?? [])]),
   });
 }
 

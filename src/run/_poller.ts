@@ -158,12 +158,19 @@ export class Poller {
   #refreshes = new Map<PollClient, Waiter[]>();
   #wake: AbortController | undefined;
   #running = false;
+  readonly #roundListeners = new Set<() => void>();
 
   constructor(transport: Transport, backend: Backend) {
     this.transport = transport;
     this.backend = backend;
     this.#queries = backend;
     this.#dialects.add(backend);
+  }
+
+  /** Calls `listener` after every poll round (progress reports); returns its remover. */
+  onRound(listener: () => void): () => void {
+    this.#roundListeners.add(listener);
+    return () => this.#roundListeners.delete(listener);
   }
 
   /** Number of runs currently being waited for. */
@@ -340,6 +347,7 @@ export class Poller {
     for (const [client, list] of refreshers) {
       for (const waiter of list) waiter.resolve(client.status());
     }
+    for (const listener of this.#roundListeners) listener();
     for (const client of clients) {
       if (!isFinished(client.status())) continue;
       const waiters = this.#watchers.get(client);

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { checkInitAfter } from "./_dependency_record.ts";
 import type { Backend } from "../core/backend.ts";
 import { checkCacheName } from "../core/_cache_name.ts";
 import { InvalidValueError } from "../core/errors.ts";
@@ -36,6 +37,7 @@ const INIT_KEYS = [
   "epilogueError",
   "cacheFile",
   "polling",
+  "after",
 ];
 
 /** The keys of `LoadOptions`. */
@@ -51,6 +53,7 @@ const SUBMIT_KEYS = [
   "cacheFolder",
   "cachePrefix",
   "polling",
+  "after",
 ];
 
 /** The members every transport has (`close` is optional). */
@@ -116,6 +119,7 @@ export function checkInit(init: unknown): void {
   if (given.remote !== undefined && given.remote !== "") checkSshHost("remote", given.remote);
   if (given.cacheFile !== undefined) validatePath(given.cacheFile as string, "cacheFile");
   pollingSettings(given.polling as PollingOptions | undefined);
+  checkInitAfter(given.after);
 }
 
 /** Checks the options of `AsyncResult.load`. */
@@ -151,5 +155,9 @@ export function checkSubmitOptions(options: unknown): void {
   }
   if (given.cacheId !== undefined) checkCacheName("cacheId", given.cacheId);
   if (given.cachePrefix !== undefined) checkCacheName("cachePrefix", given.cachePrefix);
+  // Each entry is checked by the job (`JobScript`'s `after`), against its backend and cluster.
+  if (given.after !== undefined && !Array.isArray(given.after)) {
+    throw new InvalidValueError("after", given.after, "a list of runs, job ids or { run, when }");
+  }
   pollingSettings(given.polling as PollingOptions | undefined);
 }

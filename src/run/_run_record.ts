@@ -22,7 +22,8 @@ import {
   type RunRecord,
 } from "./cache_record.ts";
 import { builtinBackend, defaultTransport } from "./_defaults.ts";
-import type { AsyncResultInit, LoadOptions } from "./run_options.ts";
+import type { AsyncResultInit, LoadOptions, RunDependency } from "./run_options.ts";
+import { recordedAfter } from "./_dependency_record.ts";
 
 /** What is known about a run and changes as the scheduler reports (an `AsyncResult`'s state). */
 export interface RunFacts {
@@ -60,6 +61,7 @@ export function initialFacts(init: AsyncResultInit): RunFacts {
 export type RunIdentity =
   & Readonly<Pick<RunRecord, "jobId" | "jobName" | "maxSleepInterval">>
   & Readonly<{ [K in "remote" | "epilogue"]: RunRecord[K] | undefined }>
+  & { readonly after: readonly RunDependency[] }
   & { readonly backend: Backend; readonly transport: Transport };
 
 /** The cache record of a run, stamped with its transport clock's time. */
@@ -83,13 +85,14 @@ export function recordOf(run: RunIdentity, facts: Readonly<RunFacts>): RunRecord
   if (facts.reason !== undefined) record.reason = facts.reason;
   if (run.epilogue !== undefined) record.epilogue = run.epilogue;
   if (facts.epilogueError !== undefined) record.epilogueError = facts.epilogueError;
+  if (run.after.length > 0) record.after = recordedAfter(run.after);
   return record;
 }
 
 /** What a record does not hold: the backend and transport objects, the file, polling. */
 export type RecordContext = Pick<
   AsyncResultInit,
-  "backend" | "transport" | "cacheFile" | "polling"
+  "backend" | "transport" | "cacheFile" | "polling" | "after"
 >;
 
 /**
@@ -151,6 +154,8 @@ export function initFromRecord(record: RunRecord, context: RecordContext): Async
       remote: record.remote,
       epilogue: record.epilogue,
       epilogueError: record.epilogueError,
+      // The caller's dependencies carry their runs (a resubmitted workflow's); the record's ids.
+      after: context.after ?? record.after,
       cacheFile: context.cacheFile,
       polling: context.polling,
     }),

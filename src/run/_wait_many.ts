@@ -23,12 +23,17 @@ export interface WaitAccess<R> {
   client(run: R): PollClient;
   /** The run's last known status. */
   status(run: R): StatusCode;
+  /** Waits for the run's final status (default: its poller's watch); rejects when `stop` aborts. */
+  watch?(run: R, stop: AbortSignal): Promise<StatusCode>;
 }
 
-/** Options of {@linkcode waitMany}: those of `wait()`, and a callback for each finished run. */
+/**
+ * Options of {@linkcode waitMany}: those of `wait()`, and a callback for each finished run and
+ * after every poll round of the runs' pollers (then without `run`).
+ */
 export interface WaitManyOptions<R> extends WaitOptions {
-  /** Called each time a run finishes. */
-  onProgress?: ((progress: { done: number; total: number; run: R }) => void) | undefined;
+  /** Called each time a run finishes (with it), and after every poll round (without). */
+  onProgress?: ((progress: { done: number; total: number; run?: R }) => void) | undefined;
 }
 
 /**
@@ -55,10 +60,18 @@ export async function waitMany<R>(
     clock.sleep(timeout, timer.signal).then(() => stop.abort(TIMED_OUT), () => {});
   }
   let done = 0;
+  const removers = onProgress === undefined ? [] : [
+    ...new Set(runs.map((run) => {
+      const { transport, backend } = access.where(run);
+      return pollerFor(transport, backend);
+    })),
+  ].map((poller) => poller.onRound(() => onProgress({ done, total: runs.length })));
   try {
     return await Promise.all(runs.map(async (run) => {
       const { transport, backend } = access.where(run);
-      const status = await pollerFor(transport, backend).watch(access.client(run), stop.signal);
+      const status = access.watch
+        ? await access.watch(run, stop.signal)
+        : await pollerFor(transport, backend).watch(access.client(run), stop.signal);
       done++;
       onProgress?.({ done, total: runs.length, run });
       return status;
@@ -68,6 +81,7 @@ export async function waitMany<R>(
     if (error === TIMED_OUT) return runs.map((run) => access.status(run));
     throw error;
   } finally {
+    for (const remove of removers) remove();
     timer.abort();
     signal?.removeEventListener("abort", onAbort);
   }

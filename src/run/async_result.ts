@@ -18,13 +18,16 @@ import { initFromRecord, initialFacts, loadInit, recordOf, type RunFacts } from 
 import { type PollClient, pollerFor, pollingSettings } from "./_poller.ts";
 import { JobFailedError, RunNotFinishedError } from "./run_errors.ts";
 import { checkInit, checkLoadOptions } from "./_run_checks.ts";
-import type { AsyncResultInit, LoadOptions, WaitOptions } from "./run_options.ts";
+import type { AsyncResultInit, LoadOptions, RunDependency, WaitOptions } from "./run_options.ts";
+import { type ParentLink, watchDependent } from "./_dependency_watch.ts";
 import { isFinished, Status, type StatusCode } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
 import { waitMany } from "./_wait_many.ts";
+import { countStatuses, type StatusCounts } from "./progress.ts";
 
 /**
- * Progress report of {@linkcode AsyncResult.waitAll}, given each time a run finishes.
+ * A progress report of {@linkcode AsyncResult.waitAll} (and `wait`): given after every poll
+ * round, and each time a run finishes (then with that `run`).
  *
  * @example Usage
  * ```ts
@@ -34,7 +37,9 @@ import { waitMany } from "./_wait_many.ts";
  * const run = new AsyncResult({ jobId: "1", backend: slurm, transport: new LocalTransport(), status: Status.FAILED });
  * const seen: WaitProgress[] = [];
  * await AsyncResult.waitAll([run], { onProgress: (progress) => seen.push(progress) });
- * assert.deepEqual(seen, [{ done: 1, total: 1, run }]);
+ * assert.equal(seen.at(-1)?.run, run);
+ * assert.equal(seen.at(-1)?.done, 1);
+ * assert.deepEqual(seen.at(-1)?.counts, { pending: 0, running: 0, completed: 0, failed: 1, cancelled: 0 });
  * ```
  */
 export interface WaitProgress {
@@ -42,8 +47,12 @@ export interface WaitProgress {
   done: number;
   /** Runs waited for. */
   total: number;
-  /** The run that just finished. */
-  run: AsyncResult;
+  /** The run that just finished, when the report is for one (not after a poll round). */
+  run?: AsyncResult;
+  /** How many of the runs have each status now. */
+  counts: StatusCounts;
+  /** How many tasks of the array runs have each status, when some of the runs are arrays. */
+  tasks?: StatusCounts;
 }
 
 /**
@@ -60,7 +69,7 @@ export interface WaitProgress {
  * ```
  */
 export interface WaitAllOptions extends WaitOptions {
-  /** Called each time a run finishes. */
+  /** Called after every poll round, and each time a run finishes (see `WaitProgress`). */
   onProgress?: (progress: WaitProgress) => void;
 }
 
@@ -101,9 +110,16 @@ export class AsyncResult {
   readonly epilogue: string | undefined;
   /** The cache file this run is saved to on every status change, if any. */
   cacheFile: string | undefined;
+  /**
+   * The jobs this one waits for (`JobScript`'s `after`). While the run is waited for, they are
+   * waited for too; when one ends so that the run can never start, the run ends CANCELLED (see
+   * the README's "Workflows").
+   */
+  readonly after: readonly RunDependency[];
 
   readonly #facts: RunFacts;
   readonly #client: PollClient;
+  readonly #parents: readonly ParentLink[];
 
   /**
    * Creates a run for a job that is already submitted.
@@ -141,6 +157,22 @@ export class AsyncResult {
     this.maxSleepInterval = Math.max(1, cap);
     this.epilogue = init.epilogue;
     this.cacheFile = init.cacheFile;
+    this.after = Object.freeze(
+      (init.after ?? []).map((dependency) => Object.freeze({ ...dependency })),
+    );
+    this.#parents = this.after.map((dependency) => ({
+      dependency,
+      // A parent known by its id alone (a loaded run, a job of another program) is polled
+      // through this run's transport, with this run's cap on the poll interval.
+      parent: dependency.run ?? new AsyncResult({
+        jobId: dependency.jobId,
+        backend: this.backend,
+        transport: this.transport,
+        maxSleepInterval: this.maxSleepInterval,
+        ...(dependency.jobName === undefined ? {} : { jobName: dependency.jobName }),
+        ...(init.polling === undefined ? {} : { polling: init.polling }),
+      }),
+    }));
     this.#facts = initialFacts(init);
     this.#client = {
       jobId: this.jobId,
@@ -259,7 +291,7 @@ export class AsyncResult {
    * assert.equal(run.exitCode, 3);
    * ```
    */
-  wait(options: WaitOptions = {}): Promise<StatusCode> {
+  wait(options: WaitAllOptions = {}): Promise<StatusCode> {
     return AsyncResult.#waitMany([this], options).then((statuses) =>
       statuses[0] ?? this.#facts.status
     );
@@ -428,7 +460,8 @@ export class AsyncResult {
    * Builds a run from a cache record (as `load` does, without reading a file).
    *
    * @param record The record.
-   * @param context Backend, transport, and optionally cache file and polling options.
+   * @param context Backend, transport, and optionally cache file, polling options and the
+   * dependencies with their runs (instead of the ids the record saved).
    * @returns The run.
    * @throws {InvalidJobIdError} When the record's job id is not of the backend's grammar.
    *
@@ -445,7 +478,7 @@ export class AsyncResult {
    */
   static fromRecord(
     record: RunRecord,
-    context: Pick<AsyncResultInit, "backend" | "transport" | "cacheFile" | "polling">,
+    context: Pick<AsyncResultInit, "backend" | "transport" | "cacheFile" | "polling" | "after">,
   ): AsyncResult {
     return new AsyncResult(initFromRecord(record, context));
   }
@@ -481,11 +514,38 @@ export class AsyncResult {
   }
 
   static #waitMany(runs: readonly AsyncResult[], options: WaitAllOptions): Promise<StatusCode[]> {
-    return waitMany(runs, options, {
+    const { onProgress, ...rest } = options;
+    const report = onProgress === undefined ? {} : {
+      onProgress: ({ run }: { run?: AsyncResult }) => onProgress(progressOf(runs, run)),
+    };
+    return waitMany(runs, { ...rest, ...report }, {
       where: (run) => run,
       client: (run) => run.#client,
       status: (run) => run.#facts.status,
+      watch: (run, stop) => run.#watch(stop),
     });
+  }
+
+  /** Waits for the final status; with dependencies, ends the run when one breaks. */
+  #watch(stop: AbortSignal): Promise<StatusCode> {
+    const poller = pollerFor(this.transport, this.backend);
+    if (this.#parents.length === 0) return poller.watch(this.#client, stop);
+    return watchDependent(this.#parents, {
+      watch: () => poller.watch(this.#client, stop),
+      status: () => this.#facts.status,
+      end: (reason, cancel) => this.#endForDependency(reason, cancel),
+    }, stop);
+  }
+
+  /**
+   * Ends the run because a dependency broke: cancels it when the scheduler still holds it, then
+   * records it CANCELLED with the reason (the scheduler's state word stays).
+   */
+  async #endForDependency(reason: string, cancel: boolean): Promise<void> {
+    if (cancel) await this.cancel();
+    if (this.#facts.status === Status.COMPLETED) return; // it ran after all: nothing to record
+    Object.assign(this.#facts, { status: Status.CANCELLED, reason });
+    await this.#save();
   }
 
   /** Records what the scheduler said; saves on change; runs the epilogue when first finished. */
@@ -520,4 +580,21 @@ export class AsyncResult {
       release?.();
     }
   }
+}
+
+/** The progress report of `runs` now; `run` the one that just finished, if any. */
+function progressOf(runs: readonly AsyncResult[], run: AsyncResult | undefined): WaitProgress {
+  const counts = countStatuses(runs.map((each) => each.status));
+  const progress: WaitProgress = {
+    done: counts.completed + counts.failed + counts.cancelled,
+    total: runs.length,
+    counts,
+    ...(run === undefined ? {} : { run }),
+  };
+  // Array runs (with `tasks`) add their tasks' counts.
+  const tasks = runs.flatMap((each) =>
+    (each as { readonly tasks?: readonly { readonly status: StatusCode }[] }).tasks ?? []
+  );
+  if (tasks.length > 0) progress.tasks = countStatuses(tasks.map((task) => task.status));
+  return progress;
 }

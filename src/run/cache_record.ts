@@ -6,6 +6,8 @@
  * @module
  */
 
+import { afterProblem } from "./_dependency_record.ts";
+import type { DependencyKind } from "../core/dependency.ts";
 import { ClusterjobError, describeValue, InvalidValueError } from "../core/errors.ts";
 import { checkSshHost } from "../core/_ssh_host.ts";
 import { DEFAULT_JOB_ID_GRAMMAR, InvalidJobIdError, SAFE_JOB_ID } from "../core/job_id.ts";
@@ -79,6 +81,8 @@ export interface RunRecord {
   epilogueDone: boolean;
   /** The epilogue's failure, when it failed. */
   epilogueError?: string;
+  /** The jobs the run waits for (`run.after`), when it has dependencies. */
+  after?: { jobId: string; when: DependencyKind; jobName?: string }[];
   /** When the record was written (ISO 8601). */
   updatedAt: string;
 }
@@ -338,6 +342,8 @@ export function parseCacheRecord(path: string, text: string): CacheRecord {
       );
     }
   }
+  const afterWrong = record.after === undefined ? undefined : afterProblem(record.after);
+  if (afterWrong !== undefined) throw bad("after", afterWrong);
   if (![-2, -1, 0, 1, 2].includes(record.status as number)) {
     throw bad("status", `is ${describeValue(record.status)}, not a status code (-2 to 2)`);
   }

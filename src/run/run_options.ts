@@ -7,6 +7,7 @@
  */
 
 import type { Backend } from "../core/backend.ts";
+import type { DependencyKind } from "../core/dependency.ts";
 import type { StatusCode } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
 
@@ -87,6 +88,63 @@ export interface AsyncResultInit {
   cacheFile?: string;
   /** Polling behaviour. */
   polling?: PollingOptions;
+  /** The jobs this one waits for (`JobScript`'s `after`), watched while the run is waited for. */
+  after?: readonly RunDependency[];
+}
+
+/**
+ * A job a run waits for (an entry of `run.after`): its id, the kind of wait and, when known, its
+ * name and run. Saved in the run's cache record (without the run), so that a run loaded in
+ * another process still ends when its dependency breaks.
+ *
+ * @example Usage
+ * ```ts
+ * import { AsyncResult, LocalTransport, type RunDependency, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const after: RunDependency[] = [{ jobId: "12", when: "ok", jobName: "prepare" }];
+ * const run = new AsyncResult({ jobId: "13", backend: slurm, transport: new LocalTransport(), after });
+ * assert.deepEqual(run.toRecord().after, after);
+ * ```
+ */
+export interface RunDependency {
+  /** The job depended on (an array's id means all its tasks). */
+  readonly jobId: string;
+  /** When the dependent may start. */
+  readonly when: DependencyKind;
+  /** Its name, when known. */
+  readonly jobName?: string;
+  /** Its run (an `AsyncResult`), when the dependency was given one (not saved). */
+  readonly run?: DependencyParent;
+}
+
+/**
+ * What a run's dependency watch uses of the run it depends on: an `AsyncResult` is one.
+ *
+ * @example Usage
+ * ```ts
+ * import { AsyncResult, type DependencyParent, LocalTransport, slurm, Status } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const parent: DependencyParent = new AsyncResult({ jobId: "12", backend: slurm, transport: new LocalTransport(), status: Status.FAILED });
+ * assert.ok(parent.ready());
+ * ```
+ */
+export interface DependencyParent {
+  /** The job id. */
+  readonly jobId: string;
+  /** The job name. */
+  readonly jobName: string;
+  /** The last known status. */
+  readonly status: StatusCode;
+  /** The scheduler's last word on the state. */
+  readonly state: string;
+  /** The exit code, when known. */
+  readonly exitCode: number | undefined;
+  /** Whether the status is final. */
+  ready(): boolean;
+  /** Waits for the final status. */
+  wait(options: { signal?: AbortSignal }): Promise<StatusCode>;
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 
 import type { Backend } from "../core/backend.ts";
+import type { RunDependency } from "./run_options.ts";
 
 /** A file that submission writes on the scheduler host. */
 export interface PlannedFile {
@@ -57,4 +58,6 @@ export interface SubmissionPlan {
   readonly maxSleepInterval: number;
   /** The job's walltime in seconds, if it has one (polls are spaced by a tenth of it). */
   readonly timeSeconds: number | undefined;
+  /** The jobs it waits for (rendered in the script's headers; the run watches them). */
+  readonly after: readonly RunDependency[];
 }

@@ -18,6 +18,7 @@
 
 import { AsyncResult } from "./async_result.ts";
 import type { PollingOptions } from "./run_options.ts";
+import type { DependencyKind } from "../core/dependency.ts";
 import { readCacheFile, removeCacheFile } from "./cache.ts";
 import { InterruptedSubmissionError } from "./cache_record.ts";
 import { checkCacheOrigin } from "./cache_mismatch.ts";
@@ -34,6 +35,25 @@ import { Status } from "../core/status.ts";
 import type { CommandOutput, Transport } from "../core/transport.ts";
 import { CommandNotFoundError, MissingPermissionError } from "../core/transport_errors.ts";
 import type { SubmissionPlan } from "./submission_plan.ts";
+
+/**
+ * One entry of `after`: a run (or the id of a job submitted by other means) the job waits for,
+ * alone (`when: "ok"`) or with the kind of wait.
+ *
+ * @example Usage
+ * ```ts
+ * import { type AfterItem, JobScript } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const after: AfterItem[] = ["12", { run: "13", when: "any" }];
+ * const job = new JobScript({ name: "collect", body: "true", after });
+ * assert.ok(job.render().includes("#SBATCH --dependency=afterok:12,afterany:13\n"));
+ * ```
+ */
+export type AfterItem =
+  | AsyncResult
+  | string
+  | { readonly run: AsyncResult | string; readonly when?: DependencyKind };
 
 /**
  * Options of `submitJob` / `JobScript.submit`.
@@ -84,6 +104,8 @@ export interface SubmitOptions {
   cachePrefix?: string;
   /** How the run is polled. */
   polling?: PollingOptions;
+  /** Jobs this one waits for, added to the job's own `after` (see `JobScriptOptions.after`). */
+  after?: readonly AfterItem[];
 }
 
 /**
@@ -136,7 +158,14 @@ export async function submitPlan(
       const current = { backend: backend.name, transport: transport.name };
       checkCacheOrigin(cacheFile, record.jobId, record, current);
       checkRecordJobId(record, backend, cacheFile);
-      const cached = AsyncResult.fromRecord(record, { backend, transport, cacheFile, ...polling });
+      const cached = AsyncResult.fromRecord(record, {
+        backend,
+        transport,
+        cacheFile,
+        ...polling,
+        // The same jobs as the record's (the script names them), now with their runs.
+        ...(plan.after.length > 0 ? { after: plan.after } : {}),
+      });
       if (!(retry && cached.status >= Status.CANCELLED)) return cached;
     }
   }
@@ -223,6 +252,7 @@ export async function submitPlan(
     ...(plan.remote ? { remote: plan.remote } : {}),
     ...(plan.epilogue !== undefined ? { epilogue: plan.epilogue } : {}),
     ...(cacheFile !== undefined ? { cacheFile } : {}),
+    ...(plan.after.length > 0 ? { after: plan.after } : {}),
     ...polling,
   });
   await record?.commit(run.toRecord());

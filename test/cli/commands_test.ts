@@ -252,7 +252,7 @@ Deno.test("a simulator cluster is kept between commands: submit, status, wait, s
 
   const waited = await home.run(["wait"]);
   assert.equal(waited.code, 0, said(waited));
-  assert.equal(waited.stderr, "0/1 done\n1/1 done: 1 completed\n");
+  assert.equal(waited.stderr, "0/1 done; 1 pending\n1/1 done: 1 completed\n");
   assert.match(
     waited.stdout,
     /^ID +NAME +CLUSTER +SCHEDULER +STATUS +STATE +EXIT +AGE\n1\.login1 +hello +try +pbspro +COMPLETED +F +0 +\d+s\n$/,
@@ -324,8 +324,12 @@ Deno.test("wait shows the progress line again every 10 minutes of cluster time w
   const waited = await home.run(["wait"]);
   assert.equal(waited.code, 0, said(waited));
   const lines = waited.stderr.trimEnd().split("\n");
-  assert.equal(lines[0], "0/1 done");
-  assert.deepEqual(lines.slice(1, 6), [10, 20, 30, 40, 50].map((m) => `0/1 done (waited ${m}m)`));
+  assert.equal(lines[0], "0/1 done; 1 pending");
+  assert.equal(lines[1], "0/1 done; 1 running");
+  assert.deepEqual(
+    lines.slice(2, 7),
+    [10, 20, 30, 40, 50].map((m) => `0/1 done; 1 running (waited ${m}m)`),
+  );
   assert.equal(lines.at(-1), "1/1 done: 1 completed"); // the job runs an hour (simulated)
 });
 
@@ -336,7 +340,7 @@ Deno.test("submit --wait waits, and its exit code says how the job ended", async
   assert.equal(output.code, 1, said(output));
   assert.equal(
     output.stderr,
-    "Submitted bad as job 1.login1 to try (pbspro)\n0/1 done\n1/1 done: 1 failed\n",
+    "Submitted bad as job 1.login1 to try (pbspro)\n0/1 done; 1 pending\n1/1 done: 1 failed\n",
   );
   assert.match(output.stdout, /^1\.login1\n.*\n1\.login1 +bad +try +pbspro +FAILED +F +4 /s);
 });

@@ -4,9 +4,12 @@ import assert from "node:assert/strict";
 import { formatAge, formatTable, ProgressDisplay, progressLine } from "../../cli.ts";
 import { Status } from "../../mod.ts";
 
-Deno.test("progressLine() counts the finished runs by how they ended", () => {
+Deno.test("progressLine() counts the runs by status: finished ones, then live ones", () => {
   assert.equal(progressLine([]), "0/0 done");
-  assert.equal(progressLine([Status.PENDING, Status.RUNNING, Status.PENDING]), "0/3 done");
+  assert.equal(
+    progressLine([Status.PENDING, Status.RUNNING, Status.PENDING]),
+    "0/3 done; 2 pending, 1 running",
+  );
   assert.equal(
     progressLine([
       Status.COMPLETED,
@@ -15,10 +18,10 @@ Deno.test("progressLine() counts the finished runs by how they ended", () => {
       Status.COMPLETED,
       Status.RUNNING,
     ]),
-    "4/5 done: 2 completed, 1 failed, 1 cancelled",
+    "4/5 done: 2 completed, 1 failed, 1 cancelled; 1 running",
   );
   const ten = [...Array(7).fill(Status.PENDING), Status.COMPLETED, Status.COMPLETED, Status.FAILED];
-  assert.equal(progressLine(ten), "3/10 done: 2 completed, 1 failed");
+  assert.equal(progressLine(ten), "3/10 done: 2 completed, 1 failed; 7 pending");
 });
 
 Deno.test("ProgressDisplay rewrites one line on a terminal and ends it with a newline", () => {

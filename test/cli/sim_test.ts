@@ -56,7 +56,7 @@ Deno.test("sim --script: SLURM, sbatch/squeue/sacct by hand, then clusterjob sub
     "Submitted hello as job 2 to sim (slurm)",
     "2",
     "[user@login1 ~]$ clusterjob wait",
-    "0/1 done",
+    "0/1 done; 1 pending",
     "1/1 done: 1 completed",
     /^2 +hello +sim +slurm +COMPLETED +COMPLETED +0 +0s$/,
     "[user@login1 ~]$ echo $?",

@@ -14,6 +14,7 @@ import type { ResourcesInput } from "../../src/core/resources.ts";
 import { Status, type StatusCode, statusName } from "../../src/core/status.ts";
 import type { CommandOutput, Transport } from "../../src/core/transport.ts";
 import { withRun } from "../_wrapped_transport.ts";
+import { dependencyCases } from "./_dependency_cases.ts";
 
 /** What a target can do besides the basics every target has. */
 export interface LifecycleCapabilities {
@@ -474,6 +475,7 @@ export const lifecycleCases: LifecycleCase[] = [
       assert.equal(again.jobId, run.jobId);
     }),
   },
+  ...dependencyCases({ withHarness, jobOptionsOf }),
 ];
 
 function failed(entry: Logged): boolean {

@@ -33,6 +33,7 @@ const GIVEN: Required<Omit<JobScriptOptions, "defaults">> = {
   cachePrefix: "mine",
   onWarning: () => {},
   strict: true,
+  after: ["12"],
 };
 
 /** Another value for each, as with() gets it. */
@@ -56,6 +57,7 @@ const CHANGED: Required<Omit<JobScriptOptions, "defaults">> = {
   cachePrefix: "theirs",
   onWarning: () => {},
   strict: false,
+  after: [{ run: "13", when: "any" }],
 };
 
 /** The field a job keeps an option in, as with() compares it. */
