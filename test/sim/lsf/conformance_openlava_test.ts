@@ -6,22 +6,9 @@
  * its reason.
  */
 
-import { SimCluster, type SimJob } from "../../../sim/mod.ts";
+import type { SimCluster, SimJob } from "../../../sim/mod.ts";
 import { normalizeOutput } from "../../_normalize.ts";
-import { replayConformance } from "../../_replay.ts";
-
-/** Where the recording ran its commands. */
-const DIR = "/home/pbsuser/openlava";
-
-/** The recording's environment (`env -i`). */
-const ENV = {
-  PATH: "/opt/openlava/bin:/usr/bin:/bin",
-  HOME: "/home/pbsuser",
-  USER: "pbsuser",
-  LOGNAME: "pbsuser",
-  SHELL: "/bin/bash",
-  LANG: "C.UTF-8",
-};
+import { recordedCluster, replayRecorded } from "../../_replay.ts";
 
 /**
  * Why the start and end times of most jobs differ: OpenLava's mbatchd dispatches in passes, at
@@ -84,40 +71,21 @@ function recordedModel(job: SimJob): { runtimeSeconds: number; exitCode: number 
 
 /** The recording VM at the transcript's start: ids 101 and 102 went to the smoke jobs. */
 function recordingCluster(): SimCluster {
-  const cluster = new SimCluster({
+  return recordedCluster("openlava", "vm", {
     scheduler: "lsf",
     dialect: "openlava",
-    nodes: [{ name: "vm", cpus: 2, memoryMB: 24105 }],
     queues: [{ name: "normal", default: true }],
-    user: "pbsuser",
-    loginHost: "vm",
     firstJobId: 103,
     startTime: Date.UTC(2026, 11, 1, 23, 10, 0),
     model: recordedModel,
     // The recorded median from submission to running (pbs-lsf-capture/README.md).
     engine: { schedulerDelayMs: 490 },
   });
-  const jobs = new URL("../../fixtures/real-outputs/openlava/jobs/", import.meta.url).pathname;
-  for (const entry of Deno.readDirSync(jobs)) {
-    if (entry.name.endsWith(".sh")) {
-      cluster.fs.writeText(`${DIR}/${entry.name}`, Deno.readTextFileSync(jobs + entry.name));
-    }
-  }
-  return cluster;
 }
 
 const norm = (text: string) => normalizeOutput(text, { hosts: [], durations: false });
 
 Deno.test("lsf emulator reproduces the recorded OpenLava 4.0 cluster or lists why not", async (t) => {
   await using cluster = recordingCluster();
-  const counts = await replayConformance(t, {
-    product: "openlava",
-    cluster,
-    cwd: DIR,
-    env: ENV,
-    day: Date.UTC(2026, 11, 1),
-    listed: TABLE,
-    norm,
-  });
-  console.log(`openlava: ${counts.identical.length} identical, ${counts.listed.length} listed`);
+  await replayRecorded(t, "openlava", cluster, { listed: TABLE, norm });
 });
