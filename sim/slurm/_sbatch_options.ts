@@ -90,6 +90,8 @@ export interface SbatchOptions {
   parsable: boolean;
   /** `-Q`: print nothing. */
   quiet: boolean;
+  /** `--comment`. */
+  comment: string | undefined;
 }
 
 /** Reads sbatch's own command line: options up to the script operand (exit code 255 when bad). */
@@ -135,6 +137,7 @@ export function parseSbatchOptions(
     hold: line.has("hold"),
     parsable: line.has("parsable"),
     quiet: line.has("quiet"),
+    comment: value("comment"),
   };
 }
 
