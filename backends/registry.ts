@@ -116,7 +116,9 @@ export function validateBackend(value: unknown): Backend {
   ) {
     problems.push("endOnlyDependencies must be true or false when given");
   }
-  for (const optional of ["submitOutcomeUnknown", "dialectFor", "dependencyHeaders"]) {
+  for (
+    const optional of ["submitOutcomeUnknown", "submitOutcome", "dialectFor", "dependencyHeaders"]
+  ) {
     if (candidate[optional] !== undefined && typeof candidate[optional] !== "function") {
       problems.push(`${optional} must be a function when given`);
     }

@@ -151,6 +151,7 @@ function jobData(options: SbatchOptions, script: BatchScript, user: string): Slu
   if (options.memory !== undefined) data.memory = options.memory;
   if (options.error !== undefined) data.errorPattern = options.error;
   if (options.killOnInvalidDep) data.killOnInvalidDep = true;
+  if (options.comment !== undefined) data.comment = options.comment;
   return data;
 }
 

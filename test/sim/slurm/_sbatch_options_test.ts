@@ -31,6 +31,7 @@ Deno.test("parseSbatchOptions() gives every option, typed; not given is undefine
     gpus: undefined,
     array: undefined,
     dependencies: undefined,
+    killOnInvalidDep: false,
     priority: undefined,
     account: undefined,
     output: undefined,
@@ -40,6 +41,8 @@ Deno.test("parseSbatchOptions() gives every option, typed; not given is undefine
     hold: false,
     parsable: false,
     quiet: true,
+    wait: false,
+    comment: undefined,
   });
   const options = parseSbatchOptions(
     sbatchCommandLine(["-t", "1-0", "--mem-per-cpu=2G", "--priority=7", "--parsable", "x.sh"]),
