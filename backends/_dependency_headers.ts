@@ -9,7 +9,7 @@
  *   dependency can never be satisfied instead of keeping it PENDING (`DependencyNeverSatisfied`).
  * - PBS, both dialects (qsub(1B) `-W depend=`): `afterok:1.srv:2.srv,afterany:3.srv`; Torque
  *   names an array parent (`12[].srv`) with the array forms `afterokarray`, `afternotokarray`,
- *   `afteranyarray`, `afterstartarray` (Torque qsub docs, "-W depend").
+ *   `afteranyarray`, `afterstartarray` (Torque 6.1 qsub(1), "-W depend"; the simulator's qsub.ts reads the same table).
  * - LSF (bsub(1) `-w`, "Specify job dependencies"): `done(1) && exit(2) && ended(3) &&
  *   started(4)`, one quoted word.
  * - SGE (qsub(1) `-hold_jid`): `-hold_jid 1,2`; it only waits for a job to end, so `ok` and
@@ -80,7 +80,8 @@ export function pbsDependencyHeaders(
   if (dependencies.length === 0) return [];
   const groups = byKind(owner, dependencies, ({ jobId, when }) => {
     const type = SLURM_TYPES[when];
-    return arrayForms && jobId.includes("[]") ? `${type}array` : type;
+    if (!arrayForms || !jobId.includes("[]")) return type;
+    return when === "start" ? "afterstartarray" : `${type}array`;
   });
   const clauses = [...groups].map(([type, ids]) => `${type}:${ids.join(":")}`);
   return [`#PBS -W depend=${clauses.join(",")}`];

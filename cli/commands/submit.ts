@@ -14,6 +14,7 @@ import { type CliContext, Connections } from "../context.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { ExitCode, type ExitCodeValue } from "../exit_codes.ts";
 import { loadJob } from "../load_job.ts";
+import { afterOption } from "./_submit_after.ts";
 import { type CachedRun, runJson, runsDocument, runsTable } from "../runs.ts";
 import { allCompleted, reread, waitWithProgress } from "../_live_runs.ts";
 import { CLUSTER_FLAG, clusterNow, JSON_FLAG, parseSeconds, TIMEOUT_FLAG } from "../_shared.ts";
@@ -28,7 +29,11 @@ The job id goes to standard output (id=$(clusterjob submit job.yaml)), a sentenc
 standard error. The run is cached in the cluster's runs folder (or the job file's cacheFolder):
 submitting the same job again prints the cached run's id and submits nothing, unless that run
 failed or was cancelled (then it is submitted again; --no-retry keeps it) or --force is given.
-With --wait, waits for the job as "clusterjob wait" does; the exit code is then the wait's.`,
+With --wait, waits for the job as "clusterjob wait" does; the exit code is then the wait's.
+--after makes the job wait for others (each a cached run's job id or cache id, or the id of a
+job submitted by other means): "--after 12" once job 12 completed, "--after any:12" once it
+ended, "--after notok:12" once it failed, "--after start:12" once it started. When one of them
+ends so that the job can never run, waiting for the job ends it (CANCELLED, with the reason).`,
     positionals: [{ name: "JOB.yaml", help: "the job file", required: true }],
     flags: [
       CLUSTER_FLAG,
@@ -41,8 +46,9 @@ With --wait, waits for the job as "clusterjob wait" does; the exit code is then 
       {
         name: "after",
         kind: "list",
-        value: "ID",
-        help: "start after job ID ends (not supported yet: there is no portable dependency option)",
+        value: "[KIND:]ID",
+        help: "start after job ID (a cached run or any job id) completes; KIND:ID for another " +
+          "kind: notok (failed), any (ended), start (started)",
       },
       {
         name: "cache-id",
@@ -69,17 +75,10 @@ With --wait, waits for the job as "clusterjob wait" does; the exit code is then 
     examples: [
       "clusterjob submit hello.yaml",
       "clusterjob submit hello.yaml --cluster hpc --var n=20 --wait",
+      "clusterjob submit collect.yaml --after 12 --after 13 --wait",
     ],
   },
   async run(args: ParsedArgs, context: CliContext): Promise<ExitCodeValue> {
-    if (args.list("after").length > 0) {
-      throw new UsageError(
-        "submit",
-        "--after is not supported yet: clusterjob has no portable dependency option; " +
-          "submit the job once the other has finished (clusterjob wait ID && clusterjob submit …)",
-        { flag: "--after", value: args.list("after")[0]! },
-      );
-    }
     const timeout = args.string("timeout");
     if (timeout !== undefined && !args.boolean("wait")) {
       throw new UsageError("submit", "--timeout needs --wait", {
@@ -112,7 +111,15 @@ With --wait, waits for the job as "clusterjob wait" does; the exit code is then 
       const connection = await connections.get(cluster);
       const transport = new CountingTransport(await connection.transport(job.remote));
       const cacheId = args.string("cache-id");
+      const after = await afterOption(
+        args.list("after"),
+        cluster,
+        cacheFolder ?? cluster.runsFolder,
+        context,
+        connections,
+      );
       const run = await job.submit({
+        ...(after.length === 0 ? {} : { after }),
         transport,
         cacheFolder: cacheFolder ?? cluster.runsFolder,
         force: args.boolean("force"),

@@ -30,7 +30,7 @@ export const wait: Command = {
     description: `
 Without IDs, waits for every cached run of the clusters (runs already finished count as done;
 "clusterjob clean --finished" forgets old ones). The progress line goes to standard error:
-"3/10 done: 2 completed, 1 failed", updated in place on a terminal, a line at each change
+"3/10 done: 2 completed, 1 failed; 7 running", updated in place on a terminal, a line at each change
 otherwise; while nothing changes it is shown again with the time waited ("(waited 20m)"),
 every 5 s on a terminal, every 10 minutes otherwise (of the cluster's clock). At the end the table of the runs goes to standard output (or JSON, with a
 "summary" and "success"). Exit code 0 when every run ended COMPLETED, 1 when one failed or was

@@ -38,6 +38,9 @@ Deno.test("PBS: -W depend in both dialects; Torque names an array parent with th
   assert.deepEqual(pbs.dependencyHeaders?.(ids), [
     "#PBS -W depend=afterok:11.srv,afterokarray:12[].srv,afteranyarray:13[].srv,after:14.srv",
   ]);
+  assert.deepEqual(pbs.dependencyHeaders?.([{ jobId: "15[].srv", when: "start" }]), [
+    "#PBS -W depend=afterstartarray:15[].srv",
+  ]);
   assert.deepEqual(pbspro.dependencyHeaders?.(ids), [
     "#PBS -W depend=afterok:11.srv:12[].srv,afterany:13[].srv,after:14.srv",
   ]);

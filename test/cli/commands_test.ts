@@ -72,7 +72,7 @@ Deno.test("usage errors exit with 2 and name the flag and the value", async () =
     [["render"], /clusterjob render: missing argument JOB.yaml/],
     [["render", "hello.yaml", "extra.yaml"], /unexpected argument "extra.yaml"/],
     [["submit", "hello.yaml", "--var", "n"], /--var takes NAME=VALUE, not "n"/],
-    [["submit", "hello.yaml", "--after", "7"], /--after is not supported yet/],
+    [["submit", "hello.yaml", "--after", "ok:"], /--after needs a job id or cache id, not "ok:"/],
     [["wait", "--timeout", "soon"], /invalid value "soon" for --timeout/],
     [["status", "--json=yes"], /flag --json takes no value, got "yes"/],
     [["sumbit", "hello.yaml"], /unknown command "sumbit"; did you mean "submit"\?/],
