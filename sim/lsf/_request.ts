@@ -103,11 +103,7 @@ function jobEnvironment(job: SimJob, submission: Submission): Record<string, str
 
 /** The record bjobs and bhist read back. */
 function jobData(options: BsubOptions, submitCwd: string): LsfJobData {
-<<<<<<< HEAD
-  const { outputFile, errorFile, dependency, arraySpec } = options;
-=======
-  const { outputFile, errorFile, dependency, description } = options;
->>>>>>> wt-tokens
+  const { outputFile, errorFile, dependency, arraySpec, description } = options;
   return {
     baseName: options.name,
     ...(arraySpec === undefined ? {} : { arraySpec }),

@@ -74,7 +74,6 @@ const NOT_RESPONDING = "batch system daemon not responding ... still trying\n";
  * assert.equal(run("bkill", ["1"]).stdout, "Job <1> is being terminated\n");
  * ```
  */
-<<<<<<< HEAD
 export const lsfEmulator: SimEmulator = makeEmulator(LSF10);
 
 /**
@@ -135,7 +134,11 @@ function makeEmulator(dialect: LsfDialect): SimEmulator {
     accountingFailure(_command: string, _state: "down" | "disabled") {
       return fail(255, `${EVENT_LOG}: No such file or directory\n`);
     },
-    transientSubmitFailure(_command: string) {
+    // lsb_errmsg[60] once connected (the request may have reached mbatchd), [61] when the
+    // connection was never made (OpenLava lsbatch/lib/lsb.err.c; bsub adds ". Job not
+    // submitted.", cmd.sub.c).
+    transientSubmitFailure(command: string, reply: "lost" | "refused" = "lost") {
+      if (reply === "refused") return this.unreachable(command);
       return fail(
         255,
         NOT_RESPONDING + "Contacting batch daemon: Communication timeout. Job not submitted.\n",
@@ -143,36 +146,3 @@ function makeEmulator(dialect: LsfDialect): SimEmulator {
     },
   };
 }
-=======
-export const lsfEmulator: SimEmulator = {
-  kind: "lsf",
-  // LSF accepts a job no host can run and leaves it pending with a reason; only a run limit
-  // over the queue's is refused at submission (`RUNLIMIT: Cannot exceed queue's hard limit(s)`).
-  defaults: {
-    queue: "normal",
-    arrayTaskIds: "shared",
-    killSignal: 15,
-    limits: { cpus: "pend", nodes: "pend", memory: "pend", gpus: "pend", time: "reject" },
-  },
-  commands: { bsub, bjobs, bhist, bkill, bstop, bresume },
-  unreachable(command: string) {
-    const last = command === "bsub"
-      ? "Timeout on connect call to server. Job not submitted.\n"
-      : "Timeout on connect call to server\n";
-    return fail(255, NOT_RESPONDING + last);
-  },
-  accountingCommands: ["bhist"],
-  accountingFailure(_command: string, _state: "down" | "disabled") {
-    return fail(255, `${EVENT_LOG}: No such file or directory\n`);
-  },
-  // lsb_errmsg[60] once connected (the request may have reached mbatchd), [61] when the connection
-  // was never made (OpenLava lsbatch/lib/lsb.err.c; bsub adds ". Job not submitted.", cmd.sub.c).
-  transientSubmitFailure(command: string, reply: "lost" | "refused" = "lost") {
-    if (reply === "refused") return this.unreachable(command);
-    return fail(
-      255,
-      NOT_RESPONDING + "Contacting batch daemon: Communication timeout. Job not submitted.\n",
-    );
-  },
-};
->>>>>>> wt-tokens
