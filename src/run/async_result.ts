@@ -544,6 +544,7 @@ export class AsyncResult {
   async #endForDependency(reason: string, cancel: boolean): Promise<void> {
     if (cancel) await this.cancel();
     if (this.#facts.status === Status.COMPLETED) return; // it ran after all: nothing to record
+    if (this.#facts.status === Status.CANCELLED && this.#facts.reason === reason) return;
     Object.assign(this.#facts, { status: Status.CANCELLED, reason });
     await this.#save();
   }
