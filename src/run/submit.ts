@@ -222,6 +222,8 @@ export async function submitPlan(
     maxSleepInterval: maxSleepSeconds(plan.timeSeconds, plan.maxSleepInterval),
     ...(plan.remote ? { remote: plan.remote } : {}),
     ...(plan.epilogue !== undefined ? { epilogue: plan.epilogue } : {}),
+    ...(plan.markerFolder !== undefined ? { markers: plan.markerFolder } : {}),
+    ...(plan.timeSeconds !== undefined ? { walltime: plan.timeSeconds } : {}),
     ...(cacheFile !== undefined ? { cacheFile } : {}),
     ...polling,
   });
