@@ -6,6 +6,7 @@
  */
 
 import { QueryError } from "../src/core/errors.ts";
+import { lsfCause } from "./_causes.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type {
@@ -175,6 +176,7 @@ const common = {
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBhist(output, ids, bhistArgv(ids)),
   cancelCommand: (ids: readonly string[]): string[] => ["bkill", ...ids],
+  causeOf: lsfCause,
 } as const;
 
 /**

@@ -6,6 +6,7 @@
  */
 
 import { InvalidValueError, QueryError } from "../src/core/errors.ts";
+import { sgeCause } from "./_causes.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
@@ -290,6 +291,7 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
     parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
       parseQacct(output, ids, owner),
     cancelCommand: (ids: readonly string[]): string[] => ["qdel", ...ids],
+    causeOf: sgeCause,
     // qmaster received the request but its answer timed out: the job may exist.
     submitOutcomeUnknown: (output: CommandOutput): boolean =>
       /failed receiving gdi request response/.test(output.stderr),

@@ -6,6 +6,7 @@
  */
 
 import { QueryError } from "../src/core/errors.ts";
+import { slurmCause } from "./_causes.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
@@ -286,6 +287,7 @@ export const slurm: Backend = guardJobIds({
   accountingCommands,
   parseAccounting,
   cancelCommand,
+  causeOf: slurmCause,
   // The request reached slurmctld but its answer did not come back: the job may exist.
   submitOutcomeUnknown: (output: CommandOutput): boolean =>
     /Socket timed out on send\/recv operation|Zero Bytes were transmitted or received/

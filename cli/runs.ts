@@ -8,6 +8,7 @@
 
 import { join } from "node:path";
 import { type Status, type StatusCode, statusName } from "../src/core/status.ts";
+import type { Cause } from "../src/core/cause.ts";
 import { type CacheRecord, readCacheFile } from "../src/run/cache.ts";
 import type { ClusterProfile } from "./config.ts";
 import { NotFoundError, UsageError } from "./errors.ts";
@@ -34,7 +35,7 @@ export interface CachedRun {
  *
  * const run: RunJson = {
  *   cluster: "sim", jobId: "7", name: "hello", scheduler: "slurm", status: "COMPLETED", statusCode: 0,
- *   state: "COMPLETED", exitCode: 0, reason: null, updatedAt: "2026-01-01T00:00:05.000Z",
+ *   state: "COMPLETED", exitCode: 0, reason: null, cause: "exit", updatedAt: "2026-01-01T00:00:05.000Z",
  *   ageSeconds: 30, cacheId: "hello-1a2b3c4d", cacheFile: "/home/me/.local/state/clusterjob/clusters/sim/runs/clusterjob.hello-1a2b3c4d.json",
  * };
  * ```
@@ -58,6 +59,8 @@ export interface RunJson {
   exitCode: number | null;
   /** The scheduler's reason or clusterjob's explanation, when there is one. */
   reason: string | null;
+  /** Why the run ended, the same word on every scheduler (`exit`, `timeout`, …; see `Cause`), once known. */
+  cause: Cause | null;
   /** When the record last changed (ISO 8601; the cluster's clock, simulated time on a simulator). */
   updatedAt: string;
   /** Seconds since then, by the cluster's clock. */
@@ -213,6 +216,7 @@ export function runJson(run: CachedRun, now: number | undefined): RunJson {
       state: "interrupted submission",
       exitCode: null,
       reason: "the submission was interrupted: the job may or may not exist (check the queue)",
+      cause: null,
     };
   }
   return {
@@ -223,6 +227,7 @@ export function runJson(run: CachedRun, now: number | undefined): RunJson {
     state: record.state,
     exitCode: record.exitCode ?? null,
     reason: record.reason ?? null,
+    cause: record.cause ?? null,
   };
 }
 
@@ -238,6 +243,7 @@ function ordered(run: RunJson): RunJson {
     state,
     exitCode,
     reason,
+    cause,
     updatedAt,
     ageSeconds,
     cacheId,
@@ -253,6 +259,7 @@ function ordered(run: RunJson): RunJson {
     state,
     exitCode,
     reason,
+    cause,
     updatedAt,
     ageSeconds,
     cacheId,
@@ -275,7 +282,7 @@ export function runsDocument(
 }
 
 /**
- * The table of runs: ID, NAME, CLUSTER, SCHEDULER, STATUS, STATE, EXIT, AGE (and the cache id
+ * The table of runs: ID, NAME, CLUSTER, SCHEDULER, STATUS, STATE, EXIT, CAUSE, AGE (and the cache id
  * with `cacheIds`).
  *
  * @param runs The runs.
@@ -284,7 +291,7 @@ export function runsDocument(
  */
 export function runsTable(runs: readonly RunJson[], options: { cacheIds?: boolean } = {}): string {
   if (runs.length === 0) return "No runs.\n";
-  const header = ["ID", "NAME", "CLUSTER", "SCHEDULER", "STATUS", "STATE", "EXIT", "AGE"];
+  const header = ["ID", "NAME", "CLUSTER", "SCHEDULER", "STATUS", "STATE", "EXIT", "CAUSE", "AGE"];
   if (options.cacheIds) header.push("CACHE-ID");
   return formatTable(
     header,
@@ -297,6 +304,7 @@ export function runsTable(runs: readonly RunJson[], options: { cacheIds?: boolea
         run.status,
         run.state,
         run.exitCode === null ? "-" : String(run.exitCode),
+        run.cause ?? "-",
         run.ageSeconds === null ? "-" : formatAge(run.ageSeconds),
       ];
       if (options.cacheIds) row.push(run.cacheId);

@@ -509,7 +509,9 @@ export class AsyncResult {
   /** Records what the scheduler said; saves on change; runs the epilogue when first finished. */
   async #apply(info: JobInfo): Promise<void> {
     const facts = this.#facts;
-    const cause = isFinished(info.status) ? info.cause ?? this.#causeOf(info) : undefined;
+    const cause = isFinished(info.status)
+      ? info.cause ?? this.backend.causeOf?.(info) ?? this.#causeOf(info)
+      : undefined;
     const changed = info.status !== facts.status || info.state !== facts.state ||
       info.exitCode !== facts.exitCode || cause !== facts.cause;
     const { status, state, exitCode, reason } = info;

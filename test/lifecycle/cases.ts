@@ -229,6 +229,7 @@ export const lifecycleCases: LifecycleCase[] = [
       if (target.capabilities.longJobs) assert.ok(seen.includes(Status.RUNNING), `${seen}`);
       assert.ok(run.successful());
       assert.equal(run.exitCode ?? 0, 0);
+      assert.equal(run.cause, "exit");
       const commands = h.log.length;
       await run.cancel(); // finished: nothing to do, nothing sent
       assert.equal(await run.refresh(), Status.COMPLETED);
@@ -243,6 +244,7 @@ export const lifecycleCases: LifecycleCase[] = [
         .submit({ transport: await h.transport(), ...h.polling() });
       assert.equal(await run.wait(), Status.FAILED);
       assert.equal(run.exitCode, 3);
+      assert.equal(run.cause, "exit");
       assert.equal(run.successful(), false);
       await assert.rejects(run.get(), /ended FAILED/);
     }),
@@ -256,6 +258,7 @@ export const lifecycleCases: LifecycleCase[] = [
       assert.equal(run.maxSleepInterval, 10);
       assert.equal(await run.wait(), Status.FAILED);
       assert.match(`${run.state} ${run.reason ?? ""}`, /time|runlimit|h_rt|wall/i);
+      assert.equal(run.cause, "timeout", `${run.state}: ${run.reason}`);
     }),
   },
   {
@@ -267,6 +270,7 @@ export const lifecycleCases: LifecycleCase[] = [
       assert.equal(await run.refresh(), Status.PENDING);
       await run.cancel();
       assert.equal(run.status, Status.CANCELLED);
+      assert.equal(run.cause, "cancelled");
       assert.equal(await run.wait(), Status.CANCELLED);
       // Another process asks the scheduler: the job is gone (accounting may not know a job
       // that never started, so "vanished" is an acceptable answer; live is not).
