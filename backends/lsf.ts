@@ -17,6 +17,8 @@ import type {
   SubmitCommand,
 } from "../src/core/backend.ts";
 import { lsfKnownOptions } from "./_known_lsf.ts";
+import { submitOutcomeOf } from "./_submit_errors.ts";
+import { lsfToken } from "./_submit_token.ts";
 import {
   formatMemory,
   layoutOf,
@@ -177,6 +179,8 @@ const common = {
     parseBhist(output, ids, bhistArgv(ids)),
   cancelCommand: (ids: readonly string[]): string[] => ["bkill", ...ids],
   causeOf: lsfCause,
+  submitOutcome: (output: CommandOutput) => submitOutcomeOf("lsf", output),
+  submitToken: lsfToken,
 } as const;
 
 /**

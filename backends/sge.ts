@@ -18,6 +18,8 @@ import type {
   SubmitCommand,
 } from "../src/core/backend.ts";
 import { sgeKnownOptions } from "./_known_sge.ts";
+import { submitOutcomeOf } from "./_submit_errors.ts";
+import { sgeToken } from "./_submit_token.ts";
 import {
   directiveValue,
   formatHms,
@@ -292,9 +294,8 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
       parseQacct(output, ids, owner),
     cancelCommand: (ids: readonly string[]): string[] => ["qdel", ...ids],
     causeOf: sgeCause,
-    // qmaster received the request but its answer timed out: the job may exist.
-    submitOutcomeUnknown: (output: CommandOutput): boolean =>
-      /failed receiving gdi request response/.test(output.stderr),
+    submitOutcome: (output: CommandOutput) => submitOutcomeOf("sge", output),
+    submitToken: sgeToken,
   });
 }
 

@@ -11,7 +11,15 @@ import type { SchedulerKind } from "../../sim/types.ts";
 import { modelFromScript } from "../_script_model.ts";
 import { defineLifecycleSuite, type LifecycleCapabilities } from "./cases.ts";
 
-const SCHEDULERS: SchedulerKind[] = ["slurm", "pbs", "pbspro", "lsf", "sge"];
+/** Each scheduler, LSF also as OpenLava (whose `bjobs` has no `-o`: the backend falls back). */
+const TARGETS: Array<{ scheduler: SchedulerKind; dialect?: "openlava" }> = [
+  { scheduler: "slurm" },
+  { scheduler: "pbs" },
+  { scheduler: "pbspro" },
+  { scheduler: "lsf" },
+  { scheduler: "lsf", dialect: "openlava" },
+  { scheduler: "sge" },
+];
 
 /** How long each simulated scheduler shows a finished job without accounting, s (with margin). */
 const RETENTION: Record<SchedulerKind, number> = {
@@ -23,7 +31,8 @@ const RETENTION: Record<SchedulerKind, number> = {
   sge: 7200,
 };
 
-for (const scheduler of SCHEDULERS) {
+for (const { scheduler, dialect } of TARGETS) {
+  const name = dialect ?? scheduler;
   for (
     const [execution, accounting] of [
       ["model", "up"],
@@ -40,13 +49,14 @@ for (const scheduler of SCHEDULERS) {
       accountingOutlivesQueue: accounting === "up",
       noAccounting: accounting === "disabled",
     };
-    const label = `sim ${scheduler} (${execution}${accounting === "up" ? "" : ", no accounting"})`;
+    const label = `sim ${name} (${execution}${accounting === "up" ? "" : ", no accounting"})`;
     defineLifecycleSuite({
       label,
       capabilities,
       target() {
         const cluster = new SimCluster({
           scheduler,
+          ...(dialect === undefined ? {} : { dialect }),
           execution,
           clock: "virtual",
           ...(execution === "model" ? { model: modelFromScript } : {}),
