@@ -213,14 +213,17 @@ export function markersInfo(
   };
 }
 
-/** Whether the job ran (start to `end`) at least its walltime, less a minute of slack. */
+/**
+ * Whether the job ran (start to `end`) at least its walltime, less a little slack (a tenth of
+ * it, at most a minute: the scheduler's kill and the marker's clock are not to the second).
+ */
 export function atWalltime(
   start: StartMarker | undefined,
   end: EndMarker | { time: number },
   timeSeconds: number | undefined,
 ): boolean {
   if (start === undefined || timeSeconds === undefined) return false;
-  return end.time - start.time >= Math.max(0, timeSeconds - 60);
+  return end.time - start.time >= timeSeconds - Math.min(60, timeSeconds / 10);
 }
 
 /** What the markers showed, for a vanished run's reason (`markers: ...`). */

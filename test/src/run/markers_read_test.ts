@@ -10,14 +10,19 @@ import { Status } from "../../../src/core/status.ts";
 import { SimCluster } from "../../../sim/cluster.ts";
 import { modelFromScript } from "../../_script_model.ts";
 
-Deno.test("100 runs that accounting forgot: one grep per round, exact exit codes", async () => {
-  await using cluster = new SimCluster({
+/** A simulated SGE without accounting (qacct has no file): qstat forgets jobs as they end. */
+function sgeWithoutAccounting(): SimCluster {
+  return new SimCluster({
     scheduler: "sge",
     execution: "model",
     clock: "virtual",
     model: modelFromScript,
     faults: { accounting: "disabled" },
   });
+}
+
+Deno.test("100 runs that accounting forgot: one grep per round, exact exit codes", async () => {
+  await using cluster = sgeWithoutAccounting();
   const transport = cluster.transport();
   const runs = await Promise.all(
     Array.from({ length: 100 }, (_, i) =>
@@ -119,13 +124,7 @@ Deno.test("a failed marker read is reported, never thrown", async () => {
 
 Deno.test("without accounting: a KILLed job is vanished after the grace, with the evidence", async () => {
   // SGE kills at h_rt with SIGKILL: a start marker and no end.
-  await using cluster = new SimCluster({
-    scheduler: "sge",
-    execution: "model",
-    clock: "virtual",
-    model: modelFromScript,
-    faults: { accounting: "disabled" },
-  });
+  await using cluster = sgeWithoutAccounting();
   const run = await new JobScript({
     name: "long",
     body: "sleep 3600",
