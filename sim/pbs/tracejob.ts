@@ -123,6 +123,13 @@ export function parseTracejob(args: readonly string[]): string {
 /** Runs `tracejob`. */
 export function tracejob(ctx: SimCommandContext, dialect: PbsDialect): CommandOutput {
   return answerFailures(() => {
+    if (dialect.tracejobWithoutQuiet !== undefined && ctx.args.includes("-q")) {
+      return {
+        code: 1,
+        stdout: dialect.tracejobWithoutQuiet,
+        stderr: "tracejob: invalid option -- 'q'\n",
+      };
+    }
     const operand = parseTracejob(ctx.args);
     const engine = ctx.engine;
     const ref = parseJobRef(operand);

@@ -24,7 +24,8 @@ const TABLE: Record<string, string> = {
   "003-qstat-B": "`qstat -B` (the server summary) is not emulated",
   "004-qstat-Q": "`qstat -Q` (the queue summary) is not emulated",
   "005-pbsnodes-a": "pbsnodes is not emulated",
-  "019-qstat-a": "`qstat -a` is not emulated",
+  "019-qstat-a":
+    "timing within the second: pbs_sched started job 3 in the 18 ms between 018 (Q) and 019 (R)",
   "050-job-output-files": "job output files: model execution writes none, and `ls` is not emulated",
   "054-qstat-f-t-array-finished":
     "timing within the second: which of the two cores each subjob was given (`exec_host`)",
