@@ -15,6 +15,7 @@
 
 import type { SimEmulatorDefaults } from "../emulator.ts";
 import { hhmmss } from "../_common/words.ts";
+import { usDateTime } from "../_common/format.ts";
 
 /**
  * `pbs_errno` values both products share (pbs_error.h); exit status is `errno & 0xff`. The
@@ -78,6 +79,11 @@ export interface PbsDialect {
    * Torque's quiet flag.
    */
   readonly tracejobWithoutQuiet?: string;
+  /**
+   * The time stamp of a tracejob line: Torque `12/01/2026 23:08:49.580 ` (milliseconds, one
+   * blank, raw/torque/070), OpenPBS `12/01/2026 21:47:58  ` (two blanks, raw/openpbs/067).
+   */
+  tracejobStamp(ms: number): string;
   /** Spelling of the exit status attribute in `qstat -f`. */
   readonly exitStatusAttribute: "exit_status" | "Exit_status";
   /** Server error text for an unknown job (pbs_geterrmsg / pbse_to_txt). */
@@ -239,6 +245,7 @@ export const TORQUE: PbsDialect = {
   finishedState: "C",
   keepFinishedMs: 300 * SECOND,
   historyNeedsX: false,
+  tracejobStamp: (ms) => `${usDateTime(ms)}.${String(ms % 1000).padStart(3, "0")} `,
   exitStatusAttribute: "exit_status",
   unknownJobText: "Unknown Job Id Error",
   errors: {
@@ -335,6 +342,7 @@ export const PBSPRO: PbsDialect = {
   finishedState: "F",
   keepFinishedMs: 14 * 24 * 3600 * SECOND,
   historyNeedsX: true,
+  tracejobStamp: (ms) => `${usDateTime(ms)}  `,
   // raw/openpbs/066: OpenPBS tracejob's getopt string has no q.
   tracejobWithoutQuiet:
     "USAGE: tracejob [-a|s|l|m|v] [-w size] [-p path] [-n days] [-f filter_type] job_identifier...\n" +

@@ -49,7 +49,6 @@ const TABLE: Record<string, string> = {
   "074-tracejob-q-n-7-array": "tracejob: Torque's server and mom log lines are not emulated",
   "075-tracejob-q-n-7-subjob": "tracejob: Torque's server and mom log lines are not emulated",
   "076-tracejob-q-n-7-walltime": "tracejob: Torque's server and mom log lines are not emulated",
-  "077-tracejob-q-n-7-unknown": "tracejob: Torque's server and mom log lines are not emulated",
   "078-ls-l-of-the-log-dirs": "`ls` of the server's spool directories is not emulated",
   "082-qstat-B-afterwards": "`qstat -B` (the server summary) is not emulated",
   "083-qstat-afterwards":
