@@ -314,8 +314,12 @@ export interface SimEmulator {
    * `engine` let the answer name what the command acted on (`scancel 7` names job 7).
    */
   unreachable(command: string, args?: readonly string[], engine?: SimEngineApi): CommandOutput;
-  /** What the submit command prints for a transient failure (job not created). */
-  transientSubmitFailure(command: string): CommandOutput;
+  /**
+   * What the submit command prints for a transient failure: `lost` (default) the answer of a
+   * request that reached the controller was lost, `refused` the controller was not reached or
+   * turned the request away. Each is a text of its class in `backends/_submit_errors.ts`.
+   */
+  transientSubmitFailure(command: string, reply?: "lost" | "refused"): CommandOutput;
   /**
    * Commands answered by the accounting service rather than the controller (`sacct`, `qacct`):
    * they keep working while the controller is unreachable and fail while accounting is down.

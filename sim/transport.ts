@@ -177,7 +177,7 @@ export class SimTransport implements Transport {
         return this.#finish(record, emulator.accountingFailure?.(name, fault.state) ?? invoke());
       case "submit-failure":
         if (fault.created) invoke();
-        return this.#finish(record, emulator.transientSubmitFailure(name));
+        return this.#finish(record, emulator.transientSubmitFailure(name, fault.reply));
       case "query-failure":
         return this.#finish(
           record,

@@ -29,6 +29,8 @@ export interface LsfJobData {
   readonly errorFile?: string;
   /** `-w` as given. */
   readonly dependency?: string;
+  /** `-Jd` as given (`job_description`). */
+  readonly description?: string;
 }
 
 /** The LSF data of a job, `undefined` for a job `bsub` did not submit. */

@@ -103,7 +103,7 @@ function jobEnvironment(job: SimJob, submission: Submission): Record<string, str
 
 /** The record bjobs and bhist read back. */
 function jobData(options: BsubOptions, submitCwd: string): LsfJobData {
-  const { outputFile, errorFile, dependency, arraySpec } = options;
+  const { outputFile, errorFile, dependency, arraySpec, description } = options;
   return {
     baseName: options.name,
     ...(arraySpec === undefined ? {} : { arraySpec }),
@@ -114,6 +114,7 @@ function jobData(options: BsubOptions, submitCwd: string): LsfJobData {
     ...(outputFile === undefined ? {} : { outputFile }),
     ...(errorFile === undefined ? {} : { errorFile }),
     ...(dependency === undefined ? {} : { dependency: dependency.text }),
+    ...(description === undefined ? {} : { description }),
   };
 }
 
@@ -221,6 +222,8 @@ export interface BsubOptions {
   gpus?: number;
   /** `-G` user group (the engine's account). */
   account?: string;
+  /** `-Jd` job description. */
+  description?: string;
   /** `-w`. */
   dependency?: BsubDependency;
 }

@@ -213,6 +213,7 @@ export function parseBsub(
     ["errorFile", get("eo") ?? get("e")],
     ["queue", get("q")],
     ["account", get("G")],
+    ["description", get("Jd")],
   ] as const;
   for (const [key, value] of named) if (value !== undefined) options[key] = value;
   return options;

@@ -134,7 +134,11 @@ function makeEmulator(dialect: LsfDialect): SimEmulator {
     accountingFailure(_command: string, _state: "down" | "disabled") {
       return fail(255, `${EVENT_LOG}: No such file or directory\n`);
     },
-    transientSubmitFailure(_command: string) {
+    // lsb_errmsg[60] once connected (the request may have reached mbatchd), [61] when the
+    // connection was never made (OpenLava lsbatch/lib/lsb.err.c; bsub adds ". Job not
+    // submitted.", cmd.sub.c).
+    transientSubmitFailure(command: string, reply: "lost" | "refused" = "lost") {
+      if (reply === "refused") return this.unreachable(command);
       return fail(
         255,
         NOT_RESPONDING + "Contacting batch daemon: Communication timeout. Job not submitted.\n",

@@ -68,7 +68,9 @@ export const sgeEmulator: SimEmulator = {
   submitCommands: ["qsub"],
   accountingCommands: ["qacct"],
   unreachable,
-  transientSubmitFailure: submitTimeout,
+  // A lost reply: the GDI timeout; a refusal: qmaster not reached (recording 111).
+  transientSubmitFailure: (command, reply = "lost") =>
+    reply === "lost" ? submitTimeout() : unreachable(command),
   transientQueryFailure: queryTimeout,
   accountingFailure,
 };

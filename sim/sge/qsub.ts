@@ -40,6 +40,7 @@ const QSUB_OPTIONS: Readonly<Record<string, number>> = {
   "-hold_jid_ad": 1,
   "-S": 1,
   "-v": 1,
+  "-ac": 1,
   "-sync": 1,
   "-w": 1,
   "-M": 1,
@@ -148,6 +149,7 @@ export function parseQsubOptions(
     resources: resourceMap(items("-l")),
     holdJobs: items("-hold_jid"),
     variables: items("-v").map(variable),
+    context: items("-ac").map(variable),
   };
   for (const [key, name] of SINGLE_VALUED) {
     const value = last(name)?.[0];

@@ -53,6 +53,8 @@ export interface SlurmJobData {
   errorPattern?: string;
   /** The priority slurmctld gave at submission or release; absent while held since submission. */
   priority?: number;
+  /** `--comment` (squeue `%k`, `Comment=`); absent when not given. */
+  comment?: string;
 }
 
 /** The data sbatch stored; only sbatch submits to a SLURM cluster with `schedulerData`. */

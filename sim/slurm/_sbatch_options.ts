@@ -92,6 +92,8 @@ export interface SbatchOptions {
   wait: boolean;
   /** `-Q`: print nothing. */
   quiet: boolean;
+  /** `--comment`. */
+  comment: string | undefined;
 }
 
 /** Reads sbatch's own command line: options up to the script operand (exit code 255 when bad). */
@@ -138,6 +140,7 @@ export function parseSbatchOptions(
     parsable: line.has("parsable"),
     wait: line.has("wait"),
     quiet: line.has("quiet"),
+    comment: value("comment"),
   };
 }
 

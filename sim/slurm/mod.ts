@@ -115,11 +115,14 @@ export const slurmEmulator: SimEmulator = {
   submitCommands: ["sbatch"],
   accountingCommands: ["sacct"],
   unreachable,
-  // A lost reply: "Socket timed out on send/recv operation" (src/common/slurm_errno.c).
-  transientSubmitFailure: () =>
+  // A lost reply: "Socket timed out on send/recv operation"; a refusal: slurmctld not reached
+  // (both src/common/slurm_errno.c, and recording 154 for the second).
+  transientSubmitFailure: (_command, reply = "lost") =>
     fail(
       1,
-      "sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n",
+      `sbatch: error: Batch job submission failed: ${
+        reply === "lost" ? "Socket timed out on send/recv operation" : UNREACHABLE
+      }\n`,
     ),
   transientQueryFailure: (command) =>
     command === "scancel"

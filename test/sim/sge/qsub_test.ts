@@ -79,6 +79,7 @@ Deno.test("parseQsubOptions() gives the typed options; the command line wins, li
     taskLimit: 2,
     holdJobs: ["a", "b", "12"],
     variables: [{ name: "A", value: "1" }, { name: "B" }],
+    context: [],
   });
 });
 
@@ -101,6 +102,7 @@ Deno.test("parseQsubOptions() keeps an invalid -t for qsub to refuse, and ignore
     resources: new Map(),
     holdJobs: [],
     variables: [],
+    context: [],
   });
 });
 
