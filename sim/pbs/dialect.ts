@@ -84,6 +84,14 @@ export interface PbsDialect {
    * blank, raw/torque/070), OpenPBS `12/01/2026 21:47:58  ` (two blanks, raw/openpbs/067).
    */
   tracejobStamp(ms: number): string;
+  /**
+   * How long a running job (not an array's subjob) deleted with `qdel` still runs before it
+   * ends, ms: Torque ends it at
+   * once (raw/torque/060: `comp_time` the second of the qdel); OpenPBS's mom sends SIGTERM, then
+   * SIGKILL after `kill_delay` (10 s) and reports the end at its next poll
+   * (raw/openpbs/057, 061: `resources_used.walltime = 00:00:11` for a job deleted as it started).
+   */
+  readonly deleteRunningMs: number;
   /** Spelling of the exit status attribute in `qstat -f`. */
   readonly exitStatusAttribute: "exit_status" | "Exit_status";
   /** Server error text for an unknown job (pbs_geterrmsg / pbse_to_txt). */
@@ -252,6 +260,7 @@ export const TORQUE: PbsDialect = {
   keepFinishedMs: 300 * SECOND,
   historyNeedsX: false,
   tracejobStamp: (ms) => `${usDateTime(ms)}.${String(ms % 1000).padStart(3, "0")} `,
+  deleteRunningMs: 0,
   exitStatusAttribute: "exit_status",
   unknownJobText: "Unknown Job Id Error",
   errors: {
@@ -361,6 +370,7 @@ export const PBSPRO: PbsDialect = {
   keepFinishedMs: 14 * 24 * 3600 * SECOND,
   historyNeedsX: true,
   tracejobStamp: (ms) => `${usDateTime(ms)}  `,
+  deleteRunningMs: 11 * SECOND,
   // raw/openpbs/066: OpenPBS tracejob's getopt string has no q.
   tracejobWithoutQuiet:
     "USAGE: tracejob [-a|s|l|m|v] [-w size] [-p path] [-n days] [-f filter_type] job_identifier...\n" +

@@ -37,8 +37,6 @@ const TABLE: Record<string, string> = {
     "timing within the second: which of the two cores a job was given (`exec_host`)",
   "055-array-output-files":
     "job output files: model execution writes none, and `ls` is not emulated",
-  "061-qstat-x-f-deleted-running-job":
-    "the mom noticed the deleted job's end 11 s after qdel (walltime 00:00:11); the simulation ends it at once",
   "065-qstat-x-f-walltime-killed":
     "pbs_mom checks walltime on its polls: the job was killed 21 s into its 3 s limit, at 3 s in the simulation",
   "067-tracejob-finished-exit-0":
