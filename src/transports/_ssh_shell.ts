@@ -117,21 +117,30 @@ export function writeFilesScript(
 ): string {
   const temps = files.map((file) => remotePath(file.temp)).join(" ");
   const cleanup = files.length > 0 ? `rm -f -- ${temps}; ` : "";
-  const lines = directories.map((dir, i) =>
-    `mkdir -p -- ${remotePath(dir)} || { echo d${i}; exit 1; }`
-  );
+  // `[ -d ]` is a builtin: a folder that exists costs no process
+  const lines = directories.map((dir, i) => {
+    const path = remotePath(dir);
+    return `[ -d ${path} ] || mkdir -p -- ${path} || { echo d${i}; exit 1; }`;
+  });
   lines.push("umask 077");
   files.forEach((file, i) => {
     const target = remotePath(file.path);
     lines.push(`if [ -d ${target} ]; then echo f${i}; echo "Is a directory" >&2; exit 1; fi`);
   });
   files.forEach((file, i) => {
-    const temp = remotePath(file.temp);
     lines.push(
-      `{ printf %s ${quoteShellWord(file.text)} > ${temp} && chmod ${file.mode} -- ${temp}; } ` +
-        `|| { echo f${i}; ${cleanup}exit 1; }`,
+      `printf %s ${quoteShellWord(file.text)} > ${remotePath(file.temp)} || ` +
+        `{ echo f${i}; ${cleanup}exit 1; }`,
     );
   });
+  // one chmod for all the files of a mode
+  for (const mode of new Set(files.map((file) => file.mode))) {
+    const same = files.filter((file) => file.mode === mode);
+    const paths = same.map((file) => remotePath(file.temp)).join(" ");
+    lines.push(
+      `chmod ${mode} -- ${paths} || { echo f${files.indexOf(same[0]!)}; ${cleanup}exit 1; }`,
+    );
+  }
   files.forEach((file, i) => {
     lines.push(
       `mv -f -- ${remotePath(file.temp)} ${

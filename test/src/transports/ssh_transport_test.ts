@@ -963,4 +963,79 @@ realTests("ssh", () => {
     assert.equal(open, false);
     await assert.rejects(ssh.run(["true"]), TransportError);
   });
+
+  Deno.test("real ssh: one persistent session carries the commands, its framing holds", async () => {
+    await using ssh = connect();
+    // `$$` in a command is the session shell's pid: the same shell, command after command
+    const shell = (await ssh.run(["sh", "-c", "echo $PPID"])).stdout;
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await ssh.run(["sh", "-c", "echo $PPID"])).stdout, shell);
+    }
+    const size = 2_000_000;
+    const big = await ssh.run([
+      "sh",
+      "-c",
+      `head -c ${size} /dev/zero | tr '\\000' z; printf e >&2`,
+    ]);
+    assert.equal(big.stdout.length, size);
+    assert.equal(big.stderr, "e");
+    const data = "line 'x' $(touch canary)\n".repeat(40_000) + "no newline";
+    assert.equal((await ssh.run(["cat"], { stdin: data })).stdout, data);
+    const marker = "cj0123456789abcdef0123456789abcdef:e0\n";
+    assert.deepEqual(await ssh.run(["printf", "%s", marker]), {
+      code: 0,
+      stdout: marker,
+      stderr: "",
+    });
+    const binary = await ssh.run(["printf", "a\\000\\377b"]);
+    assert.equal(binary.stdout, "a\0\ufffdb");
+    assert.equal((await ssh.run(["cat"])).stdout, "");
+    assert.equal((await ssh.run(["sh", "-c", "test -e canary || echo clean"])).stdout, "clean\n");
+    assert.equal((await ssh.run(["sh", "-c", "echo $PPID"])).stdout, shell);
+  });
+
+  Deno.test("real ssh: a timed-out or dropped session is replaced by a new one", async () => {
+    await using ssh = connect();
+    const first = (await ssh.run(["sh", "-c", "echo $PPID"])).stdout;
+    await assert.rejects(ssh.run(["sleep", "30"], { timeout: 500 }), CommandTimeoutError);
+    const second = (await ssh.run(["sh", "-c", "echo $PPID"])).stdout;
+    assert.notEqual(second, first);
+    const lost = await ssh.run(["sh", "-c", "kill -9 $PPID"]);
+    assert.equal(lost.code, 255);
+    const third = await ssh.run(["sh", "-c", "echo $PPID"]);
+    assert.equal(third.code, 0);
+    assert.notEqual(third.stdout, second);
+  });
+
+  Deno.test("real ssh: writeFiles writes folders and files whole, or nothing", async () => {
+    await using ssh = connect();
+    const root = `clusterjob-writefiles-${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      await ssh.writeFiles(
+        [
+          { path: `~/${root}/a b/job.sh`, text: "#!/bin/sh\necho 'hi'\n", mode: 0o755 },
+          { path: `~/${root}/a b/aux`, text: "$(touch canary)", mode: 0o600 },
+        ],
+        { directories: [`~/${root}/a b`] },
+      );
+      const listing = await ssh.run([
+        "sh",
+        "-c",
+        `cd ${root}/'a b' && stat -c '%a %n' * && cat aux`,
+      ]);
+      assert.equal(listing.stdout, "600 aux\n755 job.sh\n$(touch canary)");
+      await assert.rejects(
+        ssh.writeFiles([
+          { path: `~/${root}/a b/job.sh`, text: "new" },
+          { path: `~/${root}/none/x`, text: "x" },
+        ]),
+        (e) => e instanceof TransportError && e.message.includes(`${root}/none/x`),
+      );
+      assert.equal(await ssh.readFile(`~/${root}/a b/job.sh`), "#!/bin/sh\necho 'hi'\n");
+      const files = await ssh.run(["ls", "-A", `${root}/a b`]);
+      assert.equal(files.stdout, "aux\njob.sh\n");
+    } finally {
+      await ssh.run(["rm", "-rf", "--", root]);
+    }
+  });
 });
