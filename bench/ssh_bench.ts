@@ -1,11 +1,12 @@
 // SSH against local, side by side in one run, on the sshd at 127.0.0.1 (sudo
 // test/real/sshd-up.sh). Prints:
-//  1. the cost of one command (`true`, and a scheduler query when SLURM is up) through
+//  1. the cost of one command (the `true` program, and a scheduler query when SLURM is up) through
 //     LocalTransport, through SshTransport's persistent shell session, and with one `ssh` per
 //     command (`persistentSession: false`, as before): medians of interleaved rounds, and the
 //     ratios SSH / local (goal for the session: <= 1.5);
 //  2. 100 jobs submitted one by one (`JobScript.submit`, no run cache) locally, over SSH with the
-//     session and over SSH one-shot, interleaved in blocks of 10: against the real SLURM when
+//     session, over SSH one-shot, and as before this change (one-shot, and a command per folder
+//     and file), interleaved in blocks of 10: against the real SLURM when
 //     `scontrol ping` answers (held jobs, cancelled at the end), else against a stand-in
 //     `sbatch` (a shell script printing an id) on both sides; the line says which.
 // Skips with one line when the sshd does not answer. Holds /tmp/clusterjob-real.lock (as
@@ -18,6 +19,7 @@ import { LocalTransport } from "../src/transports/local_transport.ts";
 import { SshTransport } from "../src/transports/ssh_transport.ts";
 import type { Transport } from "../src/core/transport.ts";
 import { sshTarget } from "../test/real/_targets.ts";
+import { withRun } from "../test/_wrapped_transport.ts";
 
 const args = [...Deno.args];
 const flag = (name: string, fallback: number): number => {
@@ -51,19 +53,18 @@ async function answers(argv: string[]): Promise<boolean> {
   }
 }
 
-/** `inner` with `sbatch` replaced by `program` (the stand-in), files and sessions kept. */
-function withSbatch(inner: Transport, program: string): Transport {
-  return {
-    name: inner.name,
-    clock: inner.clock,
-    run: (argv, options) =>
-      inner.run(argv[0] === "sbatch" ? [program, ...argv.slice(1)] : argv, options),
-    writeFile: (path, text, options) => inner.writeFile(path, text, options),
-    writeFiles: (files, options) => inner.writeFiles!(files, options),
-    readFile: (path) => inner.readFile(path),
-    mkdir: (path, options) => inner.mkdir(path, options),
-    remove: (path) => inner.remove(path),
-  };
+/**
+ * `inner` with `sbatch` replaced by `program` (the stand-in) when given, and without
+ * `writeFiles` unless `batched` (then a submission creates its folder and writes each file with
+ * a command of its own, as before `writeFiles`).
+ */
+function wrapped(inner: Transport, program: string | undefined, batched: boolean): Transport {
+  const { writeFiles: _, ...unbatched } = withRun(
+    inner,
+    (argv, options) =>
+      inner.run(program && argv[0] === "sbatch" ? [program, ...argv.slice(1)] : argv, options),
+  );
+  return batched ? { ...unbatched, writeFiles: inner.writeFiles!.bind(inner) } : unbatched;
 }
 
 interface Variant {
@@ -95,7 +96,15 @@ async function main(): Promise<void> {
     for (const transport of [session, oneShot]) await transport.run(["true"]);
 
     // 1. one command
-    const commands: [string, string[]][] = [["true", ["true"]]];
+    // a program, not the shell builtin `true`: both sides start the same process
+    const trueProgram = ["/usr/bin/true", "/bin/true"].find((path) => {
+      try {
+        return Deno.statSync(path).isFile;
+      } catch {
+        return false;
+      }
+    }) ?? "true";
+    const commands: [string, string[]][] = [[trueProgram, [trueProgram]]];
     if (slurmUp) commands.push(["squeue -h -j 1", ["squeue", "-h", "-j", "1"]]);
     for (const [name, argv] of commands) {
       const transports: [string, Transport][] = [
@@ -132,12 +141,11 @@ async function main(): Promise<void> {
       standIn = `${dir}/sbatch`;
       await Deno.writeTextFile(standIn, "#!/bin/sh\necho $$\n", { mode: 0o755 });
     }
-    const wrap = (transport: Transport): Transport =>
-      standIn === undefined ? transport : withSbatch(transport, standIn);
     const variants: Variant[] = [
-      { label: "local", transport: wrap(local), root: localRoot },
-      { label: "SSH session", transport: wrap(session), root: remoteRoot },
-      { label: "SSH one-shot", transport: wrap(oneShot), root: remoteRoot },
+      { label: "local", transport: wrapped(local, standIn, true), root: localRoot },
+      { label: "SSH session", transport: wrapped(session, standIn, true), root: remoteRoot },
+      { label: "SSH one-shot", transport: wrapped(oneShot, standIn, true), root: remoteRoot },
+      { label: "SSH before", transport: wrapped(oneShot, standIn, false), root: remoteRoot },
     ];
     const totals = new Map<string, number>(variants.map((variant) => [variant.label, 0]));
     const block = 10;
@@ -166,12 +174,15 @@ async function main(): Promise<void> {
     const base = totals.get("local")!;
     const viaSession = totals.get("SSH session")!;
     const viaOneShot = totals.get("SSH one-shot")!;
+    const before = totals.get("SSH before")!;
+    const s = (value: number): string => `${(value / 1000).toFixed(2)} s`;
     console.log(
       `ssh ${JOBS} jobs submitted one by one against ${against}, job script + 1 aux script each: ` +
-        `local ${(base / 1000).toFixed(2)} s, SSH session ${(viaSession / 1000).toFixed(2)} s ` +
-        `-> SSH/local ${ratio(viaSession, base)}; SSH one ssh per command ${
-          (viaOneShot / 1000).toFixed(2)
-        } s -> ${ratio(viaOneShot, base)}`,
+        `local ${s(base)}, SSH session ${s(viaSession)} -> SSH/local ${ratio(viaSession, base)}; ` +
+        `SSH one ssh per command ${s(viaOneShot)} -> ${ratio(viaOneShot, base)}; ` +
+        `as before (one ssh per command, a command per folder and file) ${s(before)} -> ${
+          ratio(before, base)
+        }`,
     );
     if (standIn !== undefined) {
       await Deno.remove(standIn.replace(/\/sbatch$/, ""), { recursive: true });
