@@ -45,6 +45,13 @@ import {
  * 128 KiB); longer file batches are written file by file.
  */
 const ONE_SHOT_MAX = 100_000;
+
+/**
+ * The most stdin (or file text) sent through a session; more goes through a one-shot ssh's own
+ * stdin. bash as `/bin/sh` (RHEL and its kin) reads its input a byte at a time, ~0.75 s a MB,
+ * where a one-shot command costs ~10–20 ms.
+ */
+const SESSION_STDIN_MAX = 64 * 1024;
 import { CommandNotFoundError } from "../core/transport_errors.ts";
 
 /**
@@ -111,12 +118,16 @@ export interface SshTransportOptions {
  * Runs commands and touches files on a remote host with the system's OpenSSH client.
  *
  * - One multiplexed master connection (`ControlMaster`/`ControlPersist`, its socket in a
- *   private 0700 directory) carries every command and file transfer: after the first
- *   connection (a few hundred ms), each command costs about 10 ms.
+ *   private 0700 directory) carries every command and file transfer.
+ * - Commands go through long-lived `/bin/sh` sessions on that connection (one per concurrent
+ *   command, up to `maxSessions`), each framed by random per-command markers: a command costs
+ *   about what it costs on the login node itself. A timeout or abort ends its session, a dropped
+ *   one is replaced; a non-POSIX login shell (csh, tcsh, fish), found once, and
+ *   `persistentSession: false` mean one `ssh` per command instead.
  * - `~/.ssh/config`, agents and `ProxyJump` work as with a plain `ssh`; host keys are checked
  *   (never switched off); `BatchMode=yes` unless `interactive`.
- * - Every argument is quoted for the remote shell (which must be POSIX-like: sh, bash, zsh,
- *   ksh); a leading `~/` in `cwd` and paths is left for the remote shell to expand.
+ * - Every argument is quoted for the remote `/bin/sh`; a leading `~/` in `cwd` and paths is
+ *   left for the remote shell to expand.
  * - A `timeout` is enforced locally and, with `timeout` from coreutils, on the remote side
  *   too, since killing the local ssh does not stop the remote command.
  *
@@ -334,12 +345,15 @@ export class SshTransport implements Transport {
       mode: checkedMode(file.mode),
     }));
     const shown = ["writeFiles", ...directories, ...checked.files.map((file) => file.path)];
-    // a NUL cannot sit in a shell word: such a text goes through `writeFile`'s stdin
-    const output = checked.files.some((file) => file.text.includes("\0"))
-      ? undefined
-      : await this.#execWithin(writeFilesScript(planned, directories), {}, shown, {
-        oneShotMax: ONE_SHOT_MAX,
-      });
+    // a NUL cannot sit in a shell word, and long texts are cheaper through stdin: such batches
+    // go file by file, through `writeFile`'s stdin
+    const length = checked.files.reduce((sum, file) => sum + file.text.length, 0);
+    const output =
+      length > SESSION_STDIN_MAX || checked.files.some((file) => file.text.includes("\0"))
+        ? undefined
+        : await this.#execWithin(writeFilesScript(planned, directories), {}, shown, {
+          oneShotMax: ONE_SHOT_MAX,
+        });
     if (output === undefined) {
       for (const dir of directories) await this.mkdir(dir);
       const writes = await Promise.allSettled(
@@ -513,7 +527,9 @@ export class SshTransport implements Transport {
         ? new TextEncoder().encode(options.stdin)
         : options.stdin;
       // a NUL cannot sit in a shell word: such stdin goes through a one-shot ssh's own stdin
-      if (this.#sessions && !stdin?.includes(0)) {
+      const inSession = stdin === undefined ||
+        (stdin.length <= SESSION_STDIN_MAX && !stdin.includes(0));
+      if (this.#sessions && inSession) {
         const output = await this.#sessions.run(variants.inSession ?? command, {
           ...(stdin !== undefined ? { stdin } : {}),
           ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
