@@ -516,13 +516,15 @@ export class SshTransport implements Transport {
     shownArgv: readonly string[],
     variants: { inSession?: string; oneShotMax?: number },
   ): Promise<CommandOutput | undefined> {
-    if (this.#closed) {
-      throw new TransportError(this.name, "Cannot run commands: the transport is closed");
-    }
+    const closed = (): TransportError =>
+      new TransportError(this.name, "Cannot run commands: the transport is closed");
+    if (this.#closed) throw closed();
     const dir = await this.#ensureMaster(options.signal);
     this.#socketDir = dir;
     const release = await this.#slots.acquire();
     try {
+      // closed while this command waited: no session may start after close()
+      if (this.#closed) throw closed();
       const stdin = typeof options.stdin === "string"
         ? new TextEncoder().encode(options.stdin)
         : options.stdin;

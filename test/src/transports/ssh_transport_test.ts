@@ -686,6 +686,20 @@ Deno.test("SshTransport replaces a session that dropped (reconnect)", async () =
   });
 });
 
+Deno.test("SshTransport.close() lets a running command finish and refuses one still waiting", async () => {
+  await withFakeSsh(async (fake) => {
+    const ssh = fakeTransport(fake, { maxSessions: 1 });
+    const running = ssh.run(["sh", "-c", "sleep 0.3; echo done"]);
+    const waiting = ssh.run(["echo", "never"]).catch((e) => e);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await ssh.close();
+    assert.equal((await running).stdout, "done\n");
+    const refused = await waiting;
+    assert.ok(refused instanceof TransportError && /closed/.test(refused.message), String(refused));
+    assert.equal(sessionCalls(fake).length, 1);
+  });
+});
+
 Deno.test("SshTransport.writeFiles creates folders and writes every file in one round trip", async () => {
   await withFakeSsh(async (fake) => {
     for (const persistentSession of [false, true]) {
