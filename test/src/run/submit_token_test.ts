@@ -104,18 +104,26 @@ for (const scheduler of SCHEDULERS) {
     },
   );
 
-  Deno.test(`${scheduler}: a lookup that fails decides nothing: InterruptedSubmissionError, then adopted on the next run`, async () => {
+  Deno.test(`${scheduler}: a lookup that fails is tried again; one that keeps failing decides nothing, and the next run adopts the job`, async () => {
     await using t = await setup(scheduler);
+    const lookup = COMMANDS[scheduler].lookup;
     t.cluster.faults.failSubmit({ created: true });
-    t.cluster.faults.failCommands({ commands: [COMMANDS[scheduler].lookup], times: 1 });
-    const error = await t.job.submit({ transport: t.transport }).then(() => undefined, (e) => e);
-    assert.ok(error instanceof InterruptedSubmissionError, String(error));
-    assert.match(error.message, /token lookup failed/);
-    assert.equal(t.cluster.jobs().length, 1);
-    // The workflow runs again: the marker's token finds the job; nothing is submitted.
-    const run = await t.job.submit({ transport: t.transport });
-    assert.equal(run.jobId.split(".")[0], String(t.cluster.jobs()[0]!.id));
+    t.cluster.faults.failCommands({ commands: [lookup], times: 1 });
+    const first = await t.job.submit({ transport: t.transport, cacheId: "first" });
+    assert.equal(first.jobId.split(".")[0], String(t.cluster.jobs()[0]!.id));
     assert.deepEqual([t.submits(), t.lookups()], [1, 2]);
+
+    t.cluster.faults.failSubmit({ created: true });
+    t.cluster.faults.failCommands({ commands: [lookup], times: 4 });
+    const job = t.job.with({ name: "second" });
+    const error = await job.submit({ transport: t.transport }).then(() => undefined, (e) => e);
+    assert.ok(error instanceof InterruptedSubmissionError, String(error));
+    assert.match(error.message, /token lookup failed 4 times/);
+    assert.equal(t.cluster.jobs().length, 2);
+    // The workflow runs again: the marker's token finds the job; nothing is submitted.
+    const run = await job.submit({ transport: t.transport });
+    assert.equal(run.jobId.split(".")[0], String(t.cluster.jobs()[1]!.id));
+    assert.deepEqual([t.submits(), t.lookups()], [2, 7]);
   });
 
   Deno.test(`${scheduler}: a refusal of the "not created" class removes the marker and is a SubmitError`, async () => {
