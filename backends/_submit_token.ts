@@ -59,6 +59,8 @@ const SLURM_LOOKUP = ["squeue", "--me", "-h", "-t", "all", "-o", "%i|%k"];
  */
 export const slurmToken: SubmitTokenSupport = Object.freeze({
   submitOptions: (token: string): string[] => [`--comment=${token}`],
+  // A command-line option wins over the script's: never replace the user's own comment.
+  fitsScript: (script: string): boolean => !/^#SBATCH[ \t](?:.*[ \t])?--comment\b/m.test(script),
   lookupCommand: (): string[] => [...SLURM_LOOKUP],
   parseLookup(output: CommandOutput, jobs: readonly TokenQuery[]): TokenLookup {
     if (output.code !== 0) throw queryFailed(SLURM_LOOKUP, output, "Token lookup failed");
@@ -85,6 +87,8 @@ function pbsToken(product: "torque" | "pbspro"): SubmitTokenSupport {
   const keep = new Set(["Variable_List", "job_state"]);
   return Object.freeze({
     submitOptions: (token: string): string[] => ["-v", `${VARIABLE}=${token}`],
+    // qsub's command-line -v replaces a -v of the script's directives.
+    fitsScript: (script: string): boolean => !/^#PBS[ \t](?:.*[ \t])?-v(?:[ \t]|$)/m.test(script),
     lookupCommand: (): string[] => [...argv],
     parseLookup(output: CommandOutput, jobs: readonly TokenQuery[]): TokenLookup {
       if (output.code !== 0) throw queryFailed(argv, output, "Token lookup failed");
@@ -116,6 +120,8 @@ const LSF_LOOKUP = ["bjobs", "-a", "-noheader", "-o", "jobid job_description del
  */
 export const lsfToken: SubmitTokenSupport = Object.freeze({
   submitOptions: (token: string): string[] => ["-Jd", token],
+  // bsub's command line wins over the script's #BSUB lines: never replace the user's -Jd.
+  fitsScript: (script: string): boolean => !/^#BSUB[ \t](?:.*[ \t])?-Jd(?:[ \t]|$)/m.test(script),
   lookupCommand: (): string[] => [...LSF_LOOKUP],
   parseLookup(output: CommandOutput, jobs: readonly TokenQuery[]): TokenLookup {
     const found = new Map<string, string>();
@@ -149,6 +155,7 @@ const SGE_NAME = /^[^,*?[\]\s]+$/;
  * ends, so an absent token proves nothing.
  */
 export const sgeToken: SubmitTokenSupport = Object.freeze({
+  // -ac adds to the context the script's own -ac lines set (qsub(1)): it always fits.
   submitOptions: (token: string): string[] => ["-ac", `${VARIABLE}=${token}`],
   lookupCommand: (jobs: readonly TokenQuery[]): string[] => {
     const names = [...new Set(jobs.map((job) => job.name).filter((n) => SGE_NAME.test(n)))];

@@ -173,3 +173,17 @@ Deno.test("lost answers in one controller hiccup share one lookup command", asyn
   assert.equal(t.cluster.jobs().length, 5);
   assert.deepEqual([t.submits(), t.lookups()], [5, 1]);
 });
+
+Deno.test("a job whose own directives set the token's option is submitted without a token", async () => {
+  await using t = await setup("slurm");
+  const job = t.job.with({ name: "commented", resources: { comment: "mine" } });
+  assert.match(job.render(), /^#SBATCH --comment=mine$/m);
+  t.cluster.faults.failSubmit({ created: true });
+  const error = await job.submit({ transport: t.transport }).then(() => undefined, (e) => e);
+  // As before tokens: the job may exist, the marker stays, nothing is looked up or resubmitted.
+  assert.ok(error instanceof SubmitError && error.jobMayExist, String(error));
+  assert.deepEqual([t.submits(), t.lookups()], [1, 0]);
+  assert.ok(!t.cluster.commandLog.some((c) => c.argv.some((a) => a.startsWith("--comment="))));
+  const listed = await t.cluster.run(["squeue", "-h", "-o", "%k"]);
+  assert.equal(listed.stdout, "mine\n");
+});
