@@ -171,6 +171,8 @@ export function buildRequest(
 export interface QsubOptions {
   /** `-terse`: print the id alone. */
   terse: boolean;
+  /** `-sync y`: wait for the job to end and exit with its exit status. */
+  sync: boolean;
   /** `-cwd`: run in the current directory. */
   cwd: boolean;
   /** `-h`: submit held. */

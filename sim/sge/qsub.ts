@@ -140,6 +140,7 @@ export function parseQsubOptions(
     all.filter((o) => o.name === name).flatMap((o) => o.values[0]!.split(","));
   const options: QsubOptions = {
     terse: has("-terse"),
+    sync: last("-sync")?.[0] === "y",
     cwd: has("-cwd"),
     hold: has("-h"),
     exportAll: has("-V"),
@@ -204,12 +205,23 @@ function rejectionMessage(error: SimSubmitRejection): string {
     : "error: no suitable queues";
 }
 
-function submit(ctx: SimCommandContext): CommandOutput {
+/**
+ * What a qsub call asks: its script and the options of the command line and the script's `#$`
+ * lines. Throws {@linkcode SgeCommandError} as qsub complains.
+ */
+export function qsubCall(ctx: SimCommandContext): { script: QsubScript; options: QsubOptions } {
   const args = parseQsubArgs(ctx.args);
   // Only the command line's -b y makes the operands a command (whose #$ lines are not read).
   const binary = args.options.some((o) => o.name === "-b" && o.values[0] === "y");
   const script = readScript(ctx, args.operands, binary);
-  const options = parseQsubOptions(args.options, binary ? [] : directiveWords(script.text));
+  return {
+    script,
+    options: parseQsubOptions(args.options, binary ? [] : directiveWords(script.text)),
+  };
+}
+
+function submit(ctx: SimCommandContext): CommandOutput {
+  const { script, options } = qsubCall(ctx);
   const request = buildRequest(ctx, options, script);
   let jobId: number;
   try {

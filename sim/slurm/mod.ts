@@ -38,6 +38,7 @@ import { fail } from "../_common/command_result.ts";
 import type { SimEmulator, SimEngineApi } from "../emulator.ts";
 import { sacct } from "./sacct.ts";
 import { sbatch } from "./sbatch.ts";
+import { sbatchWait } from "./_sbatch_wait.ts";
 import { scancel } from "./scancel.ts";
 import { scontrol } from "./scontrol.ts";
 import { sinfo } from "./sinfo.ts";
@@ -110,6 +111,7 @@ export const slurmEmulator: SimEmulator = {
     },
   },
   commands: { sbatch, squeue, sacct, scancel, scontrol, sinfo },
+  followUps: { sbatch: sbatchWait },
   submitCommands: ["sbatch"],
   accountingCommands: ["sacct"],
   unreachable,

@@ -40,6 +40,7 @@ Deno.test("parseSbatchOptions() gives every option, typed; not given is undefine
     hold: false,
     parsable: false,
     quiet: true,
+    wait: false,
     comment: undefined,
   });
   const options = parseSbatchOptions(
