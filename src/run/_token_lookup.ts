@@ -116,7 +116,17 @@ function joinBatch(
       }
       const argv = support.lookupCommand(queries);
       const output = await transport.run(argv, { timeout: LOOKUP_TIMEOUT_MS });
-      return support.parseLookup(output, queries);
+      try {
+        return support.parseLookup(output, queries);
+      } catch (error) {
+        // The answer shows another dialect (OpenLava's bjobs has no -o): ask in its words.
+        const dialect = backend.dialectFor?.(output)?.submitToken;
+        if (dialect === undefined) throw error;
+        const again = await transport.run(dialect.lookupCommand(queries), {
+          timeout: LOOKUP_TIMEOUT_MS,
+        });
+        return dialect.parseLookup(again, queries);
+      }
     })();
     batch = { queries, result };
     batches.set(key, batch);

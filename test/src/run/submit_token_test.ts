@@ -168,7 +168,10 @@ Deno.test("lost answers in one controller hiccup share one lookup command", asyn
   await using t = await setup("slurm");
   t.cluster.faults.failSubmit({ created: true, times: 5 });
   const jobs = Array.from({ length: 5 }, (_, i) => t.job.with({ name: `step${i}` }));
-  const runs = await Promise.all(jobs.map((job) => job.submit({ transport: t.transport })));
+  // Without a cache: concurrent cache writes are real I/O, between which the virtual clock may
+  // run the settling time out before the last submit joins (10 s of real time in real life).
+  const submit = (job: JobScript) => job.submit({ transport: t.transport, cacheFolder: "" });
+  const runs = await Promise.all(jobs.map(submit));
   assert.equal(new Set(runs.map((run) => run.jobId)).size, 5);
   assert.equal(t.cluster.jobs().length, 5);
   assert.deepEqual([t.submits(), t.lookups()], [5, 1]);
@@ -186,4 +189,26 @@ Deno.test("a job whose own directives set the token's option is submitted withou
   assert.ok(!t.cluster.commandLog.some((c) => c.argv.some((a) => a.startsWith("--comment="))));
   const listed = await t.cluster.run(["squeue", "-h", "-o", "%k"]);
   assert.equal(listed.stdout, "mine\n");
+});
+
+Deno.test("OpenLava (no bjobs -o): the lookup asks bjobs -a -l and finds the job description", async () => {
+  await using cluster = new SimCluster({
+    scheduler: "lsf",
+    dialect: "openlava",
+    model: () => ({ runtimeSeconds: 600, exitCode: 0 }),
+  });
+  const transport = cluster.transport();
+  const job = new JobScript({ name: "step", backend: "lsf", body: "true", cacheFolder: "" });
+  cluster.faults.failSubmit({ created: true });
+  const run = await job.submit({ transport });
+  assert.equal(run.jobId, String(cluster.jobs()[0]!.id));
+  const lookups = cluster.commandLog.filter((c) => c.argv[0] === "bjobs").map((c) => c.argv);
+  assert.deepEqual(lookups.map((argv) => argv.slice(0, 3)), [
+    ["bjobs", "-a", "-noheader"],
+    ["bjobs", "-a", "-l"],
+  ]);
+  cluster.faults.failSubmit({ created: false });
+  const again = await job.with({ name: "other" }).submit({ transport });
+  assert.equal(cluster.jobs().length, 2, "absent from bjobs -a -l: submitted again, once");
+  assert.equal(again.jobId, String(cluster.jobs()[1]!.id));
 });
