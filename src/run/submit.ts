@@ -137,7 +137,10 @@ export async function submitPlan(
   const polling = options.polling ? { polling: options.polling } : {};
 
   const clock = transport.clock;
-  const support = backend.submitToken;
+  const script = plan.files.at(-1)?.text ?? submit.stdin ?? "";
+  const support = backend.submitToken?.fitsScript?.(script) === false
+    ? undefined
+    : backend.submitToken;
   let token: string | undefined;
   let startedAt: number | undefined;
   if (cacheFile !== undefined && !force) {
