@@ -117,7 +117,13 @@ export function validateBackend(value: unknown): Backend {
     problems.push("endOnlyDependencies must be true or false when given");
   }
   for (
-    const optional of ["submitOutcomeUnknown", "submitOutcome", "dialectFor", "dependencyHeaders"]
+    const optional of [
+      "submitOutcomeUnknown",
+      "submitOutcome",
+      "dialectFor",
+      "causeOf",
+      "dependencyHeaders",
+    ]
   ) {
     if (candidate[optional] !== undefined && typeof candidate[optional] !== "function") {
       problems.push(`${optional} must be a function when given`);

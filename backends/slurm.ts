@@ -8,6 +8,7 @@
 import type { JobDependency } from "../src/core/dependency.ts";
 import { slurmDependencyHeaders } from "./_dependency_headers.ts";
 import { QueryError } from "../src/core/errors.ts";
+import { slurmCause } from "./_causes.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
@@ -292,6 +293,7 @@ export const slurm: Backend = guardJobIds({
   accountingCommands,
   parseAccounting,
   cancelCommand,
+  causeOf: slurmCause,
   submitOutcome: (output: CommandOutput) => submitOutcomeOf("slurm", output),
   submitToken: slurmToken,
 });

@@ -68,8 +68,7 @@ async function fanIn(
     name: "collect",
     backend: scheduler,
     body: "sleep 60",
-    // SGE's guard needs end markers: `any` there, so that the bench runs before they exist.
-    after: scheduler === "sge" ? sweep.map((run) => ({ run, when: "any" as const })) : sweep,
+    after: sweep,
   }).submit({ transport });
   inRound = 0;
   const poller = pollerFor(transport, collect.backend);
@@ -111,9 +110,7 @@ for (const scheduler of schedulers) {
     `  ratio wall time wait(collect) / waitAll: ${(alone.wallMs / all.wallMs).toFixed(2)}`,
   );
   worst = Math.max(worst, alone.maxPerRound, all.maxPerRound, broken.maxPerRound);
-  // On SGE the collect job waits with `any` (until end markers exist): it runs after a failure.
-  const afterFailure = scheduler === "sge" ? "COMPLETED" : "CANCELLED";
-  if (alone.collect !== "COMPLETED" || broken.collect !== afterFailure) {
+  if (alone.collect !== "COMPLETED" || broken.collect !== "CANCELLED") {
     console.error(`${scheduler}: unexpected end of the collect job`);
     Deno.exit(1);
   }

@@ -5,7 +5,8 @@ import type { SimJob } from "../sim/types.ts";
 
 /** Model mode: a job lasts as long as its script's sleeps and exits with its last `exit N`. */
 export function modelFromScript(job: SimJob): { runtimeSeconds: number; exitCode: number } {
-  const script = job.request.script;
+  // SGE's dependency guard is no part of the body (the simulator plays it by itself).
+  const script = job.request.script.replace(/^__clusterjob_after\(\) \{\n[\s\S]*?^\}\n/m, "");
   const sleeps = [...script.matchAll(/^\s*sleep (\d+)\s*$/gm)].map((m) => Number(m[1]));
   const exits = [...script.matchAll(/^\s*exit (\d+)\s*$/gm)].map((m) => Number(m[1]));
   return {

@@ -14,6 +14,8 @@ import type { JobTable } from "./_job_table.ts";
 import type { NodePool } from "./_nodes.ts";
 import type { Scheduler } from "./_scheduling.ts";
 import { startJobProcess } from "./_shell_run.ts";
+import { writeEndMarker, writeStartMarker } from "./_model_markers.ts";
+import { guardExit } from "./_model_guard.ts";
 import type { SimFileSystem } from "./filesystem.ts";
 import type { SimJobModel } from "./options.ts";
 import type { SimJob, SimJobState, SimReason } from "../types.ts";
@@ -86,6 +88,9 @@ export class JobRunner {
         this.#parts.fs?.writeText(path, text);
       }
     }
+    if (execution === "model" && this.#parts.fs !== undefined) {
+      writeStartMarker(this.#parts.fs, job, job.nodeList[0] ?? "node", clock.now());
+    }
     this.#emit(job);
     this.#parts.dependencies.changed(job);
     const limitMs = job.timeLimitSeconds === undefined ? undefined : job.timeLimitSeconds * 1000;
@@ -136,6 +141,9 @@ export class JobRunner {
     job.endTime = this.#parts.clock.now();
     if (end.exitCode !== undefined) job.exitCode = end.exitCode;
     if (end.signal !== undefined) job.signal = end.signal;
+    if (wasRunning && this.#parts.execution === "model" && this.#parts.fs !== undefined) {
+      writeEndMarker(this.#parts.fs, job, state, end.signal, job.endTime);
+    }
     this.#parts.table.ended(job);
     this.#parts.accounting.record(job);
     if (job.group !== undefined) this.#taskEnded(job, job.group, wasRunning);
@@ -183,7 +191,10 @@ export class JobRunner {
 
   /** `model` mode: the job ends after the model's runtime, or at its walltime if that is less. */
   #runModel(job: JobRecord, limitMs: number | undefined): void {
-    const { runtimeSeconds, exitCode } = this.#parts.model(job);
+    const stopped = this.#parts.fs === undefined ? undefined : guardExit(this.#parts.fs, job);
+    const { runtimeSeconds, exitCode } = stopped === undefined
+      ? this.#parts.model(job)
+      : { runtimeSeconds: 0, exitCode: stopped }; // SGE's guard: no body
     const runtimeMs = Math.max(0, runtimeSeconds * 1000);
     const start = job.startTime!;
     const clock = this.#parts.clock;

@@ -6,13 +6,12 @@
  * @module
  */
 
-import { normalize } from "node:path/posix";
 import { checkJobId } from "../core/backend.ts";
 import type { Backend } from "../core/backend.ts";
 import { DEPENDENCY_KINDS, DependencyError, type DependencyKind } from "../core/dependency.ts";
 import type { JobDependency } from "../core/dependency.ts";
 import { InvalidValueError } from "../core/errors.ts";
-import { quoteShellWord } from "../core/_shell_quote.ts";
+import { dependencyGuard } from "../core/_dependency_guard.ts";
 import { AsyncResult } from "../run/async_result.ts";
 import type { RunDependency } from "../run/run_options.ts";
 
@@ -90,7 +89,7 @@ function dependencyOf(item: unknown, field: string, job: DependentJob): Dependen
         `${where(run.remote)})`,
     );
   }
-  const markers = markerFolderOf(run);
+  const markers = run.markers;
   return Object.freeze({
     jobId: checkJobId(job.backend, run.jobId, field),
     when: when as DependencyKind,
@@ -100,26 +99,11 @@ function dependencyOf(item: unknown, field: string, job: DependentJob): Dependen
   });
 }
 
-/** The run's marker folder, when it records one (runs of jobs with markers). */
-function markerFolderOf(run: AsyncResult): string | undefined {
-  const folder = (run as { readonly markers?: unknown }).markers;
-  return typeof folder === "string" ? folder : undefined;
-}
-
-/** The exit code a job ends with when SGE's guard does not run its body. */
-export const GUARD_EXIT_CODE = 97;
-
 /**
- * SGE's guard: shell lines run before the body that check, for each `ok`/`notok` dependency,
- * the parent's `end` marker (array parents: every `end.<index>`; a parent that left no end
- * marker — deleted before it ran, killed by SIGKILL — did not complete) and, when the kind is
- * not met, write the reason to standard error and to `dependency` in the job's own marker
- * folder, then exit {@linkcode GUARD_EXIT_CODE} without running the body. `[]` when no
- * dependency needs it.
+ * SGE's guard for a job's dependencies (see `dependencyGuard`): `[]` when none is `ok`/`notok`.
  *
  * @param dependencies The job's dependencies.
- * @param workingDirectory The job's working directory (relative marker folders are relative to
- * the same base: the scheduler host's home or the submitter's directory).
+ * @param workingDirectory The job's working directory.
  * @param ownMarkers The job's own marker folder, or `undefined`.
  * @throws {DependencyError} For an `ok`/`notok` dependency on a job without a marker folder
  * (a bare job id, a run without markers): SGE cannot wait for its success.
@@ -129,65 +113,19 @@ export function sgeGuard(
   workingDirectory: string,
   ownMarkers: string | undefined,
 ): string[] {
-  const checked = dependencies.filter(({ when }) => when === "ok" || when === "notok");
-  if (checked.length === 0) return [];
-  const lines = [
-    "# clusterjob: -hold_jid waits only for these jobs to end; the body runs only if they",
-    "# ended as `after` asks (their end markers say how).",
-    "__clusterjob_after() {",
-    "  __cj_failed=0; __cj_seen=0",
-    '  for __cj_end in "$1"/end "$1"/end.*; do',
-    '    [ -f "$__cj_end" ] || continue',
-    "    __cj_seen=1",
-    '    case " $(cat "$__cj_end" 2>/dev/null) " in *" exit=0 "*) ;; *) __cj_failed=1 ;; esac',
-    "  done",
-    '  [ "$__cj_seen" = 1 ] || __cj_failed=1',
-    '  if [ "$2" = ok ] && [ "$__cj_failed" = 0 ]; then return 0; fi',
-    '  if [ "$2" = notok ] && [ "$__cj_failed" = 1 ]; then return 0; fi',
-    '  __cj_why="job $3 did not end as after $2 needs (its end marker: $(cat "$1"/end 2>/dev/null || echo none)); the body was not run"',
-    '  echo "clusterjob: $__cj_why" >&2',
-    ...(ownMarkers === undefined ? [] : [
-      `  mkdir -p ${shellPath(ownMarkers, workingDirectory)} 2>/dev/null && ` +
-      `echo "time=$(date +%s) parent=$3 when=$2" > ${
-        shellPath(ownMarkers, workingDirectory)
-      }/dependency`,
-    ]),
-    `  exit ${GUARD_EXIT_CODE}`,
-    "}",
-  ];
-  for (const dependency of checked) {
-    const folder = dependency.markerFolder;
-    if (folder === undefined) {
-      throw new DependencyError(
-        "after",
-        { run: dependency.jobId, when: dependency.when },
-        `a run submitted with markers, or when: "any", on scheduler "sge" (its -hold_jid only ` +
-          `waits for job ${dependency.jobId} to end; whether it ended ${dependency.when} is read ` +
-          "from the end marker clusterjob's jobs write)",
-      );
-    }
-    lines.push(
-      `__clusterjob_after ${shellPath(folder, workingDirectory)} ${dependency.when} ` +
-        quoteShellWord(dependency.jobId),
-    );
-  }
-  return lines;
-}
-
-/**
- * A path of the scheduler host as one shell word in a job that starts in `workingDirectory`:
- * `~/x` as `"$HOME"/x`; a relative path from the job's start directory back to the common base
- * (`$PWD/../../x` for a job in `a/b`).
- */
-function shellPath(path: string, workingDirectory: string): string {
-  if (path === "~" || path.startsWith("~/")) return `"$HOME"${quoteTail(path.slice(1))}`;
-  if (path.startsWith("/")) return quoteShellWord(path);
-  const start = normalize(workingDirectory);
-  if (start.startsWith("/") || start.startsWith("~")) return quoteShellWord(path);
-  const depth = start === "." ? 0 : start.split("/").filter((part) => part !== ".").length;
-  return `"$PWD"/${quoteShellWord(`${"../".repeat(depth)}${path}`)}`;
-}
-
-function quoteTail(tail: string): string {
-  return tail === "" ? "" : quoteShellWord(tail);
+  const checks = dependencies.filter(({ when }) => when === "ok" || when === "notok")
+    .map((dependency) => {
+      const folder = dependency.markerFolder;
+      if (folder === undefined) {
+        throw new DependencyError(
+          "after",
+          { run: dependency.jobId, when: dependency.when },
+          `a run submitted with markers, or when: "any", on scheduler "sge" (its -hold_jid only ` +
+            `waits for job ${dependency.jobId} to end; whether it ended ${dependency.when} is ` +
+            "read from the end marker clusterjob's jobs write)",
+        );
+      }
+      return { folder, when: dependency.when as "ok" | "notok", jobId: dependency.jobId };
+    });
+  return dependencyGuard(checks, workingDirectory, ownMarkers);
 }

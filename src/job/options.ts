@@ -107,6 +107,12 @@ export interface JobScriptOptions {
   /** Warnings are errors (`UnknownKeyError`). Default `false`. */
   strict?: boolean;
   /**
+   * The job records its start and end in marker files next to its scripts
+   * (`.clusterjob/<name>/`), read when the scheduler no longer knows it. Default `true`;
+   * only scripts run by a POSIX shell carry them.
+   */
+  markers?: boolean;
+  /**
    * Jobs this one waits for: runs, ids of jobs submitted by other programs, or `{ run, when }`
    * with `when` `"ok"` (default), `"notok"`, `"any"` or `"start"`; an array's run means all its
    * tasks. Not merged by `with()`: a new list replaces the old.
@@ -146,6 +152,7 @@ export type DefaultAttributes = Partial<
     | "cacheFolder"
     | "cachePrefix"
     | "strict"
+    | "markers"
   >
 >;
 
@@ -316,6 +323,13 @@ export const JOB_OPTIONS = {
     doc: "Warnings are errors (`UnknownKeyError`). Default `false`.",
     check: boolean,
     fallback: false,
+    setting: isBoolean,
+  },
+  markers: {
+    doc:
+      "The job records its start and end in marker files next to its scripts\n(`.clusterjob/<name>/`), read when the scheduler no longer knows it. Default `true`;\nonly scripts run by a POSIX shell carry them.",
+    check: boolean,
+    fallback: true,
     setting: isBoolean,
   },
   after: {

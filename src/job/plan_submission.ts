@@ -52,6 +52,8 @@ export interface PlannableJob {
   workingDirectory(): string;
   /** The job script's path on the scheduler host. */
   scriptPath(): string;
+  /** The folder of the job's marker files on the scheduler host, or `undefined` (markers off). */
+  markerFolder(): string | undefined;
 }
 
 /** The options of a submission that decide its plan: the cache file's. */
@@ -126,7 +128,15 @@ export async function planSubmission(
     cacheFile,
     maxSleepInterval: job.maxSleepInterval,
     timeSeconds: job.resources.timeSeconds,
-    after: Object.freeze([...(job.after ?? [])]),
+    markerFolder: job.markerFolder(),
+    after: Object.freeze((job.after ?? []).map(({ jobId, when, jobName, run }) =>
+      Object.freeze({
+        jobId,
+        when,
+        ...(jobName === undefined ? {} : { jobName }),
+        ...(run === undefined ? {} : { run }),
+      })
+    )),
   });
 }
 

@@ -123,8 +123,11 @@ export async function watchDependent<R extends WatchedRun>(
     return hooks.status();
   }
   // The dependent ended by itself: the scheduler may have ended it for its dependency (its
-  // parents were polled in the same round, so their end is known now).
+  // parents were polled in the same round, so their end is known now). A parent that ended may
+  // itself be ending for its own dependency (SGE's guard): that settles first.
   if (first.status === Status.COMPLETED) return first.status;
+  const ended = checked.filter(({ parent }) => parent.ready());
+  await Promise.all(ended.map(({ parent }) => parent.wait({ signal: stop }).catch(() => {})));
   const link = brokenNow(checked);
   if (link !== undefined) await hooks.end(dependencyReason(link.dependency, link.parent), false);
   return hooks.status();

@@ -14,6 +14,7 @@ import {
 } from "../core/backend.ts";
 import { Status, type StatusCode, statusName } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
+import type { Cause } from "../core/cause.ts";
 import { readCacheFile } from "./cache.ts";
 import {
   CACHE_FORMAT_VERSION,
@@ -35,6 +36,8 @@ export interface RunFacts {
   exitCode: number | undefined;
   /** The scheduler's reason or clusterjob's explanation. */
   reason: string | undefined;
+  /** Why the run ended, once it has. */
+  cause: Cause | undefined;
   /** Whether the epilogue has been started. */
   epilogueDone: boolean;
   /** The epilogue's failure. */
@@ -49,6 +52,7 @@ export function initialFacts(init: AsyncResultInit): RunFacts {
     state: init.state ?? statusName(status),
     exitCode: init.exitCode,
     reason: init.reason,
+    cause: init.cause,
     epilogueDone: init.epilogueDone ?? false,
     epilogueError: init.epilogueError,
   };
@@ -60,7 +64,7 @@ export function initialFacts(init: AsyncResultInit): RunFacts {
  */
 export type RunIdentity =
   & Readonly<Pick<RunRecord, "jobId" | "jobName" | "maxSleepInterval">>
-  & Readonly<{ [K in "remote" | "epilogue"]: RunRecord[K] | undefined }>
+  & Readonly<{ [K in "remote" | "epilogue" | "markers" | "walltime"]: RunRecord[K] | undefined }>
   & { readonly after: readonly RunDependency[] }
   & { readonly backend: Backend; readonly transport: Transport };
 
@@ -83,7 +87,10 @@ export function recordOf(run: RunIdentity, facts: Readonly<RunFacts>): RunRecord
   if (run.remote !== undefined) record.remote = run.remote;
   if (facts.exitCode !== undefined) record.exitCode = facts.exitCode;
   if (facts.reason !== undefined) record.reason = facts.reason;
+  if (facts.cause !== undefined) record.cause = facts.cause;
   if (run.epilogue !== undefined) record.epilogue = run.epilogue;
+  if (run.markers !== undefined) record.markers = run.markers;
+  if (run.walltime !== undefined) record.walltime = run.walltime;
   if (facts.epilogueError !== undefined) record.epilogueError = facts.epilogueError;
   if (run.after.length > 0) record.after = recordedAfter(run.after);
   return record;
@@ -153,9 +160,12 @@ export function initFromRecord(record: RunRecord, context: RecordContext): Async
     ...definedOnly({
       exitCode: record.exitCode,
       reason: record.reason,
+      cause: record.cause,
       remote: record.remote,
       epilogue: record.epilogue,
       epilogueError: record.epilogueError,
+      markers: record.markers,
+      walltime: record.walltime,
       // The caller's dependencies carry their runs (a resubmitted workflow's); the record's ids.
       after: context.after ?? record.after,
       cacheFile: context.cacheFile,

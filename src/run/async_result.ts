@@ -21,6 +21,7 @@ import { checkInit, checkLoadOptions } from "./_run_checks.ts";
 import type { AsyncResultInit, LoadOptions, RunDependency, WaitOptions } from "./run_options.ts";
 import { type ParentLink, watchDependent } from "./_dependency_watch.ts";
 import { isFinished, Status, type StatusCode } from "../core/status.ts";
+import type { Cause } from "../core/cause.ts";
 import type { Transport } from "../core/transport.ts";
 import { waitMany } from "./_wait_many.ts";
 import { countStatuses, type StatusCounts } from "./progress.ts";
@@ -108,6 +109,10 @@ export class AsyncResult {
   readonly maxSleepInterval: number;
   /** Rendered epilogue, run locally once when the job is first seen finished (never after `cancel()`). */
   readonly epilogue: string | undefined;
+  /** The job's marker folder on the scheduler host, when it writes markers. */
+  readonly markers: string | undefined;
+  /** The job's walltime in seconds, when known. */
+  readonly walltime: number | undefined;
   /** The cache file this run is saved to on every status change, if any. */
   cacheFile: string | undefined;
   /**
@@ -156,6 +161,8 @@ export class AsyncResult {
     this.remote = init.remote || undefined;
     this.maxSleepInterval = Math.max(1, cap);
     this.epilogue = init.epilogue;
+    this.markers = init.markers;
+    this.walltime = init.walltime;
     this.cacheFile = init.cacheFile;
     this.after = Object.freeze(
       (init.after ?? []).map((dependency) => Object.freeze({ ...dependency })),
@@ -178,6 +185,8 @@ export class AsyncResult {
       jobId: this.jobId,
       maxSleepMs: Math.min(this.maxSleepInterval, this.backend.maxPollInterval ?? Infinity) * 1000,
       ...polling,
+      markers: this.markers,
+      walltime: this.walltime,
       tracking: { nextDue: 0, failures: 0 },
       status: () => this.#facts.status,
       apply: (info) => this.#apply(info),
@@ -202,6 +211,14 @@ export class AsyncResult {
   /** The scheduler's reason or clusterjob's explanation (e.g. for a vanished job), when there is one. */
   get reason(): string | undefined {
     return this.#facts.reason;
+  }
+
+  /**
+   * Why the run ended, the same word on every scheduler (see {@linkcode Cause}); `undefined`
+   * while it runs, or when nothing tells (a run loaded from an older cache file).
+   */
+  get cause(): Cause | undefined {
+    return this.#facts.cause;
   }
 
   /** The epilogue's failure message, when it failed; the run is saved all the same. */
@@ -372,6 +389,7 @@ export class AsyncResult {
       status: Status.CANCELLED,
       state: "CANCELLED",
       reason: "Cancelled by clusterjob",
+      cause: "cancelled",
     });
     await this.#save();
     pollerFor(this.transport, this.backend).release(this.#client);
@@ -539,23 +557,27 @@ export class AsyncResult {
 
   /**
    * Ends the run because a dependency broke: cancels it when the scheduler still holds it, then
-   * records it CANCELLED with the reason (the scheduler's state word stays).
+   * records it CANCELLED, cause `dependency`, with the reason (the scheduler's state word stays).
    */
   async #endForDependency(reason: string, cancel: boolean): Promise<void> {
     if (cancel) await this.cancel();
-    if (this.#facts.status === Status.COMPLETED) return; // it ran after all: nothing to record
-    if (this.#facts.status === Status.CANCELLED && this.#facts.reason === reason) return;
-    Object.assign(this.#facts, { status: Status.CANCELLED, reason });
+    const facts = this.#facts;
+    if (facts.status === Status.COMPLETED) return; // it ran after all: nothing to record
+    if (facts.cause === "dependency" && facts.reason === reason) return;
+    Object.assign(facts, { status: Status.CANCELLED, cause: "dependency", reason });
     await this.#save();
   }
 
   /** Records what the scheduler said; saves on change; runs the epilogue when first finished. */
   async #apply(info: JobInfo): Promise<void> {
     const facts = this.#facts;
+    const cause = isFinished(info.status)
+      ? info.cause ?? this.backend.causeOf?.(info) ?? this.#causeOf(info)
+      : undefined;
     const changed = info.status !== facts.status || info.state !== facts.state ||
-      info.exitCode !== facts.exitCode;
+      info.exitCode !== facts.exitCode || cause !== facts.cause;
     const { status, state, exitCode, reason } = info;
-    Object.assign(facts, { status, state, exitCode, reason });
+    Object.assign(facts, { status, state, exitCode, reason, cause });
     if (!changed) return;
     // Local work takes no simulated time: keep a virtual clock from jumping meanwhile.
     const release = this.transport.clock.hold?.();
@@ -570,6 +592,14 @@ export class AsyncResult {
     } finally {
       release?.();
     }
+  }
+
+  /** The cause of a finished job the parser gave none for: its status says what it can. */
+  #causeOf(info: JobInfo): Cause | undefined {
+    if (info.status === Status.COMPLETED) return "exit";
+    if (info.status === Status.CANCELLED) return "cancelled";
+    const code = info.exitCode;
+    return code !== undefined && code > 0 && code < 128 ? "exit" : undefined;
   }
 
   async #save(): Promise<void> {

@@ -11,7 +11,6 @@ import { JobScript, type JobScriptOptions } from "../../src/job/job_script.ts";
 import { Status, statusName } from "../../src/core/status.ts";
 import type { Transport } from "../../src/core/transport.ts";
 import type { LifecycleCase, LifecycleTarget } from "./cases.ts";
-import { DependencyError } from "../../src/core/dependency.ts";
 
 /** What the dependency cases use of the suite's harness. */
 export interface CaseHarness {
@@ -47,29 +46,8 @@ function sharedLog(target: LifecycleTarget, tag: string): { path: string; relati
   return { path: `${target.workdirRoot}/${name}`, relative: `../${name}` };
 }
 
-/**
- * Until jobs write end markers (the markers work), SGE refuses an `ok`/`notok` dependency: its
- * guard has nothing to read. The case checks that refusal and stops there.
- */
-async function refusedWithoutMarkers(
-  target: LifecycleTarget,
-  body: () => Promise<void>,
-): Promise<void> {
-  try {
-    await body();
-  } catch (error) {
-    if (!target.backend.endOnlyDependencies) throw error;
-    assert.ok(error instanceof DependencyError, String(error));
-    assert.match(error.message, /a run submitted with markers/);
-  }
-}
-
 /** The dependency cases. */
-export function dependencyCases(
-  { withHarness: harnessed, jobOptionsOf }: CaseTools,
-): LifecycleCase[] {
-  const withHarness: CaseTools["withHarness"] = (body) =>
-    harnessed((h, target) => refusedWithoutMarkers(target, () => body(h, target)));
+export function dependencyCases({ withHarness, jobOptionsOf }: CaseTools): LifecycleCase[] {
   return [
     {
       name: "after: a chain a→b→c runs in order and completes",
@@ -167,7 +145,7 @@ export function dependencyCases(
     {
       name:
         "after: a workflow killed half-way and run again finds its chain and submits nothing twice",
-      run: withHarness(async (h, _target) => {
+      run: withHarness(async (h) => {
         const cacheFolder = await h.localFolder();
         const first = await h.transport();
         const a = h.job({ name: "rerun-a", body: `sleep ${h.seconds(30)}`, cacheFolder });

@@ -2,7 +2,8 @@
 // against parents' end markers laid out as the jobs write them.
 
 import assert from "node:assert/strict";
-import { GUARD_EXIT_CODE, sgeGuard } from "../../../src/job/_dependencies.ts";
+import { sgeGuard } from "../../../src/job/_dependencies.ts";
+import { GUARD_EXIT_CODE } from "../../../src/core/_dependency_guard.ts";
 import { DependencyError, JobScript } from "../../../mod.ts";
 
 interface Outcome {
