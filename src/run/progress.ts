@@ -8,12 +8,14 @@
  * @example Show the progress of a fan-in on the simulator
  * ```ts
  * import { AsyncResult, JobScript, ProgressDisplay, progressLine } from "@clusterjob/clusterjob";
- * import { SimCluster } from "@clusterjob/clusterjob/sim";
+ * import { SimCluster, type SimJob } from "@clusterjob/clusterjob/sim";
  * import assert from "node:assert/strict";
  *
- * const transport = new SimCluster({ scheduler: "slurm", clock: "virtual" }).transport();
+ * const model = (job: SimJob) => ({ runtimeSeconds: 60 * Number(job.request.name.slice(-1)), exitCode: 0 });
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model", clock: "virtual", model });
+ * const transport = cluster.transport();
  * const runs = await Promise.all([1, 2, 3].map((i) =>
- *   new JobScript({ name: `sweep-${i}`, body: `sleep ${60 * i}` }).submit({ transport })
+ *   new JobScript({ name: `sweep-${i}`, body: "./sweep" }).submit({ transport })
  * ));
  * let written = "";
  * const display = new ProgressDisplay((text) => written += text, { terminal: false });

@@ -117,7 +117,10 @@ await terminalTests(() => {
       // What the terminal was sent: the first line, then each new one over it (carriage return,
       // erase line: shown as <EL>), then one newline before the table.
       const output = (await terminal.waitForOutput(/EXITED 0/)).replaceAll("\x1b[2K", "<EL>");
-      assert.match(output, /0\/2 done(\r<EL>[^\r\n]*)*\r<EL>2\/2 done: 2 completed\r?\nID +NAME/);
+      assert.match(
+        output,
+        /0\/2 done[^\r\n]*(\r<EL>[^\r\n]*)*\r<EL>2\/2 done: 2 completed\r?\nID +NAME/,
+      );
     },
   });
 
