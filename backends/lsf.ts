@@ -18,7 +18,7 @@ import type {
 } from "../src/core/backend.ts";
 import { lsfKnownOptions } from "./_known_lsf.ts";
 import { submitOutcomeOf } from "./_submit_errors.ts";
-import { lsfToken } from "./_submit_token.ts";
+import { lsfToken, openlavaToken } from "./_submit_token.ts";
 import {
   formatMemory,
   layoutOf,
@@ -195,6 +195,7 @@ const openlavaDialect: Backend = guardJobIds({
   statusCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, bjobsLongArgv),
   parseStatus: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBjobsLong(output, ids, bjobsLongArgv(ids)),
+  submitToken: openlavaToken,
 });
 
 /**

@@ -195,75 +195,27 @@ export function selectRuns(
  */
 export function runJson(run: CachedRun, now: number | undefined): RunJson {
   const record = run.record;
-  const age = now === undefined
-    ? null
-    : Math.max(0, Math.floor((now - Date.parse(record.updatedAt)) / 1000));
-  const common = {
-    cluster: run.cluster.name,
+  const submitted = record.phase === "submitted" ? record : undefined;
+  // Keys in the order of the table (jobId first): the order of the JSON output.
+  return {
+    jobId: submitted?.jobId ?? null,
     name: record.jobName,
+    cluster: run.cluster.name,
     scheduler: record.backend,
+    status: submitted === undefined ? "SUBMITTING" : statusName(submitted.status),
+    statusCode: submitted?.status ?? null,
+    state: submitted?.state ?? "interrupted submission",
+    exitCode: submitted?.exitCode ?? null,
+    reason: submitted === undefined
+      ? "the submission was interrupted: the job may or may not exist (check the queue)"
+      : submitted.reason ?? null,
+    cause: submitted?.cause ?? null,
     updatedAt: record.updatedAt,
-    ageSeconds: age,
+    ageSeconds: now === undefined
+      ? null
+      : Math.max(0, Math.floor((now - Date.parse(record.updatedAt)) / 1000)),
     cacheId: run.cacheId,
     cacheFile: run.file,
-  };
-  if (record.phase === "submitting") {
-    return {
-      ...common,
-      jobId: null,
-      status: "SUBMITTING",
-      statusCode: null,
-      state: "interrupted submission",
-      exitCode: null,
-      reason: "the submission was interrupted: the job may or may not exist (check the queue)",
-      cause: null,
-    };
-  }
-  return {
-    ...common,
-    jobId: record.jobId,
-    status: statusName(record.status),
-    statusCode: record.status,
-    state: record.state,
-    exitCode: record.exitCode ?? null,
-    reason: record.reason ?? null,
-    cause: record.cause ?? null,
-  };
-}
-
-/** Reorders the keys of a run's JSON object: `jobId` first, as in the table. */
-function ordered(run: RunJson): RunJson {
-  const {
-    cluster,
-    jobId,
-    name,
-    scheduler,
-    status,
-    statusCode,
-    state,
-    exitCode,
-    reason,
-    cause,
-    updatedAt,
-    ageSeconds,
-    cacheId,
-    cacheFile,
-  } = run;
-  return {
-    jobId,
-    name,
-    cluster,
-    scheduler,
-    status,
-    statusCode,
-    state,
-    exitCode,
-    reason,
-    cause,
-    updatedAt,
-    ageSeconds,
-    cacheId,
-    cacheFile,
   };
 }
 
@@ -278,7 +230,7 @@ export function runsDocument(
   runs: readonly RunJson[],
   extra: Record<string, unknown> = {},
 ): string {
-  return JSON.stringify({ version: 1, runs: runs.map(ordered), ...extra }, null, 2) + "\n";
+  return JSON.stringify({ version: 1, runs, ...extra }, null, 2) + "\n";
 }
 
 /**

@@ -270,6 +270,12 @@ export interface TokenLookup {
 export interface SubmitTokenSupport {
   /** The options, put right after the submit command's name, that store `token` with the job. */
   submitOptions(token: string): string[];
+  /**
+   * Whether the token may be given for this job script: false where the script's own directives
+   * set the option the token's would override (a `#SBATCH --comment` of the user's); the job is
+   * then submitted without a token. Optional; default true.
+   */
+  fitsScript?(script: string): boolean;
   /** One command whose answer lists the jobs of all `jobs`' tokens. */
   lookupCommand(jobs: readonly TokenQuery[]): string[];
   /**
