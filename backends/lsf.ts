@@ -6,6 +6,7 @@
  */
 
 import { QueryError } from "../src/core/errors.ts";
+import { lsfCause } from "./_causes.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type {
@@ -177,6 +178,7 @@ const common = {
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBhist(output, ids, bhistArgv(ids)),
   cancelCommand: (ids: readonly string[]): string[] => ["bkill", ...ids],
+  causeOf: lsfCause,
   submitOutcome: (output: CommandOutput) => submitOutcomeOf("lsf", output),
   submitToken: lsfToken,
 } as const;
