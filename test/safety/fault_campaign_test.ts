@@ -2,7 +2,8 @@
 // clock), submitted and waited for through the library while submits lose their answers or
 // time out (each with and without the job created) or are refused, status commands fail and hang, the controller is
 // down for a quarter of an hour, finished jobs leave the queue (MinJobAge, keep_completed,
-// CLEAN_PERIOD, qmaster at once), nodes fail and running jobs are preempted. Every count is
+// CLEAN_PERIOD, qmaster at once), accounting is disabled for three hours, nodes fail and running
+// jobs are preempted. Every count is
 // computed from the simulator's own job table (the ground truth), never from the library's view:
 // - lost: a job the workflow asked for that the scheduler never had, though the library did not
 //   say so (it returned a run, or failed without an InterruptedSubmissionError);
@@ -123,6 +124,10 @@ async function campaign(scheduler: SchedulerKind, seed: number): Promise<Outcome
   const chaos = (async () => {
     for (let round = 0; !done; round++) {
       await clock.sleep(7 * MINUTE);
+      // Accounting disabled (sacct, qacct, bhist refuse; tracejob reads nothing) from the first
+      // to the fourth hour: jobs that leave the queue meanwhile are known by their markers only.
+      if (round === 9) faults.setAccounting("disabled");
+      if (round === 34) faults.setAccounting("up");
       const running = cluster.jobs().filter((job) => job.state === "RUNNING");
       if (running.length > 0 && round % 2 === 0) faults.preempt(running[pick(running.length)]!.id);
       if (round % 5 === 2) {
