@@ -121,8 +121,9 @@ export interface SubmitOptions {
  * (`force: true` submits afresh).
  *
  * The scheduler's answer must hold a job id of the backend's `jobIdGrammar`; an answer whose id is
- * not (an `InvalidJobIdError`, kept as the `cause`) throws `SubmitError` with `jobMayExist`, and
- * the cache marker stays. Local work (cache files, the prologue) holds the transport's clock, so
+ * not (an `InvalidJobIdError`, kept as the `cause` of the `SubmitError` with `jobMayExist`) is a
+ * lost answer: its token is looked for (without a token, that `SubmitError` is thrown and the
+ * cache marker stays). Local work (cache files, the prologue) holds the transport's clock, so
  * it takes no simulated time.
  */
 export async function submitPlan(
