@@ -485,7 +485,8 @@ Deno.test("over SSH, a login node without the scheduler fails submit and status 
     assert.equal(error.command, "sbatch");
     assert.match(
       error.message,
-      /^"sbatch" is not installed on ssh:alice@login.example.org \("\/bin\/sh: 1: sbatch: not found"\) — is this the login node\? Check the host/,
+      // The submit command runs under its 2-minute timeout: coreutils' timeout reports it.
+      /^"sbatch" is not installed on ssh:alice@login.example.org \("timeout: failed to run command ‘sbatch’: No such file or directory"\) — is this the login node\? Check the host/,
     );
     // nothing was submitted, so nothing is cached (no "interrupted submission" marker)
     assert.deepEqual([...Deno.readDirSync(cacheFolder)], []);
