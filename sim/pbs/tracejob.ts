@@ -111,7 +111,8 @@ function accountedTest(engine: SimEngineApi): (job: SimJob) => boolean {
   return (job) => known.has(job);
 }
 
-const USAGE =
+/** tracejob's usage text. */
+export const TRACEJOB_USAGE =
   "usage: tracejob [-a|s|l|m|v] [-w size] [-p path] [-n days] [-f filter_type] job_identifier\n";
 
 /**
@@ -126,7 +127,7 @@ export function parseTracejob(args: readonly string[]): string {
     else if (!arg.startsWith("-")) operands.push(arg);
   }
   const operand = operands[0];
-  if (operand === undefined || operands.length > 1) throw new CommandFailure(1, USAGE);
+  if (operand === undefined || operands.length > 1) throw new CommandFailure(1, TRACEJOB_USAGE);
   return operand;
 }
 
