@@ -29,8 +29,6 @@ const RUN_LIMIT =
 const TABLE: Record<string, string> = {
   "001-lsid": "lsid is not emulated",
   "002-bsub-V": "`bsub -V` is not emulated",
-  "003-bhosts": "bhosts is not emulated",
-  "004-bqueues": "bqueues is not emulated",
   "005-lshosts": "lshosts is not emulated",
   "021-bsub-nonexistent-script-via-stdin": "the shell's own error for a missing `< file`",
   "035-bjobs-W-wide-times": "`bjobs -W` prints the process's memory, swap and pids: not emulated",
