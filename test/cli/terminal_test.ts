@@ -170,16 +170,17 @@ await terminalTests(() => {
         await terminal.line(line);
       }
       await terminal.line("clusterjob render hello.yaml");
-      await next(/^#SBATCH --job-name=hello\necho n is 7/);
+      // The markers prelude (README, "Why a job ended") stands between the header and the body.
+      await next(/^#SBATCH --job-name=hello\n(?:.*\n)*echo n is 7/);
       await terminal.line("clusterjob submit hello.yaml");
       await next(/^Submitted hello as job 2 to sim \(slurm\)\n2/);
       await terminal.line("clusterjob submit hello.yaml"); // the cache: not again
       await next(/^hello is job 2 on sim \(slurm\) already \(cached, PENDING\).*\n2/);
       await terminal.line("clusterjob status");
-      await next(/^2 +hello +sim +slurm +PENDING +PENDING +- +0s/);
+      await next(/^2 +hello +sim +slurm +PENDING +PENDING +- +- +0s/);
       await terminal.line("clusterjob wait");
       await next(
-        /^1\/1 done: 1 completed\nID .*\n2 +hello +sim +slurm +COMPLETED +COMPLETED +0 +0s/,
+        /^1\/1 done: 1 completed\nID .*\n2 +hello +sim +slurm +COMPLETED +COMPLETED +0 +exit +0s/,
       );
       await terminal.line("echo $?");
       await next(/^0/);
@@ -188,7 +189,7 @@ await terminalTests(() => {
       await terminal.line("clusterjob cancel 2");
       await next(/^hello \(job 2 on sim\) has already finished: COMPLETED/);
       await terminal.line("clusterjob list");
-      await next(/^2 +hello +sim +slurm +COMPLETED +COMPLETED +0 +0s +hello-[0-9a-f]{16}/);
+      await next(/^2 +hello +sim +slurm +COMPLETED +COMPLETED +0 +exit +0s +hello-[0-9a-f]{16}/);
       await terminal.line("clusterjob clean --finished");
       await next(/^Removed 1 finished cached run/);
       await terminal.line("clusterjob status");
