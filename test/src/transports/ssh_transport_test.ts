@@ -690,9 +690,11 @@ Deno.test("SshTransport replaces a session that dropped (reconnect)", async () =
 Deno.test("SshTransport.close() lets a running command finish and refuses one still waiting", async () => {
   await withFakeSsh(async (fake) => {
     const ssh = fakeTransport(fake, { maxSessions: 1 });
-    const running = ssh.run(["sh", "-c", "sleep 0.3; echo done"]);
+    const running = ssh.run(["sh", "-c", "touch started; sleep 0.3; echo done"]);
     const waiting = ssh.run(["echo", "never"]).catch((e) => e);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!(await Deno.stat(join(fake.home, "started")).then(() => true, () => false))) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await ssh.close();
     assert.equal((await running).stdout, "done\n");
     const refused = await waiting;
