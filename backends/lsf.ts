@@ -16,7 +16,9 @@ import type {
   SubmitCommand,
 } from "../src/core/backend.ts";
 import { lsfKnownOptions } from "./_known_lsf.ts";
+import { arrayText, LSF_ARRAY, withFileTokens } from "./_array_headers.ts";
 import {
+  directiveValue,
   formatMemory,
   layoutOf,
   lsfExtraLines,
@@ -52,8 +54,16 @@ const LSF_MEMORY_UNITS: readonly [string, string, string] = ["MB", "GB", "TB"];
  */
 const START_DIRECTORY = `${PREFIX} -cwd .`;
 
-function renderHeaders(resources: Resources): string[] {
+function renderHeaders(given: Resources): string[] {
+  const resources = withFileTokens(given, LSF_ARRAY, "lsf");
+  const array = arrayText(resources, LSF_ARRAY, "none");
   const lines = textDirectives(PREFIX, resources, { name: "-J ", queue: "-q ", account: "-P " });
+  if (array !== undefined) {
+    // The array is part of the name: `-J "name[1-10]%2"` (bsub(1) "Job arrays").
+    const limit = resources.array?.maxParallel;
+    lines[0] = `${PREFIX} -J "${directiveValue("name", resources.name).replace(/^"|"$/g, "")}` +
+      `[${array}]${limit === undefined ? "" : `%${limit}`}"`;
+  }
   if (resources.timeSeconds !== undefined) {
     lines.push(`${PREFIX} -W ${minutesRoundedUp(resources.timeSeconds)}`);
   }
@@ -159,6 +169,7 @@ const common = {
   extension: "lsf",
   prefix: PREFIX,
   knownOptions: lsfKnownOptions,
+  arraySyntax: LSF_ARRAY,
   envVars: Object.freeze({
     CLUSTERJOB_ID: "LSB_JOBID",
     CLUSTERJOB_WORKDIR: "LS_SUBCWD",

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { TORQUE_ARRAY } from "./_array_headers.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand } from "../src/core/backend.ts";
@@ -196,6 +197,7 @@ export const pbs: Backend = pbsBackend({
   name: "pbs",
   knownOptions: pbsKnownOptions,
   arrayIndex: "PBS_ARRAYID",
+  arraySyntax: TORQUE_ARRAY,
   resourceLists,
   startDirectory,
   statusCommands,

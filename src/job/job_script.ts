@@ -41,6 +41,8 @@ import {
 } from "./options.ts";
 import { planSubmission } from "./plan_submission.ts";
 import { userVars } from "./_user_vars.ts";
+import type { ArraySpec } from "../core/array_spec.ts";
+import { bodyPrelude, checkArrayFor, runsInShell } from "./_array_spec.ts";
 import type { JobWarning, WarningHandler } from "./job_warning.ts";
 import {
   knownOptionsOf,
@@ -133,6 +135,8 @@ export class JobScript {
   readonly maxSleepInterval: number;
   /** The validated resources backends render. */
   readonly resources: Resources;
+  /** The job array (indices ascending, limit), or `undefined` for a single job. */
+  readonly array: ArraySpec | undefined;
   /** The resources as given (defaults merged), used by placeholders and {@linkcode JobScript.with}. */
   readonly resourcesInput: Readonly<ResourcesInput>;
   /** User placeholders. */
@@ -150,6 +154,7 @@ export class JobScript {
 
   readonly #filenameOption: string | undefined;
   readonly #headers: readonly string[];
+  readonly #prelude: readonly string[];
 
   /**
    * Builds and validates a job script.
@@ -189,6 +194,14 @@ export class JobScript {
     rejectMisspeltKeys(resources.extra, table === undefined ? [] : [table]);
     const interpreter = interpreterOf(this.body, this.shell);
     if (interpreter !== undefined) resources.interpreter = interpreter;
+    this.array = checkedOption("array", options);
+    const skipped = this.array === undefined
+      ? undefined
+      : checkArrayFor(this.array, this.backend, resources.extra);
+    if (this.array !== undefined) resources.array = this.array;
+    this.#prelude = Object.freeze(
+      preludeFor(this.body, this.shell, bodyPrelude(this.backend, this.array, skipped)),
+    );
     resources.extra.forEach((entry) => Object.freeze(entry));
     Object.freeze(resources.extra);
     this.resources = Object.freeze(resources);
@@ -229,7 +242,15 @@ export class JobScript {
    * ```
    */
   render(): string {
-    return assembleScript(this.#renderText(this.body, "body"), this.shell, this.#headers);
+    const body = this.#renderText(this.body, "body");
+    if (this.#prelude.length === 0) return assembleScript(body, this.shell, this.#headers);
+    const lines = body.split("\n");
+    const shebang = lines[0]?.startsWith("#!") ? [lines.shift()!] : [];
+    return assembleScript(
+      [...shebang, ...this.#prelude, ...lines].join("\n"),
+      this.shell,
+      this.#headers,
+    );
   }
 
   /**
@@ -446,6 +467,28 @@ function joinPaths(...parts: string[]): string {
     if (part.startsWith("/") || part === "~" || part.startsWith("~/")) start = index;
   });
   return join(...parts.slice(start));
+}
+
+/**
+ * The prelude of a body that runs in a POSIX shell; none for other interpreters (a Python
+ * body), which then cannot skip the extra tasks of a covering array request.
+ *
+ * @throws {InvalidValueError} Field `array`, when extra tasks must be skipped in a body that
+ * does not run in a shell.
+ */
+function preludeFor(body: string, shell: string, prelude: string[]): string[] {
+  const first = body.split("\n", 1)[0] ?? "";
+  const program = first.startsWith("#!") ? first.slice(2) : shell;
+  if (runsInShell(program)) return prelude;
+  if (prelude.length > 1) {
+    throw new InvalidValueError(
+      "array",
+      prelude[2],
+      `an array the scheduler can request exactly, or a body run by a POSIX shell (it is run by ` +
+        `${JSON.stringify(program.trim())}, which cannot skip the tasks the request adds)`,
+    );
+  }
+  return [];
 }
 
 /** The job script's `#!` program when it is a single path (no arguments), else `undefined`. */

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { arrayRecordProblem } from "./array_tasks.ts";
 import type { Backend } from "../core/backend.ts";
 import { checkCacheName } from "../core/_cache_name.ts";
 import { InvalidValueError } from "../core/errors.ts";
@@ -22,6 +23,7 @@ import type { PollingOptions } from "./run_options.ts";
 /** The keys of `AsyncResultInit`. */
 const INIT_KEYS = [
   "jobId",
+  "array",
   "backend",
   "transport",
   "jobName",
@@ -113,6 +115,11 @@ export function checkInit(init: unknown): void {
   optional("epilogue", isString, "a string");
   optional("epilogueDone", (value) => typeof value === "boolean", "true or false");
   optional("epilogueError", isString, "a string");
+  optional(
+    "array",
+    (value) => arrayRecordProblem(value) === undefined,
+    "an array record { indices, maxParallel?, tasks } (as toRecord() gives it)",
+  );
   if (given.remote !== undefined && given.remote !== "") checkSshHost("remote", given.remote);
   if (given.cacheFile !== undefined) validatePath(given.cacheFile as string, "cacheFile");
   pollingSettings(given.polling as PollingOptions | undefined);

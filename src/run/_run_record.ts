@@ -151,6 +151,7 @@ export function initFromRecord(record: RunRecord, context: RecordContext): Async
       remote: record.remote,
       epilogue: record.epilogue,
       epilogueError: record.epilogueError,
+      array: record.array,
       cacheFile: context.cacheFile,
       polling: context.polling,
     }),

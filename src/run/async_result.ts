@@ -22,6 +22,7 @@ import type { AsyncResultInit, LoadOptions, WaitOptions } from "./run_options.ts
 import { isFinished, Status, type StatusCode } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
 import { waitMany } from "./_wait_many.ts";
+import { type ArrayTask, TaskBook, taskDigest } from "./array_tasks.ts";
 
 /**
  * Progress report of {@linkcode AsyncResult.waitAll}, given each time a run finishes.
@@ -104,6 +105,7 @@ export class AsyncResult {
 
   readonly #facts: RunFacts;
   readonly #client: PollClient;
+  readonly #book: TaskBook | undefined;
 
   /**
    * Creates a run for a job that is already submitted.
@@ -142,6 +144,7 @@ export class AsyncResult {
     this.epilogue = init.epilogue;
     this.cacheFile = init.cacheFile;
     this.#facts = initialFacts(init);
+    this.#book = init.array === undefined ? undefined : new TaskBook(init.array, jobId);
     this.#client = {
       jobId: this.jobId,
       maxSleepMs: Math.min(this.maxSleepInterval, this.backend.maxPollInterval ?? Infinity) * 1000,
@@ -149,6 +152,7 @@ export class AsyncResult {
       tracking: { nextDue: 0, failures: 0 },
       status: () => this.#facts.status,
       apply: (info) => this.#apply(info),
+      needsAccounting: (info) => this.#book?.incomplete(info) ?? false,
     };
   }
 
@@ -170,6 +174,38 @@ export class AsyncResult {
   /** The scheduler's reason or clusterjob's explanation (e.g. for a vanished job), when there is one. */
   get reason(): string | undefined {
     return this.#facts.reason;
+  }
+
+  /**
+   * For a job array: every task (index → status, state, exit code, reason), as last polled;
+   * `[]` for a single job. The run's own status is their aggregate (see `ArrayTask`):
+   * COMPLETED only when every task completed, FAILED when any failed (FAILED wins over
+   * CANCELLED), CANCELLED when the others completed and some were cancelled.
+   */
+  get tasks(): ArrayTask[] {
+    return this.#book?.list() ?? [];
+  }
+
+  /**
+   * The indices of the array tasks that ended FAILED or CANCELLED (`[]` for a single job).
+   *
+   * @returns The indices, ascending.
+   *
+   * @example Usage
+   * ```ts
+   * import { JobScript } from "@clusterjob/clusterjob";
+   * import { SimCluster } from "@clusterjob/clusterjob/sim";
+   * import assert from "node:assert/strict";
+   *
+   * const transport = new SimCluster({ scheduler: "sge", execution: "shell", clock: "virtual" }).transport();
+   * const job = new JobScript({ name: "s", body: "test $CLUSTERJOB_ARRAY_INDEX != 3", backend: "sge", array: "1-4" });
+   * const run = await job.submit({ transport });
+   * await run.wait();
+   * assert.deepEqual(run.failedTasks(), [3]);
+   * ```
+   */
+  failedTasks(): number[] {
+    return this.#book?.unsuccessful() ?? [];
   }
 
   /** The epilogue's failure message, when it failed; the run is saved all the same. */
@@ -388,7 +424,9 @@ export class AsyncResult {
    * ```
    */
   toRecord(): RunRecord {
-    return recordOf(this, this.#facts);
+    const record = recordOf(this, this.#facts);
+    if (this.#book !== undefined) record.array = this.#book.record();
+    return record;
   }
 
   /**
@@ -489,10 +527,13 @@ export class AsyncResult {
   }
 
   /** Records what the scheduler said; saves on change; runs the epilogue when first finished. */
-  async #apply(info: JobInfo): Promise<void> {
+  async #apply(answer: JobInfo): Promise<void> {
     const facts = this.#facts;
+    const before = this.#book === undefined ? "" : taskDigest(this.#book);
+    const info = this.#book === undefined ? answer : this.#book.apply(answer);
     const changed = info.status !== facts.status || info.state !== facts.state ||
-      info.exitCode !== facts.exitCode;
+      info.exitCode !== facts.exitCode ||
+      (this.#book !== undefined && taskDigest(this.#book) !== before);
     const { status, state, exitCode, reason } = info;
     Object.assign(facts, { status, state, exitCode, reason });
     if (!changed) return;

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ArrayRecord } from "./array_tasks.ts";
 import type { Backend } from "../core/backend.ts";
 import type { StatusCode } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
@@ -83,6 +84,8 @@ export interface AsyncResultInit {
   epilogueDone?: boolean;
   /** A recorded epilogue failure. */
   epilogueError?: string;
+  /** For a job array: its indices and what each task did (see `AsyncResult.tasks`). */
+  array?: ArrayRecord;
   /** Cache file that `dump()` writes and every status change updates. */
   cacheFile?: string;
   /** Polling behaviour. */

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { ArraySpec } from "../core/array_spec.ts";
 import type { Backend } from "../core/backend.ts";
 
 /** A file that submission writes on the scheduler host. */
@@ -57,4 +58,6 @@ export interface SubmissionPlan {
   readonly maxSleepInterval: number;
   /** The job's walltime in seconds, if it has one (polls are spaced by a tenth of it). */
   readonly timeSeconds: number | undefined;
+  /** The job array, when the job is one. */
+  readonly array?: ArraySpec | undefined;
 }

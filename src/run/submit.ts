@@ -16,6 +16,7 @@
  * @module
  */
 
+import { newArrayRecord } from "./array_tasks.ts";
 import { AsyncResult } from "./async_result.ts";
 import type { PollingOptions } from "./run_options.ts";
 import { readCacheFile, removeCacheFile } from "./cache.ts";
@@ -222,6 +223,7 @@ export async function submitPlan(
     maxSleepInterval: maxSleepSeconds(plan.timeSeconds, plan.maxSleepInterval),
     ...(plan.remote ? { remote: plan.remote } : {}),
     ...(plan.epilogue !== undefined ? { epilogue: plan.epilogue } : {}),
+    ...(plan.array !== undefined ? { array: newArrayRecord(plan.array) } : {}),
     ...(cacheFile !== undefined ? { cacheFile } : {}),
     ...polling,
   });
