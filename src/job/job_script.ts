@@ -24,6 +24,7 @@ import {
   scriptText,
 } from "./_checks.ts";
 import { checkSubmitOptions } from "../run/_run_checks.ts";
+import { setTaskPlanner } from "../run/_resubmit.ts";
 import {
   checkedOption,
   isJobOption,
@@ -403,7 +404,16 @@ export class JobScript {
     // Before anything is rendered: a misspelt `transport` must not mean "submit here".
     checkSubmitOptions(options);
     options.signal?.throwIfAborted();
-    return await submitPlan(await planSubmission(this, options), options);
+    const run = await submitPlan(await planSubmission(this, options), options);
+    const array = this.array;
+    if (array !== undefined) {
+      // How `run.resubmit()` plans this job again for some of its indices.
+      setTaskPlanner(run, (indices) => {
+        const again = { indices, ...(array.maxParallel ? { maxParallel: array.maxParallel } : {}) };
+        return planSubmission(this.with({ array: again }), { cacheFolder: "" });
+      });
+    }
+    return run;
   }
 
   #renderText(text: string, script: string): string {

@@ -18,10 +18,13 @@ import { initFromRecord, initialFacts, loadInit, recordOf, type RunFacts } from 
 import { type PollClient, pollerFor, pollingSettings } from "./_poller.ts";
 import { JobFailedError, RunNotFinishedError } from "./run_errors.ts";
 import { checkInit, checkLoadOptions } from "./_run_checks.ts";
-import type { AsyncResultInit, LoadOptions, WaitOptions } from "./run_options.ts";
+import type { AsyncResultInit, LoadOptions, ResubmitOptions, WaitOptions } from "./run_options.ts";
 import { isFinished, Status, type StatusCode } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
 import { waitMany } from "./_wait_many.ts";
+import { pickedTasks, resubmissionPlan, setTaskPlanner, taskPlanner } from "./_resubmit.ts";
+import { submitPlan } from "./submit.ts";
+import { InvalidValueError } from "../core/errors.ts";
 import { type ArrayTask, TaskBook, taskDigest } from "./array_tasks.ts";
 
 /**
@@ -206,6 +209,70 @@ export class AsyncResult {
    */
   failedTasks(): number[] {
     return this.#book?.unsuccessful() ?? [];
+  }
+
+  /**
+   * Submits some tasks of a job array again — `{ tasks: "failed" }` those that ended FAILED or
+   * CANCELLED, or a list of indices — as a new array of just those indices, and returns its
+   * run: the same array (every index), whose other tasks keep what they did, polled through the
+   * new job. The new run takes this run's cache file, so a re-run of the workflow finds it
+   * (both submissions: each task names the job it ran in) and submits nothing twice. Resolves
+   * with this run when no task is picked (nothing failed).
+   *
+   * Works on a run that `JobScript.submit` returned (it knows the job); a run loaded from a file
+   * is resubmitted by submitting its job again (`job.submit()` returns the cached run).
+   *
+   * @param options Which tasks.
+   * @returns The run of the resubmission (or this run).
+   * @throws {RunNotFinishedError} When a picked task has not ended.
+   * @throws {InvalidValueError} For a run that is no array, or not made by `JobScript.submit`;
+   * field `tasks` for a bad choice.
+   * @throws {SubmitError} As `JobScript.submit`.
+   *
+   * @example Resubmit the failed task of a sweep
+   * ```ts
+   * import { JobScript, Status } from "@clusterjob/clusterjob";
+   * import { SimCluster } from "@clusterjob/clusterjob/sim";
+   * import assert from "node:assert/strict";
+   *
+   * const cluster = new SimCluster({ scheduler: "slurm", execution: "shell", clock: "virtual" });
+   * const transport = cluster.transport();
+   * // Task 2 fails the first time only (it leaves a file behind).
+   * const body = "if [ $CLUSTERJOB_ARRAY_INDEX = 2 ] && [ ! -e retried ]; then touch retried; exit 1; fi";
+   * const run = await new JobScript({ name: "sweep", body, array: "1-3" }).submit({ transport });
+   * assert.equal(await run.wait(), Status.FAILED);
+   * const again = await run.resubmit({ tasks: "failed" });
+   * assert.equal(await again.wait(), Status.COMPLETED);
+   * assert.deepEqual(again.tasks.map((task) => task.jobId), [run.jobId, again.jobId, run.jobId]);
+   * ```
+   */
+  async resubmit(options: ResubmitOptions): Promise<AsyncResult> {
+    const book = this.#book;
+    const planner = taskPlanner(this);
+    if (book === undefined || planner === undefined) {
+      throw new InvalidValueError(
+        "resubmit",
+        this.jobId,
+        "an array run returned by JobScript.submit (a loaded run is resubmitted by submitting " +
+          "its job again)",
+      );
+    }
+    const record = book.record();
+    const indices = pickedTasks(options, record.indices, book.unsuccessful());
+    if (indices.length === 0) return this;
+    const unfinished = book.list().find((task) =>
+      indices.includes(task.index) && !isFinished(task.status)
+    );
+    if (unfinished !== undefined) throw new RunNotFinishedError(this.jobId, unfinished.status);
+    const plan = resubmissionPlan(await planner(indices), record, indices, this.cacheFile);
+    const { vanishGraceMs, maxQueryFailures, queryTimeoutMs } = this.#client;
+    const run = await submitPlan(plan, {
+      transport: this.transport,
+      force: true,
+      polling: { vanishGraceMs, maxQueryFailures, queryTimeoutMs },
+    });
+    setTaskPlanner(run, planner);
+    return run;
   }
 
   /** The epilogue's failure message, when it failed; the run is saved all the same. */

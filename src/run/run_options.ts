@@ -144,3 +144,21 @@ export interface LoadOptions {
   /** Polling behaviour. */
   polling?: PollingOptions;
 }
+
+/**
+ * Options of `AsyncResult.resubmit`: which tasks of a job array to submit again.
+ *
+ * @example Usage
+ * ```ts
+ * import { AsyncResult, LocalTransport, type ResubmitOptions, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ResubmitOptions = { tasks: "failed" };
+ * const single = new AsyncResult({ jobId: "4", backend: slurm, transport: new LocalTransport() });
+ * await assert.rejects(single.resubmit(options), /an array run/);
+ * ```
+ */
+export interface ResubmitOptions {
+  /** `"failed"`: the tasks that ended FAILED or CANCELLED; or a list of the array's indices. */
+  tasks: "failed" | readonly number[];
+}

@@ -8,6 +8,7 @@
  */
 
 import type { ArraySpec } from "../core/array_spec.ts";
+import type { ArrayRecord } from "./array_tasks.ts";
 import type { Backend } from "../core/backend.ts";
 
 /** A file that submission writes on the scheduler host. */
@@ -60,4 +61,6 @@ export interface SubmissionPlan {
   readonly timeSeconds: number | undefined;
   /** The job array, when the job is one. */
   readonly array?: ArraySpec | undefined;
+  /** For a resubmission of some tasks: the array's record, with the tasks it carries over. */
+  readonly arrayRecord?: ArrayRecord | undefined;
 }

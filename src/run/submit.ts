@@ -223,7 +223,7 @@ export async function submitPlan(
     maxSleepInterval: maxSleepSeconds(plan.timeSeconds, plan.maxSleepInterval),
     ...(plan.remote ? { remote: plan.remote } : {}),
     ...(plan.epilogue !== undefined ? { epilogue: plan.epilogue } : {}),
-    ...(plan.array !== undefined ? { array: newArrayRecord(plan.array) } : {}),
+    ...(plan.array !== undefined ? { array: plan.arrayRecord ?? newArrayRecord(plan.array) } : {}),
     ...(cacheFile !== undefined ? { cacheFile } : {}),
     ...polling,
   });

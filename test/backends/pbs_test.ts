@@ -131,10 +131,11 @@ Deno.test("pbs status: one qstat -f for many ids", () => {
   }]);
 });
 
-Deno.test("pbs status: array ids are asked with qstat -f -t, plain ids without -t", () => {
-  assert.deepEqual(pbs.statusCommands(["1.s", "2[].s", "3.s", "4[].s"]), [
+Deno.test("pbs status: with an array among them all ids are asked in one qstat -f -t; plain ids alone without -t", () => {
+  const ids = ["1.s", "2[].s", "3.s", "4[].s"];
+  assert.deepEqual(pbs.statusCommands(ids), [{ argv: ["qstat", "-f", "-t", ...ids], ids }]);
+  assert.deepEqual(pbs.statusCommands(["1.s", "3.s"]), [
     { argv: ["qstat", "-f", "1.s", "3.s"], ids: ["1.s", "3.s"] },
-    { argv: ["qstat", "-f", "-t", "2[].s", "4[].s"], ids: ["2[].s", "4[].s"] },
   ]);
 });
 
