@@ -24,7 +24,7 @@ import {
   scriptText,
 } from "./_checks.ts";
 import { checkSubmitOptions } from "../run/_run_checks.ts";
-import { setTaskPlanner } from "../run/_resubmit.ts";
+import { resubmissionPlan, setTaskResubmitter, type TaskResubmission } from "../run/_resubmit.ts";
 import {
   checkedOption,
   isJobOption,
@@ -405,14 +405,21 @@ export class JobScript {
     checkSubmitOptions(options);
     options.signal?.throwIfAborted();
     const run = await submitPlan(await planSubmission(this, options), options);
-    const array = this.array;
-    if (array !== undefined) {
-      // How `run.resubmit()` plans this job again for some of its indices.
-      setTaskPlanner(run, (indices) => {
-        const again = { indices, ...(array.maxParallel ? { maxParallel: array.maxParallel } : {}) };
-        return planSubmission(this.with({ array: again }), { cacheFolder: "" });
-      });
-    }
+    if (this.array !== undefined) setTaskResubmitter(run, (request) => this.#resubmit(request));
+    return run;
+  }
+
+  /** `run.resubmit()`: this job for some of its indices, in the old run's cache file. */
+  async #resubmit(request: TaskResubmission): Promise<AsyncResult> {
+    const { indices, record, cacheFile, transport, polling } = request;
+    const array = { indices, ...(record.maxParallel ? { maxParallel: record.maxParallel } : {}) };
+    const plan = await planSubmission(this.with({ array }), { cacheFolder: "" });
+    const run = await submitPlan(resubmissionPlan(plan, record, indices, cacheFile), {
+      transport,
+      polling,
+      force: true,
+    });
+    setTaskResubmitter(run, (next) => this.#resubmit(next));
     return run;
   }
 

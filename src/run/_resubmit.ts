@@ -10,20 +10,39 @@
 import { InvalidValueError } from "../core/errors.ts";
 import type { ArrayRecord } from "./array_tasks.ts";
 import type { SubmissionPlan } from "./submission_plan.ts";
+import type { Transport } from "../core/transport.ts";
+import type { PollingOptions } from "./run_options.ts";
 
-/** Plans the run's job again for `indices` (as an array of them), without a cache file. */
-export type TaskPlanner = (indices: readonly number[]) => Promise<SubmissionPlan>;
-
-const planners = new WeakMap<object, TaskPlanner>();
-
-/** Remembers how to plan `run`'s job for other indices. */
-export function setTaskPlanner(run: object, planner: TaskPlanner): void {
-  planners.set(run, planner);
+/** What a resubmission of some tasks needs: the tasks, the record that carries the others, where. */
+export interface TaskResubmission {
+  /** The indices to submit again. */
+  readonly indices: readonly number[];
+  /** The array's record now. */
+  readonly record: ArrayRecord;
+  /** The old run's cache file, which the new run takes. */
+  readonly cacheFile: string | undefined;
+  /** The old run's transport. */
+  readonly transport: Transport;
+  /** The old run's polling options. */
+  readonly polling: PollingOptions;
 }
 
-/** How to plan `run`'s job for other indices, when the job that made it left that. */
-export function taskPlanner(run: object): TaskPlanner | undefined {
-  return planners.get(run);
+/**
+ * Submits the run's job again for some indices and resolves with the new run (an `AsyncResult`:
+ * typed loosely, since the job layer that makes it sits above this one).
+ */
+export type TaskResubmitter = (request: TaskResubmission) => Promise<unknown>;
+
+const resubmitters = new WeakMap<object, TaskResubmitter>();
+
+/** Remembers how to submit `run`'s job again for some of its indices. */
+export function setTaskResubmitter(run: object, resubmitter: TaskResubmitter): void {
+  resubmitters.set(run, resubmitter);
+}
+
+/** How to submit `run`'s job again, when the job that made it left that. */
+export function taskResubmitter(run: object): TaskResubmitter | undefined {
+  return resubmitters.get(run);
 }
 
 /**

@@ -22,8 +22,7 @@ import type { AsyncResultInit, LoadOptions, ResubmitOptions, WaitOptions } from 
 import { isFinished, Status, type StatusCode } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
 import { waitMany } from "./_wait_many.ts";
-import { pickedTasks, resubmissionPlan, setTaskPlanner, taskPlanner } from "./_resubmit.ts";
-import { submitPlan } from "./submit.ts";
+import { pickedTasks, taskResubmitter } from "./_resubmit.ts";
 import { InvalidValueError } from "../core/errors.ts";
 import { type ArrayTask, TaskBook, taskDigest } from "./array_tasks.ts";
 
@@ -248,8 +247,8 @@ export class AsyncResult {
    */
   async resubmit(options: ResubmitOptions): Promise<AsyncResult> {
     const book = this.#book;
-    const planner = taskPlanner(this);
-    if (book === undefined || planner === undefined) {
+    const resubmitter = taskResubmitter(this);
+    if (book === undefined || resubmitter === undefined) {
       throw new InvalidValueError(
         "resubmit",
         this.jobId,
@@ -264,15 +263,14 @@ export class AsyncResult {
       indices.includes(task.index) && !isFinished(task.status)
     );
     if (unfinished !== undefined) throw new RunNotFinishedError(this.jobId, unfinished.status);
-    const plan = resubmissionPlan(await planner(indices), record, indices, this.cacheFile);
     const { vanishGraceMs, maxQueryFailures, queryTimeoutMs } = this.#client;
-    const run = await submitPlan(plan, {
+    return await resubmitter({
+      indices,
+      record,
+      cacheFile: this.cacheFile,
       transport: this.transport,
-      force: true,
       polling: { vanishGraceMs, maxQueryFailures, queryTimeoutMs },
-    });
-    setTaskPlanner(run, planner);
-    return run;
+    }) as AsyncResult;
   }
 
   /** The epilogue's failure message, when it failed; the run is saved all the same. */
