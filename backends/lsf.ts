@@ -17,6 +17,8 @@ import type {
 } from "../src/core/backend.ts";
 import { lsfKnownOptions } from "./_known_lsf.ts";
 import { arrayText, LSF_ARRAY, withFileTokens } from "./_array_headers.ts";
+import { submitOutcomeOf } from "./_submit_errors.ts";
+import { lsfToken } from "./_submit_token.ts";
 import {
   directiveValue,
   formatMemory,
@@ -191,6 +193,8 @@ const common = {
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBhist(output, ids, bhistArgv(ids)),
   cancelCommand: (ids: readonly string[]): string[] => ["bkill", ...ids],
+  submitOutcome: (output: CommandOutput) => submitOutcomeOf("lsf", output),
+  submitToken: lsfToken,
 } as const;
 
 /**

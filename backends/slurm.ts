@@ -18,6 +18,8 @@ import type {
 } from "../src/core/backend.ts";
 import { slurmKnownOptions } from "./_known_slurm.ts";
 import { arrayText, SLURM_ARRAY, withFileTokens } from "./_array_headers.ts";
+import { submitOutcomeOf } from "./_submit_errors.ts";
+import { slurmToken } from "./_submit_token.ts";
 import { formatMemory, formatSlurmTime, slurmExtraLines, textDirectives } from "./_headers.ts";
 import {
   addInfo,
@@ -302,8 +304,6 @@ export const slurm: Backend = guardJobIds({
   accountingCommands,
   parseAccounting,
   cancelCommand,
-  // The request reached slurmctld but its answer did not come back: the job may exist.
-  submitOutcomeUnknown: (output: CommandOutput): boolean =>
-    /Socket timed out on send\/recv operation|Zero Bytes were transmitted or received/
-      .test(output.stderr),
+  submitOutcome: (output: CommandOutput) => submitOutcomeOf("slurm", output),
+  submitToken: slurmToken,
 });
