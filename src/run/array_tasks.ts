@@ -171,6 +171,14 @@ export class TaskBook {
     }
   }
 
+  /** Ends every task not ended yet CANCELLED (the whole array was cancelled). */
+  cancelUnfinished(reason: string): void {
+    for (const [index, task] of this.#tasks) {
+      if (isFinished(task.status)) continue;
+      this.#tasks.set(index, { ...task, status: Status.CANCELLED, state: "CANCELLED", reason });
+    }
+  }
+
   /** The record to save. */
   record(): ArrayRecord {
     const record: ArrayRecord = { indices: [...this.#tasks.keys()], tasks: this.list() };

@@ -442,6 +442,8 @@ export class AsyncResult {
       state: "CANCELLED",
       reason: "Cancelled by clusterjob",
     });
+    // Every task of an array goes with it: those not ended are cancelled too.
+    this.#book?.cancelUnfinished("Cancelled by clusterjob");
     await this.#save();
     pollerFor(this.transport, this.backend).release(this.#client);
   }

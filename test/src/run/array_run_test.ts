@@ -157,3 +157,25 @@ Deno.test("resubmit: typed errors for a single job, a bad choice and an unfinish
   assert.equal(await run.resubmit({ tasks: "failed" }), run);
   assert.equal(cluster.commandLog.filter((record) => record.argv[0] === "sbatch").length, submits);
 });
+
+Deno.test("cancel: an array run's unfinished tasks end CANCELLED with it, the finished keep their end", async () => {
+  await using cluster = new SimCluster({
+    scheduler: "sge",
+    execution: "model",
+    clock: "virtual",
+    model: (job) => ({ runtimeSeconds: job.arrayTaskId === 1 ? 10 : 3600, exitCode: 0 }),
+  });
+  const transport = cluster.transport();
+  const run = await new JobScript({ name: "a", body: "true", backend: "sge", array: "1-3" })
+    .submit({ transport });
+  await run.wait({ timeout: 120_000 });
+  assert.equal(run.tasks[0]?.status, Status.COMPLETED);
+  await run.cancel();
+  assert.equal(run.status, Status.CANCELLED);
+  assert.deepEqual(run.tasks.map((task) => task.status), [
+    Status.COMPLETED,
+    Status.CANCELLED,
+    Status.CANCELLED,
+  ]);
+  assert.deepEqual(run.failedTasks(), [2, 3]);
+});
