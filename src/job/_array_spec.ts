@@ -187,10 +187,14 @@ export function bodyPrelude(
   const lines = [
     `export CLUSTERJOB_ID=${value(backend.envVars.CLUSTERJOB_ID)} CLUSTERJOB_ARRAY_INDEX=${index}`,
   ];
-  if (skipped !== undefined && skipped.length > 0) {
+  if (array !== undefined && skipped !== undefined && skipped.length > 0) {
+    // Whichever list is shorter: the tasks to end, or the tasks to keep.
+    const test = skipped.length <= array.indices.length
+      ? `${skipped.join("|")}) exit 0 ;;`
+      : `${array.indices.join("|")}) ;; *) exit 0 ;;`;
     lines.push(
       `# ${backend.name} cannot request exactly these tasks: the others end here.`,
-      `case "$CLUSTERJOB_ARRAY_INDEX" in ${skipped.join("|")}) exit 0 ;; esac`,
+      `case "$CLUSTERJOB_ARRAY_INDEX" in ${test} esac`,
     );
   }
   return lines;

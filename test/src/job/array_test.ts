@@ -220,3 +220,13 @@ Deno.test("array: with() keeps, changes and drops the array", () => {
   assert.deepEqual(base.with({ array: "5,6" }).array?.indices, [5, 6]);
   assert.ok(base.with({ backend: "lsf" }).render().includes('#BSUB -J "sweep[1-3]%2"'));
 });
+
+Deno.test("array: the guard names the shorter list, the tasks to end or the tasks to keep", () => {
+  // 1,2,1000 on SGE: one range 1-1000 whose 997 extra tasks end at once; the guard keeps three.
+  const script = lines("sge", "1,2,1000");
+  assert.ok(script.includes("#$ -t 1-1000"), script.join("\n"));
+  assert.ok(script.includes('case "$CLUSTERJOB_ARRAY_INDEX" in 1|2|1000) ;; *) exit 0 ;; esac'));
+  // Two indices a step apart need no guard at all.
+  const pair = lines("sge", "1,1000");
+  assert.ok(pair.includes("#$ -t 1-1000:999") && !pair.some((line) => line.startsWith("case ")));
+});

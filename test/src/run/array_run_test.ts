@@ -179,3 +179,26 @@ Deno.test("cancel: an array run's unfinished tasks end CANCELLED with it, the fi
   ]);
   assert.deepEqual(run.failedTasks(), [2, 3]);
 });
+
+Deno.test("a list PBS Pro and SGE cannot say runs as a covering range: the extra task never runs the body and is no task of the run", async () => {
+  for (const scheduler of ["sge", "pbspro"] as const) {
+    await using cluster = new SimCluster({ scheduler, execution: "shell", clock: "virtual" });
+    const transport = cluster.transport();
+    const job = new JobScript({
+      name: "list",
+      backend: scheduler,
+      body: "touch ran-$CLUSTERJOB_ARRAY_INDEX",
+      array: "1,3,7",
+      rootdir: cluster.home,
+    });
+    const run = await job.submit({ transport });
+    assert.equal(await run.wait(), Status.COMPLETED, scheduler);
+    assert.deepEqual(run.tasks.map((task) => task.index), [1, 3, 7]);
+    const ran: number[] = [];
+    for (let index = 1; index <= 7; index++) {
+      const cat = await transport.run(["cat", `${cluster.home}/ran-${index}`]);
+      if (cat.code === 0) ran.push(index);
+    }
+    assert.deepEqual(ran, [1, 3, 7], scheduler);
+  }
+});
