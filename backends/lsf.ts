@@ -5,7 +5,7 @@
  * @module
  */
 
-import { QueryError } from "../src/core/errors.ts";
+import { InvalidValueError, QueryError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type {
@@ -62,6 +62,13 @@ function renderHeaders(given: Resources): string[] {
   const lines = textDirectives(PREFIX, resources, { name: "-J ", queue: "-q ", account: "-P " });
   if (array !== undefined) {
     // The array is part of the name: `-J "name[1-10]%2"` (bsub(1) "Job arrays").
+    if (/[[\]%]/.test(resources.name)) {
+      throw new InvalidValueError(
+        "name",
+        resources.name,
+        'a name without "[", "]" or "%" for an LSF job array (bsub -J reads its indices there)',
+      );
+    }
     const limit = resources.array?.maxParallel;
     lines[0] = `${PREFIX} -J "${directiveValue("name", resources.name).replace(/^"|"$/g, "")}` +
       `[${array}]${limit === undefined ? "" : `%${limit}`}"`;

@@ -230,3 +230,15 @@ Deno.test("array: the guard names the shorter list, the tasks to end or the task
   const pair = lines("sge", "1,1000");
   assert.ok(pair.includes("#$ -t 1-1000:999") && !pair.some((line) => line.startsWith("case ")));
 });
+
+Deno.test("array: an LSF array's name may not hold the brackets bsub -J reads its indices from", () => {
+  assert.throws(
+    () => new JobScript({ name: "a[1]", body: "true", backend: "lsf", array: "1-2" }),
+    (error) => error instanceof InvalidValueError && error.field === "name",
+  );
+  assert.ok(
+    new JobScript({ name: "a[1]", body: "true", backend: "lsf" }).render().includes(
+      "#BSUB -J a[1]",
+    ),
+  );
+});
