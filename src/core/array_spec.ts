@@ -31,7 +31,8 @@ export interface ArraySpec {
 /**
  * The `array` option of a `JobScript` as a user writes it: `"1-100"`, `"0-99:2"`,
  * `"1-100%10"` (at most 10 tasks at once), `"1,3,7"` (and mixes: `"1-10,20-30:5%4"`),
- * `{ start, end, step?, maxParallel? }`, a list of indices, or an {@linkcode ArraySpec}.
+ * `{ start, end, step?, maxParallel? }`, a list of indices, one index, or an
+ * {@linkcode ArraySpec}.
  *
  * @example Usage
  * ```ts
@@ -44,6 +45,7 @@ export interface ArraySpec {
  */
 export type ArrayInput =
   | string
+  | number
   | readonly number[]
   | {
     readonly start: number;

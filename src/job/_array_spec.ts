@@ -18,7 +18,7 @@ const MAX_INDEX = 2 ** 31 - 2;
 
 const ACCEPTED = 'an index range "1-100", with a step "0-99:2" and/or a limit "1-100%10", a ' +
   'list "1,3,7" (ranges and indices joined by ","), an object { start, end, step?, ' +
-  "maxParallel? }, or an array of indices; indices are integers from 0 to " +
+  "maxParallel? }, an array of indices, or one index; indices are integers from 0 to " +
   `${MAX_INDEX}, at most ${MAX_ARRAY_TASKS} of them, limit and step positive integers`;
 
 /**
@@ -49,6 +49,9 @@ export function arrayOption(field: string, value: unknown): ArraySpec | undefine
       const step = match[3] === undefined ? 1 : Number(match[3]);
       pushRange(indices, start, end, step, bad);
     }
+  } else if (typeof value === "number") {
+    if (!isIndex(value)) throw bad();
+    indices = [value];
   } else if (Array.isArray(value)) {
     indices = [];
     for (const index of value as unknown[]) {

@@ -96,7 +96,7 @@ export interface JobScriptOptions {
   resources?: ResourcesInput;
   /**
    * A job array: `"1-100"`, `"0-99:2"`, `"1-100%10"` (at most 10 at once), `"1,3,7"`,
-   * `{ start, end, step?, maxParallel? }` or a list of indices; each task sees its index in
+   * `{ start, end, step?, maxParallel? }`, a list of indices or one index; each task sees its index in
    * `$CLUSTERJOB_ARRAY_INDEX`.
    */
   array?: ArrayInput | undefined;
@@ -288,7 +288,7 @@ export const JOB_OPTIONS = {
   resources: { doc: "Resources; merged key by key over `defaults.resources`.", merge: true },
   array: {
     doc:
-      'A job array: `"1-100"`, `"0-99:2"`, `"1-100%10"` (at most 10 at once), `"1,3,7"`,\n`{ start, end, step?, maxParallel? }` or a list of indices; each task sees its index in\n`$CLUSTERJOB_ARRAY_INDEX`.',
+      'A job array: `"1-100"`, `"0-99:2"`, `"1-100%10"` (at most 10 at once), `"1,3,7"`,\n`{ start, end, step?, maxParallel? }`, a list of indices or one index; each task sees its index in\n`$CLUSTERJOB_ARRAY_INDEX`.',
     check: arrayOption,
   },
   vars: {

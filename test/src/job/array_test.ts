@@ -24,6 +24,7 @@ Deno.test("array: every form reads into sorted distinct indices and a limit", ()
     ["1-3,10-20:5%1", [1, 2, 3, 10, 15, 20], 1],
     [{ start: 2, end: 6, step: 2, maxParallel: 3 }, [2, 4, 6], 3],
     [[5, 2, 9], [2, 5, 9], undefined],
+    [7, [7], undefined],
     [{ indices: [4, 1], maxParallel: 1 }, [1, 4], 1],
   ];
   for (const [array, indices, limit] of cases) {
@@ -51,6 +52,8 @@ Deno.test("array: bad forms are InvalidValueErrors naming the field, the value a
       { start: 1, end: 3, maxParallel: 0 },
       "1-2000000",
       true,
+      -1,
+      2.5,
     ]
   ) {
     assert.throws(
