@@ -72,6 +72,8 @@ export interface ArrayRecord {
 export class TaskBook {
   readonly #tasks = new Map<number, ArrayTask>();
   readonly #maxParallel: number | undefined;
+  /** When each unfinished task was first left out of an answer about the ended array (ms). */
+  readonly #missingSince = new Map<number, number>();
   #jobId: string;
 
   /** A book for `record`'s tasks, whose unfinished ones belong to job `jobId`. */
@@ -109,25 +111,33 @@ export class TaskBook {
   }
 
   /**
-   * Takes in what the scheduler said about the current job, and returns the run's aggregate.
-   * An answer without `tasks` applies to every unfinished task; a finished answer that does not
-   * list an unfinished task ends it FAILED, since nothing can tell what it did.
+   * Takes in what the scheduler said about the current job at clock time `now` (ms), and returns
+   * the run's aggregate. An answer without `tasks` applies to every unfinished task. An
+   * unfinished task that an answer about the ended array does not list keeps its state (the
+   * accounting record may lag) until it has been missing for `graceMs`; then it ends FAILED,
+   * since nothing can tell what it did.
    */
-  apply(info: JobInfo): JobInfo {
+  apply(info: JobInfo, now = 0, graceMs = 0): JobInfo {
     for (const [index, task] of this.#tasks) {
       if (task.jobId !== this.#jobId || isFinished(task.status)) continue;
       const said = info.tasks === undefined ? info : info.tasks.get(index);
-      if (said !== undefined) this.#tasks.set(index, taskOf(index, this.#jobId, said));
-      else if (isFinished(info.status)) {
-        this.#tasks.set(index, {
-          index,
-          jobId: this.#jobId,
-          status: Status.FAILED,
-          state: "VANISHED",
-          reason: `task ${index} of job ${this.#jobId} was listed neither in the queue nor in ` +
-            "accounting when the array ended",
-        });
+      if (said !== undefined) {
+        this.#missingSince.delete(index);
+        this.#tasks.set(index, taskOf(index, this.#jobId, said));
+        continue;
       }
+      if (!isFinished(info.status)) continue;
+      const since = this.#missingSince.get(index) ?? now;
+      this.#missingSince.set(index, since);
+      if (now - since < graceMs) continue;
+      this.#tasks.set(index, {
+        index,
+        jobId: this.#jobId,
+        status: Status.FAILED,
+        state: "VANISHED",
+        reason: `task ${index} of job ${this.#jobId} was listed neither in the queue nor in ` +
+          `accounting for ${Math.round((now - since) / 1000)} s after the array ended`,
+      });
     }
     return this.aggregate();
   }

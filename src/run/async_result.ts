@@ -597,7 +597,9 @@ export class AsyncResult {
   async #apply(answer: JobInfo): Promise<void> {
     const facts = this.#facts;
     const before = this.#book === undefined ? "" : taskDigest(this.#book);
-    const info = this.#book === undefined ? answer : this.#book.apply(answer);
+    const info = this.#book === undefined
+      ? answer
+      : this.#book.apply(answer, this.transport.clock.now(), this.#client.vanishGraceMs);
     const changed = info.status !== facts.status || info.state !== facts.state ||
       info.exitCode !== facts.exitCode ||
       (this.#book !== undefined && taskDigest(this.#book) !== before);
