@@ -11,6 +11,7 @@ import { pbsArrayLines, TORQUE_ARRAY, withFileTokens } from "./_array_headers.ts
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
+import { pbsCause } from "./_causes.ts";
 import type {
   Backend,
   CoreVariable,
@@ -663,6 +664,7 @@ export function pbsBackend(flavour: PbsFlavour): Backend {
     submitCommand: qsubCommand,
     parseJobId: parsePbsJobId,
     ...queries,
+    causeOf: pbsCause,
     cancelCommand: qdelCommand,
   });
 }

@@ -6,6 +6,7 @@
  */
 
 import { InvalidValueError, QueryError } from "../src/core/errors.ts";
+import { lsfCause } from "./_causes.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type {
@@ -18,7 +19,7 @@ import type {
 import { lsfKnownOptions } from "./_known_lsf.ts";
 import { arrayText, LSF_ARRAY, withFileTokens } from "./_array_headers.ts";
 import { submitOutcomeOf } from "./_submit_errors.ts";
-import { lsfToken } from "./_submit_token.ts";
+import { lsfToken, openlavaToken } from "./_submit_token.ts";
 import {
   directiveValue,
   formatMemory,
@@ -200,6 +201,7 @@ const common = {
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBhist(output, ids, bhistArgv(ids)),
   cancelCommand: (ids: readonly string[]): string[] => ["bkill", ...ids],
+  causeOf: lsfCause,
   submitOutcome: (output: CommandOutput) => submitOutcomeOf("lsf", output),
   submitToken: lsfToken,
 } as const;
@@ -216,6 +218,7 @@ const openlavaDialect: Backend = guardJobIds({
   statusCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, bjobsLongArgv),
   parseStatus: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBjobsLong(output, ids, bjobsLongArgv(ids)),
+  submitToken: openlavaToken,
 });
 
 /**

@@ -6,6 +6,7 @@
  */
 
 import { QueryError } from "../src/core/errors.ts";
+import { slurmCause } from "./_causes.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
@@ -304,6 +305,7 @@ export const slurm: Backend = guardJobIds({
   accountingCommands,
   parseAccounting,
   cancelCommand,
+  causeOf: slurmCause,
   submitOutcome: (output: CommandOutput) => submitOutcomeOf("slurm", output),
   submitToken: slurmToken,
 });

@@ -5,6 +5,7 @@
  */
 
 import type { StatusCode } from "./status.ts";
+import type { Cause } from "./cause.ts";
 
 /**
  * What the scheduler says about one job.
@@ -35,4 +36,6 @@ export interface JobInfo {
    * list are absent (not started yet where the tool folds them, or left the queue).
    */
   tasks?: Map<number, JobInfo>;
+  /** Why a finished job ended, when the parser or the markers can tell (see {@linkcode Cause}). */
+  cause?: Cause;
 }

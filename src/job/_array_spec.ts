@@ -163,17 +163,6 @@ export function checkArrayFor(
   return covered.filter((index) => !wanted.has(index));
 }
 
-/** Interpreters whose scripts take the shell lines of {@linkcode bodyPrelude}. */
-const SHELLS = /^(?:sh|bash|dash|ksh|mksh|zsh|ash|busybox)$/;
-
-/** Whether a job script whose `#!` program is `program` (its path and words) runs in a POSIX shell. */
-export function runsInShell(program: string): boolean {
-  const words = program.trim().split(/\s+/);
-  const first = words[0]?.split("/").at(-1) ?? "";
-  const name = first === "env" ? (words[1] ?? "") : first;
-  return SHELLS.test(name);
-}
-
 /**
  * The shell lines a job's rendered body starts with: `CLUSTERJOB_ID` and
  * `CLUSTERJOB_ARRAY_INDEX` exported (empty index outside arrays), and, where the scheduler's

@@ -52,6 +52,8 @@ export interface PlannableJob {
   workingDirectory(): string;
   /** The job script's path on the scheduler host. */
   scriptPath(): string;
+  /** The folder of the job's marker files on the scheduler host, or `undefined` (markers off). */
+  markerFolder(): string | undefined;
 }
 
 /** The options of a submission that decide its plan: the cache file's. */
@@ -127,6 +129,7 @@ export async function planSubmission(
     maxSleepInterval: job.maxSleepInterval,
     timeSeconds: job.resources.timeSeconds,
     array: job.array,
+    markerFolder: job.markerFolder(),
   });
 }
 

@@ -38,6 +38,7 @@ import { checkOptionsObject } from "../transports/_checks.ts";
 import { CommandNotFoundError, MissingPermissionError } from "../core/transport_errors.ts";
 import type { PollingOptions } from "./run_options.ts";
 import { withTasksOf } from "./array_tasks.ts";
+import { type MarkerFindings, markersOfRound } from "./_markers_round.ts";
 
 /** The defaults of {@linkcode PollingOptions}. */
 const POLLING_DEFAULTS: Required<PollingOptions> = {
@@ -125,6 +126,10 @@ export interface PollClient {
   readonly queryTimeoutMs: number;
   /** The run's polling state. */
   readonly tracking: Tracking;
+  /** The job's marker folder, read when queue and accounting no longer know it. */
+  readonly markers?: string | undefined;
+  /** The job's walltime in seconds, when known. */
+  readonly walltime?: number | undefined;
   /** The last known status. */
   status(): StatusCode;
   /** Records what the scheduler said; resolves once saved (and, on finishing, after the epilogue). */
@@ -143,6 +148,8 @@ interface QueryOutcome {
   infos: Map<string, JobInfo>;
   failed: Map<string, unknown>;
   unknown: Set<string>;
+  /** Ids that left the queue and whose accounting query failed. */
+  accountingFailed: Set<string>;
   /** The commands consulted for the unknown ids, for the vanished-job reason. */
   consulted: string[];
 }
@@ -297,14 +304,21 @@ export class Poller {
     const live = clients.filter((client) => !isFinished(client.status()));
     const ids = [...new Set(live.map((client) => client.jobId))];
     const timeout = Math.max(...live.map((client) => client.queryTimeoutMs), 0);
-    const outcome = ids.length > 0
-      ? await this.#query(ids, timeout, live)
-      : { infos: new Map(), failed: new Map(), unknown: new Set<string>(), consulted: [] };
+    const outcome = ids.length > 0 ? await this.#query(ids, timeout, live) : {
+      infos: new Map(),
+      failed: new Map(),
+      unknown: new Set<string>(),
+      accountingFailed: new Set<string>(),
+      consulted: [],
+    };
+    // Runs the queue and accounting no longer know: their markers, in one command for all.
+    const markers: MarkerFindings = await markersOfRound(this.transport, live, outcome, timeout);
+    this.stats.commands += markers.commands;
     this.stats.rounds++;
     const now = this.transport.clock.now();
     for (const client of live) {
       const tracking = client.tracking;
-      const info = outcome.infos.get(client.jobId);
+      const info = outcome.infos.get(client.jobId) ?? markers.infos.get(client);
       const error = outcome.failed.get(client.jobId);
       let changed = false;
       if (info) {
@@ -312,7 +326,7 @@ export class Poller {
         tracking.vanishedSince = undefined;
         changed = info.status !== client.status();
         await client.apply(info);
-      } else if (outcome.failed.has(client.jobId)) {
+      } else if (outcome.failed.has(client.jobId) && !markers.unknown.has(client)) {
         tracking.failures++;
         tracking.lastError = error;
         const list = refreshers.get(client);
@@ -329,11 +343,14 @@ export class Poller {
         const missingFor = now - tracking.vanishedSince;
         if (missingFor >= client.vanishGraceMs) {
           changed = true;
+          const evidence = markers.evidence.get(client);
           await client.apply({
             status: Status.FAILED,
             state: "VANISHED",
             reason: `Job ${client.jobId} was found neither in the queue nor in accounting for ` +
-              `${Math.round(missingFor / 1000)} s (consulted: ${outcome.consulted.join("; ")})`,
+              `${Math.round(missingFor / 1000)} s (consulted: ${outcome.consulted.join("; ")}` +
+              `${evidence ? `; ${evidence.text}` : ""})`,
+            cause: evidence?.cause ?? "vanished",
           });
         }
       }
@@ -386,10 +403,10 @@ export class Poller {
       }
       for (const [id, error] of accounting.failed) if (!infos.has(id)) failed.set(id, error);
     }
-    const unknown = new Set(
-      missing.filter((id) => !partial.has(id)).filter((id) => !infos.has(id) && !failed.has(id)),
-    );
-    return { infos, failed, unknown, consulted: abbreviate(consulted) };
+    const left = missing.filter((id) => !partial.has(id));
+    const unknown = new Set(left.filter((id) => !infos.has(id) && !failed.has(id)));
+    const accountingFailed = new Set(left.filter((id) => failed.has(id)));
+    return { infos, failed, unknown, accountingFailed, consulted: abbreviate(consulted) };
   }
 
   /**

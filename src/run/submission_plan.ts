@@ -63,4 +63,6 @@ export interface SubmissionPlan {
   readonly array?: ArraySpec | undefined;
   /** For a resubmission of some tasks: the array's record, with the tasks it carries over. */
   readonly arrayRecord?: ArrayRecord | undefined;
+  /** Where the job writes its marker files on the scheduler host, or `undefined` (markers off). */
+  readonly markerFolder: string | undefined;
 }
