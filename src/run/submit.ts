@@ -22,6 +22,7 @@
  * @module
  */
 
+import { newArrayRecord } from "./array_tasks.ts";
 import { AsyncResult } from "./async_result.ts";
 import type { PollingOptions } from "./run_options.ts";
 import { readCacheFile, removeCacheFile } from "./cache.ts";
@@ -256,6 +257,9 @@ export async function submitPlan(
       maxSleepInterval: maxSleepSeconds(plan.timeSeconds, plan.maxSleepInterval),
       ...(plan.remote ? { remote: plan.remote } : {}),
       ...(plan.epilogue !== undefined ? { epilogue: plan.epilogue } : {}),
+      ...(plan.array !== undefined
+        ? { array: plan.arrayRecord ?? newArrayRecord(plan.array) }
+        : {}),
       ...(plan.markerFolder !== undefined ? { markers: plan.markerFolder } : {}),
       ...(plan.timeSeconds !== undefined ? { walltime: plan.timeSeconds } : {}),
       ...(cacheFile !== undefined ? { cacheFile } : {}),
