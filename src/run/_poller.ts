@@ -318,7 +318,7 @@ export class Poller {
     const now = this.transport.clock.now();
     for (const client of live) {
       const tracking = client.tracking;
-      const info = outcome.infos.get(client.jobId) ?? markers.infos.get(client);
+      const info = markers.infos.get(client) ?? outcome.infos.get(client.jobId);
       const error = outcome.failed.get(client.jobId);
       let changed = false;
       if (info) {
