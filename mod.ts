@@ -22,6 +22,7 @@
  *   "#SBATCH --nodes=1",
  *   "#SBATCH --ntasks-per-node=1",
  *   "#SBATCH --mem=100M",
+ *   'export CLUSTERJOB_ID="${SLURM_JOB_ID:-}" CLUSTERJOB_ARRAY_INDEX=""',
  *   "# clusterjob markers: this job's start and end, for when the scheduler forgets it",
  * ].join("\n")));
  * assert.ok(script.endsWith("\necho Hello from $SLURM_JOB_ID\n"));
@@ -38,6 +39,7 @@ export * from "./src/core/clock.ts";
 export * from "./src/core/transport.ts";
 export * from "./src/core/transport_errors.ts";
 export * from "./src/core/resources.ts";
+export * from "./src/core/array_spec.ts";
 export * from "./src/core/time.ts";
 export * from "./src/core/memory.ts";
 export * from "./src/core/template.ts";
@@ -52,6 +54,7 @@ export type { AfterItem, SubmitOptions } from "./src/run/submit.ts";
 export * from "./src/job/submit_job.ts";
 export * from "./src/run/async_result.ts";
 export * from "./src/run/progress.ts";
+export type { ArrayRecord, ArrayTask } from "./src/run/array_tasks.ts";
 export * from "./src/run/run_errors.ts";
 export * from "./src/run/run_options.ts";
 export * from "./src/run/cache.ts";

@@ -25,6 +25,7 @@ import {
   scriptText,
 } from "./_checks.ts";
 import { checkSubmitOptions } from "../run/_run_checks.ts";
+import { resubmissionPlan, setTaskResubmitter, type TaskResubmission } from "../run/_resubmit.ts";
 import {
   checkedOption,
   isJobOption,
@@ -46,6 +47,8 @@ import type { AfterItem } from "../run/submit.ts";
 import type { JobDependency } from "../core/dependency.ts";
 import type { RunDependency } from "../run/run_options.ts";
 import { userVars } from "./_user_vars.ts";
+import type { ArraySpec } from "../core/array_spec.ts";
+import { bodyPrelude, checkArrayFor } from "./_array_spec.ts";
 import type { JobWarning, WarningHandler } from "./job_warning.ts";
 import {
   knownOptionsOf,
@@ -138,6 +141,8 @@ export class JobScript {
   readonly maxSleepInterval: number;
   /** The validated resources backends render. */
   readonly resources: Resources;
+  /** The job array (indices ascending, limit), or `undefined` for a single job. */
+  readonly array: ArraySpec | undefined;
   /** The resources as given (defaults merged), used by placeholders and {@linkcode JobScript.with}. */
   readonly resourcesInput: Readonly<ResourcesInput>;
   /** User placeholders. */
@@ -165,6 +170,7 @@ export class JobScript {
   readonly #headers: readonly string[];
   /** The lines before the body that check dependencies the scheduler cannot (SGE). */
   readonly #guard: readonly string[];
+  readonly #prelude: readonly string[];
 
   /**
    * Builds and validates a job script.
@@ -204,6 +210,14 @@ export class JobScript {
     rejectMisspeltKeys(resources.extra, table === undefined ? [] : [table]);
     const interpreter = interpreterOf(this.body, this.shell);
     if (interpreter !== undefined) resources.interpreter = interpreter;
+    this.array = checkedOption("array", options);
+    const skipped = this.array === undefined
+      ? undefined
+      : checkArrayFor(this.array, this.backend, resources.extra);
+    if (this.array !== undefined) resources.array = this.array;
+    this.#prelude = Object.freeze(
+      preludeFor(this.body, this.shell, bodyPrelude(this.backend, this.array, skipped)),
+    );
     resources.extra.forEach((entry) => Object.freeze(entry));
     Object.freeze(resources.extra);
     this.resources = Object.freeze(resources);
@@ -256,17 +270,20 @@ export class JobScript {
    * ```
    */
   render(): string {
-    const prelude = this.markers
+    // After the headers: the exports (and an array's guard), then the markers prelude.
+    const markers = this.markers
       ? markersPrelude({
         jobName: this.name,
         idVariable: this.backend.envVars.CLUSTERJOB_ID,
         // Not an array job: no task index (LSF's LSB_JOBINDEX is 0 then, SGE's SGE_TASK_ID
         // "undefined"); array jobs name theirs (CLUSTERJOB_ARRAY_INDEX, the shared contract).
+        ...(this.array === undefined ? {} : { taskVariable: "CLUSTERJOB_ARRAY_INDEX" }),
       })
       : [];
     return assembleScript(this.#renderText(this.body, "body"), this.shell, [
       ...this.#headers,
-      ...prelude,
+      ...this.#prelude,
+      ...markers,
       ...this.#guard,
     ]);
   }
@@ -448,12 +465,28 @@ export class JobScript {
     const job = options.after === undefined || options.after.length === 0
       ? this
       : this.with({ after: [...this.#afterGiven(), ...options.after] });
-    return await submitPlan(await planSubmission(job, options), options);
+    const run = await submitPlan(await planSubmission(job, options), options);
+    if (job.array !== undefined) setTaskResubmitter(run, (request) => job.#resubmit(request));
+    return run;
   }
 
   /** The job's `after` as entries `with()` accepts again. */
   #afterGiven(): AfterItem[] {
     return this.#after.map(({ jobId, when, run }) => ({ run: run ?? jobId, when }));
+  }
+
+  /** `run.resubmit()`: this job for some of its indices, in the old run's cache file. */
+  async #resubmit(request: TaskResubmission): Promise<AsyncResult> {
+    const { indices, record, cacheFile, transport, polling } = request;
+    const array = { indices, ...(record.maxParallel ? { maxParallel: record.maxParallel } : {}) };
+    const plan = await planSubmission(this.with({ array }), { cacheFolder: "" });
+    const run = await submitPlan(resubmissionPlan(plan, record, indices, cacheFile), {
+      transport,
+      polling,
+      force: true,
+    });
+    setTaskResubmitter(run, (next) => this.#resubmit(next));
+    return run;
   }
 
   #renderText(text: string, script: string): string {
@@ -528,6 +561,28 @@ function withDirectives(headers: string[], more: string[], prefix: string): stri
   const shellAt = headers.findIndex((line) => !line.startsWith(prefix));
   const at = shellAt === -1 ? headers.length : shellAt;
   return [...headers.slice(0, at), ...more, ...headers.slice(at)];
+}
+
+/**
+ * The prelude of a body that runs in a POSIX shell; none for other interpreters (a Python
+ * body), which then cannot skip the extra tasks of a covering array request.
+ *
+ * @throws {InvalidValueError} Field `array`, when extra tasks must be skipped in a body that
+ * does not run in a shell.
+ */
+function preludeFor(body: string, shell: string, prelude: string[]): string[] {
+  const first = body.split("\n", 1)[0] ?? "";
+  const program = first.startsWith("#!") ? first.slice(2) : shell;
+  if (runsPosixShell(first, shell)) return prelude;
+  if (prelude.length > 1) {
+    throw new InvalidValueError(
+      "array",
+      prelude[2],
+      `an array the scheduler can request exactly, or a body run by a POSIX shell (it is run by ` +
+        `${JSON.stringify(program.trim())}, which cannot skip the tasks the request adds)`,
+    );
+  }
+  return [];
 }
 
 /** The job script's `#!` program when it is a single path (no arguments), else `undefined`. */

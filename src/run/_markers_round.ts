@@ -2,13 +2,16 @@
  * The markers step of a poll round: the runs that the queue and accounting no longer know (or
  * whose accounting query failed) and that write markers have them read, all in one command
  * (see `_markers_read.ts`); an end marker gives the run's end, anything else becomes evidence
- * for the reason of a run that ends vanished.
+ * for the reason of a run that ends vanished. In the same command, the runs the scheduler says
+ * were killed (CANCELLED with a signal's exit code, 128 + N) whose own end marker may say
+ * otherwise: LSF reports a script's own `exit 130` as a bkill's SIGINT, and only the job knows.
  *
  * @module
  */
 
 import type { Cause } from "../core/cause.ts";
 import type { JobInfo } from "../core/job_info.ts";
+import { Status } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
 import {
   atWalltime,
@@ -43,6 +46,7 @@ export interface MarkerClient {
 
 /** What the step needs from the round's queries. */
 export interface RoundOutcome {
+  infos: ReadonlyMap<string, JobInfo>;
   unknown: ReadonlySet<string>;
   accountingFailed: ReadonlySet<string>;
   consulted: readonly string[];
@@ -71,12 +75,15 @@ export async function markersOfRound(
   const needed = clients.filter((client) =>
     outcome.unknown.has(client.jobId) || outcome.accountingFailed.has(client.jobId)
   );
+  const killed = clients.filter((client) =>
+    client.markers !== undefined && looksKilled(outcome.infos.get(client.jobId))
+  );
   for (const client of needed) {
     if (client.markers === undefined) {
       findings.evidence.set(client, { text: markersEvidence(undefined) });
     }
   }
-  const readers = needed.filter((client) => client.markers !== undefined);
+  const readers = [...needed.filter((client) => client.markers !== undefined), ...killed];
   if (readers.length === 0) return findings;
   const read = await readMarkers(
     transport,
@@ -88,6 +95,12 @@ export async function markersOfRound(
   const nowSeconds = Math.floor(transport.clock.now() / 1000);
   readers.forEach((client, i) => {
     const reading: MarkerReading = read.readings[i]!;
+    const said = outcome.infos.get(client.jobId);
+    if (said !== undefined) {
+      const own = ownExit(said, reading);
+      if (own !== undefined) findings.infos.set(client, own);
+      return;
+    }
     const info = read.error === undefined
       ? markersInfo(reading, { jobId: client.jobId, consulted, timeSeconds: client.walltime })
       : undefined;
@@ -110,4 +123,28 @@ export async function markersOfRound(
     });
   });
   return findings;
+}
+
+/** A finished job the scheduler says was killed, with a signal's exit code (128 + N). */
+function looksKilled(info: JobInfo | undefined): info is JobInfo {
+  return info !== undefined && info.status === Status.CANCELLED && info.exitCode !== undefined &&
+    info.exitCode > 128 && info.exitCode < 256;
+}
+
+/**
+ * The job's own word against a kill the scheduler reported: when its end marker says the body
+ * exited with that very code by itself (`exit=N`, no signal), it was not killed: FAILED, cause
+ * `exit`, the scheduler's state kept and its reason corrected.
+ */
+function ownExit(said: JobInfo, reading: MarkerReading): JobInfo | undefined {
+  const end = reading.end;
+  if (end?.kind !== "end" || end.exit === undefined || end.exit !== said.exitCode) return undefined;
+  return {
+    ...said,
+    status: Status.FAILED,
+    cause: "exit",
+    reason:
+      `exited ${end.exit} by itself (its end marker ${reading.endPath} says exit=${end.exit})` +
+      (said.reason ? `, not as the scheduler has it: ${said.reason}` : ""),
+  };
 }

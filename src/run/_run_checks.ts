@@ -9,6 +9,7 @@
  */
 
 import { checkInitAfter } from "./_dependency_record.ts";
+import { arrayRecordProblem } from "./array_tasks.ts";
 import type { Backend } from "../core/backend.ts";
 import { checkCacheName } from "../core/_cache_name.ts";
 import { InvalidValueError } from "../core/errors.ts";
@@ -40,6 +41,7 @@ const INIT_KEYS = [
   "epilogueError",
   "markers",
   "walltime",
+  "array",
   "cacheFile",
   "polling",
   "after",
@@ -122,6 +124,11 @@ export function checkInit(init: unknown): void {
   optional("epilogue", isString, "a string");
   optional("epilogueDone", (value) => typeof value === "boolean", "true or false");
   optional("epilogueError", isString, "a string");
+  optional(
+    "array",
+    (value) => arrayRecordProblem(value) === undefined,
+    "an array record { indices, maxParallel?, tasks } (as toRecord() gives it)",
+  );
   optional("markers", isMarkerFolderPath, MARKER_FOLDER_ACCEPTED);
   optional(
     "walltime",

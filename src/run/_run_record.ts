@@ -164,6 +164,7 @@ export function initFromRecord(record: RunRecord, context: RecordContext): Async
       remote: record.remote,
       epilogue: record.epilogue,
       epilogueError: record.epilogueError,
+      array: record.array,
       markers: record.markers,
       walltime: record.walltime,
       // The caller's dependencies carry their runs (a resubmitted workflow's); the record's ids.

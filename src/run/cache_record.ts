@@ -8,6 +8,7 @@
 
 import { afterProblem } from "./_dependency_record.ts";
 import type { DependencyKind } from "../core/dependency.ts";
+import { type ArrayRecord, arrayRecordProblem } from "./array_tasks.ts";
 import { ClusterjobError, describeValue, InvalidValueError } from "../core/errors.ts";
 import { checkSshHost } from "../core/_ssh_host.ts";
 import { DEFAULT_JOB_ID_GRAMMAR, InvalidJobIdError, SAFE_JOB_ID } from "../core/job_id.ts";
@@ -92,6 +93,8 @@ export interface RunRecord {
   epilogueError?: string;
   /** The jobs the run waits for (`run.after`), when it has dependencies. */
   after?: { jobId: string; when: DependencyKind; jobName?: string }[];
+  /** For a job array: its indices and each task's last known state. */
+  array?: ArrayRecord;
   /** When the record was written (ISO 8601). */
   updatedAt: string;
 }
@@ -406,5 +409,7 @@ export function parseCacheRecord(path: string, text: string): CacheRecord {
   if (record.exitCode !== undefined && !Number.isInteger(record.exitCode)) {
     throw bad("exitCode", `is not an integer: ${record.exitCode}`);
   }
+  const arrayProblem = record.array === undefined ? undefined : arrayRecordProblem(record.array);
+  if (arrayProblem !== undefined) throw bad("array", arrayProblem);
   return record as unknown as RunRecord;
 }

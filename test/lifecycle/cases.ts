@@ -15,6 +15,7 @@ import { Status, type StatusCode, statusName } from "../../src/core/status.ts";
 import type { CommandOutput, Transport } from "../../src/core/transport.ts";
 import { withRun } from "../_wrapped_transport.ts";
 import { dependencyCases } from "./_dependency_cases.ts";
+import { arrayCases } from "./_array_cases.ts";
 
 /** What a target can do besides the basics every target has. */
 export interface LifecycleCapabilities {
@@ -114,7 +115,7 @@ function logged(inner: Transport, log: Logged[], onCommand?: () => void): Transp
 }
 
 /** Everything a case needs: transports that log, job factories, local scratch space. */
-class Harness {
+export class Harness {
   readonly log: Logged[] = [];
   readonly target: LifecycleTarget;
   readonly #cleanups: Array<() => Promise<void>> = [];
@@ -187,7 +188,7 @@ class Harness {
  * A case body run with a fresh {@linkcode Harness} for its target, which is closed afterwards
  * (its transports, temporary folders) whatever the body does.
  */
-function withHarness(
+export function withHarness(
   body: (h: Harness, target: LifecycleTarget) => Promise<void>,
 ): (target: LifecycleTarget) => Promise<void> {
   return async (target) => {
@@ -516,6 +517,7 @@ export const lifecycleCases: LifecycleCase[] = [
     }),
   },
   ...dependencyCases({ withHarness, jobOptionsOf }),
+  ...arrayCases,
 ];
 
 function failed(entry: Logged): boolean {

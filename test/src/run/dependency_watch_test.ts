@@ -60,3 +60,29 @@ Deno.test("a parent known by its id alone, and a child loaded from its cache, st
     await Deno.remove(cacheFolder, { recursive: true });
   }
 });
+
+Deno.test("an array parent stands for all its tasks: one failed task ends the ok child, on every scheduler", async () => {
+  for (const scheduler of ["slurm", "pbs", "pbspro", "lsf", "sge"] as const) {
+    await using cluster = new SimCluster({ scheduler, execution: "shell", clock: "virtual" });
+    const transport = cluster.transport();
+    const sweep = await new JobScript({
+      name: "sweep",
+      backend: scheduler,
+      body: 'test "$CLUSTERJOB_ARRAY_INDEX" != 2',
+      array: "1-3",
+    }).submit({ transport });
+    const collect = new JobScript({
+      name: "collect",
+      backend: scheduler,
+      body: "true",
+      after: [sweep],
+    });
+    if (scheduler === "pbs") {
+      assert.match(collect.render(), /^#PBS -W depend=afterokarray:1\[\]\.\S+$/m);
+    }
+    const run = await collect.submit({ transport });
+    assert.equal(await run.wait(), Status.CANCELLED, scheduler);
+    assert.equal(sweep.status, Status.FAILED, scheduler);
+    assert.equal(run.cause, "dependency");
+  }
+});

@@ -137,3 +137,24 @@ Deno.test("without accounting: a KILLed job is vanished after the grace, with th
   assert.equal(run.cause, "timeout");
   assert.match(run.reason ?? "", /markers in .*long: start .* on node1, no end; .*walltime/);
 });
+
+Deno.test("LSF takes a script's own exit 130 for a bkill; its end marker says otherwise", async () => {
+  for (const dialect of [undefined, "openlava"] as const) {
+    await using cluster = new SimCluster({
+      scheduler: "lsf",
+      ...(dialect === undefined ? {} : { dialect }),
+      execution: "shell",
+      clock: "virtual",
+    });
+    const transport = cluster.transport();
+    const job = new JobScript({ name: "own130", body: "exit 130", backend: "lsf" });
+    const own = await job.submit({ transport });
+    assert.equal(await own.wait(), Status.FAILED);
+    assert.deepEqual([own.state, own.exitCode, own.cause], ["EXIT", 130, "exit"]);
+    assert.match(own.reason ?? "", /exited 130 by itself .*not as the scheduler has it: killed/);
+    // Without markers the scheduler's word stands.
+    const blind = await job.with({ markers: false, name: "blind130" }).submit({ transport });
+    assert.equal(await blind.wait(), Status.CANCELLED);
+    assert.equal(blind.cause, "cancelled");
+  }
+});
