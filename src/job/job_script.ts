@@ -241,8 +241,10 @@ export class JobScript {
       ? markersPrelude({
         jobName: this.name,
         idVariable: this.backend.envVars.CLUSTERJOB_ID,
-        // Not an array job: no task index (LSF's LSB_JOBINDEX is 0 then, SGE's SGE_TASK_ID
-        // "undefined"); array jobs name theirs (CLUSTERJOB_ARRAY_INDEX, the shared contract).
+        // The task index as the script exports it before the prelude (the shared contract:
+        // empty outside arrays), not the scheduler's own (LSF's LSB_JOBINDEX is 0 outside
+        // arrays, SGE's SGE_TASK_ID "undefined"); unset, it is empty too.
+        taskVariable: "CLUSTERJOB_ARRAY_INDEX",
       })
       : [];
     return assembleScript(this.#renderText(this.body, "body"), this.shell, [

@@ -91,6 +91,8 @@ Deno.test("render() puts the markers prelude after the headers, before the body"
   assert.match(lines[2]!, /^# clusterjob markers/);
   assert.equal(lines.at(-2), "echo body");
   assert.ok(lines.some((line) => line.includes("id=${MY_ID:-}")), job.render());
+  // The task index of the shared contract, exported before the prelude for array tasks.
+  assert.ok(lines.some((line) => line.includes('__cj_task="${CLUSTERJOB_ARRAY_INDEX:-}"')));
   assert.equal(job.markerFolder(), "./.clusterjob/m");
   // Not a shell script: no prelude, no marker folder.
   const python = new JobScript({
