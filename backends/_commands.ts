@@ -152,9 +152,45 @@ export function mergeInfo(previous: JobInfo | undefined, next: JobInfo): JobInfo
   return next.status > previous.status ? next : previous;
 }
 
-/** Sets or merges `info` for `id` in `result`. */
-export function addInfo(result: Map<string, JobInfo>, id: string, info: JobInfo): void {
-  result.set(id, mergeInfo(result.get(id), info));
+/**
+ * Sets or merges `info` for `id` in `result`; with `task`, `info` is about that task of array
+ * `id`, kept in the merged record's `tasks` as well.
+ */
+export function addInfo(
+  result: Map<string, JobInfo>,
+  id: string,
+  info: JobInfo,
+  task?: number,
+): void {
+  const previous = result.get(id);
+  const merged = mergeInfo(previous, info);
+  if (task === undefined && previous?.tasks === undefined) {
+    result.set(id, merged);
+    return;
+  }
+  const tasks = previous?.tasks ?? new Map<number, JobInfo>();
+  if (task !== undefined) tasks.set(task, mergeInfo(tasks.get(task), info));
+  // The merged record is a copy: never the task's own object, whose `tasks` it would share.
+  result.set(id, { ...merged, tasks });
+}
+
+/**
+ * The indices of a folded task list as schedulers print it for tasks not started yet: SLURM's
+ * `[4-100%10]` or `[1,3,5-7]`, SGE's `4-10:1` or `1-7:2,9`; `undefined` when it is not one.
+ */
+export function foldedTasks(text: string): number[] | undefined {
+  const body = text.replace(/^\[/, "").replace(/\]$/, "").replace(/%\d+$/, "");
+  const indices: number[] = [];
+  for (const part of body.split(",")) {
+    const match = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part);
+    if (match === null) return undefined;
+    const start = Number(match[1]);
+    const end = match[2] === undefined ? start : Number(match[2]);
+    const step = match[3] === undefined ? 1 : Number(match[3]);
+    if (end < start || step < 1 || (end - start) / step > 1_000_000) return undefined;
+    for (let index = start; index <= end; index += step) indices.push(index);
+  }
+  return indices;
 }
 
 /** A JobInfo without undefined optional members (exactOptionalPropertyTypes). */
@@ -195,9 +231,9 @@ export class AnswerReader {
     this.#ids = ids;
   }
 
-  /** Merges `info` into what is known of `id` (see {@linkcode mergeInfo}). */
-  add(id: string, info: JobInfo): void {
-    addInfo(this.#infos, id, info);
+  /** Merges `info` into what is known of `id` (see {@linkcode mergeInfo}); with `task`, of that task of array `id`. */
+  add(id: string, info: JobInfo, task?: number): void {
+    addInfo(this.#infos, id, info, task);
   }
 
   /** Replaces what is known of `id`. */

@@ -271,7 +271,8 @@ export function recordInfo(record: LongRecord, fromHeader: boolean): JobInfo | s
 
 /**
  * Gives each record's JobInfo (or its problem) to the requested ids it belongs to: its own id,
- * and for an array element `7[2]` the element's id and the array `7` (merged over elements).
+ * and for an array element `7[2]` the element's id and the array `7` (merged over elements,
+ * each kept as task 2 of the array's `tasks`).
  */
 export function readRecords(
   reader: AnswerReader,
@@ -285,7 +286,9 @@ export function readRecords(
     for (const id of ids) {
       if (id !== record.id && id !== element) continue;
       if (typeof info === "string") reader.fail(id, info);
-      else reader.add(id, info);
+      else if (id === record.id && record.index !== undefined) {
+        reader.add(id, info, Number(record.index));
+      } else reader.add(id, info);
     }
   }
 }

@@ -6,6 +6,8 @@
  */
 
 import { QueryError } from "../src/core/errors.ts";
+import type { ArraySyntax } from "../src/core/array_spec.ts";
+import { pbsArrayLines, TORQUE_ARRAY, withFileTokens } from "./_array_headers.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
@@ -81,6 +83,7 @@ export interface PbsStartDirectory {
  */
 function pbsHeaders(
   resources: Resources,
+  syntax: ArraySyntax,
   resourceLists: readonly string[],
   start: PbsStartDirectory,
 ): string[] {
@@ -94,6 +97,9 @@ function pbsHeaders(
   }
   lines.push(...resourceLists.map((list) => `${PBS_PREFIX} -l ${list}`));
   lines.push(...textDirectives(PBS_PREFIX, resources, { stdout: "-o ", stderr: "-e " }));
+  lines.push(
+    ...pbsArrayLines(PBS_PREFIX, syntax === TORQUE_ARRAY ? "-t" : "-J", resources, syntax),
+  );
   return [
     ...lines,
     ...start.directives,
@@ -527,11 +533,21 @@ export function parseQstatStatus(
     }
     if (arrayId === undefined) continue;
     const records = arrays.get(arrayId) ??
-      { ids: new Set(), info: undefined, requested: undefined, problem: undefined };
+      {
+        ids: new Set(),
+        tasks: new Map(),
+        info: undefined,
+        requested: undefined,
+        problem: undefined,
+      };
     arrays.set(arrayId, records);
     records.ids.add(job.id);
     if (typeof info === "string") records.problem ??= info;
-    else records.info = mergeInfo(records.info, info);
+    else {
+      records.info = mergeInfo(records.info, info);
+      const index = /\[(\d+)\]/.exec(job.id)?.[1];
+      if (index !== undefined) records.tasks.set(Number(index), info);
+    }
     records.requested ??= requestedTasks(job.attributes.get("job_array_request"));
   }
   for (const [id, info] of summaries) {
@@ -550,6 +566,8 @@ export function parseQstatStatus(
 interface SubjobRecords {
   /** The subjob ids seen. */
   ids: Set<string>;
+  /** What each subjob's record says, by index. */
+  tasks: Map<number, JobInfo>;
   /** Their merged JobInfo (see `mergeInfo`: any active task wins, else the worst end). */
   info: JobInfo | undefined;
   /** How many subjobs the array's `job_array_request` names, when it is known. */
@@ -565,18 +583,21 @@ interface SubjobRecords {
  * lost, so the array cannot be called COMPLETED; it ends FAILED with a reason saying so.
  */
 function arrayInfo(records: SubjobRecords): JobInfo {
-  const info = records.info!;
+  const info = { ...records.info!, tasks: records.tasks };
   const seen = records.ids.size;
   const requested = records.requested;
   if (info.status < 0 || requested === undefined || seen >= requested) return info;
   if (info.status === Status.FAILED) return info;
-  return jobInfo(
-    Status.FAILED,
-    info.state,
-    undefined,
-    `${requested - seen} of ${requested} array tasks left qstat before their exit status was ` +
-      "read (raise the server's keep_completed above the array's run time)",
-  );
+  return {
+    ...jobInfo(
+      Status.FAILED,
+      info.state,
+      undefined,
+      `${requested - seen} of ${requested} array tasks left qstat before their exit status was ` +
+        "read (raise the server's keep_completed above the array's run time)",
+    ),
+    tasks: records.tasks,
+  };
 }
 
 /** Both flavours submit with `qsub FILE`. */
@@ -609,6 +630,8 @@ export type PbsFlavour =
   & {
     /** The variable that holds a job array's index (`PBS_ARRAYID`, `PBS_ARRAY_INDEX`). */
     arrayIndex: string;
+    /** The flavour's array request: Torque `-t`, PBS Pro `-J`. */
+    arraySyntax: ArraySyntax;
     /** The flavour's own resource lists (layout, memory, GPUs): `-l` lines after the walltime. */
     resourceLists(resources: Resources, layout: Layout): string[];
     /** How the flavour starts the job in the directory qsub ran in. */
@@ -621,19 +644,23 @@ export type PbsFlavour =
  * kept) and `qdel ID …`.
  */
 export function pbsBackend(flavour: PbsFlavour): Backend {
-  const { name, arrayIndex, resourceLists, startDirectory, ...queries } = flavour;
+  const { name, arrayIndex, arraySyntax, resourceLists, startDirectory, ...queries } = flavour;
   return guardJobIds({
     name,
     jobIdGrammar: PBS_JOB_ID_GRAMMAR,
     extension: "pbs",
     prefix: PBS_PREFIX,
     envVars: pbsEnvVars(arrayIndex),
-    renderHeaders: (resources: Resources): string[] =>
-      pbsHeaders(
+    arraySyntax,
+    renderHeaders: (given: Resources): string[] => {
+      const resources = withFileTokens(given, arraySyntax, name);
+      return pbsHeaders(
         resources,
+        arraySyntax,
         resourceLists(resources, layoutOf(resources)),
         startDirectory(resources),
-      ),
+      );
+    },
     submitCommand: qsubCommand,
     parseJobId: parsePbsJobId,
     ...queries,

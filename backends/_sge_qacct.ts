@@ -51,7 +51,14 @@ const SEPARATOR = /^={62}$/;
 /** The summary after a bulk listing: `Total System Usage` (or an `OWNER` column) and the titles. */
 const SUMMARY = /^(?:Total System Usage|.*\bWALLCLOCK\s+UTIME\s+STIME\s+CPU\s+MEMORY\s+IO\s+IOW)$/;
 /** The fields the status is derived from; the other ~40 of a record are skipped, not stored. */
-const NEEDED = new Set(["jobnumber", "failed", "exit_status", "ru_wallclock", "category"]);
+const NEEDED = new Set([
+  "jobnumber",
+  "taskid",
+  "failed",
+  "exit_status",
+  "ru_wallclock",
+  "category",
+]);
 
 /** `H:M:S` or seconds (SGE time values) in seconds. */
 function sgeSeconds(text: string): number | undefined {
@@ -151,7 +158,12 @@ export function parseQacct(
   const wanted = new Set(ids);
   for (const record of records) {
     const id = record.get("jobnumber");
-    if (id !== undefined && wanted.has(id)) addInfo(result, id, accountingInfo(record, argv));
+    if (id === undefined || !wanted.has(id)) continue;
+    // `taskid` is the array task (`undefined` for a plain job, qacct(1)).
+    const task = /^\d+$/.test(record.get("taskid") ?? "")
+      ? Number(record.get("taskid"))
+      : undefined;
+    addInfo(result, id, accountingInfo(record, argv), task);
   }
   return result;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { QueryError } from "../src/core/errors.ts";
+import { InvalidValueError, QueryError } from "../src/core/errors.ts";
 import { lsfCause } from "./_causes.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
@@ -17,9 +17,11 @@ import type {
   SubmitCommand,
 } from "../src/core/backend.ts";
 import { lsfKnownOptions } from "./_known_lsf.ts";
+import { arrayText, LSF_ARRAY, withFileTokens } from "./_array_headers.ts";
 import { submitOutcomeOf } from "./_submit_errors.ts";
 import { lsfToken, openlavaToken } from "./_submit_token.ts";
 import {
+  directiveValue,
   formatMemory,
   layoutOf,
   lsfExtraLines,
@@ -55,8 +57,23 @@ const LSF_MEMORY_UNITS: readonly [string, string, string] = ["MB", "GB", "TB"];
  */
 const START_DIRECTORY = `${PREFIX} -cwd .`;
 
-function renderHeaders(resources: Resources): string[] {
+function renderHeaders(given: Resources): string[] {
+  const resources = withFileTokens(given, LSF_ARRAY, "lsf");
+  const array = arrayText(resources, LSF_ARRAY, "none");
   const lines = textDirectives(PREFIX, resources, { name: "-J ", queue: "-q ", account: "-P " });
+  if (array !== undefined) {
+    // The array is part of the name: `-J "name[1-10]%2"` (bsub(1) "Job arrays").
+    if (/[[\]%]/.test(resources.name)) {
+      throw new InvalidValueError(
+        "name",
+        resources.name,
+        'a name without "[", "]" or "%" for an LSF job array (bsub -J reads its indices there)',
+      );
+    }
+    const limit = resources.array?.maxParallel;
+    lines[0] = `${PREFIX} -J "${directiveValue("name", resources.name).replace(/^"|"$/g, "")}` +
+      `[${array}]${limit === undefined ? "" : `%${limit}`}"`;
+  }
   if (resources.timeSeconds !== undefined) {
     lines.push(`${PREFIX} -W ${minutesRoundedUp(resources.timeSeconds)}`);
   }
@@ -105,15 +122,16 @@ function parseJobId(output: CommandOutput, argv: readonly string[]): string {
   );
 }
 
-const FORMAT = "jobid stat exit_code exit_reason delimiter='|'";
+const FORMAT = "jobid jobindex stat exit_code exit_reason delimiter='|'";
 
 function statusArgv(ids: readonly string[]): string[] {
   return ["bjobs", "-o", FORMAT, "-noheader", ...ids];
 }
 
 /**
- * Parses `bjobs -o "jobid stat exit_code exit_reason delimiter='|'" -noheader`: one
- * `ID|STAT|CODE|REASON` line per job (array elements share the id and are merged), `-` for an
+ * Parses `bjobs -o "jobid jobindex stat exit_code exit_reason delimiter='|'" -noheader`: one
+ * `ID|INDEX|STAT|CODE|REASON` line per job (array elements share the id and are merged, each
+ * kept as a task by its index; the index is 0 outside arrays), `-` for an
  * empty field; `Job <ID> is not found` on stderr for unknown ids. A line that cannot be read
  * fails only its job (or, when not even its id can be read, the ids no other line answers).
  */
@@ -133,24 +151,28 @@ function parseBjobs(
   const wanted = new Set(ids);
   const reader = new AnswerReader(argv, ids);
   for (const line of lines) {
-    const [id, state, code, ...reasonParts] = line.split("|").map((field) => field.trim());
-    if (id === undefined || !/^\d+$/.test(id)) {
-      reader.failUnattributed(`Cannot parse bjobs line "${line}": expected "id|STAT|code|reason"`);
+    const [id, index, state, code, ...reasonParts] = line.split("|").map((field) => field.trim());
+    if (id === undefined || !/^\d+$/.test(id) || index === undefined || !/^\d+$/.test(index)) {
+      reader.failUnattributed(
+        `Cannot parse bjobs line "${line}": expected "id|index|STAT|code|reason"`,
+      );
       continue;
     }
+    // JOBINDEX is 0 outside arrays (bjobs(1) -o), an element's index in one.
+    const task = index === "0" ? undefined : Number(index);
     if (!wanted.has(id)) continue;
     const exitCode = code === "-" ? undefined : parseInteger(code);
     if (
       state === undefined || (code !== "-" && exitCode === undefined) || reasonParts.length === 0
     ) {
-      reader.fail(id, `Cannot parse bjobs line "${line}": expected "id|STAT|code|reason"`);
+      reader.fail(id, `Cannot parse bjobs line "${line}": expected "id|index|STAT|code|reason"`);
       continue;
     }
     const reason = reasonParts.join("|") === "-" ? "" : reasonParts.join("|");
     const active = LSF_ACTIVE_STATES[state];
-    if (active !== undefined) reader.add(id, jobInfo(active, state, undefined, reason));
+    if (active !== undefined) reader.add(id, jobInfo(active, state, undefined, reason), task);
     else if (state === "DONE" || state === "EXIT" || state === "ZOMBI") {
-      reader.add(id, finishedInfo(state, exitCode, reason, true));
+      reader.add(id, finishedInfo(state, exitCode, reason, true), task);
     } else reader.fail(id, `Cannot parse LSF job state "${state}" in line "${line}"`);
   }
   return reader.result();
@@ -162,6 +184,7 @@ const common = {
   extension: "lsf",
   prefix: PREFIX,
   knownOptions: lsfKnownOptions,
+  arraySyntax: LSF_ARRAY,
   envVars: Object.freeze({
     CLUSTERJOB_ID: "LSB_JOBID",
     CLUSTERJOB_WORKDIR: "LS_SUBCWD",
@@ -211,8 +234,8 @@ const openlavaDialect: Backend = guardJobIds({
  *   (`P: "proj"` → `-P proj`, `x: true` → `-x`; a `cwd` of your own wins).
  * - Variables: `$LSB_JOBID`, `$LS_SUBCWD`, `$LSB_SUB_HOST` (the submission host, set by LSF),
  *   `$LSB_JOBNAME`, `$LSB_HOSTS`, `$LSB_JOBINDEX` (0 for a non-array job).
- * - Commands: `bsub` with the script on standard input; `bjobs -o "jobid stat exit_code
- *   exit_reason delimiter='|'" -noheader ID …` (bjobs forgets finished jobs after
+ * - Commands: `bsub` with the script on standard input; `bjobs -o "jobid jobindex stat
+ *   exit_code exit_reason delimiter='|'" -noheader ID …` (bjobs forgets finished jobs after
  *   CLEAN_PERIOD, one hour by default); for jobs bjobs no longer knows, `bhist -l -n 0 ID …`
  *   (the event log history of every log file: `Done successfully`, `Exited with exit code N`,
  *   a `Signal <KILL> requested` or `TERM_OWNER` kill → CANCELLED, `TERM_RUNLIMIT` → FAILED

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { TORQUE_ARRAY } from "./_array_headers.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand } from "../src/core/backend.ts";
@@ -57,15 +58,13 @@ function qstatSubjobsArgv(ids: readonly string[]): string[] {
 }
 
 /**
- * Plain ids are asked with `qstat -f`, array ids with `qstat -f -t`: `-t` only where it is
- * needed, so plain jobs keep the command every PBS-compatible `qstat` accepts (Slurm's
- * `qstat` wrapper has no `-t`).
+ * Plain ids alone are asked with `qstat -f`; when an array is among them, all are asked with
+ * `qstat -f -t` (it lists plain jobs as `qstat -f` does), still one command for the round.
+ * `-t` only where it is needed, so plain jobs keep the command every PBS-compatible `qstat`
+ * accepts (Slurm's `qstat` wrapper has no `-t`).
  */
 function statusCommands(ids: readonly string[]): QueryCommand[] {
-  return [
-    ...chunkedQueries(ids.filter((id) => !isArrayId(id)), qstatFullArgv),
-    ...chunkedQueries(ids.filter(isArrayId), qstatSubjobsArgv),
-  ];
+  return chunkedQueries(ids, ids.some(isArrayId) ? qstatSubjobsArgv : qstatFullArgv);
 }
 
 /**
@@ -76,7 +75,7 @@ function statusCommands(ids: readonly string[]): QueryCommand[] {
 const LIMIT_KILLS: LimitKills = new Map([[-10, "mem"], [-11, "walltime"], [-12, "cput"]]);
 
 /**
- * Parses the output of one of `statusCommands` (a group is all plain or all array ids). Torque
+ * Parses the output of one of `statusCommands` (plain ids, or with `-t` any ids). Torque
  * keeps finished jobs as `C` for `keep_completed` seconds; a job it has purged is unknown
  * (`qstat: Unknown Job Id Error …`, exit 153, also without a word), so it is absent and asked
  * of `tracejob`.
@@ -198,6 +197,7 @@ export const pbs: Backend = pbsBackend({
   name: "pbs",
   knownOptions: pbsKnownOptions,
   arrayIndex: "PBS_ARRAYID",
+  arraySyntax: TORQUE_ARRAY,
   resourceLists,
   startDirectory,
   statusCommands,

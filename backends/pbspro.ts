@@ -5,6 +5,7 @@
  * @module
  */
 
+import { PBSPRO_ARRAY } from "./_array_headers.ts";
 import { InvalidValueError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
@@ -133,6 +134,7 @@ export const pbspro: Backend = pbsBackend({
   name: "pbspro",
   knownOptions: pbsproKnownOptions,
   arrayIndex: "PBS_ARRAY_INDEX",
+  arraySyntax: PBSPRO_ARRAY,
   resourceLists,
   startDirectory,
   statusCommands: qstatStatusCommands,

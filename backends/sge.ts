@@ -18,6 +18,7 @@ import type {
   SubmitCommand,
 } from "../src/core/backend.ts";
 import { sgeKnownOptions } from "./_known_sge.ts";
+import { arrayText, SGE_ARRAY, withFileTokens } from "./_array_headers.ts";
 import { submitOutcomeOf } from "./_submit_errors.ts";
 import { sgeToken } from "./_submit_token.ts";
 import {
@@ -30,6 +31,7 @@ import {
 } from "./_headers.ts";
 import {
   addInfo,
+  foldedTasks,
   guardJobIds,
   jobInfo,
   lastLineMatch,
@@ -97,7 +99,13 @@ function renderHeaders(
       'a name without whitespace, "/", ":", "@", "\\", "*" or "?" (SGE rejects them)',
     );
   }
+  resources = withFileTokens(resources, SGE_ARRAY, "sge");
   const lines = textDirectives(PREFIX, resources, { name: "-N ", queue: "-q ", account: "-A " });
+  const array = arrayText(resources, SGE_ARRAY, "none");
+  if (array !== undefined) lines.push(`${PREFIX} -t ${array}`);
+  if (resources.array?.maxParallel !== undefined) {
+    lines.push(`${PREFIX} -tc ${resources.array.maxParallel}`);
+  }
   if (resources.timeSeconds !== undefined) {
     lines.push(`${PREFIX} -l h_rt=${formatHms(resources.timeSeconds)}`);
   }
@@ -200,7 +208,8 @@ function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string,
   const result = new Map<string, JobInfo>();
   for (const line of nonEmptyLines(output.stdout)) {
     if (/^job-ID\s/.test(line) || /^-+$/.test(line)) continue;
-    const [id, , , , state] = line.split(/\s+/);
+    const fields = line.split(/\s+/);
+    const [id, , , , state] = fields;
     const status = state === undefined ? undefined : statusOfState(state);
     if (id === undefined || !/^\d+$/.test(id) || status === undefined) {
       throw new QueryError(STATUS_ARGV, `Cannot parse qstat line "${line}"`);
@@ -211,7 +220,14 @@ function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string,
       : status === Status.CANCELLED
       ? "being deleted"
       : undefined;
-    addInfo(result, id, jobInfo(status, state!, undefined, reason));
+    const info = jobInfo(status, state!, undefined, reason);
+    // The ja-task-ID column: last of 10 fields (with a queue), or of 9 after the slots.
+    const taskText = fields.length === 10 || (fields.length === 9 && /^\d+$/.test(fields[7]!))
+      ? fields.at(-1)!
+      : undefined;
+    const tasks = taskText === undefined ? undefined : foldedTasks(taskText);
+    if (tasks === undefined) addInfo(result, id, info);
+    else for (const task of tasks) addInfo(result, id, info, task);
   }
   return result;
 }
@@ -275,6 +291,7 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
     extension: "sge",
     prefix: PREFIX,
     knownOptions: sgeKnownOptions,
+    arraySyntax: SGE_ARRAY,
     envVars: Object.freeze({
       CLUSTERJOB_ID: "JOB_ID",
       CLUSTERJOB_WORKDIR: "SGE_O_WORKDIR",

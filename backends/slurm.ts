@@ -18,12 +18,14 @@ import type {
   SubmitCommand,
 } from "../src/core/backend.ts";
 import { slurmKnownOptions } from "./_known_slurm.ts";
+import { arrayText, SLURM_ARRAY, withFileTokens } from "./_array_headers.ts";
 import { submitOutcomeOf } from "./_submit_errors.ts";
 import { slurmToken } from "./_submit_token.ts";
 import { formatMemory, formatSlurmTime, slurmExtraLines, textDirectives } from "./_headers.ts";
 import {
   addInfo,
   chunkedQueries,
+  foldedTasks,
   guardJobIds,
   jobInfo,
   lastLineMatch,
@@ -84,6 +86,12 @@ function baseJobId(field: string): string | undefined {
   return /^(\d+)(?:[_+].*)?$/.exec(field.trim())?.[1];
 }
 
+/** The tasks of an array task field (`21_3`, `21_[4-9%2]`); `undefined` for a plain job. */
+function taskIndices(field: string): number[] | undefined {
+  const match = /^\d+_(.+)$/.exec(field.trim());
+  return match === null ? undefined : foldedTasks(match[1]!);
+}
+
 /**
  * What `sbatch --parsable` prints (`7`, or `7;cluster`, of which the id is kept) and slurmctld
  * numbers from 1 (FirstJobId). Array tasks (`7_3`) are not tracked on their own: squeue and
@@ -94,7 +102,8 @@ const JOB_ID_GRAMMAR: JobIdGrammar = Object.freeze({
   description: "a positive integer such as 1234, as sbatch prints it",
 });
 
-function renderHeaders(resources: Resources): string[] {
+function renderHeaders(given: Resources): string[] {
+  const resources = withFileTokens(given, SLURM_ARRAY, "slurm");
   const lines = textDirectives(PREFIX, resources, {
     name: "--job-name=",
     queue: "--partition=",
@@ -114,6 +123,8 @@ function renderHeaders(resources: Resources): string[] {
   // `gpus: 0` is no request: no `--gres=gpu:0`.
   if ((resources.gpus ?? 0) > 0) lines.push(`${PREFIX} --gres=gpu:${resources.gpus}`);
   lines.push(...textDirectives(PREFIX, resources, { stdout: "--output=", stderr: "--error=" }));
+  const array = arrayText(resources, SLURM_ARRAY, "%");
+  if (array !== undefined) lines.push(`${PREFIX} --array=${array}`);
   return [...lines, ...slurmExtraLines(PREFIX, resources.extra)];
 }
 
@@ -156,11 +167,16 @@ function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string,
     if (!wanted.has(id)) continue;
     const state = fields[1]!;
     const reason = fields[2]!;
-    addInfo(
-      result,
-      id,
-      jobInfo(statusOf(state, argv, line), state, undefined, reason === "None" ? "" : reason),
+    const info = jobInfo(
+      statusOf(state, argv, line),
+      state,
+      undefined,
+      reason === "None" ? "" : reason,
     );
+    // `21_3` is task 3; `21_[4-100%10]` the tasks not started yet, listed as one line.
+    const tasks = taskIndices(fields[0]!);
+    if (tasks === undefined) addInfo(result, id, info);
+    else for (const task of tasks) addInfo(result, id, info, task);
   }
   return result;
 }
@@ -210,21 +226,20 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
       );
     }
     if (!wanted.has(id)) continue;
+    const tasks = taskIndices(jobId);
     const signal = parseInteger(exit[2])!;
     const reasons = [
       state === "TIMEOUT" ? "timeout: time limit reached" : "",
       signal ? `signal ${signal}` : "",
     ];
-    addInfo(
-      result,
-      id,
-      jobInfo(
-        statusOf(state, argv, line),
-        state,
-        parseInteger(exit[1]),
-        reasons.filter((part) => part !== "").join(", "),
-      ),
+    const info = jobInfo(
+      statusOf(state, argv, line),
+      state,
+      parseInteger(exit[1]),
+      reasons.filter((part) => part !== "").join(", "),
     );
+    if (tasks === undefined) addInfo(result, id, info);
+    else for (const task of tasks) addInfo(result, id, info, task);
   }
   return result;
 }
@@ -281,6 +296,7 @@ export const slurm: Backend = guardJobIds({
     CLUSTERJOB_ARRAY_INDEX: "SLURM_ARRAY_TASK_ID",
   }),
   jobIdGrammar: JOB_ID_GRAMMAR,
+  arraySyntax: SLURM_ARRAY,
   renderHeaders,
   submitCommand,
   parseJobId,

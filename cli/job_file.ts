@@ -48,7 +48,10 @@ import { InputFileError } from "./errors.ts";
 import { checkedAttributes, checkedResources, fileProblem } from "./_yaml_file.ts";
 
 /** The options each job gives itself (a settings file cannot): checked with the table's rule. */
-const PER_JOB = ["name", "body", "filename"] as const;
+const PER_JOB = ["name", "body", "filename", "array"] as const;
+
+/** The per-job options a file may leave out. */
+const OPTIONAL_PER_JOB: readonly string[] = ["filename", "array"];
 
 /** Options no file can give (objects of code). */
 const NOT_IN_FILES = ["registry", "onWarning", "defaults"];
@@ -210,7 +213,9 @@ export function parseJobFile(text: string, path: string): JobFile {
   for (const key of PER_JOB) {
     const value = given[key];
     if (value === undefined || value === null) {
-      if (key !== "filename") fail(`missing "${key}:"; a job file needs "name:" and "body:"`, key);
+      if (!OPTIONAL_PER_JOB.includes(key)) {
+        fail(`missing "${key}:"; a job file needs "name:" and "body:"`, key);
+      }
       delete given[key];
       continue;
     }

@@ -207,7 +207,10 @@ export function runJson(run: CachedRun, now: number | undefined): RunJson {
     state: submitted?.state ?? "interrupted submission",
     exitCode: submitted?.exitCode ?? null,
     reason: submitted === undefined
-      ? "the submission was interrupted: the job may or may not exist (check the queue)"
+      ? "the submission was interrupted: the job may or may not exist (check the queue" +
+        (record.phase === "submitting" && record.token !== undefined
+          ? ` for the token ${record.token}, stored with the job)`
+          : ")")
       : submitted.reason ?? null,
     cause: submitted?.cause ?? null,
     updatedAt: record.updatedAt,

@@ -91,6 +91,7 @@ export interface SimClusterOptions {
     | "backfillDepth"
     | "backfillIntervalMs"
     | "schedulerDelayMs"
+    | "schedulerPeriodMs"
     | "accountingLagMs"
     | "killSignal"
   >;

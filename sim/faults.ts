@@ -96,9 +96,11 @@ export interface SimSubmitFault {
    * (default) the request reached the controller and the answer was lost (SLURM `Socket timed
    * out on send/recv operation`), so the job may exist; `refused` the controller was never
    * reached or refused at once (SLURM `Unable to contact slurm controller (connect failure)`,
-   * Torque `too busy`), so it does not: a `refused` failure never creates the job.
+   * Torque `too busy`), so it does not: a `refused` failure never creates the job; `timeout`
+   * no answer at all (a hung connection): the command waits until the caller's timeout, which
+   * rejects with `CommandTimeoutError`, and the job exists when `created`.
    */
-  reply?: "lost" | "refused";
+  reply?: "lost" | "refused" | "timeout";
 }
 
 /**
@@ -117,10 +119,37 @@ export interface SimSubmitFault {
  */
 export type SimFaultDecision =
   | { kind: "unreachable" }
-  | { kind: "submit-failure"; created: boolean; reply: "lost" | "refused" }
+  | { kind: "submit-failure"; created: boolean; reply: "lost" | "refused" | "timeout" }
   | { kind: "query-failure" }
   | { kind: "hang"; ms: number }
   | { kind: "accounting"; state: "down" | "disabled" };
+
+/**
+ * One fault injected into a command (see `SimFaults.injected`).
+ *
+ * @example Usage
+ * ```ts
+ * import { SimCluster, type SimInjectedFault } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * await using cluster = new SimCluster({ scheduler: "slurm", execution: "model" });
+ * cluster.faults.failSubmit({ created: true });
+ * await cluster.run(["sbatch", "--wrap", "true"]);
+ * const [fault]: readonly SimInjectedFault[] = cluster.faults.injected;
+ * assert.deepEqual([fault?.fault, fault?.created, fault?.reply], ["submit-failure", true, "lost"]);
+ * ```
+ */
+export interface SimInjectedFault {
+  /** When, ms since the epoch of the cluster's clock. */
+  time: number;
+  /** The command's name. */
+  command: string;
+  /** What was injected. */
+  fault: SimFaultDecision["kind"];
+  /** For a submit failure: whether the job was created anyway. */
+  created?: boolean;
+  /** For a submit failure: what the tool answered. */
+  reply?: "lost" | "refused" | "timeout";
+}
 
 /**
  * What a command is to the fault rules: it submits, it reads accounting, or it queries or acts
@@ -174,8 +203,7 @@ export class SimFaults {
   #controllerDownUntil: number | undefined;
   #controllerDownFrom: number | undefined;
   #accounting: "up" | "down" | "disabled" = "up";
-  readonly #injected: Array<{ time: number; command: string; fault: SimFaultDecision["kind"] }> =
-    [];
+  readonly #injected: SimInjectedFault[] = [];
 
   /**
    * Creates the controls of one cluster.
@@ -208,9 +236,7 @@ export class SimFaults {
   }
 
   /** Every fault injected so far: when, into which command, what kind. */
-  get injected(): ReadonlyArray<
-    { time: number; command: string; fault: SimFaultDecision["kind"] }
-  > {
+  get injected(): ReadonlyArray<SimInjectedFault> {
     return this.#injected;
   }
 
@@ -339,7 +365,16 @@ export class SimFaults {
   decide(command: string, role: SimCommandRole): SimFaultDecision | undefined {
     const decision = this.#decide(command, role);
     if (decision !== undefined) {
-      this.#injected.push({ time: this.#engine.now(), command, fault: decision.kind });
+      const injected: SimInjectedFault = {
+        time: this.#engine.now(),
+        command,
+        fault: decision.kind,
+      };
+      if (decision.kind === "submit-failure") {
+        injected.created = decision.created;
+        injected.reply = decision.reply;
+      }
+      this.#injected.push(injected);
     }
     return decision;
   }
@@ -356,7 +391,7 @@ export class SimFaults {
         const reply = active.reply ?? "lost";
         return {
           kind: "submit-failure",
-          created: reply === "lost" && active.created === true,
+          created: reply !== "refused" && active.created === true,
           reply,
         };
       }

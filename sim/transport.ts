@@ -180,7 +180,14 @@ export class SimTransport implements Transport {
         );
       case "submit-failure":
         if (fault.created) invoke();
-        return this.#finish(record, emulator.transientSubmitFailure(name, fault.reply));
+        if (fault.reply === "timeout") {
+          // No answer: only the caller's timeout (CommandTimeoutError) or abort ends the call.
+          await this.#hang(argv, Infinity, options);
+        }
+        return this.#finish(
+          record,
+          emulator.transientSubmitFailure(name, fault.reply === "refused" ? "refused" : "lost"),
+        );
       case "query-failure":
         return this.#finish(
           record,

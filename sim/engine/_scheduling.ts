@@ -26,6 +26,8 @@ export interface SchedulerOptions {
   readonly backfillIntervalMs: number;
   /** Delay between a change and the pass it triggers, ms. */
   readonly delayMs: number;
+  /** When set, passes run only on whole multiples of this period (after the delay), ms. */
+  readonly periodMs?: number;
   /** Starts a job on its allocation. */
   readonly start: (job: JobRecord, allocation: Allocation[]) => void;
 }
@@ -82,8 +84,10 @@ export class Scheduler implements PassCounter {
   requestPass(): void {
     if (this.#passScheduled) return;
     this.#passScheduled = true;
-    const clock = this.#options.clock;
-    clock.schedule(clock.now() + this.#options.delayMs, () => this.#pass(false));
+    const { clock, delayMs, periodMs } = this.#options;
+    const due = clock.now() + delayMs;
+    const at = periodMs === undefined ? due : Math.ceil(due / periodMs) * periodMs;
+    clock.schedule(at, () => this.#pass(false));
   }
 
   /**

@@ -121,6 +121,7 @@ export class SimEngine implements SimEngineApi {
       backfillDepth: options.backfillDepth ?? 100,
       backfillIntervalMs: options.backfillIntervalMs ?? 30_000,
       delayMs: options.schedulerDelayMs ?? 0,
+      ...(options.schedulerPeriodMs === undefined ? {} : { periodMs: options.schedulerPeriodMs }),
       start: (job, allocation) => this.#runner.start(job, allocation),
     });
     this.#dependencies = new Dependencies(

@@ -76,6 +76,12 @@ export interface SimEngineOptions {
   backfillIntervalMs?: number;
   /** Delay between a change and the scheduling pass it triggers, ms (default 0: next advance of the clock). */
   schedulerDelayMs?: number;
+  /**
+   * A scheduler that wakes on a fixed period (OpenLava's mbatchd): the pass a change triggers
+   * runs at the first whole multiple of this period, ms since the epoch, after the delay
+   * (default none: right after the delay).
+   */
+  schedulerPeriodMs?: number;
   /** How long a finished job takes to reach accounting, ms (default 0). */
   accountingLagMs?: number;
 }

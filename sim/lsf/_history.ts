@@ -65,9 +65,12 @@ export function historyOf(job: SimJob, logged: Pick<ReadonlySet<SimJob>, "has">)
 function timeSpent(history: History, now: number): { values: number[]; until: number } {
   const { job } = history;
   const until = history.ended ? job.endTime as number : now;
-  const seconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
-  const waited = seconds((job.startTime ?? until) - job.submitTime);
-  const ran = job.startTime === undefined ? 0 : seconds(until - job.startTime);
+  // The event log keeps whole seconds (time_t): a job submitted at :07.9 and started at :08.1
+  // waited 1 s (raw/openlava/047, 053).
+  const second = (ms: number) => Math.floor(ms / 1000);
+  const between = (from: number, to: number) => Math.max(0, second(to) - second(from));
+  const waited = between(job.submitTime, job.startTime ?? until);
+  const ran = job.startTime === undefined ? 0 : between(job.startTime, until);
   // The engine does not record when a hold began: a job held now, or submitted held and never
   // started, counts its wait as PSUSP (raw/openlava/063: 14 s PSUSP for a held job killed).
   const held = history.status === "PSUSP" ||

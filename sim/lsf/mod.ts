@@ -1,7 +1,7 @@
 /**
  * IBM Spectrum LSF's command-line tools as the simulator emulates them: `bsub` (script on
- * stdin with `#BSUB` lines, or a command), `bjobs`, `bhist`, `bkill`, `bstop` and `bresume`,
- * one file each, in two dialects: LSF 10.1 ({@linkcode lsfEmulator}) and OpenLava 4.0, an LSF
+ * stdin with `#BSUB` lines, or a command), `bjobs`, `bhist`, `bkill`, `bstop`, `bresume`,
+ * `bhosts` and `bqueues`, one file each, in two dialects: LSF 10.1 ({@linkcode lsfEmulator}) and OpenLava 4.0, an LSF
  * clone of the LSF 7 era ({@linkcode openlavaEmulator}: no `bjobs -o`, `Job Id <N>,` records);
  * what the two products do differently is data in `dialect.ts`. Formats follow LSF 10.1's
  * documentation, OpenLava's sources and the OpenLava 4.0 recordings, cited in each file.
@@ -31,6 +31,8 @@ import { bhist, EVENT_LOG } from "./bhist.ts";
 import { bkill } from "./bkill.ts";
 import { bstop } from "./bstop.ts";
 import { bresume } from "./bresume.ts";
+import { bhosts } from "./bhosts.ts";
+import { bqueues } from "./bqueues.ts";
 import { fail } from "../_common/command_result.ts";
 import { LSF10, type LsfDialect, OPENLAVA } from "./dialect.ts";
 
@@ -123,6 +125,8 @@ function makeEmulator(dialect: LsfDialect): SimEmulator {
       bkill: (ctx) => bkill(ctx, dialect),
       bstop,
       bresume,
+      bhosts,
+      bqueues,
     },
     unreachable(command: string) {
       const last = command === "bsub"

@@ -92,6 +92,12 @@ export interface PbsDialect {
    * (raw/openpbs/057, 061: `resources_used.walltime = 00:00:11` for a job deleted as it started).
    */
   readonly deleteRunningMs: number;
+  /**
+   * What the commands print for a lone `--version` (stdout, exit 0): Torque `Version: 6.1-dev`
+   * and an empty `Commit:` line (raw/torque/001, 002), OpenPBS `pbs_version = 23.06.06`
+   * (raw/openpbs/001, 002).
+   */
+  readonly versionText: string;
   /** Spelling of the exit status attribute in `qstat -f`. */
   readonly exitStatusAttribute: "exit_status" | "Exit_status";
   /** Server error text for an unknown job (pbs_geterrmsg / pbse_to_txt). */
@@ -261,6 +267,7 @@ export const TORQUE: PbsDialect = {
   historyNeedsX: false,
   tracejobStamp: (ms) => `${usDateTime(ms)}.${String(ms % 1000).padStart(3, "0")} `,
   deleteRunningMs: 0,
+  versionText: "Version: 6.1-dev\nCommit: \n",
   exitStatusAttribute: "exit_status",
   unknownJobText: "Unknown Job Id Error",
   errors: {
@@ -371,6 +378,7 @@ export const PBSPRO: PbsDialect = {
   historyNeedsX: true,
   tracejobStamp: (ms) => `${usDateTime(ms)}  `,
   deleteRunningMs: 11 * SECOND,
+  versionText: "pbs_version = 23.06.06\n",
   // raw/openpbs/066: OpenPBS tracejob's getopt string has no q.
   tracejobWithoutQuiet:
     "USAGE: tracejob [-a|s|l|m|v] [-w size] [-p path] [-n days] [-f filter_type] job_identifier...\n" +

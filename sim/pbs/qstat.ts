@@ -12,7 +12,7 @@
  * @module
  */
 
-import { answerFailures, CommandFailure } from "../_common/command_result.ts";
+import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts";
 import type { CommandOutput } from "../../src/core/transport.ts";
 import type { SimCommandContext, SimEngineApi } from "../emulator.ts";
 import { exitFor, type PbsDialect, PBSE } from "./dialect.ts";
@@ -230,6 +230,7 @@ function listOperands(
 
 /** Runs `qstat`. */
 export function qstat(ctx: SimCommandContext, dialect: PbsDialect): CommandOutput {
+  if (ctx.args.length === 1 && ctx.args[0] === "--version") return ok(dialect.versionText);
   return answerFailures(() => {
     const options = parseQstat(ctx.args, dialect);
     const engine = ctx.engine;

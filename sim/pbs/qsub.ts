@@ -332,6 +332,7 @@ function rejection(dialect: PbsDialect, error: SimSubmitRejection): CommandFailu
 
 /** Runs `qsub` against the context's engine: prints `12.server` (`12[].server` for an array). */
 export function qsub(ctx: SimCommandContext, dialect: PbsDialect): CommandOutput {
+  if (ctx.args.length === 1 && ctx.args[0] === "--version") return ok(dialect.versionText);
   deleteBrokenDependents(ctx.engine, dialect);
   return answerFailures(() => {
     try {

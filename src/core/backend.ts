@@ -11,6 +11,7 @@ import type { CommandOutput } from "./transport.ts";
 import type { JobIdGrammar } from "./job_id.ts";
 
 import type { JobInfo } from "./job_info.ts";
+import type { ArraySyntax } from "./array_spec.ts";
 import type { Cause } from "./cause.ts";
 
 export * from "./job_id.ts";
@@ -193,6 +194,13 @@ export interface Backend {
    * of the portable ones.
    */
   readonly knownOptions?: KnownOptions;
+  /**
+   * What the scheduler's array request can say (see `ArraySyntax`); a backend that has it
+   * renders `Resources.array` in `renderHeaders`, and its status and accounting parsers give an
+   * array's tasks in `JobInfo.tasks`. Optional: without it, `JobScript` refuses the `array`
+   * option for this backend.
+   */
+  readonly arraySyntax?: ArraySyntax;
 }
 
 /**

@@ -30,6 +30,12 @@ export interface JobInfo {
   exitCode?: number;
   /** The scheduler's reason or extra detail (`"Dependency"`, `"failed 37: qmaster enforced h_rt"`). */
   reason?: string;
+  /**
+   * For a job array: what the answer said about each task listed in it, by index (the fields
+   * above then merge them: any active task wins, else the worst end). Tasks the answer did not
+   * list are absent (not started yet where the tool folds them, or left the queue).
+   */
+  tasks?: Map<number, JobInfo>;
   /** Why a finished job ended, when the parser or the markers can tell (see {@linkcode Cause}). */
   cause?: Cause;
 }

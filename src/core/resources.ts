@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ArraySpec } from "./array_spec.ts";
 import { check } from "./_check.ts";
 import { InvalidValueError } from "./errors.ts";
 import { parseMemory } from "./memory.ts";
@@ -117,6 +118,8 @@ export interface Resources {
    * `JobScript`; backends whose scheduler ignores the `#!` line (SGE) pass it on (`-S`).
    */
   interpreter?: string;
+  /** The job array (set by `JobScript` from its `array` option); backends render it. */
+  array?: ArraySpec;
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   scriptText,
 } from "./_checks.ts";
 import { checkSubmitOptions } from "../run/_run_checks.ts";
+import { resubmissionPlan, setTaskResubmitter, type TaskResubmission } from "../run/_resubmit.ts";
 import {
   checkedOption,
   isJobOption,
@@ -42,6 +43,8 @@ import {
 } from "./options.ts";
 import { planSubmission } from "./plan_submission.ts";
 import { userVars } from "./_user_vars.ts";
+import type { ArraySpec } from "../core/array_spec.ts";
+import { bodyPrelude, checkArrayFor } from "./_array_spec.ts";
 import type { JobWarning, WarningHandler } from "./job_warning.ts";
 import {
   knownOptionsOf,
@@ -134,6 +137,8 @@ export class JobScript {
   readonly maxSleepInterval: number;
   /** The validated resources backends render. */
   readonly resources: Resources;
+  /** The job array (indices ascending, limit), or `undefined` for a single job. */
+  readonly array: ArraySpec | undefined;
   /** The resources as given (defaults merged), used by placeholders and {@linkcode JobScript.with}. */
   readonly resourcesInput: Readonly<ResourcesInput>;
   /** User placeholders. */
@@ -156,6 +161,7 @@ export class JobScript {
 
   readonly #filenameOption: string | undefined;
   readonly #headers: readonly string[];
+  readonly #prelude: readonly string[];
 
   /**
    * Builds and validates a job script.
@@ -195,6 +201,14 @@ export class JobScript {
     rejectMisspeltKeys(resources.extra, table === undefined ? [] : [table]);
     const interpreter = interpreterOf(this.body, this.shell);
     if (interpreter !== undefined) resources.interpreter = interpreter;
+    this.array = checkedOption("array", options);
+    const skipped = this.array === undefined
+      ? undefined
+      : checkArrayFor(this.array, this.backend, resources.extra);
+    if (this.array !== undefined) resources.array = this.array;
+    this.#prelude = Object.freeze(
+      preludeFor(this.body, this.shell, bodyPrelude(this.backend, this.array, skipped)),
+    );
     resources.extra.forEach((entry) => Object.freeze(entry));
     Object.freeze(resources.extra);
     this.resources = Object.freeze(resources);
@@ -237,19 +251,20 @@ export class JobScript {
    * ```
    */
   render(): string {
-    const prelude = this.markers
+    // After the headers: the exports (and an array's guard), then the markers prelude.
+    const markers = this.markers
       ? markersPrelude({
         jobName: this.name,
         idVariable: this.backend.envVars.CLUSTERJOB_ID,
-        // The task index as the script exports it before the prelude (the shared contract:
-        // empty outside arrays), not the scheduler's own (LSF's LSB_JOBINDEX is 0 outside
-        // arrays, SGE's SGE_TASK_ID "undefined"); unset, it is empty too.
-        taskVariable: "CLUSTERJOB_ARRAY_INDEX",
+        // Not an array job: no task index (LSF's LSB_JOBINDEX is 0 then, SGE's SGE_TASK_ID
+        // "undefined"); array jobs name theirs (CLUSTERJOB_ARRAY_INDEX, the shared contract).
+        ...(this.array === undefined ? {} : { taskVariable: "CLUSTERJOB_ARRAY_INDEX" }),
       })
       : [];
     return assembleScript(this.#renderText(this.body, "body"), this.shell, [
       ...this.#headers,
-      ...prelude,
+      ...this.#prelude,
+      ...markers,
     ]);
   }
 
@@ -426,7 +441,23 @@ export class JobScript {
     // Before anything is rendered: a misspelt `transport` must not mean "submit here".
     checkSubmitOptions(options);
     options.signal?.throwIfAborted();
-    return await submitPlan(await planSubmission(this, options), options);
+    const run = await submitPlan(await planSubmission(this, options), options);
+    if (this.array !== undefined) setTaskResubmitter(run, (request) => this.#resubmit(request));
+    return run;
+  }
+
+  /** `run.resubmit()`: this job for some of its indices, in the old run's cache file. */
+  async #resubmit(request: TaskResubmission): Promise<AsyncResult> {
+    const { indices, record, cacheFile, transport, polling } = request;
+    const array = { indices, ...(record.maxParallel ? { maxParallel: record.maxParallel } : {}) };
+    const plan = await planSubmission(this.with({ array }), { cacheFolder: "" });
+    const run = await submitPlan(resubmissionPlan(plan, record, indices, cacheFile), {
+      transport,
+      polling,
+      force: true,
+    });
+    setTaskResubmitter(run, (next) => this.#resubmit(next));
+    return run;
   }
 
   #renderText(text: string, script: string): string {
@@ -490,6 +521,28 @@ function joinPaths(...parts: string[]): string {
     if (part.startsWith("/") || part === "~" || part.startsWith("~/")) start = index;
   });
   return join(...parts.slice(start));
+}
+
+/**
+ * The prelude of a body that runs in a POSIX shell; none for other interpreters (a Python
+ * body), which then cannot skip the extra tasks of a covering array request.
+ *
+ * @throws {InvalidValueError} Field `array`, when extra tasks must be skipped in a body that
+ * does not run in a shell.
+ */
+function preludeFor(body: string, shell: string, prelude: string[]): string[] {
+  const first = body.split("\n", 1)[0] ?? "";
+  const program = first.startsWith("#!") ? first.slice(2) : shell;
+  if (runsPosixShell(first, shell)) return prelude;
+  if (prelude.length > 1) {
+    throw new InvalidValueError(
+      "array",
+      prelude[2],
+      `an array the scheduler can request exactly, or a body run by a POSIX shell (it is run by ` +
+        `${JSON.stringify(program.trim())}, which cannot skip the tasks the request adds)`,
+    );
+  }
+  return [];
 }
 
 /** The job script's `#!` program when it is a single path (no arguments), else `undefined`. */

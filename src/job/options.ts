@@ -35,6 +35,8 @@ import type { WarningHandler } from "./job_warning.ts";
 import { MisspelledKeyError } from "./key_errors.ts";
 import { nearestWords } from "../core/_edit_distance.ts";
 import { allowedEdits } from "./_pass_through.ts";
+import { arrayOption } from "./_array_spec.ts";
+import type { ArrayInput } from "../core/array_spec.ts";
 
 /**
  * The value of a user placeholder (`vars`).
@@ -92,6 +94,12 @@ export interface JobScriptOptions {
   maxSleepInterval?: number;
   /** Resources; merged key by key over `defaults.resources`. */
   resources?: ResourcesInput;
+  /**
+   * A job array: `"1-100"`, `"0-99:2"`, `"1-100%10"` (at most 10 at once), `"1,3,7"`,
+   * `{ start, end, step?, maxParallel? }`, a list of indices or one index; each task sees its index in
+   * `$CLUSTERJOB_ARRAY_INDEX`.
+   */
+  array?: ArrayInput | undefined;
   /** User placeholders: `{key}` in any script renders the value; merged over `defaults`. */
   vars?: Readonly<Record<string, VarValue>>;
   /** Local folder for cached runs; `undefined` or `""` disables the cache. */
@@ -285,6 +293,11 @@ export const JOB_OPTIONS = {
     placeholder: text,
   },
   resources: { doc: "Resources; merged key by key over `defaults.resources`.", merge: true },
+  array: {
+    doc:
+      'A job array: `"1-100"`, `"0-99:2"`, `"1-100%10"` (at most 10 at once), `"1,3,7"`,\n`{ start, end, step?, maxParallel? }`, a list of indices or one index; each task sees its index in\n`$CLUSTERJOB_ARRAY_INDEX`.',
+    check: arrayOption,
+  },
   vars: {
     doc: "User placeholders: `{key}` in any script renders the value; merged over `defaults`.",
     merge: true,

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ArraySpec } from "../core/array_spec.ts";
 import { dirname } from "node:path/posix";
 import type { Backend } from "../core/backend.ts";
 import type { Resources } from "../core/resources.ts";
@@ -35,6 +36,8 @@ export interface PlannableJob {
   readonly maxSleepInterval: number;
   /** The validated resources. */
   readonly resources: Pick<Resources, "timeSeconds">;
+  /** The job array, if any. */
+  readonly array?: ArraySpec | undefined;
   /** Local folder for cached runs, or `undefined`. */
   readonly cacheFolder: string | undefined;
   /** File name prefix of cached runs. */
@@ -125,6 +128,7 @@ export async function planSubmission(
     cacheFile,
     maxSleepInterval: job.maxSleepInterval,
     timeSeconds: job.resources.timeSeconds,
+    array: job.array,
     markerFolder: job.markerFolder(),
   });
 }

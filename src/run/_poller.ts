@@ -37,6 +37,7 @@ import { InvalidValueError, QueryError } from "../core/errors.ts";
 import { checkOptionsObject } from "../transports/_checks.ts";
 import { CommandNotFoundError, MissingPermissionError } from "../core/transport_errors.ts";
 import type { PollingOptions } from "./run_options.ts";
+import { withTasksOf } from "./array_tasks.ts";
 import { type MarkerFindings, markersOfRound } from "./_markers_round.ts";
 
 /** The defaults of {@linkcode PollingOptions}. */
@@ -133,6 +134,8 @@ export interface PollClient {
   status(): StatusCode;
   /** Records what the scheduler said; resolves once saved (and, on finishing, after the epilogue). */
   apply(info: JobInfo): Promise<void>;
+  /** Whether a queue answer leaves out tasks of the job that accounting must be asked about. */
+  needsAccounting?(info: JobInfo): boolean;
 }
 
 interface Waiter {
@@ -301,7 +304,7 @@ export class Poller {
     const live = clients.filter((client) => !isFinished(client.status()));
     const ids = [...new Set(live.map((client) => client.jobId))];
     const timeout = Math.max(...live.map((client) => client.queryTimeoutMs), 0);
-    const outcome = ids.length > 0 ? await this.#query(ids, timeout) : {
+    const outcome = ids.length > 0 ? await this.#query(ids, timeout, live) : {
       infos: new Map(),
       failed: new Map(),
       unknown: new Set<string>(),
@@ -370,7 +373,7 @@ export class Poller {
    * rejects may show that the scheduler speaks another dialect (`Backend.dialectFor`): then this
    * poller switches to it for good and asks the queue again in the same round.
    */
-  async #query(ids: string[], timeout: number): Promise<QueryOutcome> {
+  async #query(ids: string[], timeout: number, clients: PollClient[]): Promise<QueryOutcome> {
     const consulted: string[] = [];
     let status = await this.#ask(this.#queries.statusCommands(ids), "status", timeout, consulted);
     while (status.dialect !== undefined) {
@@ -379,7 +382,14 @@ export class Poller {
       status = await this.#ask(this.#queries.statusCommands(ids), "status", timeout, consulted);
     }
     const { infos, failed } = status;
-    const missing = ids.filter((id) => !infos.has(id) && !failed.has(id));
+    // Array tasks that left the queue are asked of accounting with the jobs that left it.
+    const partial = new Set(
+      clients.filter((client) => {
+        const info = infos.get(client.jobId);
+        return info !== undefined && client.needsAccounting?.(info) === true;
+      }).map((client) => client.jobId),
+    );
+    const missing = ids.filter((id) => partial.has(id) || (!infos.has(id) && !failed.has(id)));
     if (missing.length > 0) {
       const accounting = await this.#ask(
         this.#queries.accountingCommands(missing),
@@ -387,11 +397,15 @@ export class Poller {
         timeout,
         consulted,
       );
-      for (const [id, info] of accounting.infos) infos.set(id, info);
-      for (const [id, error] of accounting.failed) failed.set(id, error);
+      for (const [id, info] of accounting.infos) {
+        const live = infos.get(id);
+        infos.set(id, live === undefined ? info : withTasksOf(live, info));
+      }
+      for (const [id, error] of accounting.failed) if (!infos.has(id)) failed.set(id, error);
     }
-    const unknown = new Set(missing.filter((id) => !infos.has(id) && !failed.has(id)));
-    const accountingFailed = new Set(missing.filter((id) => failed.has(id)));
+    const left = missing.filter((id) => !partial.has(id));
+    const unknown = new Set(left.filter((id) => !infos.has(id) && !failed.has(id)));
+    const accountingFailed = new Set(left.filter((id) => failed.has(id)));
     return { infos, failed, unknown, accountingFailed, consulted: abbreviate(consulted) };
   }
 

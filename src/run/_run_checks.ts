@@ -8,6 +8,7 @@
  * @module
  */
 
+import { arrayRecordProblem } from "./array_tasks.ts";
 import type { Backend } from "../core/backend.ts";
 import { checkCacheName } from "../core/_cache_name.ts";
 import { InvalidValueError } from "../core/errors.ts";
@@ -24,6 +25,7 @@ import type { PollingOptions } from "./run_options.ts";
 /** The keys of `AsyncResultInit`. */
 const INIT_KEYS = [
   "jobId",
+  "array",
   "backend",
   "transport",
   "jobName",
@@ -119,6 +121,11 @@ export function checkInit(init: unknown): void {
   optional("epilogue", isString, "a string");
   optional("epilogueDone", (value) => typeof value === "boolean", "true or false");
   optional("epilogueError", isString, "a string");
+  optional(
+    "array",
+    (value) => arrayRecordProblem(value) === undefined,
+    "an array record { indices, maxParallel?, tasks } (as toRecord() gives it)",
+  );
   optional("markers", isMarkerFolderPath, MARKER_FOLDER_ACCEPTED);
   optional(
     "walltime",

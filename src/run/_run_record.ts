@@ -161,6 +161,7 @@ export function initFromRecord(record: RunRecord, context: RecordContext): Async
       remote: record.remote,
       epilogue: record.epilogue,
       epilogueError: record.epilogueError,
+      array: record.array,
       markers: record.markers,
       walltime: record.walltime,
       cacheFile: context.cacheFile,

@@ -22,9 +22,18 @@ export const LOOKUP_TIMEOUT_MS = 60_000;
 
 /**
  * The waits before each try of a lookup whose command fails (a timeout, a busy or unreachable
- * controller): the settling time, then longer, about six and a half minutes in all.
+ * controller): the settling time, then longer and longer, about half an hour in all, so that a
+ * controller restart or an outage of a quarter of an hour is waited out while the job it may
+ * hold is still listed (running, or finished for less than MinJobAge).
  */
-export const LOOKUP_WAITS_MS: readonly number[] = [LOOKUP_SETTLE_MS, 30_000, 90_000, 270_000];
+export const LOOKUP_WAITS_MS: readonly number[] = [
+  LOOKUP_SETTLE_MS,
+  30_000,
+  90_000,
+  270_000,
+  600_000,
+  900_000,
+];
 
 /** What a lookup says of one token. */
 export type TokenVerdict =
@@ -48,20 +57,25 @@ const pending = new WeakMap<Transport, Map<string, Batch>>();
  * @param query The token and the job's name.
  * @param submittedAt When the first submit with this token started (the transport clock's ms):
  *   an absent token proves there is no job only when the listing reaches back that far.
+ * @param signal Stops waiting (the lookups of other submissions go on): rejects with its reason.
  */
 export async function findSubmitToken(
   transport: Transport,
   backend: Backend,
   query: TokenQuery,
   submittedAt: number,
+  signal?: AbortSignal,
 ): Promise<TokenVerdict> {
   let lookup: TokenLookup | undefined;
   let failure: unknown;
   for (const waitMs of LOOKUP_WAITS_MS) {
+    signal?.throwIfAborted();
+    const batch = joinBatch(transport, backend, query, waitMs);
     try {
-      lookup = await joinBatch(transport, backend, query, waitMs);
+      lookup = await (signal === undefined ? batch : abortable(batch, signal));
       break;
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       failure = error;
     }
   }
@@ -88,6 +102,15 @@ export async function findSubmitToken(
       : `no job carries the token, but the submit started ${Math.round(elapsed / 1000)} s ago ` +
         `and ${backend.name} lists finished jobs for ${lookup.completeForMs / 1000} s only`,
   };
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 function joinBatch(

@@ -18,11 +18,14 @@ import { initFromRecord, initialFacts, loadInit, recordOf, type RunFacts } from 
 import { type PollClient, pollerFor, pollingSettings } from "./_poller.ts";
 import { JobFailedError, RunNotFinishedError } from "./run_errors.ts";
 import { checkInit, checkLoadOptions } from "./_run_checks.ts";
-import type { AsyncResultInit, LoadOptions, WaitOptions } from "./run_options.ts";
+import type { AsyncResultInit, LoadOptions, ResubmitOptions, WaitOptions } from "./run_options.ts";
 import { isFinished, Status, type StatusCode } from "../core/status.ts";
 import type { Cause } from "../core/cause.ts";
 import type { Transport } from "../core/transport.ts";
 import { waitMany } from "./_wait_many.ts";
+import { pickedTasks, taskResubmitter } from "./_resubmit.ts";
+import { InvalidValueError } from "../core/errors.ts";
+import { type ArrayTask, TaskBook, taskDigest } from "./array_tasks.ts";
 
 /**
  * Progress report of {@linkcode AsyncResult.waitAll}, given each time a run finishes.
@@ -109,6 +112,7 @@ export class AsyncResult {
 
   readonly #facts: RunFacts;
   readonly #client: PollClient;
+  readonly #book: TaskBook | undefined;
 
   /**
    * Creates a run for a job that is already submitted.
@@ -149,6 +153,7 @@ export class AsyncResult {
     this.walltime = init.walltime;
     this.cacheFile = init.cacheFile;
     this.#facts = initialFacts(init);
+    this.#book = init.array === undefined ? undefined : new TaskBook(init.array, jobId);
     this.#client = {
       jobId: this.jobId,
       maxSleepMs: Math.min(this.maxSleepInterval, this.backend.maxPollInterval ?? Infinity) * 1000,
@@ -158,6 +163,7 @@ export class AsyncResult {
       tracking: { nextDue: 0, failures: 0 },
       status: () => this.#facts.status,
       apply: (info) => this.#apply(info),
+      needsAccounting: (info) => this.#book?.incomplete(info) ?? false,
     };
   }
 
@@ -179,6 +185,101 @@ export class AsyncResult {
   /** The scheduler's reason or clusterjob's explanation (e.g. for a vanished job), when there is one. */
   get reason(): string | undefined {
     return this.#facts.reason;
+  }
+
+  /**
+   * For a job array: every task (index → status, state, exit code, reason), as last polled;
+   * `[]` for a single job. The run's own status is their aggregate (see `ArrayTask`):
+   * COMPLETED only when every task completed, FAILED when any failed (FAILED wins over
+   * CANCELLED), CANCELLED when the others completed and some were cancelled.
+   */
+  get tasks(): ArrayTask[] {
+    return this.#book?.list() ?? [];
+  }
+
+  /**
+   * The indices of the array tasks that ended FAILED or CANCELLED (`[]` for a single job).
+   *
+   * @returns The indices, ascending.
+   *
+   * @example Usage
+   * ```ts
+   * import { JobScript } from "@clusterjob/clusterjob";
+   * import { SimCluster } from "@clusterjob/clusterjob/sim";
+   * import assert from "node:assert/strict";
+   *
+   * const transport = new SimCluster({ scheduler: "sge", execution: "shell", clock: "virtual" }).transport();
+   * const job = new JobScript({ name: "s", body: "test $CLUSTERJOB_ARRAY_INDEX != 3", backend: "sge", array: "1-4" });
+   * const run = await job.submit({ transport });
+   * await run.wait();
+   * assert.deepEqual(run.failedTasks(), [3]);
+   * ```
+   */
+  failedTasks(): number[] {
+    return this.#book?.unsuccessful() ?? [];
+  }
+
+  /**
+   * Submits some tasks of a job array again — `{ tasks: "failed" }` those that ended FAILED or
+   * CANCELLED, or a list of indices — as a new array of just those indices, and returns its
+   * run: the same array (every index), whose other tasks keep what they did, polled through the
+   * new job. The new run takes this run's cache file, so a re-run of the workflow finds it
+   * (both submissions: each task names the job it ran in) and submits nothing twice. Resolves
+   * with this run when no task is picked (nothing failed).
+   *
+   * Works on a run that `JobScript.submit` returned (it knows the job); a run loaded from a file
+   * is resubmitted by submitting its job again (`job.submit()` returns the cached run).
+   *
+   * @param options Which tasks.
+   * @returns The run of the resubmission (or this run).
+   * @throws {RunNotFinishedError} When a picked task has not ended.
+   * @throws {InvalidValueError} For a run that is no array, or not made by `JobScript.submit`;
+   * field `tasks` for a bad choice.
+   * @throws {SubmitError} As `JobScript.submit`.
+   *
+   * @example Resubmit the failed task of a sweep
+   * ```ts
+   * import { JobScript, Status } from "@clusterjob/clusterjob";
+   * import { SimCluster } from "@clusterjob/clusterjob/sim";
+   * import assert from "node:assert/strict";
+   *
+   * const cluster = new SimCluster({ scheduler: "slurm", execution: "shell", clock: "virtual" });
+   * const transport = cluster.transport();
+   * // Task 2 fails the first time only (it leaves a file behind).
+   * const body = "if [ $CLUSTERJOB_ARRAY_INDEX = 2 ] && [ ! -e retried ]; then touch retried; exit 1; fi";
+   * const run = await new JobScript({ name: "sweep", body, array: "1-3" }).submit({ transport });
+   * assert.equal(await run.wait(), Status.FAILED);
+   * const again = await run.resubmit({ tasks: "failed" });
+   * assert.equal(await again.wait(), Status.COMPLETED);
+   * assert.deepEqual(again.tasks.map((task) => task.jobId), [run.jobId, again.jobId, run.jobId]);
+   * ```
+   */
+  async resubmit(options: ResubmitOptions): Promise<AsyncResult> {
+    const book = this.#book;
+    const resubmitter = taskResubmitter(this);
+    if (book === undefined || resubmitter === undefined) {
+      throw new InvalidValueError(
+        "resubmit",
+        this.jobId,
+        "an array run returned by JobScript.submit (a loaded run is resubmitted by submitting " +
+          "its job again)",
+      );
+    }
+    const record = book.record();
+    const indices = pickedTasks(options, record.indices, book.unsuccessful());
+    if (indices.length === 0) return this;
+    const unfinished = book.list().find((task) =>
+      indices.includes(task.index) && !isFinished(task.status)
+    );
+    if (unfinished !== undefined) throw new RunNotFinishedError(this.jobId, unfinished.status);
+    const { vanishGraceMs, maxQueryFailures, queryTimeoutMs } = this.#client;
+    return await resubmitter({
+      indices,
+      record,
+      cacheFile: this.cacheFile,
+      transport: this.transport,
+      polling: { vanishGraceMs, maxQueryFailures, queryTimeoutMs },
+    }) as AsyncResult;
   }
 
   /**
@@ -359,6 +460,8 @@ export class AsyncResult {
       reason: "Cancelled by clusterjob",
       cause: "cancelled",
     });
+    // Every task of an array goes with it: those not ended are cancelled too.
+    this.#book?.cancelUnfinished("Cancelled by clusterjob");
     await this.#save();
     pollerFor(this.transport, this.backend).release(this.#client);
   }
@@ -406,7 +509,9 @@ export class AsyncResult {
    * ```
    */
   toRecord(): RunRecord {
-    return recordOf(this, this.#facts);
+    const record = recordOf(this, this.#facts);
+    if (this.#book !== undefined) record.array = this.#book.record();
+    return record;
   }
 
   /**
@@ -507,13 +612,18 @@ export class AsyncResult {
   }
 
   /** Records what the scheduler said; saves on change; runs the epilogue when first finished. */
-  async #apply(info: JobInfo): Promise<void> {
+  async #apply(answer: JobInfo): Promise<void> {
     const facts = this.#facts;
+    const before = this.#book === undefined ? "" : taskDigest(this.#book);
+    const info = this.#book === undefined
+      ? answer
+      : this.#book.apply(answer, this.transport.clock.now(), this.#client.vanishGraceMs);
     const cause = isFinished(info.status)
       ? info.cause ?? this.backend.causeOf?.(info) ?? this.#causeOf(info)
       : undefined;
     const changed = info.status !== facts.status || info.state !== facts.state ||
-      info.exitCode !== facts.exitCode || cause !== facts.cause;
+      info.exitCode !== facts.exitCode || cause !== facts.cause ||
+      (this.#book !== undefined && taskDigest(this.#book) !== before);
     const { status, state, exitCode, reason } = info;
     Object.assign(facts, { status, state, exitCode, reason, cause });
     if (!changed) return;

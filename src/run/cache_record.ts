@@ -6,6 +6,7 @@
  * @module
  */
 
+import { type ArrayRecord, arrayRecordProblem } from "./array_tasks.ts";
 import { ClusterjobError, describeValue, InvalidValueError } from "../core/errors.ts";
 import { checkSshHost } from "../core/_ssh_host.ts";
 import { DEFAULT_JOB_ID_GRAMMAR, InvalidJobIdError, SAFE_JOB_ID } from "../core/job_id.ts";
@@ -88,6 +89,8 @@ export interface RunRecord {
   walltime?: number;
   /** The epilogue's failure, when it failed. */
   epilogueError?: string;
+  /** For a job array: its indices and each task's last known state. */
+  array?: ArrayRecord;
   /** When the record was written (ISO 8601). */
   updatedAt: string;
 }
@@ -400,5 +403,7 @@ export function parseCacheRecord(path: string, text: string): CacheRecord {
   if (record.exitCode !== undefined && !Number.isInteger(record.exitCode)) {
     throw bad("exitCode", `is not an integer: ${record.exitCode}`);
   }
+  const arrayProblem = record.array === undefined ? undefined : arrayRecordProblem(record.array);
+  if (arrayProblem !== undefined) throw bad("array", arrayProblem);
   return record as unknown as RunRecord;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ArrayRecord } from "./array_tasks.ts";
 import type { Backend } from "../core/backend.ts";
 import type { StatusCode } from "../core/status.ts";
 import type { Cause } from "../core/cause.ts";
@@ -86,6 +87,8 @@ export interface AsyncResultInit {
   epilogueDone?: boolean;
   /** A recorded epilogue failure. */
   epilogueError?: string;
+  /** For a job array: its indices and what each task did (see `AsyncResult.tasks`). */
+  array?: ArrayRecord;
   /**
    * The job's marker folder on the scheduler host (`JobScript.markerFolder()`): read, in one
    * command per poll round for all runs, when the queue and accounting no longer know the job.
@@ -150,4 +153,22 @@ export interface LoadOptions {
   backend?: Backend;
   /** Polling behaviour. */
   polling?: PollingOptions;
+}
+
+/**
+ * Options of `AsyncResult.resubmit`: which tasks of a job array to submit again.
+ *
+ * @example Usage
+ * ```ts
+ * import { AsyncResult, LocalTransport, type ResubmitOptions, slurm } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ResubmitOptions = { tasks: "failed" };
+ * const single = new AsyncResult({ jobId: "4", backend: slurm, transport: new LocalTransport() });
+ * await assert.rejects(single.resubmit(options), /an array run/);
+ * ```
+ */
+export interface ResubmitOptions {
+  /** `"failed"`: the tasks that ended FAILED or CANCELLED; or a list of the array's indices. */
+  tasks: "failed" | readonly number[];
 }

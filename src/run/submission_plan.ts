@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { ArraySpec } from "../core/array_spec.ts";
+import type { ArrayRecord } from "./array_tasks.ts";
 import type { Backend } from "../core/backend.ts";
 
 /** A file that submission writes on the scheduler host. */
@@ -57,6 +59,10 @@ export interface SubmissionPlan {
   readonly maxSleepInterval: number;
   /** The job's walltime in seconds, if it has one (polls are spaced by a tenth of it). */
   readonly timeSeconds: number | undefined;
+  /** The job array, when the job is one. */
+  readonly array?: ArraySpec | undefined;
+  /** For a resubmission of some tasks: the array's record, with the tasks it carries over. */
+  readonly arrayRecord?: ArrayRecord | undefined;
   /** Where the job writes its marker files on the scheduler host, or `undefined` (markers off). */
   readonly markerFolder: string | undefined;
 }

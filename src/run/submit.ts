@@ -22,6 +22,7 @@
  * @module
  */
 
+import { newArrayRecord } from "./array_tasks.ts";
 import { AsyncResult } from "./async_result.ts";
 import type { PollingOptions } from "./run_options.ts";
 import { readCacheFile, removeCacheFile } from "./cache.ts";
@@ -121,8 +122,9 @@ export interface SubmitOptions {
  * (`force: true` submits afresh).
  *
  * The scheduler's answer must hold a job id of the backend's `jobIdGrammar`; an answer whose id is
- * not (an `InvalidJobIdError`, kept as the `cause`) throws `SubmitError` with `jobMayExist`, and
- * the cache marker stays. Local work (cache files, the prologue) holds the transport's clock, so
+ * not (an `InvalidJobIdError`, kept as the `cause` of the `SubmitError` with `jobMayExist`) is a
+ * lost answer: its token is looked for (without a token, that `SubmitError` is thrown and the
+ * cache marker stays). Local work (cache files, the prologue) holds the transport's clock, so
  * it takes no simulated time.
  */
 export async function submitPlan(
@@ -161,6 +163,7 @@ export async function submitPlan(
         backend,
         { token: record.token, name: plan.jobName },
         since,
+        signal,
       );
       if (verdict.kind === "found") {
         return await adopt(verdict.jobId, prepareCacheWrite(cacheFile, clock));
@@ -222,6 +225,7 @@ export async function submitPlan(
       backend,
       { token, name: plan.jobName },
       startedAt,
+      signal,
     );
     if (verdict.kind === "found") {
       const record = cacheFile !== undefined ? prepareCacheWrite(cacheFile, clock) : undefined;
@@ -253,6 +257,9 @@ export async function submitPlan(
       maxSleepInterval: maxSleepSeconds(plan.timeSeconds, plan.maxSleepInterval),
       ...(plan.remote ? { remote: plan.remote } : {}),
       ...(plan.epilogue !== undefined ? { epilogue: plan.epilogue } : {}),
+      ...(plan.array !== undefined
+        ? { array: plan.arrayRecord ?? newArrayRecord(plan.array) }
+        : {}),
       ...(plan.markerFolder !== undefined ? { markers: plan.markerFolder } : {}),
       ...(plan.timeSeconds !== undefined ? { walltime: plan.timeSeconds } : {}),
       ...(cacheFile !== undefined ? { cacheFile } : {}),
@@ -270,6 +277,7 @@ export async function submitPlan(
   async function submitOnce(argv: readonly string[]): Promise<SubmitAnswer> {
     const submitting = transport.run(argv, {
       cwd: plan.workingDirectory,
+      timeout: SUBMIT_TIMEOUT_MS,
       ...(submit.stdin !== undefined ? { stdin: submit.stdin } : {}),
       ...(signal ? { signal } : {}),
     });
@@ -324,6 +332,15 @@ export async function submitPlan(
 type SubmitAnswer =
   | { jobId: string; record: PreparedCacheWrite | undefined }
   | { lost: unknown };
+
+/**
+ * How long a submit command may run before its answer counts as lost (the job may exist: its
+ * token is looked for). sbatch, qsub and bsub answer in well under a second, and give up by
+ * themselves within a minute when the controller does not answer (SLURM MessageTimeout 10 s,
+ * Torque qsub's three tries, LSF's LSB_NTRIES). Well under SLURM's MinJobAge and Torque's
+ * keep_completed (300 s), so that the lookup after a timeout can still prove a job absent.
+ */
+const SUBMIT_TIMEOUT_MS = 120_000;
 
 /** How many times one submission runs the submit command while each answer is lost. */
 const MAX_SUBMIT_ATTEMPTS = 3;

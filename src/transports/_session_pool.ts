@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { CommandOutput } from "../core/transport.ts";
+import { type CommandOutput, TransportError } from "../core/transport.ts";
 import { abortable } from "./_ssh_control.ts";
 import {
   newNonce,
@@ -23,6 +23,9 @@ import {
 
 /** Exit code of ssh itself when the connection fails. */
 const SSH_FAILED = 255;
+
+/** Sessions that fail to open in a row (ssh's 255) before commands go one-shot for good. */
+const MAX_START_FAILURES = 3;
 
 /** Options of {@linkcode SessionPool}. */
 export interface SessionPoolOptions {
@@ -48,6 +51,8 @@ export class SessionPool {
   readonly #all = new Set<ShellSession>();
   readonly #idleTimers = new Map<ShellSession, ReturnType<typeof setTimeout>>();
   readonly #closing = new Set<Promise<void>>();
+  #startFailures = 0;
+  #closed = false;
 
   /** A pool that starts sessions as `options` says. */
   constructor(options: SessionPoolOptions) {
@@ -65,6 +70,12 @@ export class SessionPool {
   async run(script: string, options: SessionRunOptions): Promise<CommandOutput | undefined> {
     // a second try only when the first session had ended before the command reached it
     for (let attempt = 0; attempt < 2 && this.oneShotReason === undefined; attempt++) {
+      if (this.#closed) {
+        throw new TransportError(
+          this.#options.transport,
+          "Cannot run commands: the transport is closed",
+        );
+      }
       const session = this.#take();
       try {
         await abortable(session.ready, options.signal);
@@ -75,9 +86,13 @@ export class SessionPool {
           this.oneShotReason = error.code === undefined
             ? "the remote shell session did not answer in time"
             : `the login shell is not POSIX (${error.stderr.trim() || `exit ${error.code}`})`;
+        } else if (++this.#startFailures >= MAX_START_FAILURES) {
+          // e.g. sshd refuses more sessions: stop paying a failed start before every command
+          this.oneShotReason = `no shell session could be opened (${error.stderr.trim()})`;
         }
         return undefined;
       }
+      this.#startFailures = 0;
       try {
         const output = await session.run(script, options);
         this.#giveBack(session);
@@ -90,8 +105,12 @@ export class SessionPool {
     return undefined;
   }
 
-  /** Closes every session (a busy one finishes its command first) and waits until they ended. */
+  /**
+   * Closes every session (a busy one finishes its command first) and waits until they ended;
+   * later runs reject with {@linkcode TransportError}.
+   */
   async close(): Promise<void> {
+    this.#closed = true;
     for (const timer of this.#idleTimers.values()) clearTimeout(timer);
     this.#idleTimers.clear();
     this.#idle.length = 0;

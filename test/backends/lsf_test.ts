@@ -129,7 +129,14 @@ Deno.test("lsf submit: bsub reads the script on stdin; documented answers", asyn
 
 Deno.test("lsf status: one bjobs -o for many ids", () => {
   assert.deepEqual(lsf.statusCommands(["1", "2"]), [{
-    argv: ["bjobs", "-o", "jobid stat exit_code exit_reason delimiter='|'", "-noheader", "1", "2"],
+    argv: [
+      "bjobs",
+      "-o",
+      "jobid jobindex stat exit_code exit_reason delimiter='|'",
+      "-noheader",
+      "1",
+      "2",
+    ],
     ids: ["1", "2"],
   }]);
 });
@@ -157,14 +164,14 @@ Deno.test("lsf status: every documented state", async () => {
   assert.equal(status(1243), Status.RUNNING);
   assert.equal(status(1244), Status.FAILED);
   // Exit 130 without a reason: interrupted as by bkill.
-  const bare = lsf.parseStatus({ code: 0, stdout: "5|EXIT|130|-\n", stderr: "" }, ["5"]);
+  const bare = lsf.parseStatus({ code: 0, stdout: "5|0|EXIT|130|-\n", stderr: "" }, ["5"]);
   assert.equal(bare.get("5")?.status, Status.CANCELLED);
 });
 
 Deno.test("lsf status: unknown ids absent; a down LSF or garbage is a query error", async () => {
   const notFound = await documentedOutput("lsf", "bjobs-not-found.err");
   assert.equal(lsf.parseStatus({ code: 255, stdout: "", stderr: notFound }, ["999"]).size, 0);
-  const mixed = lsf.parseStatus({ code: 255, stdout: "1234|RUN|-|-\n", stderr: notFound }, [
+  const mixed = lsf.parseStatus({ code: 255, stdout: "1234|0|RUN|-|-\n", stderr: notFound }, [
     "1234",
     "999",
   ]);
@@ -180,7 +187,7 @@ Deno.test("lsf status: unknown ids absent; a down LSF or garbage is a query erro
     /Cannot parse bjobs line/,
   );
   assert.throws(
-    () => lsf.parseStatus({ code: 0, stdout: "1|HUH|-|-\n", stderr: "" }, ["1"]),
+    () => lsf.parseStatus({ code: 0, stdout: "1|0|HUH|-|-\n", stderr: "" }, ["1"]),
     /Cannot parse LSF job state "HUH"/,
   );
 });
@@ -234,7 +241,10 @@ Deno.test("lsf accounting: every documented end in bhist -l, wrapped lines joine
     reason: "TERM_ADMIN: job killed by root or LSF administrator",
   });
   // Array elements 1242[1] (done) and 1242[2] (exit 2) merge into the worst end.
-  assert.deepEqual(result.get("1242"), { status: Status.FAILED, state: "EXIT", exitCode: 2 });
+  const { tasks, ...array } = result.get("1242")!;
+  assert.deepEqual(array, { status: Status.FAILED, state: "EXIT", exitCode: 2 });
+  // Each element is kept as a task of the array.
+  assert.deepEqual([...tasks!.keys()], [1, 2]);
   // A signal that does not kill (USR1) is not a cancellation.
   assert.equal(result.get("1243")?.status, Status.COMPLETED);
   // Requeued after exit 1, then done: the last run counts.

@@ -131,10 +131,11 @@ Deno.test("pbs status: one qstat -f for many ids", () => {
   }]);
 });
 
-Deno.test("pbs status: array ids are asked with qstat -f -t, plain ids without -t", () => {
-  assert.deepEqual(pbs.statusCommands(["1.s", "2[].s", "3.s", "4[].s"]), [
+Deno.test("pbs status: with an array among them all ids are asked in one qstat -f -t; plain ids alone without -t", () => {
+  const ids = ["1.s", "2[].s", "3.s", "4[].s"];
+  assert.deepEqual(pbs.statusCommands(ids), [{ argv: ["qstat", "-f", "-t", ...ids], ids }]);
+  assert.deepEqual(pbs.statusCommands(["1.s", "3.s"]), [
     { argv: ["qstat", "-f", "1.s", "3.s"], ids: ["1.s", "3.s"] },
-    { argv: ["qstat", "-f", "-t", "2[].s", "4[].s"], ids: ["2[].s", "4[].s"] },
   ]);
 });
 
@@ -143,7 +144,12 @@ Deno.test("pbs status: qstat -f -t subjob records merge under the array id", asy
   const stdout = await documentedOutput("pbs", "torque-qstat-f-t-array.out");
   const ids = ["1098[].moab", "1099[].moab", "1100[].moab", "1101[].moab", "1102[].moab"];
   const stderr = "qstat: Unknown Job Id Error 1102[].moab\n";
-  const result = pbs.parseStatus({ code: 153, stdout, stderr }, ids);
+  const parsed = pbs.parseStatus({ code: 153, stdout, stderr }, ids);
+  // Each array's record keeps its tasks by index, and merges them.
+  const tasks = new Map([...parsed].map(([id, { tasks }]) => [id, tasks]));
+  const result = new Map([...parsed].map(([id, { tasks: _, ...info }]) => [id, info]));
+  assert.deepEqual([...tasks.get("1099[].moab")!.keys()], [0, 10]);
+  assert.ok([...tasks.get("1098[].moab")!.values()].some((task) => task.exitCode === 3));
   // one task exited 3, the others 0
   assert.deepEqual(result.get("1098[].moab"), { status: Status.FAILED, state: "C", exitCode: 3 });
   // every task exited 0 (indices 0 and 10 of "0,10%1")

@@ -535,7 +535,7 @@ Deno.test("lsf: an unreadable record or line fails only its own job", async () =
   assert.deepEqual(accounting.error?.failedIds, ["106"]);
   assert.equal(accounting.infos.get("105")?.exitCode, 3);
   // LSF 10 bjobs -o: a line of an unknown state fails its job only.
-  const lines = "104|DONE|-|-\n105|HUH|3|-\n106|RUN|-|-\n";
+  const lines = "104|0|DONE|-|-\n105|0|HUH|3|-\n106|0|RUN|-|-\n";
   const status = partial(() =>
     lsf.parseStatus({ code: 0, stdout: lines, stderr: "" }, ["104", "105", "106"])
   );
@@ -579,7 +579,7 @@ class ScriptedTransport implements Transport {
   }
 }
 
-const BJOBS_O = "bjobs -o jobid stat exit_code exit_reason delimiter='|' -noheader";
+const BJOBS_O = "bjobs -o jobid jobindex stat exit_code exit_reason delimiter='|' -noheader";
 
 Deno.test("lsf on OpenLava: the poller learns once per transport that bjobs has no -o", async () => {
   const invalid = await outputOf("openlava", "032");

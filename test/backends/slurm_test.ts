@@ -286,19 +286,29 @@ Deno.test("slurm accounting: command and real sacct records", async () => {
 
 Deno.test("slurm accounting: array tasks merge into the array id", async () => {
   const array = await realOutput("slurm", "088");
-  assert.deepEqual(slurm.parseAccounting(array.output, ["21"]).get("21"), {
-    status: Status.COMPLETED,
-    state: "COMPLETED",
-    exitCode: 0,
-  });
+  const { tasks, ...merged } = slurm.parseAccounting(array.output, ["21"]).get("21")!;
+  assert.deepEqual(merged, { status: Status.COMPLETED, state: "COMPLETED", exitCode: 0 });
+  assert.ok(
+    tasks !== undefined && tasks.size > 1 && [...tasks.values()].every((t) => t.exitCode === 0),
+  );
   const mixed = "21_1|arr|debug|COMPLETED|0:0|a|b|c\n21_2|arr|debug|FAILED|4:0|a|b|c\n" +
     "21_3|arr|debug|RUNNING|0:0|a|b|c\n";
-  assert.equal(
-    slurm.parseAccounting({ code: 0, stdout: mixed, stderr: "" }, ["21"]).get("21")?.status,
-    Status.RUNNING,
+  const answer = slurm.parseAccounting({ code: 0, stdout: mixed, stderr: "" }, ["21"]).get("21");
+  assert.equal(answer?.status, Status.RUNNING);
+  assert.deepEqual(
+    [...answer!.tasks!].map(([index, task]) => [index, task.status, task.exitCode]),
+    [
+      [1, Status.COMPLETED, 0],
+      [2, Status.FAILED, 4],
+      [3, Status.RUNNING, 0],
+    ],
   );
   const done = mixed.replace("RUNNING", "COMPLETED");
-  assert.deepEqual(slurm.parseAccounting({ code: 0, stdout: done, stderr: "" }, ["21"]).get("21"), {
+  const { tasks: _, ...ended } = slurm.parseAccounting({ code: 0, stdout: done, stderr: "" }, [
+    "21",
+  ])
+    .get("21")!;
+  assert.deepEqual(ended, {
     status: Status.FAILED,
     state: "FAILED",
     exitCode: 4,

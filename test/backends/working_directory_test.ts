@@ -28,7 +28,10 @@ function renderedHeaders(backend: Backend, body = "true"): string[] {
   });
   const script = job.render();
   assert.ok(!script.includes("my runs") && !script.includes("case 1"), script);
-  return script.split("\n").slice(1, -2);
+  // The body ("true") is preceded by the exports of CLUSTERJOB_ID and CLUSTERJOB_ARRAY_INDEX.
+  const lines = script.split("\n");
+  assert.match(lines.at(-3) ?? "", /^export CLUSTERJOB_ID=/);
+  return lines.slice(1, -3);
 }
 
 Deno.test("slurm: no --chdir, sbatch starts the job in its own directory; a user's chdir passes", () => {
@@ -89,7 +92,10 @@ Deno.test("pbspro: shells run the cd; a script of another program is refused wit
     backend: pbspro,
     markers: false,
   });
-  assert.match(env.render(), /\ncd "\$PBS_O_WORKDIR" \|\| exit 1\necho\n$/);
+  assert.match(
+    env.render(),
+    /\ncd "\$PBS_O_WORKDIR" \|\| exit 1\nexport CLUSTERJOB_ID=.*\necho\n$/,
+  );
   // The other backends start such a script in the workdir without a shell line.
   for (const backend of [slurm, pbs, lsf, sge]) {
     assert.doesNotThrow(() =>

@@ -2,6 +2,8 @@
 // temporary HOME, XDG_CONFIG_HOME and XDG_STATE_HOME, so that no test reads or writes the
 // user's config or runs.
 
+import { quoteShellCommand, quoteShellWord } from "../../src/core/_shell_quote.ts";
+
 const CLI = new URL("../../cli.ts", import.meta.url).pathname;
 
 /** Deno's cache of this process: the child's HOME differs, its cache must not (npm packages). */
@@ -95,6 +97,26 @@ export class CliHome implements AsyncDisposable {
       stdout: decoder.decode(output.stdout),
       stderr: decoder.decode(output.stderr),
     };
+  }
+
+  /**
+   * The shell command line that runs `clusterjob ARGS` in this home, for a terminal (tmux);
+   * the command is run once first, so that the terminal's run needs no download.
+   */
+  async commandLine(args: readonly string[]): Promise<string> {
+    const probe = await this.run(["--version"]);
+    if (probe.code !== 0) throw new Error(`clusterjob --version: ${said(probe)}`);
+    const env = {
+      HOME: this.home,
+      XDG_CONFIG_HOME: this.config,
+      XDG_STATE_HOME: this.state,
+      CLUSTERJOB_CONFIG: "",
+      NO_COLOR: "1",
+      DENO_DIR: await ownDenoDir(),
+    };
+    const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+    const argv = ["env", ...assignments, Deno.execPath(), "run", "-A", CLI, ...args];
+    return `cd ${quoteShellWord(this.work)} && ${quoteShellCommand(argv)}`;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

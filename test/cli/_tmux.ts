@@ -2,15 +2,17 @@
 // to it, its screen captured. Waiting is for what the screen shows (polled, with a generous
 // limit), never for a fixed time.
 
-/** Whether tmux is installed. */
-export async function hasTmux(): Promise<boolean> {
+import { quoteShellWord } from "../../src/core/_shell_quote.ts";
+
+/** Whether tmux is installed (asked once, when this module loads). */
+export const tmuxInstalled: boolean = await (async () => {
   try {
     return (await new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
       .output()).success;
   } catch {
     return false;
   }
-}
+})();
 
 /** Whether this is a run that must not skip what it can test (CI: CLUSTERJOB_REQUIRE_REAL). */
 function required(): boolean {
@@ -25,8 +27,8 @@ function required(): boolean {
  *
  * @param register Defines the tests (calls `Deno.test`).
  */
-export async function terminalTests(register: () => void): Promise<void> {
-  if (await hasTmux()) return register();
+export function terminalTests(register: () => void): void {
+  if (tmuxInstalled) return register();
   const how = "apt-get install -y tmux (as root)";
   if (required()) {
     Deno.test("terminal tests: tmux required but not installed", () => {
@@ -78,7 +80,7 @@ export class Terminal implements AsyncDisposable {
         "-t",
         "t",
         "-o",
-        `cat >> ${shellWord(terminal.#recording)}`,
+        `cat >> ${quoteShellWord(terminal.#recording)}`,
       );
       await terminal.keys("Enter");
     }
@@ -133,10 +135,12 @@ export class Terminal implements AsyncDisposable {
     throw new Error(`The output never matched ${pattern}:\n${JSON.stringify(output)}`);
   }
 
-  /** Types a line and presses Enter. */
-  async line(text: string): Promise<void> {
-    await this.type(text);
-    await this.keys("Enter");
+  /** Types lines, each followed by Enter. */
+  async line(...texts: string[]): Promise<void> {
+    for (const text of texts) {
+      await this.type(text);
+      await this.keys("Enter");
+    }
   }
 
   async #tmux(...args: string[]): Promise<string> {
@@ -156,9 +160,4 @@ export class Terminal implements AsyncDisposable {
     await this.#tmux("kill-server").catch(() => {});
     if (this.#recording !== undefined) await Deno.remove(this.#recording).catch(() => {});
   }
-}
-
-/** A POSIX shell word. */
-export function shellWord(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
 }

@@ -148,3 +148,18 @@ Deno.test("JobFile.explain() maps errors of building and rendering the job to th
   const other = new Error("unrelated");
   assert.equal(file.explain(other), other);
 });
+
+Deno.test("parseJobFile() takes an array as a per-job option, checked by the option's own rule", () => {
+  const file = parseJobFile(
+    "name: sweep\nbody: echo $CLUSTERJOB_ARRAY_INDEX\narray: 1-10%2\n",
+    "s.yaml",
+  );
+  assert.equal(file.options.array, "1-10%2");
+  assert.deepEqual(new JobScript(file.options).array, {
+    indices: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    maxParallel: 2,
+  });
+  const error = fails("name: sweep\nbody: echo\narray: 10-1\n");
+  assert.match(error.message, /array/);
+  assert.match(error.message, /line 3/);
+});

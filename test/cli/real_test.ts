@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { LocalTransport } from "../../src/transports/local_transport.ts";
 import { type RealTargetName, realTests, sshTarget } from "../real/_targets.ts";
 import { CliHome, type CliOutput, said } from "./_cli_process.ts";
+import { Terminal, terminalTests } from "./_tmux.ts";
 
 /** How a test finds jobs in a scheduler's live queue, by job name. */
 const QUEUED: Record<"slurm" | "sge", (name: string) => Promise<string[]>> = {
@@ -245,3 +246,28 @@ realTests(["slurm", "sge", "ssh"], () => {
     await run(["ssh", "-F", sshTarget.configFile, sshTarget.host, "rm", "-rf", "--", folder]);
   });
 });
+
+realTests("slurm", () =>
+  terminalTests(() => {
+    Deno.test("clusterjob wait on a terminal, real SLURM: one progress line, updated in place while the job runs", async () => {
+      await using home = await realHome("slurm");
+      await home.write("slow.yaml", "name: slow\nbody: sleep 12\n");
+      const id = submittedId(await home.run(["submit", "slow.yaml"]));
+      await using terminal = await Terminal.start(await home.commandLine(["wait"]), {
+        record: true,
+      });
+      // While nothing changes, the line says how long it has waited (every 5 s on a terminal).
+      await terminal.waitFor(/^0\/1 done \(waited \d+s\)$/m);
+      const screen = await terminal.waitFor(/^EXITED 0$/m, 60);
+      assert.match(
+        screen,
+        new RegExp(`^1/1 done: 1 completed\nID .*\n${id} +slow +real +slurm +COMPLETED `, "m"),
+      );
+      assert.doesNotMatch(screen, /^0\/1 done/m);
+      const output = (await terminal.waitForOutput(/EXITED 0/)).replaceAll("\x1b[2K", "<EL>");
+      assert.match(
+        output,
+        /0\/1 done(\r<EL>0\/1 done \(waited \d+s\))+\r<EL>1\/1 done: 1 completed\r?\n/,
+      );
+    });
+  }));

@@ -4,42 +4,19 @@
 
 import assert from "node:assert/strict";
 import { CliHome } from "./_cli_process.ts";
-import { shellWord, Terminal, terminalTests } from "./_tmux.ts";
+import { Terminal, terminalTests } from "./_tmux.ts";
 
-const CLI = new URL("../../cli.ts", import.meta.url).pathname;
-
-/** The command line that runs `clusterjob ARGS` with the home's environment. */
-async function command(home: CliHome, args: string[]): Promise<string> {
-  const probe = await home.run(["--version"]); // also fills Deno's cache for the pane
-  assert.equal(probe.code, 0);
-  const env = {
-    HOME: home.home,
-    XDG_CONFIG_HOME: home.config,
-    XDG_STATE_HOME: home.state,
-    CLUSTERJOB_CONFIG: "",
-    NO_COLOR: "1",
-    ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
-  };
-  const assignments = Object.entries(env).map(([name, value]) => `${name}=${shellWord(value)}`);
-  return `cd ${shellWord(home.work)} && env ${assignments.join(" ")} ${
-    shellWord(Deno.execPath())
-  } run -A ${shellWord(CLI)} ${args.map(shellWord).join(" ")}`;
-}
-
-await terminalTests(() => {
+terminalTests(() => {
   Deno.test({
     name:
       "sim at a terminal: a prompt with line editing and history, Ctrl-C drops a line, Ctrl-D ends",
     async fn() {
       await using home = await CliHome.create();
       await using terminal = await Terminal.start(
-        await command(home, ["sim", "--scheduler", "pbspro"]),
+        await home.commandLine(["sim", "--scheduler", "pbspro"]),
       );
       await terminal.waitFor(/^\[user@login1 ~\]\$ ?$/m);
-      for (const line of ["write job.sh", "#!/bin/bash", "echo hi from $PBS_JOBID", "."]) {
-        await terminal.type(line);
-        await terminal.keys("Enter");
-      }
+      await terminal.line("write job.sh", "#!/bin/bash", "echo hi from $PBS_JOBID", ".");
       await terminal.waitFor(/^> \.\n\[user@login1 ~\]\$ ?$/m);
       await terminal.type("qsub jb.sh");
       await terminal.keys("Left", "Left", "Left", "Left");
@@ -84,7 +61,9 @@ await terminalTests(() => {
     name: "sim at a terminal: Ctrl-C interrupts the running command, not the session",
     async fn() {
       await using home = await CliHome.create();
-      await using terminal = await Terminal.start(await command(home, ["sim", "--clock", "real"]));
+      await using terminal = await Terminal.start(
+        await home.commandLine(["sim", "--clock", "real"]),
+      );
       await terminal.waitFor(/^\[user@login1 ~\]\$ ?$/m);
       await terminal.type("sleep 600");
       await terminal.keys("Enter");
@@ -110,7 +89,9 @@ await terminalTests(() => {
       await home.write("b.yaml", "name: b\nbody: ./b\nresources:\n  time: 10\n");
       assert.equal((await home.run(["submit", "a.yaml"])).code, 0);
       assert.equal((await home.run(["submit", "b.yaml"])).code, 0);
-      await using terminal = await Terminal.start(await command(home, ["wait"]), { record: true });
+      await using terminal = await Terminal.start(await home.commandLine(["wait"]), {
+        record: true,
+      });
       const screen = await terminal.waitFor(/^EXITED 0$/m);
       assert.match(screen, /^2\/2 done: 2 completed\nID +NAME/m);
       assert.doesNotMatch(screen, /0\/2 done/); // rewritten in place, not a line of its own
@@ -126,7 +107,7 @@ await terminalTests(() => {
       "sim at a terminal (SLURM): help, sleep moves simulated time, sbatch/squeue/sacct, every clusterjob subcommand",
     async fn() {
       await using home = await CliHome.create();
-      await using terminal = await Terminal.start(await command(home, ["sim"]));
+      await using terminal = await Terminal.start(await home.commandLine(["sim"]));
       const prompt = /^\[user@login1 ~\]\$ ?$/m;
       const next = (pattern: RegExp) =>
         terminal.waitFor(new RegExp(`${pattern.source}.*\\n\\[user@login1 ~\\]\\$ ?$`, "m"));
@@ -135,17 +116,13 @@ await terminalTests(() => {
       await next(/^no time\)\. One command a line: no pipes, ; or &&\./);
       await terminal.line("date");
       await next(/^Thu Jan {2}1 00:00:00 UTC 2026/);
-      for (
-        const line of [
-          "write job.sh",
-          "#!/bin/bash",
-          "#SBATCH -J hello",
-          "echo hi from $SLURM_JOB_ID",
-          ".",
-        ]
-      ) {
-        await terminal.line(line);
-      }
+      await terminal.line(
+        "write job.sh",
+        "#!/bin/bash",
+        "#SBATCH -J hello",
+        "echo hi from $SLURM_JOB_ID",
+        ".",
+      );
       await terminal.line("sbatch job.sh");
       await next(/^Submitted batch job 1/);
       await terminal.line("squeue");
@@ -157,18 +134,14 @@ await terminalTests(() => {
       await next(/^1 +hello +debug +user +1 +COMPLETED +0:0/);
       await terminal.line("cat slurm-1.out");
       await next(/^hi from 1/);
-      for (
-        const line of [
-          "write hello.yaml",
-          "name: hello",
-          "body: echo n is {n}",
-          "vars:",
-          "  n: 7",
-          ".",
-        ]
-      ) {
-        await terminal.line(line);
-      }
+      await terminal.line(
+        "write hello.yaml",
+        "name: hello",
+        "body: echo n is {n}",
+        "vars:",
+        "  n: 7",
+        ".",
+      );
       await terminal.line("clusterjob render hello.yaml");
       // The markers prelude (README, "Why a job ended") stands between the header and the body.
       await next(/^#SBATCH --job-name=hello\n(?:.*\n)*echo n is 7/);
@@ -259,9 +232,9 @@ await terminalTests(() => {
   ) {
     Deno.test(`sim at a terminal (${scheduler}): submit by hand, watch the queue, read the accounting`, async () => {
       await using home = await CliHome.create();
-      await using terminal = await Terminal.start(await command(home, ["sim", "-s", scheduler]));
+      await using terminal = await Terminal.start(await home.commandLine(["sim", "-s", scheduler]));
       await terminal.waitFor(/^\[user@login1 ~\]\$ ?$/m);
-      for (const line of ["write job.sh", "#!/bin/bash", ...lines]) await terminal.line(line);
+      await terminal.line("write job.sh", "#!/bin/bash", ...lines);
       await terminal.waitFor(shows[0]);
       await terminal.line(scheduler === "lsf" ? "bjobs" : "qstat");
       await terminal.waitFor(shows[1]);

@@ -14,6 +14,7 @@ import type { ResourcesInput } from "../../src/core/resources.ts";
 import { Status, type StatusCode, statusName } from "../../src/core/status.ts";
 import type { CommandOutput, Transport } from "../../src/core/transport.ts";
 import { withRun } from "../_wrapped_transport.ts";
+import { arrayCases } from "./_array_cases.ts";
 
 /** What a target can do besides the basics every target has. */
 export interface LifecycleCapabilities {
@@ -113,7 +114,7 @@ function logged(inner: Transport, log: Logged[], onCommand?: () => void): Transp
 }
 
 /** Everything a case needs: transports that log, job factories, local scratch space. */
-class Harness {
+export class Harness {
   readonly log: Logged[] = [];
   readonly target: LifecycleTarget;
   readonly #cleanups: Array<() => Promise<void>> = [];
@@ -186,7 +187,7 @@ class Harness {
  * A case body run with a fresh {@linkcode Harness} for its target, which is closed afterwards
  * (its transports, temporary folders) whatever the body does.
  */
-function withHarness(
+export function withHarness(
   body: (h: Harness, target: LifecycleTarget) => Promise<void>,
 ): (target: LifecycleTarget) => Promise<void> {
   return async (target) => {
@@ -514,6 +515,7 @@ export const lifecycleCases: LifecycleCase[] = [
       assert.equal(again.jobId, run.jobId);
     }),
   },
+  ...arrayCases,
 ];
 
 function failed(entry: Logged): boolean {

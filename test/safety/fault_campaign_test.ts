@@ -1,8 +1,9 @@
 // A seeded fault campaign: 1,100 jobs on the five simulated schedulers (model mode, virtual
-// clock), submitted and waited for through the library while submits lose their answers (with
-// and without the job created) or are refused, status commands fail and hang, the controller is
+// clock), submitted and waited for through the library while submits lose their answers or
+// time out (each with and without the job created) or are refused, status commands fail and hang, the controller is
 // down for a quarter of an hour, finished jobs leave the queue (MinJobAge, keep_completed,
-// CLEAN_PERIOD, qmaster at once), nodes fail and running jobs are preempted. Every count is
+// CLEAN_PERIOD, qmaster at once), accounting is disabled for three hours, nodes fail and running
+// jobs are preempted. Every count is
 // computed from the simulator's own job table (the ground truth), never from the library's view:
 // - lost: a job the workflow asked for that the scheduler never had, though the library did not
 //   say so (it returned a run, or failed without an InterruptedSubmissionError);
@@ -105,8 +106,10 @@ async function campaign(scheduler: SchedulerKind, seed: number): Promise<Outcome
     model,
   });
   const faults = cluster.faults;
-  faults.failSubmit({ probability: 0.05, times: Infinity, created: true });
-  faults.failSubmit({ probability: 0.05, times: Infinity, created: false });
+  faults.failSubmit({ probability: 0.04, times: Infinity, created: true });
+  faults.failSubmit({ probability: 0.04, times: Infinity, created: false });
+  faults.failSubmit({ probability: 0.02, times: Infinity, created: true, reply: "timeout" });
+  faults.failSubmit({ probability: 0.02, times: Infinity, reply: "timeout" });
   faults.failSubmit({ probability: 0.03, times: Infinity, reply: "refused" });
   faults.failCommands({ probability: 0.08, times: Infinity });
   faults.failCommands({ probability: 0.03, times: Infinity, mode: "hang", hangMs: 10 * MINUTE });
@@ -121,6 +124,10 @@ async function campaign(scheduler: SchedulerKind, seed: number): Promise<Outcome
   const chaos = (async () => {
     for (let round = 0; !done; round++) {
       await clock.sleep(7 * MINUTE);
+      // Accounting disabled (sacct, qacct, bhist refuse; tracejob reads nothing) from the first
+      // to the fourth hour: jobs that leave the queue meanwhile are known by their markers only.
+      if (round === 9) faults.setAccounting("disabled");
+      if (round === 34) faults.setAccounting("up");
       const running = cluster.jobs().filter((job) => job.state === "RUNNING");
       if (running.length > 0 && round % 2 === 0) faults.preempt(running[pick(running.length)]!.id);
       if (round % 5 === 2) {
@@ -231,7 +238,12 @@ async function campaign(scheduler: SchedulerKind, seed: number): Promise<Outcome
     }
   }
   const counted: Record<string, number> = {};
-  for (const fault of faults.injected) counted[fault.fault] = (counted[fault.fault] ?? 0) + 1;
+  for (const fault of faults.injected) {
+    const kind = fault.fault !== "submit-failure"
+      ? fault.fault
+      : `submit-${fault.reply}${fault.created ? "+job" : ""}`;
+    counted[kind] = (counted[kind] ?? 0) + 1;
+  }
   counted["node-failure"] = cluster.jobs().filter((job) => job.state === "NODE_FAIL").length;
   counted["preempted"] = cluster.jobs().filter((job) => job.state === "PREEMPTED").length;
   return {

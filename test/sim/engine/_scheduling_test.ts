@@ -215,3 +215,17 @@ Deno.test("backfill looks at most backfillDepth jobs behind a blocked one", asyn
   assert.equal(await run(100), "RUNNING");
   assert.equal(await run(1), "PENDING");
 });
+
+Deno.test("a periodic scheduler acts on a change at the next whole period after the delay", async () => {
+  const { engine, clock } = setup({ schedulerDelayMs: 490, schedulerPeriodMs: 1000 });
+  await clock.sleep(300);
+  engine.submit(request("0s")); // due at 0.79 s: the pass runs at 1 s
+  engine.submit(request("2s"));
+  engine.submit(request("0s")); // no core until the first ends: 1.49 s, so 2 s
+  await clock.runUntilIdle();
+  assert.deepEqual(engine.jobs().map((j) => [at(j, "startTime"), at(j, "endTime")]), [
+    [1, 1],
+    [1, 3],
+    [2, 2],
+  ]);
+});

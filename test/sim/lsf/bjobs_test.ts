@@ -166,3 +166,26 @@ Deno.test("bsub refuses more slots than any host of the queue holds (LSF 10 and 
     );
   }
 });
+
+Deno.test("bhosts and bqueues count the slots of running, pending and held jobs", async () => {
+  await using cluster = lsf();
+  const transport = cluster.transport();
+  await transport.run(["bsub", "-n", "4"], { stdin: "#!/bin/bash\n" });
+  await transport.run(["bsub", "-n", "4"], { stdin: "#!/bin/bash\n" });
+  await transport.run(["bsub", "-n", "2"], { stdin: "#!/bin/bash\n" });
+  await transport.run(["bsub", "-H"], { stdin: "#!/bin/bash\n" });
+  await cluster.advance(10_000);
+  const hosts = (await transport.run(["bhosts"])).stdout.split("\n");
+  assert.equal(
+    hosts[1],
+    "node1              closed          -      4      4      4      0      0      0",
+  );
+  assert.equal(
+    hosts[2],
+    "node2              closed          -      4      4      4      0      0      0",
+  );
+  assert.equal(
+    (await transport.run(["bqueues"])).stdout.split("\n")[1],
+    "normal          30    Open:Active      -    -    -    -    11     2     8     1 ",
+  );
+});

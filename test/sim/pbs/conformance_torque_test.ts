@@ -19,8 +19,6 @@ const { cwd: DIR, env: ENV } = recordedSession("torque");
 
 /** The conformance table: recorded commands the emulator does not reproduce, and why. */
 const TABLE: Record<string, string> = {
-  "001-qstat-version": "`--version` is not emulated",
-  "002-qsub-version": "`--version` is not emulated",
   "003-qstat-B": "`qstat -B` (the server summary) is not emulated",
   "004-qstat-Q": "`qstat -Q` (the queue summary) is not emulated",
   "005-pbsnodes-a": "pbsnodes is not emulated",

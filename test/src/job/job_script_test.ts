@@ -68,10 +68,13 @@ Deno.test("render() adds #!<shell>, then the headers, then the body, ending with
     resources: { time: 5 },
     markers: false,
   });
-  assert.equal(job.render(), "#!/bin/bash\n#TOY name=a\n#TOY seconds=300\necho $MY_ID\n");
+  assert.equal(
+    job.render(),
+    '#!/bin/bash\n#TOY name=a\n#TOY seconds=300\nexport CLUSTERJOB_ID="${MY_ID:-}" CLUSTERJOB_ARRAY_INDEX=""\necho $MY_ID\n',
+  );
   assert.equal(
     job.with({ shell: "/usr/bin/env zsh" }).render(),
-    "#!/usr/bin/env zsh\n#TOY name=a\n#TOY seconds=300\necho $MY_ID\n",
+    '#!/usr/bin/env zsh\n#TOY name=a\n#TOY seconds=300\nexport CLUSTERJOB_ID="${MY_ID:-}" CLUSTERJOB_ARRAY_INDEX=""\necho $MY_ID\n',
   );
 });
 
@@ -87,12 +90,17 @@ Deno.test("render() keeps a body's own shebang first, headers after it (fix of b
 Deno.test("render() puts the markers prelude after the headers, before the body", () => {
   const job = new JobScript({ name: "m", body: "echo body", backend: toy });
   const lines = job.render().split("\n");
-  assert.deepEqual(lines.slice(0, 3), ["#!/bin/bash", "#TOY name=m", lines[2]]);
-  assert.match(lines[2]!, /^# clusterjob markers/);
+  // The headers, the exports of the shared contract, then the prelude.
+  assert.deepEqual(lines.slice(0, 2), ["#!/bin/bash", "#TOY name=m"]);
+  assert.match(lines[2]!, /^export CLUSTERJOB_ID=/);
+  assert.match(lines[3]!, /^# clusterjob markers/);
   assert.equal(lines.at(-2), "echo body");
   assert.ok(lines.some((line) => line.includes("id=${MY_ID:-}")), job.render());
-  // The task index of the shared contract, exported before the prelude for array tasks.
-  assert.ok(lines.some((line) => line.includes('__cj_task="${CLUSTERJOB_ARRAY_INDEX:-}"')));
+  // Array tasks: the task index of the shared contract, exported before the prelude.
+  const tasks = job.with({ array: "1-3" }).render().split("\n");
+  const exported = tasks.findIndex((line) => line.startsWith("export CLUSTERJOB_ID="));
+  const task = tasks.findIndex((line) => line.includes('__cj_task="${CLUSTERJOB_ARRAY_INDEX:-}"'));
+  assert.ok(exported >= 0 && task > exported, job.with({ array: "1-3" }).render());
   assert.equal(job.markerFolder(), "./.clusterjob/m");
   // Not a shell script: no prelude, no marker folder.
   const python = new JobScript({
@@ -108,7 +116,7 @@ Deno.test("render() puts the markers prelude after the headers, before the body"
 Deno.test("render() of an empty body is the shebang and the headers", () => {
   assert.equal(
     new JobScript({ name: "e", body: "", backend: toy, markers: false }).render(),
-    "#!/bin/bash\n#TOY name=e\n",
+    '#!/bin/bash\n#TOY name=e\nexport CLUSTERJOB_ID="${MY_ID:-}" CLUSTERJOB_ARRAY_INDEX=""\n',
   );
   assert.equal(new JobScript({ name: "e", body: "" }).renderScript(""), "#!/bin/bash\n");
 });
@@ -127,7 +135,10 @@ Deno.test("bodies and scripts written in template literals are dedented and trim
     prologue: "\n    echo pro\n      echo more   \n\n",
   });
   assert.equal(job.body, "#!/bin/sh\nif true; then\n  echo indented\nfi");
-  assert.equal(job.render(), "#!/bin/sh\n#TOY name=a\nif true; then\n  echo indented\nfi\n");
+  assert.equal(
+    job.render(),
+    '#!/bin/sh\n#TOY name=a\nexport CLUSTERJOB_ID="${MY_ID:-}" CLUSTERJOB_ARRAY_INDEX=""\nif true; then\n  echo indented\nfi\n',
+  );
   assert.equal(job.prologue, "echo pro\n  echo more");
   assert.equal(new JobScript({ name: "a", body: "a\r\nb\r\n" }).body, "a\nb");
 });

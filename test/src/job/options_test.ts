@@ -28,6 +28,7 @@ const GIVEN: Required<Omit<JobScriptOptions, "defaults">> = {
   auxScripts: { "a.sh": "echo a" },
   maxSleepInterval: 60,
   resources: { queue: "q" },
+  array: "1-2",
   vars: { x: 1 },
   cacheFolder: "cache",
   cachePrefix: "mine",
@@ -52,6 +53,7 @@ const CHANGED: Required<Omit<JobScriptOptions, "defaults">> = {
   auxScripts: { "b.sh": "echo b" },
   maxSleepInterval: 30,
   resources: { account: "acct" },
+  array: [3, 5],
   vars: { y: 2 },
   cacheFolder: "cache2",
   cachePrefix: "theirs",
@@ -64,6 +66,7 @@ const CHANGED: Required<Omit<JobScriptOptions, "defaults">> = {
 function field(job: JobScript, name: keyof typeof GIVEN): unknown {
   if (name === "resources") return job.resourcesInput;
   if (name === "backend") return job.backend.name;
+  if (name === "array") return job.array?.indices.join(",");
   return job[name];
 }
 

@@ -3,7 +3,13 @@
 // throws InterruptedSubmissionError with the token where it cannot tell. Never a second job.
 
 import assert from "node:assert/strict";
-import { InterruptedSubmissionError, JobScript, readCacheFile, SubmitError } from "../../../mod.ts";
+import {
+  CommandTimeoutError,
+  InterruptedSubmissionError,
+  JobScript,
+  readCacheFile,
+  SubmitError,
+} from "../../../mod.ts";
 import { type SchedulerKind, SimCluster, type SimFaultDecision } from "../../../sim/mod.ts";
 
 const SCHEDULERS: readonly SchedulerKind[] = ["slurm", "pbs", "pbspro", "lsf", "sge"];
@@ -30,12 +36,12 @@ const ABSENCE_PROVES: Record<SchedulerKind, boolean> = {
   sge: false,
 };
 
-async function setup(scheduler: SchedulerKind) {
+async function setup(scheduler: SchedulerKind, runtimeSeconds = 600) {
   const cluster = new SimCluster({
     scheduler,
     execution: "model",
     clock: "virtual",
-    model: () => ({ runtimeSeconds: 600, exitCode: 0 }),
+    model: () => ({ runtimeSeconds, exitCode: 0 }),
   });
   const cacheFolder = await Deno.makeTempDir();
   const transport = cluster.transport();
@@ -76,6 +82,31 @@ for (const scheduler of SCHEDULERS) {
   });
 
   Deno.test(
+    `${scheduler}: a submit command that times out: the job is adopted if it exists, else ${
+      ABSENCE_PROVES[scheduler] ? "submitted again" : "undecided"
+    }`,
+    async () => {
+      await using t = await setup(scheduler);
+      t.cluster.faults.failSubmit({ created: true, reply: "timeout" });
+      const started = t.transport.clock.now();
+      const run = await t.job.submit({ transport: t.transport });
+      assert.equal(run.jobId.split(".")[0], String(t.cluster.jobs()[0]!.id));
+      assert.ok(t.transport.clock.now() - started >= 120_000, "the submit waited for its timeout");
+      t.cluster.faults.failSubmit({ reply: "timeout" });
+      const other = t.job.with({ name: "other" });
+      const outcome = await other.submit({ transport: t.transport }).then((r) => r, (e) => e);
+      if (ABSENCE_PROVES[scheduler]) {
+        assert.equal(outcome.jobId.split(".")[0], String(t.cluster.jobs()[1]!.id));
+        assert.equal(t.cluster.jobs().length, 2);
+      } else {
+        assert.ok(outcome instanceof InterruptedSubmissionError, String(outcome));
+        assert.ok(outcome.cause instanceof CommandTimeoutError, String(outcome.cause));
+        assert.equal(t.cluster.jobs().length, 1);
+      }
+    },
+  );
+
+  Deno.test(
     `${scheduler}: a lost answer whose job was not created: ${
       ABSENCE_PROVES[scheduler] ? "submitted again" : "InterruptedSubmissionError with the token"
     }`,
@@ -105,7 +136,8 @@ for (const scheduler of SCHEDULERS) {
   );
 
   Deno.test(`${scheduler}: a lookup that fails is tried again; one that keeps failing decides nothing, and the next run adopts the job`, async () => {
-    await using t = await setup(scheduler);
+    // Jobs that outlive half an hour of failed lookups.
+    await using t = await setup(scheduler, 7200);
     const lookup = COMMANDS[scheduler].lookup;
     t.cluster.faults.failSubmit({ created: true });
     t.cluster.faults.failCommands({ commands: [lookup], times: 1 });
@@ -114,16 +146,16 @@ for (const scheduler of SCHEDULERS) {
     assert.deepEqual([t.submits(), t.lookups()], [1, 2]);
 
     t.cluster.faults.failSubmit({ created: true });
-    t.cluster.faults.failCommands({ commands: [lookup], times: 4 });
+    t.cluster.faults.failCommands({ commands: [lookup], times: 6 });
     const job = t.job.with({ name: "second" });
     const error = await job.submit({ transport: t.transport }).then(() => undefined, (e) => e);
     assert.ok(error instanceof InterruptedSubmissionError, String(error));
-    assert.match(error.message, /token lookup failed 4 times/);
+    assert.match(error.message, /token lookup failed 6 times/);
     assert.equal(t.cluster.jobs().length, 2);
     // The workflow runs again: the marker's token finds the job; nothing is submitted.
     const run = await job.submit({ transport: t.transport });
     assert.equal(run.jobId.split(".")[0], String(t.cluster.jobs()[1]!.id));
-    assert.deepEqual([t.submits(), t.lookups()], [2, 7]);
+    assert.deepEqual([t.submits(), t.lookups()], [2, 9]);
   });
 
   Deno.test(`${scheduler}: a refusal of the "not created" class removes the marker and is a SubmitError`, async () => {

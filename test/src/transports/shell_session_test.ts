@@ -339,3 +339,31 @@ Deno.test("pool: close() lets a running command finish, then ends every session"
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("pool: sessions that cannot open (ssh's 255) go one-shot, for good after three", async () => {
+  let count = 0;
+  const pool = new SessionPool({
+    transport: "refusing",
+    argv: () => {
+      count++;
+      return ["sh", "-c", "echo 'session open refused' >&2; exit 255"];
+    },
+    readyTimeout: 5000,
+    idleTimeout: 60_000,
+  });
+  try {
+    for (let i = 0; i < 2; i++) {
+      assert.equal(await pool.run("echo hi", { shownArgv: shown }), undefined);
+      assert.equal(pool.oneShotReason, undefined);
+    }
+    assert.equal(await pool.run("echo hi", { shownArgv: shown }), undefined);
+    assert.match(
+      pool.oneShotReason ?? "",
+      /no shell session could be opened \(session open refused\)/,
+    );
+    assert.equal(await pool.run("echo hi", { shownArgv: shown }), undefined);
+    assert.equal(count, 3);
+  } finally {
+    await pool.close();
+  }
+});

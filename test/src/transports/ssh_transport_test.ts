@@ -485,7 +485,8 @@ Deno.test("over SSH, a login node without the scheduler fails submit and status 
     assert.equal(error.command, "sbatch");
     assert.match(
       error.message,
-      /^"sbatch" is not installed on ssh:alice@login.example.org \("\/bin\/sh: 1: sbatch: not found"\) — is this the login node\? Check the host/,
+      // The submit command runs under its 2-minute timeout: coreutils' timeout reports it.
+      /^"sbatch" is not installed on ssh:alice@login.example.org \("timeout: failed to run command ‘sbatch’: No such file or directory"\) — is this the login node\? Check the host/,
     );
     // nothing was submitted, so nothing is cached (no "interrupted submission" marker)
     assert.deepEqual([...Deno.readDirSync(cacheFolder)], []);
@@ -689,9 +690,11 @@ Deno.test("SshTransport replaces a session that dropped (reconnect)", async () =
 Deno.test("SshTransport.close() lets a running command finish and refuses one still waiting", async () => {
   await withFakeSsh(async (fake) => {
     const ssh = fakeTransport(fake, { maxSessions: 1 });
-    const running = ssh.run(["sh", "-c", "sleep 0.3; echo done"]);
+    const running = ssh.run(["sh", "-c", "touch started; sleep 0.3; echo done"]);
     const waiting = ssh.run(["echo", "never"]).catch((e) => e);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!(await Deno.stat(join(fake.home, "started")).then(() => true, () => false))) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await ssh.close();
     assert.equal((await running).stdout, "done\n");
     const refused = await waiting;
