@@ -22,6 +22,7 @@
  *   "#SBATCH --nodes=1",
  *   "#SBATCH --ntasks-per-node=1",
  *   "#SBATCH --mem=100M",
+ *   'export CLUSTERJOB_ID="${SLURM_JOB_ID:-}" CLUSTERJOB_ARRAY_INDEX=""',
  *   "# clusterjob markers: this job's start and end, for when the scheduler forgets it",
  * ].join("\n")));
  * assert.ok(script.endsWith("\necho Hello from $SLURM_JOB_ID\n"));

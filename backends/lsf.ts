@@ -257,7 +257,7 @@ const openlavaDialect: Backend = guardJobIds({
  * assert.ok(headers.includes('#BSUB -R "span[ptile=32]"') && headers.includes("#BSUB -P proj"));
  * assert.ok(headers.includes("#BSUB -cwd .")); // the job runs where bsub ran
  *
- * const info = lsf.parseStatus({ code: 0, stdout: "42|EXIT|130|TERM_OWNER: job killed by owner\n", stderr: "" }, ["42"]).get("42");
+ * const info = lsf.parseStatus({ code: 0, stdout: "42|0|EXIT|130|TERM_OWNER: job killed by owner\n", stderr: "" }, ["42"]).get("42");
  * assert.ok(info?.status === Status.CANCELLED);
  * ```
  */

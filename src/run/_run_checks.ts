@@ -25,7 +25,6 @@ import type { PollingOptions } from "./run_options.ts";
 /** The keys of `AsyncResultInit`. */
 const INIT_KEYS = [
   "jobId",
-  "array",
   "backend",
   "transport",
   "jobName",
@@ -41,6 +40,7 @@ const INIT_KEYS = [
   "epilogueError",
   "markers",
   "walltime",
+  "array",
   "cacheFile",
   "polling",
 ];

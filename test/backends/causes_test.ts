@@ -86,7 +86,7 @@ Deno.test("LSF termination reasons the recordings lack (bjobs -o exit_reason)", 
     ["TERM_ZOMBIE: job exited while LSF is not available", "node-failure"],
   ];
   for (const [reason, cause] of cases) {
-    const stdout = `42|EXIT|137|${reason}\n`;
+    const stdout = `42|0|EXIT|137|${reason}\n`;
     const info = lsf.parseStatus({ code: 0, stdout, stderr: "" }, ["42"]).get("42");
     assert.equal(lsf.causeOf?.(info!), cause, `${reason}: ${JSON.stringify(info)}`);
   }

@@ -31,7 +31,8 @@ export const arrayCases: LifecycleCase[] = [
   {
     name: "an array with one failing task: per-task exit codes, one status command per round, " +
       "the failed index resubmitted alone, a re-run submits nothing",
-    requires: ["scriptsRun"],
+    // Tasks that left the queue are read from accounting (markers know only whole jobs).
+    requires: ["scriptsRun", "accountingOutlivesQueue"],
     run: withHarness(async (h, target) => {
       const cacheFolder = await h.localFolder();
       const tokens = target.backend.arraySyntax?.fileTokens ?? {};

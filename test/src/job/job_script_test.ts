@@ -87,12 +87,14 @@ Deno.test("render() keeps a body's own shebang first, headers after it (fix of b
   assert.equal(job.render(), "#!/usr/bin/env python3\n#TOY name=py\nprint('py')\n");
 });
 
-Deno.test("render() puts the markers prelude after the headers, before the body", () => {
+Deno.test("render() puts the markers prelude after the headers and the exports, before the body", () => {
   const job = new JobScript({ name: "m", body: "echo body", backend: toy });
   const lines = job.render().split("\n");
-  // The headers, the exports of the shared contract, then the prelude.
-  assert.deepEqual(lines.slice(0, 2), ["#!/bin/bash", "#TOY name=m"]);
-  assert.match(lines[2]!, /^export CLUSTERJOB_ID=/);
+  assert.deepEqual(lines.slice(0, 3), [
+    "#!/bin/bash",
+    "#TOY name=m",
+    'export CLUSTERJOB_ID="${MY_ID:-}" CLUSTERJOB_ARRAY_INDEX=""',
+  ]);
   assert.match(lines[3]!, /^# clusterjob markers/);
   assert.equal(lines.at(-2), "echo body");
   assert.ok(lines.some((line) => line.includes("id=${MY_ID:-}")), job.render());
