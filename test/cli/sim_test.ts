@@ -157,7 +157,7 @@ Deno.test("sim reads a session from standard input that is not a terminal; exit 
       "[user@login1 ~]$ hostname",
       "login1",
       "[user@login1 ~]$ qsub job.sh",
-      "bash: qsub: command not found (this simulated lsf cluster has bhist, bjobs, bkill, bresume, bstop, bsub; type help)",
+      "bash: qsub: command not found (this simulated lsf cluster has bhist, bhosts, bjobs, bkill, bqueues, bresume, bstop, bsub; type help)",
       "[user@login1 ~]$ date",
       "Thu Jan  1 00:00:00 UTC 2026",
       "[user@login1 ~]$ sleep 2h",
