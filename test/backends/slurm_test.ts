@@ -126,7 +126,16 @@ Deno.test("slurm status: one squeue for many ids, chunked only for huge lists", 
   const [command, ...rest] = slurm.statusCommands(["1", "2", "3"]);
   assert.equal(rest.length, 0);
   assert.deepEqual(command, {
-    argv: ["squeue", "-h", "-o", "%i|%T|%r", "-j", "1,2,3"],
+    argv: [
+      "squeue",
+      "-h",
+      "-t",
+      "all",
+      "-O",
+      "JobArrayID:|,State:|,Reason:|,exit_code:",
+      "-j",
+      "1,2,3",
+    ],
     ids: ["1", "2", "3"],
   });
   const many = Array.from({ length: 10_000 }, (_, index) => String(100_000 + index));
@@ -193,6 +202,12 @@ Deno.test("slurm status: garbage and unknown states are query errors, never stat
     () => slurm.parseStatus({ code: 0, stdout: "1|WEIRD|None\n", stderr: "" }, ["1"]),
     /Cannot parse SLURM job state "WEIRD"/,
   );
+  for (const line of ["1|COMPLETED|None|zero", "1|COMPLETED|None|", "1|COMPLETED", "1|A|B|0|5"]) {
+    assert.throws(
+      () => slurm.parseStatus({ code: 0, stdout: `${line}\n`, stderr: "" }, ["1"]),
+      /Cannot parse squeue line/,
+    );
+  }
   // The default squeue table is not our format.
   const table = await realOutput("slurm", "044");
   assert.throws(() => slurm.parseStatus(table.output, ["11"]), QueryError);
