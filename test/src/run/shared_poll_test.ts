@@ -1,0 +1,146 @@
+// One poll per machine, with real separate processes: child processes (test/_shared_poll_child.ts)
+// wait for jobs of ONE simulated cluster served to them on a Unix socket (test/_sim_socket.ts),
+// and the status commands that reach that cluster are counted in its command log.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { SimCluster } from "../../../sim/cluster.ts";
+import { Status } from "../../../src/core/status.ts";
+import { serveSim } from "../../_sim_socket.ts";
+import { snapshotPath } from "../../../src/run/_shared_poll.ts";
+
+const CHILD = new URL("../../_shared_poll_child.ts", import.meta.url).pathname;
+
+interface Child {
+  statuses: number[];
+  commands: number;
+  rounds: number;
+}
+
+async function scenario(
+  processes: number,
+  perProcess: number,
+  mode: "shared" | "alone",
+  prepare?: (polls: string, key: string, ids: string[][]) => Promise<void>,
+  inspect?: (polls: string) => Promise<void>,
+): Promise<{ children: Child[]; statusCommands: number; expected: number[][] }> {
+  const folder = await Deno.makeTempDir({ prefix: "clusterjob-shared-" });
+  await using cluster = new SimCluster({
+    scheduler: "slurm",
+    execution: "model",
+    clock: "real",
+    nodes: [{ name: "node1", cpus: 64, memoryMB: 256_000 }],
+    model: (job) => ({ runtimeSeconds: 1 + (job.id % 4), exitCode: job.id % 5 === 0 ? 1 : 0 }),
+  });
+  const transport = cluster.transport();
+  const ids: string[][] = [];
+  for (let p = 0; p < processes; p++) {
+    const mine: string[] = [];
+    for (let i = 0; i < perProcess; i++) {
+      const out = await transport.run(["sbatch", "--parsable", "--wrap", "true"]);
+      mine.push(out.stdout.trim());
+    }
+    ids.push(mine);
+  }
+  const expected = ids.map((mine) =>
+    mine.map((id) => Number(id) % 5 === 0 ? Status.FAILED : Status.COMPLETED)
+  );
+  const socket = join(folder, "sim.sock");
+  const stop = serveSim(cluster, socket);
+  const cache = join(folder, "cache");
+  const polls = join(cache, "clusterjob", "polls");
+  await prepare?.(polls, `simsock:${socket}\nslurm`, ids);
+  const from = cluster.commandLog.length;
+  try {
+    const children = await Promise.all(ids.map(async (mine) => {
+      const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", CHILD, socket, mode, ...mine],
+        env: { XDG_CACHE_HOME: cache },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(code, 0, new TextDecoder().decode(stderr));
+      return JSON.parse(new TextDecoder().decode(stdout)) as Child;
+    }));
+    const statusCommands = cluster.commandLog.slice(from)
+      .filter((record) => record.argv[0] === "squeue" || record.argv[0] === "sacct").length;
+    await inspect?.(polls);
+    return { children, statusCommands, expected };
+  } finally {
+    await stop();
+    await Deno.remove(folder, { recursive: true });
+  }
+}
+
+Deno.test("processes tracking jobs on one target share one status query per interval", async () => {
+  const shared = await scenario(4, 10, "shared");
+  assert.deepEqual(shared.children.map((child) => child.statuses), shared.expected);
+  // what the children ran is what reached the cluster: measured on both sides
+  const ran = shared.children.reduce((sum, child) => sum + child.commands, 0);
+  assert.equal(ran, shared.statusCommands);
+  const rounds = Math.max(...shared.children.map((child) => child.rounds));
+  // alone, each process polls each round; shared, one per round plus at most one per process
+  // (a process whose ids were not yet in the snapshot asks once for them)
+  assert.ok(
+    shared.statusCommands <= rounds + 4,
+    `${shared.statusCommands} status commands for ${rounds} rounds of 4 processes`,
+  );
+  const alone = await scenario(4, 10, "alone");
+  assert.deepEqual(alone.children.map((child) => child.statuses), alone.expected);
+  assert.ok(alone.statusCommands >= 4 * Math.min(...alone.children.map((c) => c.rounds)));
+  assert.ok(shared.statusCommands < alone.statusCommands);
+});
+
+Deno.test("a corrupt or future snapshot is ignored; the folder and files are private", async () => {
+  const garbage = async (polls: string, key: string) => {
+    await Deno.mkdir(polls, { recursive: true, mode: 0o700 });
+    await Deno.writeTextFile(await snapshotPath(polls, key), "{not json");
+  };
+  const corrupt = await scenario(2, 3, "shared", garbage, async (polls) => {
+    assert.equal((await Deno.stat(polls)).mode! & 0o777, 0o700);
+    for await (const entry of Deno.readDir(polls)) {
+      assert.equal((await Deno.stat(join(polls, entry.name))).mode! & 0o777, 0o600, entry.name);
+    }
+  });
+  assert.deepEqual(corrupt.children.map((child) => child.statuses), corrupt.expected);
+  assert.ok(corrupt.statusCommands > 0);
+
+  // A snapshot stamped in the future that calls every job COMPLETED: never believed.
+  const future = async (polls: string, key: string, ids: string[][]) => {
+    await Deno.mkdir(polls, { recursive: true, mode: 0o700 });
+    const infos = Object.fromEntries(
+      ids.flat().map((id) => [id, { status: Status.COMPLETED, state: "COMPLETED", exitCode: 0 }]),
+    );
+    await Deno.writeTextFile(
+      await snapshotPath(polls, key),
+      JSON.stringify({ key, at: Date.now() + 3_600_000, infos, unknown: [], consulted: [] }),
+    );
+  };
+  const lied = await scenario(2, 5, "shared", future);
+  assert.deepEqual(lied.children.map((child) => child.statuses), lied.expected);
+  assert.ok(lied.expected.flat().includes(Status.FAILED));
+});
+
+Deno.test("a poller that died holding the lock is replaced", async () => {
+  let holder: Deno.ChildProcess | undefined;
+  const dead = await scenario(2, 3, "shared", async (polls, key) => {
+    await Deno.mkdir(polls, { recursive: true, mode: 0o700 });
+    const lock = (await snapshotPath(polls, key)).replace(/\.json$/, ".lock");
+    holder = new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `const f = await Deno.open(${
+          JSON.stringify(lock)
+        }, { read: true, write: true, create: true }); await f.lock(true); console.log("locked"); await new Promise(() => {});`,
+      ],
+      stdout: "piped",
+    }).spawn();
+    const reader = holder.stdout.getReader();
+    await reader.read(); // "locked"
+    reader.releaseLock();
+    holder.kill("SIGKILL");
+    await holder.status;
+    await holder.stdout.cancel();
+  });
+  assert.deepEqual(dead.children.map((child) => child.statuses), dead.expected);
+});
