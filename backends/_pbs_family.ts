@@ -649,7 +649,7 @@ export type PbsFlavour =
     Backend,
     "name" | "statusCommands" | "parseStatus" | "accountingCommands" | "parseAccounting"
   >
-  & Partial<Pick<Backend, "maxPollInterval" | "knownOptions">>
+  & Partial<Pick<Backend, "maxPollInterval" | "knownOptions" | "submitOutcome" | "submitToken">>
   & {
     /** The variable that holds a job array's index (`PBS_ARRAYID`, `PBS_ARRAY_INDEX`). */
     arrayIndex: string;

@@ -16,6 +16,8 @@ import type {
   SubmitCommand,
 } from "../src/core/backend.ts";
 import { lsfKnownOptions } from "./_known_lsf.ts";
+import { submitOutcomeOf } from "./_submit_errors.ts";
+import { lsfToken } from "./_submit_token.ts";
 import {
   formatMemory,
   layoutOf,
@@ -175,6 +177,8 @@ const common = {
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBhist(output, ids, bhistArgv(ids)),
   cancelCommand: (ids: readonly string[]): string[] => ["bkill", ...ids],
+  submitOutcome: (output: CommandOutput) => submitOutcomeOf("lsf", output),
+  submitToken: lsfToken,
 } as const;
 
 /**

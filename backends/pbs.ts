@@ -10,6 +10,8 @@ import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand } from "../src/core/backend.ts";
 import type { Layout } from "./_headers.ts";
 import { pbsKnownOptions } from "./_known_pbs.ts";
+import { submitOutcomeOf } from "./_submit_errors.ts";
+import { torqueToken } from "./_submit_token.ts";
 import { chunkedQueries, jobInfo, perIdQueries, queryFailed } from "./_commands.ts";
 import {
   finishedPbsInfo,
@@ -202,6 +204,8 @@ export const pbs: Backend = pbsBackend({
   parseStatus,
   accountingCommands,
   parseAccounting,
+  submitOutcome: (output: CommandOutput) => submitOutcomeOf("pbs", output),
+  submitToken: torqueToken,
   // keep_completed is 300 s by default: poll within it, so finished jobs are read from the one
   // batched `qstat -f` (state C, exit_status) rather than from one `tracejob` per job.
   maxPollInterval: 240,

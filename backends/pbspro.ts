@@ -11,6 +11,8 @@ import type { CommandOutput } from "../src/core/transport.ts";
 import type { Backend, JobInfo, QueryCommand } from "../src/core/backend.ts";
 import type { Layout } from "./_headers.ts";
 import { pbsproKnownOptions } from "./_known_pbspro.ts";
+import { submitOutcomeOf } from "./_submit_errors.ts";
+import { pbsproToken } from "./_submit_token.ts";
 import { chunkedQueries } from "./_commands.ts";
 import {
   type LimitKills,
@@ -140,4 +142,6 @@ export const pbspro: Backend = pbsBackend({
     chunkedQueries(ids, accountingArgv),
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseQstatStatus(output, ids, accountingArgv(ids), LIMIT_KILLS),
+  submitOutcome: (output: CommandOutput) => submitOutcomeOf("pbspro", output),
+  submitToken: pbsproToken,
 });

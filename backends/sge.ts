@@ -17,6 +17,8 @@ import type {
   SubmitCommand,
 } from "../src/core/backend.ts";
 import { sgeKnownOptions } from "./_known_sge.ts";
+import { submitOutcomeOf } from "./_submit_errors.ts";
+import { sgeToken } from "./_submit_token.ts";
 import {
   directiveValue,
   formatHms,
@@ -290,9 +292,8 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
     parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
       parseQacct(output, ids, owner),
     cancelCommand: (ids: readonly string[]): string[] => ["qdel", ...ids],
-    // qmaster received the request but its answer timed out: the job may exist.
-    submitOutcomeUnknown: (output: CommandOutput): boolean =>
-      /failed receiving gdi request response/.test(output.stderr),
+    submitOutcome: (output: CommandOutput) => submitOutcomeOf("sge", output),
+    submitToken: sgeToken,
   });
 }
 

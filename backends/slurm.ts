@@ -17,6 +17,8 @@ import type {
   SubmitCommand,
 } from "../src/core/backend.ts";
 import { slurmKnownOptions } from "./_known_slurm.ts";
+import { submitOutcomeOf } from "./_submit_errors.ts";
+import { slurmToken } from "./_submit_token.ts";
 import { formatMemory, formatSlurmTime, slurmExtraLines, textDirectives } from "./_headers.ts";
 import {
   addInfo,
@@ -321,8 +323,6 @@ export const slurm: Backend = guardJobIds({
   accountingCommands,
   parseAccounting,
   cancelCommand,
-  // The request reached slurmctld but its answer did not come back: the job may exist.
-  submitOutcomeUnknown: (output: CommandOutput): boolean =>
-    /Socket timed out on send\/recv operation|Zero Bytes were transmitted or received/
-      .test(output.stderr),
+  submitOutcome: (output: CommandOutput) => submitOutcomeOf("slurm", output),
+  submitToken: slurmToken,
 });

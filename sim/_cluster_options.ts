@@ -27,7 +27,13 @@ const KEYS = [
   "commands",
   "engine",
   "commandLog",
+  "dialect",
 ];
+
+/** The dialects of each scheduler that has more than one (`sim/lsf/dialect.ts`). */
+export const DIALECTS: Readonly<Partial<Record<SchedulerKind, readonly string[]>>> = {
+  lsf: ["lsf10", "openlava"],
+};
 
 /** A Unix user name (it becomes `/home/<user>` in the simulator's file system). */
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
@@ -78,6 +84,14 @@ export function checkClusterOptions(
     "scheduler",
     given.scheduler,
     `one of ${schedulers.join(", ")}`,
+  );
+  const dialects = DIALECTS[given.scheduler as SchedulerKind];
+  optional(
+    "dialect",
+    (value) => dialects?.includes(value as string) === true,
+    dialects === undefined
+      ? `nothing: scheduler ${String(given.scheduler)} has one dialect`
+      : `one of ${dialects.join(", ")}`,
   );
   optional("execution", (value) => value === "shell" || value === "model", '"shell" or "model"');
   optional("model", (value) => typeof value === "function", "a function of the job");

@@ -12,7 +12,7 @@ import { MissingPermissionError } from "../src/core/transport_errors.ts";
 import { SimEngine, type SimEngineOptions, type SimJobModel } from "./engine/engine.ts";
 import { type SimFaultOptions, SimFaults } from "./faults.ts";
 import { SimFileSystem } from "./engine/filesystem.ts";
-import { lsfEmulator } from "./lsf/mod.ts";
+import { lsfEmulator, openlavaEmulator } from "./lsf/mod.ts";
 import { pbsEmulator, pbsproEmulator } from "./pbs/mod.ts";
 import { sgeEmulator } from "./sge/mod.ts";
 import { slurmEmulator } from "./slurm/mod.ts";
@@ -48,6 +48,12 @@ import { realTimeline, type SimTimeline, VirtualClock } from "./engine/virtual_c
 export interface SimClusterOptions {
   /** Which scheduler's tools to emulate. */
   scheduler: SchedulerKind;
+  /**
+   * Which product's tools, for a scheduler the simulator knows in more than one: LSF `lsf10`
+   * (IBM Spectrum LSF 10.1, the default) or `openlava` (OpenLava 4.0: no `bjobs -o`, `Job Id
+   * <N>,` records).
+   */
+  dialect?: "lsf10" | "openlava";
   /** Compute nodes (default two nodes `node1`, `node2`: 4 cores, 16000 MB each). */
   nodes?: SimNodeSpec[];
   /** Queues (default one, named as the scheduler's stock queue: `debug`, `batch`, `workq`, `normal`, `all.q`). */
@@ -154,7 +160,7 @@ export class SimCluster implements AsyncDisposable {
     if ((options.execution ?? (options.model === undefined ? "shell" : "model")) === "shell") {
       requireBash();
     }
-    this.emulator = EMULATORS[this.kind];
+    this.emulator = options.dialect === "openlava" ? openlavaEmulator : EMULATORS[this.kind];
     this.user = options.user ?? "user";
     this.home = homeOf(this.user);
     this.clock = options.clock === "real"

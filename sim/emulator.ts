@@ -255,6 +255,37 @@ export interface SimCommandContext {
  */
 export type SimCommand = (ctx: SimCommandContext) => CommandOutput;
 
+/** What a command that waits for its job (`sbatch --wait`, `qsub -sync y`) may do meanwhile. */
+export interface SimWaiting {
+  /**
+   * Sleeps on the cluster's clock: a virtual clock runs on while every waiter sleeps, a real
+   * one takes the time. Rejects when the caller's abort signal fires or its timeout passes.
+   */
+  sleep(ms: number): Promise<void>;
+}
+
+/**
+ * What a command does after it answered, for commands that wait for their jobs: given the
+ * context and the answer, it waits and returns the final answer, or `undefined` when this call
+ * does not wait (no `--wait`, a refused submission).
+ *
+ * @example Usage
+ * ```ts
+ * import { SimCluster } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ * await using cluster = new SimCluster({ scheduler: "slurm", model: () => ({ runtimeSeconds: 60, exitCode: 3 }) });
+ * assert.ok(cluster.emulator.followUps?.sbatch !== undefined);
+ * const out = await cluster.run(["sbatch", "--wait", "--wrap", "exit 3"]);
+ * assert.deepEqual([out.code, out.stdout], [3, "Submitted batch job 1\n"]);
+ * assert.ok(cluster.clock.now() - Date.UTC(2026, 0, 1) >= 60_000); // the clock ran on
+ * ```
+ */
+export type SimFollowUp = (
+  ctx: SimCommandContext,
+  answer: CommandOutput,
+  waiting: SimWaiting,
+) => Promise<CommandOutput> | undefined;
+
 /**
  * A scheduler's command-line tools as the simulator emulates them.
  *
@@ -276,13 +307,19 @@ export interface SimEmulator {
   readonly defaults?: SimEmulatorDefaults;
   /** Command name → handler (`sbatch`, `squeue`, ...). */
   readonly commands: Readonly<Record<string, SimCommand>>;
+  /** Command name → what it does after answering, for commands that wait for their jobs. */
+  readonly followUps?: Readonly<Record<string, SimFollowUp>>;
   /**
    * What a command prints, and its exit code, when the controller cannot be reached; `args` and
    * `engine` let the answer name what the command acted on (`scancel 7` names job 7).
    */
   unreachable(command: string, args?: readonly string[], engine?: SimEngineApi): CommandOutput;
-  /** What the submit command prints for a transient failure (job not created). */
-  transientSubmitFailure(command: string): CommandOutput;
+  /**
+   * What the submit command prints for a transient failure: `lost` (default) the answer of a
+   * request that reached the controller was lost, `refused` the controller was not reached or
+   * turned the request away. Each is a text of its class in `backends/_submit_errors.ts`.
+   */
+  transientSubmitFailure(command: string, reply?: "lost" | "refused"): CommandOutput;
   /**
    * Commands answered by the accounting service rather than the controller (`sacct`, `qacct`):
    * they keep working while the controller is unreachable and fail while accounting is down.

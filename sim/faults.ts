@@ -91,6 +91,14 @@ export interface SimSubmitFault {
   probability?: number;
   /** Whether the job is created although the tool reports the error (default false). */
   created?: boolean;
+  /**
+   * What the tool prints (see `backends/_submit_errors.ts` for each text's class): `lost`
+   * (default) the request reached the controller and the answer was lost (SLURM `Socket timed
+   * out on send/recv operation`), so the job may exist; `refused` the controller was never
+   * reached or refused at once (SLURM `Unable to contact slurm controller (connect failure)`,
+   * Torque `too busy`), so it does not: a `refused` failure never creates the job.
+   */
+  reply?: "lost" | "refused";
 }
 
 /**
@@ -109,7 +117,7 @@ export interface SimSubmitFault {
  */
 export type SimFaultDecision =
   | { kind: "unreachable" }
-  | { kind: "submit-failure"; created: boolean }
+  | { kind: "submit-failure"; created: boolean; reply: "lost" | "refused" }
   | { kind: "query-failure" }
   | { kind: "hang"; ms: number }
   | { kind: "accounting"; state: "down" | "disabled" };
@@ -344,7 +352,14 @@ export class SimFaults {
     }
     if (role === "submit") {
       const active = this.#fire(this.#submitRules, () => true);
-      if (active !== undefined) return { kind: "submit-failure", created: active.created ?? false };
+      if (active !== undefined) {
+        const reply = active.reply ?? "lost";
+        return {
+          kind: "submit-failure",
+          created: reply === "lost" && active.created === true,
+          reply,
+        };
+      }
       return undefined;
     }
     const active = this.#fire(

@@ -19,7 +19,13 @@ import { CommandNotFoundError } from "../src/core/transport_errors.ts";
 import type { SimCommandLog, SimCommandRecord } from "./command_log.ts";
 import type { SimCommandRole, SimFaults } from "./faults.ts";
 import type { SimFileSystem } from "./engine/filesystem.ts";
-import type { SimCommand, SimEmulator, SimEngineApi } from "./emulator.ts";
+import type {
+  SimCommand,
+  SimCommandContext,
+  SimEmulator,
+  SimEngineApi,
+  SimWaiting,
+} from "./emulator.ts";
 
 /**
  * What a {@linkcode SimTransport} needs from its cluster.
@@ -139,30 +145,39 @@ export class SimTransport implements Transport {
       : options.stdin === undefined
       ? ""
       : new TextDecoder().decode(options.stdin);
-    const invoke = (): CommandOutput =>
-      command({
-        engine: context.engine,
-        args: argv.slice(1),
-        stdin,
-        cwd,
-        env: { HOME: this.home, USER: this.user, LOGNAME: this.user, ...options.env },
-        user: this.user,
-        readFile: (path) => context.fs.readText(this.#resolve(path, cwd)),
-      });
+    const ctx: SimCommandContext = {
+      engine: context.engine,
+      args: argv.slice(1),
+      stdin,
+      cwd,
+      env: { HOME: this.home, USER: this.user, LOGNAME: this.user, ...options.env },
+      user: this.user,
+      readFile: (path) => context.fs.readText(this.#resolve(path, cwd)),
+    };
+    const invoke = (): CommandOutput => command(ctx);
+    // A command that waits for its job answers first, then waits (`sbatch --wait`).
+    const answer = async (): Promise<CommandOutput> => {
+      const first = invoke();
+      const followUp = emulator.commands[name] === undefined
+        ? undefined
+        : emulator.followUps?.[name];
+      const waited = followUp?.(ctx, first, this.#waiting(argv, options, record.time));
+      return waited === undefined ? first : await waited;
+    };
 
     // Faults hit the scheduler's tools only, never the login node's own commands.
     const fault = role === undefined ? undefined : context.faults.decide(name, role);
     if (fault !== undefined) record.fault = fault.kind;
     switch (fault?.kind) {
       case undefined:
-        return this.#finish(record, invoke());
+        return this.#finish(record, await answer());
       case "unreachable":
         return this.#finish(record, emulator.unreachable(name, argv.slice(1), context.engine));
       case "accounting":
         return this.#finish(record, emulator.accountingFailure?.(name, fault.state) ?? invoke());
       case "submit-failure":
         if (fault.created) invoke();
-        return this.#finish(record, emulator.transientSubmitFailure(name));
+        return this.#finish(record, emulator.transientSubmitFailure(name, fault.reply));
       case "query-failure":
         return this.#finish(
           record,
@@ -171,9 +186,27 @@ export class SimTransport implements Transport {
         );
       case "hang": {
         await this.#hang(argv, fault.ms, options);
-        return this.#finish(record, invoke());
+        return this.#finish(record, await answer());
       }
     }
+  }
+
+  /**
+   * Sleeping for a waiting command: on the cluster's clock, until the caller's signal aborts or
+   * its timeout (counted from when the command started) passes.
+   */
+  #waiting(argv: readonly string[], options: RunOptions, started: number): SimWaiting {
+    const deadline = started + (options.timeout ?? Infinity);
+    return {
+      sleep: async (ms: number) => {
+        options.signal?.throwIfAborted();
+        const left = deadline - this.clock.now();
+        await this.clock.sleep(Math.max(0, Math.min(ms, left)), options.signal);
+        if (this.clock.now() >= deadline) {
+          throw new CommandTimeoutError(this.name, argv, options.timeout ?? Infinity);
+        }
+      },
+    };
   }
 
   /** Waits in cluster time until the hang ends, the timeout expires or the signal aborts. */

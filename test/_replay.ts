@@ -9,6 +9,7 @@ import type { CommandOutput } from "../src/core/transport.ts";
 import { CommandNotFoundError } from "../src/core/transport_errors.ts";
 import {
   listRecordings,
+  normalizeOutput,
   readRecording,
   recordedDurations,
   recordedTimes,
@@ -258,5 +259,98 @@ export async function replayConformance(
       }
     });
   }
+  return counts;
+}
+
+/** The recorded products of test/fixtures/real-outputs/ and where their tools were installed. */
+const RECORDED_BIN: Readonly<Record<string, string>> = {
+  torque: "/opt/torque/bin",
+  openpbs: "/opt/pbs/bin",
+  openlava: "/opt/openlava/bin",
+};
+
+/** Where a product's recording ran its commands (`/home/pbsuser/<product>`) and its `env -i`. */
+export function recordedSession(product: string): { cwd: string; env: Record<string, string> } {
+  const bin = RECORDED_BIN[product];
+  if (bin === undefined) throw new Error(`no recorded product ${product}`);
+  return {
+    cwd: `/home/pbsuser/${product}`,
+    env: {
+      PATH: `${bin}:/usr/bin:/bin`,
+      HOME: "/home/pbsuser",
+      USER: "pbsuser",
+      LOGNAME: "pbsuser",
+      SHELL: "/bin/bash",
+      LANG: "C.UTF-8",
+    },
+  };
+}
+
+/**
+ * A copy of a product's recording VM (PBS and LSF recordings): one node `host` (2 cpus, 24105
+ * MB) that is also the login host, commands run as `pbsuser`, the recording's job scripts
+ * (test/fixtures/real-outputs/<product>/jobs/*.sh) in its working directory; `options` give the
+ * scheduler and what else the recording's cluster had (queues, first id, start, model).
+ */
+export function recordedCluster(
+  product: string,
+  host: string,
+  options: SimClusterOptions,
+): SimCluster {
+  const cluster = new SimCluster({
+    nodes: [{ name: host, cpus: 2, memoryMB: 24105 }],
+    user: "pbsuser",
+    loginHost: host,
+    ...options,
+  });
+  const { cwd } = recordedSession(product);
+  const jobs = new URL(`./fixtures/real-outputs/${product}/jobs/`, import.meta.url).pathname;
+  for (const entry of Deno.readDirSync(jobs)) {
+    if (entry.name.endsWith(".sh")) {
+      cluster.fs.writeText(`${cwd}/${entry.name}`, Deno.readTextFileSync(jobs + entry.name));
+    }
+  }
+  return cluster;
+}
+
+/** What differs between two runs of the PBS products' tools: process values and epoch seconds. */
+const PBS_PROCESS_VALUES: Array<[RegExp, string]> = [
+  [/^( {4}session_id = )\d+$/gm, "$1<PID>"],
+  [/<session_id>\d+<\/session_id>/g, "<session_id><PID></session_id>"],
+  [/^( {4}resources_used\.v?mem = )\d+kb$/gm, "$1<KB>"],
+  [/<(v?mem)>\d+kb<\/(v?mem)>/g, "<$1><KB></$2>"],
+  [/^( {4}total_runtime = )[\d.]+$/gm, "$1<SECONDS>"],
+  [/<total_runtime>[\d.]+<\/total_runtime>/g, "<total_runtime><SECONDS></total_runtime>"],
+  [/^( {4}Walltime\.Remaining = )\d+$/gm, "$1<SECONDS>"],
+  [/\b1[78]\d{8}\b/g, "<EPOCH>"],
+];
+
+/**
+ * The normaliser of the Torque and OpenPBS replays: blanks dates and what only a real process
+ * has — its session id, memory, exact runtime, the remaining walltime the server last
+ * computed — and epoch seconds (`qstat -x`, `history_timestamp`).
+ */
+export function normalizePbs(text: string): string {
+  return normalizeOutput(text, { durations: false, replace: PBS_PROCESS_VALUES });
+}
+
+/**
+ * Replays a product's recordings on its recorded cluster (recorded 2026-12-01, in its session)
+ * as one test step each, and prints the counts: `torque: 59 identical, 24 listed`.
+ */
+export async function replayRecorded(
+  t: Deno.TestContext,
+  product: string,
+  cluster: SimCluster,
+  table: Pick<ConformancePlan, "listed" | "steps" | "norm">,
+): Promise<ConformanceCounts> {
+  const counts = await replayConformance(t, {
+    product,
+    cluster,
+    ...recordedSession(product),
+    day: Date.UTC(2026, 11, 1),
+    ...table,
+  });
+  console.log(`${product}: ${counts.identical.length} identical, ${counts.listed.length} listed`);
   return counts;
 }

@@ -41,7 +41,7 @@ function field(header: string, width: number, value: Field["value"]): Field {
 function recorded(
   header: string,
   width: number,
-  key: "project" | "dependency" | "submitCwd" | "outputFile" | "errorFile",
+  key: "project" | "dependency" | "submitCwd" | "outputFile" | "errorFile" | "description",
   fallback: string,
 ): Field {
   return field(header, width, (job) => lsfJobData(job)?.[key] ?? fallback);
@@ -81,6 +81,8 @@ const FIELDS: Record<string, Field> = {
   job_name: field("JOB_NAME", 10, elementName),
   proj_name: recorded("PROJ_NAME", 11, "project", "default"),
   dependency: recorded("DEPENDENCY", 15, "dependency", "-"),
+  // LSF 10.1 Command Reference, bjobs -o: "job_description" (-Jd), "-" when there is none.
+  job_description: recorded("JOB_DESCRIPTION", 17, "description", "-"),
   command: field("COMMAND", 15, command),
   exit_code: field("EXIT_CODE", 10, (job) => String(lsfExitCode(job) ?? "-")),
   exit_reason: field("EXIT_REASON", 50, lsfExitReason),

@@ -37,23 +37,10 @@ import {
 } from "./_jobs.ts";
 import { ctime } from "../_common/format.ts";
 import { fixed, padEnd } from "../_common/words.ts";
-
-/** Output width: lines hold 79 characters, as LSF 10.1 prints them. */
-const WIDTH = 79;
-/** Continuation indent: the width of `Mon Nov 25 10:00:00: `. */
-const INDENT = 21;
-
-/** Wraps one logical line the way LSF does: cut at any character, continue after the indent. */
-export function wrapLsfLine(text: string): string {
-  let out = text.slice(0, WIDTH);
-  for (let at = WIDTH; at < text.length; at += WIDTH - INDENT) {
-    out += "\n" + " ".repeat(INDENT) + text.slice(at, at + WIDTH - INDENT);
-  }
-  return out;
-}
+import { LSF10, type LsfDialect } from "./dialect.ts";
 
 /** `Mon Nov 25 10:00:00` (ctime without the year, day space-padded). */
-function stamp(ms: number): string {
+export function stamp(ms: number): string {
   return ctime(ms).slice(0, 19);
 }
 
@@ -81,53 +68,78 @@ function timeSpent(history: History, now: number): { values: number[]; until: nu
   const seconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
   const waited = seconds((job.startTime ?? until) - job.submitTime);
   const ran = job.startTime === undefined ? 0 : seconds(until - job.startTime);
-  // The engine does not record when a hold began: a job held now counts its wait as PSUSP.
-  const held = history.status === "PSUSP";
+  // The engine does not record when a hold began: a job held now, or submitted held and never
+  // started, counts its wait as PSUSP (raw/openlava/063: 14 s PSUSP for a held job killed).
+  const held = history.status === "PSUSP" ||
+    (job.request.hold === true && job.startTime === undefined);
   return { values: [held ? 0 : waited, held ? waited : 0, ran, 0, 0, 0], until };
 }
 
-function homeOf(job: SimJob): string {
+/** The job's home directory (its `HOME`, else `/home/<user>`). */
+export function homeOf(job: SimJob): string {
   return job.request.exportedEnv?.HOME ?? `/home/${job.request.user}`;
 }
 
 /** `$HOME`-relative, as the submission record stores a directory under the home directory. */
-function displayCwd(path: string, home: string): string {
+export function displayCwd(path: string, home: string): string {
   if (path === home) return "$HOME";
   return path.startsWith(`${home}/`) ? `$HOME/${path.slice(home.length + 1)}` : path;
 }
 
 /** The slots of a job: those it was dispatched on, else those it asked for. */
-function slotsOf(job: SimJob): number {
+export function slotsOf(job: SimJob): number {
   return slotsPerHost(job).reduce((sum, [, n]) => sum + n, 0) || (lsfJobData(job)?.slots ?? 1);
 }
 
-/** The submission event: host, hold, queue, directory, files, tasks, dependency. */
-function submissionLine(job: SimJob, home: string): string {
+/**
+ * The submission event: host, hold, queue (`bhist -l`; `bjobs -l` names it in the header),
+ * directory, files, tasks, dependency.
+ */
+export function submissionLine(
+  job: SimJob,
+  home: string,
+  dialect: LsfDialect,
+  withQueue: boolean,
+): string {
   const request = job.request;
   const data = lsfJobData(job);
   const slots = slotsOf(job);
   let submitted = `${stamp(job.submitTime)}: Submitted from host <${request.submitHost ?? "-"}>${
-    request.hold ? " with hold" : ""
-  }, to Queue <${job.queue}>, CWD <${displayCwd(data?.submitCwd ?? request.workdir, home)}>`;
+    request.hold ? dialect.heldWords : ""
+  }`;
+  if (withQueue) submitted += `${dialect.toQueueSeparator} to Queue <${job.queue}>`;
+  submitted += `, CWD <${displayCwd(data?.submitCwd ?? request.workdir, home)}>`;
   if (data?.outputFile !== undefined) submitted += `, Output File <${data.outputFile}>`;
   if (data?.errorFile !== undefined) submitted += `, Error File <${data.errorFile}>`;
-  if (slots > 1) submitted += `, ${slots} Task(s)`;
+  if (slots > 1) {
+    submitted += dialect.name === "lsf10"
+      ? `, ${slots} Task(s)`
+      : `, ${slots} Processors Requested`;
+  }
   if (data?.dependency !== undefined) {
     submitted += `, Dependency Condition <${data.dependency}>`;
   }
   return submitted + ";";
 }
 
+/** The RUNLIMIT block of a job with a run limit (none without one). */
+export function runLimitLines(job: SimJob, dialect: LsfDialect): string[] {
+  if (job.timeLimitSeconds === undefined) return [];
+  const host = job.nodeList[0] ?? job.request.submitHost ?? "-";
+  return dialect.runLimitBlock(job.timeLimitSeconds / 60, host);
+}
+
+/** `<host>` words of a started job: `<2*host>` for several slots on one host (LSF 10). */
+export function hostWords(job: SimJob): string {
+  return slotsPerHost(job).map(([host, n]) => n > 1 ? `<${n}*${host}>` : `<${host}>`).join(" ");
+}
+
 /** The dispatch events of a started job. */
-function startLines(job: SimJob, startTime: number, home: string): string[] {
+function startLines(job: SimJob, startTime: number, home: string, dialect: LsfDialect): string[] {
   const at = stamp(startTime);
-  const slots = slotsOf(job);
-  const hosts = slotsPerHost(job).map(([host, n]) => n > 1 ? `<${n}*${host}>` : `<${host}>`)
-    .join(" ");
   const pid = 10_000 + job.id;
   return [
-    `${at}: Dispatched ${slots} Task(s) on Host(s) ${hosts}, Allocated ${slots} Slot(s) on ` +
-    `Host(s) ${hosts}, Effective RES_REQ <select[type == local] order[r15s:pg] >;`,
+    `${at}: ${dialect.dispatchEvent(slotsOf(job), hostWords(job))}`,
     `${at}: Starting (Pid ${pid});`,
     `${at}: Running with execution home <${home}>, Execution CWD <${job.request.workdir}>, ` +
     `Execution Pid <${pid}>;`,
@@ -135,25 +147,16 @@ function startLines(job: SimJob, startTime: number, home: string): string[] {
 }
 
 /** The logical lines (before wrapping) of one job's long record. */
-function longLines(history: History, now: number): string[] {
+function longLines(history: History, now: number, dialect: LsfDialect): string[] {
   const { job } = history;
-  const request = job.request;
   const home = homeOf(job);
-  // bsub keeps the script it read as the command, its lines joined by `;`.
-  const command = request.script.trimEnd().replaceAll("\n", ";");
-  const name = elementName(job);
-  const named = name === command ? "" : ` Job Name <${name}>,`;
-  const project = lsfJobData(job)?.project ?? "default";
   const lines = [
-    `Job <${lsfJobLabel(job)}>,${named} User <${request.user}>, Project <${project}>, ` +
-    `Command <${command}>`,
-    submissionLine(job, home),
+    `${recordStart(job, dialect)} Command <${commandOf(job)}>`,
+    submissionLine(job, home, dialect, true),
+    ...runLimitLines(job, dialect),
   ];
-  if (job.timeLimitSeconds !== undefined) {
-    lines.push("", " RUNLIMIT", ` ${(job.timeLimitSeconds / 60).toFixed(1)} min`);
-  }
-  if (job.startTime !== undefined) lines.push(...startLines(job, job.startTime, home));
-  if (history.ended) lines.push(...endLines(job));
+  if (job.startTime !== undefined) lines.push(...startLines(job, job.startTime, home, dialect));
+  if (history.ended) lines.push(...endLines(job, dialect));
   const { values, until } = timeSpent(history, now);
   const total = values.reduce((sum, value) => sum + value, 0);
   lines.push(
@@ -166,8 +169,27 @@ function longLines(history: History, now: number): string[] {
   return lines;
 }
 
+/** The command a long record shows: bsub keeps the script it read, its lines joined by `;`. */
+export function commandOf(job: SimJob): string {
+  return job.request.script.trimEnd().replaceAll("\n", ";");
+}
+
+/**
+ * The first words of a long record, up to the command: `Job <N>, Job Name <n>, User <u>,
+ * Project <p>,` and, for `bjobs -l`, `Status <S>, Queue <q>,`. The job name shows when it is
+ * not the command itself.
+ */
+export function recordStart(job: SimJob, dialect: LsfDialect, status?: string): string {
+  const name = elementName(job);
+  const named = name === commandOf(job) ? "" : ` Job Name <${name}>,`;
+  const project = lsfJobData(job)?.project ?? "default";
+  const state = status === undefined ? "" : ` Status <${status}>, Queue <${job.queue}>,`;
+  return `${dialect.recordId(lsfJobLabel(job))},${named} User <${job.request.user}>, ` +
+    `Project <${project}>,${state}`;
+}
+
 /** The end events: a kill request, `Done`/`Exited`, the termination reason, post-job processing. */
-function endLines(job: SimJob): string[] {
+function endLines(job: SimJob, dialect: LsfDialect): string[] {
   const at = stamp(job.endTime as number);
   const lines: string[] = [];
   if (job.state === "CANCELLED") {
@@ -180,20 +202,35 @@ function endLines(job: SimJob): string[] {
     lines.push(`${at}: Exited by signal ${job.signal ?? 9}${cpu}`);
   } else lines.push(`${at}: Exited with exit code ${lsfExitCode(job)}${cpu}`);
   const reason = lsfExitReason(job);
-  if (reason !== "-") lines.push(`${at}: Completed <exit>; ${reason}.`);
-  if (job.startTime !== undefined) lines.push(`${at}: Post job process done successfully;`);
+  if (reason !== "-" && dialect.terminationReasons) {
+    lines.push(`${at}: Completed <exit>; ${reason}.`);
+  }
+  if (job.startTime !== undefined && (job.state === "COMPLETED" || dialect.postJobAfterExit)) {
+    lines.push(`${at}: Post job process done successfully;`);
+  }
   return lines;
 }
 
-/** What separates the records of `bhist -l`. */
+/** What separates long records. */
 const SEPARATOR = "-".repeat(78);
 
+/**
+ * Long records (`bhist -l`, `bjobs -l`), each a blank line and its lines, separated by 78
+ * dashes, the whole ended by a blank line.
+ */
+export function joinRecords(records: readonly string[]): string {
+  return records.map((record) => "\n" + record + "\n").join(SEPARATOR + "\n") + "\n";
+}
+
 /** `bhist -l`: each job's long record, wrapped, separated by 78 dashes. */
-export function longFormat(histories: readonly History[], now: number): string {
-  const records = histories.map((history) =>
-    "\n" + longLines(history, now).map(wrapLsfLine).join("\n") + "\n"
+export function longFormat(
+  histories: readonly History[],
+  now: number,
+  dialect: LsfDialect = LSF10,
+): string {
+  return joinRecords(
+    histories.map((history) => longLines(history, now, dialect).map(dialect.wrap).join("\n")),
   );
-  return records.join(SEPARATOR + "\n") + "\n";
 }
 
 /** The default table: seconds spent in each state, per job (`-w`: names not cut). */

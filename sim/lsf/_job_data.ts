@@ -13,6 +13,8 @@ import type { SimJob } from "../types.ts";
 export interface LsfJobData {
   /** The job name without its array part (`arr` of `-J "arr[1-10]"`). */
   readonly baseName: string;
+  /** The array request as written (`[1-4]`), for `bjobs -A`. */
+  readonly arraySpec?: string;
   /** `-P`, else `default`. */
   readonly project: string;
   /** The command bjobs shows: the command line's command, else the job name. */
@@ -27,6 +29,8 @@ export interface LsfJobData {
   readonly errorFile?: string;
   /** `-w` as given. */
   readonly dependency?: string;
+  /** `-Jd` as given (`job_description`). */
+  readonly description?: string;
 }
 
 /** The LSF data of a job, `undefined` for a job `bsub` did not submit. */

@@ -103,9 +103,10 @@ function jobEnvironment(job: SimJob, submission: Submission): Record<string, str
 
 /** The record bjobs and bhist read back. */
 function jobData(options: BsubOptions, submitCwd: string): LsfJobData {
-  const { outputFile, errorFile, dependency } = options;
+  const { outputFile, errorFile, dependency, arraySpec, description } = options;
   return {
     baseName: options.name,
+    ...(arraySpec === undefined ? {} : { arraySpec }),
     project: options.project,
     command: options.command !== undefined ? options.script.trimEnd() : options.jobName,
     submitCwd,
@@ -113,6 +114,7 @@ function jobData(options: BsubOptions, submitCwd: string): LsfJobData {
     ...(outputFile === undefined ? {} : { outputFile }),
     ...(errorFile === undefined ? {} : { errorFile }),
     ...(dependency === undefined ? {} : { dependency: dependency.text }),
+    ...(description === undefined ? {} : { description }),
   };
 }
 
@@ -192,6 +194,8 @@ export interface BsubOptions {
   name: string;
   /** The array `jobName` asks for. */
   array?: BsubArray;
+  /** The array request as written (`[1-4]` of `-J "a[1-4]"`). */
+  arraySpec?: string;
   /** `-n`: slots (the minimum of `min,max`). */
   slots: number;
   /** How the slots spread over hosts (`-R "span[...]"`). */
@@ -218,6 +222,8 @@ export interface BsubOptions {
   gpus?: number;
   /** `-G` user group (the engine's account). */
   account?: string;
+  /** `-Jd` job description. */
+  description?: string;
   /** `-w`. */
   dependency?: BsubDependency;
 }

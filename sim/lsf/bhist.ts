@@ -21,6 +21,7 @@ import { getopt, type OptionSpec } from "../_common/getopt.ts";
 import { isSelected, type JobSelection, jobsOfOperands } from "./_jobs.ts";
 import { historyOf, longFormat, summaryTable } from "./_history.ts";
 import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts";
+import { LSF10, type LsfDialect } from "./dialect.ts";
 
 /** Where the simulated cluster keeps its event log (LSB_SHAREDIR/cluster_name/logdir). */
 export const EVENT_LOG = "/usr/share/lsf/work/cluster1/logdir/lsb.events";
@@ -128,8 +129,8 @@ function selectedJobs(
   return selected.sort((a, b) => a.id - b.id);
 }
 
-/** Runs `bhist`. */
-export function bhist(ctx: SimCommandContext): CommandOutput {
+/** Runs `bhist` (LSF 10's records unless another dialect is given). */
+export function bhist(ctx: SimCommandContext, dialect: LsfDialect = LSF10): CommandOutput {
   return answerFailures(() => {
     const options = parseBhist(ctx.args);
     const engine = ctx.engine;
@@ -139,7 +140,7 @@ export function bhist(ctx: SimCommandContext): CommandOutput {
     if (selected.length === 0) return { code: 255, stdout: "No matching job found\n", stderr: "" };
     const histories = selected.map((job) => historyOf(job, logged));
     const stdout = options.long
-      ? longFormat(histories, now)
+      ? longFormat(histories, now, dialect)
       : summaryTable(histories, now, options.wide);
     return ok(stdout);
   });

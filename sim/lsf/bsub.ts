@@ -27,6 +27,7 @@ import { bsubRequest } from "./_request.ts";
 import type { BsubDependency, BsubOptions } from "./_request.ts";
 export type { BsubDependency, BsubOptions };
 import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts";
+import { LSF10, type LsfDialect } from "./dialect.ts";
 
 import { directiveWords } from "../_common/directive_words.ts";
 
@@ -68,7 +69,7 @@ interface OptionWords {
 }
 
 /** Splits bsub's words into options and operands (the command), as `cmd.sub.c` does. */
-function readOptions(args: readonly string[]): OptionWords {
+function readOptions(args: readonly string[], dialect: LsfDialect): OptionWords {
   const values = new Map<string, string[]>();
   let index = 0;
   const set = (name: string, value: string) => {
@@ -92,7 +93,7 @@ function readOptions(args: readonly string[]): OptionWords {
       // A one-letter option may carry its value attached (`-n4`).
       set(name[0] as string, name.slice(1));
     } else {
-      throw new CommandFailure(255, `bsub: illegal option -- ${name}\n${USAGE}`);
+      throw new CommandFailure(255, dialect.bsubBadOption(name, USAGE));
     }
   }
   return { values, operands: args.slice(index) };
@@ -103,10 +104,21 @@ function notSubmitted(message: string): CommandFailure {
   return new CommandFailure(255, `${message}. Job not submitted.\n`);
 }
 
+/**
+ * A submission mbatchd refuses after reading it (an array request it cannot read, an unknown
+ * queue or dependency job, limits): OpenLava numbers these (`LsfDialect.refusalsUseIds`).
+ */
+class Refusal extends CommandFailure {
+  constructor(message: string) {
+    super(255, `${message}. Job not submitted.\n`);
+  }
+}
+
 /** The script and the name it gives the job: the command line's command, or stdin's script. */
 function scriptSource(
   commandLine: OptionWords,
   stdin: string,
+  dialect: LsfDialect,
 ): { script: string; defaultName: string; command?: string; directives: OptionWords } {
   if (commandLine.operands.length > 0) {
     const command = commandLine.operands.join(" ");
@@ -116,7 +128,7 @@ function scriptSource(
   if (stdin.trim() === "") {
     throw new CommandFailure(255, "No command is specified. Job not submitted.\n");
   }
-  const directives = readOptions(directiveWords(stdin, "#BSUB"));
+  const directives = readOptions(directiveWords(stdin, "#BSUB"), dialect);
   return { script: stdin, defaultName: stdin.split("\n")[0] as string, directives };
 }
 
@@ -130,7 +142,7 @@ function parseSlots(text: string): number {
 /** The options whose values bsub checks before it submits. */
 type CheckedValues = Pick<
   BsubOptions,
-  "name" | "array" | "slots" | "span" | "runLimitSeconds" | "memoryMB"
+  "name" | "array" | "arraySpec" | "slots" | "span" | "runLimitSeconds" | "memoryMB"
 >;
 
 /** The values that need checking, in the order bsub complains about them. */
@@ -138,14 +150,16 @@ function checkedValues(
   get: (name: string) => string | undefined,
   requirements: readonly string[],
   jobName: string,
+  dialect: LsfDialect,
 ): CheckedValues {
   const named = parseJobName(jobName);
-  if (!named) throw notSubmitted(`${get("J")}: Job array index error`);
+  if (!named) throw new Refusal(dialect.badArrayName(jobName));
   const slots = parseSlots(get("n") ?? "1");
   const span = parseSpan(requirements);
   if (!span) throw notSubmitted(`${requirements.join(" ")}: Bad resource requirement syntax`);
   const values: CheckedValues = { name: named.name, slots, span };
   if (named.array) values.array = named.array;
+  if (named.spec !== undefined) values.arraySpec = named.spec;
   const limit = get("W");
   if (limit !== undefined) {
     const seconds = parseRunLimit(limit);
@@ -166,9 +180,12 @@ function checkedValues(
  * its `#BSUB` lines, the command line winning. Throws {@linkcode CommandFailure} with bsub's
  * own text (exit 255).
  */
-export function parseBsub(input: Pick<SimCommandContext, "args" | "stdin">): BsubOptions {
-  const commandLine = readOptions(input.args);
-  const source = scriptSource(commandLine, input.stdin);
+export function parseBsub(
+  input: Pick<SimCommandContext, "args" | "stdin">,
+  dialect: LsfDialect = LSF10,
+): BsubOptions {
+  const commandLine = readOptions(input.args, dialect);
+  const source = scriptSource(commandLine, input.stdin, dialect);
   const values = new Map(source.directives.values);
   for (const [name, list] of commandLine.values) values.set(name, list);
   const get = (name: string) => values.get(name)?.[0];
@@ -176,7 +193,7 @@ export function parseBsub(input: Pick<SimCommandContext, "args" | "stdin">): Bsu
   const options: BsubOptions = {
     script: source.script,
     jobName,
-    ...checkedValues(get, values.get("R") ?? [], jobName),
+    ...checkedValues(get, values.get("R") ?? [], jobName, dialect),
     hold: values.has("H"),
     project: get("P") ?? "default",
   };
@@ -196,6 +213,7 @@ export function parseBsub(input: Pick<SimCommandContext, "args" | "stdin">): Bsu
     ["errorFile", get("eo") ?? get("e")],
     ["queue", get("q")],
     ["account", get("G")],
+    ["description", get("Jd")],
   ] as const;
   for (const [key, value] of named) if (value !== undefined) options[key] = value;
   return options;
@@ -222,49 +240,103 @@ function resolveDependencyJob(ctx: SimCommandContext, reference: string): number
   return [];
 }
 
-function resolveDependencies(ctx: SimCommandContext, dependency: BsubDependency): SimDependency[] {
+function resolveDependencies(
+  ctx: SimCommandContext,
+  dependency: BsubDependency,
+  dialect: LsfDialect,
+): SimDependency[] {
   return dependency.terms.map((term) => {
     const jobIds = resolveDependencyJob(ctx, term.job);
-    if (jobIds.length === 0) throw notSubmitted(`${dependency.text}: No matching job found`);
+    if (jobIds.length === 0) {
+      throw new Refusal(dialect.unknownDependency(dependency.text, term.job));
+    }
     return { type: term.type, jobIds };
   });
 }
 
-/** mbatchd's refusal of a submission, in bsub's words. */
-function rejection(options: BsubOptions, error: SimSubmitRejection): CommandFailure {
+/**
+ * mbatchd's refusal of a submission, in bsub's words. A request for more slots than the
+ * queue's hosts hold is refused with LSBE_PROC_NUM's `Too many processors requested` (OpenLava
+ * `lsbatch/lib/lsb.err.c`; LSF 10.1 bsub -n: a job asking for more slots than the cluster has
+ * is rejected).
+ */
+function rejection(
+  options: BsubOptions,
+  error: SimSubmitRejection,
+  dialect: LsfDialect,
+): CommandFailure {
   switch (error.code) {
     case "invalid-queue":
-      return notSubmitted(`${error.detail}: No such queue`);
+      return new Refusal(`${error.detail}: No such queue`);
     case "time-limit":
-      return notSubmitted("RUNLIMIT: Cannot exceed queue's hard limit(s)");
+      return new Refusal("RUNLIMIT: Cannot exceed queue's hard limit(s)");
     case "too-much-memory":
-      return notSubmitted("MEMLIMIT: Cannot exceed queue's hard limit(s)");
+      return new Refusal("MEMLIMIT: Cannot exceed queue's hard limit(s)");
     case "invalid-array":
-      return notSubmitted(`${options.jobName}: Job array index error`);
-    case "invalid-dependency":
-      return notSubmitted(`${options.dependency?.text}: No matching job found`);
+      return new Refusal(dialect.badArrayName(options.jobName));
+    case "invalid-dependency": {
+      const text = options.dependency?.text ?? "";
+      return new Refusal(dialect.unknownDependency(text, options.dependency?.terms[0]?.job ?? ""));
+    }
     default:
-      return notSubmitted("Too many processors requested");
+      return new Refusal("Too many processors requested");
   }
 }
 
-/** Runs `bsub`: prints `Job <1> is submitted to [default ]queue <normal>.` */
-export function bsub(ctx: SimCommandContext): CommandOutput {
+/**
+ * Runs `bsub` (LSF 10 unless another dialect is given): prints `Job <1> is submitted to
+ * [default ]queue <normal>.` A refusal by mbatchd uses up a job id where the dialect says so.
+ */
+export function bsub(ctx: SimCommandContext, dialect: LsfDialect = LSF10): CommandOutput {
   return answerFailures(() => {
-    const options = parseBsub(ctx);
-    const request = bsubRequest(options, ctx);
-    if (options.dependency !== undefined) {
-      request.dependencies = resolveDependencies(ctx, options.dependency);
-    }
     try {
-      const { jobId } = ctx.engine.submit(request);
-      const where = options.queue === undefined
-        ? `default queue <${ctx.engine.find(jobId)[0]?.queue ?? ""}>`
-        : `queue <${options.queue}>`;
-      return ok(`Job <${jobId}> is submitted to ${where}.\n`);
+      return submit(ctx, dialect);
     } catch (error) {
-      if (error instanceof SimSubmitRejection) throw rejection(options, error);
+      if (error instanceof Refusal && dialect.refusalsUseIds) {
+        ctx.engine.reserveJobId?.();
+      }
       throw error;
     }
   });
+}
+
+/**
+ * Whether the queue's hosts can ever give the job its slots: all of them together, one of them
+ * for `span[hosts=1]`, `ptile` per host on as many hosts as it takes. mbatchd refuses a job
+ * asking for more (LSBE_PROC_NUM); memory and GPUs it leaves pending.
+ */
+function slotsFit(ctx: SimCommandContext, options: BsubOptions): boolean {
+  const queue = ctx.engine.queues.find((spec) => spec.name === options.queue) ??
+    ctx.engine.queues.find((spec) => spec.default === true) ?? ctx.engine.queues[0];
+  const hosts = ctx.engine.nodes.filter((node) =>
+    queue?.nodes === undefined || queue.nodes.includes(node.name)
+  );
+  const { span, slots } = options;
+  if (span === "one-host") return hosts.some((host) => host.cpus >= slots);
+  if (typeof span === "object") {
+    return hosts.filter((host) => host.cpus >= span.ptile).length >= Math.ceil(slots / span.ptile);
+  }
+  return hosts.reduce((sum, host) => sum + host.cpus, 0) >= slots;
+}
+
+/** Submits a parsed bsub request; throws bsub's refusals. */
+function submit(ctx: SimCommandContext, dialect: LsfDialect): CommandOutput {
+  const options = parseBsub(ctx, dialect);
+  const known = options.queue === undefined ||
+    ctx.engine.queues.some((queue) => queue.name === options.queue);
+  if (known && !slotsFit(ctx, options)) throw new Refusal("Too many processors requested");
+  const request = bsubRequest(options, ctx);
+  if (options.dependency !== undefined) {
+    request.dependencies = resolveDependencies(ctx, options.dependency, dialect);
+  }
+  try {
+    const { jobId } = ctx.engine.submit(request);
+    const where = options.queue === undefined
+      ? `default queue <${ctx.engine.find(jobId)[0]?.queue ?? ""}>`
+      : `queue <${options.queue}>`;
+    return ok(`Job <${jobId}> is submitted to ${where}.\n`);
+  } catch (error) {
+    if (error instanceof SimSubmitRejection) throw rejection(options, error, dialect);
+    throw error;
+  }
 }

@@ -1,8 +1,10 @@
 /**
  * IBM Spectrum LSF's command-line tools as the simulator emulates them: `bsub` (script on
  * stdin with `#BSUB` lines, or a command), `bjobs`, `bhist`, `bkill`, `bstop` and `bresume`,
- * one file each. Formats follow LSF 10.1's documentation and OpenLava's sources, cited in each
- * command's file.
+ * one file each, in two dialects: LSF 10.1 ({@linkcode lsfEmulator}) and OpenLava 4.0, an LSF
+ * clone of the LSF 7 era ({@linkcode openlavaEmulator}: no `bjobs -o`, `Job Id <N>,` records);
+ * what the two products do differently is data in `dialect.ts`. Formats follow LSF 10.1's
+ * documentation, OpenLava's sources and the OpenLava 4.0 recordings, cited in each file.
  *
  * @example Submit to a simulated LSF and read the job's history
  * ```ts
@@ -30,6 +32,7 @@ import { bkill } from "./bkill.ts";
 import { bstop } from "./bstop.ts";
 import { bresume } from "./bresume.ts";
 import { fail } from "../_common/command_result.ts";
+import { LSF10, type LsfDialect, OPENLAVA } from "./dialect.ts";
 
 const NOT_RESPONDING = "batch system daemon not responding ... still trying\n";
 
@@ -71,31 +74,75 @@ const NOT_RESPONDING = "batch system daemon not responding ... still trying\n";
  * assert.equal(run("bkill", ["1"]).stdout, "Job <1> is being terminated\n");
  * ```
  */
-export const lsfEmulator: SimEmulator = {
-  kind: "lsf",
-  // LSF accepts a job no host can run and leaves it pending with a reason; only a run limit
-  // over the queue's is refused at submission (`RUNLIMIT: Cannot exceed queue's hard limit(s)`).
-  defaults: {
-    queue: "normal",
-    arrayTaskIds: "shared",
-    killSignal: 15,
-    limits: { cpus: "pend", nodes: "pend", memory: "pend", gpus: "pend", time: "reject" },
-  },
-  commands: { bsub, bjobs, bhist, bkill, bstop, bresume },
-  unreachable(command: string) {
-    const last = command === "bsub"
-      ? "Timeout on connect call to server. Job not submitted.\n"
-      : "Timeout on connect call to server\n";
-    return fail(255, NOT_RESPONDING + last);
-  },
-  accountingCommands: ["bhist"],
-  accountingFailure(_command: string, _state: "down" | "disabled") {
-    return fail(255, `${EVENT_LOG}: No such file or directory\n`);
-  },
-  transientSubmitFailure(_command: string) {
-    return fail(
-      255,
-      NOT_RESPONDING + "Contacting batch daemon: Communication timeout. Job not submitted.\n",
-    );
-  },
-};
+export const lsfEmulator: SimEmulator = makeEmulator(LSF10);
+
+/**
+ * OpenLava 4.0's `bsub`, `bjobs`, `bhist`, `bkill`, `bstop`, `bresume` (the `lsf` scheduler's
+ * `openlava` dialect): as {@linkcode lsfEmulator}, with OpenLava's formats as recorded —
+ * `bjobs -o` refused (`bjobs: invalid option -- 'o'` and the usage, exit 255), `Job Id <N>,`
+ * long records, `Exited with exit code 130` for a killed job and 140 at the run limit without
+ * a termination reason, `Dispatched to <host>`, dates as `Dec  1 23:10`.
+ *
+ * @example Usage
+ * ```ts
+ * import { openlavaEmulator, SimEngine } from "@clusterjob/clusterjob/sim";
+ * import assert from "node:assert/strict";
+ *
+ * const engine = new SimEngine({ kind: "lsf", loginHost: "vm", queues: [{ name: "normal", default: true }] });
+ * const run = (command: string, args: string[], stdin = "") =>
+ *   openlavaEmulator.commands[command]!({
+ *     engine, args, stdin, cwd: "/home/alice", env: { HOME: "/home/alice" }, user: "alice",
+ *     readFile: () => undefined,
+ *   });
+ * assert.equal(run("bsub", [], "#!/bin/bash\n#BSUB -J hello\necho hi\n").stdout, "Job <1> is submitted to default queue <normal>.\n");
+ * const refused = run("bjobs", ["-o", "jobid stat", "1"]);
+ * assert.deepEqual([refused.code, refused.stderr.split("\n")[0]], [255, "bjobs: invalid option -- 'o'"]);
+ * assert.match(run("bjobs", ["-l", "1"]).stdout, /^\nJob Id <1>, Job Name <hello>, User <alice>, Project <default>, Status <PEND>/);
+ * ```
+ */
+export const openlavaEmulator: SimEmulator = makeEmulator(OPENLAVA);
+
+/** The emulator of one LSF dialect. */
+function makeEmulator(dialect: LsfDialect): SimEmulator {
+  return {
+    kind: "lsf",
+    // LSF accepts a job no host can run for memory or GPUs and leaves it pending with a
+    // reason; a run limit over the queue's is refused (`RUNLIMIT: Cannot exceed queue's hard
+    // limit(s)`), and so are more slots than the queue's hosts hold (`Too many processors
+    // requested`, bsub.ts checks before it submits).
+    defaults: {
+      queue: "normal",
+      arrayTaskIds: "shared",
+      killSignal: 15,
+      limits: { cpus: "pend", nodes: "pend", memory: "pend", gpus: "pend", time: "reject" },
+    },
+    commands: {
+      bsub: (ctx) => bsub(ctx, dialect),
+      bjobs: (ctx) => bjobs(ctx, dialect),
+      bhist: (ctx) => bhist(ctx, dialect),
+      bkill: (ctx) => bkill(ctx, dialect),
+      bstop,
+      bresume,
+    },
+    unreachable(command: string) {
+      const last = command === "bsub"
+        ? "Timeout on connect call to server. Job not submitted.\n"
+        : "Timeout on connect call to server\n";
+      return fail(255, NOT_RESPONDING + last);
+    },
+    accountingCommands: ["bhist"],
+    accountingFailure(_command: string, _state: "down" | "disabled") {
+      return fail(255, `${EVENT_LOG}: No such file or directory\n`);
+    },
+    // lsb_errmsg[60] once connected (the request may have reached mbatchd), [61] when the
+    // connection was never made (OpenLava lsbatch/lib/lsb.err.c; bsub adds ". Job not
+    // submitted.", cmd.sub.c).
+    transientSubmitFailure(command: string, reply: "lost" | "refused" = "lost") {
+      if (reply === "refused") return this.unreachable(command);
+      return fail(
+        255,
+        NOT_RESPONDING + "Contacting batch daemon: Communication timeout. Job not submitted.\n",
+      );
+    },
+  };
+}

@@ -130,8 +130,14 @@ export interface PbsDialect {
   submitError(message: string, detail: string): string;
   /** What a command prints on stderr when the server refuses connections (exit 111, ECONNREFUSED). */
   serverDown(command: string): string;
-  /** A transient submit failure (the job is not created): its `pbs_errno` and stderr. */
-  readonly busyServer: { readonly errno: number; text(command: string): string };
+  /**
+   * Transient submit failures, their `pbs_errno` and stderr: `lost`, the request reached the
+   * server and its answer was lost (the job may exist); `refused`, the server was not reached
+   * or turned the request away (it does not).
+   */
+  readonly submitFailures: Readonly<
+    Record<"lost" | "refused", { readonly errno: number; text(command: string): string }>
+  >;
 }
 
 /** The server host the unreachable-server messages name (the emulator does not know the host). */
@@ -242,11 +248,23 @@ export const TORQUE: PbsDialect = {
     `qsub: submit error (${message}${detail === "" ? "" : ` MSG=${detail}`})`,
   serverDown: (command) =>
     `${command}: cannot connect to server ${SERVER_PLACEHOLDER} (errno=111) Connection refused\n`,
-  busyServer: {
-    errno: 15033,
-    text: (command) =>
-      `${command}: submit error (Pbs Server is currently too busy to process this request. ` +
-      "Please retry this operation.)\n",
+  // Torque 6.1 qsub_functions.c: qsub retries a PBSE_TIMEOUT (15085) itself (MAX_RETRIES 3), saying so without a
+  // newline, then prints "qsub: submit error (%s)" with pbs_strerror() and exits with pbs_errno;
+  // PBSE_SERVER_BUSY (15134) is the server's req_reject() when its thread pool is full
+  // (process_request.c). Texts and numbers: src/include/pbs_error_db.h, counted from 15000.
+  submitFailures: {
+    lost: {
+      errno: 15085,
+      text: (command) =>
+        "Connection to server timed out. Trying again".repeat(3) +
+        `${command}: submit error (Time out)\n`,
+    },
+    refused: {
+      errno: 15134,
+      text: (command) =>
+        `${command}: submit error (Pbs Server is currently too busy to service this request. ` +
+        "Please retry this request.)\n",
+    },
   },
 };
 
@@ -326,10 +344,17 @@ export const PBSPRO: PbsDialect = {
   submitError: (message) => `qsub: ${message}`,
   serverDown: (command) =>
     `Connection refused\n${command}: cannot connect to server ${SERVER_PLACEHOLDER} (errno=111)\n`,
-  // A connection blip seen in production: the client cannot reach the server for a moment.
-  busyServer: {
-    errno: 15010,
-    text: (command) => `${command}: cannot connect to server ${SERVER_PLACEHOLDER} (errno=15010)\n`,
+  // OpenPBS src/cmds/qsub.c: "qsub: %s" with pbs_geterrmsg() and exit pbs_errno once connected
+  // (PBSE_PROTOCOL 15031, "Batch protocol error", src/lib/Liblog/pbs_messages.c: the
+  // connection broke mid-request); "cannot connect to server %s (errno=%d)" when the connection
+  // fails (a blip seen in production: errno 15010).
+  submitFailures: {
+    lost: { errno: 15031, text: (command) => `${command}: Batch protocol error\n` },
+    refused: {
+      errno: 15010,
+      text: (command) =>
+        `${command}: cannot connect to server ${SERVER_PLACEHOLDER} (errno=15010)\n`,
+    },
   },
 };
 

@@ -46,8 +46,10 @@ function makeEmulator(dialect: PbsDialect): SimEmulator {
       tracejob: (ctx) => tracejob(ctx, dialect),
     },
     unreachable: (command: string) => fail(111, dialect.serverDown(command)),
-    transientSubmitFailure: (command: string) =>
-      fail(exitFor(dialect.busyServer.errno), dialect.busyServer.text(command)),
+    transientSubmitFailure: (command: string, reply: "lost" | "refused" = "lost") => {
+      const failure = dialect.submitFailures[reply];
+      return fail(exitFor(failure.errno), failure.text(command));
+    },
   };
 }
 
@@ -57,7 +59,8 @@ function makeEmulator(dialect: PbsDialect): SimEmulator {
  * `qstat: Unknown Job Id Error 12.server` (exit 153); `qstat -x` prints XML. Server down:
  * `<cmd>: cannot connect to server <host> (errno=111) Connection refused`, exit 111; a busy
  * server refuses a submission with `qsub: submit error (Pbs Server is currently too busy to
- * process this request. Please retry this operation.)`.
+ * service this request. Please retry this request.)`; a lost answer is `qsub: submit error
+ * (Time out)` after qsub's own three tries.
  *
  * @example Usage
  * ```ts
@@ -86,7 +89,8 @@ export const pbsEmulator: SimEmulator = makeEmulator(TORQUE);
  * only with `qstat -x` (state `F`, `Exit_status`); without `-x`, `qstat <id>` of a finished job
  * exits 35 with `Job has finished, use -x or -H to obtain historical job information`. Server
  * down: `Connection refused` and `<cmd>: cannot connect to server <host> (errno=111)`, exit
- * 111; a connection blip fails a submission with `(errno=15010)`.
+ * 111; a connection blip fails a submission with `(errno=15010)`, a connection broken
+ * mid-request with `qsub: Batch protocol error`.
  *
  * @example Usage
  * ```ts

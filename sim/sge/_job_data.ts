@@ -43,6 +43,8 @@ export interface SgeJobData {
   predecessors?: { request: string[]; ids: number[] };
   /** qdel removed the job from the error state (it left qstat). */
   deleted?: boolean;
+  /** `-ac` context as `qstat -j` prints it: `NAME=value,NAME=value`. */
+  context?: string;
 }
 
 /** What qstat and qacct assume of a job no qsub submitted (one a test put into the engine). */

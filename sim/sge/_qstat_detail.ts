@@ -118,6 +118,8 @@ function requested(engine: SimEngineApi, job: SimJob): string {
   if (successors.length > 0) {
     out += field("jid_successor_list:", [...new Set(successors)].join(","));
   }
+  // After the job-array fields, before the usage (show_job.c, `uni_print_list` with "=" and ",").
+  if (data.context !== undefined) out += field("context:", data.context);
   return out;
 }
 

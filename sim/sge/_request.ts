@@ -73,6 +73,9 @@ function jobData(
   if (options.shell !== undefined) data.shell = options.shell;
   if (options.pe !== undefined) data.pe = options.pe;
   if (options.tasks?.range !== undefined) data.taskRange = options.tasks.range;
+  if (options.context.length > 0) {
+    data.context = options.context.map((v) => `${v.name}=${v.value ?? ""}`).join(",");
+  }
   return data;
 }
 
@@ -168,6 +171,8 @@ export function buildRequest(
 export interface QsubOptions {
   /** `-terse`: print the id alone. */
   terse: boolean;
+  /** `-sync y`: wait for the job to end and exit with its exit status. */
+  sync: boolean;
   /** `-cwd`: run in the current directory. */
   cwd: boolean;
   /** `-h`: submit held. */
@@ -202,6 +207,8 @@ export interface QsubOptions {
   holdJobs: string[];
   /** `-v` items. */
   variables: QsubVariable[];
+  /** `-ac` items: the job context. */
+  context: QsubVariable[];
 }
 
 /** The job script: the file's text, stdin, or with `-b y` the command itself. */

@@ -34,6 +34,7 @@ import { qdel } from "./qdel.ts";
 import { qhold, qrls } from "./qhold.ts";
 import { qstat } from "./qstat.ts";
 import { qsub } from "./qsub.ts";
+import { qsubSync } from "./_sync.ts";
 
 /**
  * The Son of Grid Engine 8.1.9 command-line tools over the simulator's engine: `qsub`, `qstat`,
@@ -63,10 +64,13 @@ export const sgeEmulator: SimEmulator = {
     limits: { cpus: "pend", nodes: "pend", memory: "pend", gpus: "pend", time: "reject" },
   },
   commands: { qsub, qstat, qdel, qhold, qrls, qacct },
+  followUps: { qsub: qsubSync },
   submitCommands: ["qsub"],
   accountingCommands: ["qacct"],
   unreachable,
-  transientSubmitFailure: submitTimeout,
+  // A lost reply: the GDI timeout; a refusal: qmaster not reached (recording 111).
+  transientSubmitFailure: (command, reply = "lost") =>
+    reply === "lost" ? submitTimeout() : unreachable(command),
   transientQueryFailure: queryTimeout,
   accountingFailure,
 };

@@ -40,6 +40,7 @@ const QSUB_OPTIONS: Readonly<Record<string, number>> = {
   "-hold_jid_ad": 1,
   "-S": 1,
   "-v": 1,
+  "-ac": 1,
   "-sync": 1,
   "-w": 1,
   "-M": 1,
@@ -139,6 +140,7 @@ export function parseQsubOptions(
     all.filter((o) => o.name === name).flatMap((o) => o.values[0]!.split(","));
   const options: QsubOptions = {
     terse: has("-terse"),
+    sync: last("-sync")?.[0] === "y",
     cwd: has("-cwd"),
     hold: has("-h"),
     exportAll: has("-V"),
@@ -147,6 +149,7 @@ export function parseQsubOptions(
     resources: resourceMap(items("-l")),
     holdJobs: items("-hold_jid"),
     variables: items("-v").map(variable),
+    context: items("-ac").map(variable),
   };
   for (const [key, name] of SINGLE_VALUED) {
     const value = last(name)?.[0];
@@ -202,12 +205,23 @@ function rejectionMessage(error: SimSubmitRejection): string {
     : "error: no suitable queues";
 }
 
-function submit(ctx: SimCommandContext): CommandOutput {
+/**
+ * What a qsub call asks: its script and the options of the command line and the script's `#$`
+ * lines. Throws {@linkcode SgeCommandError} as qsub complains.
+ */
+export function qsubCall(ctx: SimCommandContext): { script: QsubScript; options: QsubOptions } {
   const args = parseQsubArgs(ctx.args);
   // Only the command line's -b y makes the operands a command (whose #$ lines are not read).
   const binary = args.options.some((o) => o.name === "-b" && o.values[0] === "y");
   const script = readScript(ctx, args.operands, binary);
-  const options = parseQsubOptions(args.options, binary ? [] : directiveWords(script.text));
+  return {
+    script,
+    options: parseQsubOptions(args.options, binary ? [] : directiveWords(script.text)),
+  };
+}
+
+function submit(ctx: SimCommandContext): CommandOutput {
+  const { script, options } = qsubCall(ctx);
   const request = buildRequest(ctx, options, script);
   let jobId: number;
   try {

@@ -22,7 +22,7 @@ export const CLUSTER_NAME = "cluster";
  * How long slurmctld remembers a finished job: MinJobAge, 300 s (`DEFAULT_MIN_JOB_AGE`,
  * `src/common/read_config.h`).
  */
-const MIN_JOB_AGE_MS = 300_000;
+export const MIN_JOB_AGE_MS = 300_000;
 /**
  * The priority below which slurmctld hands out the first one (`TOP_PRIORITY`,
  * `src/slurmctld/job_mgr.c`).
@@ -53,6 +53,8 @@ export interface SlurmJobData {
   errorPattern?: string;
   /** The priority slurmctld gave at submission or release; absent while held since submission. */
   priority?: number;
+  /** `--comment` (squeue `%k`, `Comment=`); absent when not given. */
+  comment?: string;
 }
 
 /** The data sbatch stored; only sbatch submits to a SLURM cluster with `schedulerData`. */

@@ -29,7 +29,7 @@ const SBATCH_OPTIONS = optionTable(`
   dependency|d: hold|H parsable quiet|Q wrap: chdir|D: export: mail-type: mail-user:
   qos|q: exclusive:: constraint|C: nice:: requeue no-requeue comment: open-mode: begin|b:
   version|V verbose|v licenses|L: reservation: exclude|x: nodelist|w: signal:
-  get-user-env:: priority:
+  get-user-env:: priority: wait|W
 `);
 
 /** Why sbatch refuses a submission before slurmctld queues it: the exit code and its stderr. */
@@ -88,8 +88,12 @@ export interface SbatchOptions {
   hold: boolean;
   /** `--parsable`: print only the job id. */
   parsable: boolean;
+  /** `--wait`/`-W`: exit only when the job has ended, with its exit code. */
+  wait: boolean;
   /** `-Q`: print nothing. */
   quiet: boolean;
+  /** `--comment`. */
+  comment: string | undefined;
 }
 
 /** Reads sbatch's own command line: options up to the script operand (exit code 255 when bad). */
@@ -134,7 +138,9 @@ export function parseSbatchOptions(
     export: value("export") ?? "ALL",
     hold: line.has("hold"),
     parsable: line.has("parsable"),
+    wait: line.has("wait"),
     quiet: line.has("quiet"),
+    comment: value("comment"),
   };
 }
 

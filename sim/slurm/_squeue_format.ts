@@ -52,6 +52,8 @@ const SQUEUE_FIELDS: Record<
     value: (r) => r.job.arrayJobId === undefined ? "N/A" : arrayTaskText(r),
   },
   j: { header: "NAME", value: (r) => r.job.request.name },
+  // `(null)` without a comment, as print.c's _print_job_comment prints a NULL string.
+  k: { header: "COMMENT", value: (r) => slurmData(r.job).comment ?? "(null)" },
   u: { header: "USER", value: (r) => r.job.request.user },
   U: { header: "UID", value: (r) => String(uidOf(r.job.request.user)) },
   P: { header: "PARTITION", value: (r) => r.job.queue },

@@ -38,6 +38,7 @@ import { fail } from "../_common/command_result.ts";
 import type { SimEmulator, SimEngineApi } from "../emulator.ts";
 import { sacct } from "./sacct.ts";
 import { sbatch } from "./sbatch.ts";
+import { sbatchWait } from "./_sbatch_wait.ts";
 import { scancel } from "./scancel.ts";
 import { scontrol } from "./scontrol.ts";
 import { sinfo } from "./sinfo.ts";
@@ -110,14 +111,18 @@ export const slurmEmulator: SimEmulator = {
     },
   },
   commands: { sbatch, squeue, sacct, scancel, scontrol, sinfo },
+  followUps: { sbatch: sbatchWait },
   submitCommands: ["sbatch"],
   accountingCommands: ["sacct"],
   unreachable,
-  // A lost reply: "Socket timed out on send/recv operation" (src/common/slurm_errno.c).
-  transientSubmitFailure: () =>
+  // A lost reply: "Socket timed out on send/recv operation"; a refusal: slurmctld not reached
+  // (both src/common/slurm_errno.c, and recording 154 for the second).
+  transientSubmitFailure: (_command, reply = "lost") =>
     fail(
       1,
-      "sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n",
+      `sbatch: error: Batch job submission failed: ${
+        reply === "lost" ? "Socket timed out on send/recv operation" : UNREACHABLE
+      }\n`,
     ),
   transientQueryFailure: (command) =>
     command === "scancel"

@@ -150,6 +150,7 @@ function jobData(options: SbatchOptions, script: BatchScript, user: string): Slu
   if (options.cpusPerTask !== undefined) data.cpusPerTask = options.cpusPerTask;
   if (options.memory !== undefined) data.memory = options.memory;
   if (options.error !== undefined) data.errorPattern = options.error;
+  if (options.comment !== undefined) data.comment = options.comment;
   return data;
 }
 

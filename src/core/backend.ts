@@ -165,10 +165,109 @@ export interface Backend {
    */
   submitOutcomeUnknown?(output: CommandOutput): boolean;
   /**
+   * What a failed submit command's answer says of the job: `"created"` (the answer carries the
+   * job id), `"not-created"` (refused, or the controller was never reached) or `"unknown"` (the
+   * request may have reached the controller). Optional; wins over `submitOutcomeUnknown`. The
+   * built-in backends read their table of real transient errors (`SUBMIT_ERRORS`).
+   */
+  submitOutcome?(output: CommandOutput): SubmitOutcome;
+  /**
+   * How a submission stores a unique token with the job and how the scheduler is asked, in one
+   * command for many tokens, which jobs carry which token: after an ambiguous submit the library
+   * adopts the job it finds, or submits again when the answer proves there is none. Optional;
+   * without it an ambiguous submit ends in `InterruptedSubmissionError`.
+   */
+  readonly submitToken?: SubmitTokenSupport;
+  /**
    * The options and resources the scheduler's submit command accepts, from its manual (see
    * `KnownOptions`): a pass-through resource key that is not in it gets a warning (an error with
    * `strict: true`). Optional; without it, pass-through keys are only checked for misspellings
    * of the portable ones.
    */
   readonly knownOptions?: KnownOptions;
+}
+
+/**
+ * What a failed submit command's answer says of the job (see `Backend.submitOutcome`).
+ *
+ * @example Usage
+ * ```ts
+ * import { slurm, type SubmitOutcome } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const stderr = "sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n";
+ * const outcome: SubmitOutcome | undefined = slurm.submitOutcome?.({ code: 1, stdout: "", stderr });
+ * assert.equal(outcome, "unknown");
+ * ```
+ */
+export type SubmitOutcome = "created" | "not-created" | "unknown";
+
+/**
+ * A job whose token is looked for: the token and the job's name (SGE finds jobs by name).
+ *
+ * @example Usage
+ * ```ts
+ * import { sge, type TokenQuery } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const query: TokenQuery = { token: "cj-0123456789abcdef01234567", name: "step" };
+ * assert.deepEqual(sge.submitToken?.lookupCommand([query]), ["qstat", "-j", "step"]);
+ * ```
+ */
+export interface TokenQuery {
+  /** The token given to the submit command. */
+  readonly token: string;
+  /** The job's name. */
+  readonly name: string;
+}
+
+/**
+ * What one token lookup found: the job id of each token the scheduler knows, and for how long
+ * back the listing is complete: a job submitted less than `completeForMs` before the lookup
+ * would be listed even if it had already finished, so its absence proves it was never created.
+ *
+ * @example Usage
+ * ```ts
+ * import { slurm, type TokenLookup } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const token = "cj-0123456789abcdef01234567";
+ * const output = { code: 0, stdout: `7|${token}\n8|(null)\n`, stderr: "" };
+ * const found: TokenLookup | undefined = slurm.submitToken?.parseLookup(output, [{ token, name: "a" }]);
+ * assert.equal(found?.jobIds.get(token), "7");
+ * assert.equal(found?.completeForMs, 300_000);
+ * ```
+ */
+export interface TokenLookup {
+  /** Token → job id, for the tokens found. */
+  readonly jobIds: ReadonlyMap<string, string>;
+  /** How far back (ms) the listing holds every job, finished ones included; 0: not at all. */
+  readonly completeForMs: number;
+}
+
+/**
+ * How a backend stores a submission token with the job and finds it again (see
+ * `Backend.submitToken`). All members are pure.
+ *
+ * @example Usage
+ * ```ts
+ * import { slurm, type SubmitTokenSupport } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const support: SubmitTokenSupport = slurm.submitToken!;
+ * assert.deepEqual(support.submitOptions("cj-0123456789abcdef01234567"), ["--comment=cj-0123456789abcdef01234567"]);
+ * assert.equal(support.lookupCommand([])[0], "squeue");
+ * ```
+ */
+export interface SubmitTokenSupport {
+  /** The options, put right after the submit command's name, that store `token` with the job. */
+  submitOptions(token: string): string[];
+  /** One command whose answer lists the jobs of all `jobs`' tokens. */
+  lookupCommand(jobs: readonly TokenQuery[]): string[];
+  /**
+   * Reads that command's answer.
+   *
+   * @throws {QueryError} When the command failed or its answer cannot be read: nothing is proven.
+   */
+  parseLookup(output: CommandOutput, jobs: readonly TokenQuery[]): TokenLookup;
 }

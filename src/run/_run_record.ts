@@ -104,7 +104,9 @@ export async function loadInit(path: string, options: LoadOptions): Promise<Asyn
   const record = await readCacheFile(path);
   if (record === undefined) throw new CacheFormatError(path, "no such file");
   if (record.phase === "submitting") {
-    throw new InterruptedSubmissionError(path, record.jobName, record.updatedAt);
+    throw new InterruptedSubmissionError(path, record.jobName, record.updatedAt, {
+      token: record.token,
+    });
   }
   const backend = options.backend ?? builtinBackend(record.backend, path);
   checkRecordJobId(record, backend, path);

@@ -10,6 +10,7 @@ import { ClusterjobError, describeValue, InvalidValueError } from "../core/error
 import { checkSshHost } from "../core/_ssh_host.ts";
 import { DEFAULT_JOB_ID_GRAMMAR, InvalidJobIdError, SAFE_JOB_ID } from "../core/job_id.ts";
 import type { StatusCode } from "../core/status.ts";
+import { SUBMIT_TOKEN } from "../core/_submit_token.ts";
 
 /**
  * The version of the cache file format this library writes and reads.
@@ -115,6 +116,11 @@ export interface SubmittingRecord {
   backend: string;
   /** The transport's name. */
   transport: string;
+  /**
+   * The submission's token, stored with the job by the scheduler (see `Backend.submitToken`):
+   * a later submission with this cache id looks for it before deciding anything.
+   */
+  token?: string;
   /** When the submission started (ISO 8601). */
   updatedAt: string;
 }
@@ -186,20 +192,27 @@ export class CacheFormatError extends ClusterjobError {
 }
 
 /**
- * A cache file holds a submission marker: an earlier process started the submit command for this
- * cache id and died (or lost its connection) before it learnt the job id. The scheduler may or may
- * not have accepted the job, so clusterjob refuses to guess: check the queue (the job name is in
- * the message), then submit again with `force: true` or track the job you found with
- * `new AsyncResult({ jobId, ... })`.
+ * A submission whose outcome cannot be decided: its submit command's answer was lost (a timeout,
+ * a dropped connection, a transient error once the request may have reached the controller), or
+ * an earlier process died before it learnt the job id, and the scheduler could not tell whether
+ * it holds the job. Where the backend stores a submission token, clusterjob has already looked
+ * for it (and adopted the job, or submitted again where the scheduler proved there is none);
+ * this error means that lookup could not decide. The cache marker stays. Check the queue for the
+ * `token` (or the job name), then submit again with `force: true` or track the job you found
+ * with `new AsyncResult({ jobId, ... })`.
  *
  * @example Usage
  * ```ts
  * import { InterruptedSubmissionError } from "@clusterjob/clusterjob";
  * import assert from "node:assert/strict";
  *
- * const error = new InterruptedSubmissionError("cache/clusterjob.a.json", "hello", "2024-01-01T00:00:00.000Z");
+ * const error = new InterruptedSubmissionError("cache/clusterjob.a.json", "hello", "2024-01-01T00:00:00.000Z", {
+ *   token: "cj-0123456789abcdef01234567",
+ * });
  * assert.equal(error.jobName, "hello");
+ * assert.equal(error.token, "cj-0123456789abcdef01234567");
  * assert.match(error.message, /check the queue, then submit with force: true/);
+ * assert.match(error.message, /token cj-0123456789abcdef01234567/);
  * ```
  */
 export class InterruptedSubmissionError extends ClusterjobError {
@@ -207,21 +220,36 @@ export class InterruptedSubmissionError extends ClusterjobError {
   readonly path: string;
   /** The name of the job whose submission was interrupted. */
   readonly jobName: string;
+  /** The submission's token, stored with the job where the scheduler has it. */
+  readonly token: string | undefined;
   /**
    * Creates the error.
    *
-   * @param path The cache file.
+   * @param path The cache file (`""` without a cache).
    * @param jobName The job's name.
    * @param startedAt When the interrupted submission started (ISO 8601).
+   * @param options `token`: the submission's token; `reason`: why the lookup could not decide;
+   * `cause`: the submit command's failure.
    */
-  constructor(path: string, jobName: string, startedAt: string) {
+  constructor(
+    path: string,
+    jobName: string,
+    startedAt: string,
+    options: ErrorOptions & { token?: string | undefined; reason?: string | undefined } = {},
+  ) {
+    const { token, reason, ...errorOptions } = options;
+    const marker = path === "" ? "" : `, marker "${path}"`;
+    const carried = token === undefined ? "" : ` (it carries the token ${token})`;
+    const why = reason === undefined ? "" : ` (${reason})`;
     super(
-      `An earlier submission of job "${jobName}" (started ${startedAt}, marker "${path}") was ` +
-        `interrupted before its job id was known; the scheduler may hold the job: check the ` +
+      `A submission of job "${jobName}" (started ${startedAt}${marker}) was interrupted ` +
+        `before its job id was known${why}; the scheduler may hold the job${carried}: check the ` +
         `queue, then submit with force: true to submit again`,
+      errorOptions,
     );
     this.path = path;
     this.jobName = jobName;
+    this.token = token;
   }
 }
 
@@ -286,7 +314,16 @@ export function parseCacheRecord(path: string, text: string): CacheRecord {
   need("backend", "string");
   need("transport", "string");
   need("updatedAt", "string");
-  if (record.phase === "submitting") return record as unknown as SubmittingRecord;
+  if (record.phase === "submitting") {
+    need("token", "string", true);
+    if (typeof record.token === "string" && !SUBMIT_TOKEN.test(record.token)) {
+      throw bad(
+        "token",
+        `is ${describeValue(record.token)}, not a token such as cj-${"0".repeat(24)}`,
+      );
+    }
+    return record as unknown as SubmittingRecord;
+  }
   if (record.phase !== "submitted") {
     throw bad("phase", `is ${describeValue(record.phase)}, not "submitting" or "submitted"`);
   }

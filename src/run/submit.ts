@@ -6,12 +6,18 @@
  *
  * A workflow killed at any point and started again never submits a job twice: a marker is saved
  * in the cache file just before the submit command runs and replaced by the run, job id included,
- * as soon as the id is parsed. If the process dies in between (the scheduler may or may not have
- * the job), the next submission with that cache id finds the marker and throws
- * `InterruptedSubmissionError` instead of guessing; check the queue, then use `force: true`. The
- * marker is also left when the transport fails during the submit command (a dropped SSH
- * connection or a timeout: the job may exist). A submission the scheduler refuses (non-zero exit)
- * removes it: nothing is cached for a job that does not exist.
+ * as soon as the id is parsed. Every submission carries a unique token that the scheduler stores
+ * with the job (`Backend.submitToken`: a SLURM comment, a PBS variable, an LSF description, an
+ * SGE context), kept in the marker too. When the answer is lost (a timeout or a dropped
+ * connection during the submit command, or a transient error of the `unknown` class of the
+ * backend's table, `SUBMIT_ERRORS`), the library waits for the controller to settle, looks for
+ * the token in one query shared by all lookups of that moment, and adopts the job it finds (the
+ * cache record is written as if the submit had answered), or submits again when the listing
+ * proves no such job exists. Where it cannot decide, it throws `InterruptedSubmissionError`
+ * with the token and keeps the marker; a process that died during the submit leaves the marker,
+ * and the next submission with that cache id looks for its token the same way. A submission the
+ * scheduler refuses (non-zero exit of the `not-created` class) removes the marker: nothing is
+ * cached for a job that does not exist.
  *
  * @module
  */
@@ -21,11 +27,13 @@ import type { PollingOptions } from "./run_options.ts";
 import { readCacheFile, removeCacheFile } from "./cache.ts";
 import { InterruptedSubmissionError } from "./cache_record.ts";
 import { checkCacheOrigin } from "./cache_mismatch.ts";
-import { prepareCacheWrite } from "./_cache_write.ts";
+import { prepareCacheWrite, type PreparedCacheWrite } from "./_cache_write.ts";
+import { findSubmitToken } from "./_token_lookup.ts";
+import { newSubmitToken } from "../core/_submit_token.ts";
 import { checkRecordJobId } from "./_run_record.ts";
 import { checkSubmitOptions } from "./_run_checks.ts";
 import { defaultTransport } from "./_defaults.ts";
-import { checkJobId } from "../core/backend.ts";
+import { type Backend, checkJobId, type SubmitOutcome } from "../core/backend.ts";
 import type { Clock } from "../core/clock.ts";
 import { SubmitError } from "../core/errors.ts";
 import { isEmptyScript, runLocalScript } from "./_local_script.ts";
@@ -104,7 +112,9 @@ export interface SubmitOptions {
  * runs commands (nothing is cached).
  * @throws {MissingPermissionError} When Deno may not run it (nothing is cached).
  * @throws {LocalScriptError} When the prologue fails.
- * @throws {InterruptedSubmissionError} When an earlier submission with this cache id was interrupted.
+ * @throws {InterruptedSubmissionError} When the answer was lost (or an earlier submission with
+ * this cache id was interrupted) and the token lookup could not decide whether the job exists;
+ * carries the `token`.
  * @throws {CacheFormatError} When the cache file is damaged (never ignored: that could submit
  * twice), its job id included.
  * @throws {CacheMismatchError} When the cached run was made through another transport or backend
@@ -127,12 +137,36 @@ export async function submitPlan(
   const polling = options.polling ? { polling: options.polling } : {};
 
   const clock = transport.clock;
+  const support = backend.submitToken;
+  let token: string | undefined;
+  let startedAt: number | undefined;
   if (cacheFile !== undefined && !force) {
     const record = await held(clock, () => readCacheFile(cacheFile));
     if (record?.phase === "submitting") {
-      throw new InterruptedSubmissionError(cacheFile, record.jobName, record.updatedAt);
+      const since = Date.parse(record.updatedAt);
+      const interrupted = (reason?: string) =>
+        new InterruptedSubmissionError(cacheFile, record.jobName, record.updatedAt, {
+          token: record.token,
+          reason,
+        });
+      if (record.token === undefined || support === undefined || Number.isNaN(since)) {
+        throw interrupted();
+      }
+      // An earlier process died during the submit: its token tells whether the job exists.
+      const verdict = await findSubmitToken(
+        transport,
+        backend,
+        { token: record.token, name: plan.jobName },
+        since,
+      );
+      if (verdict.kind === "found") {
+        return await adopt(verdict.jobId, prepareCacheWrite(cacheFile, clock));
+      }
+      if (verdict.kind === "unknown") throw interrupted(verdict.reason);
+      token = record.token; // proven absent: submitted again under the same token
+      startedAt = since;
     }
-    if (record !== undefined) {
+    if (record !== undefined && record.phase === "submitted") {
       const current = { backend: backend.name, transport: transport.name };
       checkCacheOrigin(cacheFile, record.jobId, record, current);
       checkRecordJobId(record, backend, cacheFile);
@@ -140,6 +174,8 @@ export async function submitPlan(
       if (!(retry && cached.status >= Status.CANCELLED)) return cached;
     }
   }
+  if (support !== undefined) token ??= newSubmitToken();
+  startedAt ??= clock.now();
 
   // Creating a file costs more than filling and renaming it, so both cache writes create their
   // temporary file ahead, where it overlaps other work: the marker's while the scripts are
@@ -162,71 +198,135 @@ export async function submitPlan(
       jobName: plan.jobName,
       backend: backend.name,
       transport: transport.name,
-      updatedAt: new Date(transport.clock.now()).toISOString(),
+      ...(token !== undefined ? { token } : {}),
+      updatedAt: new Date(startedAt).toISOString(),
     });
   } catch (error) {
     await marker?.discard();
     throw error;
   }
-  const submitting = transport.run(submit.argv, {
-    cwd: plan.workingDirectory,
-    ...(submit.stdin !== undefined ? { stdin: submit.stdin } : {}),
-    ...(signal ? { signal } : {}),
-  });
-  const record = cacheFile !== undefined ? prepareCacheWrite(cacheFile, clock) : undefined;
-  let output: CommandOutput;
-  try {
-    // If this throws (connection lost, timeout, abort) the job may exist: the marker stays.
-    output = await submitting;
-  } catch (error) {
-    await record?.discard();
-    // The submit command never started (not installed there, or no --allow-run): no job exists.
-    const neverRan = error instanceof CommandNotFoundError ||
-      error instanceof MissingPermissionError;
-    if (cacheFile !== undefined && neverRan) await removeCacheFile(cacheFile);
-    throw error;
-  }
-  let jobId: string;
-  try {
-    // Checked here too, for backends that do not check their own answers.
-    jobId = checkJobId(
+  const argv = token !== undefined && support !== undefined
+    ? [submit.argv[0]!, ...support.submitOptions(token), ...submit.argv.slice(1)]
+    : submit.argv;
+  for (let attempt = 1;; attempt++) {
+    const answer = await submitOnce(argv);
+    if ("jobId" in answer) return await adopt(answer.jobId, answer.record);
+    // The answer was lost: the job may exist. Without a token, or when the user aborted, the
+    // marker stays and the failure is thrown as it is.
+    if (token === undefined || signal?.aborted) throw answer.lost;
+    const verdict = await findSubmitToken(
+      transport,
       backend,
-      backend.parseJobId(output, submit.argv),
-      `the output of "${submit.argv.join(" ")}"`,
+      { token, name: plan.jobName },
+      startedAt,
     );
-  } catch (error) {
-    await record?.discard();
-    // A refusal (non-zero exit) created no job, unless the backend says the outcome is unknown
-    // (a client-side timeout); an unreadable success may have: in both cases keep the marker.
-    const jobMayExist = output.code === 0 || backend.submitOutcomeUnknown?.(output) === true;
-    if (cacheFile !== undefined && !jobMayExist) {
-      await held(clock, () => removeCacheFile(cacheFile));
+    if (verdict.kind === "found") {
+      const record = cacheFile !== undefined ? prepareCacheWrite(cacheFile, clock) : undefined;
+      return await adopt(verdict.jobId, record);
     }
-    if (error instanceof SubmitError && !jobMayExist) throw error;
-    // Keep the parser's explanation when adding that the job may exist.
-    const reason = error instanceof SubmitError
-      ? error.reason
-      : error instanceof Error
-      ? error.message
-      : undefined;
-    const failure = new SubmitError(submit.argv, output, reason, { jobMayExist });
-    if (!(error instanceof SubmitError)) failure.cause = error;
-    throw failure;
+    if (verdict.kind === "absent" && attempt < MAX_SUBMIT_ATTEMPTS) continue;
+    const reason = verdict.kind === "unknown"
+      ? verdict.reason
+      : `no job carries the token after ${attempt} lost submits`;
+    throw new InterruptedSubmissionError(
+      cacheFile ?? "",
+      plan.jobName,
+      new Date(startedAt).toISOString(),
+      { token, reason, cause: answer.lost },
+    );
   }
-  const run = new AsyncResult({
-    jobId,
-    jobName: plan.jobName,
-    backend,
-    transport,
-    status: Status.PENDING,
-    maxSleepInterval: maxSleepSeconds(plan.timeSeconds, plan.maxSleepInterval),
-    ...(plan.remote ? { remote: plan.remote } : {}),
-    ...(plan.epilogue !== undefined ? { epilogue: plan.epilogue } : {}),
-    ...(cacheFile !== undefined ? { cacheFile } : {}),
-    ...polling,
-  });
-  await record?.commit(run.toRecord());
-  return run;
+
+  /** The run of a job found by its token, saved in the cache as if the submit had answered. */
+  async function adopt(
+    jobId: string,
+    record: PreparedCacheWrite | undefined,
+  ): Promise<AsyncResult> {
+    const run = new AsyncResult({
+      jobId,
+      jobName: plan.jobName,
+      backend,
+      transport,
+      status: Status.PENDING,
+      maxSleepInterval: maxSleepSeconds(plan.timeSeconds, plan.maxSleepInterval),
+      ...(plan.remote ? { remote: plan.remote } : {}),
+      ...(plan.epilogue !== undefined ? { epilogue: plan.epilogue } : {}),
+      ...(cacheFile !== undefined ? { cacheFile } : {}),
+      ...polling,
+    });
+    await record?.commit(run.toRecord());
+    return run;
+  }
+
+  /**
+   * Runs the submit command once: the job id it answered (with its run record's file, prepared
+   * meanwhile), or the failure of an answer that was lost. A refusal, and a command that never
+   * ran, throw (the marker removed: no job exists).
+   */
+  async function submitOnce(argv: readonly string[]): Promise<SubmitAnswer> {
+    const submitting = transport.run(argv, {
+      cwd: plan.workingDirectory,
+      ...(submit.stdin !== undefined ? { stdin: submit.stdin } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    const record = cacheFile !== undefined ? prepareCacheWrite(cacheFile, clock) : undefined;
+    let output: CommandOutput;
+    try {
+      // If this throws (connection lost, timeout, abort) the job may exist: the marker stays.
+      output = await submitting;
+    } catch (error) {
+      await record?.discard();
+      // The submit command never started (not installed there, or no --allow-run): no job exists.
+      const neverRan = error instanceof CommandNotFoundError ||
+        error instanceof MissingPermissionError;
+      if (cacheFile !== undefined && neverRan) await removeCacheFile(cacheFile);
+      if (neverRan) throw error;
+      return { lost: error };
+    }
+    const outcome = output.code === 0 ? undefined : outcomeOf(backend, output);
+    try {
+      // Checked here too, for backends that do not check their own answers. An answer of the
+      // "created" class carries the id although the command failed.
+      const jobId = checkJobId(
+        backend,
+        backend.parseJobId(outcome === "created" ? { ...output, code: 0 } : output, argv),
+        `the output of "${argv.join(" ")}"`,
+      );
+      return { jobId, record };
+    } catch (error) {
+      await record?.discard();
+      // A refusal (non-zero exit) created no job, unless its text says the outcome is unknown
+      // (a client-side timeout); an unreadable success may have: in both cases keep the marker.
+      const jobMayExist = output.code === 0 || outcome !== "not-created";
+      if (cacheFile !== undefined && !jobMayExist) {
+        await held(clock, () => removeCacheFile(cacheFile));
+      }
+      if (error instanceof SubmitError && !jobMayExist) throw error;
+      // Keep the parser's explanation when adding that the job may exist.
+      const reason = error instanceof SubmitError
+        ? error.reason
+        : error instanceof Error
+        ? error.message
+        : undefined;
+      const failure = new SubmitError(argv, output, reason, { jobMayExist });
+      if (!(error instanceof SubmitError)) failure.cause = error;
+      if (!jobMayExist) throw failure;
+      return { lost: failure };
+    }
+  }
+}
+
+/** One submit command's answer: a job id, or a failure after which the job may exist. */
+type SubmitAnswer =
+  | { jobId: string; record: PreparedCacheWrite | undefined }
+  | { lost: unknown };
+
+/** How many times one submission runs the submit command while each answer is lost. */
+const MAX_SUBMIT_ATTEMPTS = 3;
+
+/** What a failed submit answer says of the job, by the backend's table (refused by default). */
+function outcomeOf(backend: Backend, output: CommandOutput): SubmitOutcome {
+  if (backend.submitOutcome !== undefined) return backend.submitOutcome(output);
+  return backend.submitOutcomeUnknown?.(output) === true ? "unknown" : "not-created";
 }
 
 /** Runs `work` with `clock` held (when it can be): local work takes no simulated time. */

@@ -27,6 +27,12 @@ import type { CommandOutput, RunOptions, Transport } from "../../src/core/transp
 import { AsyncResult } from "../../src/run/async_result.ts";
 import { VirtualClock } from "../../sim/engine/virtual_clock.ts";
 import { documentedOutput, realOutput } from "../_backend_fixtures.ts";
+import { listRecordings, readRecording } from "../_normalize.ts";
+
+/** The output of recording `n` (`"042"`) of a product (`"openlava"`). */
+async function outputOf(folder: string, n: string): Promise<CommandOutput> {
+  return (await realOutput(folder, n)).output;
+}
 
 /** What a parser should say about one id: a JobInfo (reason by pattern), absent, or failed. */
 type Expected =
@@ -272,7 +278,7 @@ const OPENLAVA: Case[] = [
 
 /** The OpenLava dialect of the LSF backend, as its poller learns it from recording 032. */
 async function openlavaDialect(): Promise<Backend> {
-  const dialect = lsf.dialectFor?.((await realOutput("openlava", "032")).output);
+  const dialect = lsf.dialectFor?.(await outputOf("openlava", "032"));
   assert.ok(dialect !== undefined, "bjobs: invalid option -- 'o' selects the OpenLava dialect");
   return dialect;
 }
@@ -354,7 +360,7 @@ const QUERIES: Record<string, RegExp> = {
   openlava: /^bjobs -[lo] |^bhist -l /,
 };
 
-Deno.test("every recorded qstat -f, tracejob, bjobs -l/-o and bhist -l output is in the tables", async () => {
+Deno.test("every recorded qstat -f, tracejob, bjobs -l/-o and bhist -l output is in the tables", () => {
   for (
     const [folder, cases] of [["openpbs", OPENPBS], ["torque", TORQUE], [
       "openlava",
@@ -362,18 +368,16 @@ Deno.test("every recorded qstat -f, tracejob, bjobs -l/-o and bhist -l output is
     ]] as const
   ) {
     const covered = new Set(cases.map((entry) => entry.n));
-    const root = new URL(`../fixtures/real-outputs/${folder}/`, import.meta.url);
-    for await (const entry of Deno.readDir(root)) {
-      if (!entry.name.endsWith(".cmd")) continue;
-      const cmd = (await Deno.readTextFile(new URL(entry.name, root))).trim();
+    for (const name of listRecordings(folder)) {
+      const { cmd } = readRecording(folder, name);
       if (!QUERIES[folder]!.test(cmd) || /\s-F\s/.test(cmd)) continue;
-      assert.ok(covered.has(entry.name.slice(0, 3)), `${folder}/${entry.name}: ${cmd}`);
+      assert.ok(covered.has(name.slice(0, 3)), `${folder}/${name}: ${cmd}`);
     }
   }
 });
 
 Deno.test("torque: records of jobs that were not asked about are ignored (qstat -f N[] lists all)", async () => {
-  const { output } = await realOutput("torque", "067");
+  const output = await outputOf("torque", "067");
   const result = pbs.parseStatus(output, ["15[].vm"]);
   assert.deepEqual([...result.keys()], ["15[].vm"]);
 });
@@ -381,17 +385,17 @@ Deno.test("torque: records of jobs that were not asked about are ignored (qstat 
 Deno.test("openpbs: a value wrapped on a blank keeps it; a value wrapped inside a word is joined", async () => {
   // 061: "… and terminated" / "\t by pbsuser@vm-pbs"; 065: "… exceeded r" / "\tesource walltime".
   const { parseQstatFull } = await import("../../backends/_pbs_family.ts");
-  const deleted = parseQstatFull((await realOutput("openpbs", "061")).output.stdout);
+  const deleted = parseQstatFull((await outputOf("openpbs", "061")).stdout);
   assert.equal(
     deleted.jobs[0]?.attributes.get("comment"),
     "Job run at Tue Dec 01 at 21:48 on (vm-pbs:ncpus=1) and terminated by pbsuser@vm-pbs",
   );
-  const killed = parseQstatFull((await realOutput("openpbs", "065")).output.stdout);
+  const killed = parseQstatFull((await outputOf("openpbs", "065")).stdout);
   assert.equal(
     killed.jobs[0]?.attributes.get("comment"),
     "Job run at Tue Dec 01 at 21:48 on (vm-pbs:ncpus=1) and exceeded resource walltime",
   );
-  const mixed = parseQstatFull((await realOutput("openpbs", "085")).output.stdout);
+  const mixed = parseQstatFull((await outputOf("openpbs", "085")).stdout);
   assert.equal(
     mixed.jobs[0]?.attributes.get("Submit_arguments"),
     "-J 1-3 -N mixed -- /bin/bash -c [ $PBS_ARRAY_INDEX = 1 ] || sleep 20; exit $PBS_ARRAY_INDEX",
@@ -461,7 +465,7 @@ Deno.test("torque: a multi-line sched_hint with column-0 text breaks nothing (co
 });
 
 Deno.test("pbs: an unreadable record fails only its own job; the rest of the batch is read", async () => {
-  const recorded = (await realOutput("torque", "048")).output;
+  const recorded = await outputOf("torque", "048");
   const ids = ["1.vm", "2.vm", "99999.vm"];
   for (
     const garble of [
@@ -491,8 +495,8 @@ Deno.test("pbs: an unreadable record fails only its own job; the rest of the bat
 });
 
 Deno.test("pbspro: an unreadable subjob record fails its array, not the other jobs", async () => {
-  const array = (await realOutput("openpbs", "054")).output.stdout;
-  const plain = (await realOutput("openpbs", "045")).output.stdout;
+  const array = (await outputOf("openpbs", "054")).stdout;
+  const plain = (await outputOf("openpbs", "045")).stdout;
   const stdout = plain + array.replace("Exit_status = 5", "Exit_status = x");
   const ids = ["41.vm-pbs", "46[].vm-pbs", "46[1].vm-pbs"];
   const { error, infos } = partial(() =>
@@ -505,8 +509,8 @@ Deno.test("pbspro: an unreadable subjob record fails its array, not the other jo
 
 /** Two recorded `bjobs -l` records as one answer, as bjobs -l prints several jobs. */
 async function twoRecords(): Promise<string> {
-  const done = (await realOutput("openlava", "042")).output.stdout;
-  const exit = (await realOutput("openlava", "043")).output.stdout;
+  const done = (await outputOf("openlava", "042")).stdout;
+  const exit = (await outputOf("openlava", "043")).stdout;
   return `${done.trimEnd()}\n${"-".repeat(78)}\n${exit}`;
 }
 
@@ -523,7 +527,7 @@ Deno.test("lsf: an unreadable record or line fails only its own job", async () =
   assert.deepEqual(error?.failedIds, ["105"]);
   assert.equal(infos.get("104")?.status, COMPLETED);
   // bhist: a record without events among good ones.
-  const history = (await realOutput("openlava", "050")).output.stdout +
+  const history = (await outputOf("openlava", "050")).stdout +
     "\nJob Id <106>, User <pbsuser>, Project <default>, Command <./ok.sh>\n";
   const accounting = partial(() =>
     lsf.parseAccounting({ code: 0, stdout: history, stderr: "" }, ["104", "105", "106"])
@@ -578,9 +582,9 @@ class ScriptedTransport implements Transport {
 const BJOBS_O = "bjobs -o jobid stat exit_code exit_reason delimiter='|' -noheader";
 
 Deno.test("lsf on OpenLava: the poller learns once per transport that bjobs has no -o", async () => {
-  const invalid = (await realOutput("openlava", "032")).output;
-  const done = (await realOutput("openlava", "042")).output;
-  const exit = (await realOutput("openlava", "043")).output;
+  const invalid = await outputOf("openlava", "032");
+  const done = await outputOf("openlava", "042");
+  const exit = await outputOf("openlava", "043");
   const transport = new ScriptedTransport({
     [`${BJOBS_O} 104 105`]: invalid,
     [`${BJOBS_O} 104`]: invalid,
@@ -609,7 +613,7 @@ Deno.test("lsf on OpenLava: the poller learns once per transport that bjobs has 
 Deno.test("lsf: a bjobs -o failure that is not a missing option stays a query error", async () => {
   const down = { code: 255, stdout: "", stderr: "LSF is down. Please wait ...\n" };
   assert.equal(lsf.dialectFor?.(down), undefined);
-  const invalid = (await realOutput("openlava", "032")).output;
+  const invalid = await outputOf("openlava", "032");
   const dialect = lsf.dialectFor?.(invalid);
   assert.ok(dialect !== undefined);
   assert.equal(dialect.dialectFor, undefined, "the dialect has no further fallback");
@@ -620,7 +624,7 @@ Deno.test("lsf: a bjobs -o failure that is not a missing option stays a query er
 });
 
 Deno.test("the poller keeps what a partly garbled answer says and fails only the garbled job", async () => {
-  const recorded = (await realOutput("torque", "048")).output;
+  const recorded = await outputOf("torque", "048");
   const garbled = recorded.stdout.replace(
     /(Job Id: 2\.vm\n(?:.*\n)*? {4})job_state = C/,
     "$1job_state = ?",
@@ -647,7 +651,7 @@ Deno.test("the poller keeps what a partly garbled answer says and fails only the
 
 Deno.test("openlava: a RUNLIMIT job timed out only when it ran for its limit", async () => {
   const dialect = await openlavaDialect();
-  const recorded = (await realOutput("openlava", "069")).output;
+  const recorded = await outputOf("openlava", "069");
   // The job ran 61 s of 60; the same record ending after 30 s exited 140 on its own.
   const early = recorded.stdout.replace(
     "Tue Dec  1 23:11:28: Exited",

@@ -9,9 +9,18 @@ import type { SchedulerKind } from "../../sim/types.ts";
 import { modelFromScript } from "../_script_model.ts";
 import { defineLifecycleSuite, type LifecycleCapabilities } from "./cases.ts";
 
-const SCHEDULERS: SchedulerKind[] = ["slurm", "pbs", "pbspro", "lsf", "sge"];
+/** Each scheduler, LSF also as OpenLava (whose `bjobs` has no `-o`: the backend falls back). */
+const TARGETS: Array<{ scheduler: SchedulerKind; dialect?: "openlava" }> = [
+  { scheduler: "slurm" },
+  { scheduler: "pbs" },
+  { scheduler: "pbspro" },
+  { scheduler: "lsf" },
+  { scheduler: "lsf", dialect: "openlava" },
+  { scheduler: "sge" },
+];
 
-for (const scheduler of SCHEDULERS) {
+for (const { scheduler, dialect } of TARGETS) {
+  const name = dialect ?? scheduler;
   for (const execution of ["model", "shell"] as const) {
     const capabilities: LifecycleCapabilities = {
       scriptsRun: execution === "shell",
@@ -21,11 +30,12 @@ for (const scheduler of SCHEDULERS) {
       accountingOutlivesQueue: true,
     };
     defineLifecycleSuite({
-      label: `sim ${scheduler} (${execution})`,
+      label: `sim ${name} (${execution})`,
       capabilities,
       target() {
         const cluster = new SimCluster({
           scheduler,
+          ...(dialect === undefined ? {} : { dialect }),
           execution,
           clock: "virtual",
           ...(execution === "model" ? { model: modelFromScript } : {}),
@@ -33,7 +43,7 @@ for (const scheduler of SCHEDULERS) {
         const backend = builtinBackends.get(scheduler);
         const submit = backend.submitCommand("x").argv[0];
         return Promise.resolve({
-          label: `sim ${scheduler} (${execution})`,
+          label: `sim ${name} (${execution})`,
           backend,
           transport: () => cluster.transport(),
           workdirRoot: `${cluster.home}/lifecycle`,

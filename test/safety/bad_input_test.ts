@@ -815,6 +815,14 @@ function simRows(): BadInput[] {
     ["engine: a number", { engine: 5 }, "engine", "5", "an object"],
     ["commands: a number", { commands: 5 }, "commands", "5", "an object of command names"],
     ["a misspelt option", { schedular: "sge" }, "options.schedular", '"sge"', "scheduler, nodes"],
+    [
+      "dialect: unknown",
+      { scheduler: "lsf", dialect: "lsf7" },
+      "dialect",
+      '"lsf7"',
+      "lsf10, openlava",
+    ],
+    ["dialect: none to pick", { dialect: "openlava" }, "dialect", '"openlava"', "one dialect"],
   ];
   return [
     {

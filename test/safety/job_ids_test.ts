@@ -16,7 +16,6 @@ import {
   JobScript,
   SAFE_JOB_ID,
   Status,
-  SubmitError,
 } from "../../mod.ts";
 import { SimCluster } from "../../sim/mod.ts";
 import { withRun } from "../_wrapped_transport.ts";
@@ -133,7 +132,7 @@ const BAD_SUBMIT_ANSWERS: Record<(typeof SCHEDULERS)[number], string> = {
 };
 
 for (const scheduler of SCHEDULERS) {
-  Deno.test(`${scheduler}: a submit answer with job id 0 is refused; the cache marker stays`, async () => {
+  Deno.test(`${scheduler}: a submit answer with job id 0 is refused; the job is found by its token`, async () => {
     await using cluster = new SimCluster({ scheduler, model });
     const inner = cluster.transport();
     const backend = builtinBackends.get(scheduler);
@@ -155,18 +154,14 @@ for (const scheduler of SCHEDULERS) {
     const cacheFolder = await Deno.makeTempDir();
     try {
       const job = new JobScript({ name: "zero", body: "true", backend, cacheFolder });
-      await assert.rejects(job.submit({ transport, cacheId: "zero" }), (error: unknown) => {
-        assert.ok(error instanceof SubmitError, String(error));
-        assert.ok(error.jobMayExist, "the scheduler answered: the job may exist");
-        assert.ok(error.cause instanceof InvalidJobIdError);
-        assert.match(error.message, /Invalid value for "jobId": "0"/);
-        return true;
-      });
-      // The marker stays: a re-run reports an interrupted submission instead of submitting twice.
-      assert.equal(
-        (await readCacheFile(`${cacheFolder}/clusterjob.zero.json`))?.phase,
-        "submitting",
-      );
+      // The answer is unusable but the job may exist: the library finds it by its token (the
+      // job list's id, never the answer's 0) and adopts it, as if the submit had answered.
+      const run = await job.submit({ transport, cacheId: "zero" });
+      assert.equal(cluster.jobs().length, 1);
+      assert.equal(run.jobId.split(".")[0], String(cluster.jobs()[0]!.id));
+      assert.notEqual(run.jobId, "0");
+      const record = await readCacheFile(`${cacheFolder}/clusterjob.zero.json`);
+      assert.ok(record?.phase === "submitted" && record.jobId === run.jobId);
       // Nothing ran with the id 0.
       const cancels = new Set(["scancel", "qdel", "bkill"]);
       assert.ok(!cluster.commandLog.some((entry) => cancels.has(entry.argv[0]!)));

@@ -1,7 +1,7 @@
 // bhist (sim/lsf/bhist.ts), read back by the LSF backend as clusterjob does.
 import assert from "node:assert/strict";
 import { parseBhist } from "../../../sim/lsf/bhist.ts";
-import { wrapLsfLine } from "../../../sim/lsf/_history.ts";
+import { wrapLsf10 as wrapLsfLine } from "../../../sim/lsf/dialect.ts";
 import { failureOf } from "../_common/_failure.ts";
 import { lsf as lsfBackend } from "../../../backends/lsf.ts";
 import { QueryError } from "../../../src/core/errors.ts";

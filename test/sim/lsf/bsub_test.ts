@@ -189,6 +189,7 @@ Deno.test("parseBsub() merges the command line and #BSUB lines into typed option
       jobName: "arr[1-7:3]%2",
       name: "arr",
       array: { indices: [1, 4, 7], maxConcurrent: 2 },
+      arraySpec: "[1-7:3]",
       slots: 4,
       span: { ptile: 2 },
       runLimitSeconds: 5400,

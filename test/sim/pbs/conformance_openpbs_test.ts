@@ -5,22 +5,16 @@
  * normalising times and process values, or is listed in {@linkcode TABLE} with its reason.
  */
 
-import { SimCluster, type SimJob } from "../../../sim/mod.ts";
-import { normalizeOutput } from "../../_normalize.ts";
-import { replayConformance, type ReplayStep } from "../../_replay.ts";
+import type { SimCluster, SimJob } from "../../../sim/mod.ts";
+import {
+  normalizePbs,
+  recordedCluster,
+  recordedSession,
+  replayRecorded,
+  type ReplayStep,
+} from "../../_replay.ts";
 
-/** Where the recording ran its commands. */
-const DIR = "/home/pbsuser/openpbs";
-
-/** The recording's environment (`env -i`). */
-const ENV = {
-  PATH: "/opt/pbs/bin:/usr/bin:/bin",
-  HOME: "/home/pbsuser",
-  USER: "pbsuser",
-  LOGNAME: "pbsuser",
-  SHELL: "/bin/bash",
-  LANG: "C.UTF-8",
-};
+const { cwd: DIR, env: ENV } = recordedSession("openpbs");
 
 /** The conformance table: recorded commands the emulator does not reproduce, and why. */
 const TABLE: Record<string, string> = {
@@ -105,24 +99,15 @@ function scriptModel(job: SimJob): { runtimeSeconds: number; exitCode: number } 
  * jobs 8 and 22 (`ok.sh`, held) are still queued (raw/openpbs/006).
  */
 async function recordingCluster(): Promise<SimCluster> {
-  const cluster = new SimCluster({
+  const cluster = recordedCluster("openpbs", "vm-pbs", {
     scheduler: "pbspro",
-    nodes: [{ name: "vm-pbs", cpus: 2, memoryMB: 24105 }],
     queues: [{ name: "workq", default: true }],
-    user: "pbsuser",
-    loginHost: "vm-pbs",
     firstJobId: 8,
     startTime: Date.UTC(2026, 11, 1, 21, 40, 0),
     model: recordedModel,
     // The recorded median from submission to running (pbs-lsf-capture/README.md).
     engine: { schedulerDelayMs: 28 },
   });
-  const jobs = new URL("../../fixtures/real-outputs/openpbs/jobs/", import.meta.url).pathname;
-  for (const entry of Deno.readDirSync(jobs)) {
-    if (entry.name.endsWith(".sh")) {
-      cluster.fs.writeText(`${DIR}/${entry.name}`, Deno.readTextFileSync(jobs + entry.name));
-    }
-  }
   for (let id = 8; id <= 40; id++) {
     if (id === 8 || id === 22) {
       await cluster.run(["qsub", "-h", "ok.sh"], { cwd: DIR, env: ENV });
@@ -131,10 +116,6 @@ async function recordingCluster(): Promise<SimCluster> {
   return cluster;
 }
 
-/**
- * Blanks dates and what only a real process has: its session id, memory, exact runtime, and the
- * remaining walltime the server last computed; epoch seconds (`qstat -x`, `history_timestamp`).
- */
 /** Steps replayed differently from their command line. */
 const STEPS: Record<string, ReplayStep> = {
   // The recording's qdel came after the scheduler had started two of the subjobs (raw/openpbs/082).
@@ -143,32 +124,7 @@ const STEPS: Record<string, ReplayStep> = {
   "084-qstat-t-array-with-a-finished-subjob": { before: (cluster) => cluster.advance(900) },
 };
 
-const norm = (text: string) =>
-  normalizeOutput(text, {
-    durations: false,
-    replace: [
-      [/^( {4}session_id = )\d+$/gm, "$1<PID>"],
-      [/<session_id>\d+<\/session_id>/g, "<session_id><PID></session_id>"],
-      [/^( {4}resources_used\.v?mem = )\d+kb$/gm, "$1<KB>"],
-      [/<(v?mem)>\d+kb<\/(v?mem)>/g, "<$1><KB></$2>"],
-      [/^( {4}total_runtime = )[\d.]+$/gm, "$1<SECONDS>"],
-      [/<total_runtime>[\d.]+<\/total_runtime>/g, "<total_runtime><SECONDS></total_runtime>"],
-      [/^( {4}Walltime\.Remaining = )\d+$/gm, "$1<SECONDS>"],
-      [/\b1[78]\d{8}\b/g, "<EPOCH>"],
-    ],
-  });
-
 Deno.test("pbspro emulator reproduces the recorded OpenPBS 23.06 cluster or lists why not", async (t) => {
   await using cluster = await recordingCluster();
-  const counts = await replayConformance(t, {
-    product: "openpbs",
-    cluster,
-    cwd: DIR,
-    env: ENV,
-    day: Date.UTC(2026, 11, 1),
-    steps: STEPS,
-    listed: TABLE,
-    norm,
-  });
-  console.log(`openpbs: ${counts.identical.length} identical, ${counts.listed.length} listed`);
+  await replayRecorded(t, "openpbs", cluster, { steps: STEPS, listed: TABLE, norm: normalizePbs });
 });

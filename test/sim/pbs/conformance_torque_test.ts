@@ -5,22 +5,17 @@
  * normalising times and process values, or is listed in {@linkcode TABLE} with its reason.
  */
 
-import { SimCluster, type SimJob } from "../../../sim/mod.ts";
-import { normalizeOutput, shellWords } from "../../_normalize.ts";
-import { replayConformance, type ReplayStep } from "../../_replay.ts";
+import type { SimCluster, SimJob } from "../../../sim/mod.ts";
+import { shellWords } from "../../_normalize.ts";
+import {
+  normalizePbs,
+  recordedCluster,
+  recordedSession,
+  replayRecorded,
+  type ReplayStep,
+} from "../../_replay.ts";
 
-/** Where the recording ran its commands. */
-const DIR = "/home/pbsuser/torque";
-
-/** The recording's environment (`env -i`). */
-const ENV = {
-  PATH: "/opt/torque/bin:/usr/bin:/bin",
-  HOME: "/home/pbsuser",
-  USER: "pbsuser",
-  LOGNAME: "pbsuser",
-  SHELL: "/bin/bash",
-  LANG: "C.UTF-8",
-};
+const { cwd: DIR, env: ENV } = recordedSession("torque");
 
 /** The conformance table: recorded commands the emulator does not reproduce, and why. */
 const TABLE: Record<string, string> = {
@@ -79,23 +74,14 @@ function recordedModel(job: SimJob): { runtimeSeconds: number; exitCode: number 
 
 /** The recording VM at the transcript's start (ids from 1). */
 function recordingCluster(): SimCluster {
-  const cluster = new SimCluster({
+  const cluster = recordedCluster("torque", "vm", {
     scheduler: "pbs",
-    nodes: [{ name: "vm", cpus: 2, memoryMB: 24105 }],
     queues: [{ name: "batch", default: true, defaultTimeSeconds: 3600 }],
-    user: "pbsuser",
-    loginHost: "vm",
     startTime: Date.UTC(2026, 11, 1, 23, 8, 40),
     model: recordedModel,
     // The recorded median from submission to running (pbs-lsf-capture/README.md).
     engine: { schedulerDelayMs: 200 },
   });
-  const jobs = new URL("../../fixtures/real-outputs/torque/jobs/", import.meta.url).pathname;
-  for (const entry of Deno.readDirSync(jobs)) {
-    if (entry.name.endsWith(".sh")) {
-      cluster.fs.writeText(`${DIR}/${entry.name}`, Deno.readTextFileSync(jobs + entry.name));
-    }
-  }
   return cluster;
 }
 
@@ -114,36 +100,7 @@ const STEPS: Record<string, ReplayStep> = {
   "066-qstat-t-array-with-a-finished-subjob": { before: (cluster) => cluster.advance(300) },
 };
 
-/**
- * Blanks dates and what only a real process has: its session id, memory, exact runtime, and the
- * remaining walltime the server last computed; epoch seconds (`qstat -x`, `history_timestamp`).
- */
-const norm = (text: string) =>
-  normalizeOutput(text, {
-    durations: false,
-    replace: [
-      [/^( {4}session_id = )\d+$/gm, "$1<PID>"],
-      [/<session_id>\d+<\/session_id>/g, "<session_id><PID></session_id>"],
-      [/^( {4}resources_used\.v?mem = )\d+kb$/gm, "$1<KB>"],
-      [/<(v?mem)>\d+kb<\/(v?mem)>/g, "<$1><KB></$2>"],
-      [/^( {4}total_runtime = )[\d.]+$/gm, "$1<SECONDS>"],
-      [/<total_runtime>[\d.]+<\/total_runtime>/g, "<total_runtime><SECONDS></total_runtime>"],
-      [/^( {4}Walltime\.Remaining = )\d+$/gm, "$1<SECONDS>"],
-      [/\b1[78]\d{8}\b/g, "<EPOCH>"],
-    ],
-  });
-
 Deno.test("torque emulator reproduces the recorded Torque 6.1 cluster or lists why not", async (t) => {
   await using cluster = recordingCluster();
-  const counts = await replayConformance(t, {
-    product: "torque",
-    cluster,
-    cwd: DIR,
-    env: ENV,
-    day: Date.UTC(2026, 11, 1),
-    steps: STEPS,
-    listed: TABLE,
-    norm,
-  });
-  console.log(`torque: ${counts.identical.length} identical, ${counts.listed.length} listed`);
+  await replayRecorded(t, "torque", cluster, { steps: STEPS, listed: TABLE, norm: normalizePbs });
 });

@@ -47,8 +47,6 @@ const NOT_REPRODUCED: Record<string, string> = {
   "003-qconf-sq-all-q": "qconf is not emulated",
   "005-qstat-g-c-cluster-queue-summary": "qstat -g c is not emulated",
   "006-qhost": "qhost is not emulated",
-  "014-qsub-sync-y-job-exits-3": "qsub -sync y blocks; emulated commands answer at once",
-  "015-qsub-sync-y-terse-job-exits-0": "qsub -sync y blocks; emulated commands answer at once",
   "018-qstat-s-z-recently-finished-jobs":
     "the priorities of finished jobs and their order are qmaster internals",
   "022-job-output-files-cwd": "needs `ls`; output files are covered by the shell-mode test",
@@ -107,14 +105,6 @@ const STEPS: Record<string, Step> = {
   },
   "012-qsub-script-from-stdin": { argv: ["qsub", "-cwd"], stdin: "echo from stdin\n" },
   "013-qsub-without-cwd-output-goes-to-HOME": { argv: ["qsub", "-N", "nocwd"], stdin: "pwd\n" },
-  "014-qsub-sync-y-job-exits-3": { run: (c) => run(c, ["qsub", "fail.sh"]) },
-  "015-qsub-sync-y-terse-job-exits-0": {
-    run: async (c) => {
-      const out = await run(c, shellWords("qsub -terse -b y -cwd true"));
-      await c.advance(500); // -sync y returned once the job had ended
-      return out;
-    },
-  },
   "047-qstat-after-qhold": {
     run: async (c) => {
       const out = await run(c, ["qstat"]);

@@ -66,6 +66,7 @@ Deno.test("parseQsubOptions() gives the typed options; the command line wins, li
   const directives = ["-N", "script", "-cwd", "-l", "h_rt=60,h_vmem=2G", "-hold_jid", "a,b"];
   assert.deepEqual(parseQsubOptions(commandLine, [...directives, "-j", "y", "-o", "out"]), {
     terse: true,
+    sync: false,
     cwd: true,
     hold: false,
     exportAll: false,
@@ -78,6 +79,7 @@ Deno.test("parseQsubOptions() gives the typed options; the command line wins, li
     taskLimit: 2,
     holdJobs: ["a", "b", "12"],
     variables: [{ name: "A", value: "1" }, { name: "B" }],
+    context: [],
   });
 });
 
@@ -91,6 +93,7 @@ Deno.test("parseQsubOptions() keeps an invalid -t for qsub to refuse, and ignore
   assert.deepEqual(options.pe, { name: "smp", slots: "1-2" });
   assert.deepEqual(parseQsubOptions([], []), {
     terse: false,
+    sync: false,
     cwd: false,
     hold: false,
     exportAll: false,
@@ -99,6 +102,7 @@ Deno.test("parseQsubOptions() keeps an invalid -t for qsub to refuse, and ignore
     resources: new Map(),
     holdJobs: [],
     variables: [],
+    context: [],
   });
 });
 

@@ -40,6 +40,8 @@ Deno.test("parseSbatchOptions() gives every option, typed; not given is undefine
     hold: false,
     parsable: false,
     quiet: true,
+    wait: false,
+    comment: undefined,
   });
   const options = parseSbatchOptions(
     sbatchCommandLine(["-t", "1-0", "--mem-per-cpu=2G", "--priority=7", "--parsable", "x.sh"]),

@@ -17,7 +17,6 @@ import { DIR, recordingCluster } from "./_recording.ts";
 /** Invocations the replay does not reproduce, and why (listed in the report). */
 const NOT_REPRODUCED: Record<string, string> = {
   "006-scontrol-show-node": "OS, load, boot times and free memory of the real VM",
-  "014-sbatch-wait-job-exits-3": "sbatch --wait blocks; emulated commands answer at once",
   "068-squeue-right-after-cancel-dependency-never-satisfi":
     "a timing artefact: jobs 14 and 16, started the same second, are missing from the real output",
   "097-sacct-cancelled-array":
@@ -59,7 +58,6 @@ const run = (cluster: SimCluster, argv: string[], stdin?: string) =>
   cluster.run(argv, { cwd: DIR, ...(stdin === undefined ? {} : { stdin }) });
 
 const STEPS: Record<string, Step> = {
-  "014-sbatch-wait-job-exits-3": { run: (cluster) => run(cluster, ["sbatch", "fail.sh"]) },
   "013-sbatch-script-from-stdin": { argv: ["sbatch"], stdin: "#!/bin/bash\necho from stdin\n" },
   "055-sacct-RUNNING-PENDING-again-8-s-later-pending-reco": {
     argv: shellWords(

@@ -291,7 +291,7 @@ for (const scheduler of ["slurm", "sge"] as const) {
   Deno.test(`${scheduler}: a submit that timed out after reaching the controller is never submitted twice`, async () => {
     await using cluster = new SimCluster({
       scheduler,
-      model: () => ({ runtimeSeconds: 5, exitCode: 0 }),
+      model: () => ({ runtimeSeconds: 600, exitCode: 0 }),
     });
     const cacheFolder = await Deno.makeTempDir();
     try {
@@ -300,12 +300,11 @@ for (const scheduler of ["slurm", "sge"] as const) {
       const submits = () =>
         cluster.commandLog.filter((c) => c.argv[0] === "sbatch" || c.argv[0] === "qsub").length;
       cluster.faults.failSubmit({ created: true });
-      const error = await job.submit({ transport }).then(() => undefined, (e) => e);
-      assert.ok(error instanceof SubmitError && error.jobMayExist, String(error));
-      assert.match(error.message, /may have created the job/);
+      const run = await job.submit({ transport });
       assert.equal(cluster.jobs().length, 1, "the simulated controller created the job");
-      // The workflow runs again: it must stop and say so rather than submit a second copy.
-      await assert.rejects(job.submit({ transport }), InterruptedSubmissionError);
+      // The library found the job by its token and adopted it: the cache holds its id.
+      assert.equal(run.jobId, String(cluster.jobs()[0]!.id));
+      assert.equal((await job.submit({ transport })).jobId, run.jobId);
       assert.equal(submits(), 1);
       // A plain refusal (no such queue) created no job: nothing is kept, a later run may submit.
       const refused = job.with({ name: "refused", resources: { queue: "nosuch" } });
@@ -333,9 +332,18 @@ Deno.test("an exit-0 answer without a job id keeps the marker and the parser's e
       () => undefined,
       (e) => e,
     );
-    assert.ok(error instanceof SubmitError && error.jobMayExist, String(error));
-    assert.equal(error.reason, "no job id in the answer");
-    assert.match(error.message, /no job id in the answer: garbage; the scheduler may have created/);
+    // No job carries the token (the garbled "scheduler" is echo): submitted again, up to three
+    // times, then the library says it cannot tell, with the token and the parser's words.
+    assert.ok(error instanceof InterruptedSubmissionError, String(error));
+    assert.match(error.token ?? "", /^cj-[0-9a-f]{24}$/);
+    const cause = error.cause;
+    assert.ok(cause instanceof SubmitError && cause.jobMayExist, String(cause));
+    assert.equal(cause.reason, "no job id in the answer");
+    assert.match(
+      cause.message,
+      /no job id in the answer: .*garbage; the scheduler may have created/,
+    );
+    assert.equal(cluster.commandLog.filter((c) => c.argv[0] === "echo").length, 3);
     await assert.rejects(
       job.submit({ transport: cluster.transport() }),
       InterruptedSubmissionError,
