@@ -176,6 +176,33 @@ Deno.test("slurm status: real squeue -h -o '%i|%T|%r' output", async () => {
   });
 });
 
+Deno.test("slurm status: real squeue -t all -O with exit codes (finished, live, array tasks)", async () => {
+  const { cmd, output } = await realOutput("slurm", "163");
+  const argv = slurm.statusCommands(["859"])[0]!.argv;
+  assert.equal(cmd.replace(/ -j .*$/, ""), `squeue -h -t all -O '${argv[5]}'`);
+  const ids = ["859", "860", "861", "862", "863", "864", "999999"];
+  const result = slurm.parseStatus(output, ids);
+  assert.deepEqual(result.get("859"), { status: Status.FAILED, state: "FAILED", exitCode: 3 });
+  assert.deepEqual(result.get("860"), {
+    status: Status.COMPLETED,
+    state: "COMPLETED",
+    exitCode: 0,
+  });
+  // killed by SIGKILL: wait status 9
+  assert.deepEqual(result.get("861"), {
+    status: Status.FAILED,
+    state: "FAILED",
+    exitCode: 0,
+    reason: "signal 9",
+  });
+  assert.equal(result.get("862")?.status, Status.CANCELLED);
+  assert.deepEqual(result.get("863"), { status: Status.RUNNING, state: "RUNNING" });
+  assert.equal(result.get("864")?.status, Status.FAILED);
+  assert.equal(result.has("999999"), false);
+  const unknown = await realOutput("slurm", "164");
+  assert.equal(slurm.parseStatus(unknown.output, ["999999"]).size, 0);
+});
+
 Deno.test("slurm status: 'Invalid job id specified' means none known; other errors are query errors", async () => {
   for (const number of ["130", "131", "146"]) {
     const { output } = await realOutput("slurm", number);
