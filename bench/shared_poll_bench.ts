@@ -6,9 +6,7 @@
 //
 //   deno run -A bench/shared_poll_bench.ts [--processes N] [--runs N]
 
-import { join } from "node:path";
-import { SimCluster } from "../sim/cluster.ts";
-import { serveSim } from "../test/_sim_socket.ts";
+import { sharedPollScenario } from "../test/_shared_poll_scenario.ts";
 
 const args = [...Deno.args];
 const flag = (name: string, fallback: number) => {
@@ -17,52 +15,17 @@ const flag = (name: string, fallback: number) => {
 };
 const PROCESSES = flag("--processes", 10);
 const RUNS = flag("--runs", 100);
-const CHILD = new URL("../test/_shared_poll_child.ts", import.meta.url).pathname;
-
 async function measure(mode: "shared" | "alone") {
-  const folder = await Deno.makeTempDir({ prefix: "clusterjob-shared-bench-" });
-  await using cluster = new SimCluster({
-    scheduler: "slurm",
-    execution: "model",
-    clock: "real",
-    nodes: [{ name: "node1", cpus: 2048, memoryMB: 8_000_000 }],
-    // 2 to 12 s: several poll rounds at the 5 s base interval
-    model: (job) => ({ runtimeSeconds: 2 + (job.id % 11), exitCode: 0 }),
+  // 2 to 12 s: several poll rounds at the 5 s base interval
+  const result = await sharedPollScenario({
+    processes: PROCESSES,
+    perProcess: RUNS,
+    mode,
+    runtimeSeconds: (id) => 2 + (id % 11),
   });
-  const transport = cluster.transport();
-  const ids: string[][] = [];
-  for (let p = 0; p < PROCESSES; p++) {
-    const mine: string[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      mine.push((await transport.run(["sbatch", "--parsable", "--wrap", "true"])).stdout.trim());
-    }
-    ids.push(mine);
-  }
-  const socket = join(folder, "sim.sock");
-  const stop = serveSim(cluster, socket);
-  const from = cluster.commandLog.length;
-  const began = performance.now();
-  try {
-    const children = await Promise.all(ids.map(async (mine) => {
-      const { code, stdout } = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", CHILD, socket, mode, ...mine],
-        env: { XDG_CACHE_HOME: join(folder, "cache") },
-        stdout: "piped",
-        stderr: "inherit",
-      }).output();
-      if (code !== 0) throw new Error(`a child failed with exit code ${code}`);
-      return JSON.parse(new TextDecoder().decode(stdout)) as { rounds: number };
-    }));
-    const wall = performance.now() - began;
-    const log = cluster.commandLog.slice(from);
-    const status = log.filter((r) => r.argv[0] === "squeue" || r.argv[0] === "sacct");
-    // Poll intervals: the most rounds any one process went through
-    const rounds = Math.max(...children.map((child) => child.rounds));
-    return { commands: status.length, rounds, wall };
-  } finally {
-    await stop();
-    await Deno.remove(folder, { recursive: true });
-  }
+  // Poll intervals: the most rounds any one process went through
+  const rounds = Math.max(...result.children.map((child) => child.rounds));
+  return { commands: result.statusCommands, rounds, wall: result.wallMs };
 }
 
 const shared = await measure("shared");

@@ -4,73 +4,17 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { SimCluster } from "../../../sim/cluster.ts";
 import { Status } from "../../../src/core/status.ts";
-import { serveSim } from "../../_sim_socket.ts";
+import { type ScenarioOptions, sharedPollScenario } from "../../_shared_poll_scenario.ts";
 import { snapshotPath } from "../../../src/run/_shared_poll.ts";
 
-const CHILD = new URL("../../_shared_poll_child.ts", import.meta.url).pathname;
-
-interface Child {
-  statuses: number[];
-  commands: number;
-  rounds: number;
-}
-
-async function scenario(
+const scenario = (
   processes: number,
   perProcess: number,
   mode: "shared" | "alone",
-  prepare?: (polls: string, key: string, ids: string[][]) => Promise<void>,
-  inspect?: (polls: string) => Promise<void>,
-): Promise<{ children: Child[]; statusCommands: number; expected: number[][] }> {
-  const folder = await Deno.makeTempDir({ prefix: "clusterjob-shared-" });
-  await using cluster = new SimCluster({
-    scheduler: "slurm",
-    execution: "model",
-    clock: "real",
-    nodes: [{ name: "node1", cpus: 64, memoryMB: 256_000 }],
-    model: (job) => ({ runtimeSeconds: 1 + (job.id % 4), exitCode: job.id % 5 === 0 ? 1 : 0 }),
-  });
-  const transport = cluster.transport();
-  const ids: string[][] = [];
-  for (let p = 0; p < processes; p++) {
-    const mine: string[] = [];
-    for (let i = 0; i < perProcess; i++) {
-      const out = await transport.run(["sbatch", "--parsable", "--wrap", "true"]);
-      mine.push(out.stdout.trim());
-    }
-    ids.push(mine);
-  }
-  const expected = ids.map((mine) =>
-    mine.map((id) => Number(id) % 5 === 0 ? Status.FAILED : Status.COMPLETED)
-  );
-  const socket = join(folder, "sim.sock");
-  const stop = serveSim(cluster, socket);
-  const cache = join(folder, "cache");
-  const polls = join(cache, "clusterjob", "polls");
-  await prepare?.(polls, `simsock:${socket}\nslurm`, ids);
-  const from = cluster.commandLog.length;
-  try {
-    const children = await Promise.all(ids.map(async (mine) => {
-      const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", CHILD, socket, mode, ...mine],
-        env: { XDG_CACHE_HOME: cache },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assert.equal(code, 0, new TextDecoder().decode(stderr));
-      return JSON.parse(new TextDecoder().decode(stdout)) as Child;
-    }));
-    const statusCommands = cluster.commandLog.slice(from)
-      .filter((record) => record.argv[0] === "squeue" || record.argv[0] === "sacct").length;
-    await inspect?.(polls);
-    return { children, statusCommands, expected };
-  } finally {
-    await stop();
-    await Deno.remove(folder, { recursive: true });
-  }
-}
+  prepare?: ScenarioOptions["prepare"],
+  inspect?: ScenarioOptions["inspect"],
+) => sharedPollScenario({ processes, perProcess, mode, prepare, inspect });
 
 Deno.test("processes tracking jobs on one target share one status query per interval", async () => {
   const shared = await scenario(4, 10, "shared");
