@@ -25,7 +25,7 @@ async function measure(mode: "shared" | "alone") {
   });
   // Poll intervals: the most rounds any one process went through
   const rounds = Math.max(...result.children.map((child) => child.rounds));
-  return { commands: result.statusCommands, rounds, wall: result.wallMs };
+  return { commands: result.statusCommands, rounds, wall: result.wallMs, bursts: result.bursts };
 }
 
 const shared = await measure("shared");
@@ -37,11 +37,13 @@ console.log(
 );
 console.log(
   `  shared (default): ${shared.commands} status commands in ${shared.rounds} poll intervals ` +
-    `-> ${perInterval(shared)} per interval; wall ${(shared.wall / 1000).toFixed(1)} s`,
+    `-> ${perInterval(shared)} per interval; wall ${(shared.wall / 1000).toFixed(1)} s; ` +
+    `per burst: ${shared.bursts.join(", ")} (the first while the processes start)`,
 );
 console.log(
   `  shared: false   : ${alone.commands} status commands in ${alone.rounds} poll intervals ` +
-    `-> ${perInterval(alone)} per interval; wall ${(alone.wall / 1000).toFixed(1)} s`,
+    `-> ${perInterval(alone)} per interval; wall ${(alone.wall / 1000).toFixed(1)} s; ` +
+    `per burst: ${alone.bursts.join(", ")}`,
 );
 console.log(
   `  unshared / shared: ${(alone.commands / shared.commands).toFixed(1)}x the status commands`,

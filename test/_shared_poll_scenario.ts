@@ -32,7 +32,14 @@ export interface ScenarioOptions {
 
 /** Runs the scenario: the children's reports, the status commands counted, expected statuses. */
 export async function sharedPollScenario(options: ScenarioOptions): Promise<
-  { children: Child[]; statusCommands: number; expected: number[][]; wallMs: number }
+  {
+    children: Child[];
+    statusCommands: number;
+    /** Status commands per burst (commands less than 1 s apart), in order. */
+    bursts: number[];
+    expected: number[][];
+    wallMs: number;
+  }
 > {
   const { processes, perProcess, mode, prepare, inspect } = options;
   const runtime = options.runtimeSeconds ?? ((id: number) => 1 + (id % 4));
@@ -78,10 +85,19 @@ export async function sharedPollScenario(options: ScenarioOptions): Promise<
       return JSON.parse(new TextDecoder().decode(stdout)) as Child;
     }));
     const wallMs = performance.now() - began;
-    const statusCommands = cluster.commandLog.slice(from)
-      .filter((record) => record.argv[0] === "squeue" || record.argv[0] === "sacct").length;
+    const status = cluster.commandLog.slice(from)
+      .filter((record) => record.argv[0] === "squeue" || record.argv[0] === "sacct");
+    const statusCommands = status.length;
+    // Bursts: status commands less than a second apart (one poll interval's queries)
+    const bursts: number[] = [];
+    let last = -Infinity;
+    for (const record of status) {
+      if (record.time - last > 1000) bursts.push(0);
+      bursts[bursts.length - 1]!++;
+      last = record.time;
+    }
     await inspect?.(polls);
-    return { children, statusCommands, expected, wallMs };
+    return { children, statusCommands, bursts, expected, wallMs };
   } finally {
     await stop();
     await Deno.remove(folder, { recursive: true });

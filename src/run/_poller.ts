@@ -407,7 +407,9 @@ export class Poller {
       let own: QueryOutcome | undefined;
       const answer = await shared.answer(
         wanted,
-        Math.min(...sharing.map((client) => client.tracking.intervalMs ?? BASE_INTERVAL_MS)),
+        // newer than anything these runs know, and from this half of their interval
+        Math.max(...sharing.map((client) => client.tracking.infoAt ?? -Infinity)),
+        Math.min(...sharing.map((client) => client.tracking.intervalMs ?? BASE_INTERVAL_MS)) / 2,
         2 * Math.max(...sharing.map((client) => client.maxSleepMs)) + 60_000,
         timeout + 10_000,
         async (union) => (own = await this.#query(union, timeout)),

@@ -5,7 +5,8 @@
  * `~/.cache/clusterjob/polls`, 0700; files 0600, written to a temporary name and renamed).
  *
  * Per round, a process (1) records the ids it wants in its own `want` file; (2) takes the
- * snapshot if it is fresh (taken within the round's interval) and covers those ids; (3) else
+ * snapshot if it is fresh (newer than what the process knows, and taken within half the round's
+ * interval) and covers those ids; (3) else
  * locks the target's lock file (`Deno.FsFile.lock`, released by the system when a process dies,
  * so a crashed poller is replaced by the next one), looks at the snapshot again (another process
  * may just have polled), and otherwise asks the scheduler about its ids and every other process's
@@ -133,12 +134,14 @@ export class SharedPoll {
   }
 
   /**
-   * An answer about `ids` (all of them) no older than `freshMs`, from the snapshot or from
+   * An answer about `ids` (all of them) taken after `newerThan` and no older than `freshMs`
+   * (both wall clock, ms), from the snapshot or from
    * `query` (run under the lock, with every process's wants), or `undefined` when sharing failed
    * and the caller should ask on its own.
    */
   async answer(
     ids: readonly string[],
+    newerThan: number,
     freshMs: number,
     wantMs: number,
     stuckMs: number,
@@ -151,7 +154,7 @@ export class SharedPoll {
         `${base}.want.${this.#me}`,
         JSON.stringify({ ids, until: Date.now() + wantMs } satisfies WantFile),
       );
-      const fresh = await this.#snapshot(base, ids, freshMs);
+      const fresh = await this.#snapshot(base, ids, newerThan, freshMs);
       if (fresh) return fresh;
     } catch {
       return undefined;
@@ -159,7 +162,7 @@ export class SharedPoll {
     const lock = await this.#lock(`${base}.lock`, stuckMs);
     if (lock === undefined) return undefined;
     try {
-      const again = await this.#snapshot(base, ids, freshMs);
+      const again = await this.#snapshot(base, ids, newerThan, freshMs);
       if (again) return again;
       const union = new Set(ids);
       for (const other of await this.#wants(base)) union.add(other);
@@ -188,6 +191,7 @@ export class SharedPoll {
   async #snapshot(
     base: string,
     ids: readonly string[],
+    newerThan: number,
     freshMs: number,
   ): Promise<SharedAnswer | undefined> {
     let file: SnapshotFile;
@@ -199,7 +203,8 @@ export class SharedPoll {
     const now = Date.now();
     if (
       typeof file !== "object" || file === null || file.key !== this.#key ||
-      typeof file.at !== "number" || file.at < now - freshMs || file.at > now + 1000 ||
+      typeof file.at !== "number" || file.at <= newerThan || file.at < now - freshMs ||
+      file.at > now + 1000 ||
       typeof file.infos !== "object" || file.infos === null || !Array.isArray(file.unknown)
     ) return undefined;
     const unknown = new Set(file.unknown.filter((id) => typeof id === "string"));
