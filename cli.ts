@@ -3,7 +3,8 @@
  * files, on clusters named in `~/.config/clusterjob/config.yaml` — or on a simulated one.
  *
  * ```sh
- * deno install -g -A -n clusterjob jsr:@clusterjob/clusterjob/cli   # or <checkout>/cli.ts
+ * deno install -g -A -n clusterjob jsr:@clusterjob/clusterjob/cli
+ * # from a checkout, in its folder: deno install -g -A -n clusterjob --config deno.json --frozen=false ./cli.ts
  * clusterjob sim --scheduler pbspro       # a simulated login node to try every scheduler
  * clusterjob render job.yaml --all        # the script for SLURM, PBS, PBS Pro, LSF and SGE
  * clusterjob submit job.yaml --cluster hpc

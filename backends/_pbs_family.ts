@@ -9,6 +9,7 @@ import { QueryError } from "../src/core/errors.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
+import { pbsCause } from "./_causes.ts";
 import type {
   Backend,
   CoreVariable,
@@ -681,6 +682,7 @@ export function pbsBackend(flavour: PbsFlavour): Backend {
     submitCommand: qsubCommand,
     parseJobId: parsePbsJobId,
     ...queries,
+    causeOf: pbsCause,
     cancelCommand: qdelCommand,
   });
 }

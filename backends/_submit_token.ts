@@ -9,7 +9,7 @@
  * | SLURM | `sbatch --comment=TOKEN` (squeue `%k`, sbatch(1), squeue(1)) | `squeue --me -h -t all -o %i\|%k` | MinJobAge, 300 s by default (slurm.conf(5)) |
  * | Torque | `qsub -v CLUSTERJOB_TOKEN=TOKEN` (`Variable_List`, recordings raw/torque/020) | `qstat -f` | `keep_completed` (300 s in the recorded server) |
  * | PBS Pro | `qsub -v CLUSTERJOB_TOKEN=TOKEN` (`Variable_List`, raw/openpbs/024) | `qstat -x -f` | job history, when the listing shows it (state `F`) |
- * | LSF | `bsub -Jd TOKEN` (job description; OpenLava has it too: lsb.sub.c `SUB2_JOB_DESC`) | `bjobs -a -noheader -o "jobid job_description delimiter='\|'"` | CLEAN_PERIOD, 3600 s by default (lsb.params) |
+ * | LSF | `bsub -Jd TOKEN` (job description; OpenLava has it too: lsb.sub.c `SUB2_JOB_DESC`) | `bjobs -a -noheader -o "jobid job_description delimiter='\|'"`; OpenLava `bjobs -a -l` | CLEAN_PERIOD, 3600 s by default (lsb.params) |
  * | SGE | `qsub -ac CLUSTERJOB_TOKEN=TOKEN` (job context, `qstat -j` `context:`) | `qstat -j NAME,…` | 0: qmaster forgets a job as soon as it ends |
  *
  * Torque truncates names and SGE's and PBS's job names are the user's, so no scheduler's name
@@ -22,6 +22,7 @@ import type { CommandOutput } from "../src/core/transport.ts";
 import type { SubmitTokenSupport, TokenLookup, TokenQuery } from "../src/core/backend.ts";
 import { nonEmptyLines, queryFailed } from "./_commands.ts";
 import { parseQstatFull } from "./_pbs_family.ts";
+import { longRecords, unwrapLines } from "./_lsf_records.ts";
 import { SUBMIT_TOKEN } from "../src/core/_submit_token.ts";
 
 /** The variable PBS and SGE store the token in. */
@@ -40,7 +41,7 @@ function lookup(found: Map<string, string>, completeForMs: number): TokenLookup 
 }
 
 /** Keeps the first (lowest) id of a token: a job found once more is still that job. */
-function record(found: Map<string, string>, token: string, id: string): void {
+function keepFirst(found: Map<string, string>, token: string, id: string): void {
   if (!found.has(token)) found.set(token, id);
 }
 
@@ -59,6 +60,8 @@ const SLURM_LOOKUP = ["squeue", "--me", "-h", "-t", "all", "-o", "%i|%k"];
  */
 export const slurmToken: SubmitTokenSupport = Object.freeze({
   submitOptions: (token: string): string[] => [`--comment=${token}`],
+  // A command-line option wins over the script's: never replace the user's own comment.
+  fitsScript: (script: string): boolean => !/^#SBATCH[ \t](?:.*[ \t])?--comment\b/m.test(script),
   lookupCommand: (): string[] => [...SLURM_LOOKUP],
   parseLookup(output: CommandOutput, jobs: readonly TokenQuery[]): TokenLookup {
     if (output.code !== 0) throw queryFailed(SLURM_LOOKUP, output, "Token lookup failed");
@@ -68,7 +71,7 @@ export const slurmToken: SubmitTokenSupport = Object.freeze({
       const bar = line.indexOf("|");
       const id = /^(\d+)(?:[_+].*)?$/.exec(line.slice(0, bar))?.[1];
       const comment = line.slice(bar + 1);
-      if (bar > 0 && id !== undefined && tokens.has(comment)) record(found, comment, id);
+      if (bar > 0 && id !== undefined && tokens.has(comment)) keepFirst(found, comment, id);
     }
     return lookup(found, 300 * SECOND);
   },
@@ -85,6 +88,8 @@ function pbsToken(product: "torque" | "pbspro"): SubmitTokenSupport {
   const keep = new Set(["Variable_List", "job_state"]);
   return Object.freeze({
     submitOptions: (token: string): string[] => ["-v", `${VARIABLE}=${token}`],
+    // qsub's command-line -v replaces a -v of the script's directives.
+    fitsScript: (script: string): boolean => !/^#PBS[ \t](?:.*[ \t])?-v(?:[ \t]|$)/m.test(script),
     lookupCommand: (): string[] => [...argv],
     parseLookup(output: CommandOutput, jobs: readonly TokenQuery[]): TokenLookup {
       if (output.code !== 0) throw queryFailed(argv, output, "Token lookup failed");
@@ -94,7 +99,7 @@ function pbsToken(product: "torque" | "pbspro"): SubmitTokenSupport {
       for (const job of parseQstatFull(output.stdout, keep).jobs) {
         if (job.attributes.get("job_state") === "F") history = true;
         const token = tokenInList(job.attributes.get("Variable_List"));
-        if (token !== undefined && tokens.has(token)) record(found, token, job.id);
+        if (token !== undefined && tokens.has(token)) keepFirst(found, token, job.id);
       }
       const complete = product === "torque" ? 300 * SECOND : history ? 14 * 24 * 3600 * SECOND : 0;
       return lookup(found, complete);
@@ -112,10 +117,13 @@ const LSF_LOOKUP = ["bjobs", "-a", "-noheader", "-o", "jobid job_description del
 /**
  * LSF: the job description (`bsub -Jd`, LSF 10.1 and OpenLava). `bjobs -a` lists finished jobs
  * for CLEAN_PERIOD (3600 s by default, lsb.params); with none at all it says `No job found`
- * (exit 255). OpenLava's `bjobs` has no `-o`: its lookup fails, and nothing is proven.
+ * (exit 255). OpenLava's `bjobs` has no `-o`: the backend's OpenLava dialect asks `bjobs -a -l`
+ * ({@linkcode openlavaToken}).
  */
 export const lsfToken: SubmitTokenSupport = Object.freeze({
   submitOptions: (token: string): string[] => ["-Jd", token],
+  // bsub's command line wins over the script's #BSUB lines: never replace the user's -Jd.
+  fitsScript: (script: string): boolean => !/^#BSUB[ \t](?:.*[ \t])?-Jd(?:[ \t]|$)/m.test(script),
   lookupCommand: (): string[] => [...LSF_LOOKUP],
   parseLookup(output: CommandOutput, jobs: readonly TokenQuery[]): TokenLookup {
     const found = new Map<string, string>();
@@ -129,7 +137,37 @@ export const lsfToken: SubmitTokenSupport = Object.freeze({
     for (const line of nonEmptyLines(output.stdout)) {
       const [id, description] = line.split("|");
       if (id !== undefined && /^\d+$/.test(id) && tokens.has(description ?? "")) {
-        record(found, description!, id);
+        keepFirst(found, description!, id);
+      }
+    }
+    return lookup(found, 3600 * SECOND);
+  },
+});
+
+const OPENLAVA_LOOKUP = ["bjobs", "-a", "-l"];
+
+/**
+ * OpenLava (and LSF before 9.1.1): `bjobs -a -l` prints every job mbatchd holds, finished ones
+ * for CLEAN_PERIOD; a record's header carries `, Job Description <TOKEN>` after the command
+ * (`prtHeader`, OpenLava lsbatch/cmd/cmd.job.c), wrapped at 79 columns like the rest of it.
+ */
+export const openlavaToken: SubmitTokenSupport = Object.freeze({
+  submitOptions: lsfToken.submitOptions,
+  fitsScript: lsfToken.fitsScript!,
+  lookupCommand: (): string[] => [...OPENLAVA_LOOKUP],
+  parseLookup(output: CommandOutput, jobs: readonly TokenQuery[]): TokenLookup {
+    const found = new Map<string, string>();
+    if (output.code !== 0) {
+      if (/^No job found\s*$/.test(output.stderr) && output.stdout.trim() === "") {
+        return lookup(found, 3600 * SECOND);
+      }
+      throw queryFailed(OPENLAVA_LOOKUP, output, "Token lookup failed");
+    }
+    const tokens = wanted(jobs);
+    for (const record of longRecords(unwrapLines(output.stdout)).records) {
+      const token = /, Job Description <(cj-[0-9a-f]{24})>/.exec(record.header)?.[1];
+      if (token !== undefined && tokens.has(token)) {
+        keepFirst(found, token, record.id);
       }
     }
     return lookup(found, 3600 * SECOND);
@@ -149,6 +187,7 @@ const SGE_NAME = /^[^,*?[\]\s]+$/;
  * ends, so an absent token proves nothing.
  */
 export const sgeToken: SubmitTokenSupport = Object.freeze({
+  // -ac adds to the context the script's own -ac lines set (qsub(1)): it always fits.
   submitOptions: (token: string): string[] => ["-ac", `${VARIABLE}=${token}`],
   lookupCommand: (jobs: readonly TokenQuery[]): string[] => {
     const names = [...new Set(jobs.map((job) => job.name).filter((n) => SGE_NAME.test(n)))];
@@ -168,7 +207,7 @@ export const sgeToken: SubmitTokenSupport = Object.freeze({
       const field = /^(job_number|context):\s+(.*)$/.exec(line);
       if (field?.[1] === "job_number") id = field[2]!.trim();
       const token = field?.[1] === "context" ? tokenInList(field[2]) : undefined;
-      if (token !== undefined && id !== undefined && tokens.has(token)) record(found, token, id);
+      if (token !== undefined && id !== undefined && tokens.has(token)) keepFirst(found, token, id);
     }
     return lookup(found, 0);
   },

@@ -6,6 +6,7 @@
  */
 
 import { QueryError } from "../src/core/errors.ts";
+import { lsfCause } from "./_causes.ts";
 import type { Resources } from "../src/core/resources.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type {
@@ -17,7 +18,7 @@ import type {
 } from "../src/core/backend.ts";
 import { lsfKnownOptions } from "./_known_lsf.ts";
 import { submitOutcomeOf } from "./_submit_errors.ts";
-import { lsfToken } from "./_submit_token.ts";
+import { lsfToken, openlavaToken } from "./_submit_token.ts";
 import {
   formatMemory,
   layoutOf,
@@ -177,6 +178,7 @@ const common = {
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBhist(output, ids, bhistArgv(ids)),
   cancelCommand: (ids: readonly string[]): string[] => ["bkill", ...ids],
+  causeOf: lsfCause,
   submitOutcome: (output: CommandOutput) => submitOutcomeOf("lsf", output),
   submitToken: lsfToken,
 } as const;
@@ -193,6 +195,7 @@ const openlavaDialect: Backend = guardJobIds({
   statusCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, bjobsLongArgv),
   parseStatus: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
     parseBjobsLong(output, ids, bjobsLongArgv(ids)),
+  submitToken: openlavaToken,
 });
 
 /**

@@ -110,7 +110,7 @@ export function validateBackend(value: unknown): Backend {
   if (poll !== undefined && (typeof poll !== "number" || !Number.isFinite(poll) || poll <= 0)) {
     problems.push("maxPollInterval must be a positive number of seconds when given");
   }
-  for (const optional of ["submitOutcomeUnknown", "submitOutcome", "dialectFor"]) {
+  for (const optional of ["submitOutcomeUnknown", "submitOutcome", "dialectFor", "causeOf"]) {
     if (candidate[optional] !== undefined && typeof candidate[optional] !== "function") {
       problems.push(`${optional} must be a function when given`);
     }

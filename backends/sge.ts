@@ -6,6 +6,7 @@
  */
 
 import { InvalidValueError, QueryError } from "../src/core/errors.ts";
+import { sgeCause } from "./_causes.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
@@ -292,6 +293,7 @@ export function createSgeBackend(options: SgeBackendOptions = {}): Backend {
     parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
       parseQacct(output, ids, owner),
     cancelCommand: (ids: readonly string[]): string[] => ["qdel", ...ids],
+    causeOf: sgeCause,
     submitOutcome: (output: CommandOutput) => submitOutcomeOf("sge", output),
     submitToken: sgeToken,
   });

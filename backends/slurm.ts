@@ -6,6 +6,7 @@
  */
 
 import { QueryError } from "../src/core/errors.ts";
+import { slurmCause } from "./_causes.ts";
 import type { Resources } from "../src/core/resources.ts";
 import { isFinished, Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
@@ -323,6 +324,7 @@ export const slurm: Backend = guardJobIds({
   accountingCommands,
   parseAccounting,
   cancelCommand,
+  causeOf: slurmCause,
   submitOutcome: (output: CommandOutput) => submitOutcomeOf("slurm", output),
   submitToken: slurmToken,
 });

@@ -48,8 +48,6 @@ import type { ResourcesInput } from "../src/core/resources.ts";
 import type { DefaultAttributes, JobScriptDefaults } from "../src/job/options.ts";
 import {
   ATTRIBUTE_CHECKS,
-  checkAttributes,
-  checkResources,
   isMapping,
   type KeyProblem,
   lineInBlock,
@@ -57,7 +55,8 @@ import {
   parseYamlText,
   readBoundedText,
 } from "../src/job/_yaml_keys.ts";
-import { InputFileError, NotFoundError } from "./errors.ts";
+import { NotFoundError } from "./errors.ts";
+import { checkedAttributes, checkedResources, fileProblem } from "./_yaml_file.ts";
 
 /** The schedulers a simulated cluster can run. */
 export const SIMULATED_SCHEDULERS = ["slurm", "pbs", "pbspro", "lsf", "sge"] as const;
@@ -221,16 +220,7 @@ const SIMULATOR_KEYS = ["scheduler", "execution", "runtime", "exitCode", "nodes"
  */
 export function parseConfig(text: string, places: ConfigPlaces, exists = true): CliConfig {
   const file = places.file;
-  const fail: KeyProblem = (problem, key, line, cause) => {
-    throw new InputFileError(
-      "config file",
-      file,
-      problem,
-      key,
-      line,
-      cause === undefined ? undefined : { cause },
-    );
-  };
+  const fail = fileProblem("config file", file);
   const document = parseYamlText(text, file, fail) ?? {};
   if (!isMapping(document)) fail('expected a mapping with "default:" and "clusters:"');
   const top = document as Record<string, unknown>;
@@ -324,35 +314,20 @@ function parseProfile(name: string, value: unknown, context: ProfileContext): Cl
   const at = (key: string): KeyProblem => (problem, sub, subLine, cause) =>
     fail(problem, `${where}.${sub ?? key}`, subLine ?? keyLine(key), cause);
 
-  const attributes: Record<string, unknown> = {};
-  for (const key of ATTRIBUTE_CHECKS.keys()) if (key in given) attributes[key] = given[key];
-  checkAttributes(
-    attributes,
-    {
-      attribute: keyLine,
-      variable: (variable) => lineInBlock(text, keyLine("vars"), variable),
-    },
+  const inProfile: KeyProblem = (problem, key, keyAt, cause) =>
+    fail(problem, `${where}.${key}`, keyAt, cause);
+  const attributes = checkedAttributes(
+    given,
+    text,
+    keyLine,
     (key) => `unknown key "${key}"`,
-    (problem, key, keyAt, cause) => fail(problem, `${where}.${key}`, keyAt, cause),
+    inProfile,
   );
-  for (const [key, attribute] of Object.entries(attributes)) {
-    if (attribute === undefined) delete attributes[key];
-  }
-
-  let resources: ResourcesInput = {};
-  if (given.resources !== undefined && given.resources !== null) {
-    if (!isMapping(given.resources)) {
-      at("resources")('"resources" must be a mapping of resource keys to values');
-    }
-    const resourcesLine = keyLine("resources");
-    resources = { ...(given.resources as ResourcesInput) };
-    checkResources(
-      resources as Record<string, unknown>,
-      name,
-      (key) => lineInBlock(text, resourcesLine, key),
-      (problem, key, keyAt, cause) => fail(problem, `${where}.resources.${key}`, keyAt, cause),
-    );
-  }
+  const resourcesLine = keyLine("resources");
+  const resources = (checkedResources(given.resources, name, {
+    block: resourcesLine,
+    key: (key) => lineInBlock(text, resourcesLine, key),
+  }, inProfile) ?? {}) as ResourcesInput;
 
   const simulator = given.simulator === undefined || given.simulator === null
     ? undefined
@@ -612,9 +587,7 @@ export function findCluster(config: CliConfig, name?: string): ClusterProfile {
  * @throws {InputFileError} When the file is malformed or larger than 1 MiB.
  */
 export async function loadConfig(places: ConfigPlaces): Promise<CliConfig> {
-  const fail: KeyProblem = (problem) => {
-    throw new InputFileError("config file", places.file, problem);
-  };
+  const fail = fileProblem("config file", places.file);
   let text: string;
   try {
     text = await readBoundedText(places.file, "a config file", fail);

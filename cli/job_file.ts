@@ -39,15 +39,13 @@ import { nearestWords } from "../src/core/_edit_distance.ts";
 import { JOB_OPTIONS, type JobOption } from "../src/job/options.ts";
 import {
   ATTRIBUTE_CHECKS,
-  checkAttributes,
-  checkResources,
   isMapping,
-  type KeyProblem,
   lineInBlock,
   lineOf,
   parseYamlText,
 } from "../src/job/_yaml_keys.ts";
 import { InputFileError } from "./errors.ts";
+import { checkedAttributes, checkedResources, fileProblem } from "./_yaml_file.ts";
 
 /** The options each job gives itself (a settings file cannot): checked with the table's rule. */
 const PER_JOB = ["name", "body", "filename"] as const;
@@ -184,16 +182,7 @@ export class JobFile {
  * mean …?"), a value of the wrong type or form, a misspelt resource key.
  */
 export function parseJobFile(text: string, path: string): JobFile {
-  const fail: KeyProblem = (problem, key, line, cause) => {
-    throw new InputFileError(
-      "job file",
-      path,
-      problem,
-      key,
-      line,
-      cause === undefined ? undefined : { cause },
-    );
-  };
+  const fail = fileProblem("job file", path);
   const document = parseYamlText(text, path, fail);
   if (document === null) fail('the file is empty; a job file needs at least "name:" and "body:"');
   if (!isMapping(document)) {
@@ -233,40 +222,16 @@ export function parseJobFile(text: string, path: string): JobFile {
     }
   }
 
-  const attributes: Record<string, unknown> = {};
-  for (const key of ATTRIBUTE_CHECKS.keys()) if (key in given) attributes[key] = given[key];
-  checkAttributes(
-    attributes,
-    {
-      attribute: line,
-      variable: (name) => lineInBlock(text, line("vars"), name),
-    },
-    unknownKey,
-    fail,
-  );
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === undefined) delete given[key];
-  }
+  const attributes = checkedAttributes(given, text, line, unknownKey, fail);
+  for (const key of ATTRIBUTE_CHECKS.keys()) delete given[key];
+  Object.assign(given, attributes);
 
-  if (given.resources === null) delete given.resources;
-  if (given.resources !== undefined) {
-    if (!isMapping(given.resources)) {
-      fail(
-        '"resources" must be a mapping of resource keys to values',
-        "resources",
-        line("resources"),
-      );
-    }
-    const resources = { ...given.resources as Record<string, unknown> };
-    checkResources(
-      resources,
-      String(given.name),
-      (key) => lineOf(text, "resources", key),
-      (problem, key, at, cause) =>
-        fail(problem, key === undefined ? key : `resources.${key}`, at, cause),
-    );
-    given.resources = resources;
-  }
+  const resources = checkedResources(given.resources, String(given.name), {
+    block: line("resources"),
+    key: (key) => lineOf(text, "resources", key),
+  }, fail);
+  if (resources === undefined) delete given.resources;
+  else given.resources = resources;
   return new JobFile(path, text, Object.freeze(given) as JobFile["options"], settings);
 }
 

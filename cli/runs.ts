@@ -8,6 +8,7 @@
 
 import { join } from "node:path";
 import { type Status, type StatusCode, statusName } from "../src/core/status.ts";
+import type { Cause } from "../src/core/cause.ts";
 import { type CacheRecord, readCacheFile } from "../src/run/cache.ts";
 import type { ClusterProfile } from "./config.ts";
 import { NotFoundError, UsageError } from "./errors.ts";
@@ -34,7 +35,7 @@ export interface CachedRun {
  *
  * const run: RunJson = {
  *   cluster: "sim", jobId: "7", name: "hello", scheduler: "slurm", status: "COMPLETED", statusCode: 0,
- *   state: "COMPLETED", exitCode: 0, reason: null, updatedAt: "2026-01-01T00:00:05.000Z",
+ *   state: "COMPLETED", exitCode: 0, reason: null, cause: "exit", updatedAt: "2026-01-01T00:00:05.000Z",
  *   ageSeconds: 30, cacheId: "hello-1a2b3c4d", cacheFile: "/home/me/.local/state/clusterjob/clusters/sim/runs/clusterjob.hello-1a2b3c4d.json",
  * };
  * ```
@@ -58,6 +59,8 @@ export interface RunJson {
   exitCode: number | null;
   /** The scheduler's reason or clusterjob's explanation, when there is one. */
   reason: string | null;
+  /** Why the run ended, the same word on every scheduler (`exit`, `timeout`, …; see `Cause`), once known. */
+  cause: Cause | null;
   /** When the record last changed (ISO 8601; the cluster's clock, simulated time on a simulator). */
   updatedAt: string;
   /** Seconds since then, by the cluster's clock. */
@@ -192,71 +195,27 @@ export function selectRuns(
  */
 export function runJson(run: CachedRun, now: number | undefined): RunJson {
   const record = run.record;
-  const age = now === undefined
-    ? null
-    : Math.max(0, Math.floor((now - Date.parse(record.updatedAt)) / 1000));
-  const common = {
-    cluster: run.cluster.name,
+  const submitted = record.phase === "submitted" ? record : undefined;
+  // Keys in the order of the table (jobId first): the order of the JSON output.
+  return {
+    jobId: submitted?.jobId ?? null,
     name: record.jobName,
+    cluster: run.cluster.name,
     scheduler: record.backend,
+    status: submitted === undefined ? "SUBMITTING" : statusName(submitted.status),
+    statusCode: submitted?.status ?? null,
+    state: submitted?.state ?? "interrupted submission",
+    exitCode: submitted?.exitCode ?? null,
+    reason: submitted === undefined
+      ? "the submission was interrupted: the job may or may not exist (check the queue)"
+      : submitted.reason ?? null,
+    cause: submitted?.cause ?? null,
     updatedAt: record.updatedAt,
-    ageSeconds: age,
+    ageSeconds: now === undefined
+      ? null
+      : Math.max(0, Math.floor((now - Date.parse(record.updatedAt)) / 1000)),
     cacheId: run.cacheId,
     cacheFile: run.file,
-  };
-  if (record.phase === "submitting") {
-    return {
-      ...common,
-      jobId: null,
-      status: "SUBMITTING",
-      statusCode: null,
-      state: "interrupted submission",
-      exitCode: null,
-      reason: "the submission was interrupted: the job may or may not exist (check the queue)",
-    };
-  }
-  return {
-    ...common,
-    jobId: record.jobId,
-    status: statusName(record.status),
-    statusCode: record.status,
-    state: record.state,
-    exitCode: record.exitCode ?? null,
-    reason: record.reason ?? null,
-  };
-}
-
-/** Reorders the keys of a run's JSON object: `jobId` first, as in the table. */
-function ordered(run: RunJson): RunJson {
-  const {
-    cluster,
-    jobId,
-    name,
-    scheduler,
-    status,
-    statusCode,
-    state,
-    exitCode,
-    reason,
-    updatedAt,
-    ageSeconds,
-    cacheId,
-    cacheFile,
-  } = run;
-  return {
-    jobId,
-    name,
-    cluster,
-    scheduler,
-    status,
-    statusCode,
-    state,
-    exitCode,
-    reason,
-    updatedAt,
-    ageSeconds,
-    cacheId,
-    cacheFile,
   };
 }
 
@@ -271,11 +230,11 @@ export function runsDocument(
   runs: readonly RunJson[],
   extra: Record<string, unknown> = {},
 ): string {
-  return JSON.stringify({ version: 1, runs: runs.map(ordered), ...extra }, null, 2) + "\n";
+  return JSON.stringify({ version: 1, runs, ...extra }, null, 2) + "\n";
 }
 
 /**
- * The table of runs: ID, NAME, CLUSTER, SCHEDULER, STATUS, STATE, EXIT, AGE (and the cache id
+ * The table of runs: ID, NAME, CLUSTER, SCHEDULER, STATUS, STATE, EXIT, CAUSE, AGE (and the cache id
  * with `cacheIds`).
  *
  * @param runs The runs.
@@ -284,7 +243,7 @@ export function runsDocument(
  */
 export function runsTable(runs: readonly RunJson[], options: { cacheIds?: boolean } = {}): string {
   if (runs.length === 0) return "No runs.\n";
-  const header = ["ID", "NAME", "CLUSTER", "SCHEDULER", "STATUS", "STATE", "EXIT", "AGE"];
+  const header = ["ID", "NAME", "CLUSTER", "SCHEDULER", "STATUS", "STATE", "EXIT", "CAUSE", "AGE"];
   if (options.cacheIds) header.push("CACHE-ID");
   return formatTable(
     header,
@@ -297,6 +256,7 @@ export function runsTable(runs: readonly RunJson[], options: { cacheIds?: boolea
         run.status,
         run.state,
         run.exitCode === null ? "-" : String(run.exitCode),
+        run.cause ?? "-",
         run.ageSeconds === null ? "-" : formatAge(run.ageSeconds),
       ];
       if (options.cacheIds) row.push(run.cacheId);

@@ -1,12 +1,13 @@
 /**
  * The few shell commands every simulated login node answers besides the scheduler's tools:
- * `hostname`, `whoami`, `true`, `false`, `echo` and `cat`.
+ * `hostname`, `whoami`, `true`, `false`, `echo`, `cat` and `grep` (fixed strings).
  *
  * @module
  */
 
 import type { CommandOutput } from "../src/core/transport.ts";
 import type { SimCommand } from "./emulator.ts";
+import { grep } from "./_login_grep.ts";
 
 /**
  * Commands every simulated login node has besides the scheduler's.
@@ -32,5 +33,6 @@ export function loginCommands(loginHost: string): Record<string, SimCommand> {
       }
       return { code: stderr === "" ? 0 : 1, stdout, stderr };
     },
+    grep,
   };
 }

@@ -327,9 +327,14 @@ export interface SimEmulator {
   readonly accountingCommands?: readonly string[];
   /**
    * What an accounting command prints while accounting is down (`"down"`) or not configured
-   * (`"disabled"`); without it such commands answer as if no job were known.
+   * (`"disabled"`), given the command's arguments; without it such commands answer as if no
+   * job were known.
    */
-  accountingFailure?(command: string, state: "down" | "disabled"): CommandOutput;
+  accountingFailure?(
+    command: string,
+    state: "down" | "disabled",
+    args: readonly string[],
+  ): CommandOutput;
   /**
    * What a status command prints when it fails transiently (a socket timeout, a busy daemon);
    * defaults to {@linkcode SimEmulator.unreachable}.

@@ -174,7 +174,10 @@ export class SimTransport implements Transport {
       case "unreachable":
         return this.#finish(record, emulator.unreachable(name, argv.slice(1), context.engine));
       case "accounting":
-        return this.#finish(record, emulator.accountingFailure?.(name, fault.state) ?? invoke());
+        return this.#finish(
+          record,
+          emulator.accountingFailure?.(name, fault.state, argv.slice(1)) ?? invoke(),
+        );
       case "submit-failure":
         if (fault.created) invoke();
         return this.#finish(record, emulator.transientSubmitFailure(name, fault.reply));

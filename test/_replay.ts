@@ -323,6 +323,8 @@ const PBS_PROCESS_VALUES: Array<[RegExp, string]> = [
   [/<total_runtime>[\d.]+<\/total_runtime>/g, "<total_runtime><SECONDS></total_runtime>"],
   [/^( {4}Walltime\.Remaining = )\d+$/gm, "$1<SECONDS>"],
   [/\b1[78]\d{8}\b/g, "<EPOCH>"],
+  // qstat -a's SessID column: a row's fifth word, right-aligned before NDS and TSK
+  [/^(\S+ +\S+ +\S+ +\S+) +\d+( +\d+ +\d+ )/gm, "$1 <PID>$2"],
 ];
 
 /**

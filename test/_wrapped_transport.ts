@@ -10,6 +10,7 @@ export function withRun(inner: Transport, run: Transport["run"]): Transport {
     clock: inner.clock,
     run,
     writeFile: (path, text, options) => inner.writeFile(path, text, options),
+    ...(inner.writeFiles ? { writeFiles: inner.writeFiles.bind(inner) } : {}),
     readFile: (path) => inner.readFile(path),
     mkdir: (path, options) => inner.mkdir(path, options),
     remove: (path) => inner.remove(path),

@@ -21,7 +21,9 @@ export const status: Command = {
     description: `
 Columns: ID (the scheduler's job id), NAME, CLUSTER, SCHEDULER, STATUS (PENDING, RUNNING,
 COMPLETED, CANCELLED, FAILED), STATE (the scheduler's own word: TIMEOUT, qw, EXIT, …), EXIT
-(the exit code), AGE (since the run last changed, by the cluster's clock). Runs of one cluster
+(the exit code), CAUSE (why it ended, the same word on every scheduler: exit, timeout,
+out-of-memory, cancelled, node-failure, preempted, dependency, submit-failed, vanished), AGE
+(since the run last changed, by the cluster's clock). Runs of one cluster
 are asked about with one scheduler command. A cluster that cannot be asked is reported on
 standard error, its runs shown as last known, and the exit code is 4. An ID is a job id
 (1.login1, or just 1) or a cache id.`,

@@ -168,12 +168,15 @@ class CountingTransport implements Transport {
   readonly name: string;
   readonly clock: Transport["clock"];
   commands = 0;
+  /** The inner transport's one-round-trip file writes, where it has them. */
+  readonly writeFiles?: NonNullable<Transport["writeFiles"]>;
   readonly #inner: Transport;
 
   constructor(inner: Transport) {
     this.#inner = inner;
     this.name = inner.name;
     this.clock = inner.clock;
+    if (inner.writeFiles) this.writeFiles = inner.writeFiles.bind(inner);
   }
 
   run(argv: readonly string[], options?: RunOptions): Promise<CommandOutput> {

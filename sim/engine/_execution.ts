@@ -14,6 +14,7 @@ import type { JobTable } from "./_job_table.ts";
 import type { NodePool } from "./_nodes.ts";
 import type { Scheduler } from "./_scheduling.ts";
 import { startJobProcess } from "./_shell_run.ts";
+import { writeEndMarker, writeStartMarker } from "./_model_markers.ts";
 import type { SimFileSystem } from "./filesystem.ts";
 import type { SimJobModel } from "./options.ts";
 import type { SimJob, SimJobState, SimReason } from "../types.ts";
@@ -86,6 +87,9 @@ export class JobRunner {
         this.#parts.fs?.writeText(path, text);
       }
     }
+    if (execution === "model" && this.#parts.fs !== undefined) {
+      writeStartMarker(this.#parts.fs, job, job.nodeList[0] ?? "node", clock.now());
+    }
     this.#emit(job);
     this.#parts.dependencies.changed(job);
     const limitMs = job.timeLimitSeconds === undefined ? undefined : job.timeLimitSeconds * 1000;
@@ -136,6 +140,9 @@ export class JobRunner {
     job.endTime = this.#parts.clock.now();
     if (end.exitCode !== undefined) job.exitCode = end.exitCode;
     if (end.signal !== undefined) job.signal = end.signal;
+    if (wasRunning && this.#parts.execution === "model" && this.#parts.fs !== undefined) {
+      writeEndMarker(this.#parts.fs, job, state, end.signal, job.endTime);
+    }
     this.#parts.table.ended(job);
     this.#parts.accounting.record(job);
     if (job.group !== undefined) this.#taskEnded(job, job.group, wasRunning);

@@ -28,6 +28,7 @@ import {
 } from "./_history.ts";
 import { lsfExitCode, lsfExitReason, lsfStatus } from "./_jobs.ts";
 import type { LsfDialect } from "./dialect.ts";
+import { lsfJobData } from "./_job_data.ts";
 
 /** The load thresholds block that ends every record (no thresholds configured: all `-`). */
 const SCHEDULING_PARAMETERS = [
@@ -86,8 +87,13 @@ function finishedLines(job: SimJob, dialect: LsfDialect): string[] {
 
 /** The logical lines of one job's `bjobs -l` record (before wrapping). */
 function recordLines(job: SimJob, dialect: LsfDialect, hosts: number): string[] {
+  // OpenLava prints `-Jd` after the command (prtHeader, lsbatch/cmd/cmd.job.c).
+  const description = lsfJobData(job)?.description;
+  const described = description === undefined || dialect.name !== "openlava"
+    ? ""
+    : `, Job Description <${description}>`;
   const lines = [
-    `${recordStart(job, dialect, lsfStatus(job))} Command <${commandOf(job)}>`,
+    `${recordStart(job, dialect, lsfStatus(job))} Command <${commandOf(job)}>${described}`,
     submissionLine(job, homeOf(job), dialect, false),
     ...runLimitLines(job, dialect),
   ];

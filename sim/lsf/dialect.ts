@@ -108,7 +108,7 @@ export function wrapOpenLava(text: string): string {
   return out;
 }
 
-const NOT_SUBMITTED_USAGE_LSF10 =
+const LSF10_BJOBS_USAGE =
   "Usage: bjobs [-h] [-V] [-w | -l] [-a] [-d] [-p] [-s] [-r] [-noheader] [-json]\n" +
   "             [-o \"field_name[:[-][output_width]] ... [delimiter='character']\"]\n" +
   '             [-q queue_name] [-u user_name | -u all] [-J name_spec] [jobId | "jobId[idxList]" ...]\n';
@@ -146,7 +146,7 @@ function hostCount(hosts: number): string {
 export const LSF10: LsfDialect = {
   name: "lsf10",
   customFormats: true,
-  bjobsUsage: NOT_SUBMITTED_USAGE_LSF10,
+  bjobsUsage: LSF10_BJOBS_USAGE,
   bjobsBadOption: (name) => `bjobs: illegal option -- ${name}\n`,
   // `%b %d %H:%M` (LSF 10.1 bjobs SUBMIT_TIME).
   tableTime: (ms) => monthDayTime(ms),

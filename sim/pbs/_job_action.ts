@@ -10,6 +10,7 @@
  * @module
  */
 
+import { logUnknownJob } from "./_server_log.ts";
 import type { CommandOutput } from "../../src/core/transport.ts";
 import type { SimCommandContext, SimEngineApi } from "../emulator.ts";
 import { exitFor, type PbsDialect, PBSE } from "./dialect.ts";
@@ -88,6 +89,9 @@ export function runJobAction(
       ? action.finished?.(dialect) ?? badState(dialect)
       : action.act(engine, entry, dialect);
     if (refusal === undefined) continue;
+    if (entry === undefined && command === "qdel" && dialect.kind === "pbs") {
+      logUnknownJob(engine, ref.seq);
+    }
     stderr += `${command}: ${refusal.message} ${qualifiedId(operand, engine.loginHost)}\n`;
     code = exitFor(refusal.errno);
   }

@@ -14,6 +14,8 @@
  */
 
 import type { SimEmulatorDefaults } from "../emulator.ts";
+import { hhmmss } from "../_common/words.ts";
+import { usDateTime } from "../_common/format.ts";
 
 /**
  * `pbs_errno` values both products share (pbs_error.h); exit status is `errno & 0xff`. The
@@ -71,6 +73,25 @@ export interface PbsDialect {
   readonly keepFinishedMs: number;
   /** PBS Pro shows finished jobs only with `qstat -x` / `-H`; Torque shows `C` jobs to every qstat. */
   readonly historyNeedsX: boolean;
+  /**
+   * tracejob's answer to `-q` where it has none (OpenPBS: its usage on stdout, `tracejob:
+   * invalid option -- 'q'` on stderr, exit 1, raw/openpbs/066); `undefined` where `-q` is
+   * Torque's quiet flag.
+   */
+  readonly tracejobWithoutQuiet?: string;
+  /**
+   * The time stamp of a tracejob line: Torque `12/01/2026 23:08:49.580 ` (milliseconds, one
+   * blank, raw/torque/070), OpenPBS `12/01/2026 21:47:58  ` (two blanks, raw/openpbs/067).
+   */
+  tracejobStamp(ms: number): string;
+  /**
+   * How long a running job (not an array's subjob) deleted with `qdel` still runs before it
+   * ends, ms: Torque ends it at
+   * once (raw/torque/060: `comp_time` the second of the qdel); OpenPBS's mom sends SIGTERM, then
+   * SIGKILL after `kill_delay` (10 s) and reports the end at its next poll
+   * (raw/openpbs/057, 061: `resources_used.walltime = 00:00:11` for a job deleted as it started).
+   */
+  readonly deleteRunningMs: number;
   /** Spelling of the exit status attribute in `qstat -f`. */
   readonly exitStatusAttribute: "exit_status" | "Exit_status";
   /** Server error text for an unknown job (pbs_geterrmsg / pbse_to_txt). */
@@ -126,6 +147,8 @@ export interface PbsDialect {
   readonly auxDirectory: string;
   /** Column layout of the default `qstat` table. */
   readonly table: QstatTableLayout;
+  /** Column layout of `qstat -a` (and of PBS Pro's `qstat -H`). */
+  readonly altTable: QstatAltLayout;
   /** qsub's word for a rejected submission, given the server's message. */
   submitError(message: string, detail: string): string;
   /** What a command prints on stderr when the server refuses connections (exit 111, ECONNREFUSED). */
@@ -159,6 +182,38 @@ export interface QstatTableLayout {
   readonly queueWidth: number;
   /** Shortens the id, name, user and queue the way this product's qstat does. */
   readonly shorten: (column: "id" | "name" | "user" | "queue", value: string) => string;
+}
+
+/**
+ * The `qstat -a` table: three header lines under the server's name, then per job its id, user,
+ * queue, name, session, nodes, tasks, requested memory and time, state and elapsed time, one
+ * blank between columns; a value the server does not have is `--` (raw/torque/019,
+ * raw/openpbs/023, 049).
+ */
+export interface QstatAltLayout {
+  /** The three header lines. */
+  readonly header: readonly [string, string, string];
+  /** Column widths: id, user, queue, name, session, nodes, tasks, memory, time, state, elapsed. */
+  readonly widths: readonly [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  /** The requested walltime as the Time column shows it (`01:00:00`, PBS Pro `00:05`). */
+  time(seconds: number): string;
+  /**
+   * The Elap Time column: Torque the time since a running job started (`--` otherwise);
+   * PBS Pro the walltime the mom reported (`--` until it has).
+   */
+  readonly elapsed: "running" | "reported";
 }
 
 const SECOND = 1000;
@@ -204,6 +259,8 @@ export const TORQUE: PbsDialect = {
   finishedState: "C",
   keepFinishedMs: 300 * SECOND,
   historyNeedsX: false,
+  tracejobStamp: (ms) => `${usDateTime(ms)}.${String(ms % 1000).padStart(3, "0")} `,
+  deleteRunningMs: 0,
   exitStatusAttribute: "exit_status",
   unknownJobText: "Unknown Job Id Error",
   errors: {
@@ -228,6 +285,16 @@ export const TORQUE: PbsDialect = {
       : `[${kind === "qsub" ? "qsub: " : ""}${message}]`) + `\n\n${TORQUE_QSUB_USAGE}\n`,
   walltimeExitStatus: -11,
   auxDirectory: "/var/spool/torque/aux",
+  altTable: {
+    header: [
+      " ".repeat(82) + "Req'd       Req'd       Elap",
+      "Job ID                  Username    Queue    Jobname          SessID  NDS   TSK   Memory      Time    S   Time",
+      "----------------------- ----------- -------- ---------------- ------ ----- ------ --------- --------- - ---------",
+    ],
+    widths: [23, 11, 8, 16, 6, 5, 6, 9, 9, 1, 9],
+    time: (seconds) => hhmmss(seconds),
+    elapsed: "running",
+  },
   table: {
     header: [
       "Job ID                    Name             User            Time Use S Queue",
@@ -302,6 +369,30 @@ export const PBSPRO: PbsDialect = {
   finishedState: "F",
   keepFinishedMs: 14 * 24 * 3600 * SECOND,
   historyNeedsX: true,
+  tracejobStamp: (ms) => `${usDateTime(ms)}  `,
+  deleteRunningMs: 11 * SECOND,
+  // raw/openpbs/066: OpenPBS tracejob's getopt string has no q.
+  tracejobWithoutQuiet:
+    "USAGE: tracejob [-a|s|l|m|v] [-w size] [-p path] [-n days] [-f filter_type] job_identifier...\n" +
+    "   -p : path to PBS_HOME\n" +
+    "   -w : number of columns of your terminal\n" +
+    "   -n : number of days in the past to look for job(s) [default 1]\n" +
+    "   -f : filter out types of log entries, multiple -f's can be specified\n" +
+    "        error, system, admin, job, job_usage, security, sched, debug, \n" +
+    "        debug2, resv, debug3, debug4, force or absolute numberic equiv\n" +
+    "   -z : toggle filtering excessive messages\n" +
+    "   -c : what message count is considered excessive\n" +
+    "   -a : don't use accounting log files\n" +
+    "   -s : don't use server log files\n" +
+    "   -l : don't use scheduler log files\n" +
+    "   -m : don't use mom log files\n" +
+    "   -v : verbose mode - show more error messages\n" +
+    "\n" +
+    "       tracejob --version\n" +
+    "   --version : display version only\n" +
+    "\n" +
+    "default prefix path = /var/spool/pbs\n" +
+    "filter_excessive: ON\n",
   exitStatusAttribute: "Exit_status",
   unknownJobText: "Unknown Job Id",
   errors: {
@@ -321,6 +412,16 @@ export const PBSPRO: PbsDialect = {
   qsubUsage: (message, kind) => `${kind === "bare" ? "" : "qsub: "}${message}\n${PRO_QSUB_USAGE}`,
   walltimeExitStatus: -29,
   auxDirectory: "/var/spool/pbs/aux",
+  altTable: {
+    header: [
+      " ".repeat(60) + "Req'd  Req'd   Elap",
+      "Job ID          Username Queue    Jobname    SessID NDS TSK Memory Time  S Time",
+      "--------------- -------- -------- ---------- ------ --- --- ------ ----- - -----",
+    ],
+    widths: [15, 8, 8, 10, 6, 3, 3, 6, 5, 1, 5],
+    time: (seconds) => hhmmss(seconds).slice(0, 5),
+    elapsed: "reported",
+  },
   table: {
     header: [
       "Job id            Name             User              Time Use S Queue",

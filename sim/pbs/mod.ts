@@ -29,8 +29,8 @@ import { qstat } from "./qstat.ts";
 import { qdel } from "./qdel.ts";
 import { qhold } from "./qhold.ts";
 import { qrls } from "./qrls.ts";
-import { tracejob } from "./tracejob.ts";
-import { fail } from "../_common/command_result.ts";
+import { parseTracejob, tracejob, TRACEJOB_USAGE } from "./tracejob.ts";
+import { fail, ok } from "../_common/command_result.ts";
 
 /** Builds the PBS emulator of one dialect: its commands, defaults and server-down texts. */
 function makeEmulator(dialect: PbsDialect): SimEmulator {
@@ -44,6 +44,19 @@ function makeEmulator(dialect: PbsDialect): SimEmulator {
       qhold: (ctx) => qhold(ctx, dialect),
       qrls: (ctx) => qrls(ctx, dialect),
       tracejob: (ctx) => tracejob(ctx, dialect),
+    },
+    // tracejob reads the server's log files on the host it runs on (Torque Administrator Guide
+    // "tracejob": it "must be run on the server host", or where the logs are mounted); no server
+    // connection. Accounting "disabled" stands for logs it cannot read. What tracejob prints
+    // then is not recorded; this answers as for a job no log mentions (raw/torque/077), without
+    // its log lines: the `Job:` header alone, exit 0.
+    accountingCommands: ["tracejob"],
+    accountingFailure: (_command, _state, args) => {
+      try {
+        return ok(`\nJob: ${parseTracejob(args)}\n\n`);
+      } catch {
+        return fail(1, TRACEJOB_USAGE);
+      }
     },
     unreachable: (command: string) => fail(111, dialect.serverDown(command)),
     transientSubmitFailure: (command: string, reply: "lost" | "refused" = "lost") => {

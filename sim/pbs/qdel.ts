@@ -15,8 +15,10 @@ import { type JobAction, runJobAction, taskOf } from "./_job_action.ts";
 
 const QDEL: JobAction = {
   command: "qdel",
-  act(engine, entry) {
-    engine.cancel(entry.seq, taskOf(entry));
+  act(engine, entry, dialect) {
+    // The subjobs of a deleted array end at once on both (raw/openpbs/082).
+    const grace = entry.kind === "job" ? dialect.deleteRunningMs : 0;
+    engine.cancel(entry.seq, grace > 0 ? { ...taskOf(entry), graceMs: grace } : taskOf(entry));
     return undefined;
   },
   finished: (dialect) =>

@@ -33,11 +33,12 @@ import {
 } from "./_jobs.ts";
 import { stateOf } from "./_states.ts";
 import { fullBlock, xmlDocument } from "./_full_listing.ts";
+import { altHeader, altRow } from "./_alt_table.ts";
 import { type Listing, listingOf } from "./_attributes.ts";
 
 import { padEnd, padStart } from "../_common/words.ts";
 
-const SPEC = { pbs: "fxtu:", pbspro: "fxHtJu:" } as const;
+const SPEC = { pbs: "afxtu:", pbspro: "afxHtJu:" } as const;
 const USAGE = {
   pbs: "usage: qstat [-f] [-t] [-x] [-u user_list] [job_identifier... | destination...]\n",
   pbspro:
@@ -47,8 +48,8 @@ const USAGE = {
 
 /** What `qstat` was asked. */
 export interface QstatOptions {
-  /** How rows are printed: the table, `-f`, or Torque's `-x` XML. */
-  format: "table" | "full" | "xml";
+  /** How rows are printed: the table, `-a` (PBS Pro's `-H` too), `-f`, or Torque's `-x` XML. */
+  format: "table" | "alt" | "full" | "xml";
   /** PBS Pro's `-x` or `-H`: finished jobs too. */
   history: boolean;
   /** PBS Pro's `-H`: finished jobs only. */
@@ -72,7 +73,13 @@ export function parseQstat(args: readonly string[], dialect: PbsDialect): QstatO
   const flags = new Map(parsed.options);
   const pro = dialect.kind === "pbspro";
   const options: QstatOptions = {
-    format: flags.has("f") ? "full" : !pro && flags.has("x") ? "xml" : "table",
+    format: flags.has("f")
+      ? "full"
+      : !pro && flags.has("x")
+      ? "xml"
+      : flags.has("a") || (pro && flags.has("H"))
+      ? "alt"
+      : "table",
     history: pro && (flags.has("x") || flags.has("H")),
     finishedOnly: pro && flags.has("H"),
     arraysOnly: pro && flags.has("J"),
@@ -130,6 +137,12 @@ function render(
   if (entries.length === 0) return;
   const { parts } = output;
   if (options.format !== "table") output.listing ??= listingOf(engine, dialect);
+  if (options.format === "alt") {
+    if (output.header) parts.push(altHeader(dialect, serverOf(entries[0]!.jobs[0]!, engine)));
+    output.header = false;
+    for (const entry of entries) parts.push(altRow(entry, dialect, engine, output.listing!));
+    return;
+  }
   if (options.format === "xml") parts.push(xmlDocument(entries, dialect, engine, output.listing!));
   else if (options.format === "full") {
     for (const entry of entries) {

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { logUnknownJob } from "./_server_log.ts";
 import type { CommandOutput } from "../../src/core/transport.ts";
 import type { SimDependency } from "../types.ts";
 import { type SimCommandContext, SimSubmitRejection } from "../emulator.ts";
@@ -275,7 +276,10 @@ function resolveDependencies(
     jobIds: refs.flatMap((ref) => {
       const known = ctx.engine.find(ref.seq);
       if (known.length === 0) {
-        if (dialect.unknownDependency === "refuse") throw badDependency(dialect);
+        if (dialect.unknownDependency === "refuse") {
+          logUnknownJob(ctx.engine, ref.seq);
+          throw badDependency(dialect);
+        }
         unknown = true;
         return [];
       }

@@ -6,6 +6,7 @@
  * message`, `Job: <id>` heading, the server's `Exit_status=N resources_used....` line and the
  * accounting `E` record's `key=value` list), PBS Professional Reference Guide "tracejob".
  * Finished jobs appear only once accounting knows them (the engine's accounting lag applies).
+ * For an id the server never knew, Torque prints what it logged about it (`_server_log.ts`).
  *
  * @module
  */
@@ -17,12 +18,12 @@ import type { PbsDialect } from "./dialect.ts";
 import { entriesFor, parseJobRef, qualifiedId, serverOf } from "./_jobs.ts";
 import { exitStatusOf } from "./_states.ts";
 import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts";
-import { usDateTime } from "../_common/format.ts";
+import { unknownJobLog } from "./_server_log.ts";
 import { hhmmss } from "../_common/words.ts";
 
-/** One log line: `MM/DD/YYYY HH:MM:SS  S    message` (server) or `A` (accounting). */
-function record(ms: number, type: "S" | "A", message: string): string {
-  return `${usDateTime(ms)}  ${type}    ${message}\n`;
+/** One log line: the product's time stamp, `S` (server) or `A` (accounting), the message. */
+function record(dialect: PbsDialect, ms: number, type: "S" | "A", message: string): string {
+  return `${dialect.tracejobStamp(ms)}${type}    ${message}\n`;
 }
 
 function seconds(ms: number): string {
@@ -32,42 +33,50 @@ function seconds(ms: number): string {
 /** What every record of a job names. */
 interface Trace {
   job: SimJob;
+  dialect: PbsDialect;
   owner: string;
   /** The accounting records' `user=... etime=...` part. */
   common: string;
 }
 
 /** The records of a job's submission and, once it started, of its start. */
-function queuedRecords({ job, owner, common }: Trace): string {
+function queuedRecords({ job, dialect, owner, common }: Trace): string {
   const request = job.request;
-  let out = record(job.submitTime, "S", `enqueuing into ${job.queue}, state 1 hop 1`);
+  let out = record(dialect, job.submitTime, "S", `enqueuing into ${job.queue}, state 1 hop 1`);
   out += record(
+    dialect,
     job.submitTime,
     "S",
     `Job Queued at request of ${owner}, owner = ${owner}, job name = ${request.name}, queue = ${job.queue}`,
   );
-  out += record(job.submitTime, "A", `queue=${job.queue}`);
+  out += record(dialect, job.submitTime, "A", `queue=${job.queue}`);
   if (job.startTime === undefined) return out;
   const hosts = job.nodeList.map((node) => `${node}/0`).join("+");
-  out += record(job.startTime, "S", "Job Run at request of root@localhost");
-  out += record(job.startTime, "A", `${common} start=${seconds(job.startTime)} exec_host=${hosts}`);
+  out += record(dialect, job.startTime, "S", "Job Run at request of root@localhost");
+  out += record(
+    dialect,
+    job.startTime,
+    "A",
+    `${common} start=${seconds(job.startTime)} exec_host=${hosts}`,
+  );
   return out;
 }
 
 /** The records of a job's end: its deletion, or its exit status and resources used. */
-function endRecords({ job, owner, common }: Trace, endTime: number, dialect: PbsDialect): string {
+function endRecords({ job, dialect, owner, common }: Trace, endTime: number): string {
   const exit = exitStatusOf(job, dialect);
   if (exit === undefined) {
-    return record(endTime, "S", `Job deleted at request of ${owner}`) +
-      record(endTime, "A", `requestor=${owner}`);
+    return record(dialect, endTime, "S", `Job deleted at request of ${owner}`) +
+      record(dialect, endTime, "A", `requestor=${owner}`);
   }
   const used = `resources_used.cput=00:00:00 resources_used.mem=0kb resources_used.vmem=0kb ` +
     `resources_used.walltime=${hhmmss((endTime - (job.startTime ?? endTime)) / 1000)}`;
   const limit = job.timeLimitSeconds === undefined
     ? ""
     : ` Resource_List.walltime=${hhmmss(job.timeLimitSeconds)}`;
-  return record(endTime, "S", `Exit_status=${exit} ${used}`) +
+  return record(dialect, endTime, "S", `Exit_status=${exit} ${used}`) +
     record(
+      dialect,
       endTime,
       "A",
       `${common} start=${seconds(job.startTime ?? endTime)} end=${seconds(endTime)} ` +
@@ -81,13 +90,14 @@ function recordsOf(job: SimJob, dialect: PbsDialect, accounted: boolean): string
   const submitted = seconds(job.submitTime);
   const trace: Trace = {
     job,
+    dialect,
     owner: `${request.user}@${request.submitHost ?? "localhost"}`,
     common: `user=${request.user} group=${request.user} jobname=${request.name} ` +
       `queue=${job.queue} ctime=${submitted} qtime=${submitted} etime=${submitted}`,
   };
   const queued = queuedRecords(trace);
   if (!accounted || job.endTime === undefined) return queued;
-  return queued + endRecords(trace, job.endTime, dialect);
+  return queued + endRecords(trace, job.endTime);
 }
 
 /**
@@ -101,7 +111,8 @@ function accountedTest(engine: SimEngineApi): (job: SimJob) => boolean {
   return (job) => known.has(job);
 }
 
-const USAGE =
+/** tracejob's usage text. */
+export const TRACEJOB_USAGE =
   "usage: tracejob [-a|s|l|m|v] [-w size] [-p path] [-n days] [-f filter_type] job_identifier\n";
 
 /**
@@ -116,20 +127,31 @@ export function parseTracejob(args: readonly string[]): string {
     else if (!arg.startsWith("-")) operands.push(arg);
   }
   const operand = operands[0];
-  if (operand === undefined || operands.length > 1) throw new CommandFailure(1, USAGE);
+  if (operand === undefined || operands.length > 1) throw new CommandFailure(1, TRACEJOB_USAGE);
   return operand;
 }
 
 /** Runs `tracejob`. */
 export function tracejob(ctx: SimCommandContext, dialect: PbsDialect): CommandOutput {
   return answerFailures(() => {
+    if (dialect.tracejobWithoutQuiet !== undefined && ctx.args.includes("-q")) {
+      return {
+        code: 1,
+        stdout: dialect.tracejobWithoutQuiet,
+        stderr: "tracejob: invalid option -- 'q'\n",
+      };
+    }
     const operand = parseTracejob(ctx.args);
     const engine = ctx.engine;
     const ref = parseJobRef(operand);
     const first = ref && engine.find(ref.seq)[0];
     const server = first ? serverOf(first, engine) : engine.loginHost;
     let out = `\nJob: ${qualifiedId(operand, server)}\n\n`;
-    if (ref) {
+    if (ref && first === undefined) {
+      for (const { at, message } of unknownJobLog(engine, ref.seq)) {
+        out += record(dialect, at, "S", message);
+      }
+    } else if (ref) {
       const accounted = accountedTest(engine);
       for (const entry of entriesFor(engine, ref, true)) {
         if (entry.kind === "array") continue;

@@ -11,6 +11,7 @@ import type { CommandOutput } from "./transport.ts";
 import type { JobIdGrammar } from "./job_id.ts";
 
 import type { JobInfo } from "./job_info.ts";
+import type { Cause } from "./cause.ts";
 
 export * from "./job_id.ts";
 export * from "./job_info.ts";
@@ -148,6 +149,13 @@ export interface Backend {
   accountingCommands(ids: readonly string[]): QueryCommand[];
   /** Parses one accounting command's output; ids accounting does not know are absent. */
   parseAccounting(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo>;
+  /**
+   * Why a finished job ended, as a portable {@linkcode Cause}, from what `parseStatus` or
+   * `parseAccounting` returned (its state word, exit code and reason); `undefined` when it cannot
+   * tell. Pure. Optional; without it a run's cause is `exit` for COMPLETED and for an exit code
+   * below 128, `cancelled` for CANCELLED, else unknown.
+   */
+  causeOf?(info: JobInfo): Cause | undefined;
   /** The command that cancels `ids` (the built-in backends throw `InvalidJobIdError` for an id not of their grammar, as do their query commands). */
   cancelCommand(ids: readonly string[]): string[];
   /**
@@ -262,6 +270,12 @@ export interface TokenLookup {
 export interface SubmitTokenSupport {
   /** The options, put right after the submit command's name, that store `token` with the job. */
   submitOptions(token: string): string[];
+  /**
+   * Whether the token may be given for this job script: false where the script's own directives
+   * set the option the token's would override (a `#SBATCH --comment` of the user's); the job is
+   * then submitted without a token. Optional; default true.
+   */
+  fitsScript?(script: string): boolean;
   /** One command whose answer lists the jobs of all `jobs`' tokens. */
   lookupCommand(jobs: readonly TokenQuery[]): string[];
   /**

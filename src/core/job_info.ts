@@ -5,6 +5,7 @@
  */
 
 import type { StatusCode } from "./status.ts";
+import type { Cause } from "./cause.ts";
 
 /**
  * What the scheduler says about one job.
@@ -29,4 +30,6 @@ export interface JobInfo {
   exitCode?: number;
   /** The scheduler's reason or extra detail (`"Dependency"`, `"failed 37: qmaster enforced h_rt"`). */
   reason?: string;
+  /** Why a finished job ended, when the parser or the markers can tell (see {@linkcode Cause}). */
+  cause?: Cause;
 }

@@ -41,6 +41,50 @@ export interface RunOptions {
 }
 
 /**
+ * A file for {@linkcode Transport.writeFiles}.
+ *
+ * @example Usage
+ * ```ts
+ * import { type FileToWrite, LocalTransport } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const files: FileToWrite[] = [
+ *   { path: `${dir}/run/job.sh`, text: "#!/bin/sh\necho hi\n", mode: 0o755 },
+ *   { path: `${dir}/run/aux.sh`, text: "echo aux\n" },
+ * ];
+ * await new LocalTransport().writeFiles(files, { directories: [`${dir}/run`] });
+ * assert.equal(await Deno.readTextFile(`${dir}/run/aux.sh`), "echo aux\n");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export interface FileToWrite {
+  /** Destination; `~/` is the home directory on the scheduler host. */
+  readonly path: string;
+  /** Content. */
+  readonly text: string;
+  /** File mode (default `0o644`). */
+  readonly mode?: number;
+}
+
+/**
+ * Options of {@linkcode Transport.writeFiles}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { WriteFilesOptions } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const options: WriteFilesOptions = { directories: ["~/runs/sweep", "~/runs/sweep/logs"] };
+ * assert.equal(options.directories?.length, 2);
+ * ```
+ */
+export interface WriteFilesOptions {
+  /** Directories created first, in order, with their parents (like `mkdir -p`). */
+  readonly directories?: readonly string[];
+}
+
+/**
  * The one door to a scheduler host: run an argv, and read, write and create files there.
  * Implementations never pass an argv through a shell unquoted.
  *
@@ -88,6 +132,12 @@ export interface Transport {
   run(argv: readonly string[], options?: RunOptions): Promise<CommandOutput>;
   /** Writes a text file atomically (temporary file, then rename); `mode` defaults to 0o644. */
   writeFile(path: string, text: string, options?: { mode?: number }): Promise<void>;
+  /**
+   * Creates `directories`, then writes every file atomically (all to temporary files, then each
+   * renamed), in one round trip where the transport can. Optional: without it, submission uses
+   * `mkdir` and `writeFile`.
+   */
+  writeFiles?(files: readonly FileToWrite[], options?: WriteFilesOptions): Promise<void>;
   /** Reads a text file; rejects with {@linkcode TransportError} when it does not exist. */
   readFile(path: string): Promise<string>;
   /** Creates a directory and its parents (like `mkdir -p`). */

@@ -9,6 +9,7 @@ import { join } from "node:path/posix";
 import type { Backend } from "../core/backend.ts";
 import { type BackendRegistry, builtinBackends } from "../../backends/registry.ts";
 import { assembleScript } from "../core/_script_text.ts";
+import { markerFolder, markersPrelude, runsPosixShell } from "../core/_markers.ts";
 import type { AsyncResult } from "../run/async_result.ts";
 import { InvalidValueError } from "../core/errors.ts";
 import { resolveResources, type Resources, type ResourcesInput } from "../core/resources.ts";
@@ -145,6 +146,11 @@ export class JobScript {
   readonly onWarning: WarningHandler | undefined;
   /** Whether warnings are errors. */
   readonly strict: boolean;
+  /**
+   * Whether the rendered script records its start and end in marker files (the `markers`
+   * option, and a script run by a POSIX shell: a `#!/usr/bin/env python3` body has none).
+   */
+  readonly markers: boolean;
   /** The warnings about this job (given to `onWarning` at construction). */
   readonly warnings: readonly JobWarning[];
 
@@ -197,6 +203,8 @@ export class JobScript {
     this.cachePrefix = checkedOption("cachePrefix", options);
     this.onWarning = checkedOption("onWarning", options);
     this.strict = checkedOption("strict", options);
+    this.markers = checkedOption("markers", options) &&
+      runsPosixShell(this.body.split("\n", 1)[0] ?? "", this.shell);
     // Render the headers now, so resources the backend cannot express fail at construction.
     this.#headers = Object.freeze(this.backend.renderHeaders(this.resources));
     const warnings = unknownKeyWarnings(this.backend, this.resources);
@@ -229,7 +237,18 @@ export class JobScript {
    * ```
    */
   render(): string {
-    return assembleScript(this.#renderText(this.body, "body"), this.shell, this.#headers);
+    const prelude = this.markers
+      ? markersPrelude({
+        jobName: this.name,
+        idVariable: this.backend.envVars.CLUSTERJOB_ID,
+        // Not an array job: no task index (LSF's LSB_JOBINDEX is 0 then, SGE's SGE_TASK_ID
+        // "undefined"); array jobs name theirs (CLUSTERJOB_ARRAY_INDEX, the shared contract).
+      })
+      : [];
+    return assembleScript(this.#renderText(this.body, "body"), this.shell, [
+      ...this.#headers,
+      ...prelude,
+    ]);
   }
 
   /**
@@ -337,6 +356,29 @@ export class JobScript {
    */
   workingDirectory(): string {
     return joinPaths(this.rootdir, this.workdir);
+  }
+
+  /**
+   * The folder on the scheduler host where the job writes its marker files,
+   * `<workingDirectory>/.clusterjob/<name>` (the name with unsafe characters as `_`), or
+   * `undefined` when it writes none (`markers: false`, or a script not run by a shell).
+   *
+   * @returns The POSIX path, or `undefined`.
+   *
+   * @example Usage
+   * ```ts
+   * import { JobScript } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
+   * const job = new JobScript({ name: "fit 1", body: "true", rootdir: "~/jobs", workdir: "run1" });
+   * assert.equal(job.markerFolder(), "~/jobs/run1/.clusterjob/fit_1");
+   * assert.equal(job.with({ markers: false }).markerFolder(), undefined);
+   * assert.ok(job.render().includes("__cj_mark start"));
+   * assert.ok(!job.with({ markers: false }).render().includes("__cj_"));
+   * ```
+   */
+  markerFolder(): string | undefined {
+    return this.markers ? markerFolder(this.workingDirectory(), this.name) : undefined;
   }
 
   /**

@@ -105,6 +105,12 @@ export interface JobScriptOptions {
   onWarning?: WarningHandler | undefined;
   /** Warnings are errors (`UnknownKeyError`). Default `false`. */
   strict?: boolean;
+  /**
+   * The job records its start and end in marker files next to its scripts
+   * (`.clusterjob/<name>/`), read when the scheduler no longer knows it. Default `true`;
+   * only scripts run by a POSIX shell carry them.
+   */
+  markers?: boolean;
   /** Defaults (e.g. a `Settings` object) for every option not given here. */
   defaults?: JobScriptDefaults;
 }
@@ -139,6 +145,7 @@ export type DefaultAttributes = Partial<
     | "cacheFolder"
     | "cachePrefix"
     | "strict"
+    | "markers"
   >
 >;
 
@@ -309,6 +316,13 @@ export const JOB_OPTIONS = {
     doc: "Warnings are errors (`UnknownKeyError`). Default `false`.",
     check: boolean,
     fallback: false,
+    setting: isBoolean,
+  },
+  markers: {
+    doc:
+      "The job records its start and end in marker files next to its scripts\n(`.clusterjob/<name>/`), read when the scheduler no longer knows it. Default `true`;\nonly scripts run by a POSIX shell carry them.",
+    check: boolean,
+    fallback: true,
     setting: isBoolean,
   },
   defaults: {

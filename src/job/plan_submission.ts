@@ -49,6 +49,8 @@ export interface PlannableJob {
   workingDirectory(): string;
   /** The job script's path on the scheduler host. */
   scriptPath(): string;
+  /** The folder of the job's marker files on the scheduler host, or `undefined` (markers off). */
+  markerFolder(): string | undefined;
 }
 
 /** The options of a submission that decide its plan: the cache file's. */
@@ -123,6 +125,7 @@ export async function planSubmission(
     cacheFile,
     maxSleepInterval: job.maxSleepInterval,
     timeSeconds: job.resources.timeSeconds,
+    markerFolder: job.markerFolder(),
   });
 }
 

@@ -110,7 +110,7 @@ const SECTIONS = ["attributes", "resources"];
  *
  * ```yaml
  * attributes:            # any of: backend shell remote rootdir workdir prologue epilogue
- *   backend: slurm       #   auxScripts maxSleepInterval vars cacheFolder cachePrefix strict
+ *   backend: slurm       #   auxScripts maxSleepInterval vars cacheFolder cachePrefix strict markers
  *   remote: login.cluster.edu
  *   rootdir: ~/jobs
  *   maxSleepInterval: 60 # a number

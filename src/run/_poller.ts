@@ -38,6 +38,7 @@ import { checkOptionsObject } from "../transports/_checks.ts";
 import { CommandNotFoundError, MissingPermissionError } from "../core/transport_errors.ts";
 import type { PollingOptions } from "./run_options.ts";
 import { SharedPoll } from "./_shared_poll.ts";
+import { type MarkerFindings, markersOfRound } from "./_markers_round.ts";
 
 /** The defaults of {@linkcode PollingOptions}. */
 const POLLING_DEFAULTS: Required<PollingOptions> = {
@@ -139,6 +140,10 @@ export interface PollClient {
   readonly shared: boolean;
   /** The run's polling state. */
   readonly tracking: Tracking;
+  /** The job's marker folder, read when queue and accounting no longer know it. */
+  readonly markers?: string | undefined;
+  /** The job's walltime in seconds, when known. */
+  readonly walltime?: number | undefined;
   /** The last known status. */
   status(): StatusCode;
   /** Records what the scheduler said; resolves once saved (and, on finishing, after the epilogue). */
@@ -155,6 +160,8 @@ interface QueryOutcome {
   infos: Map<string, JobInfo>;
   failed: Map<string, unknown>;
   unknown: Set<string>;
+  /** Ids that left the queue and whose accounting query failed. */
+  accountingFailed: Set<string>;
   /** The commands consulted for the unknown ids, for the vanished-job reason. */
   consulted: string[];
   /** When the query began (wall clock, ms); a shared snapshot's may be older than the round. */
@@ -318,14 +325,18 @@ export class Poller {
       infos: new Map(),
       failed: new Map(),
       unknown: new Set<string>(),
+      accountingFailed: new Set<string>(),
       consulted: [],
       at: Date.now(),
     };
+    // Runs the queue and accounting no longer know: their markers, in one command for all.
+    const markers: MarkerFindings = await markersOfRound(this.transport, live, outcome, timeout);
+    this.stats.commands += markers.commands;
     this.stats.rounds++;
     const now = this.transport.clock.now();
     for (const client of live) {
       const tracking = client.tracking;
-      const info = outcome.infos.get(client.jobId);
+      const info = outcome.infos.get(client.jobId) ?? markers.infos.get(client);
       const error = outcome.failed.get(client.jobId);
       let changed = false;
       if (outcome.at < (tracking.infoAt ?? -Infinity)) {
@@ -336,7 +347,7 @@ export class Poller {
         tracking.infoAt = outcome.at;
         changed = info.status !== client.status();
         await client.apply(info);
-      } else if (outcome.failed.has(client.jobId)) {
+      } else if (outcome.failed.has(client.jobId) && !markers.unknown.has(client)) {
         tracking.failures++;
         tracking.lastError = error;
         const list = refreshers.get(client);
@@ -353,11 +364,14 @@ export class Poller {
         const missingFor = now - tracking.vanishedSince;
         if (missingFor >= client.vanishGraceMs) {
           changed = true;
+          const evidence = markers.evidence.get(client);
           await client.apply({
             status: Status.FAILED,
             state: "VANISHED",
             reason: `Job ${client.jobId} was found neither in the queue nor in accounting for ` +
-              `${Math.round(missingFor / 1000)} s (consulted: ${outcome.consulted.join("; ")})`,
+              `${Math.round(missingFor / 1000)} s (consulted: ${outcome.consulted.join("; ")}` +
+              `${evidence ? `; ${evidence.text}` : ""})`,
+            cause: evidence?.cause ?? "vanished",
           });
         }
       }
@@ -389,6 +403,7 @@ export class Poller {
       infos: new Map(),
       failed: new Map(),
       unknown: new Set(),
+      accountingFailed: new Set(),
       consulted: [],
       at: Infinity,
     };
@@ -398,6 +413,7 @@ export class Poller {
         if (info) outcome.infos.set(id, info);
         else if (part.failed.has(id)) outcome.failed.set(id, part.failed.get(id));
         else if (part.unknown.has(id)) outcome.unknown.add(id);
+        if (part.accountingFailed.has(id)) outcome.accountingFailed.add(id);
       }
       outcome.consulted.push(...part.consulted);
       outcome.at = Math.min(outcome.at, part.at);
@@ -415,7 +431,7 @@ export class Poller {
         async (union) => (own = await this.#query(union, timeout)),
       );
       if (answer === undefined) alone.push(...sharing);
-      else merge(own ?? { ...answer, failed: new Map() }, wanted);
+      else merge(own ?? { ...answer, failed: new Map(), accountingFailed: new Set() }, wanted);
     }
     if (alone.length > 0) merge(await this.#query(ids(alone), timeout), ids(alone));
     return outcome;
@@ -459,7 +475,8 @@ export class Poller {
       for (const [id, error] of accounting.failed) failed.set(id, error);
     }
     const unknown = new Set(missing.filter((id) => !infos.has(id) && !failed.has(id)));
-    return { infos, failed, unknown, consulted: abbreviate(consulted), at };
+    const accountingFailed = new Set(missing.filter((id) => failed.has(id)));
+    return { infos, failed, unknown, accountingFailed, consulted: abbreviate(consulted), at };
   }
 
   /**

@@ -12,10 +12,12 @@ import type { Backend } from "../core/backend.ts";
 import { checkCacheName } from "../core/_cache_name.ts";
 import { InvalidValueError } from "../core/errors.ts";
 import { Status } from "../core/status.ts";
+import { CAUSES, isCause } from "../core/cause.ts";
 import type { Transport } from "../core/transport.ts";
 import { validateBackend } from "../../backends/registry.ts";
 import { checkOptionsObject, validateClock, validatePath } from "../transports/_checks.ts";
 import { checkSshHost } from "../core/_ssh_host.ts";
+import { isMarkerFolderPath, MARKER_FOLDER_ACCEPTED } from "../core/_markers.ts";
 import { pollingSettings } from "./_poller.ts";
 import type { PollingOptions } from "./run_options.ts";
 
@@ -29,11 +31,14 @@ const INIT_KEYS = [
   "state",
   "exitCode",
   "reason",
+  "cause",
   "remote",
   "maxSleepInterval",
   "epilogue",
   "epilogueDone",
   "epilogueError",
+  "markers",
+  "walltime",
   "cacheFile",
   "polling",
 ];
@@ -110,9 +115,16 @@ export function checkInit(init: unknown): void {
   optional("state", isString, "a string");
   optional("exitCode", Number.isInteger, "an integer");
   optional("reason", isString, "a string");
+  optional("cause", isCause, `one of ${CAUSES.join(", ")}`);
   optional("epilogue", isString, "a string");
   optional("epilogueDone", (value) => typeof value === "boolean", "true or false");
   optional("epilogueError", isString, "a string");
+  optional("markers", isMarkerFolderPath, MARKER_FOLDER_ACCEPTED);
+  optional(
+    "walltime",
+    (value) => typeof value === "number" && Number.isFinite(value) && value > 0,
+    "a positive number of seconds",
+  );
   if (given.remote !== undefined && given.remote !== "") checkSshHost("remote", given.remote);
   if (given.cacheFile !== undefined) validatePath(given.cacheFile as string, "cacheFile");
   pollingSettings(given.polling as PollingOptions | undefined);

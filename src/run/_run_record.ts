@@ -14,6 +14,7 @@ import {
 } from "../core/backend.ts";
 import { Status, type StatusCode, statusName } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
+import type { Cause } from "../core/cause.ts";
 import { readCacheFile } from "./cache.ts";
 import {
   CACHE_FORMAT_VERSION,
@@ -34,6 +35,8 @@ export interface RunFacts {
   exitCode: number | undefined;
   /** The scheduler's reason or clusterjob's explanation. */
   reason: string | undefined;
+  /** Why the run ended, once it has. */
+  cause: Cause | undefined;
   /** Whether the epilogue has been started. */
   epilogueDone: boolean;
   /** The epilogue's failure. */
@@ -48,6 +51,7 @@ export function initialFacts(init: AsyncResultInit): RunFacts {
     state: init.state ?? statusName(status),
     exitCode: init.exitCode,
     reason: init.reason,
+    cause: init.cause,
     epilogueDone: init.epilogueDone ?? false,
     epilogueError: init.epilogueError,
   };
@@ -59,7 +63,7 @@ export function initialFacts(init: AsyncResultInit): RunFacts {
  */
 export type RunIdentity =
   & Readonly<Pick<RunRecord, "jobId" | "jobName" | "maxSleepInterval">>
-  & Readonly<{ [K in "remote" | "epilogue"]: RunRecord[K] | undefined }>
+  & Readonly<{ [K in "remote" | "epilogue" | "markers" | "walltime"]: RunRecord[K] | undefined }>
   & { readonly backend: Backend; readonly transport: Transport };
 
 /** The cache record of a run, stamped with its transport clock's time. */
@@ -81,7 +85,10 @@ export function recordOf(run: RunIdentity, facts: Readonly<RunFacts>): RunRecord
   if (run.remote !== undefined) record.remote = run.remote;
   if (facts.exitCode !== undefined) record.exitCode = facts.exitCode;
   if (facts.reason !== undefined) record.reason = facts.reason;
+  if (facts.cause !== undefined) record.cause = facts.cause;
   if (run.epilogue !== undefined) record.epilogue = run.epilogue;
+  if (run.markers !== undefined) record.markers = run.markers;
+  if (run.walltime !== undefined) record.walltime = run.walltime;
   if (facts.epilogueError !== undefined) record.epilogueError = facts.epilogueError;
   return record;
 }
@@ -150,9 +157,12 @@ export function initFromRecord(record: RunRecord, context: RecordContext): Async
     ...definedOnly({
       exitCode: record.exitCode,
       reason: record.reason,
+      cause: record.cause,
       remote: record.remote,
       epilogue: record.epilogue,
       epilogueError: record.epilogueError,
+      markers: record.markers,
+      walltime: record.walltime,
       cacheFile: context.cacheFile,
       polling: context.polling,
     }),

@@ -20,6 +20,12 @@ export const LOOKUP_SETTLE_MS = 10_000;
 /** How long the lookup command may take before it counts as failed (nothing proven). */
 export const LOOKUP_TIMEOUT_MS = 60_000;
 
+/**
+ * The waits before each try of a lookup whose command fails (a timeout, a busy or unreachable
+ * controller): the settling time, then longer, about six and a half minutes in all.
+ */
+export const LOOKUP_WAITS_MS: readonly number[] = [LOOKUP_SETTLE_MS, 30_000, 90_000, 270_000];
+
 /** What a lookup says of one token. */
 export type TokenVerdict =
   | { readonly kind: "found"; readonly jobId: string }
@@ -49,12 +55,24 @@ export async function findSubmitToken(
   query: TokenQuery,
   submittedAt: number,
 ): Promise<TokenVerdict> {
-  let lookup: TokenLookup;
-  try {
-    lookup = await joinBatch(transport, backend, query);
-  } catch (error) {
-    const said = error instanceof Error ? error.message : String(error);
-    return { kind: "unknown", reason: `the token lookup failed: ${said}`, error };
+  let lookup: TokenLookup | undefined;
+  let failure: unknown;
+  for (const waitMs of LOOKUP_WAITS_MS) {
+    try {
+      lookup = await joinBatch(transport, backend, query, waitMs);
+      break;
+    } catch (error) {
+      failure = error;
+    }
+  }
+  if (lookup === undefined) {
+    const said = failure instanceof Error ? failure.message : String(failure);
+    const tries = LOOKUP_WAITS_MS.length;
+    return {
+      kind: "unknown",
+      reason: `the token lookup failed ${tries} times: ${said}`,
+      error: failure,
+    };
   }
   const jobId = lookup.jobIds.get(query.token);
   if (jobId !== undefined) {
@@ -76,6 +94,7 @@ function joinBatch(
   transport: Transport,
   backend: Backend,
   query: TokenQuery,
+  waitMs: number,
 ): Promise<TokenLookup> {
   const support = backend.submitToken;
   if (support === undefined) {
@@ -83,22 +102,34 @@ function joinBatch(
   }
   let batches = pending.get(transport);
   if (batches === undefined) pending.set(transport, batches = new Map());
-  let batch = batches.get(backend.name);
+  // Lookups join the batch that starts after the same wait (first tries, or retries).
+  const key = `${backend.name} ${waitMs}`;
+  let batch = batches.get(key);
   if (batch === undefined) {
     const queries: TokenQuery[] = [];
     const open = batches;
     const result = (async () => {
       try {
-        await transport.clock.sleep(LOOKUP_SETTLE_MS);
+        await transport.clock.sleep(waitMs);
       } finally {
-        open.delete(backend.name); // later lookups form a batch of their own
+        open.delete(key); // later lookups form a batch of their own
       }
       const argv = support.lookupCommand(queries);
       const output = await transport.run(argv, { timeout: LOOKUP_TIMEOUT_MS });
-      return support.parseLookup(output, queries);
+      try {
+        return support.parseLookup(output, queries);
+      } catch (error) {
+        // The answer shows another dialect (OpenLava's bjobs has no -o): ask in its words.
+        const dialect = backend.dialectFor?.(output)?.submitToken;
+        if (dialect === undefined) throw error;
+        const again = await transport.run(dialect.lookupCommand(queries), {
+          timeout: LOOKUP_TIMEOUT_MS,
+        });
+        return dialect.parseLookup(again, queries);
+      }
     })();
     batch = { queries, result };
-    batches.set(backend.name, batch);
+    batches.set(key, batch);
   }
   batch.queries.push(query);
   return batch.result;

@@ -20,6 +20,7 @@ import { JobFailedError, RunNotFinishedError } from "./run_errors.ts";
 import { checkInit, checkLoadOptions } from "./_run_checks.ts";
 import type { AsyncResultInit, LoadOptions, WaitOptions } from "./run_options.ts";
 import { isFinished, Status, type StatusCode } from "../core/status.ts";
+import type { Cause } from "../core/cause.ts";
 import type { Transport } from "../core/transport.ts";
 import { waitMany } from "./_wait_many.ts";
 
@@ -99,6 +100,10 @@ export class AsyncResult {
   readonly maxSleepInterval: number;
   /** Rendered epilogue, run locally once when the job is first seen finished (never after `cancel()`). */
   readonly epilogue: string | undefined;
+  /** The job's marker folder on the scheduler host, when it writes markers. */
+  readonly markers: string | undefined;
+  /** The job's walltime in seconds, when known. */
+  readonly walltime: number | undefined;
   /** The cache file this run is saved to on every status change, if any. */
   cacheFile: string | undefined;
 
@@ -140,12 +145,16 @@ export class AsyncResult {
     this.remote = init.remote || undefined;
     this.maxSleepInterval = Math.max(1, cap);
     this.epilogue = init.epilogue;
+    this.markers = init.markers;
+    this.walltime = init.walltime;
     this.cacheFile = init.cacheFile;
     this.#facts = initialFacts(init);
     this.#client = {
       jobId: this.jobId,
       maxSleepMs: Math.min(this.maxSleepInterval, this.backend.maxPollInterval ?? Infinity) * 1000,
       ...polling,
+      markers: this.markers,
+      walltime: this.walltime,
       tracking: { nextDue: 0, failures: 0 },
       status: () => this.#facts.status,
       apply: (info) => this.#apply(info),
@@ -170,6 +179,14 @@ export class AsyncResult {
   /** The scheduler's reason or clusterjob's explanation (e.g. for a vanished job), when there is one. */
   get reason(): string | undefined {
     return this.#facts.reason;
+  }
+
+  /**
+   * Why the run ended, the same word on every scheduler (see {@linkcode Cause}); `undefined`
+   * while it runs, or when nothing tells (a run loaded from an older cache file).
+   */
+  get cause(): Cause | undefined {
+    return this.#facts.cause;
   }
 
   /** The epilogue's failure message, when it failed; the run is saved all the same. */
@@ -340,6 +357,7 @@ export class AsyncResult {
       status: Status.CANCELLED,
       state: "CANCELLED",
       reason: "Cancelled by clusterjob",
+      cause: "cancelled",
     });
     await this.#save();
     pollerFor(this.transport, this.backend).release(this.#client);
@@ -491,10 +509,13 @@ export class AsyncResult {
   /** Records what the scheduler said; saves on change; runs the epilogue when first finished. */
   async #apply(info: JobInfo): Promise<void> {
     const facts = this.#facts;
+    const cause = isFinished(info.status)
+      ? info.cause ?? this.backend.causeOf?.(info) ?? this.#causeOf(info)
+      : undefined;
     const changed = info.status !== facts.status || info.state !== facts.state ||
-      info.exitCode !== facts.exitCode;
+      info.exitCode !== facts.exitCode || cause !== facts.cause;
     const { status, state, exitCode, reason } = info;
-    Object.assign(facts, { status, state, exitCode, reason });
+    Object.assign(facts, { status, state, exitCode, reason, cause });
     if (!changed) return;
     // Local work takes no simulated time: keep a virtual clock from jumping meanwhile.
     const release = this.transport.clock.hold?.();
@@ -509,6 +530,14 @@ export class AsyncResult {
     } finally {
       release?.();
     }
+  }
+
+  /** The cause of a finished job the parser gave none for: its status says what it can. */
+  #causeOf(info: JobInfo): Cause | undefined {
+    if (info.status === Status.COMPLETED) return "exit";
+    if (info.status === Status.CANCELLED) return "cancelled";
+    const code = info.exitCode;
+    return code !== undefined && code > 0 && code < 128 ? "exit" : undefined;
   }
 
   async #save(): Promise<void> {

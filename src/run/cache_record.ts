@@ -10,6 +10,8 @@ import { ClusterjobError, describeValue, InvalidValueError } from "../core/error
 import { checkSshHost } from "../core/_ssh_host.ts";
 import { DEFAULT_JOB_ID_GRAMMAR, InvalidJobIdError, SAFE_JOB_ID } from "../core/job_id.ts";
 import type { StatusCode } from "../core/status.ts";
+import { type Cause, CAUSES, isCause } from "../core/cause.ts";
+import { isMarkerFolderPath, MARKER_FOLDER_ACCEPTED } from "../core/_markers.ts";
 import { SUBMIT_TOKEN } from "../core/_submit_token.ts";
 
 /**
@@ -74,10 +76,16 @@ export interface RunRecord {
   exitCode?: number;
   /** The scheduler's reason or clusterjob's explanation, when there is one. */
   reason?: string;
+  /** Why the run ended (a `Cause`), once known (absent in older records). */
+  cause?: Cause;
   /** The rendered epilogue, run on this machine when the job is first seen finished. */
   epilogue?: string;
   /** Whether the epilogue has been started (it runs at most once). */
   epilogueDone: boolean;
+  /** The job's marker folder on the scheduler host, when it writes markers (absent in older records). */
+  markers?: string;
+  /** The job's walltime in seconds, when it has one (absent in older records). */
+  walltime?: number;
   /** The epilogue's failure, when it failed. */
   epilogueError?: string;
   /** When the record was written (ISO 8601). */
@@ -359,6 +367,11 @@ export function parseCacheRecord(path: string, text: string): CacheRecord {
   need("reason", "string", true);
   need("epilogue", "string", true);
   need("epilogueError", "string", true);
+  need("markers", "string", true);
+  need("walltime", "number", true);
+  if (record.walltime !== undefined && !((record.walltime as number) > 0)) {
+    throw bad("walltime", `is not a positive number of seconds: ${record.walltime}`);
+  }
   if (typeof record.remote === "string" && record.remote !== "") {
     // Loading reconnects to it over SSH: the host rule of SshTransport, checked here, so a
     // tampered host is this file's error, not a transport's.
@@ -374,6 +387,12 @@ export function parseCacheRecord(path: string, text: string): CacheRecord {
         { field: "remote", cause: error },
       );
     }
+  }
+  if (record.cause !== undefined && !isCause(record.cause)) {
+    throw bad("cause", `is ${describeValue(record.cause)}, not one of ${CAUSES.join(", ")}`);
+  }
+  if (record.markers !== undefined && !isMarkerFolderPath(record.markers)) {
+    throw bad("markers", `is ${describeValue(record.markers)}, not ${MARKER_FOLDER_ACCEPTED}`);
   }
   if (![-2, -1, 0, 1, 2].includes(record.status as number)) {
     throw bad("status", `is ${describeValue(record.status)}, not a status code (-2 to 2)`);

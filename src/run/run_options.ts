@@ -8,6 +8,7 @@
 
 import type { Backend } from "../core/backend.ts";
 import type { StatusCode } from "../core/status.ts";
+import type { Cause } from "../core/cause.ts";
 import type { Transport } from "../core/transport.ts";
 
 /**
@@ -81,6 +82,8 @@ export interface AsyncResultInit {
   exitCode?: number;
   /** Known reason. */
   reason?: string;
+  /** Known cause of the end (see `Cause`). */
+  cause?: Cause;
   /** The job's `remote` host, saved so that `load` can reconnect. */
   remote?: string;
   /** Longest sleep between status polls, in seconds (default 900; at least 1). */
@@ -91,6 +94,13 @@ export interface AsyncResultInit {
   epilogueDone?: boolean;
   /** A recorded epilogue failure. */
   epilogueError?: string;
+  /**
+   * The job's marker folder on the scheduler host (`JobScript.markerFolder()`): read, in one
+   * command per poll round for all runs, when the queue and accounting no longer know the job.
+   */
+  markers?: string;
+  /** The job's walltime in seconds, when it has one: tells a kill at the walltime from others. */
+  walltime?: number;
   /** Cache file that `dump()` writes and every status change updates. */
   cacheFile?: string;
   /** Polling behaviour. */

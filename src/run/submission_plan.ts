@@ -57,4 +57,6 @@ export interface SubmissionPlan {
   readonly maxSleepInterval: number;
   /** The job's walltime in seconds, if it has one (polls are spaced by a tenth of it). */
   readonly timeSeconds: number | undefined;
+  /** Where the job writes its marker files on the scheduler host, or `undefined` (markers off). */
+  readonly markerFolder: string | undefined;
 }

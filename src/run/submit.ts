@@ -137,7 +137,10 @@ export async function submitPlan(
   const polling = options.polling ? { polling: options.polling } : {};
 
   const clock = transport.clock;
-  const support = backend.submitToken;
+  const script = plan.files.at(-1)?.text ?? submit.stdin ?? "";
+  const support = backend.submitToken?.fitsScript?.(script) === false
+    ? undefined
+    : backend.submitToken;
   let token: string | undefined;
   let startedAt: number | undefined;
   if (cacheFile !== undefined && !force) {
@@ -250,6 +253,8 @@ export async function submitPlan(
       maxSleepInterval: maxSleepSeconds(plan.timeSeconds, plan.maxSleepInterval),
       ...(plan.remote ? { remote: plan.remote } : {}),
       ...(plan.epilogue !== undefined ? { epilogue: plan.epilogue } : {}),
+      ...(plan.markerFolder !== undefined ? { markers: plan.markerFolder } : {}),
+      ...(plan.timeSeconds !== undefined ? { walltime: plan.timeSeconds } : {}),
       ...(cacheFile !== undefined ? { cacheFile } : {}),
       ...polling,
     });
@@ -340,11 +345,16 @@ async function held<T>(clock: Clock, work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Creates the working directory, then the plan's other folders, then writes its files, each
- * step's independent parts at once. Every write is waited for before an error is thrown, so
- * nothing is still being written once submission has failed.
+ * Creates the working directory, then the plan's other folders, then writes its files: in one
+ * round trip where the transport has `writeFiles`, else each step's independent parts at once.
+ * Every write is waited for before an error is thrown, so nothing is still being written once
+ * submission has failed.
  */
 async function writeFiles(transport: Transport, plan: SubmissionPlan): Promise<void> {
+  if (transport.writeFiles) {
+    const directories = [plan.workingDirectory, ...plan.folders];
+    return await transport.writeFiles(plan.files, { directories });
+  }
   await transport.mkdir(plan.workingDirectory);
   await settleAll(plan.folders.map((folder) => transport.mkdir(folder)));
   await settleAll(

@@ -10,7 +10,7 @@
 
 import { dirname } from "node:path";
 import { describeValue, InvalidValueError } from "../core/errors.ts";
-import type { RunOptions } from "../core/transport.ts";
+import type { FileToWrite, RunOptions, WriteFilesOptions } from "../core/transport.ts";
 import { type DenoPermission, MissingPermissionError } from "../core/transport_errors.ts";
 
 /** A valid environment variable name (also safe unquoted on the left of `=` in a shell). */
@@ -140,6 +140,50 @@ export function checkedMode(mode: number): string {
     throw new InvalidValueError("mode", mode, "an integer from 0 to 0o7777, such as 0o644");
   }
   return mode.toString(8);
+}
+
+/**
+ * Checks the arguments of `writeFiles`: a list of `{ path, text, mode? }` and options with
+ * `directories`.
+ *
+ * @param files The files.
+ * @param options The options.
+ * @returns The files with their modes (default `0o644`) and the directories.
+ * @throws {InvalidValueError} Naming `files[i].path`, `files[i].text`, `files[i].mode`,
+ *   `directories[i]` or the unknown key.
+ */
+export function checkFileBatch(
+  files: readonly FileToWrite[],
+  options: WriteFilesOptions,
+): { files: { path: string; text: string; mode: number }[]; directories: string[] } {
+  if (!Array.isArray(files)) {
+    throw new InvalidValueError("files", files, "a list of { path, text, mode }");
+  }
+  const checked = files.map((file: unknown, i) => {
+    if (!isPlainObject(file)) {
+      throw new InvalidValueError(`files[${i}]`, file, "an object { path, text, mode }");
+    }
+    checkKeys(`files[${i}]`, file, ["path", "text", "mode"]);
+    const { path, text, mode = 0o644 } = file as FileToWrite;
+    validatePath(path, `files[${i}].path`);
+    if (typeof text !== "string") {
+      throw new InvalidValueError(`files[${i}].text`, text, "a string");
+    }
+    if (!(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777)) {
+      throw new InvalidValueError(`files[${i}].mode`, mode, "an integer from 0 to 0o7777");
+    }
+    return { path, text, mode };
+  });
+  if (!isPlainObject(options)) {
+    throw new InvalidValueError("options", options, "an object { directories }");
+  }
+  checkKeys("options", options, ["directories"]);
+  const directories = options.directories ?? [];
+  if (!Array.isArray(directories)) {
+    throw new InvalidValueError("directories", directories, "a list of paths");
+  }
+  directories.forEach((dir, i) => validatePath(dir, `directories[${i}]`));
+  return { files: checked, directories: [...directories] };
 }
 
 /**

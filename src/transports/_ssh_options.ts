@@ -32,6 +32,7 @@ const SSH_OPTION_KEYS = [
   "controlPersist",
   "maxSessions",
   "clock",
+  "persistentSession",
 ];
 
 // deno-lint-ignore no-control-regex
@@ -51,6 +52,7 @@ interface CheckedOptions {
   controlPersist?: unknown;
   maxSessions?: unknown;
   clock?: unknown;
+  persistentSession?: unknown;
 }
 
 /**
@@ -85,6 +87,7 @@ export function validateSshOptions(options: CheckedOptions): void {
   number("controlPersist", options.controlPersist, "a positive whole number of seconds", true);
   number("maxSessions", options.maxSessions, "a positive whole number", true);
   validateBoolean("interactive", options.interactive);
+  validateBoolean("persistentSession", options.persistentSession);
   validateClock(options.clock);
 }
 

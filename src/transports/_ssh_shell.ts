@@ -5,6 +5,7 @@
  * @module
  */
 
+import { posix } from "node:path";
 import { quoteRemotePath, quoteShellCommand, quoteShellWord } from "../core/_shell_quote.ts";
 import { type CommandOutput, type RunOptions, TransportError } from "../core/transport.ts";
 
@@ -13,12 +14,31 @@ const REMOTE_TIMEOUT_SLACK_S = 2;
 /** Seconds the remote `timeout` waits after TERM before it sends KILL. */
 const REMOTE_KILL_AFTER_S = 5;
 
-/** The shell command line for `argv` with its cwd, environment and remote time limit. */
-export function remoteCommand(argv: readonly string[], options: RunOptions): string {
+/**
+ * The builtins of sh, dash and bash: what `sh -c` runs as a builtin must stay one in a session
+ * (`exec printf` would need a `printf` program). Anything else is run with `exec`.
+ */
+const SHELL_BUILTINS = new Set(
+  (". : [ alias bg bind break builtin caller cd chdir command compgen complete compopt continue " +
+    "declare dirs disown echo enable eval exec exit export false fc fg getopts hash help history " +
+    "jobs kill let local logout mapfile popd printf pushd pwd read readarray readonly return set " +
+    "shift shopt source suspend test times trap true type typeset ulimit umask unalias unset wait")
+    .split(" "),
+);
+
+/**
+ * The shell command line for `argv` with its cwd, environment and remote time limit. With
+ * `exec` (a persistent session, which runs each command in a subshell) a program replaces that
+ * subshell instead of being forked once more; a builtin runs as under `sh -c`.
+ */
+export function remoteCommand(argv: readonly string[], options: RunOptions, exec = false): string {
   const parts: string[] = [];
   if (options.cwd !== undefined) parts.push(`cd -- ${remotePath(options.cwd)} &&`);
   for (const [name, value] of Object.entries(options.env ?? {})) {
     parts.push(`${name}=${quoteShellWord(value)}`);
+  }
+  if (exec && (options.timeout !== undefined || !SHELL_BUILTINS.has(argv[0] ?? ""))) {
+    parts.push("exec");
   }
   if (options.timeout !== undefined) {
     const seconds = Math.ceil(options.timeout / 1000) + REMOTE_TIMEOUT_SLACK_S;
@@ -65,4 +85,81 @@ export function fileError(
     ? "is a directory"
     : said || `exit code ${output.code}`;
   return new TransportError(transport, `${action} "${path}": ${why}`);
+}
+
+/** A temporary name beside `path` for writing it atomically. */
+export function tempPath(path: string): string {
+  return posix.join(
+    posix.dirname(path),
+    `.${posix.basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+  );
+}
+
+/** A file of {@linkcode writeFilesScript}. */
+export interface ScriptFile {
+  readonly path: string;
+  readonly temp: string;
+  readonly text: string;
+  /** Octal digits for `chmod`. */
+  readonly mode: string;
+}
+
+/**
+ * Creates `directories` (in order, like `mkdir -p`, under the login's umask as `mkdir` does),
+ * then writes every file atomically in two phases: all of them into their temporary names
+ * (private under umask 077 until chmod'ed), then every rename. On a failure the temporary files
+ * are removed and the index of what failed is printed on stdout (`d<i>` or `f<i>`), so a
+ * failure leaves no file half-written. The texts are quoted words, never code.
+ */
+export function writeFilesScript(
+  files: readonly ScriptFile[],
+  directories: readonly string[],
+): string {
+  const temps = files.map((file) => remotePath(file.temp)).join(" ");
+  const cleanup = files.length > 0 ? `rm -f -- ${temps}; ` : "";
+  // `[ -d ]` is a builtin: a folder that exists costs no process
+  const lines = directories.map((dir, i) => {
+    const path = remotePath(dir);
+    return `[ -d ${path} ] || mkdir -p -- ${path} || { echo d${i}; exit 1; }`;
+  });
+  lines.push("umask 077");
+  files.forEach((file, i) => {
+    const target = remotePath(file.path);
+    lines.push(`if [ -d ${target} ]; then echo f${i}; echo "Is a directory" >&2; exit 1; fi`);
+  });
+  files.forEach((file, i) => {
+    lines.push(
+      `printf %s ${quoteShellWord(file.text)} > ${remotePath(file.temp)} || ` +
+        `{ echo f${i}; ${cleanup}exit 1; }`,
+    );
+  });
+  // one chmod for all the files of a mode
+  for (const mode of new Set(files.map((file) => file.mode))) {
+    const same = files.filter((file) => file.mode === mode);
+    const paths = same.map((file) => remotePath(file.temp)).join(" ");
+    lines.push(
+      `chmod ${mode} -- ${paths} || { echo f${files.indexOf(same[0]!)}; ${cleanup}exit 1; }`,
+    );
+  }
+  files.forEach((file, i) => {
+    lines.push(
+      `mv -f -- ${remotePath(file.temp)} ${
+        remotePath(file.path)
+      } || { echo f${i}; ${cleanup}exit 1; }`,
+    );
+  });
+  return lines.join("\n");
+}
+
+/**
+ * `command` in a form every login shell (sh, bash, zsh, csh, tcsh, fish) passes unchanged to
+ * `/bin/sh`: each byte as a `\ooo` octal escape inside single quotes (nothing there is special
+ * to any of them), turned back into the command by `printf` and run with `eval`.
+ */
+export function anyLoginShell(command: string): string {
+  const escaped = Array.from(
+    new TextEncoder().encode(command),
+    (byte) => `\\${byte.toString(8).padStart(3, "0")}`,
+  ).join("");
+  return `exec /bin/sh -c 'eval "$(printf "$0")"' '${escaped}'`;
 }

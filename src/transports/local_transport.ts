@@ -10,6 +10,7 @@ import { type Clock, realClock } from "../core/clock.ts";
 import { describeValue } from "../core/errors.ts";
 import { isMissingProgram, runProcess } from "./_process.ts";
 import {
+  checkFileBatch,
   checkOptionsObject,
   fileMode,
   isMissingPermission,
@@ -22,9 +23,11 @@ import {
 } from "./_checks.ts";
 import {
   type CommandOutput,
+  type FileToWrite,
   type RunOptions,
   type Transport,
   TransportError,
+  type WriteFilesOptions,
 } from "../core/transport.ts";
 import { CommandNotFoundError, type DenoPermission } from "../core/transport_errors.ts";
 
@@ -175,20 +178,75 @@ export class LocalTransport implements Transport {
   async writeFile(path: string, text: string, options: { mode?: number } = {}): Promise<void> {
     validatePath(path);
     validateText(text);
-    const mode = fileMode(options) ?? 0o644;
+    const rename = await this.#writeTemp(path, text, fileMode(options) ?? 0o644);
+    await rename();
+  }
+
+  /**
+   * Creates `directories` (in order, like {@linkcode LocalTransport.mkdir}), then writes every
+   * file atomically: all into temporary files first, then each renamed, so a failure leaves
+   * none of them half-written (the temporary files are removed).
+   *
+   * @example Write a job's scripts in one go
+   * ```ts
+   * import { LocalTransport } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
+   * const dir = await Deno.makeTempDir();
+   * await new LocalTransport().writeFiles(
+   *   [{ path: `${dir}/a/job.sh`, text: "echo hi\n", mode: 0o700 }, { path: `${dir}/a/aux.sh`, text: "" }],
+   *   { directories: [`${dir}/a`] },
+   * );
+   * assert.equal((await Deno.stat(`${dir}/a/job.sh`)).mode! & 0o777, 0o700);
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   *
+   * @param files The files (`~` expanded); `mode` defaults to `0o644`.
+   * @param options `directories` to create first.
+   * @throws {TransportError} When a directory or file cannot be written.
+   * @throws {InvalidValueError} For a bad file, mode or directory.
+   */
+  async writeFiles(files: readonly FileToWrite[], options: WriteFilesOptions = {}): Promise<void> {
+    const checked = checkFileBatch(files, options);
+    for (const dir of checked.directories) await this.mkdir(dir);
+    const temps = await Promise.allSettled(
+      checked.files.map(({ path, text, mode }) => this.#writeTemp(path, text, mode)),
+    );
+    const failed = temps.find((result) => result.status === "rejected");
+    const renames = temps.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
+    if (failed) {
+      await Promise.all(renames.map((rename) => rename.discard()));
+      throw failed.reason;
+    }
+    for (const rename of renames) await rename();
+  }
+
+  /**
+   * Writes `text` into a new temporary file beside `path` with `mode`; resolves with the
+   * rename onto `path` (which also has `discard()`, to remove the temporary file instead).
+   */
+  async #writeTemp(
+    path: string,
+    text: string,
+    mode: number,
+  ): Promise<(() => Promise<void>) & { discard(): Promise<void> }> {
     const target = this.#expand(path);
     const temp = join(
       dirname(target),
       `.${basename(target)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
     );
+    const fail = async (error: unknown): Promise<never> => {
+      await Deno.remove(temp).catch(() => {});
+      throw this.#fileError(`Cannot write file ${describeValue(path)}`, "write", target, error);
+    };
     try {
       await Deno.writeTextFile(temp, text, { createNew: true, mode });
       await Deno.chmod(temp, mode); // the umask may have removed bits at creation
-      await Deno.rename(temp, target);
     } catch (error) {
-      await Deno.remove(temp).catch(() => {});
-      throw this.#fileError(`Cannot write file ${describeValue(path)}`, "write", target, error);
+      await fail(error);
     }
+    const rename = (): Promise<void> => Deno.rename(temp, target).catch(fail);
+    return Object.assign(rename, { discard: () => Deno.remove(temp).catch(() => {}) });
   }
 
   /**

@@ -5,16 +5,25 @@
  * @module
  */
 
-import { posix } from "node:path";
 import { type Clock, realClock } from "../core/clock.ts";
 import { quoteShellCommand } from "../core/_shell_quote.ts";
-import { fileError, remoteCommand, remotePath, writeFileScript } from "./_ssh_shell.ts";
+import {
+  anyLoginShell,
+  fileError,
+  remoteCommand,
+  remotePath,
+  tempPath,
+  writeFileScript,
+  writeFilesScript,
+} from "./_ssh_shell.ts";
+import { SessionPool } from "./_session_pool.ts";
 import { abortable, makeControlDir } from "./_ssh_control.ts";
 import { isMissingProgram, runProcess } from "./_process.ts";
 import { Semaphore } from "./_semaphore.ts";
 import { checkedExtraOptions, validateSshOptions } from "./_ssh_options.ts";
 import {
   checkedMode,
+  checkFileBatch,
   fileMode,
   validateArgv,
   validatePath,
@@ -24,10 +33,25 @@ import {
 import { NOT_FOUND_EXIT, notFoundLine } from "./_not_found.ts";
 import {
   type CommandOutput,
+  type FileToWrite,
   type RunOptions,
   type Transport,
   TransportError,
+  type WriteFilesOptions,
 } from "../core/transport.ts";
+
+/**
+ * The longest command line sent as one `ssh` argument (Linux limits a single argument to
+ * 128 KiB); longer file batches are written file by file.
+ */
+const ONE_SHOT_MAX = 100_000;
+
+/**
+ * The most stdin (or file text) sent through a session; more goes through a one-shot ssh's own
+ * stdin. bash as `/bin/sh` (RHEL and its kin) reads its input a byte at a time, ~0.75 s a MB,
+ * where a one-shot command costs ~10–20 ms.
+ */
+const SESSION_STDIN_MAX = 64 * 1024;
 import { CommandNotFoundError } from "../core/transport_errors.ts";
 
 /**
@@ -81,18 +105,29 @@ export interface SshTransportOptions {
   maxSessions?: number;
   /** The clock runs use between polls (default: the wall clock). */
   clock?: Clock;
+  /**
+   * Keep long-lived remote shell sessions over the shared connection and send commands through
+   * them (default true): a command then costs about what it costs on the login node itself.
+   * `false` starts one `ssh` per command, as does a login shell that is not POSIX (csh, tcsh,
+   * fish: detected once, at the first session).
+   */
+  persistentSession?: boolean;
 }
 
 /**
  * Runs commands and touches files on a remote host with the system's OpenSSH client.
  *
  * - One multiplexed master connection (`ControlMaster`/`ControlPersist`, its socket in a
- *   private 0700 directory) carries every command and file transfer: after the first
- *   connection (a few hundred ms), each command costs about 10 ms.
+ *   private 0700 directory) carries every command and file transfer.
+ * - Commands go through long-lived `/bin/sh` sessions on that connection (one per concurrent
+ *   command, up to `maxSessions`), each framed by random per-command markers: a command costs
+ *   about what it costs on the login node itself. A timeout or abort ends its session, a dropped
+ *   one is replaced; a non-POSIX login shell (csh, tcsh, fish), found once, and
+ *   `persistentSession: false` mean one `ssh` per command instead.
  * - `~/.ssh/config`, agents and `ProxyJump` work as with a plain `ssh`; host keys are checked
  *   (never switched off); `BatchMode=yes` unless `interactive`.
- * - Every argument is quoted for the remote shell (which must be POSIX-like: sh, bash, zsh,
- *   ksh); a leading `~/` in `cwd` and paths is left for the remote shell to expand.
+ * - Every argument is quoted for the remote `/bin/sh`; a leading `~/` in `cwd` and paths is
+ *   left for the remote shell to expand.
  * - A `timeout` is enforced locally and, with `timeout` from coreutils, on the remote side
  *   too, since killing the local ssh does not stop the remote command.
  *
@@ -131,7 +166,11 @@ export class SshTransport implements Transport {
   readonly #tryCommand: readonly string[];
   readonly #slots: Semaphore;
   #controlDir: Promise<string> | undefined;
+  /** The persistent shell sessions, unless `persistentSession: false`. */
+  readonly #sessions: SessionPool | undefined;
   #master: Promise<void> | undefined;
+  /** The control socket's directory, once made. */
+  #socketDir: string | undefined;
   #closed = false;
 
   /**
@@ -182,6 +221,20 @@ export class SshTransport implements Transport {
       "-e",
       "none",
     ];
+    if (options.persistentSession !== false) {
+      this.#sessions = new SessionPool({
+        transport: this.name,
+        argv: (bootstrap) => [
+          this.#sshPath,
+          ...this.#sshArgs(this.#socketDir ?? "", "auto"),
+          "--",
+          this.#host,
+          bootstrap,
+        ],
+        readyTimeout: connectTimeout + 5_000,
+        idleTimeout: persist * 1000,
+      });
+    }
   }
 
   /**
@@ -210,7 +263,9 @@ export class SshTransport implements Transport {
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandOutput> {
     validateArgv(argv);
     validateRunOptions(options);
-    const output = await this.#exec(remoteCommand(argv, options), options, argv);
+    const output = await this.#exec(remoteCommand(argv, options), options, argv, {
+      inSession: remoteCommand(argv, options, true),
+    });
     if (output.code === NOT_FOUND_EXIT) {
       const program = argv[0] ?? "";
       const timeoutMissing = options.timeout !== undefined && program !== "timeout"
@@ -253,15 +308,66 @@ export class SshTransport implements Transport {
     validatePath(path);
     validateText(text);
     const mode = checkedMode(fileMode(options) ?? 0o644);
-    const temp = posix.join(
-      posix.dirname(path),
-      `.${posix.basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
-    );
-    const output = await this.#exec(writeFileScript(temp, path, mode), { stdin: text }, [
+    const output = await this.#exec(writeFileScript(tempPath(path), path, mode), { stdin: text }, [
       "writeFile",
       path,
     ]);
     if (output.code !== 0) throw fileError(this.name, "Cannot write file", path, output);
+  }
+
+  /**
+   * Creates `directories`, then writes every file atomically (all into temporary files under
+   * umask 077, each `chmod`ed, then every one renamed; on a failure the temporary files are
+   * removed), in one round trip: a submission's scripts cost one command, not one each.
+   *
+   * @example Usage (needs a reachable host, so not run here)
+   * ```ts ignore
+   * import { SshTransport } from "@clusterjob/clusterjob";
+   * await using ssh = new SshTransport({ host: "login" });
+   * await ssh.writeFiles(
+   *   [{ path: "~/runs/a/job.slurm", text: "#!/bin/bash\necho hi\n", mode: 0o755 }],
+   *   { directories: ["~/runs/a"] },
+   * );
+   * ```
+   *
+   * @param files Destinations (`~/` means the remote home), contents, modes (default `0o644`).
+   * @param options `directories` to create first (like `mkdir -p`).
+   * @throws {TransportError} When a directory or a file cannot be written; it names which.
+   * @throws {InvalidValueError} For a bad file, mode or directory.
+   */
+  async writeFiles(files: readonly FileToWrite[], options: WriteFilesOptions = {}): Promise<void> {
+    const checked = checkFileBatch(files, options);
+    const { directories } = checked;
+    if (checked.files.length === 0 && directories.length === 0) return;
+    const planned = checked.files.map((file) => ({
+      ...file,
+      temp: tempPath(file.path),
+      mode: checkedMode(file.mode),
+    }));
+    const shown = ["writeFiles", ...directories, ...checked.files.map((file) => file.path)];
+    // a NUL cannot sit in a shell word, and long texts are cheaper through stdin: such batches
+    // go file by file, through `writeFile`'s stdin
+    const length = checked.files.reduce((sum, file) => sum + file.text.length, 0);
+    const output =
+      length > SESSION_STDIN_MAX || checked.files.some((file) => file.text.includes("\0"))
+        ? undefined
+        : await this.#execWithin(writeFilesScript(planned, directories), {}, shown, {
+          oneShotMax: ONE_SHOT_MAX,
+        });
+    if (output === undefined) {
+      for (const dir of directories) await this.mkdir(dir);
+      const writes = await Promise.allSettled(
+        checked.files.map((file) => this.writeFile(file.path, file.text, { mode: file.mode })),
+      );
+      const failed = writes.find((result) => result.status === "rejected");
+      if (failed) throw failed.reason;
+      return;
+    }
+    if (output.code === 0) return;
+    const [, kind, index] = /^([df])(\d+)$/m.exec(output.stdout) ?? [];
+    const path = kind === "d" ? directories[Number(index)] : checked.files[Number(index)]?.path;
+    const action = kind === "d" ? "Cannot create directory" : "Cannot write file";
+    throw fileError(this.name, action, path ?? shown.slice(1).join(", "), output);
   }
 
   /**
@@ -348,6 +454,7 @@ export class SshTransport implements Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#sessions?.close();
     const dir = await this.#controlDir?.catch(() => undefined);
     if (dir === undefined) return;
     await this.#master?.catch(() => {});
@@ -392,18 +499,54 @@ export class SshTransport implements Transport {
     command: string,
     options: RunOptions,
     shownArgv: readonly string[],
+    variants: { inSession?: string; oneShotMax?: number } = {},
   ): Promise<CommandOutput> {
-    if (this.#closed) {
-      throw new TransportError(this.name, "Cannot run commands: the transport is closed");
-    }
+    return (await this.#execWithin(command, options, shownArgv, variants))!;
+  }
+
+  /**
+   * Runs a remote shell command line: in a persistent session when there is one, else with one
+   * `ssh` (its line in a form any login shell passes to `/bin/sh` when the login shell is not
+   * POSIX); `variants.inSession` is the line to use in a session instead. Resolves undefined,
+   * having run nothing, when it would go one-shot with a line longer than `variants.oneShotMax`.
+   */
+  async #execWithin(
+    command: string,
+    options: RunOptions,
+    shownArgv: readonly string[],
+    variants: { inSession?: string; oneShotMax?: number },
+  ): Promise<CommandOutput | undefined> {
+    const closed = (): TransportError =>
+      new TransportError(this.name, "Cannot run commands: the transport is closed");
+    if (this.#closed) throw closed();
     const dir = await this.#ensureMaster(options.signal);
+    this.#socketDir = dir;
     const release = await this.#slots.acquire();
     try {
+      // closed while this command waited: no session may start after close()
+      if (this.#closed) throw closed();
+      const stdin = typeof options.stdin === "string"
+        ? new TextEncoder().encode(options.stdin)
+        : options.stdin;
+      // a NUL cannot sit in a shell word: such stdin goes through a one-shot ssh's own stdin
+      const inSession = stdin === undefined ||
+        (stdin.length <= SESSION_STDIN_MAX && !stdin.includes(0));
+      if (this.#sessions && inSession) {
+        const output = await this.#sessions.run(variants.inSession ?? command, {
+          ...(stdin !== undefined ? { stdin } : {}),
+          ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+          ...(options.signal !== undefined ? { signal: options.signal } : {}),
+          shownArgv,
+        });
+        if (output !== undefined) return output;
+      }
+      const line = this.#sessions?.oneShotReason === undefined ? command : anyLoginShell(command);
+      if (line.length > (variants.oneShotMax ?? Infinity)) return undefined;
       return await runProcess(
         this.name,
-        [this.#sshPath, ...this.#sshArgs(dir, "auto"), "--", this.#host, command],
+        [this.#sshPath, ...this.#sshArgs(dir, "auto"), "--", this.#host, line],
         {
-          ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+          ...(stdin !== undefined ? { stdin } : {}),
           ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
           ...(options.signal !== undefined ? { signal: options.signal } : {}),
         },

@@ -79,3 +79,22 @@ Deno.test("lsf: bjobs -a with no job at all proves absence for CLEAN_PERIOD", ()
   const openlava = { code: 255, stdout: "", stderr: "bjobs: invalid option -- 'o'\n" };
   assert.throws(() => lookup("lsf", openlava), QueryError);
 });
+
+Deno.test("openlava: bjobs -a -l records; the description after the command, wrapped mid-word", async () => {
+  const real = await recorded("openlava/026-bjobs-l-running");
+  const openlava = builtinBackends.get("lsf").dialectFor!({
+    code: 255,
+    stdout: "",
+    stderr: "bjobs: invalid option -- 'o'\n",
+  })!.submitToken!;
+  const none = openlava.parseLookup(real, QUERY);
+  assert.deepEqual([none.jobIds.size, none.completeForMs], [0, 3_600_000]);
+  // Where OpenLava prints -Jd (prtHeader), wrapped at 79 columns with 21 blanks as it wraps.
+  const stdout = real.stdout.replace(
+    "                     sleep 2>\n",
+    `                     sleep 2>, Job Description <cj-00112233445566\n${
+      " ".repeat(21)
+    }778899aabb>\n`,
+  );
+  assert.equal(openlava.parseLookup({ ...real, stdout }, QUERY).jobIds.get(TOKEN), "104");
+});

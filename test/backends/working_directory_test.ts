@@ -17,7 +17,15 @@ const base: Resources = { name: "job", extra: [], interpreter: "/bin/bash" };
 
 /** The header lines of a job whose workdir has spaces under a `~` root. */
 function renderedHeaders(backend: Backend, body = "true"): string[] {
-  const job = new JobScript({ name: "w", body, backend, rootdir: "~/my runs", workdir: "case 1" });
+  // Markers off: their prelude follows the headers (test/src/core/markers_test.ts).
+  const job = new JobScript({
+    name: "w",
+    body,
+    backend,
+    rootdir: "~/my runs",
+    workdir: "case 1",
+    markers: false,
+  });
   const script = job.render();
   assert.ok(!script.includes("my runs") && !script.includes("case 1"), script);
   return script.split("\n").slice(1, -2);
@@ -75,7 +83,12 @@ Deno.test("pbspro: shells run the cd; a script of another program is refused wit
       error.value === "/usr/bin/python3" && /PBS_O_WORKDIR/.test(error.message),
   );
   // An interpreter with arguments is not known to the backend: taken for a shell.
-  const env = new JobScript({ name: "b", body: "#!/usr/bin/env bash\necho", backend: pbspro });
+  const env = new JobScript({
+    name: "b",
+    body: "#!/usr/bin/env bash\necho",
+    backend: pbspro,
+    markers: false,
+  });
   assert.match(env.render(), /\ncd "\$PBS_O_WORKDIR" \|\| exit 1\necho\n$/);
   // The other backends start such a script in the workdir without a shell line.
   for (const backend of [slurm, pbs, lsf, sge]) {

@@ -239,6 +239,7 @@ Deno.test("a simulator cluster is kept between commands: submit, status, wait, s
     "state",
     "exitCode",
     "reason",
+    "cause",
     "updatedAt",
     "ageSeconds",
     "cacheId",
@@ -255,7 +256,7 @@ Deno.test("a simulator cluster is kept between commands: submit, status, wait, s
   assert.equal(waited.stderr, "0/1 done\n1/1 done: 1 completed\n");
   assert.match(
     waited.stdout,
-    /^ID +NAME +CLUSTER +SCHEDULER +STATUS +STATE +EXIT +AGE\n1\.login1 +hello +try +pbspro +COMPLETED +F +0 +\d+s\n$/,
+    /^ID +NAME +CLUSTER +SCHEDULER +STATUS +STATE +EXIT +CAUSE +AGE\n1\.login1 +hello +try +pbspro +COMPLETED +F +0 +exit +\d+s\n$/,
   );
 
   const after = await home.run(["status", "1"]); // the job id's number names it too

@@ -183,3 +183,22 @@ Deno.test("parseConfig() names the key and the line of what is wrong", () => {
     assert.deepEqual([error.key, error.line], [key, line], `${text}: ${error.message}`);
   }
 });
+
+Deno.test("the README's config files parse, and its import map names the module's exports", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const configs = [...readme.matchAll(/^```yaml\n(default: [\s\S]*?)^```$/gm)].map((m) => m[1]!);
+  assert.ok(configs.length >= 2, "the README shows config files");
+  for (const text of configs) {
+    const config = parseConfig(text, PLACES);
+    assert.ok(config.clusters.some((cluster) => cluster.configured), text);
+  }
+  const map = /^```json\n(\{\n {2}"imports"[\s\S]*?)^```$/m.exec(readme);
+  assert.ok(map !== null, "the README shows an import map");
+  const imports = (JSON.parse(map[1]!) as { imports: Record<string, string> }).imports;
+  const deno = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+  const exports = deno.exports as Record<string, string>;
+  assert.deepEqual(
+    Object.entries(imports).map(([name, path]) => [name, path.replace("../clusterjob/", "./")]),
+    Object.entries(exports).map(([sub, path]) => [`${deno.name}${sub.slice(1)}`, path]),
+  );
+});

@@ -58,7 +58,7 @@ Deno.test("sim --script: SLURM, sbatch/squeue/sacct by hand, then clusterjob sub
     "[user@login1 ~]$ clusterjob wait",
     "0/1 done",
     "1/1 done: 1 completed",
-    /^2 +hello +sim +slurm +COMPLETED +COMPLETED +0 +0s$/,
+    /^2 +hello +sim +slurm +COMPLETED +COMPLETED +0 +exit +0s$/,
     "[user@login1 ~]$ echo $?",
     "0",
     "[user@login1 ~]$ cat slurm-2.out",
@@ -102,11 +102,11 @@ Deno.test("sim --script: PBS Pro, qstat -x and -f, clusterjob status, wait and l
     "[user@login1 ~]$ cat hello.o1",
     "hello from job 1.login1",
     "[user@login1 ~]$ clusterjob status",
-    /^2\.login1 +hello +sim +pbspro +PENDING +Q +- +0s$/,
+    /^2\.login1 +hello +sim +pbspro +PENDING +Q +- +- +0s$/,
     "[user@login1 ~]$ clusterjob wait",
-    /^2\.login1 +hello +sim +pbspro +COMPLETED +F +0 +0s$/,
+    /^2\.login1 +hello +sim +pbspro +COMPLETED +F +0 +exit +0s$/,
     "[user@login1 ~]$ clusterjob list",
-    /^2\.login1 +hello +sim +pbspro +COMPLETED +F +0 +0s +hello-[0-9a-f]{16}$/,
+    /^2\.login1 +hello +sim +pbspro +COMPLETED +F +0 +exit +0s +hello-[0-9a-f]{16}$/,
   ]);
 });
 
@@ -140,7 +140,7 @@ Deno.test("sim --script: SGE, qsub/qstat/qacct -j, then clusterjob cancel and st
     "Submitted long as job 2 to sim (sge)",
     "[user@login1 ~]$ clusterjob cancel 2",
     "Cancelled long (job 2 on sim)",
-    /^2 +long +sim +sge +CANCELLED +CANCELLED +- +0s$/,
+    /^2 +long +sim +sge +CANCELLED +CANCELLED +- +cancelled +0s$/,
   ]);
 });
 

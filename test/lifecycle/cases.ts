@@ -25,6 +25,11 @@ export interface LifecycleCapabilities {
   queryFailures: boolean;
   /** Accounting still knows a job after the live queue forgot it (a site without accounting would not). */
   accountingOutlivesQueue: boolean;
+  /**
+   * Accounting is off (or unreadable): a finished job is known to the live queue for a while
+   * (`queueRetentionSeconds`), then only to the markers it wrote.
+   */
+  noAccounting?: boolean;
 }
 
 /** One place to run the lifecycle cases. Made fresh for every case. */
@@ -224,6 +229,7 @@ export const lifecycleCases: LifecycleCase[] = [
       if (target.capabilities.longJobs) assert.ok(seen.includes(Status.RUNNING), `${seen}`);
       assert.ok(run.successful());
       assert.equal(run.exitCode ?? 0, 0);
+      assert.equal(run.cause, "exit");
       const commands = h.log.length;
       await run.cancel(); // finished: nothing to do, nothing sent
       assert.equal(await run.refresh(), Status.COMPLETED);
@@ -238,6 +244,7 @@ export const lifecycleCases: LifecycleCase[] = [
         .submit({ transport: await h.transport(), ...h.polling() });
       assert.equal(await run.wait(), Status.FAILED);
       assert.equal(run.exitCode, 3);
+      assert.equal(run.cause, "exit");
       assert.equal(run.successful(), false);
       await assert.rejects(run.get(), /ended FAILED/);
     }),
@@ -251,6 +258,7 @@ export const lifecycleCases: LifecycleCase[] = [
       assert.equal(run.maxSleepInterval, 10);
       assert.equal(await run.wait(), Status.FAILED);
       assert.match(`${run.state} ${run.reason ?? ""}`, /time|runlimit|h_rt|wall/i);
+      assert.equal(run.cause, "timeout", `${run.state}: ${run.reason}`);
     }),
   },
   {
@@ -262,12 +270,14 @@ export const lifecycleCases: LifecycleCase[] = [
       assert.equal(await run.refresh(), Status.PENDING);
       await run.cancel();
       assert.equal(run.status, Status.CANCELLED);
+      assert.equal(run.cause, "cancelled");
       assert.equal(await run.wait(), Status.CANCELLED);
       // Another process asks the scheduler: the job is gone (accounting may not know a job
       // that never started, so "vanished" is an acceptable answer; live is not).
       const fresh = new AsyncResult({
         jobId: run.jobId,
         backend: target.backend,
+        ...(run.markers !== undefined ? { markers: run.markers } : {}),
         transport: await h.transport(),
         maxSleepInterval: 10,
         polling: { ...target.polling, vanishGraceMs: 0 },
@@ -293,6 +303,7 @@ export const lifecycleCases: LifecycleCase[] = [
       const fresh = new AsyncResult({
         jobId: run.jobId,
         backend: target.backend,
+        ...(run.markers !== undefined ? { markers: run.markers } : {}),
         transport: await h.transport(),
         maxSleepInterval: 10,
         ...h.polling(),
@@ -347,6 +358,7 @@ export const lifecycleCases: LifecycleCase[] = [
       const fresh = new AsyncResult({
         jobId: run.jobId,
         backend: target.backend,
+        ...(run.markers !== undefined ? { markers: run.markers } : {}),
         transport: await h.transport(),
         ...h.polling(),
       });
@@ -357,6 +369,34 @@ export const lifecycleCases: LifecycleCase[] = [
         h.log.slice(start).some((entry) => entry.argv[0] === accounting && entry.output),
         `no ${accounting} in ${h.log.slice(start).map((e) => e.argv.join(" "))}`,
       );
+    }),
+  },
+  {
+    name:
+      "without accounting, a job the queue forgot gets its exit code and cause from its markers",
+    requires: ["noAccounting"],
+    run: withHarness(async (h, target) => {
+      const cacheFolder = await h.localFolder();
+      const transport = await h.transport();
+      const job = h.job({ body: `sleep ${h.seconds(5)}\nexit 3`, cacheFolder });
+      await job.submit({ transport, ...h.polling() });
+      // Another process, long after the job ended and the queue forgot it.
+      await transport.clock.sleep((target.queueRetentionSeconds + 30) * 1000);
+      const files = await Array.fromAsync(Deno.readDir(cacheFolder));
+      const run = await AsyncResult.load(`${cacheFolder}/${files[0]!.name}`, {
+        transport: await h.transport(),
+        backend: target.backend,
+        ...h.polling(),
+      });
+      assert.equal(run.markers, job.markerFolder());
+      const start = h.log.length;
+      assert.equal(await run.wait(), Status.FAILED);
+      assert.equal(run.exitCode, 3, `${run.state}: ${run.reason}`);
+      assert.equal(run.cause, "exit");
+      assert.equal(run.state, "ENDED");
+      assert.match(run.reason ?? "", /end marker .* says exit=3/);
+      const reads = h.log.slice(start).filter((entry) => entry.argv[0] === "grep");
+      assert.equal(reads.length, 1, "one marker read");
     }),
   },
   {
@@ -492,6 +532,7 @@ function jobOptionsOf(job: JobScript): JobScriptOptions {
     prologue: job.prologue,
     epilogue: job.epilogue,
     auxScripts: job.auxScripts,
+    markers: job.markers,
   };
 }
 

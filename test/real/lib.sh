@@ -24,6 +24,14 @@ cj_init() {
   fi
   CJ_T0=$(date +%s.%N)
   cd /  # daemons inherit the cwd; never pin the caller's directory
+  # ... and its open files: under `flock /tmp/clusterjob-real.lock sudo test/real/slurm-up.sh`
+  # munged, mariadbd and slurmdbd kept flock's descriptor and so the lock, for as long as they
+  # ran. Everything above 2 is closed but 255, the script bash is reading.
+  local fd
+  for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ] && [ "$fd" -lt 255 ]; then eval "exec $fd>&-"; fi
+  done
 }
 
 log() { printf '[%s] %s\n' "${CJ_STACK:-real}" "$*" >&2; }

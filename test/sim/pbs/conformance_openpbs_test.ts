@@ -23,7 +23,6 @@ const TABLE: Record<string, string> = {
   "003-qstat-B": "`qstat -B` (the server summary) is not emulated",
   "004-qstat-Q": "`qstat -Q` (the queue summary) is not emulated",
   "005-pbsnodes-a": "pbsnodes is not emulated",
-  "023-qstat-a": "`qstat -a` is not emulated",
   "030-qstat-f-array":
     "timing within the second: the first subjob had just started (Running:1 while the array still shows Q)",
   "031-qstat-f-t-array":
@@ -33,18 +32,13 @@ const TABLE: Record<string, string> = {
   "039-qstat-x-f-failed-parent":
     "timing within the second: which of the two cores a job was given (`exec_host`)",
   "043-qstat-x-default-all": "jobs 0 to 40 of the recording's earlier sessions are not replayed",
-  "049-qstat-H-finished": "`qstat -H` prints the `qstat -a` listing, which is not emulated",
   "050-job-output-files": "job output files: model execution writes none, and `ls` is not emulated",
   "054-qstat-x-f-t-array":
     "timing within the second: which of the two cores a job was given (`exec_host`)",
   "055-array-output-files":
     "job output files: model execution writes none, and `ls` is not emulated",
-  "061-qstat-x-f-deleted-running-job":
-    "the mom noticed the deleted job's end 11 s after qdel (walltime 00:00:11); the simulation ends it at once",
   "065-qstat-x-f-walltime-killed":
     "pbs_mom checks walltime on its polls: the job was killed 21 s into its 3 s limit, at 3 s in the simulation",
-  "066-tracejob-q-Torque-s-quiet-flag":
-    "tracejob has no -q on OpenPBS: its usage on stdout and `invalid option -- 'q'`, exit 1",
   "067-tracejob-finished-exit-0":
     "tracejob: OpenPBS's server, scheduler and mom log lines are not emulated",
   "068-tracejob-n-7-exit-3":

@@ -24,7 +24,8 @@ const TABLE: Record<string, string> = {
   "003-qstat-B": "`qstat -B` (the server summary) is not emulated",
   "004-qstat-Q": "`qstat -Q` (the queue summary) is not emulated",
   "005-pbsnodes-a": "pbsnodes is not emulated",
-  "019-qstat-a": "`qstat -a` is not emulated",
+  "019-qstat-a":
+    "timing within the second: pbs_sched started job 3 in the 18 ms between 018 (Q) and 019 (R)",
   "050-job-output-files": "job output files: model execution writes none, and `ls` is not emulated",
   "054-qstat-f-t-array-finished":
     "timing within the second: which of the two cores each subjob was given (`exec_host`)",
@@ -48,7 +49,6 @@ const TABLE: Record<string, string> = {
   "074-tracejob-q-n-7-array": "tracejob: Torque's server and mom log lines are not emulated",
   "075-tracejob-q-n-7-subjob": "tracejob: Torque's server and mom log lines are not emulated",
   "076-tracejob-q-n-7-walltime": "tracejob: Torque's server and mom log lines are not emulated",
-  "077-tracejob-q-n-7-unknown": "tracejob: Torque's server and mom log lines are not emulated",
   "078-ls-l-of-the-log-dirs": "`ls` of the server's spool directories is not emulated",
   "082-qstat-B-afterwards": "`qstat -B` (the server summary) is not emulated",
   "083-qstat-afterwards":

@@ -32,10 +32,13 @@ Deno.test("PBS Pro qdel of a running job gives Exit_status 271; -h and qrls", as
   await cluster.advance(1000);
   assert.match((await transport.run(["qstat", "2"])).stdout, /\n2\.login1 +STDIN +user +0 H workq/);
   assert.deepEqual(await transport.run(["qdel", "1"]), { code: 0, stdout: "", stderr: "" });
-  assert.match(
-    (await transport.run(["qstat", "-x", "-f", "1"])).stdout,
-    /\n {4}Exit_status = 271\n/,
-  );
+  // The mom kills it after kill_delay and reports at its next poll: 11 s (raw/openpbs/061).
+  await cluster.advance(10_000);
+  assert.equal(cluster.job(1)!.state, "RUNNING");
+  await cluster.advance(1_000);
+  const full = (await transport.run(["qstat", "-x", "-f", "1"])).stdout;
+  assert.match(full, /\n {4}Exit_status = 271\n/);
+  assert.match(full, /\n {4}resources_used\.walltime = 00:00:12\n/);
   await transport.run(["qrls", "2"]);
   await cluster.runUntilIdle();
   assert.equal(cluster.job(2)!.state, "COMPLETED");

@@ -1,5 +1,6 @@
 // qstat of Torque and PBS Pro (sim/pbs/qstat.ts).
 import assert from "node:assert/strict";
+import { SimCluster } from "../../../sim/mod.ts";
 import { parseQstat } from "../../../sim/pbs/qstat.ts";
 import { PBSPRO, TORQUE } from "../../../sim/pbs/dialect.ts";
 import { failureOf } from "../_common/_failure.ts";
@@ -161,7 +162,10 @@ Deno.test("PBS Pro finished jobs need -x: F with Exit_status; without -x exit 35
   );
   assert.match(full.stdout, /\n {4}Resource_List\.select = 1:ncpus=1\n/);
   assert.match(full.stdout, /\n {4}project = _pbs_project_default\n {4}Submit_Host = login1\n\n$/);
-  assert.match((await transport.run(["qstat", "-H"])).stdout, /\n1\.login1 +fail/);
+  assert.match(
+    (await transport.run(["qstat", "-H"])).stdout,
+    /\n1\.login1 +user +workq +fail .* F 00:01\n$/,
+  );
   assert.deepEqual(await transport.run(["qstat", "-x", "42"]), {
     code: 153,
     stdout: "",
@@ -201,7 +205,7 @@ Deno.test("parseQstat() reads the format, history, subjob and user options of ea
   });
   const historyOnly = parseQstat(["-H", "-J"], PBSPRO);
   assert.deepEqual([historyOnly.format, historyOnly.history, historyOnly.finishedOnly], [
-    "table",
+    "alt", // -H prints the -a table (raw/openpbs/049)
     true,
     true,
   ]);
@@ -220,4 +224,30 @@ Deno.test("parseQstat() fails with the usage (exit 2) on options the product lac
       "usage: qstat [-f] [-t] [-x] [-H] [-J] [-u user_list] [job_identifier... | destination...]\n" +
       "       qstat --version\n",
   });
+});
+
+Deno.test("qstat -a: Torque's and PBS Pro's wide tables, with what each server knows", async () => {
+  for (const scheduler of ["pbs", "pbspro"] as const) {
+    await using cluster = new SimCluster({
+      scheduler,
+      model: () => ({ runtimeSeconds: 120, exitCode: 0 }),
+    });
+    await cluster.run(["qsub", "-l", "walltime=00:05:00", "-N", "long"], { stdin: "sleep 1\n" });
+    await cluster.run(["qsub", "-h", "-N", "held"], { stdin: "true\n" });
+    await cluster.advance(90_000);
+    const rows = (await cluster.run(["qstat", "-a"])).stdout.split("\n");
+    assert.equal(rows[1], "login1: ");
+    if (scheduler === "pbs") {
+      // The elapsed time of the running job only; no walltime asked for the held one.
+      assert.match(
+        rows[5]!,
+        /^1\.login1 +user +batch +long +10001 +1 +1 +-- +00:05:00 R {2}00:01:30$/,
+      );
+      assert.match(rows[6]!, /^2\.login1 +user +batch +held +-- +1 +1 +-- +-- +H +-- $/);
+    } else {
+      // The walltime the mom reported, as HH:MM; no default walltime.
+      assert.match(rows[5]!, /^1\.login1 +user +workq +long +10001 +1 +1 +-- +00:05 R 00:01$/);
+      assert.match(rows[6]!, /^2\.login1 +user +workq +held +-- +1 +1 +-- +-- +H +-- $/);
+    }
+  }
 });

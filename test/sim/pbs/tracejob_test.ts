@@ -17,12 +17,12 @@ Deno.test("Torque tracejob reports Exit_status once the job left qstat", async (
   assert.equal(trace.code, 0);
   assert.ok(
     trace.stdout.startsWith(
-      "\nJob: 1.login1\n\n01/01/2026 00:00:00  S    enqueuing into batch, state 1 hop 1\n",
+      "\nJob: 1.login1\n\n01/01/2026 00:00:00.000 S    enqueuing into batch, state 1 hop 1\n",
     ),
   );
   assert.match(
     trace.stdout,
-    /\n01\/01\/2026 00:01:00 {2}S {4}Exit_status=3 resources_used\.cput=00:00:00 .*resources_used\.walltime=00:01:00\n/,
+    /\n01\/01\/2026 00:01:00\.000 S {4}Exit_status=3 resources_used\.cput=00:00:00 .*resources_used\.walltime=00:01:00\n/,
   );
 });
 
@@ -60,4 +60,19 @@ Deno.test("tracejob of an unknown or malformed id prints only the heading", asyn
   assert.deepEqual(await transport.run(["tracejob", "99"]), ok("\nJob: 99.login1\n\n"));
   assert.equal((await transport.run(["tracejob", "x.y"])).stdout, "\nJob: x.y\n\n");
   assert.equal((await transport.run(["tracejob"])).code, 1);
+});
+
+Deno.test("Torque tracejob of an id it never knew prints what the server logged about it", async () => {
+  await using cluster = torque();
+  const transport = cluster.transport();
+  // A dependency on it and a qdel of it are logged (raw/torque/037, 058 → 077); qstat is not.
+  await transport.run(["qsub", "-W", "depend=afterok:99"], { stdin: "true\n" });
+  await cluster.advance(1_500);
+  await transport.run(["qstat", "99"]);
+  await transport.run(["qdel", "99"]);
+  assert.equal(
+    (await transport.run(["tracejob", "-q", "-n", "7", "99"])).stdout,
+    "\nJob: 99.login1\n\n01/01/2026 00:00:00.000 S    Unknown Job Id Error\n" +
+      "01/01/2026 00:00:01.500 S    Unknown Job Id Error\n",
+  );
 });

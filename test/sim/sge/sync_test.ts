@@ -37,3 +37,22 @@ Deno.test("qsub -sync y reports every task and exits with the first non-zero sta
   assert.equal((await cluster.run(["qsub", "-sync", "n", "-b", "y", "true"])).code, 0);
   assert.equal(cluster.clock.now(), before);
 });
+
+Deno.test("qsub -sync y in shell mode waits for the script that really runs", async () => {
+  await using cluster = new SimCluster({ scheduler: "sge", execution: "shell" });
+  const out = await cluster.run([
+    "qsub",
+    "-sync",
+    "y",
+    "-b",
+    "y",
+    "bash",
+    "-c",
+    "'sleep 0.2; exit 2'",
+  ]);
+  assert.deepEqual(out, {
+    code: 2,
+    stdout: 'Your job 1 ("bash") has been submitted\n',
+    stderr: "Job 1 exited with exit code 2.\n",
+  });
+});

@@ -66,6 +66,7 @@ Deno.test("render() adds #!<shell>, then the headers, then the body, ending with
     body: "echo $CLUSTERJOB_ID",
     backend: toy,
     resources: { time: 5 },
+    markers: false,
   });
   assert.equal(job.render(), "#!/bin/bash\n#TOY name=a\n#TOY seconds=300\necho $MY_ID\n");
   assert.equal(
@@ -83,9 +84,28 @@ Deno.test("render() keeps a body's own shebang first, headers after it (fix of b
   assert.equal(job.render(), "#!/usr/bin/env python3\n#TOY name=py\nprint('py')\n");
 });
 
+Deno.test("render() puts the markers prelude after the headers, before the body", () => {
+  const job = new JobScript({ name: "m", body: "echo body", backend: toy });
+  const lines = job.render().split("\n");
+  assert.deepEqual(lines.slice(0, 3), ["#!/bin/bash", "#TOY name=m", lines[2]]);
+  assert.match(lines[2]!, /^# clusterjob markers/);
+  assert.equal(lines.at(-2), "echo body");
+  assert.ok(lines.some((line) => line.includes("id=${MY_ID:-}")), job.render());
+  assert.equal(job.markerFolder(), "./.clusterjob/m");
+  // Not a shell script: no prelude, no marker folder.
+  const python = new JobScript({
+    name: "p",
+    body: "#!/usr/bin/env python3\nprint(1)",
+    backend: toy,
+  });
+  assert.equal(python.markers, false);
+  assert.equal(python.markerFolder(), undefined);
+  assert.equal(python.render(), "#!/usr/bin/env python3\n#TOY name=p\nprint(1)\n");
+});
+
 Deno.test("render() of an empty body is the shebang and the headers", () => {
   assert.equal(
-    new JobScript({ name: "e", body: "", backend: toy }).render(),
+    new JobScript({ name: "e", body: "", backend: toy, markers: false }).render(),
     "#!/bin/bash\n#TOY name=e\n",
   );
   assert.equal(new JobScript({ name: "e", body: "" }).renderScript(""), "#!/bin/bash\n");
@@ -95,6 +115,7 @@ Deno.test("bodies and scripts written in template literals are dedented and trim
   const job = new JobScript({
     name: "a",
     backend: toy,
+    markers: false,
     body: `
       #!/bin/sh
       if true; then

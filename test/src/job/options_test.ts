@@ -33,6 +33,7 @@ const GIVEN: Required<Omit<JobScriptOptions, "defaults">> = {
   cachePrefix: "mine",
   onWarning: () => {},
   strict: true,
+  markers: false,
 };
 
 /** Another value for each, as with() gets it. */
@@ -56,6 +57,7 @@ const CHANGED: Required<Omit<JobScriptOptions, "defaults">> = {
   cachePrefix: "theirs",
   onWarning: () => {},
   strict: false,
+  markers: true,
 };
 
 /** The field a job keeps an option in, as with() compares it. */
@@ -130,6 +132,7 @@ Deno.test("a settings file may set exactly the table's setting options", () => {
     cacheFolder: "cache",
     cachePrefix: "mine",
     strict: "true",
+    markers: "false",
   };
   assert.deepEqual(Object.keys(values), settingNames);
   const yaml = `attributes:\n${
@@ -140,6 +143,7 @@ Deno.test("a settings file may set exactly the table's setting options", () => {
   assert.equal(job.backend.name, "lsf");
   assert.equal(job.cachePrefix, "mine");
   assert.deepEqual(job.vars, { x: 1 });
+  assert.equal(job.markers, false);
   for (const name of OPTION_NAMES.filter((name) => !settingNames.includes(name))) {
     assert.throws(
       () => parseSettings(`attributes:\n  ${name}: x\n`),

@@ -308,7 +308,7 @@ Deno.test("a resource among the attributes, or a misspelt attribute, gets a hint
   );
   assert.match(hint("attributes:\n  rootDir: x\n"), /; did you mean "rootdir"\?$/);
   assert.match(hint("attributes:\n  cache-folder: x\n"), /; did you mean "cacheFolder"\?$/);
-  assert.match(hint("attributes:\n  colour: x\n"), /expected one of backend, .*, strict$/);
+  assert.match(hint("attributes:\n  colour: x\n"), /expected one of backend, .*, strict, markers$/);
 });
 
 Deno.test("settings may make every job strict; bad values are shown as given", () => {

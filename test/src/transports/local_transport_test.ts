@@ -310,6 +310,62 @@ Deno.test("LocalTransport.writeFile() fails with TransportError and leaves no te
   });
 });
 
+Deno.test("LocalTransport.writeFiles() creates folders, then writes every file with its mode", async () => {
+  await withTempDir(async (dir) => {
+    await local.writeFiles(
+      [
+        { path: join(dir, "a", "job.sh"), text: "echo hi\n", mode: 0o755 },
+        { path: join(dir, "a", "b", "aux.sh"), text: "", mode: 0o600 },
+        { path: join(dir, "a", "data"), text: "x" },
+      ],
+      { directories: [join(dir, "a"), join(dir, "a", "b")] },
+    );
+    assert.equal(await Deno.readTextFile(join(dir, "a", "job.sh")), "echo hi\n");
+    assert.equal((await Deno.stat(join(dir, "a", "job.sh"))).mode! & 0o777, 0o755);
+    assert.equal((await Deno.stat(join(dir, "a", "b", "aux.sh"))).mode! & 0o777, 0o600);
+    assert.equal((await Deno.stat(join(dir, "a", "data"))).mode! & 0o777, 0o644);
+    await local.writeFiles([]);
+  });
+});
+
+Deno.test("LocalTransport.writeFiles() fails as a whole: no file replaced, no temp file left", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(join(dir, "old"), "old");
+    await assert.rejects(
+      local.writeFiles([
+        { path: join(dir, "old"), text: "new" },
+        { path: join(dir, "missing", "f"), text: "x" },
+      ]),
+      (error: unknown) =>
+        error instanceof TransportError && error.message.includes(join(dir, "missing", "f")),
+    );
+    assert.equal(await Deno.readTextFile(join(dir, "old")), "old");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["old"]);
+    await assert.rejects(
+      local.writeFiles([], { directories: [join(dir, "old", "sub")] }),
+      TransportError,
+    );
+    for (
+      const [files, options, field] of [
+        [[{ path: "", text: "x" }], {}, "files[0].path"],
+        [[{ path: "a", text: 1 }], {}, "files[0].text"],
+        [[{ path: "a", text: "x", mode: -1 }], {}, "files[0].mode"],
+        [[{ path: "a", text: "x", extra: 1 }], {}, "files[0].extra"],
+        [{}, {}, "files"],
+        [[], { directories: "a" }, "directories"],
+        [[], { directories: [""] }, "directories[0]"],
+        [[], { dirs: [] }, "options.dirs"],
+      ] as const
+    ) {
+      await assert.rejects(
+        local.writeFiles(files as never, options as never),
+        (error: unknown) => error instanceof InvalidValueError && error.field === field,
+        field,
+      );
+    }
+  });
+});
+
 Deno.test("LocalTransport.readFile() reads text and reports a missing file", async () => {
   await withTempDir(async (dir) => {
     await Deno.writeTextFile(join(dir, "f"), "héllo\n");

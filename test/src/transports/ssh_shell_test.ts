@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import {
+  anyLoginShell,
   fileError,
   remoteCommand,
   remotePath,
   writeFileScript,
 } from "../../../src/transports/_ssh_shell.ts";
+import { quoteShellCommand } from "../../../src/core/_shell_quote.ts";
+import { NASTY_WORDS } from "../../_nasty_words.ts";
 
 Deno.test("remoteCommand() quotes every argument, the cwd and env values, and adds the remote time limit", () => {
   assert.equal(
@@ -42,4 +45,29 @@ Deno.test("fileError() says why in plain words", () => {
     'ssh:h: Cannot read file "~/x": not found',
   );
   assert.match(fileError("ssh:h", "Cannot remove", "~/x", output("", 3)).message, /exit code 3$/);
+});
+
+Deno.test("remoteCommand() in a session execs programs, keeps builtins, and execs under a time limit", () => {
+  assert.equal(
+    remoteCommand(["sbatch", "job.sh"], { cwd: "~/r" }, true),
+    "cd -- ~/r && exec sbatch job.sh",
+  );
+  assert.equal(remoteCommand(["cd", "/"], {}, true), "cd /");
+  assert.equal(remoteCommand(["if"], {}, true), "exec if");
+  assert.equal(
+    remoteCommand(["printf", "x"], { env: { A: "1" }, timeout: 1000 }, true),
+    "A=1 exec timeout -k 5 3 printf x",
+  );
+});
+
+Deno.test("anyLoginShell() reaches /bin/sh unchanged through sh, bash, csh and tcsh", async () => {
+  const argv = ["printf", "%s\\0", ...NASTY_WORDS, "!", "!!", "a\\nb", "%d %s"];
+  const line = anyLoginShell(quoteShellCommand(argv));
+  // only characters that no login shell treats specially inside single quotes
+  assert.match(line.slice(line.lastIndexOf(" '")), /^ '[\\0-7]+'$/);
+  for (const shell of ["/bin/sh", "/bin/bash", "/usr/bin/csh", "/usr/bin/tcsh"]) {
+    const output = await new Deno.Command(shell, { args: ["-c", line] }).output();
+    const words = new TextDecoder().decode(output.stdout).split("\0").slice(0, -1);
+    assert.deepEqual(words, argv.slice(2), shell);
+  }
 });

@@ -27,6 +27,8 @@ interface FakeSsh {
   failConnect(fail: boolean): Promise<void>;
   /** Sets the PATH of the remote commands (undefined: this process's). */
   remotePath(path: string | undefined): Promise<void>;
+  /** Sets the login shell that runs the remote command line (default /bin/sh). */
+  loginShell(path: string): Promise<void>;
 }
 
 async function withFakeSsh(fn: (fake: FakeSsh) => Promise<void>): Promise<void> {
@@ -46,7 +48,8 @@ if [ "$mode" = -N ]; then
 fi
 [ "$mode" = -O ] && exit 0
 [ -e '${dir}/path' ] && PATH=$(cat '${dir}/path')
-cd '${home}' && HOME='${home}' exec /bin/sh -c "$last"
+login=/bin/sh; [ -e '${dir}/shell' ] && login=$(cat '${dir}/shell')
+cd '${home}' && HOME='${home}' exec "$login" -c "$last"
 `,
     { mode: 0o755 },
   );
@@ -65,6 +68,7 @@ cd '${home}' && HOME='${home}' exec /bin/sh -c "$last"
         path === undefined
           ? Deno.remove(join(dir, "path"))
           : Deno.writeTextFile(join(dir, "path"), path),
+      loginShell: (path) => Deno.writeTextFile(join(dir, "shell"), path),
     });
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -248,7 +252,8 @@ Deno.test("SshTransport passes ssh the options it needs and never disables host-
 
 Deno.test("SshTransport starts one master for many concurrent commands", async () => {
   await withFakeSsh(async (fake) => {
-    await using ssh = fakeTransport(fake, { maxSessions: 3 });
+    // one-shot: one ssh per command (the sessions' count is in ssh_session_test.ts)
+    await using ssh = fakeTransport(fake, { maxSessions: 3, persistentSession: false });
     const outputs = await Promise.all(
       Array.from({ length: 12 }, (_, i) => ssh.run(["echo", String(i)])),
     );
@@ -294,7 +299,8 @@ Deno.test("SshTransport runs in cwd (~/ expanded remotely) with env and stdin", 
 
 Deno.test("SshTransport puts a remote time limit on the command and times out locally", async () => {
   await withFakeSsh(async (fake) => {
-    await using ssh = fakeTransport(fake);
+    // one-shot, to read the command line ssh is given (sessions: ssh_session_test.ts)
+    await using ssh = fakeTransport(fake, { persistentSession: false });
     const started = performance.now();
     const error = await ssh.run(["sleep", "30"], { timeout: 300 }).catch((e) => e);
     assert.ok(error instanceof CommandTimeoutError, String(error));
@@ -408,7 +414,8 @@ Deno.test("SshTransport reports a missing ssh program", async () => {
 
 Deno.test("SshTransport.run() rejects with CommandNotFoundError when the remote shell cannot find the program", async () => {
   await withFakeSsh(async (fake) => {
-    await using ssh = fakeTransport(fake, { user: "alice", port: 2200 });
+    // one-shot, for the shell's exact words (a session's shell numbers its lines on)
+    await using ssh = fakeTransport(fake, { user: "alice", port: 2200, persistentSession: false });
     const error = await ssh.run(["clusterjob-no-such-bsub", "job.lsf"]).catch((e) => e);
     assert.ok(error instanceof CommandNotFoundError, String(error));
     assert.equal(
@@ -470,7 +477,7 @@ Deno.test("over SSH, a login node without the scheduler fails submit and status 
   await withFakeSsh(async (fake) => {
     // the file tools and timeout, but no scheduler (even where this machine has one)
     await fake.remotePath(await toolDir(fake, ["mkdir", "cat", "chmod", "mv", "rm", "timeout"]));
-    await using ssh = fakeTransport(fake, { user: "alice" });
+    await using ssh = fakeTransport(fake, { user: "alice", persistentSession: false });
     const job = new JobScript({ name: "fit", body: "true", rootdir: "~/runs", workdir: "fit" });
     const cacheFolder = join(fake.dir, "cache");
     const error = await job.submit({ transport: ssh, cacheFolder }).catch((e) => e);
@@ -564,6 +571,254 @@ Deno.test("SshTransport quotes argv, cwd, env and every file path: no payload ru
       assert.deepEqual([...Deno.readDirSync(join(fake.home, payload, payload))], []);
       await assertNoCanary(`path ${JSON.stringify(payload)}`);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Part 1b, always run: the persistent shell session through the stand-in ssh (the framing
+// itself is tested in shell_session_test.ts), and the one-shot fallback under a login shell
+// that is not POSIX (the real tcsh).
+
+/** The calls that started a session (their remote command is the bootstrap). */
+function sessionCalls(fake: FakeSsh): string[][] {
+  return fake.calls().filter((argv) =>
+    /^echo cj[0-9a-f]{32}-\$\(\(6\*7\)\) && exec \/bin\/sh$/.test(argv.at(-1)!)
+  );
+}
+
+/** The calls that ran one command each (neither master, nor session, nor `-O exit`). */
+function oneShotCalls(fake: FakeSsh): string[][] {
+  const sessions = new Set(sessionCalls(fake));
+  return fake.calls().filter((argv) =>
+    !argv.includes("-N") && !argv.includes("-O") &&
+    !sessionCalls(fake).some((call) => call.join("\0") === argv.join("\0")) && !sessions.has(argv)
+  );
+}
+
+Deno.test("SshTransport sends every command through one persistent shell session", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake, { maxSessions: 3 });
+    for (let i = 0; i < 20; i++) {
+      assert.equal((await ssh.run(["echo", String(i)])).stdout, `${i}\n`);
+    }
+    assert.equal(sessionCalls(fake).length, 1);
+    assert.equal(oneShotCalls(fake).length, 0);
+    const outputs = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => ssh.run(["sh", "-c", `sleep 0.05; echo ${i}`])),
+    );
+    assert.deepEqual(outputs.map((output) => output.stdout), outputs.map((_, i) => `${i}\n`));
+    // concurrent commands get at most maxSessions sessions, over the one master
+    assert.ok(sessionCalls(fake).length <= 3, String(sessionCalls(fake).length));
+    assert.equal(fake.calls().filter((argv) => argv.includes("-N")).length, 1);
+    // the session's ssh carries the same options as a command's
+    const session = sessionCalls(fake)[0]!;
+    assert.equal(sshOption(session, "ControlMaster"), "auto");
+    assert.equal(sshOption(session, "BatchMode"), "yes");
+    assert.equal(session.at(-3), "--");
+  });
+});
+
+Deno.test("SshTransport in a session: argv, cwd, env, stdin, exit codes and a missing program", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake, { user: "alice" });
+    const output = await ssh.run(["printf", "%s\\0", ...NASTY_WORDS]);
+    assert.deepEqual(output.stdout.split("\0").slice(0, -1), NASTY_WORDS);
+    await Deno.mkdir(join(fake.home, "my dir $x"));
+    assert.deepEqual(
+      await ssh.run(["sh", "-c", 'pwd; printf "%s\\n" "$A"; cat'], {
+        cwd: "~/my dir $x",
+        env: { A: "it's $HOME" },
+        stdin: "from stdin",
+      }),
+      { code: 0, stdout: `${join(fake.home, "my dir $x")}\nit's $HOME\nfrom stdin`, stderr: "" },
+    );
+    assert.equal((await ssh.run(["sh", "-c", "exit 42"])).code, 42);
+    // builtins run as under `sh -c`, and leave the session as it was
+    assert.equal((await ssh.run(["exit", "3"])).code, 3);
+    assert.equal((await ssh.run(["cd", "/"])).code, 0);
+    assert.equal((await ssh.run(["pwd"])).stdout, `${fake.home}\n`);
+    // a reserved word is no syntax for the session's shell: a program that is not there
+    await assert.rejects(ssh.run(["if"]), CommandNotFoundError);
+    const error = await ssh.run(["clusterjob-no-such-bsub", "job.lsf"]).catch((e) => e);
+    assert.ok(error instanceof CommandNotFoundError, String(error));
+    assert.match(error.said ?? "", /clusterjob-no-such-bsub: not found/);
+    // a NUL in stdin cannot sit in a shell word: that command goes one-shot, bytes intact
+    const bytes = new Uint8Array([0, 1, 0x27, 0, 0xff]);
+    const od = await ssh.run(["od", "-An", "-tx1"], { stdin: bytes });
+    assert.deepEqual(od.stdout.trim().split(/\s+/), ["00", "01", "27", "00", "ff"]);
+    assert.equal(oneShotCalls(fake).length, 1);
+    assert.equal(sessionCalls(fake).length, 1);
+  });
+});
+
+Deno.test("SshTransport in a session: a timeout replaces the session, the remote side has a limit too", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake);
+    await ssh.run(["true"]);
+    const started = performance.now();
+    const error = await ssh.run(["sleep", "30"], { timeout: 300 }).catch((e) => e);
+    assert.ok(error instanceof CommandTimeoutError, JSON.stringify(error));
+    assert.deepEqual(error.argv, ["sleep", "30"]);
+    assert.ok(performance.now() - started < 5_000);
+    // the remote line carries coreutils' timeout (it answers for a missing program under it)
+    const limited = await ssh.run(["sh", "-c", "ps -o args= -p $PPID"], { timeout: 5_000 });
+    assert.match(limited.stdout, /^timeout -k 5 7 sh -c/);
+    assert.equal(sessionCalls(fake).length, 2);
+    assert.equal((await ssh.run(["echo", "after"])).stdout, "after\n");
+    assert.equal(sessionCalls(fake).length, 2);
+  });
+});
+
+Deno.test("SshTransport replaces a session that dropped (reconnect)", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake);
+    // the session's shell dies during a command: 255, as a lost ssh answers
+    const lost = await ssh.run(["sh", "-c", "kill -9 $PPID"]);
+    assert.equal(lost.code, 255);
+    assert.match(lost.stderr, /session ended before the command finished/);
+    assert.equal((await ssh.run(["echo", "again"])).stdout, "again\n");
+    // it dies while idle: the next command starts another
+    const pid = Number((await ssh.run(["sh", "-c", "echo $PPID"])).stdout);
+    Deno.kill(pid, "SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await ssh.run(["echo", "once more"])).stdout, "once more\n");
+    assert.equal(sessionCalls(fake).length, 3);
+  });
+});
+
+Deno.test("SshTransport.close() lets a running command finish and refuses one still waiting", async () => {
+  await withFakeSsh(async (fake) => {
+    const ssh = fakeTransport(fake, { maxSessions: 1 });
+    const running = ssh.run(["sh", "-c", "sleep 0.3; echo done"]);
+    const waiting = ssh.run(["echo", "never"]).catch((e) => e);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await ssh.close();
+    assert.equal((await running).stdout, "done\n");
+    const refused = await waiting;
+    assert.ok(refused instanceof TransportError && /closed/.test(refused.message), String(refused));
+    assert.equal(sessionCalls(fake).length, 1);
+  });
+});
+
+Deno.test("SshTransport.writeFiles creates folders and writes every file in one round trip", async () => {
+  await withFakeSsh(async (fake) => {
+    for (const persistentSession of [false, true]) {
+      await using ssh = fakeTransport(fake, { persistentSession });
+      await ssh.run(["true"]);
+      const before = fake.calls().length;
+      const root = `~/runs ${persistentSession}/a 'b'`;
+      await ssh.writeFiles(
+        [
+          { path: `${root}/job $1.sh`, text: "#!/bin/sh\necho 'hi'\n", mode: 0o755 },
+          { path: `${root}/logs/aux.sh`, text: "", mode: 0o600 },
+          { path: `${root}/data`, text: "x".repeat(200_000) },
+        ],
+        { directories: [root, `${root}/logs`] },
+      );
+      // a batch of 200 kB goes file by file (through stdin): with sessions, the big file by a
+      // one-shot ssh and the small ones in sessions (one more for the concurrent write);
+      // one-shot, one ssh for each folder and file
+      const extra = fake.calls().length - before;
+      assert.equal(extra, persistentSession ? 2 : 2 + 3, `calls: ${extra}`);
+      const dir = join(fake.home, `runs ${persistentSession}`, "a 'b'");
+      assert.equal(await Deno.readTextFile(join(dir, "job $1.sh")), "#!/bin/sh\necho 'hi'\n");
+      assert.equal((await Deno.stat(join(dir, "job $1.sh"))).mode! & 0o777, 0o755);
+      assert.equal((await Deno.stat(join(dir, "logs", "aux.sh"))).mode! & 0o777, 0o600);
+      assert.equal((await Deno.stat(join(dir, "data"))).mode! & 0o777, 0o644);
+      assert.equal((await Deno.readTextFile(join(dir, "data"))).length, 200_000);
+      // directories get the login's umask (as mkdir), not the files' private one
+      assert.equal((await Deno.stat(join(dir, "logs"))).mode! & 0o777, 0o755);
+      // small batches are one command one-shot too
+      const small = fake.calls().length;
+      await ssh.writeFiles([{ path: `${root}/s1`, text: "1" }, { path: `${root}/s2`, text: "2" }]);
+      assert.equal(fake.calls().length - small, persistentSession ? 0 : 1);
+    }
+  });
+});
+
+Deno.test("SshTransport.writeFiles fails as a whole, naming what failed, and leaves no temporary file", async () => {
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake);
+    await ssh.mkdir("~/w");
+    await Deno.writeTextFile(join(fake.home, "w", "old"), "old");
+    await assert.rejects(
+      ssh.writeFiles([{ path: "~/w/old", text: "new" }, { path: "~/w/none/f", text: "x" }]),
+      (e) => e instanceof TransportError && /Cannot write file "~\/w\/none\/f"/.test(e.message),
+    );
+    assert.equal(await Deno.readTextFile(join(fake.home, "w", "old")), "old");
+    assert.deepEqual([...Deno.readDirSync(join(fake.home, "w"))].map((e) => e.name), ["old"]);
+    await assert.rejects(
+      ssh.writeFiles([{ path: "~/w/old/x", text: "x" }], { directories: ["~/w/old/sub"] }),
+      (e) =>
+        e instanceof TransportError && /Cannot create directory "~\/w\/old\/sub"/.test(e.message),
+    );
+    await assert.rejects(
+      ssh.writeFiles([{ path: "~/w", text: "x" }]),
+      (e) =>
+        e instanceof TransportError && /Cannot write file "~\/w": is a directory/.test(e.message),
+    );
+    await assert.rejects(ssh.writeFiles([{ path: "", text: "x" }]), /files\[0\]\.path/);
+    await assert.rejects(
+      ssh.writeFiles([{ path: "a", text: "x", mode: 0o10000 }]),
+      /files\[0\]\.mode/,
+    );
+    await assert.rejects(ssh.writeFiles([], { directories: [""] }), /directories\[0\]/);
+    // texts with a NUL go file by file, through stdin, and arrive whole
+    await ssh.writeFiles([{ path: "~/w/nul", text: "a\0b" }]);
+    assert.equal(await Deno.readTextFile(join(fake.home, "w", "nul")), "a\0b");
+    for (const payload of PAYLOADS) {
+      await ssh.writeFiles([{ path: `~/w/${payload}`, text: payload }], {
+        directories: [`~/w/d${payload}`],
+      });
+      assert.equal(await Deno.readTextFile(join(fake.home, "w", payload)), payload);
+    }
+    await assert.rejects(Deno.stat(join(fake.home, "canary")), Deno.errors.NotFound);
+  });
+});
+
+Deno.test("SshTransport under a csh/tcsh login: detected once, every command one-shot and still quoted", async () => {
+  await withFakeSsh(async (fake) => {
+    await fake.loginShell("/usr/bin/tcsh");
+    await using ssh = fakeTransport(fake);
+    const output = await ssh.run(["printf", "%s\\0", ...NASTY_WORDS]);
+    assert.deepEqual(output.stdout.split("\0").slice(0, -1), NASTY_WORDS);
+    assert.deepEqual(
+      await ssh.run(["sh", "-c", 'pwd; printf "%s\\n" "$A"; cat'], {
+        cwd: "~",
+        env: { A: "it's $HOME!" },
+        stdin: "in\n",
+      }),
+      { code: 0, stdout: `${fake.home}\nit's $HOME!\nin\n`, stderr: "" },
+    );
+    await ssh.mkdir("~/t 'x'");
+    await ssh.writeFile("~/t 'x'/f!", "one\ntwo", { mode: 0o700 });
+    assert.equal(await ssh.readFile("~/t 'x'/f!"), "one\ntwo");
+    await ssh.writeFiles([{ path: "~/t 'x'/g", text: "a 'b' $c\n!x" }], {
+      directories: ["~/t 'x'/d"],
+    });
+    assert.equal(await Deno.readTextFile(join(fake.home, "t 'x'", "g")), "a 'b' $c\n!x");
+    await assert.rejects(ssh.run(["clusterjob-no-such-bsub"]), CommandNotFoundError);
+    for (const payload of PAYLOADS) {
+      const echoed = await ssh.run(["printf", "%s", payload], { env: { P: payload } });
+      assert.equal(echoed.stdout, payload);
+    }
+    await assert.rejects(Deno.stat(join(fake.home, "canary")), Deno.errors.NotFound);
+    // the probe ran once; every command went one-shot
+    assert.equal(sessionCalls(fake).length, 1);
+    assert.ok(oneShotCalls(fake).length >= 10);
+  });
+});
+
+Deno.test("SshTransport: persistentSession must be a boolean; false starts one ssh per command", async () => {
+  assert.throws(
+    () => new SshTransport({ host: "h", persistentSession: "no" as unknown as boolean }),
+    (e) => e instanceof InvalidValueError && e.field === "persistentSession",
+  );
+  await withFakeSsh(async (fake) => {
+    await using ssh = fakeTransport(fake, { persistentSession: false });
+    for (let i = 0; i < 3; i++) await ssh.run(["true"]);
+    assert.equal(sessionCalls(fake).length, 0);
+    assert.equal(oneShotCalls(fake).length, 3);
   });
 });
 
@@ -722,5 +977,80 @@ realTests("ssh", () => {
     }
     assert.equal(open, false);
     await assert.rejects(ssh.run(["true"]), TransportError);
+  });
+
+  Deno.test("real ssh: one persistent session carries the commands, its framing holds", async () => {
+    await using ssh = connect();
+    // `$$` in a command is the session shell's pid: the same shell, command after command
+    const shell = (await ssh.run(["sh", "-c", "echo $PPID"])).stdout;
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await ssh.run(["sh", "-c", "echo $PPID"])).stdout, shell);
+    }
+    const size = 2_000_000;
+    const big = await ssh.run([
+      "sh",
+      "-c",
+      `head -c ${size} /dev/zero | tr '\\000' z; printf e >&2`,
+    ]);
+    assert.equal(big.stdout.length, size);
+    assert.equal(big.stderr, "e");
+    const data = "line 'x' $(touch canary)\n".repeat(40_000) + "no newline";
+    assert.equal((await ssh.run(["cat"], { stdin: data })).stdout, data);
+    const marker = "cj0123456789abcdef0123456789abcdef:e0\n";
+    assert.deepEqual(await ssh.run(["printf", "%s", marker]), {
+      code: 0,
+      stdout: marker,
+      stderr: "",
+    });
+    const binary = await ssh.run(["printf", "a\\000\\377b"]);
+    assert.equal(binary.stdout, "a\0\ufffdb");
+    assert.equal((await ssh.run(["cat"])).stdout, "");
+    assert.equal((await ssh.run(["sh", "-c", "test -e canary || echo clean"])).stdout, "clean\n");
+    assert.equal((await ssh.run(["sh", "-c", "echo $PPID"])).stdout, shell);
+  });
+
+  Deno.test("real ssh: a timed-out or dropped session is replaced by a new one", async () => {
+    await using ssh = connect();
+    const first = (await ssh.run(["sh", "-c", "echo $PPID"])).stdout;
+    await assert.rejects(ssh.run(["sleep", "30"], { timeout: 500 }), CommandTimeoutError);
+    const second = (await ssh.run(["sh", "-c", "echo $PPID"])).stdout;
+    assert.notEqual(second, first);
+    const lost = await ssh.run(["sh", "-c", "kill -9 $PPID"]);
+    assert.equal(lost.code, 255);
+    const third = await ssh.run(["sh", "-c", "echo $PPID"]);
+    assert.equal(third.code, 0);
+    assert.notEqual(third.stdout, second);
+  });
+
+  Deno.test("real ssh: writeFiles writes folders and files whole, or nothing", async () => {
+    await using ssh = connect();
+    const root = `clusterjob-writefiles-${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      await ssh.writeFiles(
+        [
+          { path: `~/${root}/a b/job.sh`, text: "#!/bin/sh\necho 'hi'\n", mode: 0o755 },
+          { path: `~/${root}/a b/aux`, text: "$(touch canary)", mode: 0o600 },
+        ],
+        { directories: [`~/${root}/a b`] },
+      );
+      const listing = await ssh.run([
+        "sh",
+        "-c",
+        `cd ${root}/'a b' && stat -c '%a %n' * && cat aux`,
+      ]);
+      assert.equal(listing.stdout, "600 aux\n755 job.sh\n$(touch canary)");
+      await assert.rejects(
+        ssh.writeFiles([
+          { path: `~/${root}/a b/job.sh`, text: "new" },
+          { path: `~/${root}/none/x`, text: "x" },
+        ]),
+        (e) => e instanceof TransportError && e.message.includes(`${root}/none/x`),
+      );
+      assert.equal(await ssh.readFile(`~/${root}/a b/job.sh`), "#!/bin/sh\necho 'hi'\n");
+      const files = await ssh.run(["ls", "-A", `${root}/a b`]);
+      assert.equal(files.stdout, "aux\njob.sh\n");
+    } finally {
+      await ssh.run(["rm", "-rf", "--", root]);
+    }
   });
 });
