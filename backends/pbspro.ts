@@ -21,8 +21,6 @@ import {
   pbsBackend,
   pbsMemory,
   type PbsStartDirectory,
-  qstatFullArgv,
-  qstatStatusCommands,
 } from "./_pbs_family.ts";
 
 /**
@@ -111,9 +109,10 @@ const LIMIT_KILLS: LimitKills = new Map([
  *   in the body. A script whose `#!` program is not a shell is refused (`InvalidValueError`).
  * - Variables: `$PBS_JOBID`, `$PBS_O_WORKDIR`, `$PBS_O_HOST`, `$PBS_JOBNAME`,
  *   `` `cat $PBS_NODEFILE` ``, `$PBS_ARRAY_INDEX`.
- * - Commands: `qsub FILE` (full id kept); `qstat -f ID …` for live jobs; `qstat -x -f -t ID …`
- *   (job history, `job_state = F` with `Exit_status`; `-t` lists an array's subjobs, whose
- *   exit statuses decide the array: any failed → FAILED) for finished ones; `qdel ID …`.
+ * - Commands: `qsub FILE` (full id kept); `qstat -x -f -t ID …` for live and finished jobs at
+ *   once (job history, `job_state = F` with `Exit_status`; `-t` lists an array's subjobs, whose
+ *   exit statuses decide the array: any failed → FAILED), the same again as accounting for the
+ *   ids it did not list; `qdel ID …`.
  *   Exit status: 0 COMPLETED, 1–255 FAILED, 256+N killed by signal N → CANCELLED (FAILED with a
  *   `timeout` reason when the walltime was used up), -29 (walltime) → FAILED with a `timeout`
  *   reason, other negative → FAILED; `substate = 91` (deleted by qdel) → CANCELLED; none →
@@ -138,9 +137,12 @@ export const pbspro: Backend = pbsBackend({
   arraySyntax: PBSPRO_ARRAY,
   resourceLists,
   startDirectory,
-  statusCommands: qstatStatusCommands,
+  // One command for live and finished jobs: `-x` lists both (PBS Professional Reference Guide
+  // "qstat": "-x Displays information for queued, running, and finished jobs"), so a job that
+  // finished since the last round costs no second command while the server keeps its history.
+  statusCommands: (ids: readonly string[]): QueryCommand[] => chunkedQueries(ids, accountingArgv),
   parseStatus: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>
-    parseQstatStatus(output, ids, qstatFullArgv(ids), LIMIT_KILLS),
+    parseQstatStatus(output, ids, accountingArgv(ids), LIMIT_KILLS),
   accountingCommands: (ids: readonly string[]): QueryCommand[] =>
     chunkedQueries(ids, accountingArgv),
   parseAccounting: (output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> =>

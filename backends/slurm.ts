@@ -10,7 +10,7 @@ import { slurmDependencyHeaders } from "./_dependency_headers.ts";
 import { QueryError } from "../src/core/errors.ts";
 import { slurmCause } from "./_causes.ts";
 import type { Resources } from "../src/core/resources.ts";
-import { Status, type StatusCode } from "../src/core/status.ts";
+import { isFinished, Status, type StatusCode } from "../src/core/status.ts";
 import type { CommandOutput } from "../src/core/transport.ts";
 import type {
   Backend,
@@ -74,11 +74,11 @@ const STATES: Readonly<Record<string, StatusCode>> = {
 };
 
 /** The status of a SLURM state word; `CANCELLED by 0` and the truncated `CANCELLED+` work. */
-function statusOf(state: string, argv: readonly string[], line: string): StatusCode {
+function statusOf(state: string, argv: () => readonly string[], line: string): StatusCode {
   const word = (state.trim().split(/\s+/)[0] ?? "").replace(/\+$/, "");
   const status = STATES[word];
   if (status === undefined) {
-    throw new QueryError(argv, `Cannot parse SLURM job state "${state}" in line "${line}"`);
+    throw new QueryError(argv(), `Cannot parse SLURM job state "${state}" in line "${line}"`);
   }
   return status;
 }
@@ -148,33 +148,65 @@ function statusCommands(ids: readonly string[]): QueryCommand[] {
 }
 
 /**
- * Parses `squeue -h -o "%i|%T|%r"`. squeue shows only active jobs; it exits 1 with
+ * The squeue fields: `%i` (`12`, `12_3`), state, reason, and the raw wait status of the batch
+ * script (SLURM 22.05 `src/squeue/print.c` `_print_job_exit_code`; `-O` only). A name with `:`
+ * and no size is printed as long as it is, the text after the size follows it
+ * (`_parse_long_token` in `src/squeue/opts.c`), so each line is `id|STATE|reason|status`.
+ */
+const SQUEUE_FIELDS = "JobArrayID:|,State:|,Reason:|,exit_code:";
+
+/**
+ * `squeue -h -t all -O …`: with `-t all`, slurmctld lists finished jobs too, with their final
+ * state and exit status, for MinJobAge (300 s by default) after they end (recordings 150–152):
+ * within that time a finished job costs no accounting query.
+ */
+function statusArgv(ids: readonly string[]): string[] {
+  return ["squeue", "-h", "-t", "all", "-O", SQUEUE_FIELDS, "-j", ids.join(",")];
+}
+
+/**
+ * Parses `squeue -h -t all -O "JobArrayID:|,State:|,Reason:|,exit_code:"`. squeue exits 1 with
  * `Invalid job id specified` when none of the ids is known any more (and 0 when some are),
- * which means "none known" — an empty map, not a failed query.
+ * which means "none known" — an empty map, not a failed query. A finished job's wait status
+ * gives its exit code and signal as `sacct`'s `ExitCode` (`code:signal`) would.
  */
 function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> {
-  const argv = statusArgv(ids);
+  // The argv is rebuilt only for an error: it joins every id (100,000 characters at most).
+  const argv = () => statusArgv(ids);
   const result = new Map<string, JobInfo>();
   if (output.code !== 0) {
     if (/^slurm_load_jobs error: Invalid job id specified\s*$/m.test(output.stderr)) return result;
-    throw queryFailed(argv, output, "Status query failed");
+    throw queryFailed(argv(), output, "Status query failed");
   }
   const wanted = new Set(ids);
   for (const line of nonEmptyLines(output.stdout)) {
+    // `id|STATE|reason` (the `-o "%i|%T|%r"` of earlier versions) still reads, without exit codes.
     const fields = line.split("|");
-    const id = fields.length === 3 ? baseJobId(fields[0]!) : undefined;
-    if (id === undefined) {
-      throw new QueryError(argv, `Cannot parse squeue line "${line}": expected "id|STATE|reason"`);
+    const id = fields.length === 4 || fields.length === 3 ? baseJobId(fields[0]!) : undefined;
+    const wait = fields.length === 3
+      ? undefined
+      : /^\d+$/.test(fields[3]?.trim() ?? "")
+      ? Number(fields[3])
+      : NaN;
+    if (id === undefined || Number.isNaN(wait)) {
+      throw new QueryError(
+        argv(),
+        `Cannot parse squeue line "${line}": expected "id|STATE|reason|exit status"`,
+      );
     }
     if (!wanted.has(id)) continue;
     const state = fields[1]!;
-    const reason = fields[2]!;
-    const info = jobInfo(
-      statusOf(state, argv, line),
-      state,
-      undefined,
-      reason === "None" ? "" : reason,
-    );
+    const status = statusOf(state, argv, line);
+    let info: JobInfo;
+    if (isFinished(status) && wait !== undefined) {
+      // WIFSIGNALED / WEXITSTATUS of the wait status (`src/api/job_info.c`, `ExitCode=%u:%u`)
+      const signal = wait & 0x7f;
+      const code = signal === 0 ? (wait >> 8) & 0xff : 0;
+      info = jobInfo(status, state, code, finishedReason(state, signal));
+    } else {
+      const reason = fields[2]!;
+      info = jobInfo(status, state, undefined, reason === "None" ? "" : reason);
+    }
     // `21_3` is task 3; `21_[4-100%10]` the tasks not started yet, listed as one line.
     const tasks = taskIndices(fields[0]!);
     if (tasks === undefined) addInfo(result, id, info);
@@ -183,8 +215,13 @@ function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string,
   return result;
 }
 
-function statusArgv(ids: readonly string[]): string[] {
-  return ["squeue", "-h", "-o", "%i|%T|%r", "-j", ids.join(",")];
+/** What a finished job's record adds: the time limit it hit, the signal that ended it. */
+function finishedReason(state: string, signal: number): string {
+  const reasons = [
+    state === "TIMEOUT" ? "timeout: time limit reached" : "",
+    signal ? `signal ${signal}` : "",
+  ];
+  return reasons.filter((part) => part !== "").join(", ");
 }
 
 /**
@@ -209,8 +246,8 @@ function accountingCommands(ids: readonly string[]): QueryCommand[] {
  * may lag: slurmctld sends them to slurmdbd asynchronously.
  */
 function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<string, JobInfo> {
-  const argv = accountingArgv(ids);
-  if (output.code !== 0) throw queryFailed(argv, output, "Accounting query failed");
+  const argv = () => accountingArgv(ids);
+  if (output.code !== 0) throw queryFailed(argv(), output, "Accounting query failed");
   const result = new Map<string, JobInfo>();
   const wanted = new Set(ids);
   for (const line of nonEmptyLines(output.stdout)) {
@@ -223,22 +260,18 @@ function parseAccounting(output: CommandOutput, ids: readonly string[]): Map<str
     const id = fields.length >= 8 ? baseJobId(jobId) : undefined;
     if (id === undefined || exit === null) {
       throw new QueryError(
-        argv,
+        argv(),
         `Cannot parse sacct line "${line}": expected "${SACCT_FIELDS.replaceAll(",", "|")}"`,
       );
     }
     if (!wanted.has(id)) continue;
     const tasks = taskIndices(jobId);
     const signal = parseInteger(exit[2])!;
-    const reasons = [
-      state === "TIMEOUT" ? "timeout: time limit reached" : "",
-      signal ? `signal ${signal}` : "",
-    ];
     const info = jobInfo(
       statusOf(state, argv, line),
       state,
       parseInteger(exit[1]),
-      reasons.filter((part) => part !== "").join(", "),
+      finishedReason(state, signal),
     );
     if (tasks === undefined) addInfo(result, id, info);
     else for (const task of tasks) addInfo(result, id, info, task);
@@ -264,9 +297,11 @@ function cancelCommand(ids: readonly string[]): string[] {
  *   are set), `$SLURM_SUBMIT_DIR`, `$SLURM_SUBMIT_HOST`, `$SLURM_JOB_NAME`,
  *   `$SLURM_JOB_NODELIST`, `$SLURM_ARRAY_TASK_ID` (checked against a real SLURM 22.05 job's
  *   environment).
- * - Commands: `sbatch --parsable FILE`; `squeue -h -o "%i|%T|%r" -j ID,ID,…` (active jobs only);
- *   `sacct -X -P -n -o JobID,JobName,Partition,State,ExitCode,Start,End,Elapsed -j ID,…` for
- *   jobs that left the queue;
+ * - Commands: `sbatch --parsable FILE`;
+ *   `squeue -h -t all -O "JobArrayID:|,State:|,Reason:|,exit_code:" -j ID,ID,…` (active jobs,
+ *   and finished ones with their exit code while slurmctld keeps them: MinJobAge, 300 s by
+ *   default); `sacct -X -P -n -o JobID,JobName,Partition,State,ExitCode,Start,End,Elapsed -j ID,…`
+ *   only for jobs that left the queue;
  *   `scancel ID …` (silent and exit 0 even for finished jobs).
  * - Job ids: positive integers (`1234`), checked wherever they enter (`jobIdGrammar`).
  *

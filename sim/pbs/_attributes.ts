@@ -30,6 +30,7 @@ import { exitStatusOf, holdTypes, stateOf } from "./_states.ts";
 import { streamPath } from "./_request.ts";
 import { ctimeShort } from "../_common/format.ts";
 import { hhmmss } from "../_common/words.ts";
+import { MinHeap } from "../engine/_heap.ts";
 
 /** One attribute: name, optional resource, value; `at` marks a date (epoch seconds). */
 export interface Attribute {
@@ -66,23 +67,42 @@ function coresOf(job: SimJob): number {
 function coreSlots(engine: SimEngineApi): Map<SimJob, number[]> {
   const started = engine.jobs().filter((job) => job.startTime !== undefined)
     .sort((a, b) => a.startTime! - b.startTime! || a.id - b.id);
-  const busy = new Map<string, Array<{ until: number; slots: number[] }>>();
+  // Per node: the cores in use and, ordered by end, who holds them; one sweep in start order
+  // frees what ended by each start (linear in jobs, not in jobs × jobs on the node).
+  const busy = new Map<string, { taken: Set<number>; uses: MinHeap<CoreUse> }>();
   const slots = new Map<SimJob, number[]>();
   for (const job of started) {
     const cores = coresOf(job);
     const firsts: number[] = [];
     for (const node of job.nodeList) {
-      const running = (busy.get(node) ?? []).filter((use) => use.until > job.startTime!);
-      const taken = new Set(running.flatMap((use) => use.slots));
+      let state = busy.get(node);
+      if (state === undefined) {
+        state = { taken: new Set(), uses: new MinHeap((a, b) => a.until < b.until) };
+        busy.set(node, state);
+      }
+      const { taken, uses } = state;
+      while ((uses.peek()?.until ?? Infinity) <= job.startTime!) {
+        for (const core of uses.pop()!.slots) taken.delete(core);
+      }
       const mine: number[] = [];
-      for (let core = 0; mine.length < cores; core++) if (!taken.has(core)) mine.push(core);
-      running.push({ until: job.endTime ?? Infinity, slots: mine });
-      busy.set(node, running);
+      for (let core = 0; mine.length < cores; core++) {
+        if (!taken.has(core)) {
+          mine.push(core);
+          taken.add(core);
+        }
+      }
+      uses.push({ until: job.endTime ?? Infinity, slots: mine });
       firsts.push(mine[0]!);
     }
     slots.set(job, firsts);
   }
   return slots;
+}
+
+/** Cores a job holds on one node until it ends. */
+interface CoreUse {
+  until: number;
+  slots: number[];
 }
 
 /** `afterok` → `beforeok`: the parent's side of a dependency. */

@@ -116,7 +116,20 @@ const SQUEUE_FIELDS: Record<
   v: { header: "RESERVATION", value: () => "(null)" },
   x: { header: "EXC_NODES", value: () => "" },
   w: { header: "WCKEY", value: () => "(null)" },
+  // `-O exit_code` only (no `-o` letter): slurmctld's raw wait status of the batch script,
+  // printed as a number (`_print_job_exit_code`, `src/squeue/print.c`): exit code N is N << 8,
+  // death by signal S is S; the same job_ptr->exit_code `scontrol` shows as `N:S`
+  // (`src/api/job_info.c`) and this emulator's scontrol prints (`_scontrol_records.ts`).
+  X: { header: "EXIT_CODE", value: (r) => String(waitStatus(r.job)) },
 };
+
+/** The wait status slurmctld keeps for a job: signal S of a job it killed, else exit code << 8. */
+function waitStatus(job: SimJob): number {
+  const killed = job.state === "CANCELLED" || job.state === "TIMEOUT" ||
+    job.state === "PREEMPTED";
+  if (killed && job.signal) return job.signal & 0x7f;
+  return ((job.exitCode ?? 0) & 0xff) << 8;
+}
 
 /**
  * The `-O` names this emulator knows → their `-o` letter (`src/squeue/opts.c`,
@@ -125,7 +138,8 @@ const SQUEUE_FIELDS: Record<
 const SQUEUE_LONG_FIELDS: Record<string, string> = {
   arrayjobid: "F",
   arraytaskid: "K",
-  jobid: "i",
+  // `jobid` is the job's own id, a task's too (`_print_job_job_id2`); `jobarrayid` is `%i`.
+  jobid: "A",
   jobarrayid: "i",
   name: "j",
   state: "T",
@@ -150,6 +164,7 @@ const SQUEUE_LONG_FIELDS: Record<string, string> = {
   command: "o",
   dependency: "E",
   qos: "q",
+  exit_code: "X",
 };
 
 /** `%K`: the task index, or the remainder's range without brackets. */
@@ -219,27 +234,33 @@ export function parseFormat(format: string): Layout | string {
 }
 
 /**
- * Parses an `-O` format: `name[:[.]width[:right]]` items, 20 wide by default
- * (`_parse_long_token` in `src/squeue/opts.c`); the unknown name when there is one.
+ * Parses an `-O` format as SLURM 22.05 does (`_parse_long_token` in `src/squeue/opts.c`, and the
+ * man page's `type[:[.][size][suffix]]`): a name alone is 20 wide; after a `:`, an optional `.`
+ * (right-justified), the digits of the width (none: 0, the value as long as it is, unpadded,
+ * `_print_str` in `src/squeue/print.c`) and any other text, printed after the field (so
+ * `jobid:|,state:` prints `12|RUNNING`). Returns the unknown name when there is one.
  */
 export function parseLongFormat(format: string): Layout | string {
   const columns: Column[] = [];
+  let suffix = "";
   for (const item of format.split(",")) {
-    const [name = "", width, justify] = item.split(":");
+    const colon = item.indexOf(":");
+    const name = colon < 0 ? item : item.slice(0, colon);
     const letter = SQUEUE_LONG_FIELDS[name.toLowerCase()];
     if (letter === undefined) return name;
-    const right = width?.startsWith(".") ?? false;
-    const w = width === undefined || width === "" ? 20 : Number(width.replace(".", ""));
+    const spec = /^(\.?)(\d*)(.*)$/s.exec(colon < 0 ? "" : item.slice(colon + 1))!;
+    const width = colon < 0 ? 20 : Number(spec[2] || "0");
     columns.push({
       letter,
       header: SQUEUE_FIELDS[letter]!.header,
-      // Every -O column is padded to its width, the last one too (recording 041).
-      width: w,
-      right: right || justify === "right",
-      prefix: "",
+      // Every sized -O column is padded to its width, the last one too (recording 041).
+      width: width === 0 ? undefined : width,
+      right: spec[1] === "." && width > 0,
+      prefix: suffix,
     });
+    suffix = spec[3]!;
   }
-  return { columns, suffix: "" };
+  return { columns, suffix };
 }
 
 /** The header line of a layout. */

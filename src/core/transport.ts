@@ -119,6 +119,12 @@ export interface Transport {
   /** The clock runs use to sleep between polls: real time, or the simulator's virtual time. */
   readonly clock: Clock;
   /**
+   * Optional: what scheduler installation the commands reach, the same in every process of this
+   * user that reaches it (`"local"`, `"ssh:alice@login:22"`). Runs on transports that name one
+   * share their polls with other processes (`PollingOptions.shared`); without it they never do.
+   */
+  readonly target?: string | undefined;
+  /**
    * Runs `argv` (no shell) and resolves with its exit code and output; a non-zero exit is not an
    * error. A program that cannot start rejects instead: `CommandNotFoundError` when it is not
    * installed where commands run, `MissingPermissionError` when Deno may not run it.

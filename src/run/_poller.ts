@@ -38,6 +38,7 @@ import { checkOptionsObject } from "../transports/_checks.ts";
 import { CommandNotFoundError, MissingPermissionError } from "../core/transport_errors.ts";
 import type { PollingOptions } from "./run_options.ts";
 import { withTasksOf } from "./array_tasks.ts";
+import { SharedPoll } from "./_shared_poll.ts";
 import { type MarkerFindings, markersOfRound } from "./_markers_round.ts";
 
 /** The defaults of {@linkcode PollingOptions}. */
@@ -45,14 +46,15 @@ const POLLING_DEFAULTS: Required<PollingOptions> = {
   vanishGraceMs: 300_000,
   maxQueryFailures: 5,
   queryTimeoutMs: 120_000,
+  shared: true,
 };
 
 /**
  * The polling options with every default filled in (an `undefined` field takes its default).
  *
  * @throws {InvalidValueError} Field `polling` for a value that is not an object, and
- * `polling.<key>` for an unknown key or a value that is not a number of at least 0 (1 for
- * `maxQueryFailures`).
+ * `polling.<key>` for an unknown key, a `shared` that is not a boolean, or another value that is
+ * not a number of at least 0 (1 for `maxQueryFailures`).
  */
 export function pollingSettings(options?: PollingOptions): Required<PollingOptions> {
   if (options !== undefined) {
@@ -61,6 +63,12 @@ export function pollingSettings(options?: PollingOptions): Required<PollingOptio
   const given = Object.entries(options ?? {}).filter(([, value]) => value !== undefined);
   const settings = { ...POLLING_DEFAULTS, ...Object.fromEntries(given) };
   for (const [key, value] of Object.entries(settings)) {
+    if (key === "shared") {
+      if (typeof value !== "boolean") {
+        throw new InvalidValueError("polling.shared", value, "true or false");
+      }
+      continue;
+    }
     const minimum = key === "maxQueryFailures" ? 1 : 0;
     if (typeof value !== "number" || !Number.isFinite(value) || value < minimum) {
       throw new InvalidValueError(`polling.${key}`, value, `a number >= ${minimum}`);
@@ -110,6 +118,11 @@ export interface Tracking {
   lastError?: unknown;
   /** When the job was first found neither in the queue nor in accounting (clock time, ms). */
   vanishedSince?: number | undefined;
+  /**
+   * When the query whose answer the run took last began (wall clock, ms): an answer from an
+   * older query (a shared snapshot) is not taken, so a status never goes back in time.
+   */
+  infoAt?: number | undefined;
 }
 
 /** What the poller needs from a run. Implemented privately by `AsyncResult`. */
@@ -124,6 +137,8 @@ export interface PollClient {
   readonly maxQueryFailures: number;
   /** Time limit of one query command, ms. */
   readonly queryTimeoutMs: number;
+  /** Whether the run shares its polls with other processes (`PollingOptions.shared`). */
+  readonly shared: boolean;
   /** The run's polling state. */
   readonly tracking: Tracking;
   /** The job's marker folder, read when queue and accounting no longer know it. */
@@ -152,6 +167,8 @@ interface QueryOutcome {
   accountingFailed: Set<string>;
   /** The commands consulted for the unknown ids, for the vanished-job reason. */
   consulted: string[];
+  /** When the query began (wall clock, ms); a shared snapshot's may be older than the round. */
+  at: number;
 }
 
 /** Polls all runs of one (transport, backend) together. */
@@ -169,6 +186,8 @@ export class Poller {
   #wake: AbortController | undefined;
   #running = false;
   readonly #roundListeners = new Set<() => void>();
+  /** The shared poll of the transport's target; `null` until first looked up. */
+  #shared: SharedPoll | undefined | null = null;
 
   constructor(transport: Transport, backend: Backend) {
     this.transport = transport;
@@ -299,6 +318,7 @@ export class Poller {
       }
       this.#wake = undefined;
     }
+    await this.#shared?.leave();
   }
 
   async #round(clients: PollClient[]): Promise<void> {
@@ -311,12 +331,13 @@ export class Poller {
     const live = clients.filter((client) => !isFinished(client.status()));
     const ids = [...new Set(live.map((client) => client.jobId))];
     const timeout = Math.max(...live.map((client) => client.queryTimeoutMs), 0);
-    const outcome = ids.length > 0 ? await this.#query(ids, timeout, live) : {
+    const outcome = ids.length > 0 ? await this.#outcome(live, timeout) : {
       infos: new Map(),
       failed: new Map(),
       unknown: new Set<string>(),
       accountingFailed: new Set<string>(),
       consulted: [],
+      at: Date.now(),
     };
     // Runs the queue and accounting no longer know: their markers, in one command for all.
     const markers: MarkerFindings = await markersOfRound(this.transport, live, outcome, timeout);
@@ -328,9 +349,12 @@ export class Poller {
       const info = markers.infos.get(client) ?? outcome.infos.get(client.jobId);
       const error = outcome.failed.get(client.jobId);
       let changed = false;
-      if (info) {
+      if (outcome.at < (tracking.infoAt ?? -Infinity)) {
+        // An answer older than the run's own (a snapshot taken before its last query): no news.
+      } else if (info) {
         tracking.failures = 0;
         tracking.vanishedSince = undefined;
+        tracking.infoAt = outcome.at;
         changed = info.status !== client.status();
         await client.apply(info);
       } else if (outcome.failed.has(client.jobId) && !markers.unknown.has(client)) {
@@ -377,11 +401,71 @@ export class Poller {
   }
 
   /**
+   * What the scheduler says about the live clients: for those that share polls, from the
+   * target's shared snapshot or one query for every process's runs (`_shared_poll.ts`); for the
+   * others (and when sharing fails), from this poller's own query.
+   */
+  async #outcome(live: PollClient[], timeout: number): Promise<QueryOutcome> {
+    const ids = (clients: PollClient[]) => [...new Set(clients.map((client) => client.jobId))];
+    const shared = live.some((client) => client.shared) ? this.#sharedPoll() : undefined;
+    const sharing = shared === undefined ? [] : live.filter((client) => client.shared);
+    const alone = live.filter((client) => shared === undefined || !client.shared);
+    const outcome: QueryOutcome = {
+      infos: new Map(),
+      failed: new Map(),
+      unknown: new Set(),
+      accountingFailed: new Set(),
+      consulted: [],
+      at: Infinity,
+    };
+    const merge = (part: QueryOutcome, only: string[]) => {
+      for (const id of only) {
+        const info = part.infos.get(id);
+        if (info) outcome.infos.set(id, info);
+        else if (part.failed.has(id)) outcome.failed.set(id, part.failed.get(id));
+        else if (part.unknown.has(id)) outcome.unknown.add(id);
+        if (part.accountingFailed.has(id)) outcome.accountingFailed.add(id);
+      }
+      outcome.consulted.push(...part.consulted);
+      outcome.at = Math.min(outcome.at, part.at);
+    };
+    if (shared !== undefined && sharing.length > 0) {
+      const wanted = ids(sharing);
+      let own: QueryOutcome | undefined;
+      const answer = await shared.answer(
+        wanted,
+        // newer than anything these runs know, and from this half of their interval
+        Math.max(...sharing.map((client) => client.tracking.infoAt ?? -Infinity)),
+        Math.min(...sharing.map((client) => client.tracking.intervalMs ?? BASE_INTERVAL_MS)) / 2,
+        2 * Math.max(...sharing.map((client) => client.maxSleepMs)) + 60_000,
+        timeout + 10_000,
+        async (union) => (own = await this.#query(union, timeout, sharing)),
+      );
+      if (answer === undefined) alone.push(...sharing);
+      else merge(own ?? { ...answer, failed: new Map(), accountingFailed: new Set() }, wanted);
+    }
+    if (alone.length > 0) merge(await this.#query(ids(alone), timeout, alone), ids(alone));
+    return outcome;
+  }
+
+  /** This poller's part in the shared poll of its target, if its transport names one. */
+  #sharedPoll(): SharedPoll | undefined {
+    if (this.#shared === null) {
+      const target = this.transport.target;
+      this.#shared = target === undefined
+        ? undefined
+        : SharedPoll.open(`${target}\n${this.backend.name}`);
+    }
+    return this.#shared;
+  }
+
+  /**
    * Queue first, then accounting for the ids that left the queue. A status answer the backend
    * rejects may show that the scheduler speaks another dialect (`Backend.dialectFor`): then this
    * poller switches to it for good and asks the queue again in the same round.
    */
   async #query(ids: string[], timeout: number, clients: PollClient[]): Promise<QueryOutcome> {
+    const at = Date.now();
     const consulted: string[] = [];
     let status = await this.#ask(this.#queries.statusCommands(ids), "status", timeout, consulted);
     while (status.dialect !== undefined) {
@@ -414,7 +498,7 @@ export class Poller {
     const left = missing.filter((id) => !partial.has(id));
     const unknown = new Set(left.filter((id) => !infos.has(id) && !failed.has(id)));
     const accountingFailed = new Set(left.filter((id) => failed.has(id)));
-    return { infos, failed, unknown, accountingFailed, consulted: abbreviate(consulted) };
+    return { infos, failed, unknown, accountingFailed, consulted: abbreviate(consulted), at };
   }
 
   /**

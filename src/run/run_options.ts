@@ -41,6 +41,14 @@ export interface PollingOptions {
   maxQueryFailures?: number;
   /** Time limit of one status or accounting command, in milliseconds. Default 120,000. */
   queryTimeoutMs?: number;
+  /**
+   * Whether the run shares its status queries with the other processes of this user that track
+   * jobs on the same target (transport target and scheduler): one query per interval for all of
+   * them, through a snapshot in the user's private cache folder (README "One poll per
+   * machine"). Only transports that name their target (`Transport.target`: `LocalTransport` on
+   * the wall clock) share. Default `true`; `false` makes the run always ask on its own.
+   */
+  shared?: boolean;
 }
 
 /**

@@ -48,6 +48,26 @@ export interface LocalTransportOptions {
   clock?: Clock;
 }
 
+/** Variables that decide which scheduler installation a local command reaches. */
+const TARGET_VARIABLES = [
+  "PATH",
+  "SLURM_CONF",
+  "SGE_ROOT",
+  "SGE_CELL",
+  "PBS_DEFAULT",
+  "LSF_ENVDIR",
+];
+
+/** See `LocalTransport.target`; asks for no permission (never prompts). */
+function localTarget(): string | undefined {
+  const words = ["local"];
+  for (const variable of TARGET_VARIABLES) {
+    if (Deno.permissions.querySync({ name: "env", variable }).state !== "granted") return undefined;
+    words.push(`${variable}=${Deno.env.get(variable) ?? ""}`);
+  }
+  return words.join("\n");
+}
+
 /**
  * Runs commands and touches files on this machine, with `Deno.Command` and never a shell.
  * A leading `~` in `cwd` and in paths means the home directory (`$HOME`). A command that
@@ -74,6 +94,14 @@ export class LocalTransport implements Transport {
   readonly name: string = "local";
   /** The clock given in the options, or the wall clock. */
   readonly clock: Clock;
+  /**
+   * On the wall clock, `local` and the variables that choose the scheduler installation (`PATH`,
+   * `SLURM_CONF`, `SGE_ROOT`, `SGE_CELL`, `PBS_DEFAULT`, `LSF_ENVDIR`): the processes of this
+   * user on this machine with the same ones reach the same scheduler, so their runs share their
+   * polls (`PollingOptions.shared`). `undefined` with another clock (a test's, the simulator's),
+   * whose time other processes do not share, or without permission to read the environment.
+   */
+  readonly target: string | undefined;
 
   /**
    * Creates the transport.
@@ -85,6 +113,7 @@ export class LocalTransport implements Transport {
     checkOptionsObject("options", options, ["clock"]);
     validateClock(options.clock);
     this.clock = options.clock ?? realClock;
+    this.target = this.clock === realClock ? localTarget() : undefined;
   }
 
   /**

@@ -64,10 +64,10 @@ Deno.test("pbspro envVars: PBS_ARRAY_INDEX for arrays", () => {
   assert.equal(pbspro.extension, "pbs");
 });
 
-Deno.test("pbspro commands: qsub, qstat -f, qstat -x -f -t, qdel", () => {
+Deno.test("pbspro commands: qsub, qstat -x -f -t (live and finished at once), qdel", () => {
   assert.deepEqual(pbspro.submitCommand("a.pbs"), { argv: ["qsub", "a.pbs"] });
   assert.deepEqual(pbspro.statusCommands(["1.s"]), [{
-    argv: ["qstat", "-f", "1.s"],
+    argv: ["qstat", "-x", "-f", "-t", "1.s"],
     ids: ["1.s"],
   }]);
   assert.deepEqual(pbspro.accountingCommands(["1.s", "2.s"]), [

@@ -126,7 +126,16 @@ Deno.test("slurm status: one squeue for many ids, chunked only for huge lists", 
   const [command, ...rest] = slurm.statusCommands(["1", "2", "3"]);
   assert.equal(rest.length, 0);
   assert.deepEqual(command, {
-    argv: ["squeue", "-h", "-o", "%i|%T|%r", "-j", "1,2,3"],
+    argv: [
+      "squeue",
+      "-h",
+      "-t",
+      "all",
+      "-O",
+      "JobArrayID:|,State:|,Reason:|,exit_code:",
+      "-j",
+      "1,2,3",
+    ],
     ids: ["1", "2", "3"],
   });
   const many = Array.from({ length: 10_000 }, (_, index) => String(100_000 + index));
@@ -167,6 +176,33 @@ Deno.test("slurm status: real squeue -h -o '%i|%T|%r' output", async () => {
   });
 });
 
+Deno.test("slurm status: real squeue -t all -O with exit codes (finished, live, array tasks)", async () => {
+  const { cmd, output } = await realOutput("slurm", "163");
+  const argv = slurm.statusCommands(["859"])[0]!.argv;
+  assert.equal(cmd.replace(/ -j .*$/, ""), `squeue -h -t all -O '${argv[5]}'`);
+  const ids = ["859", "860", "861", "862", "863", "864", "999999"];
+  const result = slurm.parseStatus(output, ids);
+  assert.deepEqual(result.get("859"), { status: Status.FAILED, state: "FAILED", exitCode: 3 });
+  assert.deepEqual(result.get("860"), {
+    status: Status.COMPLETED,
+    state: "COMPLETED",
+    exitCode: 0,
+  });
+  // killed by SIGKILL: wait status 9
+  assert.deepEqual(result.get("861"), {
+    status: Status.FAILED,
+    state: "FAILED",
+    exitCode: 0,
+    reason: "signal 9",
+  });
+  assert.equal(result.get("862")?.status, Status.CANCELLED);
+  assert.deepEqual(result.get("863"), { status: Status.RUNNING, state: "RUNNING" });
+  assert.equal(result.get("864")?.status, Status.FAILED);
+  assert.equal(result.has("999999"), false);
+  const unknown = await realOutput("slurm", "164");
+  assert.equal(slurm.parseStatus(unknown.output, ["999999"]).size, 0);
+});
+
 Deno.test("slurm status: 'Invalid job id specified' means none known; other errors are query errors", async () => {
   for (const number of ["130", "131", "146"]) {
     const { output } = await realOutput("slurm", number);
@@ -193,6 +229,12 @@ Deno.test("slurm status: garbage and unknown states are query errors, never stat
     () => slurm.parseStatus({ code: 0, stdout: "1|WEIRD|None\n", stderr: "" }, ["1"]),
     /Cannot parse SLURM job state "WEIRD"/,
   );
+  for (const line of ["1|COMPLETED|None|zero", "1|COMPLETED|None|", "1|COMPLETED", "1|A|B|0|5"]) {
+    assert.throws(
+      () => slurm.parseStatus({ code: 0, stdout: `${line}\n`, stderr: "" }, ["1"]),
+      /Cannot parse squeue line/,
+    );
+  }
   // The default squeue table is not our format.
   const table = await realOutput("slurm", "044");
   assert.throws(() => slurm.parseStatus(table.output, ["11"]), QueryError);

@@ -14,12 +14,21 @@ Deno.test("parseFormat() reads %[.][width]X fields and keeps other text, %% as %
   assert.equal(parseFormat("%i %Y"), "Y");
 });
 
-Deno.test("parseLongFormat() reads name[:[.]width[:right]], 20 wide by default, any case", () => {
+Deno.test("parseLongFormat() reads name[:[.][size][suffix]] as SLURM 22.05, 20 wide by default", () => {
   assert.deepEqual(parseLongFormat("JobID,name:.8,state:5:right"), {
     columns: [
-      { letter: "i", header: "JOBID", width: 20, right: false, prefix: "" },
+      { letter: "A", header: "JOBID", width: 20, right: false, prefix: "" },
       { letter: "j", header: "NAME", width: 8, right: true, prefix: "" },
-      { letter: "T", header: "STATE", width: 5, right: true, prefix: "" },
+      // 22.05 has no `:right`: after the size, text is the field's suffix (opts.c)
+      { letter: "T", header: "STATE", width: 5, right: false, prefix: "" },
+    ],
+    suffix: ":right",
+  });
+  // `name:` has size 0: the value unpadded; what follows the size is printed after the field
+  assert.deepEqual(parseLongFormat("JobArrayID:|,exit_code:"), {
+    columns: [
+      { letter: "i", header: "JOBID", width: undefined, right: false, prefix: "" },
+      { letter: "X", header: "EXIT_CODE", width: undefined, right: false, prefix: "|" },
     ],
     suffix: "",
   });
