@@ -115,64 +115,62 @@ export const pbsproToken: SubmitTokenSupport = pbsToken("pbspro");
 const LSF_LOOKUP = ["bjobs", "-a", "-noheader", "-o", "jobid job_description delimiter='|'"];
 
 /**
+ * An LSF dialect's token support: `-Jd`, and `lookup` listing the jobs; `read` takes the token
+ * → id pairs from a successful answer. With no job at all bjobs says `No job found` (exit 255).
+ */
+function lsfDialectToken(
+  lookupArgv: readonly string[],
+  read: (stdout: string) => Iterable<readonly [string | undefined, string]>,
+): SubmitTokenSupport {
+  return Object.freeze({
+    submitOptions: (token: string): string[] => ["-Jd", token],
+    // bsub's command line wins over the script's #BSUB lines: never replace the user's -Jd.
+    fitsScript: (script: string): boolean => !/^#BSUB[ \t](?:.*[ \t])?-Jd(?:[ \t]|$)/m.test(script),
+    lookupCommand: (): string[] => [...lookupArgv],
+    parseLookup(output: CommandOutput, jobs: readonly TokenQuery[]): TokenLookup {
+      const found = new Map<string, string>();
+      if (output.code !== 0) {
+        if (/^No job found\s*$/.test(output.stderr) && output.stdout.trim() === "") {
+          return lookup(found, 3600 * SECOND);
+        }
+        throw queryFailed(lookupArgv, output, "Token lookup failed");
+      }
+      const tokens = wanted(jobs);
+      for (const [token, id] of read(output.stdout)) {
+        if (token !== undefined && tokens.has(token)) keepFirst(found, token, id);
+      }
+      return lookup(found, 3600 * SECOND);
+    },
+  });
+}
+
+/**
  * LSF: the job description (`bsub -Jd`, LSF 10.1 and OpenLava). `bjobs -a` lists finished jobs
  * for CLEAN_PERIOD (3600 s by default, lsb.params); with none at all it says `No job found`
  * (exit 255). OpenLava's `bjobs` has no `-o`: the backend's OpenLava dialect asks `bjobs -a -l`
  * ({@linkcode openlavaToken}).
  */
-export const lsfToken: SubmitTokenSupport = Object.freeze({
-  submitOptions: (token: string): string[] => ["-Jd", token],
-  // bsub's command line wins over the script's #BSUB lines: never replace the user's -Jd.
-  fitsScript: (script: string): boolean => !/^#BSUB[ \t](?:.*[ \t])?-Jd(?:[ \t]|$)/m.test(script),
-  lookupCommand: (): string[] => [...LSF_LOOKUP],
-  parseLookup(output: CommandOutput, jobs: readonly TokenQuery[]): TokenLookup {
-    const found = new Map<string, string>();
-    if (output.code !== 0) {
-      if (/^No job found\s*$/.test(output.stderr) && output.stdout.trim() === "") {
-        return lookup(found, 3600 * SECOND);
-      }
-      throw queryFailed(LSF_LOOKUP, output, "Token lookup failed");
-    }
-    const tokens = wanted(jobs);
-    for (const line of nonEmptyLines(output.stdout)) {
+export const lsfToken: SubmitTokenSupport = lsfDialectToken(
+  LSF_LOOKUP,
+  (stdout) =>
+    nonEmptyLines(stdout).flatMap((line) => {
       const [id, description] = line.split("|");
-      if (id !== undefined && /^\d+$/.test(id) && tokens.has(description ?? "")) {
-        keepFirst(found, description!, id);
-      }
-    }
-    return lookup(found, 3600 * SECOND);
-  },
-});
-
-const OPENLAVA_LOOKUP = ["bjobs", "-a", "-l"];
+      return id !== undefined && /^\d+$/.test(id) ? [[description, id] as const] : [];
+    }),
+);
 
 /**
  * OpenLava (and LSF before 9.1.1): `bjobs -a -l` prints every job mbatchd holds, finished ones
  * for CLEAN_PERIOD; a record's header carries `, Job Description <TOKEN>` after the command
  * (`prtHeader`, OpenLava lsbatch/cmd/cmd.job.c), wrapped at 79 columns like the rest of it.
  */
-export const openlavaToken: SubmitTokenSupport = Object.freeze({
-  submitOptions: lsfToken.submitOptions,
-  fitsScript: lsfToken.fitsScript!,
-  lookupCommand: (): string[] => [...OPENLAVA_LOOKUP],
-  parseLookup(output: CommandOutput, jobs: readonly TokenQuery[]): TokenLookup {
-    const found = new Map<string, string>();
-    if (output.code !== 0) {
-      if (/^No job found\s*$/.test(output.stderr) && output.stdout.trim() === "") {
-        return lookup(found, 3600 * SECOND);
-      }
-      throw queryFailed(OPENLAVA_LOOKUP, output, "Token lookup failed");
-    }
-    const tokens = wanted(jobs);
-    for (const record of longRecords(unwrapLines(output.stdout)).records) {
-      const token = /, Job Description <(cj-[0-9a-f]{24})>/.exec(record.header)?.[1];
-      if (token !== undefined && tokens.has(token)) {
-        keepFirst(found, token, record.id);
-      }
-    }
-    return lookup(found, 3600 * SECOND);
-  },
-});
+export const openlavaToken: SubmitTokenSupport = lsfDialectToken(
+  ["bjobs", "-a", "-l"],
+  (stdout) =>
+    longRecords(unwrapLines(stdout)).records.map((record) =>
+      [/, Job Description <(cj-[0-9a-f]{24})>/.exec(record.header)?.[1], record.id] as const
+    ),
+);
 
 /** SGE's record separator in `qstat -j` (a line of 62 `=`). */
 const SGE_SEPARATOR = /^={62}$/;

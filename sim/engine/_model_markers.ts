@@ -28,11 +28,17 @@ function markerPath(job: SimJob, kind: "start" | "end"): string | undefined {
   return join(bodyDirectory(job), folder, markerFileNames(task)[kind]);
 }
 
-function write(fs: SimFileSystem, path: string, line: string): void {
+/**
+ * Writes one marker; `create` first makes its folder (0700), as the prelude's `mkdir` does (at
+ * the end the folder is there: its `mkdir` changes nothing, so none is made here).
+ */
+function write(fs: SimFileSystem, path: string, line: string, create: boolean): void {
   try {
-    const folder = path.slice(0, path.lastIndexOf("/"));
-    fs.mkdir(folder.slice(0, folder.lastIndexOf("/")), 0o700);
-    fs.mkdir(folder, 0o700);
+    if (create) {
+      const folder = path.slice(0, path.lastIndexOf("/"));
+      fs.mkdir(folder.slice(0, folder.lastIndexOf("/")), 0o700);
+      fs.mkdir(folder, 0o700);
+    }
     fs.writeText(path, `${line}\n`);
   } catch { /* the job's directory is gone: the prelude's writes fail silently too */ }
 }
@@ -55,7 +61,7 @@ export function writeStartMarker(
   if (path === undefined) return;
   const task = job.arrayTaskId === undefined ? "" : String(job.arrayTaskId);
   const id = job.arrayJobId === undefined ? String(job.id) : String(job.arrayJobId);
-  write(fs, path, `time=${Math.floor(nowMs / 1000)} host=${host} id=${id} task=${task}`);
+  write(fs, path, `time=${Math.floor(nowMs / 1000)} host=${host} id=${id} task=${task}`, true);
 }
 
 /**
@@ -78,10 +84,10 @@ export function writeEndMarker(
   if (path === undefined) return;
   const time = `time=${Math.floor(nowMs / 1000)}`;
   if (state === "COMPLETED" || state === "FAILED") {
-    write(fs, path, `${time} exit=${job.exitCode ?? 0}`);
+    write(fs, path, `${time} exit=${job.exitCode ?? 0}`, false);
     return;
   }
   if (state === "NODE_FAIL" || state === "OUT_OF_MEMORY") return;
   const name = Object.entries(TRAPPED_SIGNALS).find(([, number]) => number === signal)?.[0];
-  if (name !== undefined) write(fs, path, `${time} signal=${name}`);
+  if (name !== undefined) write(fs, path, `${time} signal=${name}`, false);
 }

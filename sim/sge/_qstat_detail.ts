@@ -172,8 +172,11 @@ export function qstatDetail(engine: SimEngineApi, ids: readonly string[]): Comma
     if (jobs.length === 0) missing.push(text);
     else stdout += record(engine, jobs);
   }
-  if (missing.length > 0) {
-    return { code: 1, stdout, stderr: `Following jobs do not exist: \n${missing.join("\n")}\n` };
+  // A name that matches nothing is not reported when another job was (recorded on SGE 8.1.9:
+  // test/fixtures/tokens/sge-qstat-j-context, exit 0), only when nothing was.
+  const reported = stdout === "" ? missing : missing.filter((text) => /^\d+$/.test(text));
+  if (reported.length > 0) {
+    return { code: 1, stdout, stderr: `Following jobs do not exist: \n${reported.join("\n")}\n` };
   }
   return ok(stdout);
 }

@@ -98,3 +98,22 @@ Deno.test("openlava: bjobs -a -l records; the description after the command, wra
   );
   assert.equal(openlava.parseLookup({ ...real, stdout }, QUERY).jobIds.get(TOKEN), "104");
 });
+
+const TOKENS = new URL("../fixtures/tokens/", import.meta.url);
+
+async function tokenCapture(name: string): Promise<CommandOutput> {
+  const read = (ext: string) => Deno.readTextFile(new URL(`${name}.${ext}`, TOKENS));
+  return { code: Number(await read("rc")), stdout: await read("out"), stderr: await read("err") };
+}
+
+Deno.test("real SLURM 22.05: squeue --me -t all shows the comment of a finished job", async () => {
+  const found = lookup("slurm", await tokenCapture("slurm-squeue-me-comment"));
+  assert.deepEqual([...found.jobIds], [[TOKEN, "1608"]]);
+});
+
+Deno.test("real SGE 8.1.9: qstat -j NAME shows the context; names that match nothing", async () => {
+  const found = lookup("sge", await tokenCapture("sge-qstat-j-context"));
+  assert.deepEqual([...found.jobIds], [[TOKEN, "395"]]);
+  const none = lookup("sge", await tokenCapture("sge-qstat-j-no-such-name"));
+  assert.deepEqual([none.jobIds.size, none.completeForMs], [0, 0]);
+});

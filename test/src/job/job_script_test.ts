@@ -98,6 +98,11 @@ Deno.test("render() puts the markers prelude after the headers and the exports, 
   assert.match(lines[3]!, /^# clusterjob markers/);
   assert.equal(lines.at(-2), "echo body");
   assert.ok(lines.some((line) => line.includes("id=${MY_ID:-}")), job.render());
+  // Array tasks: the task index of the shared contract, exported before the prelude.
+  const tasks = job.with({ array: "1-3" }).render().split("\n");
+  const exported = tasks.findIndex((line) => line.startsWith("export CLUSTERJOB_ID="));
+  const task = tasks.findIndex((line) => line.includes('__cj_task="${CLUSTERJOB_ARRAY_INDEX:-}"'));
+  assert.ok(exported >= 0 && task > exported, job.with({ array: "1-3" }).render());
   assert.equal(job.markerFolder(), "./.clusterjob/m");
   // Not a shell script: no prelude, no marker folder.
   const python = new JobScript({
