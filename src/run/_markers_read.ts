@@ -177,17 +177,21 @@ function collectLines(
  * kill by hand look alike from inside). `undefined` without a readable end marker.
  *
  * @param reading The run's markers.
- * @param context The job id, what was consulted before (for the reason), the walltime (s).
+ * @param context The job id (and the array task's index), what was consulted before (for the
+ * reason), the walltime (s).
  */
 export function markersInfo(
   reading: MarkerReading,
-  context: { jobId: string; consulted: string; timeSeconds?: number | undefined },
+  context: { jobId: string; task?: number; consulted: string; timeSeconds?: number | undefined },
 ): JobInfo | undefined {
   const end = reading.end;
   if (end?.kind !== "end") return undefined;
   const said = end.exit !== undefined ? `exit=${end.exit}` : `signal=${end.signal}`;
   const start = reading.start?.kind === "start" ? reading.start : undefined;
-  const reason = `Job ${context.jobId} is known neither to the queue nor to accounting ` +
+  const subject = context.task === undefined
+    ? `Job ${context.jobId}`
+    : `Task ${context.task} of job ${context.jobId}`;
+  const reason = `${subject} is known neither to the queue nor to accounting ` +
     `(consulted: ${context.consulted}); its end marker ${reading.endPath} says ${said} at ` +
     `${iso(end.time)}${start ? ` (started ${iso(start.time)} on ${start.host})` : ""}`;
   if (end.exit !== undefined) {

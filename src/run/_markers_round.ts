@@ -5,6 +5,10 @@
  * for the reason of a run that ends vanished. In the same command, the runs the scheduler says
  * were killed (CANCELLED with a signal's exit code, 128 + N) whose own end marker may say
  * otherwise: LSF reports a script's own `exit 130` as a bkill's SIGINT, and only the job knows.
+ * For an array run, the markers of each task (`start.<index>`, `end.<index>`) that the queue
+ * and accounting left out, in the same command: a task with an end marker gets its exact end;
+ * the others keep the scheduler's word (a task that started and never ended vanishes after the
+ * grace period with what its markers showed).
  *
  * @module
  */
@@ -23,10 +27,12 @@ import {
 
 /** What a round's markers said, per run. */
 export interface MarkerFindings {
-  /** Runs whose end marker tells their end. */
+  /** Runs whose end marker tells their end (arrays: the answer with the tasks markers ended). */
   infos: Map<MarkerClient, JobInfo>;
   /** For the others: what the markers showed, and the cause it implies, if any. */
   evidence: Map<MarkerClient, { text: string; cause?: Cause }>;
+  /** For array runs: what the markers of each task they did not end showed, by index. */
+  taskEvidence: Map<MarkerClient, Map<number, string>>;
   /**
    * Runs whose accounting query failed but whose markers were read (and say nothing of an end):
    * the markers stand in for accounting, so they count as unknown to it (ending vanished after
@@ -42,6 +48,8 @@ export interface MarkerClient {
   readonly jobId: string;
   readonly markers?: string | undefined;
   readonly walltime?: number | undefined;
+  /** An array run's unfinished tasks that an answer (`undefined`: none) leaves out. */
+  unlistedTasks?(info: JobInfo | undefined): number[];
 }
 
 /** What the step needs from the round's queries. */
@@ -52,8 +60,18 @@ export interface RoundOutcome {
   consulted: readonly string[];
 }
 
+/** One marker pair to read: a run's, or one of its array tasks'. */
+interface Read {
+  client: MarkerClient;
+  task?: number;
+}
+
+/** At most this many tasks are described one by one in a vanished array's reason. */
+const TASKS_DESCRIBED = 5;
+
 /**
- * Reads the markers of the runs of `clients` that the round's queries could not place.
+ * Reads the markers of the runs of `clients` that the round's queries could not place, and of
+ * the array tasks they left out, all in one read.
  *
  * @param transport The scheduler host.
  * @param clients The round's live runs.
@@ -69,32 +87,47 @@ export async function markersOfRound(
   const findings: MarkerFindings = {
     infos: new Map(),
     evidence: new Map(),
+    taskEvidence: new Map(),
     unknown: new Set(),
     commands: 0,
   };
-  const needed = clients.filter((client) =>
-    outcome.unknown.has(client.jobId) || outcome.accountingFailed.has(client.jobId)
-  );
-  const killed = clients.filter((client) =>
-    client.markers !== undefined && looksKilled(outcome.infos.get(client.jobId))
-  );
-  for (const client of needed) {
-    if (client.markers === undefined) {
+  const reads: Read[] = [];
+  for (const client of clients) {
+    const gone = outcome.unknown.has(client.jobId) || outcome.accountingFailed.has(client.jobId);
+    const said = outcome.infos.get(client.jobId);
+    if (gone && client.markers === undefined) {
       findings.evidence.set(client, { text: markersEvidence(undefined) });
     }
+    if (client.markers === undefined || (!gone && said === undefined)) continue;
+    if (client.unlistedTasks !== undefined) {
+      // An array: the tasks that the queue and accounting left out (all, when the job is gone).
+      for (const task of client.unlistedTasks(gone ? undefined : said)) {
+        reads.push({ client, task });
+      }
+    } else if (gone || looksKilled(said)) reads.push({ client });
   }
-  const readers = [...needed.filter((client) => client.markers !== undefined), ...killed];
-  if (readers.length === 0) return findings;
+  if (reads.length === 0) return findings;
   const read = await readMarkers(
     transport,
-    readers.map((client) => ({ folder: client.markers! })),
+    reads.map(({ client, task }) => ({
+      folder: client.markers!,
+      ...(task === undefined ? {} : { task: String(task) }),
+    })),
     timeout,
   );
   findings.commands = read.commands.length;
-  const consulted = outcome.consulted.join("; ");
-  const nowSeconds = Math.floor(transport.clock.now() / 1000);
-  readers.forEach((client, i) => {
+  const context = {
+    consulted: outcome.consulted.join("; "),
+    nowSeconds: Math.floor(transport.clock.now() / 1000),
+    error: read.error,
+  };
+  const tasksOf = new Map<MarkerClient, Array<[number, MarkerReading]>>();
+  reads.forEach(({ client, task }, i) => {
     const reading: MarkerReading = read.readings[i]!;
+    if (task !== undefined) {
+      tasksOf.set(client, [...tasksOf.get(client) ?? [], [task, reading]]);
+      return;
+    }
     const said = outcome.infos.get(client.jobId);
     if (said !== undefined) {
       const own = ownExit(said, reading);
@@ -102,7 +135,11 @@ export async function markersOfRound(
       return;
     }
     const info = read.error === undefined
-      ? markersInfo(reading, { jobId: client.jobId, consulted, timeSeconds: client.walltime })
+      ? markersInfo(reading, {
+        jobId: client.jobId,
+        consulted: context.consulted,
+        timeSeconds: client.walltime,
+      })
       : undefined;
     if (info !== undefined) {
       findings.infos.set(client, info);
@@ -111,18 +148,90 @@ export async function markersOfRound(
     if (read.error === undefined && outcome.accountingFailed.has(client.jobId)) {
       findings.unknown.add(client);
     }
-    const start = reading.start?.kind === "start" ? reading.start : undefined;
-    const timedOut = reading.end === undefined &&
-      atWalltime(start, { time: nowSeconds }, client.walltime);
-    findings.evidence.set(client, {
-      text: markersEvidence(reading, read.error) +
-        (timedOut
-          ? `; it started ${client.walltime} s of walltime ago: killed at its walltime`
-          : ""),
-      ...(timedOut ? { cause: "timeout" as const } : {}),
-    });
+    findings.evidence.set(client, noEnd(client, reading, context));
   });
+  for (const [client, tasks] of tasksOf) arrayFindings(client, tasks, outcome, context, findings);
   return findings;
+}
+
+/** What a reading without an end shows, and `timeout` when the run started a walltime ago. */
+function noEnd(
+  client: MarkerClient,
+  reading: MarkerReading,
+  context: { nowSeconds: number; error: unknown },
+): { text: string; cause?: Cause } {
+  const start = reading.start?.kind === "start" ? reading.start : undefined;
+  const timedOut = context.error === undefined && reading.end === undefined &&
+    atWalltime(start, { time: context.nowSeconds }, client.walltime);
+  return {
+    text: markersEvidence(reading, context.error) +
+      (timedOut ? `; it started ${client.walltime} s of walltime ago: killed at its walltime` : ""),
+    ...(timedOut ? { cause: "timeout" as const } : {}),
+  };
+}
+
+/**
+ * An array run's task markers: the tasks whose end marker tells their end join the round's
+ * answer about the job (or, when the queue and accounting know it no more, make one); the
+ * others keep what their markers showed as evidence, for their reason when they vanish.
+ */
+function arrayFindings(
+  client: MarkerClient,
+  tasks: ReadonlyArray<[number, MarkerReading]>,
+  outcome: RoundOutcome,
+  context: { consulted: string; nowSeconds: number; error: unknown },
+  findings: MarkerFindings,
+): void {
+  const ended = new Map<number, JobInfo>();
+  const evidence = new Map<number, string>();
+  const causes: Array<Cause | undefined> = [];
+  for (const [task, reading] of tasks) {
+    const info = context.error === undefined
+      ? markersInfo(reading, {
+        jobId: client.jobId,
+        task,
+        consulted: context.consulted,
+        timeSeconds: client.walltime,
+      })
+      : undefined;
+    if (info !== undefined) {
+      ended.set(task, info);
+      continue;
+    }
+    const { text, cause } = noEnd(client, reading, context);
+    evidence.set(task, text);
+    causes.push(cause);
+  }
+  findings.taskEvidence.set(client, evidence);
+  const said = outcome.infos.get(client.jobId);
+  if (ended.size > 0) {
+    findings.infos.set(
+      client,
+      said === undefined
+        ? {
+          status: Status.FAILED,
+          state: "ENDED",
+          reason: `Job ${client.jobId} is known neither to the queue nor to accounting ` +
+            `(consulted: ${context.consulted}); ${ended.size} of its tasks by their end markers`,
+          tasks: ended,
+        }
+        : { ...said, tasks: new Map([...said.tasks ?? [], ...ended]) },
+    );
+    return;
+  }
+  if (said !== undefined) return;
+  if (context.error === undefined && outcome.accountingFailed.has(client.jobId)) {
+    findings.unknown.add(client);
+  }
+  const described = [...evidence].slice(0, TASKS_DESCRIBED)
+    .map(([task, text]) => `task ${task}: ${text}`);
+  const more = evidence.size - described.length;
+  findings.evidence.set(client, {
+    text: described.join("; ") + (more > 0 ? `; and ${more} more tasks` : ""),
+    ...(causes.length > 0 && causes.every((cause) => cause === "timeout")
+      ? { cause: "timeout" as const }
+      : {}),
+  });
 }
 
 /** A finished job the scheduler says was killed, with a signal's exit code (128 + N). */

@@ -147,10 +147,16 @@ export interface PollClient {
   readonly walltime?: number | undefined;
   /** The last known status. */
   status(): StatusCode;
-  /** Records what the scheduler said; resolves once saved (and, on finishing, after the epilogue). */
-  apply(info: JobInfo): Promise<void>;
-  /** Whether a queue answer leaves out tasks of the job that accounting must be asked about. */
-  needsAccounting?(info: JobInfo): boolean;
+  /**
+   * Records what the scheduler said (and, for an array's tasks, what their markers showed);
+   * resolves once saved (and, on finishing, after the epilogue).
+   */
+  apply(info: JobInfo, taskEvidence?: ReadonlyMap<number, string>): Promise<void>;
+  /**
+   * An array run's unfinished tasks that an answer (`undefined`: none) leaves out: accounting
+   * is asked about them, then their markers.
+   */
+  unlistedTasks?(info: JobInfo | undefined): number[];
 }
 
 interface Waiter {
@@ -356,7 +362,7 @@ export class Poller {
         tracking.vanishedSince = undefined;
         tracking.infoAt = outcome.at;
         changed = info.status !== client.status();
-        await client.apply(info);
+        await client.apply(info, markers.taskEvidence.get(client));
       } else if (outcome.failed.has(client.jobId) && !markers.unknown.has(client)) {
         tracking.failures++;
         tracking.lastError = error;
@@ -478,7 +484,7 @@ export class Poller {
     const partial = new Set(
       clients.filter((client) => {
         const info = infos.get(client.jobId);
-        return info !== undefined && client.needsAccounting?.(info) === true;
+        return info !== undefined && (client.unlistedTasks?.(info).length ?? 0) > 0;
       }).map((client) => client.jobId),
     );
     const missing = ids.filter((id) => partial.has(id) || (!infos.has(id) && !failed.has(id)));

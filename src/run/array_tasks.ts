@@ -101,13 +101,23 @@ export class TaskBook {
    * accounting must be asked about them).
    */
   incomplete(info: JobInfo): boolean {
-    if (info.tasks === undefined) return false;
+    return this.unlisted(info).length > 0;
+  }
+
+  /**
+   * The unfinished tasks of the current job that an answer does not list (every one of them
+   * without an answer, `undefined`: the job left the queue and accounting): what only their
+   * markers may still tell. An answer without `tasks` speaks of every task: none.
+   */
+  unlisted(info: JobInfo | undefined): number[] {
+    if (info !== undefined && info.tasks === undefined) return [];
+    const out: number[] = [];
     for (const task of this.#tasks.values()) {
-      if (task.jobId === this.#jobId && !isFinished(task.status) && !info.tasks.has(task.index)) {
-        return true;
+      if (task.jobId === this.#jobId && !isFinished(task.status) && !info?.tasks?.has(task.index)) {
+        out.push(task.index);
       }
     }
-    return false;
+    return out;
   }
 
   /**
@@ -115,9 +125,14 @@ export class TaskBook {
    * the run's aggregate. An answer without `tasks` applies to every unfinished task. An
    * unfinished task that an answer about the ended array does not list keeps its state (the
    * accounting record may lag) until it has been missing for `graceMs`; then it ends FAILED,
-   * since nothing can tell what it did.
+   * since nothing can tell what it did, with what its markers showed (`evidence`, by index).
    */
-  apply(info: JobInfo, now = 0, graceMs = 0): JobInfo {
+  apply(
+    info: JobInfo,
+    now = 0,
+    graceMs = 0,
+    evidence?: ReadonlyMap<number, string>,
+  ): JobInfo {
     for (const [index, task] of this.#tasks) {
       if (task.jobId !== this.#jobId || isFinished(task.status)) continue;
       const said = info.tasks === undefined ? info : info.tasks.get(index);
@@ -136,7 +151,8 @@ export class TaskBook {
         status: Status.FAILED,
         state: "VANISHED",
         reason: `task ${index} of job ${this.#jobId} was listed neither in the queue nor in ` +
-          `accounting for ${Math.round((now - since) / 1000)} s after the array ended`,
+          `accounting for ${Math.round((now - since) / 1000)} s after the array ended` +
+          (evidence?.has(index) ? ` (${evidence.get(index)})` : ""),
       });
     }
     return this.aggregate();

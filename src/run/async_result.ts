@@ -200,8 +200,8 @@ export class AsyncResult {
       walltime: this.walltime,
       tracking: { nextDue: 0, failures: 0 },
       status: () => this.#facts.status,
-      apply: (info) => this.#apply(info),
-      needsAccounting: (info) => this.#book?.incomplete(info) ?? false,
+      apply: (info, taskEvidence) => this.#apply(info, taskEvidence),
+      ...(this.#book === undefined ? {} : { unlistedTasks: (info) => this.#book!.unlisted(info) }),
     };
   }
 
@@ -680,12 +680,15 @@ export class AsyncResult {
   }
 
   /** Records what the scheduler said; saves on change; runs the epilogue when first finished. */
-  async #apply(answer: JobInfo): Promise<void> {
+  async #apply(answer: JobInfo, taskEvidence?: ReadonlyMap<number, string>): Promise<void> {
     const facts = this.#facts;
     const before = this.#book === undefined ? "" : taskDigest(this.#book);
-    const info = this.#book === undefined
-      ? answer
-      : this.#book.apply(answer, this.transport.clock.now(), this.#client.vanishGraceMs);
+    const info = this.#book === undefined ? answer : this.#book.apply(
+      answer,
+      this.transport.clock.now(),
+      this.#client.vanishGraceMs,
+      taskEvidence,
+    );
     const cause = isFinished(info.status)
       ? info.cause ?? this.backend.causeOf?.(info) ?? this.#causeOf(info)
       : undefined;

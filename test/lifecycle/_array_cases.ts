@@ -37,8 +37,7 @@ export const arrayCases: LifecycleCase[] = [
   {
     name: "an array with one failing task: per-task exit codes, one status command per round, " +
       "the failed index resubmitted alone, a re-run submits nothing",
-    // Tasks that left the queue are read from accounting (markers know only whole jobs).
-    requires: ["scriptsRun", "accountingOutlivesQueue"],
+    requires: ["scriptsRun"],
     run: withHarness(async (h, target) => {
       const cacheFolder = await h.localFolder();
       const tokens = target.backend.arraySyntax?.fileTokens ?? {};
@@ -90,6 +89,14 @@ export const arrayCases: LifecycleCase[] = [
           const out = await transport.run(["cat", `${job.workingDirectory()}/task-${index}.out`]);
           assert.match(out.stdout, new RegExp(`^task ${index} of \\S+$`, "m"), target.label);
         }
+      }
+      // Each task recorded its own markers, named by the index the scheduler gave it.
+      const markers = job.markerFolder();
+      for (const index of markers === undefined ? [] : [1, 2, 3, 4]) {
+        const start = await transport.run(["cat", `${markers}/start.${index}`]);
+        assert.match(start.stdout, new RegExp(`^time=\\d+ host=\\S+ id=\\S+ task=${index}$`, "m"));
+        const end = await transport.run(["cat", `${markers}/end.${index}`]);
+        assert.match(end.stdout, new RegExp(`exit=${index === 3 ? 7 : 0}$`, "m"), target.label);
       }
       // Only index 3 is submitted again; the others keep what they did.
       const again = await run.resubmit({ tasks: "failed" });
