@@ -5,12 +5,15 @@
 //     command (`persistentSession: false`, as before): medians of interleaved rounds, and the
 //     ratios SSH / local (goal for the session: <= 1.5);
 //  2. 100 jobs submitted one by one (`JobScript.submit`, no run cache) locally, over SSH with the
-//     session, over SSH one-shot, and as before this change (one-shot, and a command per folder
-//     and file), interleaved in blocks of 10: against the real SLURM when
-//     `scontrol ping` answers (held jobs, cancelled at the end), else against a stand-in
-//     `sbatch` (a shell script printing an id) on both sides; the line says which.
-// Skips with one line when the sshd does not answer. Holds /tmp/clusterjob-real.lock (as
-// `flock` does) while it uses the real targets.
+//     session (folder, files and submit in one command), over the session with the files in a
+//     command of their own (as before `writeFilesThenRun`), over SSH one-shot, and as before the
+//     session (one-shot, a command per folder and file), interleaved in blocks of 10: against
+//     the real SLURM when `scontrol ping` answers (held jobs, cancelled at the end), else
+//     against a stand-in `sbatch` (a shell script printing an id) on both sides; the line says
+//     which.
+// The headline figures (per command SSH/local, 100 submissions SSH/local) go to the summary
+// table of `deno task bench` (bench/_figures.ts). Skips with one line when the sshd does not
+// answer. Holds /tmp/clusterjob-real.lock (as `flock` does) while it uses the real targets.
 //
 //   deno run -A bench/ssh_bench.ts [--rounds N] [--jobs N]     (defaults 15 rounds, 100 jobs)
 
@@ -20,6 +23,7 @@ import { SshTransport } from "../src/transports/ssh_transport.ts";
 import type { Transport } from "../src/core/transport.ts";
 import { sshTarget } from "../test/real/_targets.ts";
 import { withRun } from "../test/_wrapped_transport.ts";
+import { figure } from "./_figures.ts";
 
 const args = [...Deno.args];
 const flag = (name: string, fallback: number): number => {
@@ -54,17 +58,30 @@ async function answers(argv: string[]): Promise<boolean> {
 }
 
 /**
- * `inner` with `sbatch` replaced by `program` (the stand-in) when given, and without
- * `writeFiles` unless `batched` (then a submission creates its folder and writes each file with
- * a command of its own, as before `writeFiles`).
+ * `inner` with `sbatch` replaced by `program` (the stand-in) when given. `files` says how a
+ * submission writes its files: "with-submit" in the submit command's round trip
+ * (`writeFilesThenRun`, where `inner` has it), "batched" in a command of their own
+ * (`writeFiles`), "one-by-one" a command per folder and file (as before `writeFiles`).
  */
-function wrapped(inner: Transport, program: string | undefined, batched: boolean): Transport {
+function wrapped(
+  inner: Transport,
+  program: string | undefined,
+  files: "with-submit" | "batched" | "one-by-one",
+): Transport {
+  const mapped = (argv: readonly string[]) =>
+    program && argv[0] === "sbatch" ? [program, ...argv.slice(1)] : argv;
   const { writeFiles: _, ...unbatched } = withRun(
     inner,
-    (argv, options) =>
-      inner.run(program && argv[0] === "sbatch" ? [program, ...argv.slice(1)] : argv, options),
+    (argv, options) => inner.run(mapped(argv), options),
   );
-  return batched ? { ...unbatched, writeFiles: inner.writeFiles!.bind(inner) } : unbatched;
+  if (files === "one-by-one") return unbatched;
+  const batched = { ...unbatched, writeFiles: inner.writeFiles!.bind(inner) };
+  if (files === "batched" || !inner.writeFilesThenRun) return batched;
+  return {
+    ...batched,
+    writeFilesThenRun: (list, argv, options) =>
+      inner.writeFilesThenRun!(list, mapped(argv), options),
+  };
 }
 
 interface Variant {
@@ -124,6 +141,13 @@ async function main(): Promise<void> {
       const [base, viaSession, viaOneShot] = ["local", "session", "oneShot"].map((label) =>
         median(times.get(label)!)
       ) as [number, number, number];
+      figure({
+        name: `SSH per command \`${name}\` (session)`,
+        value: viaSession,
+        unit: "ms",
+        baseline: { label: "local", value: base },
+        goal: { op: "<=", value: 1.5, on: "ratio" },
+      });
       console.log(
         `ssh per command \`${name}\` (median of ${ROUNDS} interleaved rounds of ${PER_ROUND}): ` +
           `local ${ms(base)}, SSH session ${ms(viaSession)} -> SSH/local ${
@@ -142,10 +166,23 @@ async function main(): Promise<void> {
       await Deno.writeTextFile(standIn, "#!/bin/sh\necho $$\n", { mode: 0o755 });
     }
     const variants: Variant[] = [
-      { label: "local", transport: wrapped(local, standIn, true), root: localRoot },
-      { label: "SSH session", transport: wrapped(session, standIn, true), root: remoteRoot },
-      { label: "SSH one-shot", transport: wrapped(oneShot, standIn, true), root: remoteRoot },
-      { label: "SSH before", transport: wrapped(oneShot, standIn, false), root: remoteRoot },
+      { label: "local", transport: wrapped(local, standIn, "with-submit"), root: localRoot },
+      {
+        label: "SSH session",
+        transport: wrapped(session, standIn, "with-submit"),
+        root: remoteRoot,
+      },
+      {
+        label: "SSH session 2 trips",
+        transport: wrapped(session, standIn, "batched"),
+        root: remoteRoot,
+      },
+      {
+        label: "SSH one-shot",
+        transport: wrapped(oneShot, standIn, "with-submit"),
+        root: remoteRoot,
+      },
+      { label: "SSH before", transport: wrapped(oneShot, standIn, "one-by-one"), root: remoteRoot },
     ];
     const totals = new Map<string, number>(variants.map((variant) => [variant.label, 0]));
     const block = 10;
@@ -173,17 +210,34 @@ async function main(): Promise<void> {
       : "a stand-in sbatch script (SLURM is not up)";
     const base = totals.get("local")!;
     const viaSession = totals.get("SSH session")!;
+    const twoTrips = totals.get("SSH session 2 trips")!;
     const viaOneShot = totals.get("SSH one-shot")!;
     const before = totals.get("SSH before")!;
     const s = (value: number): string => `${(value / 1000).toFixed(2)} s`;
     console.log(
       `ssh ${JOBS} jobs submitted one by one against ${against}, job script + 1 aux script each: ` +
-        `local ${s(base)}, SSH session ${s(viaSession)} -> SSH/local ${ratio(viaSession, base)}; ` +
-        `SSH one ssh per command ${s(viaOneShot)} -> ${ratio(viaOneShot, base)}; ` +
+        `local ${s(base)}, SSH session (files and submit in one command) ${s(viaSession)} -> ` +
+        `SSH/local ${ratio(viaSession, base)} (goal <= 1.5); ` +
+        `SSH session, files then submit (two commands) ${s(twoTrips)} -> ${
+          ratio(twoTrips, base)
+        }; SSH one ssh per submission ${s(viaOneShot)} -> ${ratio(viaOneShot, base)}; ` +
         `as before (one ssh per command, a command per folder and file) ${s(before)} -> ${
           ratio(before, base)
         }`,
     );
+    figure({
+      name: `SSH ${JOBS} submissions one by one (${slurmUp ? "real SLURM" : "stand-in sbatch"})`,
+      value: viaSession / 1000,
+      unit: "s",
+      baseline: { label: "local", value: base / 1000 },
+      goal: { op: "<=", value: 1.5, on: "ratio" },
+    });
+    figure({
+      name: `SSH ${JOBS} submissions, files then submit (two commands each)`,
+      value: twoTrips / 1000,
+      unit: "s",
+      baseline: { label: "local", value: base / 1000 },
+    });
     if (standIn !== undefined) {
       await Deno.remove(standIn.replace(/\/sbatch$/, ""), { recursive: true });
     }

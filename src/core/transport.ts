@@ -85,6 +85,21 @@ export interface WriteFilesOptions {
 }
 
 /**
+ * Options of {@linkcode Transport.writeFilesThenRun}: the directories to create, then how the
+ * command runs.
+ *
+ * @example Usage
+ * ```ts
+ * import type { WriteFilesThenRunOptions } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const options: WriteFilesThenRunOptions = { directories: ["~/runs/a"], cwd: "~/runs/a" };
+ * assert.equal(options.cwd, "~/runs/a");
+ * ```
+ */
+export interface WriteFilesThenRunOptions extends WriteFilesOptions, RunOptions {}
+
+/**
  * The one door to a scheduler host: run an argv, and read, write and create files there.
  * Implementations never pass an argv through a shell unquoted.
  *
@@ -138,6 +153,18 @@ export interface Transport {
    * `mkdir` and `writeFile`.
    */
   writeFiles?(files: readonly FileToWrite[], options?: WriteFilesOptions): Promise<void>;
+  /**
+   * Optional: does what `writeFiles(files, options)` and then `run(argv, options)` do, in one
+   * round trip where the transport can (over SSH: one command on the session), so a submission
+   * costs one remote command. When a directory or file cannot be written it rejects with
+   * `FilesNotWrittenError` and the command has not run; otherwise it answers as `run` does.
+   * Without it, submission calls `writeFiles` (or `mkdir` and `writeFile`) and then `run`.
+   */
+  writeFilesThenRun?(
+    files: readonly FileToWrite[],
+    argv: readonly string[],
+    options?: WriteFilesThenRunOptions,
+  ): Promise<CommandOutput>;
   /** Reads a text file; rejects with {@linkcode TransportError} when it does not exist. */
   readFile(path: string): Promise<string>;
   /** Creates a directory and its parents (like `mkdir -p`). */

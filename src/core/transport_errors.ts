@@ -1,7 +1,8 @@
 /**
  * The errors a transport raises when a command cannot even start: the program is not installed
- * where commands run ({@linkcode CommandNotFoundError}), or Deno was started without the
- * permission the call needs ({@linkcode MissingPermissionError}). Both extend
+ * where commands run ({@linkcode CommandNotFoundError}), Deno was started without the
+ * permission the call needs ({@linkcode MissingPermissionError}), or the files it was to run
+ * with could not be written ({@linkcode FilesNotWrittenError}). All extend
  * {@linkcode TransportError} and say what to do.
  *
  * @module
@@ -204,4 +205,38 @@ function schedulerFamily(program: string): readonly string[] | undefined {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * {@linkcode Transport.writeFilesThenRun} could not create a directory or write a file, so its
+ * command never ran (a submission that fails so has submitted nothing). Every file of the
+ * batch is whole or absent: none is left half-written.
+ *
+ * @example Usage
+ * ```ts
+ * import { FilesNotWrittenError, TransportError } from "@clusterjob/clusterjob";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new FilesNotWrittenError("ssh:login", 'Cannot write file "~/a/job.sh": permission denied', "~/a/job.sh");
+ * assert.ok(error instanceof TransportError);
+ * assert.equal(error.path, "~/a/job.sh");
+ * assert.equal(error.message, 'ssh:login: Cannot write file "~/a/job.sh": permission denied');
+ * ```
+ */
+export class FilesNotWrittenError extends TransportError {
+  /** The directory or file that could not be written, when the transport knows which. */
+  readonly path: string | undefined;
+
+  /**
+   * Creates the error.
+   *
+   * @param transport The transport's name.
+   * @param message What failed and why.
+   * @param path The directory or file that failed, if known.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(transport: string, message: string, path?: string, options?: ErrorOptions) {
+    super(transport, message, options);
+    this.path = path;
+  }
 }

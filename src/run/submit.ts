@@ -42,7 +42,11 @@ import { isEmptyScript, runLocalScript } from "./_local_script.ts";
 import { maxSleepSeconds } from "./_poller.ts";
 import { Status } from "../core/status.ts";
 import type { CommandOutput, Transport } from "../core/transport.ts";
-import { CommandNotFoundError, MissingPermissionError } from "../core/transport_errors.ts";
+import {
+  CommandNotFoundError,
+  FilesNotWrittenError,
+  MissingPermissionError,
+} from "../core/transport_errors.ts";
 import type { SubmissionPlan } from "./submission_plan.ts";
 
 /**
@@ -122,7 +126,9 @@ export interface SubmitOptions {
  * directory and the plan's folders and write its files there on the scheduler host; run the
  * prologue on this machine (a failure throws `LocalScriptError` and nothing is submitted); run
  * the submit command in the working directory; parse the job id; save the run in the cache at
- * once. The only step of a submission that does I/O; `submitJob` plans, then calls it.
+ * once. Without a prologue, on a transport with `writeFilesThenRun` (SSH), the folders, files and
+ * submit command are one remote command. The only step of a submission that does I/O;
+ * `submitJob` plans, then calls it.
  *
  * @param plan The plan (see `planSubmission`).
  * @param options Transport, `force`, `retry`, abort signal, polling; the cache options were
@@ -216,8 +222,11 @@ export async function submitPlan(
   // temporary file ahead, where it overlaps other work: the marker's while the scripts are
   // written, the run record's while the submit command runs. Each is settled on every path.
   const marker = cacheFile !== undefined ? prepareCacheWrite(cacheFile, clock) : undefined;
+  // Without a prologue (which runs between the writes and the submit), the files go with the
+  // submit command in one round trip where the transport can.
+  const together = transport.writeFilesThenRun !== undefined && isEmptyScript(plan.prologue);
   try {
-    await writeFiles(transport, plan);
+    if (!together) await writeFiles(transport, plan);
     signal?.throwIfAborted();
     if (!isEmptyScript(plan.prologue)) {
       await held(
@@ -305,12 +314,18 @@ export async function submitPlan(
    * ran, throw (the marker removed: no job exists).
    */
   async function submitOnce(argv: readonly string[]): Promise<SubmitAnswer> {
-    const submitting = transport.run(argv, {
+    const runOptions = {
       cwd: plan.workingDirectory,
       timeout: SUBMIT_TIMEOUT_MS,
       ...(submit.stdin !== undefined ? { stdin: submit.stdin } : {}),
       ...(signal ? { signal } : {}),
-    });
+    };
+    const submitting = together
+      ? transport.writeFilesThenRun!(plan.files, argv, {
+        ...runOptions,
+        directories: planDirectories(plan),
+      })
+      : transport.run(argv, runOptions);
     const record = cacheFile !== undefined ? prepareCacheWrite(cacheFile, clock) : undefined;
     let output: CommandOutput;
     try {
@@ -318,9 +333,10 @@ export async function submitPlan(
       output = await submitting;
     } catch (error) {
       await record?.discard();
-      // The submit command never started (not installed there, or no --allow-run): no job exists.
+      // The submit command never started (its files could not be written, it is not installed
+      // there, or no --allow-run): no job exists.
       const neverRan = error instanceof CommandNotFoundError ||
-        error instanceof MissingPermissionError;
+        error instanceof MissingPermissionError || error instanceof FilesNotWrittenError;
       if (cacheFile !== undefined && neverRan) await removeCacheFile(cacheFile);
       if (neverRan) throw error;
       return { lost: error };
@@ -399,14 +415,18 @@ async function held<T>(clock: Clock, work: () => Promise<T>): Promise<T> {
  */
 async function writeFiles(transport: Transport, plan: SubmissionPlan): Promise<void> {
   if (transport.writeFiles) {
-    const directories = [plan.workingDirectory, ...plan.folders];
-    return await transport.writeFiles(plan.files, { directories });
+    return await transport.writeFiles(plan.files, { directories: planDirectories(plan) });
   }
   await transport.mkdir(plan.workingDirectory);
   await settleAll(plan.folders.map((folder) => transport.mkdir(folder)));
   await settleAll(
     plan.files.map(({ path, text, mode }) => transport.writeFile(path, text, { mode })),
   );
+}
+
+/** The folders a plan's files need, in the order they are created. */
+function planDirectories(plan: SubmissionPlan): string[] {
+  return [plan.workingDirectory, ...plan.folders];
 }
 
 /** Waits for every promise, then rejects with the first failure, if any. */

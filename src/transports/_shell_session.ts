@@ -39,10 +39,11 @@ export function newNonce(): string {
  * The command line the login shell runs to start a session: it prints `<ready>-42` and hands
  * the pipe to `/bin/sh`. `$((...))` is POSIX arithmetic that csh, tcsh and fish refuse before
  * running anything, so under a non-POSIX login shell no session starts (and the shell never
- * reads the stream): that is the probe.
+ * reads the stream): that is the probe. The session's `$1` is the login's umask (read once
+ * here), so a command that sets another umask can restore it without starting a process.
  */
 export function sessionBootstrap(ready: string): string {
-  return `echo ${ready}-$((6*7)) && exec /bin/sh`;
+  return `echo ${ready}-$((6*7)) && exec /bin/sh -s "$(umask)"`;
 }
 
 /** What the session prints once it is ready, for {@linkcode sessionBootstrap}. */

@@ -76,15 +76,20 @@ export function fileError(
   path: string,
   output: CommandOutput,
 ): TransportError {
+  return new TransportError(transport, fileProblem(action, path, output));
+}
+
+/** What a failed file command says: `<action> "<path>": <reason in plain words>`. */
+function fileProblem(action: string, path: string, output: CommandOutput): string {
   const said = output.stderr.trim();
-  const why = /No such file or directory/.test(said)
+  const why = /No such file or directory|Directory nonexistent/.test(said)
     ? "not found"
     : /Permission denied/.test(said)
     ? "permission denied"
     : /Is a directory/.test(said)
     ? "is a directory"
     : said || `exit code ${output.code}`;
-  return new TransportError(transport, `${action} "${path}": ${why}`);
+  return `${action} "${path}": ${why}`;
 }
 
 /** A temporary name beside `path` for writing it atomically. */
@@ -108,29 +113,37 @@ export interface ScriptFile {
  * Creates `directories` (in order, like `mkdir -p`, under the login's umask as `mkdir` does),
  * then writes every file atomically in two phases: all of them into their temporary names
  * (private under umask 077 until chmod'ed), then every rename. On a failure the temporary files
- * are removed and the index of what failed is printed on stdout (`d<i>` or `f<i>`), so a
- * failure leaves no file half-written. The texts are quoted words, never code.
+ * are removed, the index of what failed is printed on stdout after `tag` (`<tag>d<i>` or
+ * `<tag>f<i>`, read by {@linkcode writeFailure}) and the script exits 1, so a failure leaves no
+ * file half-written and runs nothing after it. The texts are quoted words, never code. With
+ * `then`, that command line follows under the login's umask again (in a session `$1` holds it,
+ * see `sessionBootstrap`, so restoring it costs no process).
  */
 export function writeFilesScript(
   files: readonly ScriptFile[],
   directories: readonly string[],
+  tag = "",
+  then?: string,
 ): string {
   const temps = files.map((file) => remotePath(file.temp)).join(" ");
   const cleanup = files.length > 0 ? `rm -f -- ${temps}; ` : "";
   // `[ -d ]` is a builtin: a folder that exists costs no process
   const lines = directories.map((dir, i) => {
     const path = remotePath(dir);
-    return `[ -d ${path} ] || mkdir -p -- ${path} || { echo d${i}; exit 1; }`;
+    return `[ -d ${path} ] || mkdir -p -- ${path} || { echo ${tag}d${i}; exit 1; }`;
   });
+  if (then !== undefined) lines.push("cj_umask=${1:-$(umask)}");
   lines.push("umask 077");
   files.forEach((file, i) => {
     const target = remotePath(file.path);
-    lines.push(`if [ -d ${target} ]; then echo f${i}; echo "Is a directory" >&2; exit 1; fi`);
+    lines.push(
+      `if [ -d ${target} ]; then echo ${tag}f${i}; echo "Is a directory" >&2; exit 1; fi`,
+    );
   });
   files.forEach((file, i) => {
     lines.push(
       `printf %s ${quoteShellWord(file.text)} > ${remotePath(file.temp)} || ` +
-        `{ echo f${i}; ${cleanup}exit 1; }`,
+        `{ echo ${tag}f${i}; ${cleanup}exit 1; }`,
     );
   });
   // one chmod for all the files of a mode
@@ -138,17 +151,36 @@ export function writeFilesScript(
     const same = files.filter((file) => file.mode === mode);
     const paths = same.map((file) => remotePath(file.temp)).join(" ");
     lines.push(
-      `chmod ${mode} -- ${paths} || { echo f${files.indexOf(same[0]!)}; ${cleanup}exit 1; }`,
+      `chmod ${mode} -- ${paths} || { echo ${tag}f${files.indexOf(same[0]!)}; ${cleanup}exit 1; }`,
     );
   }
   files.forEach((file, i) => {
     lines.push(
       `mv -f -- ${remotePath(file.temp)} ${
         remotePath(file.path)
-      } || { echo f${i}; ${cleanup}exit 1; }`,
+      } || { echo ${tag}f${i}; ${cleanup}exit 1; }`,
     );
   });
+  if (then !== undefined) lines.push('umask "$cj_umask"', then);
   return lines.join("\n");
+}
+
+/**
+ * What a {@linkcode writeFilesScript} that failed says (its `<tag>d<i>` or `<tag>f<i>` line on
+ * stdout): the directory or file, and the message; undefined when it wrote everything.
+ */
+export function writeFailure(
+  output: CommandOutput,
+  tag: string,
+  directories: readonly string[],
+  files: readonly string[],
+): { path: string; message: string } | undefined {
+  const [, kind, index] = new RegExp(`^${tag}([df])(\\d+)$`, "m").exec(output.stdout) ?? [];
+  if (kind === undefined) return undefined;
+  const path = (kind === "d" ? directories : files)[Number(index)] ??
+    [...directories, ...files].join(", ");
+  const action = kind === "d" ? "Cannot create directory" : "Cannot write file";
+  return { path, message: fileProblem(action, path, output) };
 }
 
 /**

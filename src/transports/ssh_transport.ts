@@ -12,10 +12,13 @@ import {
   fileError,
   remoteCommand,
   remotePath,
+  type ScriptFile,
   tempPath,
+  writeFailure,
   writeFileScript,
   writeFilesScript,
 } from "./_ssh_shell.ts";
+import { newNonce } from "./_shell_session.ts";
 import { SessionPool } from "./_session_pool.ts";
 import { abortable, makeControlDir } from "./_ssh_control.ts";
 import { isMissingProgram, runProcess } from "./_process.ts";
@@ -33,11 +36,13 @@ import {
 import { NOT_FOUND_EXIT, notFoundLine } from "./_not_found.ts";
 import {
   type CommandOutput,
+  CommandTimeoutError,
   type FileToWrite,
   type RunOptions,
   type Transport,
   TransportError,
   type WriteFilesOptions,
+  type WriteFilesThenRunOptions,
 } from "../core/transport.ts";
 
 /**
@@ -52,7 +57,7 @@ const ONE_SHOT_MAX = 100_000;
  * where a one-shot command costs ~10–20 ms.
  */
 const SESSION_STDIN_MAX = 64 * 1024;
-import { CommandNotFoundError } from "../core/transport_errors.ts";
+import { CommandNotFoundError, FilesNotWrittenError } from "../core/transport_errors.ts";
 
 /**
  * Options of {@linkcode SshTransport}. Anything not given here comes from the user's
@@ -266,26 +271,7 @@ export class SshTransport implements Transport {
     const output = await this.#exec(remoteCommand(argv, options), options, argv, {
       inSession: remoteCommand(argv, options, true),
     });
-    if (output.code === NOT_FOUND_EXIT) {
-      const program = argv[0] ?? "";
-      const timeoutMissing = options.timeout !== undefined && program !== "timeout"
-        ? notFoundLine(output.stderr, "timeout")
-        : undefined;
-      const said = timeoutMissing ?? notFoundLine(output.stderr, program);
-      if (said !== undefined) {
-        throw new CommandNotFoundError(this.name, timeoutMissing ? ["timeout"] : argv, {
-          said,
-          hint: timeoutMissing
-            ? "commands with a time limit run under coreutils' timeout on the remote host: install coreutils there"
-            : `check the host, and that ${
-              JSON.stringify(program)
-            } is on the PATH of commands run over ssh (try: ${
-              quoteShellCommand([...this.#tryCommand, "command", "-v", program])
-            })`,
-        });
-      }
-    }
-    return output;
+    return this.#answered(output, argv, options);
   }
 
   /**
@@ -336,38 +322,85 @@ export class SshTransport implements Transport {
    * @throws {InvalidValueError} For a bad file, mode or directory.
    */
   async writeFiles(files: readonly FileToWrite[], options: WriteFilesOptions = {}): Promise<void> {
-    const checked = checkFileBatch(files, options);
-    const { directories } = checked;
-    if (checked.files.length === 0 && directories.length === 0) return;
-    const planned = checked.files.map((file) => ({
-      ...file,
-      temp: tempPath(file.path),
-      mode: checkedMode(file.mode),
-    }));
-    const shown = ["writeFiles", ...directories, ...checked.files.map((file) => file.path)];
-    // a NUL cannot sit in a shell word, and long texts are cheaper through stdin: such batches
-    // go file by file, through `writeFile`'s stdin
-    const length = checked.files.reduce((sum, file) => sum + file.text.length, 0);
-    const output =
-      length > SESSION_STDIN_MAX || checked.files.some((file) => file.text.includes("\0"))
-        ? undefined
-        : await this.#execWithin(writeFilesScript(planned, directories), {}, shown, {
+    const batch = fileBatch(files, options);
+    if (batch.files.length === 0 && batch.directories.length === 0) return;
+    const output = batch.inline
+      ? await this.#execWithin(
+        writeFilesScript(batch.planned, batch.directories),
+        {},
+        batch.shown,
+        {
           oneShotMax: ONE_SHOT_MAX,
-        });
-    if (output === undefined) {
-      for (const dir of directories) await this.mkdir(dir);
-      const writes = await Promise.allSettled(
-        checked.files.map((file) => this.writeFile(file.path, file.text, { mode: file.mode })),
-      );
-      const failed = writes.find((result) => result.status === "rejected");
-      if (failed) throw failed.reason;
-      return;
+        },
+      )
+      : undefined;
+    if (output === undefined) return await this.#writeOneByOne(batch);
+    const failed = writeFailure(output, "", batch.directories, batch.paths);
+    if (failed !== undefined) throw new TransportError(this.name, failed.message);
+    if (output.code !== 0) {
+      throw fileError(this.name, "Cannot write file", batch.shown.slice(1).join(", "), output);
     }
-    if (output.code === 0) return;
-    const [, kind, index] = /^([df])(\d+)$/m.exec(output.stdout) ?? [];
-    const path = kind === "d" ? directories[Number(index)] : checked.files[Number(index)]?.path;
-    const action = kind === "d" ? "Cannot create directory" : "Cannot write file";
-    throw fileError(this.name, action, path ?? shown.slice(1).join(", "), output);
+  }
+
+  /**
+   * Creates `directories`, writes every file atomically (as {@linkcode SshTransport.writeFiles})
+   * and runs `argv` (as {@linkcode SshTransport.run}), all in one command on the session: a
+   * submission costs one round trip. The command runs under the login's umask, as with `run`.
+   * Batches too big for one command line (or holding a NUL) are written first, then `argv` runs.
+   *
+   * @example Usage (needs a reachable host, so not run here)
+   * ```ts ignore
+   * import { SshTransport } from "@clusterjob/clusterjob";
+   * await using ssh = new SshTransport({ host: "login" });
+   * const { stdout } = await ssh.writeFilesThenRun(
+   *   [{ path: "~/runs/a/job.slurm", text: "#!/bin/bash\necho hi\n", mode: 0o755 }],
+   *   ["sbatch", "--parsable", "job.slurm"],
+   *   { directories: ["~/runs/a"], cwd: "~/runs/a", timeout: 60_000 },
+   * );
+   * ```
+   *
+   * @param files Destinations (`~/` means the remote home), contents, modes (default `0o644`).
+   * @param argv Program and arguments, run once every file is in place.
+   * @param options `directories` to create first (like `mkdir -p`), then the command's `cwd`,
+   *   `stdin`, `env`, `timeout` (the whole command's) and `signal`.
+   * @returns The command's exit code and output.
+   * @throws {FilesNotWrittenError} When a directory or file cannot be written (it names which);
+   *   the command did not run.
+   * @throws What {@linkcode SshTransport.run} throws.
+   */
+  async writeFilesThenRun(
+    files: readonly FileToWrite[],
+    argv: readonly string[],
+    options: WriteFilesThenRunOptions = {},
+  ): Promise<CommandOutput> {
+    const { directories, ...runOptions } = options;
+    validateArgv(argv);
+    validateRunOptions(runOptions);
+    const batch = fileBatch(files, directories === undefined ? {} : { directories });
+    // a random tag marks the line that says what failed: no command output can forge it
+    const tag = `${newNonce()}:`;
+    const script = (then: string) => writeFilesScript(batch.planned, batch.directories, tag, then);
+    const output = batch.inline
+      ? await this.#execWithin(script(remoteCommand(argv, runOptions)), runOptions, argv, {
+        inSession: script(remoteCommand(argv, runOptions, true)),
+        oneShotMax: ONE_SHOT_MAX,
+      })
+      : undefined;
+    if (output === undefined) {
+      try {
+        await this.#writeOneByOne(batch);
+      } catch (error) {
+        if (!(error instanceof TransportError) || error instanceof CommandTimeoutError) throw error;
+        const message = error.message.slice(`${this.name}: `.length);
+        throw new FilesNotWrittenError(this.name, message, undefined, { cause: error });
+      }
+      return await this.run(argv, runOptions);
+    }
+    const failed = writeFailure(output, tag, batch.directories, batch.paths);
+    if (failed !== undefined) {
+      throw new FilesNotWrittenError(this.name, failed.message, failed.path);
+    }
+    return this.#answered(output, argv, runOptions);
   }
 
   /**
@@ -494,6 +527,37 @@ export class SshTransport implements Transport {
     await this.close();
   }
 
+  /** Writes a batch file by file, through `writeFile`'s stdin. */
+  async #writeOneByOne(batch: FileBatch): Promise<void> {
+    for (const dir of batch.directories) await this.mkdir(dir);
+    const writes = await Promise.allSettled(
+      batch.files.map((file) => this.writeFile(file.path, file.text, { mode: file.mode })),
+    );
+    const failed = writes.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+
+  /** `output` of `argv`, or {@linkcode CommandNotFoundError} when the remote shell said so. */
+  #answered(output: CommandOutput, argv: readonly string[], options: RunOptions): CommandOutput {
+    if (output.code !== NOT_FOUND_EXIT) return output;
+    const program = argv[0] ?? "";
+    const timeoutMissing = options.timeout !== undefined && program !== "timeout"
+      ? notFoundLine(output.stderr, "timeout")
+      : undefined;
+    const said = timeoutMissing ?? notFoundLine(output.stderr, program);
+    if (said === undefined) return output;
+    throw new CommandNotFoundError(this.name, timeoutMissing ? ["timeout"] : argv, {
+      said,
+      hint: timeoutMissing
+        ? "commands with a time limit run under coreutils' timeout on the remote host: install coreutils there"
+        : `check the host, and that ${
+          JSON.stringify(program)
+        } is on the PATH of commands run over ssh (try: ${
+          quoteShellCommand([...this.#tryCommand, "command", "-v", program])
+        })`,
+    });
+  }
+
   /** Runs a remote shell command line over the shared connection. */
   async #exec(
     command: string,
@@ -614,4 +678,36 @@ export class SshTransport implements Transport {
       cause: error,
     });
   }
+}
+
+/** A checked `writeFiles` batch, with the temporary names of its files. */
+interface FileBatch {
+  readonly files: readonly { path: string; text: string; mode: number }[];
+  readonly directories: readonly string[];
+  readonly planned: readonly ScriptFile[];
+  readonly paths: readonly string[];
+  /** What a timeout error names. */
+  readonly shown: readonly string[];
+  /** It can go in one command line: no NUL (none can sit in a shell word), not too long. */
+  readonly inline: boolean;
+}
+
+/** Checks a batch and names its temporary files. */
+function fileBatch(files: readonly FileToWrite[], options: WriteFilesOptions): FileBatch {
+  const checked = checkFileBatch(files, options);
+  const length = checked.files.reduce((sum, file) => sum + file.text.length, 0);
+  const paths = checked.files.map((file) => file.path);
+  return {
+    files: checked.files,
+    directories: checked.directories,
+    planned: checked.files.map((file) => ({
+      ...file,
+      temp: tempPath(file.path),
+      mode: checkedMode(file.mode),
+    })),
+    paths,
+    shown: ["writeFiles", ...checked.directories, ...paths],
+    // long texts are cheaper through stdin (see SESSION_STDIN_MAX)
+    inline: length <= SESSION_STDIN_MAX && !checked.files.some((file) => file.text.includes("\0")),
+  };
 }

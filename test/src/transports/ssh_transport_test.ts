@@ -4,7 +4,7 @@ import { realClock } from "../../../src/core/clock.ts";
 import { describeValue, InvalidValueError } from "../../../src/core/errors.ts";
 import { SshTransport, type SshTransportOptions } from "../../../src/transports/ssh_transport.ts";
 import { CommandTimeoutError, TransportError } from "../../../src/core/transport.ts";
-import { CommandNotFoundError } from "../../../src/core/transport_errors.ts";
+import { CommandNotFoundError, FilesNotWrittenError } from "../../../src/core/transport_errors.ts";
 import { NASTY_WORDS } from "../../_nasty_words.ts";
 import { JobScript } from "../../../src/job/job_script.ts";
 import { AsyncResult } from "../../../src/run/async_result.ts";
@@ -583,7 +583,7 @@ Deno.test("SshTransport quotes argv, cwd, env and every file path: no payload ru
 /** The calls that started a session (their remote command is the bootstrap). */
 function sessionCalls(fake: FakeSsh): string[][] {
   return fake.calls().filter((argv) =>
-    /^echo cj[0-9a-f]{32}-\$\(\(6\*7\)\) && exec \/bin\/sh$/.test(argv.at(-1)!)
+    /^echo cj[0-9a-f]{32}-\$\(\(6\*7\)\) && exec \/bin\/sh -s "\$\(umask\)"$/.test(argv.at(-1)!)
   );
 }
 
@@ -825,6 +825,156 @@ Deno.test("SshTransport: persistentSession must be a boolean; false starts one s
   });
 });
 
+Deno.test("SshTransport.writeFilesThenRun writes folders and files, then runs the command, in one command", async () => {
+  await withFakeSsh(async (fake) => {
+    for (const persistentSession of [false, true]) {
+      await using ssh = fakeTransport(fake, { persistentSession });
+      const loginUmask = (await ssh.run(["sh", "-c", "umask"])).stdout;
+      const before = fake.calls().length;
+      const root = `~/wr ${persistentSession}/a 'b' $x`;
+      const output = await ssh.writeFilesThenRun(
+        [
+          { path: `${root}/job.sh`, text: "#!/bin/sh\necho 'hi' $1\n", mode: 0o755 },
+          { path: `${root}/sub/secret`, text: "it's\nprivate $HOME", mode: 0o600 },
+        ],
+        [
+          "sh",
+          "-c",
+          'stat -c "%a %n" job.sh sub/secret; umask; cat; printf "%s\\0" "$@"',
+          "sh",
+          ...NASTY_WORDS,
+        ],
+        { directories: [root, `${root}/sub`], cwd: root, stdin: "in 'put'\n", timeout: 10_000 },
+      );
+      // the files were in place, whole and with their modes, when the command ran; it ran
+      // under the login's umask (the files' private one was undone), in its cwd, with its stdin
+      const head = `755 job.sh\n600 sub/secret\n${loginUmask}in 'put'\n`;
+      assert.equal(output.stdout.slice(0, head.length), head);
+      assert.deepEqual(output.stdout.slice(head.length).split("\0").slice(0, -1), NASTY_WORDS);
+      const dir = join(fake.home, `wr ${persistentSession}`, "a 'b' $x");
+      assert.equal(await Deno.readTextFile(join(dir, "sub", "secret")), "it's\nprivate $HOME");
+      assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["job.sh", "sub"]);
+      // one ssh one-shot, none with a session (it carried the command)
+      assert.equal(fake.calls().length - before, persistentSession ? 0 : 1);
+
+      // a file that cannot be written: typed, named, and the command never ran
+      const error = await ssh.writeFilesThenRun(
+        [{ path: `${root}/job.sh`, text: "new" }, { path: `${root}/none/x`, text: "x" }],
+        ["touch", "ran"],
+        { cwd: "~" },
+      ).catch((e) => e);
+      assert.ok(error instanceof FilesNotWrittenError, String(error));
+      assert.equal(error.path, `${root}/none/x`);
+      assert.match(error.message, /Cannot write file ".*\/none\/x": not found/);
+      assert.equal(await Deno.stat(join(fake.home, "ran")).then(() => true, () => false), false);
+      assert.equal(await Deno.readTextFile(join(dir, "job.sh")), "#!/bin/sh\necho 'hi' $1\n");
+      await assert.rejects(
+        ssh.writeFilesThenRun([], ["touch", "ran"], { directories: [`${root}/job.sh/d`] }),
+        (e) => e instanceof FilesNotWrittenError && e.path === `${root}/job.sh/d`,
+      );
+      // a command whose output looks like a failure line is only a command's output
+      assert.deepEqual(
+        await ssh.writeFilesThenRun([{ path: `${root}/f`, text: "f" }], [
+          "sh",
+          "-c",
+          "echo f0; echo d0; exit 1",
+        ]),
+        { code: 1, stdout: "f0\nd0\n", stderr: "" },
+      );
+      await assert.rejects(
+        ssh.writeFilesThenRun([{ path: `${root}/g`, text: "g" }], ["clusterjob-no-such-qsub"]),
+        CommandNotFoundError,
+      );
+      // a batch too big for one command line is written first, then the command runs
+      const big = "y".repeat(100_000);
+      const large = await ssh.writeFilesThenRun(
+        [{ path: `${root}/big`, text: big }],
+        ["wc", "-c", "big"],
+        { cwd: root },
+      );
+      assert.equal(large.stdout.trim(), "100000 big");
+      await assert.rejects(
+        ssh.writeFilesThenRun([{ path: `${root}/none/big`, text: big }], ["true"]),
+        (e) => e instanceof FilesNotWrittenError && /none\/big/.test(e.message),
+      );
+      for (const payload of PAYLOADS) {
+        const echoed = await ssh.writeFilesThenRun(
+          [{ path: `~/wp/${payload}`, text: payload }],
+          ["cat", "--", `./${payload}`],
+          { directories: [`~/wp/d${payload}`], cwd: "~/wp", env: { P: payload } },
+        );
+        assert.equal(echoed.stdout, payload);
+      }
+      await assert.rejects(Deno.stat(join(fake.home, "canary")), Deno.errors.NotFound);
+      await assert.rejects(ssh.writeFilesThenRun([], []), InvalidValueError);
+      await assert.rejects(
+        ssh.writeFilesThenRun([], ["true"], { directories: [""] }),
+        /directories\[0\]/,
+      );
+      await assert.rejects(
+        ssh.writeFilesThenRun([], ["true"], { cwd: 3 } as never),
+        (e) => e instanceof InvalidValueError && e.field === "cwd",
+      );
+    }
+  });
+});
+
+Deno.test("over SSH, submitting a job is one remote command; a prologue, or a failed write, as before", async () => {
+  await withFakeSsh(async (fake) => {
+    const bin = join(fake.dir, "sched");
+    await Deno.mkdir(bin);
+    // a stand-in sbatch that answers an id, and says which files it found
+    await Deno.writeTextFile(
+      join(bin, "sbatch"),
+      `#!/bin/sh\nls -A >> "$HOME/sbatch.log"; umask >> "$HOME/sbatch.log"; echo 4242\n`,
+      { mode: 0o755 },
+    );
+    await fake.remotePath(`${bin}:${Deno.env.get("PATH")}`);
+    await using ssh = fakeTransport(fake, { persistentSession: false });
+    const loginUmask = (await ssh.run(["sh", "-c", "umask"])).stdout;
+    const cacheFolder = join(fake.dir, "cache");
+    const job = new JobScript({
+      name: "one",
+      body: "true",
+      rootdir: "~/runs",
+      workdir: "one",
+      auxScripts: { "setup.sh": "echo 'set up'\n" },
+      cacheFolder,
+    });
+    const before = fake.calls().length;
+    const run = await job.submit({ transport: ssh });
+    assert.equal(run.jobId, "4242");
+    assert.equal(fake.calls().length - before, 1, "one ssh for the folder, files and sbatch");
+    assert.equal(
+      await Deno.readTextFile(join(fake.home, "sbatch.log")),
+      `one.slr\nsetup.sh\n${loginUmask}`,
+    );
+    const files = join(fake.home, "runs", "one");
+    assert.equal((await Deno.stat(join(files, "setup.sh"))).mode! & 0o777, 0o755);
+    assert.match(await Deno.readTextFile(join(files, "one.slr")), /^#!\/bin\/bash\n/);
+
+    // with a prologue (it runs here between the writes and the submit): two commands
+    const withPrologue = job.with({ name: "two", workdir: "two", prologue: "true" });
+    const second = fake.calls().length;
+    assert.equal((await withPrologue.submit({ transport: ssh })).jobId, "4242");
+    assert.equal(fake.calls().length - second, 2);
+
+    // the working directory cannot be made: nothing submitted, nothing cached
+    await Deno.writeTextFile(join(fake.home, "runs", "file"), "");
+    await Deno.remove(join(fake.home, "sbatch.log"));
+    const blocked = job.with({ name: "three", workdir: "file/three" });
+    const error = await blocked.submit({ transport: ssh }).catch((e) => e);
+    assert.ok(error instanceof FilesNotWrittenError, String(error));
+    assert.equal(error.path, "~/runs/file/three");
+    assert.equal(
+      await Deno.stat(join(fake.home, "sbatch.log")).then(() => true, () => false),
+      false,
+    );
+    const cached = [...Deno.readDirSync(cacheFolder)].map((entry) => entry.name);
+    assert.equal(cached.length, 2, cached.join(", "));
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Part 2: a real OpenSSH server on 127.0.0.1 (test/real/sshd-up.sh).
 
@@ -1023,6 +1173,42 @@ realTests("ssh", () => {
     const third = await ssh.run(["sh", "-c", "echo $PPID"]);
     assert.equal(third.code, 0);
     assert.notEqual(third.stdout, second);
+  });
+
+  Deno.test("real ssh: writeFilesThenRun is one session command: files in place, login umask", async () => {
+    await using ssh = connect();
+    const root = `clusterjob-wtr-${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      const shell = (await ssh.run(["sh", "-c", "echo $PPID"])).stdout;
+      const loginUmask = (await ssh.run(["sh", "-c", "umask"])).stdout;
+      const output = await ssh.writeFilesThenRun(
+        [
+          { path: `~/${root}/a b/job.sh`, text: "#!/bin/sh\necho 'hi'\n", mode: 0o755 },
+          { path: `~/${root}/a b/key`, text: "$(touch canary) 'x'", mode: 0o600 },
+        ],
+        [
+          "sh",
+          "-c",
+          'stat -c "%a %n" *; umask; cat key; echo " $PPID"; printf "%s\\0" "$@"',
+          "sh",
+          ...NASTY_WORDS,
+        ],
+        { directories: [`~/${root}/a b`], cwd: `~/${root}/a b` },
+      );
+      // `$PPID` is the session's shell: the same session carried it
+      const head = `755 job.sh\n600 key\n${loginUmask}$(touch canary) 'x' ${shell}`;
+      assert.equal(output.stdout.slice(0, head.length), head);
+      assert.deepEqual(output.stdout.slice(head.length).split("\0").slice(0, -1), NASTY_WORDS);
+      assert.equal((await ssh.run(["ls", "-A", `${root}/a b`])).stdout, "job.sh\nkey\n");
+      await assert.rejects(
+        ssh.writeFilesThenRun([{ path: `~/${root}/none/x`, text: "x" }], ["touch", `${root}/ran`]),
+        (e) => e instanceof FilesNotWrittenError && e.path === `~/${root}/none/x`,
+      );
+      assert.equal((await ssh.run(["test", "-e", `${root}/ran`])).code, 1);
+      assert.equal((await ssh.run(["test", "-e", "canary"])).code, 1);
+    } finally {
+      await ssh.run(["rm", "-rf", "--", root]);
+    }
   });
 
   Deno.test("real ssh: writeFiles writes folders and files whole, or nothing", async () => {
