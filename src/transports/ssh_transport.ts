@@ -20,6 +20,7 @@ import {
 } from "./_ssh_shell.ts";
 import { newNonce } from "./_shell_session.ts";
 import { SessionPool } from "./_session_pool.ts";
+import { resolvedTarget } from "./_ssh_target.ts";
 import { abortable, makeControlDir } from "./_ssh_control.ts";
 import { isMissingProgram, runProcess } from "./_process.ts";
 import { Semaphore } from "./_semaphore.ts";
@@ -162,6 +163,8 @@ export class SshTransport implements Transport {
   readonly name: string;
   /** The clock given in the options, or the wall clock. */
   readonly clock: Clock;
+  /** See {@linkcode SshTransport.target}; `null` until first read. */
+  #target: string | undefined | null = null;
   readonly #host: string;
   readonly #sshPath: string;
   readonly #interactive: boolean;
@@ -240,6 +243,29 @@ export class SshTransport implements Transport {
         idleTimeout: persist * 1000,
       });
     }
+  }
+
+  /**
+   * The remote login as ssh resolves it, `ssh:<user>@<hostname>:<port>` (with a line for a
+   * `ProxyJump` or `ProxyCommand`): config aliases, `User`, `Port` and `HostName` applied as a
+   * plain `ssh` would, so every transport of this user that reaches that login, in any process,
+   * names the same target, and their runs share their polls (`PollingOptions.shared`). Worked
+   * out once, when first read, by a local `ssh -G` (nothing connects). `undefined` with a clock
+   * other than the wall clock (a test's, whose time other processes do not share), without
+   * permission to run ssh (it never prompts), or when ssh cannot say.
+   *
+   * @example Usage (needs the OpenSSH client, so not run here)
+   * ```ts ignore
+   * import { SshTransport } from "@clusterjob/clusterjob";
+   * import assert from "node:assert/strict";
+   *
+   * const ssh = new SshTransport({ host: "alice@login.cluster.example.org" });
+   * assert.equal(ssh.target, "ssh:alice@login.cluster.example.org:22");
+   * ```
+   */
+  get target(): string | undefined {
+    if (this.#target === null) this.#target = this.#resolveTarget();
+    return this.#target;
   }
 
   /**
@@ -620,6 +646,24 @@ export class SshTransport implements Transport {
       throw isMissingProgram(error) ? this.#missingSsh(error) : error;
     } finally {
       release();
+    }
+  }
+
+  /** `ssh -G` (no connection) read by {@linkcode resolvedTarget}; see `target`. */
+  #resolveTarget(): string | undefined {
+    if (this.clock !== realClock) return undefined;
+    try {
+      const allowed = Deno.permissions.querySync({ name: "run", command: this.#sshPath });
+      if (allowed.state !== "granted") return undefined;
+      const output = new Deno.Command(this.#sshPath, {
+        args: [...this.#baseOptions, "-G", "--", this.#host],
+        stdin: "null",
+        stdout: "piped",
+        stderr: "null",
+      }).outputSync();
+      return output.success ? resolvedTarget(new TextDecoder().decode(output.stdout)) : undefined;
+    } catch {
+      return undefined; // no ssh there, or one too old for -G: no sharing
     }
   }
 
