@@ -4,8 +4,8 @@
 #
 #   test/real/sshd-down.sh           stop sshd and its sessions
 #   test/real/sshd-down.sh --clean   ... and delete the host and client keys and configs
-#   test/real/sshd-down.sh --purge   ... --clean, then remove the test user (if sshd-up.sh created
-#                                    it) and exactly the packages sshd-up.sh installed
+#   test/real/sshd-down.sh --purge   ... --clean, then remove the test users (those sshd-up.sh
+#                                    created) and exactly the packages sshd-up.sh installed
 # Idempotent: safe to run when nothing is running.
 set -uo pipefail
 # shellcheck source=lib.sh
@@ -31,6 +31,13 @@ if [ "$MODE" = purge ]; then
     log "removing user $TEST_USER and its home"
     userdel -r "$TEST_USER" 2>/dev/null || log "userdel $TEST_USER failed (processes still running?)"
   fi
+  for name in "$TEST_USER-fish" "$TEST_USER-tcsh"; do
+    if [ -f "$STATE/user-created-by-us.$name" ]; then
+      log "removing user $name and its home"
+      userdel -r "$name" 2>/dev/null || log "userdel $name failed (processes still running?)"
+      rm -f "$STATE/user-created-by-us.$name"
+    fi
+  done
   purge_packages
   forget_stack
 fi

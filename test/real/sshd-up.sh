@@ -5,7 +5,9 @@
 #   SSHD_CI_PORT=2222 SSHD_CI_USER=cjtest ...
 #
 # A dedicated test user (login shell /bin/sh, so no rc files slow down each command) logs in
-# with a generated key; the server's host key is pinned in a known_hosts file, so clients keep
+# with a generated key, as do two more whose login shells are not POSIX ($TEST_USER-fish with
+# fish, $TEST_USER-tcsh with tcsh: host aliases clusterjob-test-fish and clusterjob-test-tcsh),
+# for SshTransport's one-shot fallback; the server's host key is pinned in a known_hosts file, so clients keep
 # StrictHostKeyChecking on. The client side (key, known_hosts, ssh_config with the host alias
 # `clusterjob-test`) is written to /var/lib/clusterjob-ci/sshd-client, owned by $SUDO_USER when
 # run through sudo (ssh refuses keys owned by someone else). Its `env` file holds the variables
@@ -23,27 +25,42 @@ HOST_ALIAS=clusterjob-test
 CLIENT=$CJ_CI_ROOT/sshd-client
 CLIENT_OWNER=${SUDO_USER:-root}
 
-step install-packages install_packages openssh-server
+step install-packages install_packages openssh-server fish tcsh
+
+# the test users and their login shells: one POSIX, two not
+USERS=("$TEST_USER:/bin/sh" "$TEST_USER-fish:/usr/bin/fish" "$TEST_USER-tcsh:/usr/bin/tcsh")
 
 user_up() {
-  if ! id "$TEST_USER" >/dev/null 2>&1; then
-    useradd -m -s /bin/sh "$TEST_USER"
-    touch "$STATE/user-created-by-us"
-  fi
-  # a useradd user has a locked password ("!"), which sshd without PAM treats as "no login"
-  usermod -p '*' "$TEST_USER"
+  local entry name shell
+  for entry in "${USERS[@]}"; do
+    name=${entry%%:*} shell=${entry#*:}
+    if ! id "$name" >/dev/null 2>&1; then
+      useradd -m -s "$shell" "$name"
+      if [ "$name" = "$TEST_USER" ]; then
+        touch "$STATE/user-created-by-us"
+      else
+        touch "$STATE/user-created-by-us.$name"
+      fi
+    fi
+    usermod -s "$shell" "$name"
+    # a useradd user has a locked password ("!"), which sshd without PAM treats as "no login"
+    usermod -p '*' "$name"
+  done
 }
 step test-user user_up
 
 keys_up() {
-  local home
+  local home entry name
   [ -f "$STATE/host_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C clusterjob-ci-host -f "$STATE/host_ed25519"
   install -d -m 0700 -o "$CLIENT_OWNER" "$CLIENT"
   [ -f "$CLIENT/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C clusterjob-ci-client -f "$CLIENT/id_ed25519"
   chown "$CLIENT_OWNER" "$CLIENT/id_ed25519" "$CLIENT/id_ed25519.pub"
-  home=$(getent passwd "$TEST_USER" | cut -d: -f6)
-  install -d -m 0700 -o "$TEST_USER" -g "$(id -gn "$TEST_USER")" "$home/.ssh"
-  install -m 0600 -o "$TEST_USER" -g "$(id -gn "$TEST_USER")" "$CLIENT/id_ed25519.pub" "$home/.ssh/authorized_keys"
+  for entry in "${USERS[@]}"; do
+    name=${entry%%:*}
+    home=$(getent passwd "$name" | cut -d: -f6)
+    install -d -m 0700 -o "$name" -g "$(id -gn "$name")" "$home/.ssh"
+    install -m 0600 -o "$name" -g "$(id -gn "$name")" "$CLIENT/id_ed25519.pub" "$home/.ssh/authorized_keys"
+  done
   echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$STATE/host_ed25519.pub")" > "$CLIENT/known_hosts"
   cat > "$CLIENT/ssh_config" <<EOF
 # Managed by clusterjob test/real/sshd-up.sh
@@ -56,6 +73,18 @@ Host $HOST_ALIAS
   UserKnownHostsFile $CLIENT/known_hosts
   StrictHostKeyChecking yes
   LogLevel ERROR
+Host $HOST_ALIAS-fish $HOST_ALIAS-tcsh
+  HostName 127.0.0.1
+  Port $PORT
+  IdentityFile $CLIENT/id_ed25519
+  IdentitiesOnly yes
+  UserKnownHostsFile $CLIENT/known_hosts
+  StrictHostKeyChecking yes
+  LogLevel ERROR
+Host $HOST_ALIAS-fish
+  User $TEST_USER-fish
+Host $HOST_ALIAS-tcsh
+  User $TEST_USER-tcsh
 EOF
   printf 'CLUSTERJOB_SSH_CONFIG=%s\nCLUSTERJOB_SSH_HOST=%s\n' "$CLIENT/ssh_config" "$HOST_ALIAS" > "$CLIENT/env"
   chown "$CLIENT_OWNER" "$CLIENT/known_hosts" "$CLIENT/ssh_config" "$CLIENT/env"
@@ -69,7 +98,7 @@ ListenAddress 127.0.0.1
 Port $PORT
 HostKey $STATE/host_ed25519
 PidFile $STATE/sshd.pid
-AllowUsers $TEST_USER
+AllowUsers $TEST_USER $TEST_USER-fish $TEST_USER-tcsh
 PermitRootLogin no
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -93,7 +122,9 @@ EOF
     wait_for 10 "sshd pid file" test -s "$STATE/sshd.pid"
     record_pid sshd "$STATE/sshd.pid"
   fi
-  wait_for 20 "ssh login as $TEST_USER" ssh -F "$CLIENT/ssh_config" -o BatchMode=yes "$HOST_ALIAS" true
+  for alias in "$HOST_ALIAS" "$HOST_ALIAS-fish" "$HOST_ALIAS-tcsh"; do
+    wait_for 20 "ssh login as $alias" ssh -F "$CLIENT/ssh_config" -o BatchMode=yes "$alias" true
+  done
 }
 step sshd sshd_up
 finish "sshd is up on 127.0.0.1:$PORT for user $TEST_USER (ssh -F $CLIENT/ssh_config $HOST_ALIAS)"

@@ -779,38 +779,54 @@ Deno.test("SshTransport.writeFiles fails as a whole, naming what failed, and lea
   });
 });
 
-Deno.test("SshTransport under a csh/tcsh login: detected once, every command one-shot and still quoted", async () => {
-  await withFakeSsh(async (fake) => {
-    await fake.loginShell("/usr/bin/tcsh");
-    await using ssh = fakeTransport(fake);
-    const output = await ssh.run(["printf", "%s\\0", ...NASTY_WORDS]);
-    assert.deepEqual(output.stdout.split("\0").slice(0, -1), NASTY_WORDS);
-    assert.deepEqual(
-      await ssh.run(["sh", "-c", 'pwd; printf "%s\\n" "$A"; cat'], {
-        cwd: "~",
-        env: { A: "it's $HOME!" },
-        stdin: "in\n",
+/** Whether a program is there (fish and tcsh come from .ci/run's Debian packages). */
+function installed(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+for (const shell of ["/usr/bin/tcsh", "/usr/bin/fish"]) {
+  Deno.test({
+    name:
+      `SshTransport under a ${shell} login: detected once, every command one-shot and still quoted`,
+    // .ci/run installs both
+    ignore: !installed(shell),
+    fn: () =>
+      withFakeSsh(async (fake) => {
+        await fake.loginShell(shell);
+        await using ssh = fakeTransport(fake);
+        const output = await ssh.run(["printf", "%s\\0", ...NASTY_WORDS]);
+        assert.deepEqual(output.stdout.split("\0").slice(0, -1), NASTY_WORDS);
+        assert.deepEqual(
+          await ssh.run(["sh", "-c", 'pwd; printf "%s\\n" "$A"; cat'], {
+            cwd: "~",
+            env: { A: "it's $HOME!" },
+            stdin: "in\n",
+          }),
+          { code: 0, stdout: `${fake.home}\nit's $HOME!\nin\n`, stderr: "" },
+        );
+        await ssh.mkdir("~/t 'x'");
+        await ssh.writeFile("~/t 'x'/f!", "one\ntwo", { mode: 0o700 });
+        assert.equal(await ssh.readFile("~/t 'x'/f!"), "one\ntwo");
+        await ssh.writeFiles([{ path: "~/t 'x'/g", text: "a 'b' $c\n!x" }], {
+          directories: ["~/t 'x'/d"],
+        });
+        assert.equal(await Deno.readTextFile(join(fake.home, "t 'x'", "g")), "a 'b' $c\n!x");
+        await assert.rejects(ssh.run(["clusterjob-no-such-bsub"]), CommandNotFoundError);
+        for (const payload of PAYLOADS) {
+          const echoed = await ssh.run(["printf", "%s", payload], { env: { P: payload } });
+          assert.equal(echoed.stdout, payload);
+        }
+        await assert.rejects(Deno.stat(join(fake.home, "canary")), Deno.errors.NotFound);
+        // the probe ran once; every command went one-shot
+        assert.equal(sessionCalls(fake).length, 1);
+        assert.ok(oneShotCalls(fake).length >= 10);
       }),
-      { code: 0, stdout: `${fake.home}\nit's $HOME!\nin\n`, stderr: "" },
-    );
-    await ssh.mkdir("~/t 'x'");
-    await ssh.writeFile("~/t 'x'/f!", "one\ntwo", { mode: 0o700 });
-    assert.equal(await ssh.readFile("~/t 'x'/f!"), "one\ntwo");
-    await ssh.writeFiles([{ path: "~/t 'x'/g", text: "a 'b' $c\n!x" }], {
-      directories: ["~/t 'x'/d"],
-    });
-    assert.equal(await Deno.readTextFile(join(fake.home, "t 'x'", "g")), "a 'b' $c\n!x");
-    await assert.rejects(ssh.run(["clusterjob-no-such-bsub"]), CommandNotFoundError);
-    for (const payload of PAYLOADS) {
-      const echoed = await ssh.run(["printf", "%s", payload], { env: { P: payload } });
-      assert.equal(echoed.stdout, payload);
-    }
-    await assert.rejects(Deno.stat(join(fake.home, "canary")), Deno.errors.NotFound);
-    // the probe ran once; every command went one-shot
-    assert.equal(sessionCalls(fake).length, 1);
-    assert.ok(oneShotCalls(fake).length >= 10);
   });
-});
+}
 
 Deno.test("SshTransport: persistentSession must be a boolean; false starts one ssh per command", async () => {
   assert.throws(
@@ -1210,6 +1226,63 @@ realTests("ssh", () => {
       await ssh.run(["rm", "-rf", "--", root]);
     }
   });
+
+  for (const shell of ["fish", "tcsh"]) {
+    // sshd-up.sh's user whose login shell is `shell` (host alias clusterjob-test-<shell>)
+    Deno.test(`real ssh: under a ${shell} login, commands go one-shot and keep every word intact`, async () => {
+      await using ssh = connect({ host: `${sshTarget.host}-${shell}` });
+      const login = await ssh.run(["sh", "-c", 'echo "$SHELL"']);
+      assert.equal(login.stdout, `/usr/bin/${shell}\n`, login.stderr);
+      // one ssh per command: each runs under a fresh sshd session (its own parent), where a
+      // persistent session would show one shell again and again (as for the POSIX login)
+      const parents = new Set<string>();
+      for (let i = 0; i < 3; i++) parents.add((await ssh.run(["sh", "-c", "echo $PPID"])).stdout);
+      assert.equal(parents.size, 3);
+      await using posix = connect();
+      const shared = new Set<string>();
+      for (let i = 0; i < 3; i++) shared.add((await posix.run(["sh", "-c", "echo $PPID"])).stdout);
+      assert.equal(shared.size, 1);
+
+      const words = [...NASTY_WORDS, "two words", "it's", 'say "hi"', "$HOME", "a\nb", "%d \\n"];
+      const echoed = await ssh.run(["printf", "%s\\0", ...words]);
+      assert.deepEqual(echoed.stdout.split("\0").slice(0, -1), words);
+      const root = `cj-${shell}-${crypto.randomUUID().slice(0, 8)}`;
+      const dir = `~/${root}/it's a "dir" $x`;
+      try {
+        await ssh.mkdir(dir);
+        const output = await ssh.run(["sh", "-c", 'printf "%s|%s|" "${PWD##*/}" "$V"; cat'], {
+          cwd: dir,
+          env: { V: "line 1\nline 'two' $HOME `x`" },
+          stdin: "in 'put' $y\n",
+          timeout: 20_000,
+        });
+        assert.equal(output.stdout, `it's a "dir" $x|line 1\nline 'two' $HOME \`x\`|in 'put' $y\n`);
+        await ssh.writeFile(`${dir}/f 'x'`, "one\n$two\n", { mode: 0o600 });
+        assert.equal(await ssh.readFile(`${dir}/f 'x'`), "one\n$two\n");
+        const ran = await ssh.writeFilesThenRun(
+          [{ path: `${dir}/sub/job $1.sh`, text: "#!/bin/sh\necho 'hi' \"$1\"\n", mode: 0o755 }],
+          [
+            "sh",
+            "-c",
+            'stat -c %a "sub/job \\$1.sh"; umask; sh "sub/job \\$1.sh" "$1"',
+            "sh",
+            "a b",
+          ],
+          { directories: [`${dir}/sub`], cwd: dir },
+        );
+        const loginUmask = (await ssh.run(["sh", "-c", "umask"])).stdout;
+        assert.equal(ran.stdout, `755\n${loginUmask}hi a b\n`, ran.stderr);
+        await assert.rejects(ssh.run(["clusterjob-no-such-sbatch"]), CommandNotFoundError);
+        for (const payload of PAYLOADS) {
+          const back = await ssh.run(["printf", "%s", payload], { env: { P: payload } });
+          assert.equal(back.stdout, payload);
+        }
+        assert.equal((await ssh.run(["test", "-e", "canary"])).code, 1);
+      } finally {
+        await ssh.run(["rm", "-rf", "--", root]);
+      }
+    });
+  }
 
   Deno.test("real ssh: writeFiles writes folders and files whole, or nothing", async () => {
     await using ssh = connect();
