@@ -113,17 +113,88 @@ export interface ScriptFile {
  * Creates `directories` (in order, like `mkdir -p`, under the login's umask as `mkdir` does),
  * then writes every file atomically in two phases: all of them into their temporary names
  * (private under umask 077 until chmod'ed), then every rename. On a failure the temporary files
- * are removed, the index of what failed is printed on stdout after `tag` (`<tag>d<i>` or
- * `<tag>f<i>`, read by {@linkcode writeFailure}) and the script exits 1, so a failure leaves no
- * file half-written and runs nothing after it. The texts are quoted words, never code. With
- * `then`, that command line follows under the login's umask again (in a session `$1` holds it,
- * see `sessionBootstrap`, so restoring it costs no process).
+ * are removed, what failed is printed on stdout after `tag` (`<tag>d<i>` or `<tag>f<i>`, or
+ * `<tag>e` when the writer itself broke; read by {@linkcode writeFailure}) and the script exits
+ * 1, so a failure leaves no file half-written and runs nothing after it. With `then`, that
+ * command line follows, under the login's umask.
+ *
+ * Where the remote host has perl (nearly every login node) one perl process does it all, where
+ * the shell needs a `mkdir`, a `chmod` and a `mv` for each file (each ~1 ms on a login node);
+ * else the shell does (`$1` holds the login's umask in a session, see `sessionBootstrap`, so
+ * restoring it costs no process). The texts are shell variables (so they are sent once) and
+ * reach perl as arguments: data, never code.
  */
 export function writeFilesScript(
   files: readonly ScriptFile[],
   directories: readonly string[],
   tag = "",
   then?: string,
+): string {
+  const texts = files.map((file, i) => `cj_t${i}=${quoteShellWord(file.text)}`);
+  const perlArgs = [
+    quoteShellWord(tag),
+    String(directories.length),
+    ...directories.map(remotePath),
+    ...files.flatMap((file, i) => [
+      remotePath(file.path),
+      remotePath(file.temp),
+      file.mode,
+      `"$cj_t${i}"`,
+    ]),
+  ];
+  return [
+    ...texts,
+    "if command -v perl >/dev/null 2>&1; then",
+    // perl exits 3 when it said what failed; anything else means it broke
+    `perl -C0 -e ${quoteShellWord(PERL_WRITER)} -- ${perlArgs.join(" ")} || ` +
+    `{ [ $? -eq 3 ] || echo ${tag}e; exit 1; }`,
+    "else",
+    shellWriter(files, directories, tag, then !== undefined),
+    "fi",
+    ...(then !== undefined ? [then] : []),
+  ].join("\n");
+}
+
+/**
+ * The perl half of {@linkcode writeFilesScript}: arguments `tag`, the number of directories,
+ * the directories, then `path temp mode text` for each file. Only perl's builtins (no module),
+ * so a minimal perl (Debian's perl-base) does; `-C0` keeps the texts as bytes.
+ */
+const PERL_WRITER = `
+my ($tag, $nd, @a) = @ARGV;
+my @dirs = splice @a, 0, $nd;
+my @f;
+push @f, [splice @a, 0, 4] while @a;
+my @made;
+sub fail { unlink @made; print "$tag$_[0]\\n"; print STDERR "$_[1]\\n"; exit 3; }
+for my $i (0 .. $#dirs) {
+  my ($d, $p) = ($dirs[$i], "");
+  next if -d $d;
+  for my $part (split m{(?=/)}, $d) {
+    $p .= $part;
+    next if -d $p;
+    mkdir $p or -d $p or fail("d$i", "mkdir: cannot create directory $d: $!");
+  }
+}
+umask 077;
+for my $i (0 .. $#f) { fail("f$i", "$f[$i][0]: Is a directory") if -d $f[$i][0]; }
+for my $i (0 .. $#f) {
+  my ($path, $temp, $mode, $text) = @{$f[$i]};
+  open(my $fh, ">", $temp) or fail("f$i", "$temp: $!");
+  push @made, $temp;
+  binmode $fh;
+  (print {$fh} $text) && close($fh) or fail("f$i", "$temp: $!");
+  chmod oct($mode), $temp or fail("f$i", "$temp: $!");
+}
+for my $i (0 .. $#f) { rename $f[$i][1], $f[$i][0] or fail("f$i", "$f[$i][0]: $!"); }
+`;
+
+/** The shell half of {@linkcode writeFilesScript}: the texts are in `$cj_t<i>`. */
+function shellWriter(
+  files: readonly ScriptFile[],
+  directories: readonly string[],
+  tag: string,
+  restoreUmask: boolean,
 ): string {
   const temps = files.map((file) => remotePath(file.temp)).join(" ");
   const cleanup = files.length > 0 ? `rm -f -- ${temps}; ` : "";
@@ -132,7 +203,7 @@ export function writeFilesScript(
     const path = remotePath(dir);
     return `[ -d ${path} ] || mkdir -p -- ${path} || { echo ${tag}d${i}; exit 1; }`;
   });
-  if (then !== undefined) lines.push("cj_umask=${1:-$(umask)}");
+  if (restoreUmask) lines.push("cj_umask=${1:-$(umask)}");
   lines.push("umask 077");
   files.forEach((file, i) => {
     const target = remotePath(file.path);
@@ -142,8 +213,7 @@ export function writeFilesScript(
   });
   files.forEach((file, i) => {
     lines.push(
-      `printf %s ${quoteShellWord(file.text)} > ${remotePath(file.temp)} || ` +
-        `{ echo ${tag}f${i}; ${cleanup}exit 1; }`,
+      `printf %s "$cj_t${i}" > ${remotePath(file.temp)} || { echo ${tag}f${i}; ${cleanup}exit 1; }`,
     );
   });
   // one chmod for all the files of a mode
@@ -161,7 +231,7 @@ export function writeFilesScript(
       } || { echo ${tag}f${i}; ${cleanup}exit 1; }`,
     );
   });
-  if (then !== undefined) lines.push('umask "$cj_umask"', then);
+  if (restoreUmask) lines.push('umask "$cj_umask"');
   return lines.join("\n");
 }
 
@@ -175,8 +245,9 @@ export function writeFailure(
   directories: readonly string[],
   files: readonly string[],
 ): { path: string; message: string } | undefined {
-  const [, kind, index] = new RegExp(`^${tag}([df])(\\d+)$`, "m").exec(output.stdout) ?? [];
-  if (kind === undefined) return undefined;
+  const match = new RegExp(`^${tag}(?:([df])(\\d+)|e)$`, "m").exec(output.stdout);
+  if (match === null) return undefined;
+  const [, kind, index] = match;
   const path = (kind === "d" ? directories : files)[Number(index)] ??
     [...directories, ...files].join(", ");
   const action = kind === "d" ? "Cannot create directory" : "Cannot write file";

@@ -703,81 +703,112 @@ Deno.test("SshTransport.close() lets a running command finish and refuses one st
   });
 });
 
-Deno.test("SshTransport.writeFiles creates folders and writes every file in one round trip", async () => {
-  await withFakeSsh(async (fake) => {
-    for (const persistentSession of [false, true]) {
-      await using ssh = fakeTransport(fake, { persistentSession });
-      await ssh.run(["true"]);
-      const before = fake.calls().length;
-      const root = `~/runs ${persistentSession}/a 'b'`;
-      await ssh.writeFiles(
-        [
-          { path: `${root}/job $1.sh`, text: "#!/bin/sh\necho 'hi'\n", mode: 0o755 },
-          { path: `${root}/logs/aux.sh`, text: "", mode: 0o600 },
-          { path: `${root}/data`, text: "x".repeat(200_000) },
-        ],
-        { directories: [root, `${root}/logs`] },
-      );
-      // a batch of 200 kB goes file by file (through stdin): with sessions, the big file by a
-      // one-shot ssh and the small ones in sessions (one more for the concurrent write);
-      // one-shot, one ssh for each folder and file
-      const extra = fake.calls().length - before;
-      assert.equal(extra, persistentSession ? 2 : 2 + 3, `calls: ${extra}`);
-      const dir = join(fake.home, `runs ${persistentSession}`, "a 'b'");
-      assert.equal(await Deno.readTextFile(join(dir, "job $1.sh")), "#!/bin/sh\necho 'hi'\n");
-      assert.equal((await Deno.stat(join(dir, "job $1.sh"))).mode! & 0o777, 0o755);
-      assert.equal((await Deno.stat(join(dir, "logs", "aux.sh"))).mode! & 0o777, 0o600);
-      assert.equal((await Deno.stat(join(dir, "data"))).mode! & 0o777, 0o644);
-      assert.equal((await Deno.readTextFile(join(dir, "data"))).length, 200_000);
-      // directories get the login's umask (as mkdir), not the files' private one
-      assert.equal((await Deno.stat(join(dir, "logs"))).mode! & 0o777, 0o755);
-      // small batches are one command one-shot too
-      const small = fake.calls().length;
-      await ssh.writeFiles([{ path: `${root}/s1`, text: "1" }, { path: `${root}/s2`, text: "2" }]);
-      assert.equal(fake.calls().length - small, persistentSession ? 0 : 1);
+/**
+ * A PATH for the remote commands with every program of this machine's PATH but perl, so that
+ * the shell writes files where perl would (SshTransport uses perl where the host has it).
+ */
+async function pathWithoutPerl(fake: FakeSsh): Promise<string> {
+  const bin = join(fake.dir, "no-perl");
+  try {
+    await Deno.stat(bin);
+    return bin;
+  } catch {
+    await Deno.mkdir(bin);
+  }
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":").filter(Boolean)) {
+    const entries = await Array.fromAsync(Deno.readDir(dir)).catch(() => []);
+    for (const entry of entries) {
+      if (entry.name.startsWith("perl")) continue;
+      await Deno.symlink(join(dir, entry.name), join(bin, entry.name)).catch(() => {});
     }
-  });
-});
+  }
+  return bin;
+}
 
-Deno.test("SshTransport.writeFiles fails as a whole, naming what failed, and leaves no temporary file", async () => {
-  await withFakeSsh(async (fake) => {
-    await using ssh = fakeTransport(fake);
-    await ssh.mkdir("~/w");
-    await Deno.writeTextFile(join(fake.home, "w", "old"), "old");
-    await assert.rejects(
-      ssh.writeFiles([{ path: "~/w/old", text: "new" }, { path: "~/w/none/f", text: "x" }]),
-      (e) => e instanceof TransportError && /Cannot write file "~\/w\/none\/f"/.test(e.message),
-    );
-    assert.equal(await Deno.readTextFile(join(fake.home, "w", "old")), "old");
-    assert.deepEqual([...Deno.readDirSync(join(fake.home, "w"))].map((e) => e.name), ["old"]);
-    await assert.rejects(
-      ssh.writeFiles([{ path: "~/w/old/x", text: "x" }], { directories: ["~/w/old/sub"] }),
-      (e) =>
-        e instanceof TransportError && /Cannot create directory "~\/w\/old\/sub"/.test(e.message),
-    );
-    await assert.rejects(
-      ssh.writeFiles([{ path: "~/w", text: "x" }]),
-      (e) =>
-        e instanceof TransportError && /Cannot write file "~\/w": is a directory/.test(e.message),
-    );
-    await assert.rejects(ssh.writeFiles([{ path: "", text: "x" }]), /files\[0\]\.path/);
-    await assert.rejects(
-      ssh.writeFiles([{ path: "a", text: "x", mode: 0o10000 }]),
-      /files\[0\]\.mode/,
-    );
-    await assert.rejects(ssh.writeFiles([], { directories: [""] }), /directories\[0\]/);
-    // texts with a NUL go file by file, through stdin, and arrive whole
-    await ssh.writeFiles([{ path: "~/w/nul", text: "a\0b" }]);
-    assert.equal(await Deno.readTextFile(join(fake.home, "w", "nul")), "a\0b");
-    for (const payload of PAYLOADS) {
-      await ssh.writeFiles([{ path: `~/w/${payload}`, text: payload }], {
-        directories: [`~/w/d${payload}`],
-      });
-      assert.equal(await Deno.readTextFile(join(fake.home, "w", payload)), payload);
-    }
-    await assert.rejects(Deno.stat(join(fake.home, "canary")), Deno.errors.NotFound);
+for (const perl of [true, false]) {
+  Deno.test(`SshTransport.writeFiles creates folders and writes every file in one round trip${perl ? "" : " (no perl there: the shell writes)"}`, async () => {
+    await withFakeSsh(async (fake) => {
+      if (!perl) await fake.remotePath(await pathWithoutPerl(fake));
+      for (const persistentSession of [false, true]) {
+        await using ssh = fakeTransport(fake, { persistentSession });
+        await ssh.run(["true"]);
+        const before = fake.calls().length;
+        const root = `~/runs ${persistentSession}/a 'b'`;
+        await ssh.writeFiles(
+          [
+            { path: `${root}/job $1.sh`, text: "#!/bin/sh\necho 'hi'\n", mode: 0o755 },
+            { path: `${root}/logs/aux.sh`, text: "", mode: 0o600 },
+            { path: `${root}/data`, text: "x".repeat(200_000) },
+          ],
+          { directories: [root, `${root}/logs`] },
+        );
+        // a batch of 200 kB goes file by file (through stdin): with sessions, the big file by a
+        // one-shot ssh and the small ones in sessions (one more for the concurrent write);
+        // one-shot, one ssh for each folder and file
+        const extra = fake.calls().length - before;
+        assert.equal(extra, persistentSession ? 2 : 2 + 3, `calls: ${extra}`);
+        const dir = join(fake.home, `runs ${persistentSession}`, "a 'b'");
+        assert.equal(await Deno.readTextFile(join(dir, "job $1.sh")), "#!/bin/sh\necho 'hi'\n");
+        assert.equal((await Deno.stat(join(dir, "job $1.sh"))).mode! & 0o777, 0o755);
+        assert.equal((await Deno.stat(join(dir, "logs", "aux.sh"))).mode! & 0o777, 0o600);
+        assert.equal((await Deno.stat(join(dir, "data"))).mode! & 0o777, 0o644);
+        assert.equal((await Deno.readTextFile(join(dir, "data"))).length, 200_000);
+        // directories get the login's umask (as mkdir), not the files' private one
+        assert.equal((await Deno.stat(join(dir, "logs"))).mode! & 0o777, 0o755);
+        // small batches are one command one-shot too
+        const small = fake.calls().length;
+        await ssh.writeFiles([{ path: `${root}/s1`, text: "1" }, {
+          path: `${root}/s2`,
+          text: "2",
+        }]);
+        assert.equal(fake.calls().length - small, persistentSession ? 0 : 1);
+      }
+    });
   });
-});
+}
+
+for (const perl of [true, false]) {
+  Deno.test(`SshTransport.writeFiles fails as a whole, naming what failed, and leaves no temporary file${perl ? "" : " (no perl there: the shell writes)"}`, async () => {
+    await withFakeSsh(async (fake) => {
+      if (!perl) await fake.remotePath(await pathWithoutPerl(fake));
+      await using ssh = fakeTransport(fake);
+      await ssh.mkdir("~/w");
+      await Deno.writeTextFile(join(fake.home, "w", "old"), "old");
+      await assert.rejects(
+        ssh.writeFiles([{ path: "~/w/old", text: "new" }, { path: "~/w/none/f", text: "x" }]),
+        (e) => e instanceof TransportError && /Cannot write file "~\/w\/none\/f"/.test(e.message),
+      );
+      assert.equal(await Deno.readTextFile(join(fake.home, "w", "old")), "old");
+      assert.deepEqual([...Deno.readDirSync(join(fake.home, "w"))].map((e) => e.name), ["old"]);
+      await assert.rejects(
+        ssh.writeFiles([{ path: "~/w/old/x", text: "x" }], { directories: ["~/w/old/sub"] }),
+        (e) =>
+          e instanceof TransportError && /Cannot create directory "~\/w\/old\/sub"/.test(e.message),
+      );
+      await assert.rejects(
+        ssh.writeFiles([{ path: "~/w", text: "x" }]),
+        (e) =>
+          e instanceof TransportError && /Cannot write file "~\/w": is a directory/.test(e.message),
+      );
+      await assert.rejects(ssh.writeFiles([{ path: "", text: "x" }]), /files\[0\]\.path/);
+      await assert.rejects(
+        ssh.writeFiles([{ path: "a", text: "x", mode: 0o10000 }]),
+        /files\[0\]\.mode/,
+      );
+      await assert.rejects(ssh.writeFiles([], { directories: [""] }), /directories\[0\]/);
+      // texts with a NUL go file by file, through stdin, and arrive whole
+      await ssh.writeFiles([{ path: "~/w/nul", text: "a\0b" }]);
+      assert.equal(await Deno.readTextFile(join(fake.home, "w", "nul")), "a\0b");
+      for (const payload of PAYLOADS) {
+        await ssh.writeFiles([{ path: `~/w/${payload}`, text: payload }], {
+          directories: [`~/w/d${payload}`],
+        });
+        assert.equal(await Deno.readTextFile(join(fake.home, "w", payload)), payload);
+      }
+      await assert.rejects(Deno.stat(join(fake.home, "canary")), Deno.errors.NotFound);
+    });
+  });
+}
 
 /** Whether a program is there (fish and tcsh come from .ci/run's Debian packages). */
 function installed(path: string): boolean {
@@ -841,153 +872,194 @@ Deno.test("SshTransport: persistentSession must be a boolean; false starts one s
   });
 });
 
-Deno.test("SshTransport.writeFilesThenRun writes folders and files, then runs the command, in one command", async () => {
-  await withFakeSsh(async (fake) => {
-    for (const persistentSession of [false, true]) {
-      await using ssh = fakeTransport(fake, { persistentSession });
-      const loginUmask = (await ssh.run(["sh", "-c", "umask"])).stdout;
-      const before = fake.calls().length;
-      const root = `~/wr ${persistentSession}/a 'b' $x`;
-      const output = await ssh.writeFilesThenRun(
-        [
-          { path: `${root}/job.sh`, text: "#!/bin/sh\necho 'hi' $1\n", mode: 0o755 },
-          { path: `${root}/sub/secret`, text: "it's\nprivate $HOME", mode: 0o600 },
-        ],
-        [
-          "sh",
-          "-c",
-          'stat -c "%a %n" job.sh sub/secret; umask; cat; printf "%s\\0" "$@"',
-          "sh",
-          ...NASTY_WORDS,
-        ],
-        { directories: [root, `${root}/sub`], cwd: root, stdin: "in 'put'\n", timeout: 10_000 },
-      );
-      // the files were in place, whole and with their modes, when the command ran; it ran
-      // under the login's umask (the files' private one was undone), in its cwd, with its stdin
-      const head = `755 job.sh\n600 sub/secret\n${loginUmask}in 'put'\n`;
-      assert.equal(output.stdout.slice(0, head.length), head);
-      assert.deepEqual(output.stdout.slice(head.length).split("\0").slice(0, -1), NASTY_WORDS);
-      const dir = join(fake.home, `wr ${persistentSession}`, "a 'b' $x");
-      assert.equal(await Deno.readTextFile(join(dir, "sub", "secret")), "it's\nprivate $HOME");
-      assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["job.sh", "sub"]);
-      // one ssh one-shot, none with a session (it carried the command)
-      assert.equal(fake.calls().length - before, persistentSession ? 0 : 1);
-
-      // a file that cannot be written: typed, named, and the command never ran
-      const error = await ssh.writeFilesThenRun(
-        [{ path: `${root}/job.sh`, text: "new" }, { path: `${root}/none/x`, text: "x" }],
-        ["touch", "ran"],
-        { cwd: "~" },
-      ).catch((e) => e);
-      assert.ok(error instanceof FilesNotWrittenError, String(error));
-      assert.equal(error.path, `${root}/none/x`);
-      assert.match(error.message, /Cannot write file ".*\/none\/x": not found/);
-      assert.equal(await Deno.stat(join(fake.home, "ran")).then(() => true, () => false), false);
-      assert.equal(await Deno.readTextFile(join(dir, "job.sh")), "#!/bin/sh\necho 'hi' $1\n");
-      await assert.rejects(
-        ssh.writeFilesThenRun([], ["touch", "ran"], { directories: [`${root}/job.sh/d`] }),
-        (e) => e instanceof FilesNotWrittenError && e.path === `${root}/job.sh/d`,
-      );
-      // a command whose output looks like a failure line is only a command's output
-      assert.deepEqual(
-        await ssh.writeFilesThenRun([{ path: `${root}/f`, text: "f" }], [
-          "sh",
-          "-c",
-          "echo f0; echo d0; exit 1",
-        ]),
-        { code: 1, stdout: "f0\nd0\n", stderr: "" },
-      );
-      await assert.rejects(
-        ssh.writeFilesThenRun([{ path: `${root}/g`, text: "g" }], ["clusterjob-no-such-qsub"]),
-        CommandNotFoundError,
-      );
-      // a batch too big for one command line is written first, then the command runs
-      const big = "y".repeat(100_000);
-      const large = await ssh.writeFilesThenRun(
-        [{ path: `${root}/big`, text: big }],
-        ["wc", "-c", "big"],
-        { cwd: root },
-      );
-      assert.equal(large.stdout.trim(), "100000 big");
-      await assert.rejects(
-        ssh.writeFilesThenRun([{ path: `${root}/none/big`, text: big }], ["true"]),
-        (e) => e instanceof FilesNotWrittenError && /none\/big/.test(e.message),
-      );
-      for (const payload of PAYLOADS) {
-        const echoed = await ssh.writeFilesThenRun(
-          [{ path: `~/wp/${payload}`, text: payload }],
-          ["cat", "--", `./${payload}`],
-          { directories: [`~/wp/d${payload}`], cwd: "~/wp", env: { P: payload } },
+for (const perl of [true, false]) {
+  Deno.test(`SshTransport.writeFilesThenRun writes folders and files, then runs the command, in one command${perl ? "" : " (no perl there: the shell writes)"}`, async () => {
+    await withFakeSsh(async (fake) => {
+      if (!perl) await fake.remotePath(await pathWithoutPerl(fake));
+      for (const persistentSession of [false, true]) {
+        await using ssh = fakeTransport(fake, { persistentSession });
+        const loginUmask = (await ssh.run(["sh", "-c", "umask"])).stdout;
+        const before = fake.calls().length;
+        const root = `~/wr ${persistentSession}/a 'b' $x`;
+        const output = await ssh.writeFilesThenRun(
+          [
+            { path: `${root}/job.sh`, text: "#!/bin/sh\necho 'hi' $1\n", mode: 0o755 },
+            { path: `${root}/sub/secret`, text: "it's\nprivate $HOME", mode: 0o600 },
+          ],
+          [
+            "sh",
+            "-c",
+            'stat -c "%a %n" job.sh sub/secret; umask; cat; printf "%s\\0" "$@"',
+            "sh",
+            ...NASTY_WORDS,
+          ],
+          { directories: [root, `${root}/sub`], cwd: root, stdin: "in 'put'\n", timeout: 10_000 },
         );
-        assert.equal(echoed.stdout, payload);
+        // the files were in place, whole and with their modes, when the command ran; it ran
+        // under the login's umask (the files' private one was undone), in its cwd, with its stdin
+        const head = `755 job.sh\n600 sub/secret\n${loginUmask}in 'put'\n`;
+        assert.equal(output.stdout.slice(0, head.length), head);
+        assert.deepEqual(output.stdout.slice(head.length).split("\0").slice(0, -1), NASTY_WORDS);
+        const dir = join(fake.home, `wr ${persistentSession}`, "a 'b' $x");
+        assert.equal(await Deno.readTextFile(join(dir, "sub", "secret")), "it's\nprivate $HOME");
+        assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["job.sh", "sub"]);
+        // one ssh one-shot, none with a session (it carried the command)
+        assert.equal(fake.calls().length - before, persistentSession ? 0 : 1);
+
+        // a file that cannot be written: typed, named, and the command never ran
+        const error = await ssh.writeFilesThenRun(
+          [{ path: `${root}/job.sh`, text: "new" }, { path: `${root}/none/x`, text: "x" }],
+          ["touch", "ran"],
+          { cwd: "~" },
+        ).catch((e) => e);
+        assert.ok(error instanceof FilesNotWrittenError, String(error));
+        assert.equal(error.path, `${root}/none/x`);
+        assert.match(error.message, /Cannot write file ".*\/none\/x": not found/);
+        assert.equal(await Deno.stat(join(fake.home, "ran")).then(() => true, () => false), false);
+        assert.equal(await Deno.readTextFile(join(dir, "job.sh")), "#!/bin/sh\necho 'hi' $1\n");
+        await assert.rejects(
+          ssh.writeFilesThenRun([], ["touch", "ran"], { directories: [`${root}/job.sh/d`] }),
+          (e) => e instanceof FilesNotWrittenError && e.path === `${root}/job.sh/d`,
+        );
+        // a command whose output looks like a failure line is only a command's output
+        assert.deepEqual(
+          await ssh.writeFilesThenRun([{ path: `${root}/f`, text: "f" }], [
+            "sh",
+            "-c",
+            "echo f0; echo d0; exit 1",
+          ]),
+          { code: 1, stdout: "f0\nd0\n", stderr: "" },
+        );
+        await assert.rejects(
+          ssh.writeFilesThenRun([{ path: `${root}/g`, text: "g" }], ["clusterjob-no-such-qsub"]),
+          CommandNotFoundError,
+        );
+        // a batch too big for one command line is written first, then the command runs
+        const big = "y".repeat(100_000);
+        const large = await ssh.writeFilesThenRun(
+          [{ path: `${root}/big`, text: big }],
+          ["wc", "-c", "big"],
+          { cwd: root },
+        );
+        assert.equal(large.stdout.trim(), "100000 big");
+        await assert.rejects(
+          ssh.writeFilesThenRun([{ path: `${root}/none/big`, text: big }], ["true"]),
+          (e) => e instanceof FilesNotWrittenError && /none\/big/.test(e.message),
+        );
+        for (const payload of PAYLOADS) {
+          const echoed = await ssh.writeFilesThenRun(
+            [{ path: `~/wp/${payload}`, text: payload }],
+            ["cat", "--", `./${payload}`],
+            { directories: [`~/wp/d${payload}`], cwd: "~/wp", env: { P: payload } },
+          );
+          assert.equal(echoed.stdout, payload);
+        }
+        await assert.rejects(Deno.stat(join(fake.home, "canary")), Deno.errors.NotFound);
+        await assert.rejects(ssh.writeFilesThenRun([], []), InvalidValueError);
+        await assert.rejects(
+          ssh.writeFilesThenRun([], ["true"], { directories: [""] }),
+          /directories\[0\]/,
+        );
+        await assert.rejects(
+          ssh.writeFilesThenRun([], ["true"], { cwd: 3 } as never),
+          (e) => e instanceof InvalidValueError && e.field === "cwd",
+        );
       }
-      await assert.rejects(Deno.stat(join(fake.home, "canary")), Deno.errors.NotFound);
-      await assert.rejects(ssh.writeFilesThenRun([], []), InvalidValueError);
-      await assert.rejects(
-        ssh.writeFilesThenRun([], ["true"], { directories: [""] }),
-        /directories\[0\]/,
-      );
-      await assert.rejects(
-        ssh.writeFilesThenRun([], ["true"], { cwd: 3 } as never),
-        (e) => e instanceof InvalidValueError && e.field === "cwd",
-      );
-    }
-  });
-});
-
-Deno.test("over SSH, submitting a job is one remote command; a prologue, or a failed write, as before", async () => {
-  await withFakeSsh(async (fake) => {
-    const bin = join(fake.dir, "sched");
-    await Deno.mkdir(bin);
-    // a stand-in sbatch that answers an id, and says which files it found
-    await Deno.writeTextFile(
-      join(bin, "sbatch"),
-      `#!/bin/sh\nls -A >> "$HOME/sbatch.log"; umask >> "$HOME/sbatch.log"; echo 4242\n`,
-      { mode: 0o755 },
-    );
-    await fake.remotePath(`${bin}:${Deno.env.get("PATH")}`);
-    await using ssh = fakeTransport(fake, { persistentSession: false });
-    const loginUmask = (await ssh.run(["sh", "-c", "umask"])).stdout;
-    const cacheFolder = join(fake.dir, "cache");
-    const job = new JobScript({
-      name: "one",
-      body: "true",
-      rootdir: "~/runs",
-      workdir: "one",
-      auxScripts: { "setup.sh": "echo 'set up'\n" },
-      cacheFolder,
     });
-    const before = fake.calls().length;
-    const run = await job.submit({ transport: ssh });
-    assert.equal(run.jobId, "4242");
-    assert.equal(fake.calls().length - before, 1, "one ssh for the folder, files and sbatch");
-    assert.equal(
-      await Deno.readTextFile(join(fake.home, "sbatch.log")),
-      `one.slr\nsetup.sh\n${loginUmask}`,
-    );
-    const files = join(fake.home, "runs", "one");
-    assert.equal((await Deno.stat(join(files, "setup.sh"))).mode! & 0o777, 0o755);
-    assert.match(await Deno.readTextFile(join(files, "one.slr")), /^#!\/bin\/bash\n/);
+  });
+}
 
-    // with a prologue (it runs here between the writes and the submit): two commands
-    const withPrologue = job.with({ name: "two", workdir: "two", prologue: "true" });
-    const second = fake.calls().length;
-    assert.equal((await withPrologue.submit({ transport: ssh })).jobId, "4242");
-    assert.equal(fake.calls().length - second, 2);
+for (const perl of [true, false]) {
+  Deno.test(`over SSH, submitting a job is one remote command; a prologue, or a failed write, as before${perl ? "" : " (no perl there: the shell writes)"}`, async () => {
+    await withFakeSsh(async (fake) => {
+      if (!perl) await fake.remotePath(await pathWithoutPerl(fake));
+      const bin = join(fake.dir, "sched");
+      await Deno.mkdir(bin);
+      // a stand-in sbatch that answers an id, and says which files it found
+      await Deno.writeTextFile(
+        join(bin, "sbatch"),
+        `#!/bin/sh\nls -A >> "$HOME/sbatch.log"; umask >> "$HOME/sbatch.log"; echo 4242\n`,
+        { mode: 0o755 },
+      );
+      if (perl) {
+        // perl, as the host has it, noting each time it runs
+        const real = new TextDecoder().decode(
+          (await new Deno.Command("sh", { args: ["-c", "command -v perl"] }).output()).stdout,
+        ).trim();
+        await Deno.writeTextFile(
+          join(bin, "perl"),
+          `#!/bin/sh\necho ran >> "$HOME/perl.log"\nexec ${real} "$@"\n`,
+          { mode: 0o755 },
+        );
+      }
+      await fake.remotePath(`${bin}:${perl ? Deno.env.get("PATH") : await pathWithoutPerl(fake)}`);
+      await using ssh = fakeTransport(fake, { persistentSession: false });
+      const loginUmask = (await ssh.run(["sh", "-c", "umask"])).stdout;
+      const cacheFolder = join(fake.dir, "cache");
+      const job = new JobScript({
+        name: "one",
+        body: "true",
+        rootdir: "~/runs",
+        workdir: "one",
+        auxScripts: { "setup.sh": "echo 'set up'\n" },
+        cacheFolder,
+      });
+      const before = fake.calls().length;
+      const run = await job.submit({ transport: ssh });
+      assert.equal(run.jobId, "4242");
+      assert.equal(fake.calls().length - before, 1, "one ssh for the folder, files and sbatch");
+      // one perl wrote the files where the host has perl; the shell alone where not
+      const perlRuns = await Deno.readTextFile(join(fake.home, "perl.log")).catch(() => "");
+      assert.equal(perlRuns, perl ? "ran\n" : "");
+      assert.equal(
+        await Deno.readTextFile(join(fake.home, "sbatch.log")),
+        `one.slr\nsetup.sh\n${loginUmask}`,
+      );
+      const files = join(fake.home, "runs", "one");
+      assert.equal((await Deno.stat(join(files, "setup.sh"))).mode! & 0o777, 0o755);
+      assert.match(await Deno.readTextFile(join(files, "one.slr")), /^#!\/bin\/bash\n/);
 
-    // the working directory cannot be made: nothing submitted, nothing cached
-    await Deno.writeTextFile(join(fake.home, "runs", "file"), "");
-    await Deno.remove(join(fake.home, "sbatch.log"));
-    const blocked = job.with({ name: "three", workdir: "file/three" });
-    const error = await blocked.submit({ transport: ssh }).catch((e) => e);
+      // with a prologue (it runs here between the writes and the submit): two commands
+      const withPrologue = job.with({ name: "two", workdir: "two", prologue: "true" });
+      const second = fake.calls().length;
+      assert.equal((await withPrologue.submit({ transport: ssh })).jobId, "4242");
+      assert.equal(fake.calls().length - second, 2);
+
+      // the working directory cannot be made: nothing submitted, nothing cached
+      await Deno.writeTextFile(join(fake.home, "runs", "file"), "");
+      await Deno.remove(join(fake.home, "sbatch.log"));
+      const blocked = job.with({ name: "three", workdir: "file/three" });
+      const error = await blocked.submit({ transport: ssh }).catch((e) => e);
+      assert.ok(error instanceof FilesNotWrittenError, String(error));
+      assert.equal(error.path, "~/runs/file/three");
+      assert.equal(
+        await Deno.stat(join(fake.home, "sbatch.log")).then(() => true, () => false),
+        false,
+      );
+      const cached = [...Deno.readDirSync(cacheFolder)].map((entry) => entry.name);
+      assert.equal(cached.length, 2, cached.join(", "));
+    });
+  });
+}
+
+Deno.test("a perl that breaks while writing fails the batch as a whole; the command never runs", async () => {
+  await withFakeSsh(async (fake) => {
+    const bin = join(fake.dir, "broken");
+    await Deno.mkdir(bin);
+    await Deno.writeTextFile(join(bin, "perl"), "#!/bin/sh\necho 'perl: broken' >&2; exit 9\n", {
+      mode: 0o755,
+    });
+    await fake.remotePath(`${bin}:${Deno.env.get("PATH")}`);
+    await using ssh = fakeTransport(fake);
+    const error = await ssh.writeFilesThenRun([{ path: "~/a", text: "a" }], ["touch", "ran"])
+      .catch((e) => e);
     assert.ok(error instanceof FilesNotWrittenError, String(error));
-    assert.equal(error.path, "~/runs/file/three");
-    assert.equal(
-      await Deno.stat(join(fake.home, "sbatch.log")).then(() => true, () => false),
-      false,
+    assert.match(error.message, /Cannot write file "~\/a": perl: broken/);
+    await assert.rejects(Deno.stat(join(fake.home, "ran")), Deno.errors.NotFound);
+    await assert.rejects(
+      ssh.writeFiles([{ path: "~/b", text: "b" }]),
+      (e) => e instanceof TransportError && /perl: broken/.test(e.message),
     );
-    const cached = [...Deno.readDirSync(cacheFolder)].map((entry) => entry.name);
-    assert.equal(cached.length, 2, cached.join(", "));
   });
 });
 
