@@ -268,9 +268,25 @@ export function headerLine(layout: Layout): string {
   return renderLine(layout, (c) => c.header);
 }
 
-/** The line of one record. */
-export function recordLine(layout: Layout, record: QueueRecord, engine: SimEngineApi): string {
-  return renderLine(layout, (c) => SQUEUE_FIELDS[c.letter]!.value(record, engine));
+/**
+ * Appends the lines of `records` (each ending in a newline) to `pieces` as the texts that make
+ * them, to be joined once: no string per line, nor per column of a line.
+ */
+export function appendRecordLines(
+  pieces: string[],
+  layout: Layout,
+  records: readonly QueueRecord[],
+  engine: SimEngineApi,
+): void {
+  const columns = layout.columns.map((c) => ({ ...c, value: SQUEUE_FIELDS[c.letter]!.value }));
+  const end = layout.suffix + "\n";
+  for (const record of records) {
+    for (const c of columns) {
+      if (c.prefix !== "") pieces.push(c.prefix);
+      pieces.push(column(c.value(record, engine), c.width, c.right));
+    }
+    pieces.push(end);
+  }
 }
 
 function renderLine(layout: Layout, value: (c: Column) => string): string {

@@ -233,6 +233,15 @@ function rejectionText(error: SimSubmitRejection): string {
   }
 }
 
+/**
+ * The last sbatch call whose options were read, and whether it waits, one per cluster: its
+ * follow-up (`_sbatch_wait.ts`) asks this instead of reading the script and options again.
+ */
+export const LAST_SBATCH_CALL: SimStateKey<{ ctx?: SimCommandContext; wait?: boolean }> = {
+  name: "sbatch last call",
+  init: () => ({}),
+};
+
 /** `sbatch [options] [script [args...]]`, `sbatch --wrap=CMD`, or the script on standard input. */
 export const sbatch: SimCommand = (ctx) => {
   let request: SbatchRequest;
@@ -242,6 +251,9 @@ export const sbatch: SimCommand = (ctx) => {
     if (cli.has("version")) return ok(`${VERSION}\n`);
     const script = batchScript(ctx, cli.value("wrap"), cli.operands);
     options = parseSbatchOptions(cli, directiveWords(script.text, "#SBATCH"));
+    const last = ctx.engine.state(LAST_SBATCH_CALL);
+    last.ctx = ctx;
+    last.wait = options.wait;
     request = sbatchRequest(options, script, ctx);
   } catch (error) {
     if (!(error instanceof CommandFailure)) throw error;
