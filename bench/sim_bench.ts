@@ -85,26 +85,27 @@ async function measure(which: Case, jobs: number, outputs: Outputs): Promise<Fig
     await cluster.runUntilIdle();
   } else {
     // One round as clusterjob's poller does it: status of every unfinished job, then accounting
-    // for the ids that left the queue.
+    // for the ids that left the queue. Each answer is read as it comes: the round keeps only the
+    // ids that finished in it, not a map of every id.
     let waiting = ids;
     while (waiting.length > 0) {
       await cluster.advance(POLL_MS);
       rounds++;
-      const known = new Map<string, boolean>();
+      const ended = new Set<string>();
+      const left: string[] = [];
       for (const query of slurm.statusCommands(waiting)) {
-        const output = await transport.run(query.argv);
-        for (const [id, info] of slurm.parseStatus(output, query.ids)) {
-          known.set(id, isFinished(info.status));
+        const infos = slurm.parseStatus(await transport.run(query.argv), query.ids);
+        for (const id of query.ids) {
+          const info = infos.get(id);
+          if (info === undefined) left.push(id);
+          else if (isFinished(info.status)) ended.add(id);
         }
       }
-      const left = waiting.filter((id) => !known.has(id));
       for (const query of slurm.accountingCommands(left)) {
-        const output = await transport.run(query.argv);
-        for (const [id, info] of slurm.parseAccounting(output, query.ids)) {
-          known.set(id, isFinished(info.status));
-        }
+        const infos = slurm.parseAccounting(await transport.run(query.argv), query.ids);
+        for (const [id, info] of infos) if (isFinished(info.status)) ended.add(id);
       }
-      waiting = waiting.filter((id) => known.get(id) !== true);
+      waiting = waiting.filter((id) => !ended.has(id));
     }
   }
   const finished = performance.now();

@@ -13,6 +13,7 @@ import {
   COMPACT_STATE,
   cpusOf,
   dependencyText,
+  jobIdText,
   limitShort,
   LONG_STATE,
   memText,
@@ -27,8 +28,8 @@ import {
 export interface QueueRecord {
   /** The job (a remainder's first task). */
   job: SimJob;
-  /** `%i`: `12`, `12_3`, `12_[3-9%2]`. */
-  idText: string;
+  /** `%i`: `12_[3-9%2]` for a remainder; absent: the job's own (`12`, `12_3`). */
+  idText?: string;
   /** `%A`: the raw id (the array's id for its pending remainder). */
   rawId: number;
   /** The state shown. */
@@ -43,7 +44,7 @@ const SQUEUE_FIELDS: Record<
   string,
   { header: string; value: (r: QueueRecord, e: SimEngineApi) => string }
 > = {
-  i: { header: "JOBID", value: (r) => r.idText },
+  i: { header: "JOBID", value: idTextOf },
   A: { header: "JOBID", value: (r) => String(r.rawId) },
   a: { header: "ACCOUNT", value: (r) => slurmData(r.job).account },
   F: { header: "ARRAY_JOB_ID", value: (r) => String(r.job.arrayJobId ?? r.job.id) },
@@ -167,9 +168,14 @@ const SQUEUE_LONG_FIELDS: Record<string, string> = {
   exit_code: "X",
 };
 
+/** `%i`: the record's id text. */
+function idTextOf(r: QueueRecord): string {
+  return r.idText ?? jobIdText(r.job);
+}
+
 /** `%K`: the task index, or the remainder's range without brackets. */
 function arrayTaskText(r: QueueRecord): string {
-  const m = /_(.*)$/.exec(r.idText);
+  const m = /_(.*)$/.exec(idTextOf(r));
   const text = m?.[1] ?? String(r.job.arrayTaskId);
   return text.startsWith("[") ? text.slice(1, -1) : text;
 }

@@ -17,13 +17,12 @@ import {
   controllerJobs,
   foldArrayRemainders,
   inController,
-  jobIdText,
   LONG_STATE,
   priorityOf,
   VALID_STATES,
   VERSION,
 } from "./_jobs.ts";
-import { type JobIdArg, optionTable, parseCommandLine, parseJobIdList } from "./_parse.ts";
+import { optionTable, parseCommandLine, scanJobIdList } from "./_parse.ts";
 import {
   appendRecordLines,
   headerLine,
@@ -43,10 +42,21 @@ const SQUEUE_OPTIONS = optionTable(`
 const DEFAULT_FORMAT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R";
 const LONG_FORMAT = "%.18i %.9P %.8j %.8u %.8T %.10M %.9l %.6D %R";
 
+/**
+ * `-j`'s ids, compactly (a poll names 16,000 at a time): the ids in order, and the array task of
+ * those that name one (`12_3`), by position.
+ */
+export interface SqueueJobIds {
+  /** The job (or array) ids, in the order named. */
+  ids: number[];
+  /** Position in `ids` → the task it names; absent when none names a task. */
+  tasks?: Map<number, number>;
+}
+
 /** What squeue's options ask for; `undefined`: not given. */
 export interface SqueueOptions {
   /** `-j`: the ids (a bare `-j` takes the operands). */
-  jobs: JobIdArg[] | undefined;
+  jobs: SqueueJobIds | undefined;
   /** `-t`: long state names, or `all`; not given: active jobs only. */
   states: ReadonlySet<string> | "all" | undefined;
   /** `-u` names, checked against the known users when squeue runs. */
@@ -93,8 +103,13 @@ export function parseSqueueArgs(args: readonly string[]): SqueueOptions | "versi
 }
 
 /** `-j`'s ids: its value and, for a bare `-j`, the operands. */
-function jobIds(words: readonly string[]): JobIdArg[] {
-  return parseJobIdList(words, (part) => `squeue: error: Invalid job id: ${part}\n`);
+function jobIds(words: readonly string[]): SqueueJobIds {
+  const named: SqueueJobIds = { ids: [] };
+  scanJobIdList(words, (part) => `squeue: error: Invalid job id: ${part}\n`, (id, task) => {
+    if (task !== undefined) (named.tasks ??= new Map()).set(named.ids.length, task);
+    named.ids.push(id);
+  });
+  return named;
 }
 
 /** `-t`'s states as long names (compact ones too, any case), or `all`. */
@@ -189,7 +204,7 @@ function knownUsers(engine: SimEngineApi): ReadonlySet<string> {
  */
 function candidates(
   ctx: SimCommandContext,
-  wanted: readonly JobIdArg[] | undefined,
+  wanted: SqueueJobIds | undefined,
   keep: (job: SimJob) => boolean,
 ): SimJob[] {
   const engine = ctx.engine;
@@ -200,11 +215,14 @@ function candidates(
   // it twice: the set of jobs seen is needed for array tasks, or once the ids go back.
   let seen: Set<SimJob> | undefined;
   let previous = -1;
-  for (const id of wanted) {
-    if (id.id <= previous && seen === undefined) seen = new Set(jobs);
-    previous = id.id;
-    for (const job of engine.find(id.id)) {
-      if (id.task !== undefined && job.arrayTaskId !== id.task) continue;
+  const { ids, tasks } = wanted;
+  for (let position = 0; position < ids.length; position++) {
+    const id = ids[position]!;
+    const task = tasks?.get(position);
+    if (id <= previous && seen === undefined) seen = new Set(jobs);
+    previous = id;
+    for (const job of engine.find(id)) {
+      if (task !== undefined && job.arrayTaskId !== task) continue;
       if (!inController(engine, job)) continue;
       held = true;
       if (seen !== undefined || job.arrayJobId !== undefined) {
@@ -215,7 +233,7 @@ function candidates(
       if (keep(job)) jobs.push(job);
     }
   }
-  if (!held && wanted.length > 0) {
+  if (!held && ids.length > 0) {
     throw new CommandFailure(1, "slurm_load_jobs error: Invalid job id specified\n");
   }
   return jobs;
@@ -257,7 +275,6 @@ function queueRecords(jobs: readonly SimJob[], perTask: boolean): QueueRecord[] 
   // Each record's priority once, not once per comparison.
   const records: SortedRecord[] = others.map((job) => ({
     job,
-    idText: jobIdText(job),
     rawId: job.id,
     state: job.state,
     stateRank: STATE_RANK.get(job.state)!,
