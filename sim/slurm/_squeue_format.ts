@@ -37,6 +37,17 @@ export interface QueueRecord {
 }
 
 /**
+ * The records of a listing in the order printed: `at(i)` is the i-th, valid until the next call
+ * (a listing may refill one object for every line rather than hold an object per job).
+ */
+export interface Listing {
+  /** How many records. */
+  readonly count: number;
+  /** The record at a position, `0 <= position < count`. */
+  at(position: number): QueueRecord;
+}
+
+/**
  * The `-o` letters: header and value (`src/squeue/print.c`, headers as recordings 040 and 086 show
  * them).
  */
@@ -275,24 +286,32 @@ export function headerLine(layout: Layout): string {
 }
 
 /**
- * Appends the lines of `records` (each ending in a newline) to `pieces` as the texts that make
- * them, to be joined once: no string per line, nor per column of a line.
+ * The text of `head` followed by the lines of `records`, each ending in a newline: the pieces
+ * that make it go into one array of exactly their number, joined once (no string per line or
+ * per column, no array grown piece by piece: a listing can have 16,000 lines and more).
  */
-export function appendRecordLines(
-  pieces: string[],
+export function listingText(
+  head: string,
   layout: Layout,
-  records: readonly QueueRecord[],
+  records: Listing,
   engine: SimEngineApi,
-): void {
+): string {
+  if (records.count === 0) return head;
   const columns = layout.columns.map((c) => ({ ...c, value: SQUEUE_FIELDS[c.letter]!.value }));
+  const perLine = columns.length + columns.filter((c) => c.prefix !== "").length + 1;
+  const pieces = new Array<string>(1 + records.count * perLine);
   const end = layout.suffix + "\n";
-  for (const record of records) {
+  let at = 0;
+  pieces[at++] = head;
+  for (let position = 0; position < records.count; position++) {
+    const record = records.at(position);
     for (const c of columns) {
-      if (c.prefix !== "") pieces.push(c.prefix);
-      pieces.push(column(c.value(record, engine), c.width, c.right));
+      if (c.prefix !== "") pieces[at++] = c.prefix;
+      pieces[at++] = column(c.value(record, engine), c.width, c.right);
     }
-    pieces.push(end);
+    pieces[at++] = end;
   }
+  return pieces.join("");
 }
 
 function renderLine(layout: Layout, value: (c: Column) => string): string {

@@ -17,6 +17,7 @@ import {
   controllerJobs,
   foldArrayRemainders,
   inController,
+  isPendingRemainder,
   LONG_STATE,
   priorityOf,
   VALID_STATES,
@@ -24,9 +25,10 @@ import {
 } from "./_jobs.ts";
 import { optionTable, parseCommandLine, scanJobIdList } from "./_parse.ts";
 import {
-  appendRecordLines,
   headerLine,
   type Layout,
+  type Listing,
+  listingText,
   parseFormat,
   parseLongFormat,
   type QueueRecord,
@@ -145,21 +147,14 @@ export const squeue: SimCommand = (ctx) =>
       (wanted === undefined || wanted.has(job.request.user)) &&
       (options.partitions === undefined || options.partitions.includes(job.queue)) &&
       (options.names === undefined || options.names.includes(job.request.name)));
-    const records = queueRecords(selected, options.perTask);
+    const listing = queueListing(selected, options.perTask);
     const layout = layoutOf(options);
-    // One text of pieces joined once, not a string per line: a listing can have 100,000 lines.
-    const pieces: string[] = [];
     const defaultLong = options.long && options.format === undefined &&
       options.longFormat === undefined;
     // `-l` without `-o` or `-O` starts with the time (recording 038).
-    if (defaultLong && !options.noHeader) {
-      pieces.push(ctime(ctx.engine.now()), "\n");
-    }
-    if (!options.noHeader) {
-      pieces.push(headerLine(layout), "\n");
-    }
-    appendRecordLines(pieces, layout, records, ctx.engine);
-    return ok(pieces.join(""), users.stderr);
+    const time = defaultLong && !options.noHeader ? `${ctime(ctx.engine.now())}\n` : "";
+    const header = options.noHeader ? "" : `${headerLine(layout)}\n`;
+    return ok(listingText(time + header, layout, listing, ctx.engine), users.stderr);
   });
 
 /**
@@ -250,12 +245,6 @@ function layoutOf(options: SqueueOptions): Layout {
   return layout;
 }
 
-/** A record and what it is sorted by: its state's place among the state names, its priority. */
-interface SortedRecord extends QueueRecord {
-  stateRank: number;
-  priority: number;
-}
-
 /** Each state's place when the long state names are sorted as strings. */
 const STATE_RANK = new Map(
   (Object.keys(LONG_STATE) as SimJobState[])
@@ -266,41 +255,52 @@ const STATE_RANK = new Map(
 /**
  * Orders jobs as squeue does by default (`P,t,-p` in `src/squeue/sort.c`: partition, state,
  * then priority; the emulator orders by state name, then priority, then id) and, without `-r`,
- * folds each array's pending remainder into one record.
+ * folds each array's pending remainder into one record. The sort keys go into typed arrays and
+ * a permutation is sorted, so a listing of 16,000 jobs makes no object per job: the record of a
+ * job is one object, refilled for each line as it is printed (`Listing.at`).
  */
-function queueRecords(jobs: readonly SimJob[], perTask: boolean): QueueRecord[] {
-  const { remainders, others } = perTask
+function queueListing(jobs: readonly SimJob[], perTask: boolean): Listing {
+  const { remainders, others } = perTask || !jobs.some(isPendingRemainder)
     ? { remainders: [], others: jobs }
     : foldArrayRemainders(jobs);
-  // Each record's priority once, not once per comparison.
-  const records: SortedRecord[] = others.map((job) => ({
-    job,
-    rawId: job.id,
-    state: job.state,
-    stateRank: STATE_RANK.get(job.state)!,
-    priority: priorityOf(job),
-  }));
-  for (const { arrayId, first, indices } of remainders) {
+  const folded: QueueRecord[] = remainders.map(({ arrayId, first, indices }) => {
     const limit = first.request.array?.maxConcurrent;
     const idText = indices.length === 1
       ? `${arrayId}_${indices[0]}`
       : `${arrayId}_[${ranges(indices)}${limit === undefined ? "" : `%${limit}`}]`;
-    records.push({
-      job: first,
-      idText,
-      rawId: arrayId,
-      state: "PENDING",
-      stateRank: STATE_RANK.get("PENDING")!,
-      priority: priorityOf(first),
-    });
-  }
-  return records.sort((a, b) => {
-    if (a.stateRank !== b.stateRank) return a.stateRank - b.stateRank;
-    const pa = a.priority;
-    const pb = b.priority;
-    if (pa !== pb) return pb - pa;
-    const ta = a.job.arrayTaskId ?? 0;
-    const tb = b.job.arrayTaskId ?? 0;
-    return (a.job.arrayJobId ?? a.job.id) - (b.job.arrayJobId ?? b.job.id) || ta - tb;
+    return { job: first, idText, rawId: arrayId, state: "PENDING" };
   });
+  const count = others.length + folded.length;
+  const rank = new Uint8Array(count);
+  const priority = new Float64Array(count);
+  const id = new Float64Array(count);
+  const task = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const job = i < others.length ? others[i]! : folded[i - others.length]!.job;
+    rank[i] = STATE_RANK.get(i < others.length ? job.state : "PENDING")!;
+    priority[i] = priorityOf(job);
+    id[i] = job.arrayJobId ?? job.id;
+    task[i] = job.arrayTaskId ?? 0;
+  }
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  // Ties keep the order named (as the stable sort of records did).
+  order.sort((a, b) =>
+    rank[a]! - rank[b]! || priority[b]! - priority[a]! || id[a]! - id[b]! ||
+    task[a]! - task[b]! || a - b
+  );
+  let line: QueueRecord | undefined;
+  return {
+    count,
+    at(position: number): QueueRecord {
+      const i = order[position]!;
+      if (i >= others.length) return folded[i - others.length]!;
+      const job = others[i]!;
+      if (line === undefined) return line = { job, rawId: job.id, state: job.state };
+      line.job = job;
+      line.rawId = job.id;
+      line.state = job.state;
+      return line;
+    },
+  };
 }
