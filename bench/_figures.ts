@@ -49,7 +49,13 @@ export function ratioOf(item: Figure): number | undefined {
 /** The summary table: one line a figure. */
 export function summaryTable(items: readonly Figure[]): string {
   const number = (n: number) =>
-    Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
+    Number.isInteger(n) || Math.abs(n) >= 100
+      ? n.toFixed(0)
+      : Math.abs(n) >= 10
+      ? n.toFixed(1)
+      : n.toFixed(2);
+  // A ratio far below one reads better as a fraction: 1/411x rather than 0.00x.
+  const times = (r: number) => r > 0 && r < 0.1 ? `1/${(1 / r).toFixed(0)}x` : `${number(r)}x`;
   const rows = items.map((item) => {
     const ratio = ratioOf(item);
     const met = meetsGoal(item);
@@ -57,7 +63,7 @@ export function summaryTable(items: readonly Figure[]): string {
       item.name,
       `${number(item.value)} ${item.unit}`,
       item.baseline ? `${number(item.baseline.value)} (${item.baseline.label})` : "",
-      ratio === undefined ? "" : `${number(ratio)}x`,
+      ratio === undefined ? "" : times(ratio),
       item.goal
         ? `${item.goal.on === "ratio" ? "ratio " : ""}${item.goal.op} ${item.goal.value}` +
           (met === undefined ? "" : met ? " met" : " NOT MET")

@@ -17,21 +17,15 @@ import { statusName } from "../src/core/status.ts";
 import { pollerFor } from "../src/run/_poller.ts";
 import { SimCluster } from "../sim/cluster.ts";
 import type { SchedulerKind } from "../sim/types.ts";
+import { figure } from "./_figures.ts";
+import { MB, MemoryPeak, schedulersFrom } from "./_per_scheduler.ts";
 import type { Transport } from "../src/core/transport.ts";
 import { modelFromScript } from "../test/_script_model.ts";
 import { withRun } from "../test/_wrapped_transport.ts";
 
-const ALL: SchedulerKind[] = ["slurm", "pbs", "pbspro", "lsf", "sge"];
-const schedulers =
-  (Deno.args.length === 0 || Deno.args.includes("all") ? ALL : Deno.args) as SchedulerKind[];
-const unknown = schedulers.filter((name) => !ALL.includes(name));
-if (unknown.length > 0) {
-  console.error(`Unknown scheduler "${unknown[0]}": expected ${ALL.join(", ")} or all`);
-  Deno.exit(2);
-}
+const schedulers = schedulersFrom(Deno.args);
 
 const SWEEP = 20;
-const MB = 1024 * 1024;
 
 interface Figures {
   rounds: number;
@@ -101,8 +95,7 @@ async function fanIn(
   };
 }
 
-let peakRss = Deno.memoryUsage().rss;
-const sampler = setInterval(() => peakRss = Math.max(peakRss, Deno.memoryUsage().rss), 20);
+const peak = new MemoryPeak().start();
 const row = (label: string, f: Figures) =>
   `  ${label.padEnd(34)} ${String(f.rounds).padStart(4)} rounds  ` +
   `${(f.commands / Math.max(1, f.rounds)).toFixed(2)} commands/round (max ${f.maxPerRound})  ` +
@@ -118,6 +111,19 @@ for (const scheduler of schedulers) {
   console.log(row("waitAll(21 runs)", all));
   console.log(row("wait(collect), sweep-7 fails", broken));
   console.log(row("1,000-task array + fan-in", whole));
+  figure({
+    name: `sim ${scheduler}: 1,000-task array + 20-job fan-in, most commands in one round`,
+    value: whole.maxPerRound,
+    unit: "commands",
+    baseline: { label: "jobs watched", value: 1_021 },
+    goal: { op: "<=", value: 3 },
+  });
+  figure({
+    name: `sim ${scheduler}: 20-job fan-in, wall time wait(collect)`,
+    value: alone.wallMs,
+    unit: "ms",
+    baseline: { label: "waitAll(21 runs)", value: all.wallMs },
+  });
   console.log(
     `  ratio wall time wait(collect) / waitAll: ${(alone.wallMs / all.wallMs).toFixed(2)}`,
   );
@@ -135,7 +141,7 @@ for (const scheduler of schedulers) {
     Deno.exit(1);
   }
 }
-clearInterval(sampler);
+peak.stop();
 console.log(`most scheduler commands in one poll round: ${worst} (goal ≤ 3)`);
-console.log(`peak RSS ${(peakRss / MB).toFixed(0)} MB`);
+console.log(`peak RSS ${(peak.rss / MB).toFixed(0)} MB`);
 if (worst > 3) Deno.exit(1);

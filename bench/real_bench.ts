@@ -13,6 +13,7 @@
 //
 //   deno run -A bench/real_bench.ts [--rounds N]      (default 25 submit rounds)
 
+import { figure } from "./_figures.ts";
 import { AsyncResult } from "../src/run/async_result.ts";
 import { JobScript } from "../src/job/job_script.ts";
 import { LocalTransport } from "../src/transports/local_transport.ts";
@@ -152,6 +153,13 @@ async function benchScheduler(scheduler: Scheduler, root: string): Promise<void>
       .map(median) as [number, number, number, number];
     const rawCommand = scheduler.rawSubmit("FILE").join(" ");
     const ratio = (a: number, b: number): string => (a / b).toFixed(3);
+    figure({
+      name: `real ${scheduler.name}: library submit (no cache)`,
+      value: lib,
+      unit: "ms",
+      baseline: { label: `raw ${rawCommand}`, value: raw1 },
+      goal: { op: "<=", value: 1.05, on: "ratio" },
+    });
     console.log(
       `${scheduler.name} submit (median of ${ROUNDS}, interleaved; goal ratio <= 1.05):\n` +
         `  raw ${rawCommand} alone (script written once):  ${ms(raw1)}\n` +
@@ -191,6 +199,12 @@ async function benchScheduler(scheduler: Scheduler, root: string): Promise<void>
         );
       }
     }
+    figure({
+      name: `real ${scheduler.name}: status of ${POLLED_JOBS} held jobs, one library poll`,
+      value: median(libraryPolls),
+      unit: "ms",
+      baseline: { label: `${POLLED_JOBS} per-job queries`, value: median(rawPolls) },
+    });
     console.log(
       `${scheduler.name} status of ${POLLED_JOBS} held jobs: library batched poll ` +
         `${ms(median(libraryPolls))} (median of 3; ${commandsPerRound} command) vs ` +
@@ -237,6 +251,12 @@ async function benchSsh(): Promise<void> {
           ),
         );
       }
+      figure({
+        name: `ssh per command \`${argv.join(" ")}\`: multiplexed SshTransport`,
+        value: median(mux),
+        unit: "ms",
+        baseline: { label: "fresh ssh", value: median(fresh) },
+      });
       console.log(
         `ssh per command \`${argv.join(" ")}\` (median of 10): multiplexed SshTransport ` +
           `${ms(median(mux))} vs fresh ssh ${ms(median(fresh))} -> ` +

@@ -15,41 +15,20 @@ import { Status } from "../src/core/status.ts";
 import { pollerFor } from "../src/run/_poller.ts";
 import { SimCluster } from "../sim/cluster.ts";
 import type { SchedulerKind } from "../sim/types.ts";
+import { figure } from "./_figures.ts";
+import { MB, MemoryPeak, oneProcessEach, schedulersFrom } from "./_per_scheduler.ts";
 
 const args = [...Deno.args];
 const jobsFlag = args.indexOf("--jobs");
 const jobs = jobsFlag >= 0 ? Number(args.splice(jobsFlag, 2)[1]) : 10_000;
-const ALL: SchedulerKind[] = ["slurm", "pbs", "pbspro", "lsf", "sge"];
-const schedulers =
-  (args.includes("all") ? ALL : args.length > 0 ? args : ["slurm"]) as SchedulerKind[];
-const unknown = schedulers.filter((name) => !ALL.includes(name));
-if (unknown.length > 0) {
-  console.error(`Unknown scheduler "${unknown[0]}": expected ${ALL.join(", ")} or all`);
-  Deno.exit(2);
-}
+const scheduler = await oneProcessEach(
+  import.meta.filename!,
+  schedulersFrom(args, ["slurm"]),
+  ["--jobs", String(jobs)],
+);
 
-const MB = 1024 * 1024;
-
-if (schedulers.length > 1) {
-  for (const scheduler of schedulers) {
-    const { code } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", import.meta.filename!, scheduler, "--jobs", String(jobs)],
-      stdout: "inherit",
-      stderr: "inherit",
-    }).output();
-    if (code !== 0) Deno.exit(code);
-  }
-  Deno.exit(0);
-}
-
-for (const scheduler of schedulers) {
-  let peakRss = Deno.memoryUsage().rss;
-  let peakHeap = Deno.memoryUsage().heapUsed;
-  const sampler = setInterval(() => {
-    const usage = Deno.memoryUsage();
-    peakRss = Math.max(peakRss, usage.rss);
-    peakHeap = Math.max(peakHeap, usage.heapUsed);
-  }, 20);
+{
+  const peak = new MemoryPeak().start();
 
   // Enough cores for every job at once: the point is polling, not queueing.
   const cluster = new SimCluster({
@@ -85,7 +64,7 @@ for (const scheduler of schedulers) {
   const statuses = await AsyncResult.waitAll(runs, { onProgress: (p) => (finished = p.done) });
   const simulatedMinutes = (cluster.clock.now() - waitStart) / 60_000;
   const waited = performance.now();
-  clearInterval(sampler);
+  peak.stop();
 
   const { rounds, commands } = pollerFor(transport, runs[0]!.backend).stats;
   // Commands served at the same simulated instant belong to one round.
@@ -113,8 +92,20 @@ for (const scheduler of schedulers) {
       `wait ${((waited - submitted) / 1000).toFixed(2)} s`,
   );
   console.log(
-    `  peak memory: rss ${(peakRss / MB).toFixed(0)} MB, heap ${(peakHeap / MB).toFixed(0)} MB`,
+    `  peak memory: rss ${(peak.rss / MB).toFixed(0)} MB, heap ${(peak.heap / MB).toFixed(0)} MB`,
   );
+  figure({
+    name: `sim ${scheduler}: ${jobs} runs waiting, scheduler commands per poll round`,
+    value: commands / rounds,
+    unit: "commands/round",
+    baseline: { label: "one query per job", value: jobs },
+    goal: { op: "<=", value: 3 },
+  });
+  figure({
+    name: `sim ${scheduler}: ${jobs} runs waiting, peak RSS`,
+    value: peak.rss / MB,
+    unit: "MB",
+  });
   await cluster.close();
   await sideBySide(scheduler, Math.min(jobs, 1_000));
 }
@@ -179,6 +170,12 @@ async function sideBySide(scheduler: SchedulerKind, jobs: number): Promise<void>
   const naiveMs = performance.now() - start;
   const naiveCommands = naive.cluster.commandLog.length - naiveFrom;
   await naive.cluster.close();
+  figure({
+    name: `sim ${scheduler}: ${jobs} jobs waited for, scheduler commands`,
+    value: libraryCommands,
+    unit: "commands",
+    baseline: { label: "naive per-job loop", value: naiveCommands },
+  });
   console.log(
     `  side by side, ${jobs} jobs: library ${libraryCommands} commands in ` +
       `${(libraryMs / 1000).toFixed(2)} s vs naive per-job loop ${naiveCommands} commands in ` +

@@ -6,6 +6,7 @@
 //
 //   deno run -A bench/shared_poll_bench.ts [--processes N] [--runs N]
 
+import { figure } from "./_figures.ts";
 import { sharedPollScenario } from "../test/_shared_poll_scenario.ts";
 
 const args = [...Deno.args];
@@ -48,3 +49,18 @@ console.log(
 console.log(
   `  unshared / shared: ${(alone.commands / shared.commands).toFixed(1)}x the status commands`,
 );
+const afterStart = (bursts: number[]) =>
+  bursts.slice(1).reduce((sum, n) => sum + n, 0) / Math.max(1, bursts.length - 1);
+figure({
+  name: `${PROCESSES} processes x ${RUNS} runs, one sim cluster: status commands per interval`,
+  value: shared.commands / shared.rounds,
+  unit: "commands/interval",
+  baseline: { label: "polling: { shared: false }", value: alone.commands / alone.rounds },
+});
+figure({
+  name: `${PROCESSES} processes x ${RUNS} runs: the same after start-up`,
+  value: afterStart(shared.bursts),
+  unit: "commands/interval",
+  baseline: { label: "polling: { shared: false }", value: afterStart(alone.bursts) },
+  goal: { op: "<=", value: 1.2 },
+});

@@ -8,6 +8,7 @@
 //   deno run -A bench/spawn_bench.ts [--rounds N]
 
 import { LocalTransport } from "../src/transports/local_transport.ts";
+import { figure } from "./_figures.ts";
 import { realEnabled } from "../test/real/_targets.ts";
 
 const args = [...Deno.args];
@@ -73,6 +74,19 @@ async function compare(label: string, argv: string[], rounds: number): Promise<v
   }
   const floor = await bashLoop(argv, rounds);
   const r = median(raw);
+  figure({
+    name: `${label}: LocalTransport.run`,
+    value: median(plain),
+    unit: "ms",
+    baseline: { label: "raw Deno.Command", value: r },
+    goal: { op: "<=", value: 1.05, on: "ratio" },
+  });
+  figure({
+    name: `${label}: LocalTransport.run with a timeout`,
+    value: median(limited),
+    unit: "ms",
+    baseline: { label: "raw Deno.Command", value: r },
+  });
   const f = (value: number) => `${value.toFixed(2)} ms`;
   console.log(
     `${label} (median of ${rounds}, interleaved):\n` +

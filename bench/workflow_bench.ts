@@ -14,31 +14,16 @@ import { Status } from "../src/core/status.ts";
 import { pollerFor } from "../src/run/_poller.ts";
 import { SimCluster } from "../sim/cluster.ts";
 import type { SchedulerKind, SimJob } from "../sim/types.ts";
+import { figure } from "./_figures.ts";
+import { MB, MemoryPeak, oneProcessEach, schedulersFrom } from "./_per_scheduler.ts";
 
 const args = [...Deno.args];
 const tasksFlag = args.indexOf("--tasks");
 const tasks = tasksFlag >= 0 ? Number(args.splice(tasksFlag, 2)[1]) : 1_000;
-const ALL: SchedulerKind[] = ["slurm", "pbs", "pbspro", "lsf", "sge"];
-const schedulers = (args.length === 0 || args.includes("all") ? ALL : args) as SchedulerKind[];
-const unknown = schedulers.filter((name) => !ALL.includes(name));
-if (unknown.length > 0) {
-  console.error(`Unknown scheduler "${unknown[0]}": expected ${ALL.join(", ")} or all`);
-  Deno.exit(2);
-}
-
-const MB = 1024 * 1024;
-
-if (schedulers.length > 1) {
-  for (const scheduler of schedulers) {
-    const { code } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", import.meta.filename!, scheduler, "--tasks", String(tasks)],
-      stdout: "inherit",
-      stderr: "inherit",
-    }).output();
-    if (code !== 0) Deno.exit(code);
-  }
-  Deno.exit(0);
-}
+const scheduler = await oneProcessEach(import.meta.filename!, schedulersFrom(args), [
+  "--tasks",
+  String(tasks),
+]);
 
 /** The task number of a job: its array index, or the number in a single job's name. */
 function taskOf(job: SimJob): number {
@@ -137,17 +122,10 @@ async function separateJobs(scheduler: SchedulerKind): Promise<Figures> {
   return figures;
 }
 
-let peakRss = Deno.memoryUsage().rss;
-let peakHeap = Deno.memoryUsage().heapUsed;
-const sampler = setInterval(() => {
-  const usage = Deno.memoryUsage();
-  peakRss = Math.max(peakRss, usage.rss);
-  peakHeap = Math.max(peakHeap, usage.heapUsed);
-}, 20);
-const [scheduler] = schedulers as [SchedulerKind];
+const peak = new MemoryPeak().start();
 const array = await arraySweep(scheduler);
 const separate = await separateJobs(scheduler);
-clearInterval(sampler);
+peak.stop();
 
 const perRound = (f: Figures) =>
   `${f.rounds} rounds, ${f.commands} commands, ${(f.commands / f.rounds).toFixed(2)} per round ` +
@@ -163,8 +141,21 @@ console.log(
 console.log(
   `  wall time array / separate jobs: ${(array.seconds / separate.seconds).toFixed(2)}`,
 );
+figure({
+  name: `sim ${scheduler}: ${tasks}-task array + resubmit, commands per round`,
+  value: array.commands / array.rounds,
+  unit: "commands/round",
+  baseline: { label: `${tasks} separate jobs`, value: separate.commands / separate.rounds },
+  goal: { op: "<=", value: 3 },
+});
+figure({
+  name: `sim ${scheduler}: ${tasks}-task array, wall time`,
+  value: array.seconds,
+  unit: "s",
+  baseline: { label: `${tasks} separate jobs`, value: separate.seconds },
+});
 console.log(
-  `  peak memory (both): rss ${(peakRss / MB).toFixed(0)} MB, heap ${
-    (peakHeap / MB).toFixed(0)
+  `  peak memory (both): rss ${(peak.rss / MB).toFixed(0)} MB, heap ${
+    (peak.heap / MB).toFixed(0)
   } MB`,
 );

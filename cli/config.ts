@@ -55,6 +55,8 @@ import {
   parseYamlText,
   readBoundedText,
 } from "../src/job/_yaml_keys.ts";
+import { DIALECTS } from "../sim/_cluster_options.ts";
+import type { SimClusterOptions } from "../sim/cluster.ts";
 import { NotFoundError } from "./errors.ts";
 import { checkedAttributes, checkedResources, fileProblem } from "./_yaml_file.ts";
 
@@ -80,6 +82,8 @@ export interface SimulatorSpec {
   readonly cpus: number;
   /** Memory of each node, in MB. */
   readonly memoryMB: number;
+  /** The scheduler's dialect, where the simulator has more than one (LSF: `lsf10`, `openlava`). */
+  readonly dialect?: SimClusterOptions["dialect"];
 }
 
 /** The SSH options of a profile (see `SshTransportOptions`). */
@@ -192,7 +196,16 @@ const SSH_KEYS = [
   "connectTimeout",
   "options",
 ];
-const SIMULATOR_KEYS = ["scheduler", "execution", "runtime", "exitCode", "nodes", "cpus", "mem"];
+const SIMULATOR_KEYS = [
+  "scheduler",
+  "dialect",
+  "execution",
+  "runtime",
+  "exitCode",
+  "nodes",
+  "cpus",
+  "mem",
+];
 
 /**
  * Parses and checks a config file's text.
@@ -415,6 +428,11 @@ function parseSimulator(
   ) {
     bad("scheduler", `one of ${SIMULATED_SCHEDULERS.join(", ")}`);
   }
+  const dialect = given.dialect;
+  if (dialect !== undefined) {
+    const problem = dialectProblem(scheduler as SimulatedScheduler, dialect);
+    if (problem !== undefined) bad("dialect", problem);
+  }
   const execution = given.execution ?? "shell";
   if (execution !== "shell" && execution !== "model") bad("execution", '"shell" or "model"');
   const number = (
@@ -468,7 +486,34 @@ function parseSimulator(
     nodes,
     cpus,
     memoryMB,
+    ...(dialect === undefined
+      ? {}
+      : { dialect: dialect as NonNullable<SimClusterOptions["dialect"]> }),
   };
+}
+
+/**
+ * What is wrong with `dialect` for a simulated `scheduler` (the accepted forms, for "must be …"),
+ * or `undefined` when it is one of the scheduler's dialects.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dialectProblem } from "./config.ts";
+ * assert.equal(dialectProblem("lsf", "openlava"), undefined);
+ * assert.equal(dialectProblem("lsf", "lsf9"), "one of lsf10, openlava");
+ * assert.match(dialectProblem("slurm", "openlava")!, /slurm has one dialect/);
+ * ```
+ */
+export function dialectProblem(
+  scheduler: SimulatedScheduler,
+  dialect: unknown,
+): string | undefined {
+  const dialects = DIALECTS[scheduler];
+  if (dialects === undefined) return `left out: the simulated ${scheduler} has one dialect`;
+  return typeof dialect === "string" && dialects.includes(dialect)
+    ? undefined
+    : `one of ${dialects.join(", ")}`;
 }
 
 function parseSsh(

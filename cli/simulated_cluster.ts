@@ -123,6 +123,7 @@ const START = Date.UTC(2026, 0, 1);
 export function simClusterOptions(spec: SimulatorSpec): SimClusterOptions {
   return {
     scheduler: spec.scheduler,
+    ...(spec.dialect === undefined ? {} : { dialect: spec.dialect }),
     execution: spec.execution,
     ...(spec.execution === "model"
       ? { model: () => ({ runtimeSeconds: spec.runtime, exitCode: spec.exitCode }) }

@@ -1,15 +1,15 @@
 /**
- * `clusterjob sim [--scheduler S] [--script FILE]`: a simulated login node at the prompt, to
+ * `clusterjob sim [--scheduler S] [--dialect D] [--script FILE]`: a simulated login node at the prompt, to
  * learn a scheduler's commands or to try a job on it before there is an account; with
  * `--script`, a session run from a file and printed as a transcript.
  *
  * @module
  */
 
-import { SimCluster } from "../../sim/cluster.ts";
+import { SimCluster, type SimClusterOptions } from "../../sim/cluster.ts";
 import type { ParsedArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { SIMULATED_SCHEDULERS, type SimulatedScheduler } from "../config.ts";
+import { dialectProblem, SIMULATED_SCHEDULERS, type SimulatedScheduler } from "../config.ts";
 import type { CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
 import { ExitCode, type ExitCodeValue } from "../exit_codes.ts";
@@ -50,6 +50,12 @@ clusterjob wait.)`,
         choices: SIMULATED_SCHEDULERS,
       },
       {
+        name: "dialect",
+        kind: "string",
+        value: "D",
+        help: "the scheduler's dialect where there are several: lsf10 (default) or openlava",
+      },
+      {
         name: "script",
         kind: "string",
         value: "FILE",
@@ -79,11 +85,24 @@ clusterjob wait.)`,
     examples: [
       "clusterjob sim --scheduler pbspro",
       "clusterjob sim --scheduler lsf --script session.txt",
+      "clusterjob sim --scheduler lsf --dialect openlava",
       "clusterjob sim --execution model --runtime 600",
     ],
   },
   async run(args: ParsedArgs, context: CliContext): Promise<ExitCodeValue> {
     const scheduler = (args.string("scheduler") ?? "slurm") as SimulatedScheduler;
+    const dialect = args.string("dialect");
+    const problem = dialect === undefined ? undefined : dialectProblem(scheduler, dialect);
+    if (dialect !== undefined && problem !== undefined) {
+      throw new UsageError(
+        "sim",
+        `--dialect ${dialect} with --scheduler ${scheduler}: it must be ${problem}`,
+        {
+          flag: "--dialect",
+          value: dialect,
+        },
+      );
+    }
     const execution = (args.string("execution") ?? "shell") as "shell" | "model";
     const runtime = args.string("runtime");
     if (runtime !== undefined && execution !== "model") {
@@ -100,6 +119,9 @@ clusterjob wait.)`,
 
     await using cluster = new SimCluster({
       scheduler,
+      ...(dialect === undefined
+        ? {}
+        : { dialect: dialect as NonNullable<SimClusterOptions["dialect"]> }),
       execution,
       ...(execution === "model" ? { model: () => ({ runtimeSeconds, exitCode: 0 }) } : {}),
       clock: (args.string("clock") ?? "virtual") as "virtual" | "real",
@@ -112,7 +134,9 @@ clusterjob wait.)`,
 
     if (script === undefined && Deno.stdin.isTerminal() && Deno.stdout.isTerminal()) {
       context.out(
-        `A simulated ${scheduler} cluster: login node ${cluster.engine.loginHost}, you are ${cluster.user}. ` +
+        `A simulated ${scheduler}${
+          dialect === undefined ? "" : ` (${dialect})`
+        } cluster: login node ${cluster.engine.loginHost}, you are ${cluster.user}. ` +
           "Type help; exit or Ctrl-D ends the session.\n",
       );
       return clamp(await runAtTerminal(session, context.out));

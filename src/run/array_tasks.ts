@@ -10,6 +10,7 @@
  * @module
  */
 
+import { type Cause, isCause } from "../core/cause.ts";
 import type { JobInfo } from "../core/job_info.ts";
 import { isFinished, Status, type StatusCode, statusName } from "../core/status.ts";
 
@@ -27,7 +28,7 @@ import { isFinished, Status, type StatusCode, statusName } from "../core/status.
  * const run = await job.submit({ transport });
  * assert.equal(await run.wait(), Status.FAILED);
  * const failed: ArrayTask[] = run.tasks.filter((task) => task.status === Status.FAILED);
- * assert.deepEqual(failed.map((task) => [task.index, task.exitCode]), [[2, 1]]);
+ * assert.deepEqual(failed.map((task) => [task.index, task.exitCode, task.cause]), [[2, 1, "exit"]]);
  * ```
  */
 export interface ArrayTask {
@@ -43,7 +44,12 @@ export interface ArrayTask {
   readonly exitCode?: number;
   /** The scheduler's reason or clusterjob's explanation. */
   readonly reason?: string;
+  /** Why it ended, in `run.cause`'s words (once it has ended). */
+  readonly cause?: Cause;
 }
+
+/** What a finished job's answer says of why it ended (the backend's reading, then its status). */
+export type CauseReader = (info: JobInfo) => Cause | undefined;
 
 /**
  * What a run record keeps of an array run (`RunRecord.array`).
@@ -74,11 +80,16 @@ export class TaskBook {
   readonly #maxParallel: number | undefined;
   /** When each unfinished task was first left out of an answer about the ended array (ms). */
   readonly #missingSince = new Map<number, number>();
+  readonly #causeOf: CauseReader;
   #jobId: string;
 
-  /** A book for `record`'s tasks, whose unfinished ones belong to job `jobId`. */
-  constructor(record: ArrayRecord, jobId: string) {
+  /**
+   * A book for `record`'s tasks, whose unfinished ones belong to job `jobId`; `causeOf` reads why
+   * a task ended from the scheduler's answer about it.
+   */
+  constructor(record: ArrayRecord, jobId: string, causeOf: CauseReader = () => undefined) {
     this.#jobId = jobId;
+    this.#causeOf = causeOf;
     this.#maxParallel = record.maxParallel;
     const known = new Map(record.tasks.map((task) => [task.index, task]));
     for (const index of record.indices) {
@@ -138,7 +149,7 @@ export class TaskBook {
       const said = info.tasks === undefined ? info : info.tasks.get(index);
       if (said !== undefined) {
         this.#missingSince.delete(index);
-        this.#tasks.set(index, taskOf(index, this.#jobId, said));
+        this.#tasks.set(index, taskOf(index, this.#jobId, said, this.#causeOf));
         continue;
       }
       if (!isFinished(info.status)) continue;
@@ -150,6 +161,7 @@ export class TaskBook {
         jobId: this.#jobId,
         status: Status.FAILED,
         state: "VANISHED",
+        cause: "vanished",
         reason: `task ${index} of job ${this.#jobId} was listed neither in the queue nor in ` +
           `accounting for ${Math.round((now - since) / 1000)} s after the array ended` +
           (evidence?.has(index) ? ` (${evidence.get(index)})` : ""),
@@ -183,6 +195,7 @@ export class TaskBook {
           : `; task ${decisive.index}: ${decisive.reason}`),
     };
     if (decisive?.exitCode !== undefined) info.exitCode = decisive.exitCode;
+    if (decisive?.cause !== undefined && isFinished(decisive.status)) info.cause = decisive.cause;
     return info;
   }
 
@@ -197,11 +210,35 @@ export class TaskBook {
     }
   }
 
-  /** Ends every task not ended yet CANCELLED (the whole array was cancelled). */
-  cancelUnfinished(reason: string): void {
+  /**
+   * Ends every task not ended yet CANCELLED (the whole array was cancelled, or can never run:
+   * `cause` then says `dependency`).
+   */
+  cancelUnfinished(reason: string, cause: Cause = "cancelled"): void {
     for (const [index, task] of this.#tasks) {
       if (isFinished(task.status)) continue;
-      this.#tasks.set(index, { ...task, status: Status.CANCELLED, state: "CANCELLED", reason });
+      this.#tasks.set(index, {
+        ...task,
+        status: Status.CANCELLED,
+        state: "CANCELLED",
+        reason,
+        cause,
+      });
+    }
+  }
+
+  /**
+   * The array can never run its body (a dependency broke): every task of the current job that did
+   * not complete ends CANCELLED, cause `dependency`, with `reason` — those still queued, those the
+   * scheduler cancelled for it, and those a guard ended before the body (SGE's exit 97). The
+   * scheduler's state word stays, as the run's does.
+   */
+  endForDependency(reason: string): void {
+    this.cancelUnfinished(reason, "dependency");
+    for (const [index, task] of this.#tasks) {
+      if (task.jobId === this.#jobId && task.status !== Status.COMPLETED) {
+        this.#tasks.set(index, { ...task, status: Status.CANCELLED, reason, cause: "dependency" });
+      }
     }
   }
 
@@ -217,7 +254,7 @@ function pending(index: number, jobId: string): ArrayTask {
   return { index, jobId, status: Status.PENDING, state: "PENDING" };
 }
 
-function taskOf(index: number, jobId: string, info: JobInfo): ArrayTask {
+function taskOf(index: number, jobId: string, info: JobInfo, causeOf: CauseReader): ArrayTask {
   const task: { -readonly [K in keyof ArrayTask]: ArrayTask[K] } = {
     index,
     jobId,
@@ -226,6 +263,8 @@ function taskOf(index: number, jobId: string, info: JobInfo): ArrayTask {
   };
   if (info.exitCode !== undefined) task.exitCode = info.exitCode;
   if (info.reason !== undefined) task.reason = info.reason;
+  const cause = isFinished(info.status) ? causeOf(info) : undefined;
+  if (cause !== undefined) task.cause = cause;
   return task;
 }
 
@@ -248,8 +287,13 @@ export function arrayRecordProblem(value: unknown): string | undefined {
     if (
       typeof task !== "object" || task === null || !isIndex(task.index) ||
       typeof task.jobId !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._\[\]@-]*$/.test(task.jobId) ||
-      ![-2, -1, 0, 1, 2].includes(task.status as number) || typeof task.state !== "string"
-    ) return `has a task that is not { index, jobId, status, state }: ${JSON.stringify(task)}`;
+      ![-2, -1, 0, 1, 2].includes(task.status as number) || typeof task.state !== "string" ||
+      (task.cause !== undefined && !isCause(task.cause))
+    ) {
+      return `has a task that is not { index, jobId, status, state, cause? }: ${
+        JSON.stringify(task)
+      }`;
+    }
   }
   return undefined;
 }
@@ -275,5 +319,7 @@ export function withTasksOf(live: JobInfo, accounted: JobInfo): JobInfo {
 
 /** A short text that changes whenever a task's status, state or exit code does. */
 export function taskDigest(book: TaskBook): string {
-  return book.list().map((task) => `${task.status}/${task.state}/${task.exitCode ?? ""}`).join(",");
+  return book.list().map((task) =>
+    `${task.status}/${task.state}/${task.exitCode ?? ""}/${task.cause ?? ""}`
+  ).join(",");
 }

@@ -191,7 +191,9 @@ export class AsyncResult {
       }),
     }));
     this.#facts = initialFacts(init);
-    this.#book = init.array === undefined ? undefined : new TaskBook(init.array, jobId);
+    this.#book = init.array === undefined
+      ? undefined
+      : new TaskBook(init.array, jobId, (info) => this.#causeOf(info));
     this.#client = {
       jobId: this.jobId,
       maxSleepMs: Math.min(this.maxSleepInterval, this.backend.maxPollInterval ?? Infinity) * 1000,
@@ -671,6 +673,8 @@ export class AsyncResult {
    * records it CANCELLED, cause `dependency`, with the reason (the scheduler's state word stays).
    */
   async #endForDependency(reason: string, cancel: boolean): Promise<void> {
+    // Its tasks can never run either: they end first, so that the cancel leaves them as they are.
+    if (this.#facts.status !== Status.COMPLETED) this.#book?.endForDependency(reason);
     if (cancel) await this.cancel();
     const facts = this.#facts;
     if (facts.status === Status.COMPLETED) return; // it ran after all: nothing to record
@@ -689,9 +693,7 @@ export class AsyncResult {
       this.#client.vanishGraceMs,
       taskEvidence,
     );
-    const cause = isFinished(info.status)
-      ? info.cause ?? this.backend.causeOf?.(info) ?? this.#causeOf(info)
-      : undefined;
+    const cause = isFinished(info.status) ? this.#causeOf(info) : undefined;
     const changed = info.status !== facts.status || info.state !== facts.state ||
       info.exitCode !== facts.exitCode || cause !== facts.cause ||
       (this.#book !== undefined && taskDigest(this.#book) !== before);
@@ -713,8 +715,13 @@ export class AsyncResult {
     }
   }
 
-  /** The cause of a finished job the parser gave none for: its status says what it can. */
+  /**
+   * Why a finished job (or array task) ended: what the answer says, else the backend's reading of
+   * the scheduler's state, else what its status says.
+   */
   #causeOf(info: JobInfo): Cause | undefined {
+    const said = info.cause ?? this.backend.causeOf?.(info);
+    if (said !== undefined) return said;
     if (info.status === Status.COMPLETED) return "exit";
     if (info.status === Status.CANCELLED) return "cancelled";
     const code = info.exitCode;

@@ -8,6 +8,8 @@ import {
   NotFoundError,
   parseConfig,
 } from "../../cli.ts";
+import { SimCluster } from "../../sim/cluster.ts";
+import { simClusterOptions } from "../../cli/simulated_cluster.ts";
 
 const PLACES = {
   file: "/cfg/clusterjob/config.yaml",
@@ -112,6 +114,25 @@ Deno.test("parseConfig() reads ssh, simulator and local profiles with their defa
   assert.throws(() => findCluster(config, "nosuch"), NotFoundError);
 });
 
+Deno.test("parseConfig() reads a simulator's dialect, and the cluster it opens speaks it", async () => {
+  const config = parseConfig(
+    "clusters:\n  old:\n    simulator:\n      scheduler: lsf\n      dialect: openlava\n",
+    PLACES,
+  );
+  const spec = config.clusters.find((cluster) => cluster.name === "old")!.simulator!;
+  assert.equal(spec.dialect, "openlava");
+  await using cluster = new SimCluster(simClusterOptions(spec));
+  // OpenLava 4.0 has no `bjobs -o` (real-pbs/raw/openlava/033-*: "invalid option -- 'o'", 255).
+  const output = await cluster.transport().run(["bjobs", "-o", "jobid"]);
+  assert.equal(output.code, 255);
+  assert.match(output.stderr, /invalid option -- 'o'/);
+  const lsf10 = parseConfig("clusters:\n  new:\n    simulator:\n      scheduler: lsf\n", PLACES);
+  assert.equal(
+    lsf10.clusters.find((cluster) => cluster.name === "new")!.simulator!.dialect,
+    undefined,
+  );
+});
+
 Deno.test("parseConfig() of an empty or missing file gives the built-in local cluster", () => {
   const config = parseConfig("", PLACES, false);
   assert.equal(config.defaultCluster, "local");
@@ -169,6 +190,18 @@ Deno.test("parseConfig() names the key and the line of what is wrong", () => {
       3,
     ],
     ["default: b\nclusters:\n  a:\n    backend: lsf\n", "", "default", 1],
+    [
+      "clusters:\n  a:\n    simulator:\n      scheduler: lsf\n      dialect: lsf9\n",
+      '"dialect" must be one of lsf10, openlava, not "lsf9"',
+      "clusters.a.simulator.dialect",
+      5,
+    ],
+    [
+      "clusters:\n  a:\n    simulator:\n      scheduler: sge\n      dialect: openlava\n",
+      '"dialect" must be left out: the simulated sge has one dialect, not "openlava"',
+      "clusters.a.simulator.dialect",
+      5,
+    ],
   ];
   for (const [text, problem, key, line] of cases) {
     const error = fails(text);

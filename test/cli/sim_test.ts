@@ -173,6 +173,50 @@ Deno.test("sim reads a session from standard input that is not a terminal; exit 
   );
 });
 
+Deno.test("sim --dialect openlava: OpenLava's bjobs, and clusterjob still submits and waits", async () => {
+  await using home = await CliHome.create();
+  const output = await home.run(["sim", "--scheduler", "lsf", "--dialect", "openlava"], {
+    stdin: [
+      "bjobs -o jobid",
+      "echo $?",
+      "write hello.yaml",
+      "name: hello",
+      "body: echo hi",
+      ".",
+      "clusterjob submit hello.yaml",
+      "clusterjob wait",
+    ].join("\n") + "\n",
+  });
+  assert.equal(output.code, 0, said(output));
+  assertLines(output.stdout, [
+    "[user@login1 ~]$ bjobs -o jobid",
+    // OpenLava 4.0 has no -o (real-pbs/raw/openlava/033-*): its usage, exit 255
+    "bjobs: invalid option -- 'o'",
+    "[user@login1 ~]$ echo $?",
+    "255",
+    "[user@login1 ~]$ clusterjob submit hello.yaml",
+    /^Submitted hello as job 1 to sim \(lsf\)$/,
+    "1/1 done: 1 completed",
+  ]);
+});
+
+Deno.test("sim --dialect names the accepted dialects, or that the scheduler has one", async () => {
+  await using home = await CliHome.create();
+  for (
+    const [scheduler, dialect, problem] of [
+      ["lsf", "lsf9", "it must be one of lsf10, openlava"],
+      ["slurm", "openlava", "it must be left out: the simulated slurm has one dialect"],
+    ]
+  ) {
+    const output = await home.run(["sim", "--scheduler", scheduler!, "--dialect", dialect!]);
+    assert.equal(output.code, 2, said(output));
+    assert.match(
+      output.stderr,
+      new RegExp(`--dialect ${dialect} with --scheduler ${scheduler}: ${problem}`),
+    );
+  }
+});
+
 Deno.test("sim: clusterjob runs where the person is, and refuses a prologue that would run here", async () => {
   await using home = await CliHome.create();
   const output = await home.run(["sim", "--scheduler", "sge"], {

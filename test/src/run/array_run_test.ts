@@ -63,6 +63,7 @@ Deno.test("tasks: an answer that leaves out unfinished tasks asks accounting; a 
   const end = book.apply(ended, 61_000, 60_000);
   assert.equal(end.status, Status.FAILED);
   assert.equal(book.list()[0]?.state, "VANISHED");
+  assert.equal(book.list()[0]?.cause, "vanished");
   assert.match(book.list()[0]?.reason ?? "", /for 60 s after the array ended/);
   assert.equal(book.list()[1]?.status, Status.COMPLETED);
 });
@@ -183,6 +184,66 @@ Deno.test("cancel: an array run's unfinished tasks end CANCELLED with it, the fi
     Status.CANCELLED,
   ]);
   assert.deepEqual(run.failedTasks(), [2, 3]);
+  assert.deepEqual(run.tasks.map((task) => task.cause), ["exit", "cancelled", "cancelled"]);
+});
+
+Deno.test("cause: each task says why it ended, in run.cause's words; the run's is its deciding task's", async () => {
+  for (const scheduler of ["slurm", "pbspro", "lsf", "sge"] as const) {
+    await using cluster = new SimCluster({
+      scheduler,
+      execution: "model",
+      clock: "virtual",
+      // task 1 completes, task 2 outruns its 10 minutes, task 3 exits 3
+      model: (job) => ({
+        runtimeSeconds: job.arrayTaskId === 2 ? 3_600 : 30,
+        exitCode: job.arrayTaskId === 3 ? 3 : 0,
+      }),
+    });
+    const run = await new JobScript({
+      name: "causes",
+      body: "true",
+      backend: scheduler,
+      array: "1-3",
+      resources: { time: 10 },
+    }).submit({ transport: cluster.transport() });
+    assert.equal(await run.wait(), Status.FAILED, scheduler);
+    assert.deepEqual(
+      run.tasks.map((task) => [task.index, task.cause]),
+      [[1, "exit"], [2, "timeout"], [3, "exit"]],
+      `${scheduler}: ${JSON.stringify(run.tasks)}`,
+    );
+    // FAILED wins; of the two failed tasks the first decides
+    assert.equal(run.cause, "timeout", scheduler);
+    assert.match(run.reason ?? "", /; task 2: /, scheduler);
+  }
+});
+
+Deno.test("cause: the tasks of an array that can never run end with cause dependency, as the run", async () => {
+  for (const scheduler of ["slurm", "pbs", "pbspro", "lsf", "sge"] as const) {
+    await using cluster = new SimCluster({
+      scheduler,
+      execution: "model",
+      clock: "virtual",
+      model: (job) => ({ runtimeSeconds: 30, exitCode: job.request.name === "parent" ? 1 : 0 }),
+    });
+    const transport = cluster.transport();
+    const parent = await new JobScript({ name: "parent", body: "false", backend: scheduler })
+      .submit({ transport });
+    const child = await new JobScript({
+      name: "child",
+      body: "true",
+      backend: scheduler,
+      array: "1-2",
+      after: [parent],
+    }).submit({ transport });
+    assert.equal(await child.wait(), Status.CANCELLED, scheduler);
+    assert.equal(child.cause, "dependency", scheduler);
+    assert.deepEqual(
+      child.tasks.map((task) => [task.status, task.cause]),
+      [[Status.CANCELLED, "dependency"], [Status.CANCELLED, "dependency"]],
+      `${scheduler}: ${JSON.stringify(child.tasks)}`,
+    );
+  }
 });
 
 Deno.test("a list PBS Pro and SGE cannot say runs as a covering range: the extra task never runs the body and is no task of the run", async () => {
