@@ -127,7 +127,7 @@ export class JobRunner {
   finish(job: JobRecord, state: SimJobState, end: JobEnd): void {
     const wasRunning = job.state === "RUNNING";
     for (const timer of job.timers) timer.cancel();
-    job.timers = [];
+    job.timers.length = 0;
     if (wasRunning) {
       if (job.process !== undefined) {
         job.process.kill();

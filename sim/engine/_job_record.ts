@@ -92,7 +92,8 @@ export class JobRecord {
   parked = false;
   /** Recorded by accounting when it finished (a request refused yet recorded never is). */
   accounted = false;
-  allocation?: Allocation[];
+  /** What the job holds while it runs; dropped when it ends (a finished job holds nothing). */
+  allocation: Allocation[] | undefined;
   timers: SimTimer[] = [];
   process?: RunningProcess;
   group?: ArrayGroup;

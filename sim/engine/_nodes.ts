@@ -117,6 +117,7 @@ export class NodePool {
       node.freeGpus += a.gpus;
       if (!node.down) this.#freeCpus += a.cpus;
     }
+    job.allocation = undefined;
     this.running.delete(job);
   }
 

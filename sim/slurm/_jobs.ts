@@ -242,6 +242,11 @@ export interface ArrayRemainder {
   indices: number[];
 }
 
+/** Whether a job is one of the pending tasks of an array that slurmctld keeps as one record. */
+export function isPendingRemainder(job: SimJob): boolean {
+  return job.arrayJobId !== undefined && job.state === "PENDING" && job.id === job.arrayJobId;
+}
+
 /**
  * Sorts jobs into the pending remainders of arrays (in the order first seen) and the rest:
  * squeue and scontrol print a remainder as one record (`12_[3-9]`), as slurmctld keeps it.
@@ -252,9 +257,7 @@ export function foldArrayRemainders(
   const byArray = new Map<number, SimJob[]>();
   const others: SimJob[] = [];
   for (const job of jobs) {
-    const pendingRemainder = job.arrayJobId !== undefined && job.state === "PENDING" &&
-      job.id === job.arrayJobId;
-    if (!pendingRemainder) {
+    if (!isPendingRemainder(job)) {
       others.push(job);
       continue;
     }

@@ -16,7 +16,7 @@ import type { SimCommandContext, SimFollowUp, SimWaiting } from "../emulator.ts"
 import type { SimJob } from "../types.ts";
 import { inController, MIN_JOB_AGE_MS } from "./_jobs.ts";
 import { parseSbatchOptions, sbatchCommandLine } from "./_sbatch_options.ts";
-import { batchScript } from "./sbatch.ts";
+import { batchScript, LAST_SBATCH_CALL } from "./sbatch.ts";
 import { directiveWords } from "../_common/directive_words.ts";
 
 /** `_job_wait`'s longest sleep, s (MAX_WAIT_SLEEP_TIME). */
@@ -35,6 +35,9 @@ function printedId(stdout: string): number | undefined {
 
 /** Whether this sbatch call waits: `--wait`/`-W` on its command line or in `#SBATCH` lines. */
 function waits(ctx: SimCommandContext): boolean {
+  // sbatch itself read them for this call (the common case: no second parse per submission).
+  const last = ctx.engine.state(LAST_SBATCH_CALL);
+  if (last.ctx === ctx && last.wait !== undefined) return last.wait;
   const cli = sbatchCommandLine(ctx.args);
   if (cli.has("version")) return false;
   const script = batchScript(ctx, cli.value("wrap"), cli.operands);

@@ -13,6 +13,7 @@ import {
   COMPACT_STATE,
   cpusOf,
   dependencyText,
+  jobIdText,
   limitShort,
   LONG_STATE,
   memText,
@@ -27,12 +28,23 @@ import {
 export interface QueueRecord {
   /** The job (a remainder's first task). */
   job: SimJob;
-  /** `%i`: `12`, `12_3`, `12_[3-9%2]`. */
-  idText: string;
+  /** `%i`: `12_[3-9%2]` for a remainder; absent: the job's own (`12`, `12_3`). */
+  idText?: string;
   /** `%A`: the raw id (the array's id for its pending remainder). */
   rawId: number;
   /** The state shown. */
   state: SimJobState;
+}
+
+/**
+ * The records of a listing in the order printed: `at(i)` is the i-th, valid until the next call
+ * (a listing may refill one object for every line rather than hold an object per job).
+ */
+export interface Listing {
+  /** How many records. */
+  readonly count: number;
+  /** The record at a position, `0 <= position < count`. */
+  at(position: number): QueueRecord;
 }
 
 /**
@@ -43,7 +55,7 @@ const SQUEUE_FIELDS: Record<
   string,
   { header: string; value: (r: QueueRecord, e: SimEngineApi) => string }
 > = {
-  i: { header: "JOBID", value: (r) => r.idText },
+  i: { header: "JOBID", value: idTextOf },
   A: { header: "JOBID", value: (r) => String(r.rawId) },
   a: { header: "ACCOUNT", value: (r) => slurmData(r.job).account },
   F: { header: "ARRAY_JOB_ID", value: (r) => String(r.job.arrayJobId ?? r.job.id) },
@@ -167,9 +179,14 @@ const SQUEUE_LONG_FIELDS: Record<string, string> = {
   exit_code: "X",
 };
 
+/** `%i`: the record's id text. */
+function idTextOf(r: QueueRecord): string {
+  return r.idText ?? jobIdText(r.job);
+}
+
 /** `%K`: the task index, or the remainder's range without brackets. */
 function arrayTaskText(r: QueueRecord): string {
-  const m = /_(.*)$/.exec(r.idText);
+  const m = /_(.*)$/.exec(idTextOf(r));
   const text = m?.[1] ?? String(r.job.arrayTaskId);
   return text.startsWith("[") ? text.slice(1, -1) : text;
 }
@@ -268,9 +285,33 @@ export function headerLine(layout: Layout): string {
   return renderLine(layout, (c) => c.header);
 }
 
-/** The line of one record. */
-export function recordLine(layout: Layout, record: QueueRecord, engine: SimEngineApi): string {
-  return renderLine(layout, (c) => SQUEUE_FIELDS[c.letter]!.value(record, engine));
+/**
+ * The text of `head` followed by the lines of `records`, each ending in a newline: the pieces
+ * that make it go into one array of exactly their number, joined once (no string per line or
+ * per column, no array grown piece by piece: a listing can have 16,000 lines and more).
+ */
+export function listingText(
+  head: string,
+  layout: Layout,
+  records: Listing,
+  engine: SimEngineApi,
+): string {
+  if (records.count === 0) return head;
+  const columns = layout.columns.map((c) => ({ ...c, value: SQUEUE_FIELDS[c.letter]!.value }));
+  const perLine = columns.length + columns.filter((c) => c.prefix !== "").length + 1;
+  const pieces = new Array<string>(1 + records.count * perLine);
+  const end = layout.suffix + "\n";
+  let at = 0;
+  pieces[at++] = head;
+  for (let position = 0; position < records.count; position++) {
+    const record = records.at(position);
+    for (const c of columns) {
+      if (c.prefix !== "") pieces[at++] = c.prefix;
+      pieces[at++] = column(c.value(record, engine), c.width, c.right);
+    }
+    pieces[at++] = end;
+  }
+  return pieces.join("");
 }
 
 function renderLine(layout: Layout, value: (c: Column) => string): string {

@@ -10,7 +10,7 @@ import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts
 import type { SimJob, SimJobState } from "../types.ts";
 import type { SimCommand, SimCommandContext, SimEngineApi } from "../emulator.ts";
 import { ALL_STATE_WORDS, jobsNamedAll, VERSION } from "./_jobs.ts";
-import { type JobIdArg, optionTable, parseCommandLine, parseJobIds } from "./_parse.ts";
+import { type JobIdArg, optionTable, parseCommandLine, parseJobIdList } from "./_parse.ts";
 import { type AcctRow, SACCT_FIELDS, type SacctField } from "./_sacct_fields.ts";
 
 /** The options sacct accepts (`src/sacct/options.c`), read once by `optionTable` (`_parse.ts`). */
@@ -100,8 +100,7 @@ function columns(format: string): SacctField[] {
 
 /** `-j`'s comma-separated ids. */
 function jobIds(text: string): JobIdArg[] {
-  const parts = text.split(",").filter((p) => p !== "");
-  return parseJobIds(parts, (part) => `sacct: fatal: Bad job/step specified: ${part}\n`);
+  return parseJobIdList([text], (part) => `sacct: fatal: Bad job/step specified: ${part}\n`);
 }
 
 /**

@@ -207,6 +207,52 @@ function sharedEnvironment(
   return env;
 }
 
+/** The texts the last request kept, one per cluster (see {@linkcode shareWithPrevious}). */
+const LAST_REQUEST: SimStateKey<{ texts?: SharedTexts }> = {
+  name: "sbatch last request texts",
+  init: () => ({}),
+};
+
+/** The parts of a request that the jobs of a sweep usually have in common. */
+type SharedTexts = Pick<SbatchRequest, "script" | "name" | "workdir"> & {
+  data: Pick<SlurmJobData, "command" | "account" | "outputPattern" | "memory">;
+};
+
+/**
+ * Gives the request the previous request's strings (and memory value) where they are equal:
+ * each sbatch reads its script and options anew, so 100,000 submissions of one script would
+ * otherwise keep 100,000 copies of it (nothing changes these once submitted).
+ */
+function shareWithPrevious(engine: SimEngineApi, request: SbatchRequest): void {
+  const last = engine.state(LAST_REQUEST);
+  const previous = last.texts;
+  const data = request.schedulerData;
+  if (previous !== undefined) {
+    if (request.script === previous.script) request.script = previous.script;
+    if (request.name === previous.name) request.name = previous.name;
+    if (request.workdir === previous.workdir) request.workdir = previous.workdir;
+    const before = previous.data;
+    if (data.command === before.command) data.command = before.command;
+    if (data.account === before.account) data.account = before.account;
+    if (data.outputPattern === before.outputPattern) data.outputPattern = before.outputPattern;
+    if (
+      data.memory !== undefined && before.memory !== undefined &&
+      data.memory.per === before.memory.per && data.memory.mb === before.memory.mb
+    ) data.memory = before.memory;
+  }
+  last.texts = {
+    script: request.script,
+    name: request.name,
+    workdir: request.workdir,
+    data: {
+      command: data.command,
+      account: data.account,
+      outputPattern: data.outputPattern,
+      ...(data.memory === undefined ? {} : { memory: data.memory }),
+    },
+  };
+}
+
 /**
  * slurmctld's refusal of a request in sbatch's words: the reasons of `src/common/slurm_errno.c`,
  * after slurmctld's own line for a partition or memory (recordings 112, 117).
@@ -233,6 +279,15 @@ function rejectionText(error: SimSubmitRejection): string {
   }
 }
 
+/**
+ * The last sbatch call whose options were read, and whether it waits, one per cluster: its
+ * follow-up (`_sbatch_wait.ts`) asks this instead of reading the script and options again.
+ */
+export const LAST_SBATCH_CALL: SimStateKey<{ ctx?: SimCommandContext; wait?: boolean }> = {
+  name: "sbatch last call",
+  init: () => ({}),
+};
+
 /** `sbatch [options] [script [args...]]`, `sbatch --wrap=CMD`, or the script on standard input. */
 export const sbatch: SimCommand = (ctx) => {
   let request: SbatchRequest;
@@ -242,6 +297,9 @@ export const sbatch: SimCommand = (ctx) => {
     if (cli.has("version")) return ok(`${VERSION}\n`);
     const script = batchScript(ctx, cli.value("wrap"), cli.operands);
     options = parseSbatchOptions(cli, directiveWords(script.text, "#SBATCH"));
+    const last = ctx.engine.state(LAST_SBATCH_CALL);
+    last.ctx = ctx;
+    last.wait = options.wait;
     request = sbatchRequest(options, script, ctx);
   } catch (error) {
     if (!(error instanceof CommandFailure)) throw error;
@@ -261,6 +319,7 @@ function submit(
   if (request.exportedEnv !== undefined) {
     request.exportedEnv = sharedEnvironment(engine, request.exportedEnv);
   }
+  shareWithPrevious(engine, request);
   // slurmctld gives an accepted job the next priority; a held one gets it at release.
   if (request.hold !== true) request.schedulerData.priority = nextPriority(engine);
   let jobId: number;

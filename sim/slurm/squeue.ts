@@ -10,28 +10,28 @@
 import { answerFailures, CommandFailure, ok } from "../_common/command_result.ts";
 import { ctime, ranges } from "../_common/format.ts";
 import { isFinishedState } from "../engine/engine.ts";
-import type { SimJob } from "../types.ts";
+import type { SimJob, SimJobState } from "../types.ts";
 import type { SimCommand, SimCommandContext, SimEngineApi, SimStateKey } from "../emulator.ts";
 import {
   ALL_STATE_WORDS,
   controllerJobs,
   foldArrayRemainders,
   inController,
-  jobIdText,
-  jobsNamedAll,
+  isPendingRemainder,
   LONG_STATE,
   priorityOf,
   VALID_STATES,
   VERSION,
 } from "./_jobs.ts";
-import { type JobIdArg, optionTable, parseCommandLine, parseJobIds } from "./_parse.ts";
+import { optionTable, parseCommandLine, scanJobIdList } from "./_parse.ts";
 import {
   headerLine,
   type Layout,
+  type Listing,
+  listingText,
   parseFormat,
   parseLongFormat,
   type QueueRecord,
-  recordLine,
 } from "./_squeue_format.ts";
 
 /** The options squeue accepts (`src/squeue/opts.c`), read once by `optionTable` (`_parse.ts`). */
@@ -44,10 +44,21 @@ const SQUEUE_OPTIONS = optionTable(`
 const DEFAULT_FORMAT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R";
 const LONG_FORMAT = "%.18i %.9P %.8j %.8u %.8T %.10M %.9l %.6D %R";
 
+/**
+ * `-j`'s ids, compactly (a poll names 16,000 at a time): the ids in order, and the array task of
+ * those that name one (`12_3`), by position.
+ */
+export interface SqueueJobIds {
+  /** The job (or array) ids, in the order named. */
+  ids: number[];
+  /** Position in `ids` → the task it names; absent when none names a task. */
+  tasks?: Map<number, number>;
+}
+
 /** What squeue's options ask for; `undefined`: not given. */
 export interface SqueueOptions {
   /** `-j`: the ids (a bare `-j` takes the operands). */
-  jobs: JobIdArg[] | undefined;
+  jobs: SqueueJobIds | undefined;
   /** `-t`: long state names, or `all`; not given: active jobs only. */
   states: ReadonlySet<string> | "all" | undefined;
   /** `-u` names, checked against the known users when squeue runs. */
@@ -94,9 +105,13 @@ export function parseSqueueArgs(args: readonly string[]): SqueueOptions | "versi
 }
 
 /** `-j`'s ids: its value and, for a bare `-j`, the operands. */
-function jobIds(words: readonly string[]): JobIdArg[] {
-  const parts = words.filter((t) => t !== "").join(",").split(",").filter((p) => p !== "");
-  return parseJobIds(parts, (part) => `squeue: error: Invalid job id: ${part}\n`);
+function jobIds(words: readonly string[]): SqueueJobIds {
+  const named: SqueueJobIds = { ids: [] };
+  scanJobIdList(words, (part) => `squeue: error: Invalid job id: ${part}\n`, (id, task) => {
+    if (task !== undefined) (named.tasks ??= new Map()).set(named.ids.length, task);
+    named.ids.push(id);
+  });
+  return named;
 }
 
 /** `-t`'s states as long names (compact ones too, any case), or `all`. */
@@ -124,25 +139,22 @@ export const squeue: SimCommand = (ctx) =>
     const options = parseSqueueArgs(ctx.args);
     if (options === "version") return ok(`${VERSION}\n`);
     const users = userFilter(ctx, options);
-    const selected = candidates(ctx, options.jobs).filter((job) =>
+    const wanted = users.wanted;
+    const selected = candidates(ctx, options.jobs, (job) =>
       (options.states === undefined
         ? !isFinishedState(job.state)
         : options.states === "all" || options.states.has(job.state)) &&
-      (users.wanted === undefined || users.wanted.has(job.request.user)) &&
+      (wanted === undefined || wanted.has(job.request.user)) &&
       (options.partitions === undefined || options.partitions.includes(job.queue)) &&
-      (options.names === undefined || options.names.includes(job.request.name))
-    );
-    const records = queueRecords(selected, options.perTask);
+      (options.names === undefined || options.names.includes(job.request.name)));
+    const listing = queueListing(selected, options.perTask);
     const layout = layoutOf(options);
-    const lines: string[] = [];
     const defaultLong = options.long && options.format === undefined &&
       options.longFormat === undefined;
     // `-l` without `-o` or `-O` starts with the time (recording 038).
-    if (defaultLong && !options.noHeader) lines.push(ctime(ctx.engine.now()));
-    if (!options.noHeader) lines.push(headerLine(layout));
-    for (const record of records) lines.push(recordLine(layout, record, ctx.engine));
-    // One join, not a string grown line by line: a listing can have 100,000 lines.
-    return ok(lines.length === 0 ? "" : lines.join("\n") + "\n", users.stderr);
+    const time = defaultLong && !options.noHeader ? `${ctime(ctx.engine.now())}\n` : "";
+    const header = options.noHeader ? "" : `${headerLine(layout)}\n`;
+    return ok(listingText(time + header, layout, listing, ctx.engine), users.stderr);
   });
 
 /**
@@ -181,14 +193,42 @@ function knownUsers(engine: SimEngineApi): ReadonlySet<string> {
 }
 
 /**
- * The jobs slurmctld still holds, or those of them `-j` names; `-j` fails only when it names
- * none of them (recordings 044, 130).
+ * The jobs slurmctld still holds, or those of them `-j` names, that `keep` keeps, each once in
+ * the order named; `-j` fails only when it names none that slurmctld holds (recordings 044,
+ * 130). One pass, without an intermediate list: a poll names up to 16,000 ids per call.
  */
-function candidates(ctx: SimCommandContext, wanted: readonly JobIdArg[] | undefined): SimJob[] {
+function candidates(
+  ctx: SimCommandContext,
+  wanted: SqueueJobIds | undefined,
+  keep: (job: SimJob) => boolean,
+): SimJob[] {
   const engine = ctx.engine;
-  if (wanted === undefined) return controllerJobs(engine);
-  const jobs = jobsNamedAll(engine, wanted).filter((job) => inController(engine, job));
-  if (jobs.length === 0 && wanted.length > 0) {
+  if (wanted === undefined) return controllerJobs(engine).filter(keep);
+  const jobs: SimJob[] = [];
+  let held = false;
+  // A job outside an array is found by its own id only, so ids in increasing order cannot name
+  // it twice: the set of jobs seen is needed for array tasks, or once the ids go back.
+  let seen: Set<SimJob> | undefined;
+  let previous = -1;
+  const { ids, tasks } = wanted;
+  for (let position = 0; position < ids.length; position++) {
+    const id = ids[position]!;
+    const task = tasks?.get(position);
+    if (id <= previous && seen === undefined) seen = new Set(jobs);
+    previous = id;
+    for (const job of engine.find(id)) {
+      if (task !== undefined && job.arrayTaskId !== task) continue;
+      if (!inController(engine, job)) continue;
+      held = true;
+      if (seen !== undefined || job.arrayJobId !== undefined) {
+        seen ??= new Set(jobs);
+        if (seen.has(job)) continue;
+        seen.add(job);
+      }
+      if (keep(job)) jobs.push(job);
+    }
+  }
+  if (!held && ids.length > 0) {
     throw new CommandFailure(1, "slurm_load_jobs error: Invalid job id specified\n");
   }
   return jobs;
@@ -205,50 +245,62 @@ function layoutOf(options: SqueueOptions): Layout {
   return layout;
 }
 
-/** A record and the priority it is sorted by. */
-interface SortedRecord extends QueueRecord {
-  priority: number;
-}
+/** Each state's place when the long state names are sorted as strings. */
+const STATE_RANK = new Map(
+  (Object.keys(LONG_STATE) as SimJobState[])
+    .sort((a, b) => LONG_STATE[a] < LONG_STATE[b] ? -1 : LONG_STATE[a] > LONG_STATE[b] ? 1 : 0)
+    .map((state, rank) => [state, rank]),
+);
 
 /**
  * Orders jobs as squeue does by default (`P,t,-p` in `src/squeue/sort.c`: partition, state,
  * then priority; the emulator orders by state name, then priority, then id) and, without `-r`,
- * folds each array's pending remainder into one record.
+ * folds each array's pending remainder into one record. The sort keys go into typed arrays and
+ * a permutation is sorted, so a listing of 16,000 jobs makes no object per job: the record of a
+ * job is one object, refilled for each line as it is printed (`Listing.at`).
  */
-function queueRecords(jobs: readonly SimJob[], perTask: boolean): QueueRecord[] {
-  const { remainders, others } = perTask
+function queueListing(jobs: readonly SimJob[], perTask: boolean): Listing {
+  const { remainders, others } = perTask || !jobs.some(isPendingRemainder)
     ? { remainders: [], others: jobs }
     : foldArrayRemainders(jobs);
-  // Each record's priority once, not once per comparison.
-  const records: SortedRecord[] = others.map((job) => ({
-    job,
-    idText: jobIdText(job),
-    rawId: job.id,
-    state: job.state,
-    priority: priorityOf(job),
-  }));
-  for (const { arrayId, first, indices } of remainders) {
+  const folded: QueueRecord[] = remainders.map(({ arrayId, first, indices }) => {
     const limit = first.request.array?.maxConcurrent;
     const idText = indices.length === 1
       ? `${arrayId}_${indices[0]}`
       : `${arrayId}_[${ranges(indices)}${limit === undefined ? "" : `%${limit}`}]`;
-    records.push({
-      job: first,
-      idText,
-      rawId: arrayId,
-      state: "PENDING",
-      priority: priorityOf(first),
-    });
-  }
-  return records.sort((a, b) => {
-    const sa = LONG_STATE[a.state];
-    const sb = LONG_STATE[b.state];
-    if (sa !== sb) return sa < sb ? -1 : 1;
-    const pa = a.priority;
-    const pb = b.priority;
-    if (pa !== pb) return pb - pa;
-    const ta = a.job.arrayTaskId ?? 0;
-    const tb = b.job.arrayTaskId ?? 0;
-    return (a.job.arrayJobId ?? a.job.id) - (b.job.arrayJobId ?? b.job.id) || ta - tb;
+    return { job: first, idText, rawId: arrayId, state: "PENDING" };
   });
+  const count = others.length + folded.length;
+  const rank = new Uint8Array(count);
+  const priority = new Float64Array(count);
+  const id = new Float64Array(count);
+  const task = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const job = i < others.length ? others[i]! : folded[i - others.length]!.job;
+    rank[i] = STATE_RANK.get(i < others.length ? job.state : "PENDING")!;
+    priority[i] = priorityOf(job);
+    id[i] = job.arrayJobId ?? job.id;
+    task[i] = job.arrayTaskId ?? 0;
+  }
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  // Ties keep the order named (as the stable sort of records did).
+  order.sort((a, b) =>
+    rank[a]! - rank[b]! || priority[b]! - priority[a]! || id[a]! - id[b]! ||
+    task[a]! - task[b]! || a - b
+  );
+  let line: QueueRecord | undefined;
+  return {
+    count,
+    at(position: number): QueueRecord {
+      const i = order[position]!;
+      if (i >= others.length) return folded[i - others.length]!;
+      const job = others[i]!;
+      if (line === undefined) return line = { job, rawId: job.id, state: job.state };
+      line.job = job;
+      line.rawId = job.id;
+      line.state = job.state;
+      return line;
+    },
+  };
 }

@@ -47,9 +47,9 @@ Deno.test("parseSqueueArgs() reads filters and layouts into typed options", () =
 Deno.test("parseSqueueArgs() takes the operands of a bare -j as its ids, and ignores them without -j", () => {
   assert.deepEqual(parseSqueueArgs(["-j", "3,4_1", "5"]), {
     ...NONE,
-    jobs: [{ id: 3 }, { id: 4, task: 1 }, { id: 5 }],
+    jobs: { ids: [3, 4, 5], tasks: new Map([[1, 1]]) },
   });
-  assert.deepEqual(parseSqueueArgs(["--jobs=7"]), { ...NONE, jobs: [{ id: 7 }] });
+  assert.deepEqual(parseSqueueArgs(["--jobs=7"]), { ...NONE, jobs: { ids: [7] } });
   assert.deepEqual(parseSqueueArgs(["7"]), NONE);
   assert.equal(parseSqueueArgs(["-V", "-j", "x"]), "version");
 });
