@@ -251,6 +251,7 @@ export function markersEvidence(reading: MarkerReading | undefined, error?: unkn
   }`;
 }
 
-function iso(seconds: number): string {
+/** Epoch seconds as an ISO time without milliseconds (`2026-12-02T07:44:02Z`), for reasons. */
+export function iso(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace(/\.000Z$/, "Z");
 }

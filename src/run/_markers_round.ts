@@ -24,6 +24,7 @@ import {
   markersInfo,
   readMarkers,
 } from "./_markers_read.ts";
+import { readingKey } from "./_markers_first.ts";
 
 /** What a round's markers said, per run. */
 export interface MarkerFindings {
@@ -77,12 +78,15 @@ const TASKS_DESCRIBED = 5;
  * @param clients The round's live runs.
  * @param outcome What the queue and accounting said.
  * @param timeout Time limit of the command, ms.
+ * @param readBefore What this round already read (`_markers_first.ts`), by `readingKey`: those
+ * markers are not read again.
  */
 export async function markersOfRound(
   transport: Transport,
   clients: readonly MarkerClient[],
   outcome: RoundOutcome,
   timeout: number,
+  readBefore: ReadonlyMap<string, MarkerReading> = new Map(),
 ): Promise<MarkerFindings> {
   const findings: MarkerFindings = {
     infos: new Map(),
@@ -107,34 +111,37 @@ export async function markersOfRound(
     } else if (gone || looksKilled(said)) reads.push({ client });
   }
   if (reads.length === 0) return findings;
-  const read = await readMarkers(
+  const earlier = (r: Read) => readBefore.get(readingKey(r.client.markers!, r.task));
+  const toRead = reads.filter((r) => earlier(r) === undefined);
+  const read = toRead.length === 0 ? { readings: [], commands: [] } : await readMarkers(
     transport,
-    reads.map(({ client, task }) => ({
+    toRead.map(({ client, task }) => ({
       folder: client.markers!,
       ...(task === undefined ? {} : { task: String(task) }),
     })),
     timeout,
   );
   findings.commands = read.commands.length;
-  const context = {
-    consulted: outcome.consulted.join("; "),
-    nowSeconds: Math.floor(transport.clock.now() / 1000),
-    error: read.error,
-  };
+  const nowSeconds = Math.floor(transport.clock.now() / 1000);
+  const consulted = outcome.consulted.join("; ");
+  const fresh = new Map(toRead.map((r, i) => [r, read.readings[i]!]));
   const tasksOf = new Map<MarkerClient, Array<[number, MarkerReading]>>();
-  reads.forEach(({ client, task }, i) => {
-    const reading: MarkerReading = read.readings[i]!;
+  for (const r of reads) {
+    const { client, task } = r;
+    const before = earlier(r);
+    const reading: MarkerReading = before ?? fresh.get(r)!;
+    const context = { consulted, nowSeconds, error: before ? undefined : read.error };
     if (task !== undefined) {
       tasksOf.set(client, [...tasksOf.get(client) ?? [], [task, reading]]);
-      return;
+      continue;
     }
     const said = outcome.infos.get(client.jobId);
     if (said !== undefined) {
       const own = ownExit(said, reading);
       if (own !== undefined) findings.infos.set(client, own);
-      return;
+      continue;
     }
-    const info = read.error === undefined
+    const info = context.error === undefined
       ? markersInfo(reading, {
         jobId: client.jobId,
         consulted: context.consulted,
@@ -143,13 +150,14 @@ export async function markersOfRound(
       : undefined;
     if (info !== undefined) {
       findings.infos.set(client, info);
-      return;
+      continue;
     }
-    if (read.error === undefined && outcome.accountingFailed.has(client.jobId)) {
+    if (context.error === undefined && outcome.accountingFailed.has(client.jobId)) {
       findings.unknown.add(client);
     }
     findings.evidence.set(client, noEnd(client, reading, context));
-  });
+  }
+  const context = { consulted, nowSeconds, error: read.error };
   for (const [client, tasks] of tasksOf) arrayFindings(client, tasks, outcome, context, findings);
   return findings;
 }

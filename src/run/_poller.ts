@@ -40,6 +40,8 @@ import type { PollingOptions } from "./run_options.ts";
 import { withTasksOf } from "./array_tasks.ts";
 import { SharedPoll } from "./_shared_poll.ts";
 import { type MarkerFindings, markersOfRound } from "./_markers_round.ts";
+import { markersBeforeAccounting } from "./_markers_first.ts";
+import type { MarkerReading } from "./_markers_read.ts";
 
 /** The defaults of {@linkcode PollingOptions}. */
 const POLLING_DEFAULTS: Required<PollingOptions> = {
@@ -175,14 +177,23 @@ interface QueryOutcome {
   consulted: string[];
   /** When the query began (wall clock, ms); a shared snapshot's may be older than the round. */
   at: number;
+  /** The markers read before accounting, by `readingKey` (`_markers_first.ts`). */
+  readings: Map<string, MarkerReading>;
 }
 
 /** Polls all runs of one (transport, backend) together. */
 export class Poller {
   readonly transport: Transport;
   readonly backend: Backend;
-  /** Rounds done and commands issued so far (inspection for tests and benchmarks). */
-  readonly stats: { rounds: number; commands: number } = { rounds: 0, commands: 0 };
+  /**
+   * Rounds done, commands issued (status, accounting and marker reads) and marker reads among
+   * them so far (inspection for tests and benchmarks).
+   */
+  readonly stats: { rounds: number; commands: number; markerReads: number } = {
+    rounds: 0,
+    commands: 0,
+    markerReads: 0,
+  };
   /** The backend whose queries this poller runs: `backend`, or the dialect it learned. */
   #queries: Backend;
   /** Every dialect used so far (never switched back to: no loop between two dialects). */
@@ -344,10 +355,19 @@ export class Poller {
       accountingFailed: new Set<string>(),
       consulted: [],
       at: Date.now(),
+      readings: new Map(),
     };
-    // Runs the queue and accounting no longer know: their markers, in one command for all.
-    const markers: MarkerFindings = await markersOfRound(this.transport, live, outcome, timeout);
+    // Runs the queue and accounting no longer know: their markers, in one command for all
+    // (none again for those read before accounting).
+    const markers: MarkerFindings = await markersOfRound(
+      this.transport,
+      live,
+      outcome,
+      timeout,
+      outcome.readings,
+    );
     this.stats.commands += markers.commands;
+    this.stats.markerReads += markers.commands;
     this.stats.rounds++;
     const now = this.transport.clock.now();
     for (const client of live) {
@@ -423,6 +443,7 @@ export class Poller {
       accountingFailed: new Set(),
       consulted: [],
       at: Infinity,
+      readings: new Map(),
     };
     const merge = (part: QueryOutcome, only: string[]) => {
       for (const id of only) {
@@ -434,6 +455,7 @@ export class Poller {
       }
       outcome.consulted.push(...part.consulted);
       outcome.at = Math.min(outcome.at, part.at);
+      for (const [folder, reading] of part.readings) outcome.readings.set(folder, reading);
     };
     if (shared !== undefined && sharing.length > 0) {
       const wanted = ids(sharing);
@@ -448,7 +470,13 @@ export class Poller {
         async (union) => (own = await this.#query(union, timeout, sharing)),
       );
       if (answer === undefined) alone.push(...sharing);
-      else merge(own ?? { ...answer, failed: new Map(), accountingFailed: new Set() }, wanted);
+      else {
+        merge(
+          own ??
+            { ...answer, failed: new Map(), accountingFailed: new Set(), readings: new Map() },
+          wanted,
+        );
+      }
     }
     if (alone.length > 0) merge(await this.#query(ids(alone), timeout, alone), ids(alone));
     return outcome;
@@ -466,7 +494,8 @@ export class Poller {
   }
 
   /**
-   * Queue first, then accounting for the ids that left the queue. A status answer the backend
+   * Queue first, then the markers of the runs that left it (one read for all), then accounting
+   * for the ids whose markers do not settle their end (`_markers_first.ts`). A status answer the backend
    * rejects may show that the scheduler speaks another dialect (`Backend.dialectFor`): then this
    * poller switches to it for good and asks the queue again in the same round.
    */
@@ -488,9 +517,22 @@ export class Poller {
       }).map((client) => client.jobId),
     );
     const missing = ids.filter((id) => partial.has(id) || (!infos.has(id) && !failed.has(id)));
-    if (missing.length > 0) {
+    const gone = new Set(missing.filter((id) => !partial.has(id)));
+    const early = gone.size === 0 ? undefined : await markersBeforeAccounting(
+      this.transport,
+      clients,
+      gone,
+      infos,
+      abbreviate(consulted),
+      timeout,
+    );
+    this.stats.commands += early?.commands ?? 0;
+    this.stats.markerReads += early?.commands ?? 0;
+    for (const [id, info] of early?.infos ?? []) infos.set(id, info);
+    const ask = missing.filter((id) => !early?.infos.has(id));
+    if (ask.length > 0) {
       const accounting = await this.#ask(
-        this.#queries.accountingCommands(missing),
+        this.#queries.accountingCommands(ask),
         "accounting",
         timeout,
         consulted,
@@ -504,7 +546,16 @@ export class Poller {
     const left = missing.filter((id) => !partial.has(id));
     const unknown = new Set(left.filter((id) => !infos.has(id) && !failed.has(id)));
     const accountingFailed = new Set(left.filter((id) => failed.has(id)));
-    return { infos, failed, unknown, accountingFailed, consulted: abbreviate(consulted), at };
+    const readings = early?.readings ?? new Map<string, MarkerReading>();
+    return {
+      infos,
+      failed,
+      unknown,
+      accountingFailed,
+      consulted: abbreviate(consulted),
+      at,
+      readings,
+    };
   }
 
   /**

@@ -36,7 +36,7 @@ Deno.test("slurm: 100 jobs waited for together take one squeue per round and no 
   }
 });
 
-Deno.test("slurm: a job that left the queue (MinJobAge) is read from accounting, once", async () => {
+Deno.test("slurm: a job that left the queue (MinJobAge) ends by its end marker, no sacct", async () => {
   await using cluster = new SimCluster({
     scheduler: "slurm",
     execution: "model",
@@ -50,8 +50,57 @@ Deno.test("slurm: a job that left the queue (MinJobAge) is read from accounting,
   const from = cluster.commandLog.length;
   assert.equal(await run.wait(), Status.FAILED);
   assert.equal(run.exitCode, 4);
+  assert.equal(run.cause, "exit");
+  assert.match(run.reason ?? "", /end marker .* says exit=4 .*accounting was not asked/);
   assert.deepEqual(cluster.commandLog.slice(from).map((record) => record.argv[0]), [
     "squeue",
+    "grep",
+  ]);
+});
+
+Deno.test("slurm: a job that left the queue without markers is read from accounting, once", async () => {
+  await using cluster = new SimCluster({
+    scheduler: "slurm",
+    execution: "model",
+    clock: "virtual",
+    model: () => ({ runtimeSeconds: 1, exitCode: 4 }),
+  });
+  const transport = cluster.transport();
+  const run = await new JobScript({ name: "old", body: "true", backend: slurm, markers: false })
+    .submit({ transport, cacheFolder: "" });
+  await cluster.advance(3_600_000);
+  const from = cluster.commandLog.length;
+  assert.equal(await run.wait(), Status.FAILED);
+  assert.equal(run.exitCode, 4);
+  assert.equal(run.state, "FAILED");
+  assert.deepEqual(cluster.commandLog.slice(from).map((record) => record.argv[0]), [
+    "squeue",
+    "sacct",
+  ]);
+});
+
+Deno.test("slurm: a timeout that left the queue is accounting's word (markers read once)", async () => {
+  await using cluster = new SimCluster({
+    scheduler: "slurm",
+    execution: "model",
+    clock: "virtual",
+    model: () => ({ runtimeSeconds: 100_000, exitCode: 0 }),
+  });
+  const transport = cluster.transport();
+  const run = await new JobScript({
+    name: "long",
+    body: "true",
+    backend: slurm,
+    resources: { time: 1 },
+  }).submit({ transport, cacheFolder: "" });
+  await cluster.advance(3_600_000);
+  const from = cluster.commandLog.length;
+  assert.equal(await run.wait(), Status.FAILED);
+  assert.equal(run.cause, "timeout", `${run.state}: ${run.reason}`);
+  assert.equal(run.state, "TIMEOUT");
+  assert.deepEqual(cluster.commandLog.slice(from).map((record) => record.argv[0]), [
+    "squeue",
+    "grep",
     "sacct",
   ]);
 });
