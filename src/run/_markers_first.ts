@@ -27,12 +27,16 @@ import { Status } from "../core/status.ts";
 import type { Transport } from "../core/transport.ts";
 import { atWalltime, iso, type MarkerReading, readMarkers } from "./_markers_read.ts";
 
-/** What the step needs from a run. */
-export interface EarlyMarkerClient {
+/** What the marker steps of a round (this one and `_markers_round.ts`) need from a run. */
+export interface MarkerClient {
   readonly jobId: string;
+  /** The run's marker folder (`undefined`: it writes none). */
   readonly markers?: string | undefined;
   readonly walltime?: number | undefined;
-  /** Present on array runs, which keep their per-task path (accounting, then task markers). */
+  /**
+   * An array run's unfinished tasks that an answer (`undefined`: none) leaves out. Present on
+   * array runs only, which keep their per-task path (accounting, then task markers).
+   */
   unlistedTasks?(info: JobInfo | undefined): number[];
 }
 
@@ -66,14 +70,14 @@ export function readingKey(folder: string, task?: number): string {
  */
 export async function markersBeforeAccounting(
   transport: Transport,
-  clients: readonly EarlyMarkerClient[],
+  clients: readonly MarkerClient[],
   left: ReadonlySet<string>,
   listed: ReadonlyMap<string, JobInfo>,
   consulted: readonly string[],
   timeout: number,
 ): Promise<EarlyMarkers> {
   const found: EarlyMarkers = { infos: new Map(), readings: new Map(), commands: 0 };
-  const runs = new Map<string, EarlyMarkerClient>();
+  const runs = new Map<string, MarkerClient>();
   const tasks = new Map<string, { folder: string; task: number }>();
   for (const client of clients) {
     const folder = client.markers;

@@ -24,7 +24,7 @@ import {
   markersInfo,
   readMarkers,
 } from "./_markers_read.ts";
-import { readingKey } from "./_markers_first.ts";
+import { type MarkerClient, readingKey } from "./_markers_first.ts";
 
 /** What a round's markers said, per run. */
 export interface MarkerFindings {
@@ -44,14 +44,7 @@ export interface MarkerFindings {
   commands: number;
 }
 
-/** What the step needs from a run. */
-export interface MarkerClient {
-  readonly jobId: string;
-  readonly markers?: string | undefined;
-  readonly walltime?: number | undefined;
-  /** An array run's unfinished tasks that an answer (`undefined`: none) leaves out. */
-  unlistedTasks?(info: JobInfo | undefined): number[];
-}
+export type { MarkerClient };
 
 /** What the step needs from the round's queries. */
 export interface RoundOutcome {
