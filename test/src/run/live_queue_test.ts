@@ -36,73 +36,58 @@ Deno.test("slurm: 100 jobs waited for together take one squeue per round and no 
   }
 });
 
-Deno.test("slurm: a job that left the queue (MinJobAge) ends by its end marker, no sacct", async () => {
+/**
+ * A SLURM job of `model` (with `job`'s options) waited for an hour after its submission, long
+ * after MinJobAge (300 s) purged it from the queue: the run, its status, and the programs the
+ * wait ran.
+ */
+async function waitedLongAfter(
+  model: { runtimeSeconds: number; exitCode: number },
+  job: Partial<ConstructorParameters<typeof JobScript>[0]>,
+) {
   await using cluster = new SimCluster({
     scheduler: "slurm",
     execution: "model",
     clock: "virtual",
-    model: () => ({ runtimeSeconds: 1, exitCode: 4 }),
+    model: () => model,
   });
-  const transport = cluster.transport();
-  const run = await new JobScript({ name: "old", body: "true", backend: slurm })
-    .submit({ transport, cacheFolder: "" });
-  await cluster.advance(3_600_000); // long after MinJobAge (300 s)
+  const run = await new JobScript({ name: "old", body: "true", backend: slurm, ...job })
+    .submit({ transport: cluster.transport(), cacheFolder: "" });
+  await cluster.advance(3_600_000);
   const from = cluster.commandLog.length;
-  assert.equal(await run.wait(), Status.FAILED);
+  const status = await run.wait();
+  return { run, status, programs: cluster.commandLog.slice(from).map((record) => record.argv[0]) };
+}
+
+Deno.test("slurm: a job that left the queue (MinJobAge) ends by its end marker, no sacct", async () => {
+  const { run, status, programs } = await waitedLongAfter({ runtimeSeconds: 1, exitCode: 4 }, {});
+  assert.equal(status, Status.FAILED);
   assert.equal(run.exitCode, 4);
   assert.equal(run.cause, "exit");
   assert.match(run.reason ?? "", /end marker .* says exit=4 .*accounting was not asked/);
-  assert.deepEqual(cluster.commandLog.slice(from).map((record) => record.argv[0]), [
-    "squeue",
-    "grep",
-  ]);
+  assert.deepEqual(programs, ["squeue", "grep"]);
 });
 
 Deno.test("slurm: a job that left the queue without markers is read from accounting, once", async () => {
-  await using cluster = new SimCluster({
-    scheduler: "slurm",
-    execution: "model",
-    clock: "virtual",
-    model: () => ({ runtimeSeconds: 1, exitCode: 4 }),
-  });
-  const transport = cluster.transport();
-  const run = await new JobScript({ name: "old", body: "true", backend: slurm, markers: false })
-    .submit({ transport, cacheFolder: "" });
-  await cluster.advance(3_600_000);
-  const from = cluster.commandLog.length;
-  assert.equal(await run.wait(), Status.FAILED);
+  const { run, status, programs } = await waitedLongAfter(
+    { runtimeSeconds: 1, exitCode: 4 },
+    { markers: false },
+  );
+  assert.equal(status, Status.FAILED);
   assert.equal(run.exitCode, 4);
   assert.equal(run.state, "FAILED");
-  assert.deepEqual(cluster.commandLog.slice(from).map((record) => record.argv[0]), [
-    "squeue",
-    "sacct",
-  ]);
+  assert.deepEqual(programs, ["squeue", "sacct"]);
 });
 
 Deno.test("slurm: a timeout that left the queue is accounting's word (markers read once)", async () => {
-  await using cluster = new SimCluster({
-    scheduler: "slurm",
-    execution: "model",
-    clock: "virtual",
-    model: () => ({ runtimeSeconds: 100_000, exitCode: 0 }),
-  });
-  const transport = cluster.transport();
-  const run = await new JobScript({
-    name: "long",
-    body: "true",
-    backend: slurm,
-    resources: { time: 1 },
-  }).submit({ transport, cacheFolder: "" });
-  await cluster.advance(3_600_000);
-  const from = cluster.commandLog.length;
-  assert.equal(await run.wait(), Status.FAILED);
+  const { run, status, programs } = await waitedLongAfter(
+    { runtimeSeconds: 100_000, exitCode: 0 },
+    { name: "long", resources: { time: 1 } },
+  );
+  assert.equal(status, Status.FAILED);
   assert.equal(run.cause, "timeout", `${run.state}: ${run.reason}`);
   assert.equal(run.state, "TIMEOUT");
-  assert.deepEqual(cluster.commandLog.slice(from).map((record) => record.argv[0]), [
-    "squeue",
-    "grep",
-    "sacct",
-  ]);
+  assert.deepEqual(programs, ["squeue", "grep", "sacct"]);
 });
 
 Deno.test("squeue -t all -O exit_code prints slurmctld's wait status of each finished job", async () => {
