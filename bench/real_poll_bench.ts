@@ -16,6 +16,7 @@ import type { CommandOutput, RunOptions, Transport } from "../src/core/transport
 import { sge } from "../backends/sge.ts";
 import { slurm } from "../backends/slurm.ts";
 import { realEnabled } from "../test/real/_targets.ts";
+import { figure } from "./_figures.ts";
 
 const args = [...Deno.args];
 const jobsFlag = args.indexOf("--jobs");
@@ -72,7 +73,7 @@ async function bench(name: string, backend: Backend, root: string): Promise<void
   const began = performance.now();
   const statuses = await AsyncResult.waitAll(runs);
   const wall = performance.now() - began;
-  const { rounds } = pollerFor(transport, backend).stats;
+  const { rounds, markerReads } = pollerFor(transport, backend).stats;
   let commands = 0;
   let ms = 0;
   const parts: string[] = [];
@@ -83,11 +84,15 @@ async function bench(name: string, backend: Backend, root: string): Promise<void
     parts.push(`${entry.count} ${program} (${(entry.ms / entry.count).toFixed(1)} ms each)`);
   }
   const submit = transport.spent.get(backend === slurm ? "sbatch" : "qsub");
+  const memory = await controllerMemory(transport, backend);
   const done = statuses.filter((status) => status === 0).length;
   console.log(
     `${name}: ${JOBS} x sleep 1 submitted one by one, waited for together (${done} COMPLETED, ` +
       `wall ${(wall / 1000).toFixed(1)} s after the last submit)\n` +
-      `  poll rounds ${rounds}; status commands ${commands}: ${parts.join(", ")}\n` +
+      `  controller keeps finished jobs: ${memory}\n` +
+      `  poll rounds ${rounds}; status commands ${commands}: ${parts.join(", ")}; ` +
+      `end-marker reads ${markerReads} (${(markerReads / rounds).toFixed(2)} per round, ` +
+      `one grep over the rounds' marker files)\n` +
       `  -> ${(commands / rounds).toFixed(2)} status commands per round (goal <= 1.2), ` +
       `${(ms / 1000).toFixed(3)} s in status commands (goal <= 0.3 s); submit ${
         submit ? (submit.ms / submit.count).toFixed(1) : "?"
@@ -104,6 +109,32 @@ async function bench(name: string, backend: Backend, root: string): Promise<void
       `${(oneLoop / 1000).toFixed(2)} s a round, ${(oneLoop * rounds / 1000).toFixed(1)} s for ` +
       `${rounds} rounds -> ${(oneLoop * rounds / ms).toFixed(0)}x the library's status time`,
   );
+  figure({
+    name: `real ${name} ${JOBS} x sleep 1: status commands per poll round`,
+    value: commands / rounds,
+    unit: "commands/round",
+    baseline: { label: "per-job loop", value: JOBS },
+    goal: { op: "<=", value: 1.2 },
+  });
+  figure({
+    name: `real ${name} ${JOBS} x sleep 1: time in status commands`,
+    value: ms / 1000,
+    unit: "s",
+    baseline: { label: "per-job loop, same rounds", value: oneLoop * rounds / 1000 },
+    // the issue's 0.3 s is SLURM's; SGE is held to the same shape (one command a round)
+    ...(backend === slurm ? { goal: { op: "<=" as const, value: 0.3 } } : {}),
+  });
+}
+
+/** How long the controller keeps finished jobs in its live queue, as its configuration says. */
+async function controllerMemory(transport: Transport, backend: Backend): Promise<string> {
+  const argv = backend === slurm ? ["scontrol", "show", "config"] : ["qconf", "-sconf"];
+  const output = await transport.run(argv);
+  const pattern = backend === slurm ? /^MinJobAge\s*=\s*(.+)$/m : /^finished_jobs\s+(.+)$/m;
+  const value = pattern.exec(output.stdout)?.[1]?.trim() ?? "?";
+  return backend === slurm
+    ? `MinJobAge ${value} (squeue -t all lists them that long)`
+    : `finished_jobs ${value} (qstat drops a job when it ends; markers settle it)`;
 }
 
 const enabled = ([["slurm", slurm], ["sge", sge]] as const).filter(([name]) => realEnabled(name));
