@@ -164,6 +164,9 @@ function statusArgv(ids: readonly string[]): string[] {
   return ["squeue", "-h", "-t", "all", "-O", SQUEUE_FIELDS, "-j", ids.join(",")];
 }
 
+/** A plain job id or a wait status: a squeue field that needs no further parsing. */
+const DIGITS = /^\d+$/;
+
 /**
  * Parses `squeue -h -t all -O "JobArrayID:|,State:|,Reason:|,exit_code:"`. squeue exits 1 with
  * `Invalid job id specified` when none of the ids is known any more (and 0 when some are),
@@ -179,13 +182,26 @@ function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string,
     throw queryFailed(argv(), output, "Status query failed");
   }
   const wanted = new Set(ids);
-  for (const line of nonEmptyLines(output.stdout)) {
+  // One status per state word of this output (a poll of 100,000 jobs has a handful of them).
+  const statuses = new Map<string, StatusCode>();
+  const text = output.stdout;
+  // Lines are read in place (no array of every line): this output is read every poll round.
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line === "") continue;
     // `id|STATE|reason` (the `-o "%i|%T|%r"` of earlier versions) still reads, without exit codes.
     const fields = line.split("|");
-    const id = fields.length === 4 || fields.length === 3 ? baseJobId(fields[0]!) : undefined;
+    const first = fields[0]!;
+    const plain = DIGITS.test(first);
+    const id = fields.length === 4 || fields.length === 3
+      ? (plain ? first : baseJobId(first))
+      : undefined;
     const wait = fields.length === 3
       ? undefined
-      : /^\d+$/.test(fields[3]?.trim() ?? "")
+      : DIGITS.test(fields[3]?.trim() ?? "")
       ? Number(fields[3])
       : NaN;
     if (id === undefined || Number.isNaN(wait)) {
@@ -196,7 +212,11 @@ function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string,
     }
     if (!wanted.has(id)) continue;
     const state = fields[1]!;
-    const status = statusOf(state, argv, line);
+    let status = statuses.get(state);
+    if (status === undefined) {
+      status = statusOf(state, argv, line);
+      statuses.set(state, status);
+    }
     let info: JobInfo;
     if (isFinished(status) && wait !== undefined) {
       // WIFSIGNALED / WEXITSTATUS of the wait status (`src/api/job_info.c`, `ExitCode=%u:%u`)
@@ -208,7 +228,7 @@ function parseStatus(output: CommandOutput, ids: readonly string[]): Map<string,
       info = jobInfo(status, state, undefined, reason === "None" ? "" : reason);
     }
     // `21_3` is task 3; `21_[4-100%10]` the tasks not started yet, listed as one line.
-    const tasks = taskIndices(fields[0]!);
+    const tasks = plain ? undefined : taskIndices(first);
     if (tasks === undefined) addInfo(result, id, info);
     else for (const task of tasks) addInfo(result, id, info, task);
   }
